@@ -1,0 +1,67 @@
+package api
+
+import (
+	"context"
+
+	"tessera/backend/chat"
+	"tessera/backend/store"
+)
+
+// Chat is what ChatService needs from the chat orchestrator.
+type Chat interface {
+	Send(ctx context.Context, req chat.SendRequest) (SendResult, error)
+	Retry(ctx context.Context, req chat.RetryRequest) (SendResult, error)
+	Stop(requestID string)
+	Undo(ctx context.Context, projectID string) error
+	Clear(ctx context.Context, projectID string) error
+	Messages(ctx context.Context, projectID string) ([]store.Message, error)
+	Files(ctx context.Context, projectID string) ([]chat.File, error)
+}
+
+// SendResult is the outcome of Send or Retry: the saved messages.
+type SendResult struct {
+	User      *store.Message `json:"user,omitempty"`
+	Assistant *store.Message `json:"assistant,omitempty"`
+}
+
+// ChatService is the chat of the current project. Bound.
+type ChatService struct {
+	ctx  func() context.Context
+	chat Chat
+}
+
+// NewChatService builds the service.
+func NewChatService(ctx func() context.Context, c Chat) *ChatService {
+	return &ChatService{ctx: ctx, chat: c}
+}
+
+// Send saves the person's message, streams the answer on
+// "chat:delta:<requestId>", runs the fragment and returns the saved
+// messages when everything is done.
+func (s *ChatService) Send(req chat.SendRequest) (SendResult, error) {
+	return s.chat.Send(s.ctx(), req)
+}
+
+// Retry generates the last answer again.
+func (s *ChatService) Retry(req chat.RetryRequest) (SendResult, error) {
+	return s.chat.Retry(s.ctx(), req)
+}
+
+// Stop cancels a running request at once; the partial answer is kept.
+func (s *ChatService) Stop(requestID string) { s.chat.Stop(requestID) }
+
+// Undo drops the last exchange.
+func (s *ChatService) Undo(projectID string) error { return s.chat.Undo(s.ctx(), projectID) }
+
+// Clear drops the whole chat of a project (its files are kept).
+func (s *ChatService) Clear(projectID string) error { return s.chat.Clear(s.ctx(), projectID) }
+
+// Messages returns a project's chat from the local database (works offline).
+func (s *ChatService) Messages(projectID string) ([]store.Message, error) {
+	return s.chat.Messages(s.ctx(), projectID)
+}
+
+// Files returns the project's files (the local copy).
+func (s *ChatService) Files(projectID string) ([]chat.File, error) {
+	return s.chat.Files(s.ctx(), projectID)
+}

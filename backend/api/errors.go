@@ -1,0 +1,41 @@
+package api
+
+import (
+	"errors"
+	"log/slog"
+
+	"tessera/backend/apperr"
+)
+
+// ErrorDTO is what the page receives when a bound call fails: a code from
+// the shared vocabulary and a sentence saying what happened and what to do.
+type ErrorDTO struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	// RetryAfterSeconds is set for rate_limited errors when known.
+	RetryAfterSeconds int `json:"retryAfterSeconds,omitempty"`
+}
+
+// ToDTO converts any error into an ErrorDTO.
+func ToDTO(err error) ErrorDTO {
+	d := ErrorDTO{Code: string(apperr.CodeOf(err)), Message: apperr.MessageOf(err)}
+	var e *apperr.Error
+	if errors.As(err, &e) && e.RetryAfter > 0 {
+		d.RetryAfterSeconds = int(e.RetryAfter.Seconds() + 0.999)
+	}
+	return d
+}
+
+// ErrorFormatter returns the options.App.ErrorFormatter: the full chain goes
+// to the log, the page gets {code, message}.
+func ErrorFormatter(log *slog.Logger) func(error) any {
+	return func(err error) any {
+		d := ToDTO(err)
+		if d.Code == string(apperr.Internal) || d.Code == string(apperr.Unavailable) {
+			log.Error("bound call failed", "code", d.Code, "err", err)
+		} else {
+			log.Info("bound call refused", "code", d.Code, "err", err)
+		}
+		return d
+	}
+}

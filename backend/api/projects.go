@@ -1,0 +1,144 @@
+package api
+
+import (
+	"context"
+	"log/slog"
+
+	"tessera/backend/apperr"
+	"tessera/backend/store"
+)
+
+// currentProjectKey remembers the selected project across restarts.
+const currentProjectKey = "current_project"
+
+// ProjectStore is what ProjectService needs from the database.
+type ProjectStore interface {
+	CreateProject(ctx context.Context, in store.NewProject) (store.Project, error)
+	GetProject(ctx context.Context, id string) (store.Project, error)
+	ListProjects(ctx context.Context) ([]store.Project, error)
+	UpdateProject(ctx context.Context, id string, patch store.ProjectPatch) (store.Project, error)
+	DeleteProject(ctx context.Context, id string) error
+	TouchProject(ctx context.Context, id string) error
+	GetSetting(ctx context.Context, key string) (string, bool, error)
+	SetSetting(ctx context.Context, key, value string) error
+	DeleteSetting(ctx context.Context, key string) error
+}
+
+// SandboxLifecycle is what ProjectService needs from the sandbox manager.
+type SandboxLifecycle interface {
+	// Open starts resuming the project's sandbox in the background.
+	Open(projectID string)
+	// Kill destroys the project's sandbox (delete-project).
+	Kill(ctx context.Context, projectID string) error
+}
+
+// ProjectService manages projects. Bound to the page.
+type ProjectService struct {
+	ctx       func() context.Context
+	store     ProjectStore
+	sandboxes SandboxLifecycle
+	log       *slog.Logger
+}
+
+// NewProjectService builds the service; ctx returns the app's root context.
+func NewProjectService(ctx func() context.Context, s ProjectStore, sb SandboxLifecycle, log *slog.Logger) *ProjectService {
+	return &ProjectService{ctx: ctx, store: s, sandboxes: sb, log: log}
+}
+
+// CreateProjectRequest is the create dialog.
+type CreateProjectRequest struct {
+	Name        string `json:"name"`
+	Description string `json:"description"`
+	Template    string `json:"template"` // "" = Auto
+}
+
+// UpdateProjectRequest renames or edits a project.
+type UpdateProjectRequest struct {
+	ID          string  `json:"id"`
+	Name        *string `json:"name,omitempty"`
+	Description *string `json:"description,omitempty"`
+	Template    *string `json:"template,omitempty"`
+}
+
+// List returns projects by last activity.
+func (s *ProjectService) List() ([]store.Project, error) {
+	return s.store.ListProjects(s.ctx())
+}
+
+// Create makes a project and selects it.
+func (s *ProjectService) Create(req CreateProjectRequest) (store.Project, error) {
+	if err := validTemplate(req.Template); err != nil {
+		return store.Project{}, err
+	}
+	p, err := s.store.CreateProject(s.ctx(), store.NewProject{Name: req.Name, Description: req.Description, Template: req.Template})
+	if err != nil {
+		return store.Project{}, err
+	}
+	s.log.Info("project created", "project", p.ID)
+	return p, s.store.SetSetting(s.ctx(), currentProjectKey, p.ID)
+}
+
+// Update renames or edits a project.
+func (s *ProjectService) Update(req UpdateProjectRequest) (store.Project, error) {
+	if req.Template != nil {
+		if err := validTemplate(*req.Template); err != nil {
+			return store.Project{}, err
+		}
+	}
+	return s.store.UpdateProject(s.ctx(), req.ID, store.ProjectPatch{Name: req.Name, Description: req.Description, Template: req.Template})
+}
+
+// Delete kills the project's sandbox and removes the project with its chat
+// and files. A sandbox that cannot be killed now is left to reconcile at
+// the next start (its metadata names a project that no longer exists).
+func (s *ProjectService) Delete(id string) error {
+	ctx := s.ctx()
+	if _, err := s.store.GetProject(ctx, id); err != nil {
+		return err
+	}
+	if s.sandboxes != nil {
+		if err := s.sandboxes.Kill(ctx, id); err != nil && !apperr.Is(err, apperr.NotFound) {
+			s.log.Warn("sandbox kill on delete failed; reconcile will retry", "project", id, "err", err)
+		}
+	}
+	if err := s.store.DeleteProject(ctx, id); err != nil {
+		return err
+	}
+	if cur, _, _ := s.store.GetSetting(ctx, currentProjectKey); cur == id {
+		return s.store.DeleteSetting(ctx, currentProjectKey)
+	}
+	return nil
+}
+
+// Select makes a project current (remembered across restarts) and starts
+// resuming its sandbox in the background.
+func (s *ProjectService) Select(id string) (store.Project, error) {
+	ctx := s.ctx()
+	p, err := s.store.GetProject(ctx, id)
+	if err != nil {
+		return store.Project{}, err
+	}
+	if err := s.store.SetSetting(ctx, currentProjectKey, id); err != nil {
+		return store.Project{}, err
+	}
+	if s.sandboxes != nil && p.SandboxID != "" {
+		s.sandboxes.Open(id)
+	}
+	return p, nil
+}
+
+// Current returns the remembered project id, or "" when none (or it was
+// deleted meanwhile).
+func (s *ProjectService) Current() (string, error) {
+	ctx := s.ctx()
+	id, ok, err := s.store.GetSetting(ctx, currentProjectKey)
+	if err != nil || !ok {
+		return "", err
+	}
+	if _, err := s.store.GetProject(ctx, id); apperr.Is(err, apperr.NotFound) {
+		return "", nil
+	} else if err != nil {
+		return "", err
+	}
+	return id, nil
+}

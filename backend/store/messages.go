@@ -1,0 +1,151 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"github.com/google/uuid"
+
+	"tessera/backend/apperr"
+)
+
+// Message statuses.
+const (
+	MessageDone      = "done"
+	MessageStreaming = "streaming"
+	MessageStopped   = "stopped"
+	MessageError     = "error"
+)
+
+// Message is one chat turn. Fragment and Result are stored as JSON so that
+// the store does not depend on the fragment or execution packages.
+type Message struct {
+	ID        string          `json:"id"`
+	ProjectID string          `json:"projectId"`
+	Seq       int64           `json:"seq"`
+	Role      string          `json:"role"`
+	Content   string          `json:"content"`
+	Fragment  json.RawMessage `json:"fragment,omitempty"`
+	Result    json.RawMessage `json:"result,omitempty"`
+	Status    string          `json:"status"`
+	CreatedAt time.Time       `json:"createdAt"`
+}
+
+const messageCols = `id, project_id, seq, role, content, fragment, result, status, created_at`
+
+func scanMessage(row interface{ Scan(...any) error }) (Message, error) {
+	var m Message
+	var frag, res sql.NullString
+	var c int64
+	err := row.Scan(&m.ID, &m.ProjectID, &m.Seq, &m.Role, &m.Content, &frag, &res, &m.Status, &c)
+	if frag.Valid {
+		m.Fragment = json.RawMessage(frag.String)
+	}
+	if res.Valid {
+		m.Result = json.RawMessage(res.String)
+	}
+	m.CreatedAt = fromMS(c)
+	return m, err
+}
+
+func nullJSON(b json.RawMessage) any {
+	if len(b) == 0 {
+		return nil
+	}
+	return string(b)
+}
+
+// AddMessage appends a message to a project's chat and records activity.
+func (s *Store) AddMessage(ctx context.Context, m Message) (Message, error) {
+	if m.ID == "" {
+		m.ID = uuid.NewString()
+	}
+	if m.Status == "" {
+		m.Status = MessageDone
+	}
+	now := s.now()
+	m.CreatedAt = now.UTC().Truncate(time.Millisecond)
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return Message{}, dbErr(err, "save the message")
+	}
+	defer tx.Rollback()
+	err = tx.QueryRowContext(ctx, `INSERT INTO messages(`+messageCols+`)
+		VALUES (?, ?, COALESCE((SELECT max(seq) FROM messages WHERE project_id=?), 0) + 1, ?, ?, ?, ?, ?, ?)
+		RETURNING seq`,
+		m.ID, m.ProjectID, m.ProjectID, m.Role, m.Content, nullJSON(m.Fragment), nullJSON(m.Result), m.Status, ms(now)).Scan(&m.Seq)
+	if err != nil {
+		var n int
+		if tx.QueryRowContext(ctx, `SELECT count(*) FROM projects WHERE id=?`, m.ProjectID).Scan(&n) == nil && n == 0 {
+			return Message{}, apperr.New(apperr.NotFound, "That project no longer exists.")
+		}
+		return Message{}, dbErr(err, "save the message")
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE projects SET last_activity_at=? WHERE id=?`, ms(now), m.ProjectID); err != nil {
+		return Message{}, dbErr(err, "save the message")
+	}
+	return m, dbErr(tx.Commit(), "save the message")
+}
+
+// MessageUpdate changes a message's content, fragment, result or status;
+// nil fields are kept.
+type MessageUpdate struct {
+	Content  *string
+	Fragment json.RawMessage
+	Result   json.RawMessage
+	Status   *string
+}
+
+// UpdateMessage applies an update.
+func (s *Store) UpdateMessage(ctx context.Context, id string, u MessageUpdate) error {
+	res, err := s.db.ExecContext(ctx, `UPDATE messages SET
+		content = COALESCE(?, content),
+		fragment = COALESCE(?, fragment),
+		result = COALESCE(?, result),
+		status = COALESCE(?, status)
+		WHERE id = ?`, u.Content, nullJSON(u.Fragment), nullJSON(u.Result), u.Status, id)
+	if err != nil {
+		return dbErr(err, "save the message")
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return apperr.New(apperr.NotFound, "That message no longer exists.")
+	}
+	return nil
+}
+
+// GetMessage returns one message.
+func (s *Store) GetMessage(ctx context.Context, id string) (Message, error) {
+	m, err := scanMessage(s.db.QueryRowContext(ctx, `SELECT `+messageCols+` FROM messages WHERE id=?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Message{}, apperr.New(apperr.NotFound, "That message no longer exists.")
+	}
+	return m, dbErr(err, "read the message")
+}
+
+// ListMessages returns a project's chat in order.
+func (s *Store) ListMessages(ctx context.Context, projectID string) ([]Message, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+messageCols+` FROM messages WHERE project_id=? ORDER BY seq`, projectID)
+	if err != nil {
+		return nil, dbErr(err, "read the chat")
+	}
+	defer rows.Close()
+	out := []Message{}
+	for rows.Next() {
+		m, err := scanMessage(rows)
+		if err != nil {
+			return nil, dbErr(err, "read the chat")
+		}
+		out = append(out, m)
+	}
+	return out, dbErr(rows.Err(), "read the chat")
+}
+
+// DeleteMessagesFrom removes the message with seq and everything after it
+// (undo, retry).
+func (s *Store) DeleteMessagesFrom(ctx context.Context, projectID string, seq int64) error {
+	_, err := s.db.ExecContext(ctx, `DELETE FROM messages WHERE project_id=? AND seq>=?`, projectID, seq)
+	return dbErr(err, "delete messages")
+}

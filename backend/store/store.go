@@ -1,0 +1,185 @@
+// Package store keeps everything Tessera knows in one SQLite file: projects,
+// their chat messages, the local copy of each project's files, the
+// dependency installs to replay on a rebuilt sandbox, sandbox usage and
+// settings. Repositories take a context and return domain types.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"tessera/backend/apperr"
+)
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// Store is the database handle. It is safe for concurrent use.
+type Store struct {
+	db  *sql.DB
+	now func() time.Time
+}
+
+// Option configures Open.
+type Option func(*Store)
+
+// WithClock injects the clock used for timestamps (tests).
+func WithClock(now func() time.Time) Option { return func(s *Store) { s.now = now } }
+
+// Open opens (creating if needed) the database at path and applies pending
+// migrations in one transaction. A database written by a newer Tessera is
+// refused and left untouched.
+func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
+	q := url.Values{}
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "busy_timeout(5000)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Set("_txlock", "immediate")
+	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, apperr.Wrap(err, apperr.Internal, "Tessera could not open its database.")
+	}
+	s := &Store{db: db, now: time.Now}
+	for _, o := range opts {
+		o(s)
+	}
+	if err := s.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// DB exposes the handle for tests and benchmarks in other packages.
+func (s *Store) DB() *sql.DB { return s.db }
+
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+func loadMigrations() ([]migration, error) {
+	entries, err := fs.ReadDir(migrationFS, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	var out []migration
+	for _, e := range entries {
+		name := e.Name()
+		num, _, ok := strings.Cut(name, "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil {
+			return nil, fmt.Errorf("migration %q: name must start with a number and '_'", name)
+		}
+		body, err := migrationFS.ReadFile("migrations/" + name)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, migration{version: v, name: name, sql: string(body)})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].version < out[j].version })
+	return out, nil
+}
+
+// LatestVersion is the schema version this build writes.
+func LatestVersion() int {
+	ms, err := loadMigrations()
+	if err != nil || len(ms) == 0 {
+		return 0
+	}
+	return ms[len(ms)-1].version
+}
+
+func (s *Store) migrate(ctx context.Context) error {
+	ms, err := loadMigrations()
+	if err != nil {
+		return apperr.Wrap(err, apperr.Internal, "Tessera's built-in database migrations are broken.")
+	}
+	latest := ms[len(ms)-1].version
+
+	// Check the version before writing anything, so that a database from a
+	// newer Tessera is not even given our bookkeeping table.
+	current, err := s.currentVersion(ctx)
+	if err != nil {
+		return apperr.Wrap(err, apperr.Internal,
+			"Tessera could not read its database. The file may be damaged or not a Tessera database.")
+	}
+	if current > latest {
+		return apperr.Newf(apperr.Conflict,
+			"This database was written by a newer version of Tessera (schema %d, this version knows up to %d). Update Tessera to open it; the file was left untouched.",
+			current, latest)
+	}
+	if current == latest {
+		return nil
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return apperr.Wrap(err, apperr.Internal, "Tessera could not update its database.")
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`); err != nil {
+		return apperr.Wrap(err, apperr.Internal, "Tessera could not update its database.")
+	}
+	for _, m := range ms {
+		if m.version <= current {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+			return apperr.Wrap(fmt.Errorf("migration %s: %w", m.name, err), apperr.Internal,
+				"Tessera could not update its database; nothing was changed.")
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations(version, name, applied_at) VALUES (?, ?, ?)`,
+			m.version, m.name, s.now().UnixMilli()); err != nil {
+			return apperr.Wrap(err, apperr.Internal, "Tessera could not update its database; nothing was changed.")
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return apperr.Wrap(err, apperr.Internal, "Tessera could not update its database; nothing was changed.")
+	}
+	return nil
+}
+
+func (s *Store) currentVersion(ctx context.Context) (int, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx,
+		`SELECT count(*) FROM sqlite_master WHERE type='table' AND name='schema_migrations'`).Scan(&n)
+	if err != nil || n == 0 {
+		return 0, err
+	}
+	var v sql.NullInt64
+	if err := s.db.QueryRowContext(ctx, `SELECT max(version) FROM schema_migrations`).Scan(&v); err != nil {
+		return 0, err
+	}
+	return int(v.Int64), nil
+}
+
+func ms(t time.Time) int64 { return t.UnixMilli() }
+
+func fromMS(v int64) time.Time { return time.UnixMilli(v).UTC() }
+
+func dbErr(err error, what string) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return apperr.Wrap(err, apperr.Canceled, "The operation was stopped.")
+	}
+	return apperr.Wrap(err, apperr.Internal, "Tessera could not "+what+" in its database.")
+}

@@ -1,0 +1,545 @@
+export namespace api {
+	
+	export class CreateProjectRequest {
+	    name: string;
+	    description: string;
+	    template: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new CreateProjectRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.description = source["description"];
+	        this.template = source["template"];
+	    }
+	}
+	export class ErrorDTO {
+	    code: string;
+	    message: string;
+	    retryAfterSeconds?: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new ErrorDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.code = source["code"];
+	        this.message = source["message"];
+	        this.retryAfterSeconds = source["retryAfterSeconds"];
+	    }
+	}
+	export class KeyRequest {
+	    account: string;
+	    value: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new KeyRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.account = source["account"];
+	        this.value = source["value"];
+	    }
+	}
+	export class ModelDTO {
+	    id: string;
+	    name: string;
+	    multimodal: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new ModelDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.name = source["name"];
+	        this.multimodal = source["multimodal"];
+	    }
+	}
+	export class ProviderDTO {
+	    id: string;
+	    name: string;
+	    needsKey: boolean;
+	    local: boolean;
+	    hasKey: boolean;
+	    usable: boolean;
+	    models: ModelDTO[];
+	
+	    static createFrom(source: any = {}) {
+	        return new ProviderDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.name = source["name"];
+	        this.needsKey = source["needsKey"];
+	        this.local = source["local"];
+	        this.hasKey = source["hasKey"];
+	        this.usable = source["usable"];
+	        this.models = this.convertValues(source["models"], ModelDTO);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class SandboxStatus {
+	    projectId: string;
+	    state: string;
+	    error?: string;
+	    sandboxId?: string;
+	    // Go type: time
+	    timeoutAt?: any;
+	    runningSecondsToday: number;
+	    runningSecondsTotal: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new SandboxStatus(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.projectId = source["projectId"];
+	        this.state = source["state"];
+	        this.error = source["error"];
+	        this.sandboxId = source["sandboxId"];
+	        this.timeoutAt = this.convertValues(source["timeoutAt"], null);
+	        this.runningSecondsToday = source["runningSecondsToday"];
+	        this.runningSecondsTotal = source["runningSecondsTotal"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class SendResult {
+	    user?: store.Message;
+	    assistant?: store.Message;
+	
+	    static createFrom(source: any = {}) {
+	        return new SendResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.user = this.convertValues(source["user"], store.Message);
+	        this.assistant = this.convertValues(source["assistant"], store.Message);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class StartupStatus {
+	    ok: boolean;
+	    error?: ErrorDTO;
+	    paths: config.Paths;
+	    version: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new StartupStatus(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.ok = source["ok"];
+	        this.error = this.convertValues(source["error"], ErrorDTO);
+	        this.paths = this.convertValues(source["paths"], config.Paths);
+	        this.version = source["version"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class TemplateDTO {
+	    id: string;
+	    name: string;
+	    file: string;
+	    port: number;
+	    custom: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new TemplateDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.name = source["name"];
+	        this.file = source["file"];
+	        this.port = source["port"];
+	        this.custom = source["custom"];
+	    }
+	}
+	export class UpdateProjectRequest {
+	    id: string;
+	    name?: string;
+	    description?: string;
+	    template?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new UpdateProjectRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.name = source["name"];
+	        this.description = source["description"];
+	        this.template = source["template"];
+	    }
+	}
+
+}
+
+export namespace chat {
+	
+	export class File {
+	    path: string;
+	    content: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new File(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.path = source["path"];
+	        this.content = source["content"];
+	    }
+	}
+	export class Image {
+	    mime: string;
+	    data: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Image(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.mime = source["mime"];
+	        this.data = source["data"];
+	    }
+	}
+	export class Params {
+	    temperature?: number;
+	    topP?: number;
+	    maxTokens?: number;
+	    frequencyPenalty?: number;
+	    presencePenalty?: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Params(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.temperature = source["temperature"];
+	        this.topP = source["topP"];
+	        this.maxTokens = source["maxTokens"];
+	        this.frequencyPenalty = source["frequencyPenalty"];
+	        this.presencePenalty = source["presencePenalty"];
+	    }
+	}
+	export class RetryRequest {
+	    requestId: string;
+	    projectId: string;
+	    providerId: string;
+	    modelId: string;
+	    template: string;
+	    params: Params;
+	
+	    static createFrom(source: any = {}) {
+	        return new RetryRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.requestId = source["requestId"];
+	        this.projectId = source["projectId"];
+	        this.providerId = source["providerId"];
+	        this.modelId = source["modelId"];
+	        this.template = source["template"];
+	        this.params = this.convertValues(source["params"], Params);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class SendRequest {
+	    requestId: string;
+	    projectId: string;
+	    text: string;
+	    images?: Image[];
+	    providerId: string;
+	    modelId: string;
+	    template: string;
+	    params: Params;
+	
+	    static createFrom(source: any = {}) {
+	        return new SendRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.requestId = source["requestId"];
+	        this.projectId = source["projectId"];
+	        this.text = source["text"];
+	        this.images = this.convertValues(source["images"], Image);
+	        this.providerId = source["providerId"];
+	        this.modelId = source["modelId"];
+	        this.template = source["template"];
+	        this.params = this.convertValues(source["params"], Params);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+
+}
+
+export namespace config {
+	
+	export class Paths {
+	    Home: string;
+	    Database: string;
+	    LogFile: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Paths(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.Home = source["Home"];
+	        this.Database = source["Database"];
+	        this.LogFile = source["LogFile"];
+	    }
+	}
+	export class Settings {
+	    e2bDomain: string;
+	    defaultProvider: string;
+	    defaultModel: string;
+	    sandboxTimeoutMinutes: number;
+	    idlePauseMinutes: number;
+	    theme: string;
+	    customProviders?: number[];
+	    customTemplates: string[];
+	    onboarded: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new Settings(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.e2bDomain = source["e2bDomain"];
+	        this.defaultProvider = source["defaultProvider"];
+	        this.defaultModel = source["defaultModel"];
+	        this.sandboxTimeoutMinutes = source["sandboxTimeoutMinutes"];
+	        this.idlePauseMinutes = source["idlePauseMinutes"];
+	        this.theme = source["theme"];
+	        this.customProviders = source["customProviders"];
+	        this.customTemplates = source["customTemplates"];
+	        this.onboarded = source["onboarded"];
+	    }
+	}
+
+}
+
+export namespace store {
+	
+	export class Message {
+	    id: string;
+	    projectId: string;
+	    seq: number;
+	    role: string;
+	    content: string;
+	    fragment?: number[];
+	    result?: number[];
+	    status: string;
+	    // Go type: time
+	    createdAt: any;
+	
+	    static createFrom(source: any = {}) {
+	        return new Message(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.projectId = source["projectId"];
+	        this.seq = source["seq"];
+	        this.role = source["role"];
+	        this.content = source["content"];
+	        this.fragment = source["fragment"];
+	        this.result = source["result"];
+	        this.status = source["status"];
+	        this.createdAt = this.convertValues(source["createdAt"], null);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Project {
+	    id: string;
+	    name: string;
+	    description: string;
+	    template: string;
+	    sandboxId: string;
+	    sandboxState: string;
+	    // Go type: time
+	    createdAt: any;
+	    // Go type: time
+	    updatedAt: any;
+	    // Go type: time
+	    lastActivityAt: any;
+	
+	    static createFrom(source: any = {}) {
+	        return new Project(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.name = source["name"];
+	        this.description = source["description"];
+	        this.template = source["template"];
+	        this.sandboxId = source["sandboxId"];
+	        this.sandboxState = source["sandboxState"];
+	        this.createdAt = this.convertValues(source["createdAt"], null);
+	        this.updatedAt = this.convertValues(source["updatedAt"], null);
+	        this.lastActivityAt = this.convertValues(source["lastActivityAt"], null);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+
+}
+

@@ -1,0 +1,48 @@
+package main
+
+import (
+	"embed"
+	"fmt"
+	"os"
+
+	"github.com/wailsapp/wails/v2"
+	"github.com/wailsapp/wails/v2/pkg/options"
+	"github.com/wailsapp/wails/v2/pkg/options/assetserver"
+	"github.com/wailsapp/wails/v2/pkg/options/linux"
+
+	"tessera/backend/api"
+)
+
+//go:embed all:frontend/dist
+var assets embed.FS
+
+func main() {
+	app, err := NewApp(os.Getenv)
+	if err != nil {
+		// Only reached when not even the data folder or the log can be set
+		// up; everything later is reported inside the window.
+		fmt.Fprintln(os.Stderr, "Tessera could not start:", err)
+		os.Exit(1)
+	}
+	err = wails.Run(&options.App{
+		Title:                    "Tessera",
+		Width:                    1280,
+		Height:                   820,
+		MinWidth:                 900,
+		MinHeight:                600,
+		AssetServer:              &assetserver.Options{Assets: assets},
+		BackgroundColour:         &options.RGBA{R: 17, G: 17, B: 19, A: 1},
+		OnStartup:                app.startup,
+		OnBeforeClose:            app.beforeClose,
+		OnShutdown:               app.shutdown,
+		Bind:                     app.services(),
+		ErrorFormatter:           api.ErrorFormatter(app.log),
+		EnableDefaultContextMenu: false,
+		Linux:                    &linux.Options{ProgramName: "tessera", WebviewGpuPolicy: linux.WebviewGpuPolicyOnDemand},
+	})
+	if err != nil {
+		app.log.Error("wails run failed", "err", err)
+		fmt.Fprintln(os.Stderr, "Tessera stopped with an error:", err)
+		os.Exit(1)
+	}
+}
