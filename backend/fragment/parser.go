@@ -1,0 +1,756 @@
+package fragment
+
+import (
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"tessera/backend/apperr"
+)
+
+// MaxAnswerBytes bounds what a Parser accepts; a model stuck in a loop
+// should not exhaust memory.
+const MaxAnswerBytes = 64 << 20
+
+// Partial is a fragment while it streams: every field holds what has
+// arrived so far. Strings share memory with the parser's buffers (they are
+// immutable Go strings, so keeping a Partial is safe).
+type Partial struct {
+	Commentary  string   `json:"commentary"`
+	Title       string   `json:"title"`
+	Description string   `json:"description"`
+	Template    string   `json:"template"`
+	FilePaths   []string `json:"file_paths"`
+	// Code is the code so far of the file being written (or written last).
+	Code string `json:"code"`
+	// Files holds every file so far, the main file (file_path/code) first.
+	Files []File `json:"files"`
+	// Done is true once the fragment's JSON object is complete.
+	Done bool `json:"done"`
+}
+
+// Parser turns a streamed answer into partial fragments. Each byte is looked
+// at once: Feed costs O(len(chunk)) plus O(number of files) to build the
+// Partial, never a re-parse from the start. It is tolerant the way LLM
+// output needs: prose or a ```json fence before the object is skipped, a
+// false start ("{braces}" in prose) is abandoned at the first byte that
+// cannot be JSON and scanning resumes after it, raw newlines inside strings
+// are accepted, text after the object is ignored. The raw text is kept so
+// that Final can fall back to Extract when streaming scanning lost track.
+//
+// A Parser is not safe for concurrent use.
+type Parser struct {
+	raw   strings.Builder
+	final bool
+
+	st    pstate
+	stack []frame
+	// after a string, number or literal ends we return to the state implied
+	// by the enclosing frame; strKey tells whether the string was a key.
+	strKey  bool
+	strDest *strings.Builder // nil: discard
+	keyBuf  []byte
+	keyLong bool
+	esc     escState
+	hex     [4]byte
+	hexN    int
+	hiSurr  rune
+	numBuf  []byte
+	lit     string
+	litPos  int
+
+	// rootFields is set once the current root object has a recognised key;
+	// the first such key of a new root object clears what a previous,
+	// abandoned object left behind.
+	rootFields bool
+	anyFields  bool
+
+	f fields
+}
+
+// fields is the fragment being assembled.
+type fields struct {
+	commentary, template, title, description, install, filePath, code strings.Builder
+	depsStr                                                           strings.Builder
+	deps                                                              []string
+	depsOpen                                                          *strings.Builder
+	hasDeps                                                           bool
+	port                                                              *int
+	portSeen                                                          bool
+	files                                                             []*fileAcc
+	codeSeen, filePathSeen                                            bool
+	last                                                              *strings.Builder // the content written last
+	done                                                              bool
+}
+
+type fileAcc struct {
+	path, altPath, content strings.Builder
+}
+
+type pstate uint8
+
+const (
+	sSeek pstate = iota
+	sValue
+	sKeyOrEnd    // after '{'
+	sKey         // after ',' in an object
+	sColon       // after a key
+	sObjNext     // after a value in an object
+	sValueOrEnd  // after '['
+	sArrNext     // after a value in an array
+	sString      // inside a string
+	sNumber      // inside a number
+	sLiteral     // inside true/false/null
+	sDone        // root object complete
+	sEndOfString // internal: string finished
+)
+
+type escState uint8
+
+const (
+	escNone escState = iota
+	escStart
+	escHex
+)
+
+type role uint8
+
+const (
+	rIgnore role = iota
+	rRoot
+	rDeps
+	rFiles
+	rFile
+)
+
+type key uint8
+
+const (
+	kUnknown key = iota
+	kCommentary
+	kTemplate
+	kTitle
+	kDescription
+	kDeps
+	kHasDeps
+	kInstall
+	kPort
+	kFilePath
+	kCode
+	kFiles
+	kPath
+	kAltPath
+	kContent
+)
+
+var rootKeys = map[string]key{
+	"commentary": kCommentary, "template": kTemplate, "title": kTitle, "description": kDescription,
+	"additional_dependencies": kDeps, "has_additional_dependencies": kHasDeps,
+	"install_dependencies_command": kInstall, "port": kPort, "file_path": kFilePath, "code": kCode,
+	"files": kFiles,
+}
+
+// fileKeys accepts the documented {path, content} and the shape of
+// Fragments' abandoned multi-file schema {file_name, file_path, file_content}.
+var fileKeys = map[string]key{
+	"path": kPath, "file_path": kPath, "filepath": kPath,
+	"file_name": kAltPath, "filename": kAltPath, "name": kAltPath,
+	"content": kContent, "file_content": kContent, "contents": kContent, "code": kContent,
+}
+
+type frame struct {
+	array bool
+	role  role
+	key   key // object frames: the key whose value comes next
+	file  *fileAcc
+}
+
+const maxDepth = 256
+
+// NewParser returns a parser ready for the first chunk.
+func NewParser() *Parser { return &Parser{} }
+
+// Feed consumes the next chunk of the answer and returns the fragment so
+// far. It fails only when the answer exceeds MaxAnswerBytes or after Final.
+func (p *Parser) Feed(chunk string) (Partial, error) {
+	if p.final {
+		return p.partial(), apperr.New(apperr.Internal, "The answer was already complete.")
+	}
+	if p.raw.Len()+len(chunk) > MaxAnswerBytes {
+		return p.partial(), apperr.Newf(apperr.Invalid,
+			"The answer is larger than %d MB, which is more than a fragment can be. Try again, or ask for a smaller change.", MaxAnswerBytes>>20)
+	}
+	if p.st != sDone {
+		// Once the object is complete the rest is trailing prose: no need to
+		// keep it for Final's fallback.
+		p.raw.WriteString(chunk)
+		p.scan(chunk)
+	}
+	return p.partial(), nil
+}
+
+// Partial returns the fragment so far without feeding anything.
+func (p *Parser) Partial() Partial { return p.partial() }
+
+func (p *Parser) partial() Partial {
+	f := &p.f
+	out := Partial{
+		Commentary:  f.commentary.String(),
+		Title:       f.title.String(),
+		Description: f.description.String(),
+		Template:    f.template.String(),
+		Done:        f.done,
+	}
+	if f.last != nil {
+		out.Code = f.last.String()
+	}
+	n := len(f.files)
+	if f.filePathSeen || f.codeSeen {
+		n++
+	}
+	if n == 0 {
+		return out
+	}
+	out.Files = make([]File, 0, n)
+	out.FilePaths = make([]string, 0, n)
+	if f.filePathSeen || f.codeSeen {
+		out.Files = append(out.Files, File{Path: f.filePath.String(), Content: f.code.String()})
+	}
+	for _, fa := range f.files {
+		out.Files = append(out.Files, File{Path: fa.pathString(), Content: fa.content.String()})
+	}
+	for _, fl := range out.Files {
+		if fl.Path != "" {
+			out.FilePaths = append(out.FilePaths, fl.Path)
+		}
+	}
+	return out
+}
+
+func (fa *fileAcc) pathString() string {
+	if fa.path.Len() > 0 {
+		return fa.path.String()
+	}
+	return fa.altPath.String()
+}
+
+// Final ends the answer and returns the normalised fragment. When streaming
+// scanning did not find a complete object it retries on Extract(raw), which
+// prefers ```json fences. Errors are apperr.Invalid with a sentence that
+// says what was wrong with the answer.
+func (p *Parser) Final() (*Fragment, error) {
+	p.final = true
+	if p.st == sDone {
+		return p.build()
+	}
+	raw := p.raw.String()
+	if ext, err := Extract(raw); err == nil {
+		q := NewParser()
+		q.scan(ext)
+		if q.st == sDone {
+			return q.build()
+		}
+	}
+	switch {
+	case strings.TrimSpace(raw) == "":
+		return nil, apperr.New(apperr.Invalid, "The model sent an empty answer. Try again.")
+	case p.anyFields:
+		return nil, apperr.New(apperr.Invalid, "The answer stopped before the fragment was complete. Try again, or raise the output token limit.")
+	default:
+		return nil, apperr.New(apperr.Invalid, "The answer is not a fragment (no JSON object with code was found). Try again, or pick a model that supports structured output.")
+	}
+}
+
+func (p *Parser) build() (*Fragment, error) {
+	f := &p.f
+	fr := &Fragment{
+		Commentary:                 f.commentary.String(),
+		Template:                   f.template.String(),
+		Title:                      f.title.String(),
+		Description:                f.description.String(),
+		AdditionalDependencies:     append([]string{}, f.deps...),
+		HasAdditionalDependencies:  f.hasDeps,
+		InstallDependenciesCommand: f.install.String(),
+		Port:                       f.port,
+		FilePath:                   f.filePath.String(),
+		Code:                       f.code.String(),
+	}
+	if f.depsStr.Len() > 0 {
+		// "additional_dependencies": "numpy pandas" instead of a list.
+		fr.AdditionalDependencies = append(fr.AdditionalDependencies, strings.FieldsFunc(f.depsStr.String(), func(r rune) bool {
+			return r == ',' || r == ' ' || r == '\n' || r == '\t'
+		})...)
+	}
+	for _, fa := range f.files {
+		fr.Files = append(fr.Files, File{Path: fa.pathString(), Content: fa.content.String()})
+	}
+	if err := fr.Normalize(); err != nil {
+		return nil, err
+	}
+	return fr, nil
+}
+
+// reset abandons the current candidate object (a syntax error): scanning
+// resumes at the next '{'. Accumulated fields stay visible until a new
+// object brings its own.
+func (p *Parser) reset() {
+	p.st = sSeek
+	p.stack = p.stack[:0]
+	p.esc, p.hexN, p.hiSurr = escNone, 0, 0
+	p.strDest = nil
+}
+
+func (p *Parser) top() *frame { return &p.stack[len(p.stack)-1] }
+
+func (p *Parser) push(array bool) {
+	if len(p.stack) >= maxDepth {
+		p.reset()
+		return
+	}
+	r := rIgnore
+	var fa *fileAcc
+	if len(p.stack) == 0 {
+		r = rRoot
+		p.rootFields = false
+	} else {
+		t := p.top()
+		switch {
+		case t.role == rRoot && !t.array && array && t.key == kDeps:
+			r = rDeps
+		case t.role == rRoot && !t.array && array && (t.key == kFiles || t.key == kCode):
+			r = rFiles
+		case t.role == rFiles && t.array && !array:
+			r = rFile
+			fa = &fileAcc{}
+			p.f.files = append(p.f.files, fa)
+		}
+		if r == rDeps {
+			p.f.deps = p.f.deps[:0]
+		}
+	}
+	p.stack = append(p.stack, frame{array: array, role: r, file: fa})
+	if array {
+		p.st = sValueOrEnd
+	} else {
+		p.st = sKeyOrEnd
+	}
+}
+
+// valueDone moves to the state that follows a value in the enclosing
+// container, or finishes the root object.
+func (p *Parser) valueDone() {
+	if len(p.stack) == 0 {
+		p.st = sSeek
+		return
+	}
+	if p.top().array {
+		p.st = sArrNext
+	} else {
+		p.st = sObjNext
+	}
+}
+
+func (p *Parser) pop() {
+	fr := p.stack[len(p.stack)-1]
+	p.stack = p.stack[:len(p.stack)-1]
+	if len(p.stack) == 0 {
+		if fr.role == rRoot && p.rootFields {
+			p.st = sDone
+			p.f.done = true
+			return
+		}
+		p.st = sSeek // "{}" or an object without fragment keys: keep looking
+		return
+	}
+	p.valueDone()
+}
+
+// startString decides where a string's characters go.
+func (p *Parser) startString(isKey bool) {
+	p.st = sString
+	p.strKey = isKey
+	p.strDest = nil
+	p.esc, p.hexN, p.hiSurr = escNone, 0, 0
+	if isKey {
+		p.keyBuf = p.keyBuf[:0]
+		p.keyLong = false
+		return
+	}
+	if len(p.stack) == 0 {
+		return
+	}
+	t := p.top()
+	f := &p.f
+	var b *strings.Builder
+	switch t.role {
+	case rRoot:
+		switch t.key {
+		case kCommentary:
+			b = &f.commentary
+		case kTemplate:
+			b = &f.template
+		case kTitle:
+			b = &f.title
+		case kDescription:
+			b = &f.description
+		case kInstall:
+			b = &f.install
+		case kFilePath:
+			b = &f.filePath
+			f.filePathSeen = true
+		case kCode:
+			b = &f.code
+			f.codeSeen = true
+			f.last = b
+		case kDeps:
+			b = &f.depsStr
+		case kPort:
+			p.numBuf = p.numBuf[:0] // "port": "3000"
+		}
+	case rDeps:
+		b = &strings.Builder{}
+		f.depsOpen = b
+	case rFile:
+		switch t.key {
+		case kPath:
+			b = &t.file.path
+		case kAltPath:
+			b = &t.file.altPath
+		case kContent:
+			b = &t.file.content
+			f.last = b
+		}
+	}
+	if b != nil {
+		b.Reset() // a repeated key replaces the earlier value
+	}
+	p.strDest = b
+}
+
+// endString delivers a finished string.
+func (p *Parser) endString() {
+	if p.hiSurr != 0 {
+		p.writeRune(utf8.RuneError)
+		p.hiSurr = 0
+	}
+	if p.strKey {
+		k := kUnknown
+		t := p.top()
+		if !p.keyLong {
+			switch t.role {
+			case rRoot:
+				k = rootKeys[string(p.keyBuf)]
+				if k != kUnknown && !p.rootFields {
+					if p.anyFields {
+						p.f = fields{} // a new object replaces an abandoned one
+					}
+					p.rootFields, p.anyFields = true, true
+				}
+			case rFile:
+				k = fileKeys[string(p.keyBuf)]
+			}
+		}
+		t.key = k
+		p.st = sColon
+		return
+	}
+	if len(p.stack) > 0 {
+		t := p.top()
+		switch {
+		case t.role == rDeps && p.f.depsOpen != nil:
+			p.f.deps = append(p.f.deps, p.f.depsOpen.String())
+			p.f.depsOpen = nil
+		case t.role == rRoot && t.key == kPort:
+			p.setPort(string(p.numBuf))
+		}
+	}
+	p.strDest = nil
+	p.valueDone()
+}
+
+func (p *Parser) setPort(s string) {
+	if p.top().role != rRoot || p.top().key != kPort {
+		return
+	}
+	if n, err := strconv.Atoi(strings.TrimSpace(s)); err == nil {
+		p.f.port = &n
+	} else if fl, err := strconv.ParseFloat(s, 64); err == nil && fl == float64(int(fl)) {
+		n := int(fl)
+		p.f.port = &n
+	} else {
+		p.f.port = nil
+	}
+}
+
+func (p *Parser) writeRune(r rune) {
+	if p.strKey {
+		p.keyBytes(string(r))
+		return
+	}
+	if p.strDest != nil {
+		p.strDest.WriteRune(r)
+	} else if p.top().role == rRoot && p.top().key == kPort && len(p.numBuf) < 32 {
+		p.numBuf = utf8.AppendRune(p.numBuf, r)
+	}
+}
+
+func (p *Parser) writeString(s string) {
+	if p.strKey {
+		p.keyBytes(s)
+		return
+	}
+	if p.strDest != nil {
+		p.strDest.WriteString(s)
+	} else if len(p.stack) > 0 && p.top().role == rRoot && p.top().key == kPort && len(p.numBuf)+len(s) <= 32 {
+		p.numBuf = append(p.numBuf, s...)
+	}
+}
+
+func (p *Parser) keyBytes(s string) {
+	if len(p.keyBuf)+len(s) > 64 {
+		p.keyLong = true
+		return
+	}
+	p.keyBuf = append(p.keyBuf, s...)
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+// scan is the state machine. Each iteration consumes at least one byte,
+// except the transitions that end a number (the terminating byte is looked
+// at again in the next state), so the loop is linear in len(s).
+func (p *Parser) scan(s string) {
+	i := 0
+	for i < len(s) {
+		c := s[i]
+		switch p.st {
+		case sDone:
+			return
+		case sSeek:
+			j := strings.IndexByte(s[i:], '{')
+			if j < 0 {
+				return
+			}
+			i += j + 1
+			p.push(false)
+			continue
+		case sString:
+			if p.esc == escNone {
+				// Fast path: copy the run of ordinary characters at once.
+				j := i
+				for j < len(s) && s[j] != '"' && s[j] != '\\' {
+					j++
+				}
+				if j > i {
+					if p.hiSurr != 0 {
+						p.writeRune(utf8.RuneError)
+						p.hiSurr = 0
+					}
+					p.writeString(s[i:j])
+					i = j
+					continue
+				}
+				i++
+				if c == '"' {
+					p.endString()
+				} else {
+					p.esc = escStart
+				}
+				continue
+			}
+			i++
+			p.escape(c)
+			continue
+		case sNumber:
+			if (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E' {
+				if len(p.numBuf) < 32 {
+					p.numBuf = append(p.numBuf, c)
+				}
+				i++
+				continue
+			}
+			if len(p.stack) > 0 && p.top().role == rRoot && p.top().key == kPort {
+				p.setPort(string(p.numBuf))
+			}
+			p.valueDone()
+			continue // look at c again in the new state
+		case sLiteral:
+			i++
+			if c != p.lit[p.litPos] {
+				p.reset()
+				continue
+			}
+			p.litPos++
+			if p.litPos == len(p.lit) {
+				p.literalDone()
+			}
+			continue
+		}
+
+		i++
+		if isSpace(c) {
+			continue
+		}
+		switch p.st {
+		case sKeyOrEnd:
+			switch c {
+			case '"':
+				p.startString(true)
+			case '}':
+				p.pop()
+			default:
+				p.reset()
+			}
+		case sKey:
+			if c == '"' {
+				p.startString(true)
+			} else if c == '}' { // trailing comma, as models write
+				p.pop()
+			} else {
+				p.reset()
+			}
+		case sColon:
+			if c == ':' {
+				p.st = sValue
+			} else {
+				p.reset()
+			}
+		case sObjNext:
+			switch c {
+			case ',':
+				p.st = sKey
+			case '}':
+				p.pop()
+			default:
+				p.reset()
+			}
+		case sArrNext:
+			switch c {
+			case ',':
+				p.st = sValue
+			case ']':
+				p.pop()
+			default:
+				p.reset()
+			}
+		case sValueOrEnd:
+			if c == ']' {
+				p.pop()
+				continue
+			}
+			p.value(c)
+		case sValue:
+			p.value(c)
+		}
+	}
+}
+
+// value starts a value whose first byte is c.
+func (p *Parser) value(c byte) {
+	switch {
+	case c == '"':
+		p.startString(false)
+	case c == '{':
+		p.push(false)
+	case c == '[':
+		p.push(true)
+	case c == '-' || (c >= '0' && c <= '9'):
+		p.st = sNumber
+		p.numBuf = append(p.numBuf[:0], c)
+	case c == 't':
+		p.st, p.lit, p.litPos = sLiteral, "true", 1
+	case c == 'f':
+		p.st, p.lit, p.litPos = sLiteral, "false", 1
+	case c == 'n':
+		p.st, p.lit, p.litPos = sLiteral, "null", 1
+	case c == ']' && len(p.stack) > 0 && p.top().array: // trailing comma
+		p.pop()
+	default:
+		p.reset()
+	}
+}
+
+func (p *Parser) literalDone() {
+	if len(p.stack) > 0 {
+		t := p.top()
+		if t.role == rRoot {
+			switch t.key {
+			case kHasDeps:
+				p.f.hasDeps = p.lit == "true"
+			case kPort:
+				p.f.port = nil
+			}
+		}
+	}
+	p.valueDone()
+}
+
+// escape handles the byte after a backslash, or a \u hex digit.
+func (p *Parser) escape(c byte) {
+	if p.esc == escHex {
+		if !isHex(c) {
+			p.reset()
+			return
+		}
+		p.hex[p.hexN] = c
+		p.hexN++
+		if p.hexN < 4 {
+			return
+		}
+		p.esc, p.hexN = escNone, 0
+		v, _ := strconv.ParseUint(string(p.hex[:]), 16, 32)
+		r := rune(v)
+		switch {
+		case p.hiSurr != 0 && r >= 0xDC00 && r <= 0xDFFF:
+			p.writeRune(((p.hiSurr - 0xD800) << 10) + (r - 0xDC00) + 0x10000)
+			p.hiSurr = 0
+		case r >= 0xD800 && r <= 0xDBFF:
+			if p.hiSurr != 0 {
+				p.writeRune(utf8.RuneError)
+			}
+			p.hiSurr = r // wait for the low half, which may be in the next chunk
+		default:
+			if p.hiSurr != 0 {
+				p.writeRune(utf8.RuneError)
+				p.hiSurr = 0
+			}
+			if r >= 0xDC00 && r <= 0xDFFF {
+				r = utf8.RuneError
+			}
+			p.writeRune(r)
+		}
+		return
+	}
+	// escStart
+	if c == 'u' {
+		p.esc, p.hexN = escHex, 0
+		return
+	}
+	p.esc = escNone
+	if p.hiSurr != 0 {
+		p.writeRune(utf8.RuneError)
+		p.hiSurr = 0
+	}
+	switch c {
+	case '"', '\\', '/':
+		p.writeString(string([]byte{c}))
+	case 'n':
+		p.writeString("\n")
+	case 't':
+		p.writeString("\t")
+	case 'r':
+		p.writeString("\r")
+	case 'b':
+		p.writeString("\b")
+	case 'f':
+		p.writeString("\f")
+	default:
+		// Not JSON, but models write "\'" and "\$": keep the backslash and
+		// the character, which is what they meant.
+		p.writeString("\\" + string([]byte{c}))
+	}
+}
+
+func isHex(c byte) bool {
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
+}
