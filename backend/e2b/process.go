@@ -356,4 +356,3 @@ func (e *Envd) Kill(ctx context.Context, pid uint32) error {
 	return e.rpc(ctx, op{what: "stop the process", notFound: "That process is not running in the sandbox any more."}, idempotent,
 		"process.Process/SendSignal", map[string]any{"process": map[string]any{"pid": pid}, "signal": "SIGNAL_SIGKILL"}, nil)
 }
-

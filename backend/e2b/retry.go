@@ -84,7 +84,9 @@ func (c *Client) do(ctx context.Context, o op, mode retryMode, rc *resty.Client,
 // per-attempt deadline (as opposed to the caller's).
 type errAttemptTimeoutWrap struct{ err error }
 
-func (e errAttemptTimeoutWrap) Error() string { return errAttemptTimeout.Error() + ": " + e.err.Error() }
+func (e errAttemptTimeoutWrap) Error() string {
+	return errAttemptTimeout.Error() + ": " + e.err.Error()
+}
 func (e errAttemptTimeoutWrap) Unwrap() []error {
 	return []error{errAttemptTimeout, e.err}
 }
