@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -41,6 +42,16 @@ func WithClock(now func() time.Time) Option { return func(s *Store) { s.now = no
 // migrations in one transaction. A database written by a newer Tessera is
 // refused and left untouched.
 func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
+	// Create the file ourselves so it is private from the start: SQLite
+	// gives the -wal and -shm files the database file's permissions.
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return nil, apperr.Wrap(err, apperr.Internal, "Tessera could not open its database file "+path+". Check that you may write there.")
+	}
+	f.Close()
+	if err := os.Chmod(path, 0o600); err != nil {
+		return nil, apperr.Wrap(err, apperr.Internal, "Tessera could not protect its database file.")
+	}
 	q := url.Values{}
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "journal_mode(WAL)")
