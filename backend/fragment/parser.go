@@ -49,6 +49,9 @@ type Parser struct {
 	// by the enclosing frame; strKey tells whether the string was a key.
 	strKey  bool
 	strDest *strings.Builder // nil: discard
+	// destFile/destPath tell whether strDest is part of a file, so that
+	// the cached Files/FilePaths snapshots know when to rebuild.
+	destFile, destPath bool
 	keyBuf  []byte
 	keyLong bool
 	esc     escState
@@ -66,6 +69,19 @@ type Parser struct {
 	anyFields  bool
 
 	f fields
+
+	// Snapshots handed out in Partials. They are never modified after
+	// being handed out, only replaced, so Partials may be kept and read
+	// from other goroutines; rebuilding them only when a file changed keeps
+	// Feed cheap while the commentary streams.
+	filesVer, pathsVer         uint64
+	snapFilesVer, snapPathsVer uint64
+	snapFiles                  []File
+	snapPaths                  []string
+	// slab hands out Files snapshots from one allocation per many chunks
+	// (each snapshot is a capacity-capped, never rewritten window), which
+	// keeps 1-token Feeds from allocating while code streams.
+	slab []File
 }
 
 // fields is the fragment being assembled.
@@ -171,22 +187,37 @@ const maxDepth = 256
 func NewParser() *Parser { return &Parser{} }
 
 // Feed consumes the next chunk of the answer and returns the fragment so
-// far. It fails only when the answer exceeds MaxAnswerBytes or after Final.
+// far: Write followed by Partial. It fails only when the answer exceeds
+// MaxAnswerBytes or after Final.
 func (p *Parser) Feed(chunk string) (Partial, error) {
+	err := p.Write(chunk)
+	return p.partial(), err
+}
+
+// Write consumes the next chunk without building a Partial, for callers
+// that look at the fragment less often than chunks arrive.
+func (p *Parser) Write(chunk string) error {
 	if p.final {
-		return p.partial(), apperr.New(apperr.Internal, "The answer was already complete.")
+		return apperr.New(apperr.Internal, "The answer was already complete.")
 	}
 	if p.raw.Len()+len(chunk) > MaxAnswerBytes {
-		return p.partial(), apperr.Newf(apperr.Invalid,
+		return apperr.Newf(apperr.Invalid,
 			"The answer is larger than %d MB, which is more than a fragment can be. Try again, or ask for a smaller change.", MaxAnswerBytes>>20)
 	}
-	if p.st != sDone {
-		// Once the object is complete the rest is trailing prose: no need to
-		// keep it for Final's fallback.
-		p.raw.WriteString(chunk)
-		p.scan(chunk)
+	if p.st == sDone {
+		// The rest is trailing prose: no need to keep it for Final's fallback.
+		return nil
 	}
-	return p.partial(), nil
+	p.raw.WriteString(chunk)
+	if p.st == sString && p.esc == escNone {
+		// The common case while code streams: skip the dispatch.
+		if i := p.scanString(chunk, 0); i < len(chunk) {
+			p.scan(chunk[i:])
+		}
+		return nil
+	}
+	p.scan(chunk)
+	return nil
 }
 
 // Partial returns the fragment so far without feeding anything.
@@ -204,26 +235,37 @@ func (p *Parser) partial() Partial {
 	if f.last != nil {
 		out.Code = f.last.String()
 	}
-	n := len(f.files)
-	if f.filePathSeen || f.codeSeen {
-		n++
-	}
-	if n == 0 {
-		return out
-	}
-	out.Files = make([]File, 0, n)
-	out.FilePaths = make([]string, 0, n)
-	if f.filePathSeen || f.codeSeen {
-		out.Files = append(out.Files, File{Path: f.filePath.String(), Content: f.code.String()})
-	}
-	for _, fa := range f.files {
-		out.Files = append(out.Files, File{Path: fa.pathString(), Content: fa.content.String()})
-	}
-	for _, fl := range out.Files {
-		if fl.Path != "" {
-			out.FilePaths = append(out.FilePaths, fl.Path)
+	if p.snapFilesVer != p.filesVer {
+		p.snapFilesVer = p.filesVer
+		p.snapFiles = nil
+		n := len(f.files)
+		if f.filePathSeen || f.codeSeen {
+			n++
+		}
+		if n > 0 {
+			if len(p.slab)+n > cap(p.slab) {
+				p.slab = make([]File, 0, max(64*n, 256))
+			}
+			start := len(p.slab)
+			if f.filePathSeen || f.codeSeen {
+				p.slab = append(p.slab, File{Path: f.filePath.String(), Content: f.code.String()})
+			}
+			for _, fa := range f.files {
+				p.slab = append(p.slab, File{Path: fa.pathString(), Content: fa.content.String()})
+			}
+			p.snapFiles = p.slab[start:len(p.slab):len(p.slab)]
 		}
 	}
+	if p.snapPathsVer != p.pathsVer {
+		p.snapPathsVer = p.pathsVer
+		p.snapPaths = nil
+		for _, fl := range p.snapFiles {
+			if fl.Path != "" {
+				p.snapPaths = append(p.snapPaths, fl.Path)
+			}
+		}
+	}
+	out.Files, out.FilePaths = p.snapFiles, p.snapPaths
 	return out
 }
 
@@ -297,7 +339,7 @@ func (p *Parser) reset() {
 	p.st = sSeek
 	p.stack = p.stack[:0]
 	p.esc, p.hexN, p.hiSurr = escNone, 0, 0
-	p.strDest = nil
+	p.strDest, p.destFile, p.destPath = nil, false, false
 }
 
 func (p *Parser) top() *frame { return &p.stack[len(p.stack)-1] }
@@ -323,6 +365,8 @@ func (p *Parser) push(array bool) {
 			r = rFile
 			fa = &fileAcc{}
 			p.f.files = append(p.f.files, fa)
+			p.filesVer++
+			p.pathsVer++
 		}
 		if r == rDeps {
 			p.f.deps = p.f.deps[:0]
@@ -369,7 +413,7 @@ func (p *Parser) pop() {
 func (p *Parser) startString(isKey bool) {
 	p.st = sString
 	p.strKey = isKey
-	p.strDest = nil
+	p.strDest, p.destFile, p.destPath = nil, false, false
 	p.esc, p.hexN, p.hiSurr = escNone, 0, 0
 	if isKey {
 		p.keyBuf = p.keyBuf[:0]
@@ -398,10 +442,12 @@ func (p *Parser) startString(isKey bool) {
 		case kFilePath:
 			b = &f.filePath
 			f.filePathSeen = true
+			p.destFile, p.destPath = true, true
 		case kCode:
 			b = &f.code
 			f.codeSeen = true
 			f.last = b
+			p.destFile = true
 		case kDeps:
 			b = &f.depsStr
 		case kPort:
@@ -414,15 +460,19 @@ func (p *Parser) startString(isKey bool) {
 		switch t.key {
 		case kPath:
 			b = &t.file.path
+			p.destFile, p.destPath = true, true
 		case kAltPath:
 			b = &t.file.altPath
+			p.destFile, p.destPath = true, true
 		case kContent:
 			b = &t.file.content
 			f.last = b
+			p.destFile = true
 		}
 	}
 	if b != nil {
 		b.Reset() // a repeated key replaces the earlier value
+		p.touch()
 	}
 	p.strDest = b
 }
@@ -443,6 +493,8 @@ func (p *Parser) endString() {
 				if k != kUnknown && !p.rootFields {
 					if p.anyFields {
 						p.f = fields{} // a new object replaces an abandoned one
+						p.filesVer++
+						p.pathsVer++
 					}
 					p.rootFields, p.anyFields = true, true
 				}
@@ -464,7 +516,7 @@ func (p *Parser) endString() {
 			p.setPort(string(p.numBuf))
 		}
 	}
-	p.strDest = nil
+	p.strDest, p.destFile, p.destPath = nil, false, false
 	p.valueDone()
 }
 
@@ -489,6 +541,7 @@ func (p *Parser) writeRune(r rune) {
 	}
 	if p.strDest != nil {
 		p.strDest.WriteRune(r)
+		p.touch()
 	} else if p.top().role == rRoot && p.top().key == kPort && len(p.numBuf) < 32 {
 		p.numBuf = utf8.AppendRune(p.numBuf, r)
 	}
@@ -501,8 +554,19 @@ func (p *Parser) writeString(s string) {
 	}
 	if p.strDest != nil {
 		p.strDest.WriteString(s)
+		p.touch()
 	} else if len(p.stack) > 0 && p.top().role == rRoot && p.top().key == kPort && len(p.numBuf)+len(s) <= 32 {
 		p.numBuf = append(p.numBuf, s...)
+	}
+}
+
+// touch records that the string being written belongs to a file.
+func (p *Parser) touch() {
+	if p.destFile {
+		p.filesVer++
+		if p.destPath {
+			p.pathsVer++
+		}
 	}
 }
 
@@ -536,26 +600,7 @@ func (p *Parser) scan(s string) {
 			continue
 		case sString:
 			if p.esc == escNone {
-				// Fast path: copy the run of ordinary characters at once.
-				j := i
-				for j < len(s) && s[j] != '"' && s[j] != '\\' {
-					j++
-				}
-				if j > i {
-					if p.hiSurr != 0 {
-						p.writeRune(utf8.RuneError)
-						p.hiSurr = 0
-					}
-					p.writeString(s[i:j])
-					i = j
-					continue
-				}
-				i++
-				if c == '"' {
-					p.endString()
-				} else {
-					p.esc = escStart
-				}
+				i = p.scanString(s, i)
 				continue
 			}
 			i++
@@ -643,6 +688,63 @@ func (p *Parser) scan(s string) {
 			p.value(c)
 		}
 	}
+}
+
+// scanString consumes string content from s[i:] until the closing quote
+// (handled), the end of s, or an escape it cannot finish here. Runs of
+// ordinary characters and the common two-byte escapes are written without
+// going back through the state machine: code is mostly such runs.
+func (p *Parser) scanString(s string, i int) int {
+	for i < len(s) {
+		j := i
+		for j < len(s) && s[j] != '"' && s[j] != '\\' {
+			j++
+		}
+		if j > i {
+			if p.hiSurr != 0 {
+				p.writeRune(utf8.RuneError)
+				p.hiSurr = 0
+			}
+			p.writeString(s[i:j])
+			i = j
+			if i == len(s) {
+				return i
+			}
+		}
+		if s[i] == '"' {
+			p.endString()
+			return i + 1
+		}
+		// s[i] == '\\'
+		if i+1 < len(s) && p.hiSurr == 0 {
+			if r := simpleEscape(s[i+1]); r != "" {
+				p.writeString(r)
+				i += 2
+				continue
+			}
+		}
+		p.esc = escStart
+		return i + 1
+	}
+	return i
+}
+
+func simpleEscape(c byte) string {
+	switch c {
+	case 'n':
+		return "\n"
+	case 't':
+		return "\t"
+	case '"':
+		return "\""
+	case '\\':
+		return "\\"
+	case '/':
+		return "/"
+	case 'r':
+		return "\r"
+	}
+	return ""
 }
 
 // value starts a value whose first byte is c.
