@@ -1,0 +1,24 @@
+# The README's two commands. Both install what is missing first.
+SHELL := /bin/bash
+export PATH := $(shell go env GOPATH 2>/dev/null)/bin:$(PATH)
+
+.PHONY: run test setup build dev bench fmt
+
+run: setup build
+	./build/bin/tessera
+
+test: setup
+	bash scripts/test.sh
+
+setup:
+	@bash scripts/setup.sh
+
+build:
+	wails build -nocolour -m
+
+# Benchmarks behind the performance targets in the issues (not part of test).
+bench: setup
+	bash scripts/bench.sh
+
+fmt:
+	gofmt -w $$(git ls-files '*.go')

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Every test of Tessera; `make test` runs this after scripts/setup.sh.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$(go env GOPATH)/bin:$PATH"
+# Pin Go's caches before any step changes XDG_CACHE_HOME (TOOLCHAIN P13).
+export GOCACHE="$(go env GOCACHE)" GOMODCACHE="$(go env GOMODCACHE)"
+mkdir -p build/artifacts
+step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+T0=$SECONDS
+
+step "gofmt and go vet"
+unformatted="$(gofmt -l $(git ls-files '*.go') 2>/dev/null || true)"
+if [ -n "$unformatted" ]; then echo "not gofmt-ed: $unformatted" >&2; exit 1; fi
+go vet ./...
+
+step "Go tests (race detector)"
+go test -race -count=1 ./...
+
+step "Real keychain (gnome-keyring inside dbus-run-session)"
+XDG_DATA_HOME="$(mktemp -d)" dbus-run-session -- bash -c '
+  echo -n test | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1
+  TESSERA_REAL_KEYRING=1 go test -count=1 -run TestRealSecretService ./backend/secrets/' 2>&1 | grep -v "fd limit"
+
+step "Fuzz (brief)"
+bash scripts/fuzz.sh 5s
+
+step "Benchmarks compile and run once"
+go test -run='^$' -bench=. -benchtime=1x ./backend/... >/dev/null
+
+step "Frontend: typecheck and unit tests"
+(cd frontend && npx tsc --noEmit && npx vitest run)
+
+step "Production build and its window under Xvfb"
+wails build -nocolour -m >build/artifacts/wails-build.log 2>&1 || { cat build/artifacts/wails-build.log; exit 1; }
+bash scripts/window-shot.sh build/bin/tessera build/artifacts/window.png
+
+step "End-to-end tests of the real app (dev build, Xvfb, Chromium)"
+bash scripts/e2e.sh
+
+echo
+echo "All tests passed in $((SECONDS - T0)) s."
