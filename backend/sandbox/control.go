@@ -1,0 +1,65 @@
+package sandbox
+
+import (
+	"context"
+	"time"
+
+	"tessera/backend/e2b"
+	"tessera/backend/store"
+)
+
+// Control is the slice of E2B the manager needs. The control-plane methods
+// have the exact signatures of *e2b.Client; the two in-sandbox methods
+// (WriteFiles, Run) are added by the adapter in e2b_adapter.go so that the
+// manager can be tested with an in-package fake as well as with e2btest.
+type Control interface {
+	Create(ctx context.Context, opts e2b.CreateOptions) (*e2b.Sandbox, error)
+	Get(ctx context.Context, id string) (*e2b.Sandbox, error)
+	List(ctx context.Context, opts e2b.ListOptions) ([]e2b.Sandbox, error)
+	Connect(ctx context.Context, id string, timeout time.Duration) (sb *e2b.Sandbox, resumed bool, err error)
+	Pause(ctx context.Context, id string) error
+	Kill(ctx context.Context, id string) error
+	SetTimeout(ctx context.Context, id string, timeout time.Duration) error
+	HostURL(sb *e2b.Sandbox, port int) string
+
+	// WriteFiles writes files (absolute sandbox paths) into the sandbox.
+	WriteFiles(ctx context.Context, sb *e2b.Sandbox, files []SandboxFile) error
+	// Run runs a shell command in the sandbox and waits for it.
+	Run(ctx context.Context, sb *e2b.Sandbox, cmd Command) (exitCode int, err error)
+}
+
+// SandboxFile is one file at an absolute path inside the sandbox.
+type SandboxFile struct {
+	Path    string
+	Content []byte
+}
+
+// Command is one shell command run by Install and by a rebuild.
+type Command struct {
+	Line     string // run with /bin/bash -l -c
+	Cwd      string
+	Timeout  time.Duration
+	OnStdout func([]byte)
+	OnStderr func([]byte)
+}
+
+// ClientFunc returns the E2B client to use now. It is called on every
+// operation so that a key added in Settings after start is picked up; it
+// should cache the client itself (one HTTP client per process). When no key
+// is set it returns an apperr.Unauthorized error with a sentence.
+type ClientFunc func(ctx context.Context) (Control, error)
+
+// Store is the part of the database the manager uses (*store.Store).
+type Store interface {
+	GetProject(ctx context.Context, id string) (store.Project, error)
+	ListProjects(ctx context.Context) ([]store.Project, error)
+	SetSandbox(ctx context.Context, projectID, sandboxID, state string) error
+	PutFiles(ctx context.Context, projectID string, files []store.File) error
+	ListFiles(ctx context.Context, projectID string) ([]store.File, error)
+	AddInstall(ctx context.Context, projectID, command string) error
+	ListInstalls(ctx context.Context, projectID string) ([]string, error)
+	AddRunningSeconds(ctx context.Context, projectID string, t time.Time, seconds int64) error
+	Usage(ctx context.Context, projectID string, now time.Time) (today, total int64, err error)
+}
+
+var _ Store = (*store.Store)(nil)
