@@ -52,15 +52,15 @@ type Parser struct {
 	// destFile/destPath tell whether strDest is part of a file, so that
 	// the cached Files/FilePaths snapshots know when to rebuild.
 	destFile, destPath bool
-	keyBuf  []byte
-	keyLong bool
-	esc     escState
-	hex     [4]byte
-	hexN    int
-	hiSurr  rune
-	numBuf  []byte
-	lit     string
-	litPos  int
+	keyBuf             []byte
+	keyLong            bool
+	esc                escState
+	hex                [4]byte
+	hexN               int
+	hiSurr             rune
+	numBuf             []byte
+	lit                string
+	litPos             int
 
 	// rootFields is set once the current root object has a recognised key;
 	// the first such key of a new root object clears what a previous,
