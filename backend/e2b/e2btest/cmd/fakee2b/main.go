@@ -1,0 +1,90 @@
+// Command fakee2b runs the e2btest fake E2B as a standalone server for the
+// app's end-to-end tests: the app connects every E2B host to -addr-file's
+// address (TESSERA_E2B_CONNECT), Chromium maps *.<domain> there for preview
+// iframes, and the test reads counts and sandbox states from the admin port.
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"log"
+	"net/http"
+	"os"
+	"os/signal"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"tessera/backend/e2b/e2btest"
+)
+
+// tb adapts the fake's testing.TB to a process: contract mismatches are
+// logged and counted (the admin endpoint reports them, the e2e test fails
+// on any), fatal errors end the process.
+type tb struct {
+	testing.TB
+	dir      string
+	cleanups []func()
+	errors   atomic.Int64
+}
+
+func (t *tb) Helper()                         {}
+func (t *tb) TempDir() string                 { return t.dir }
+func (t *tb) Cleanup(f func())                { t.cleanups = append(t.cleanups, f) }
+func (t *tb) Logf(format string, args ...any) { log.Printf(format, args...) }
+func (t *tb) Errorf(format string, args ...any) {
+	t.errors.Add(1)
+	log.Printf("CONTRACT MISMATCH: "+format, args...)
+}
+func (t *tb) Fatalf(format string, args ...any) { log.Fatalf(format, args...) }
+
+func main() {
+	admin := flag.String("admin", "127.0.0.1:0", "address of the inspection endpoint")
+	domain := flag.String("domain", "e2b.test", "E2B domain the fake serves")
+	key := flag.String("key", "", "API key the fake accepts")
+	addrFile := flag.String("addr-file", "", "write the fake's address and the admin address here (JSON)")
+	flag.Parse()
+
+	dir, err := os.MkdirTemp("", "fakee2b-")
+	if err != nil {
+		log.Fatal(err)
+	}
+	t := &tb{dir: dir}
+	f := e2btest.New(t, e2btest.WithDomain(*domain), e2btest.WithAPIKey(*key))
+	stop := make(chan struct{})
+	go f.RealClock(time.Second, stop)
+
+	mux := http.NewServeMux()
+	mux.HandleFunc("/counts", func(w http.ResponseWriter, _ *http.Request) {
+		json.NewEncoder(w).Encode(map[string]any{"counts": f.Counts(), "contractErrors": t.errors.Load()})
+	})
+	mux.HandleFunc("/sandboxes", func(w http.ResponseWriter, _ *http.Request) {
+		json.NewEncoder(w).Encode(f.List())
+	})
+	srv := &http.Server{Addr: *admin, Handler: mux}
+	ln, err := netListen(*admin)
+	if err != nil {
+		log.Fatal(err)
+	}
+	info := map[string]string{"addr": f.Addr(), "admin": ln.Addr().String(), "domain": f.Domain()}
+	b, _ := json.Marshal(info)
+	if *addrFile != "" {
+		if err := os.WriteFile(*addrFile, b, 0o600); err != nil {
+			log.Fatal(err)
+		}
+	}
+	fmt.Println(string(b))
+	go srv.Serve(ln)
+
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	<-sig
+	close(stop)
+	srv.Close()
+	for i := len(t.cleanups) - 1; i >= 0; i-- {
+		t.cleanups[i]()
+	}
+	os.RemoveAll(dir)
+}

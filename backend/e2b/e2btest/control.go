@@ -1,0 +1,614 @@
+package e2btest
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// fsb is one fake sandbox.
+type fsb struct {
+	id, templateID, alias string
+	metadata, envVars     map[string]string
+	state                 string
+	autoPause, secure     bool
+	token                 string
+	seq                   int
+	startedAt, endAt      time.Time
+	runSince              time.Time
+	runSecs               float64
+	root                  string // host folder for the sandbox's "/"
+
+	pmu      sync.Mutex
+	procs    map[uint32]*fproc
+	contexts map[string]*pyctx
+	defaults map[string]string // language -> default context id
+}
+
+// hostPath maps a sandbox path to the host; relative paths are relative to
+// the user's home. Cleaning first means no path can leave root.
+func (sb *fsb) hostPath(p, user string) string {
+	if !strings.HasPrefix(p, "/") {
+		home := "/home/" + user
+		if user == "root" {
+			home = "/root"
+		}
+		p = strings.TrimPrefix(p, "~/")
+		p = home + "/" + p
+	}
+	return filepath.Join(sb.root, filepath.FromSlash(path.Clean(p)))
+}
+
+// sandboxPath is the inverse of hostPath.
+func (sb *fsb) sandboxPath(hp string) string {
+	rel, err := filepath.Rel(sb.root, hp)
+	if err != nil {
+		return hp
+	}
+	return path.Clean("/" + filepath.ToSlash(rel))
+}
+
+func (sb *fsb) home() string { return filepath.Join(sb.root, "home", "user") }
+
+// signalAll stops or continues the sandbox's processes (pause/resume).
+func (sb *fsb) signalAll(stop bool) {
+	sb.pmu.Lock()
+	defer sb.pmu.Unlock()
+	for _, p := range sb.procs {
+		suspendGroup(p.cmd, stop)
+	}
+	for _, c := range sb.contexts {
+		c.suspend(stop)
+	}
+}
+
+// stopAll kills every process and Python helper of the sandbox.
+func (sb *fsb) stopAll() {
+	sb.pmu.Lock()
+	procs := make([]*fproc, 0, len(sb.procs))
+	for _, p := range sb.procs {
+		procs = append(procs, p)
+	}
+	ctxs := make([]*pyctx, 0, len(sb.contexts))
+	for _, c := range sb.contexts {
+		ctxs = append(ctxs, c)
+	}
+	sb.contexts = map[string]*pyctx{}
+	sb.defaults = map[string]string{}
+	sb.pmu.Unlock()
+	for _, p := range procs {
+		suspendGroup(p.cmd, false)
+		killGroup(p.cmd)
+	}
+	for _, c := range ctxs {
+		c.close()
+	}
+}
+
+// sweep expires sandboxes whose end time passed on the fake clock.
+func (f *Fake) sweep() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.sweepLocked()
+}
+
+func (f *Fake) sweepLocked() {
+	now := f.clock.Now()
+	for _, sb := range f.sandboxes {
+		if sb.state != stateRunning || sb.endAt.After(now) {
+			continue
+		}
+		f.counts.Expiries++
+		// Running time stops at the end time, not at the clock's new now.
+		if sb.autoPause {
+			f.counts.AutoPauses++
+			f.pauseLocked(sb, sb.endAt)
+		} else {
+			f.leaveRunning(sb, sb.endAt)
+			f.killLocked(sb)
+		}
+	}
+}
+
+func (f *Fake) leaveRunning(sb *fsb, at time.Time) {
+	if sb.state == stateRunning {
+		if d := at.Sub(sb.runSince).Seconds(); d > 0 {
+			sb.runSecs += d
+		}
+		sb.runSince = at
+	}
+}
+
+func (f *Fake) pauseLocked(sb *fsb, at time.Time) {
+	f.leaveRunning(sb, at)
+	sb.state = statePaused
+	f.counts.Pauses++
+	sb.signalAll(true)
+}
+
+func (f *Fake) resumeLocked(sb *fsb, timeout time.Duration) {
+	now := f.clock.Now()
+	sb.state = stateRunning
+	sb.runSince = now
+	sb.startedAt = now
+	sb.endAt = now.Add(timeout)
+	f.counts.Resumes++
+	sb.signalAll(false)
+}
+
+func (f *Fake) killLocked(sb *fsb) {
+	f.leaveRunning(sb, f.clock.Now())
+	sb.state = stateKilled
+	f.counts.Kills++
+	go sb.stopAll() // may wait on helpers; never under f.mu
+}
+
+// control serves api.<domain>: validate against openapi.yml, check the
+// key, apply faults, handle, validate the answer.
+func (f *Fake) control(w http.ResponseWriter, r *http.Request) {
+	in, rerr, verr := f.val.request(r)
+	if rerr != nil {
+		f.t.Errorf("e2btest: %s %s is not an operation of openapi.yml: %v", r.Method, r.URL.Path, rerr)
+		writeErr(w, http.StatusNotFound, "Not found")
+		return
+	}
+	if verr != nil {
+		f.t.Errorf("e2btest: request %s %s does not match openapi.yml: %v", r.Method, r.URL.RequestURI(), verr)
+		writeErr(w, http.StatusBadRequest, "request does not match openapi.yml: "+verr.Error())
+		return
+	}
+	f.mu.Lock()
+	keyOK := f.keys[r.Header.Get("X-API-Key")]
+	f.mu.Unlock()
+	endpoint := endpointOf(r.Method, in.Route.Path)
+	rec := httptest.NewRecorder()
+	if !keyOK {
+		writeErr(rec, http.StatusUnauthorized, "Invalid API key, please visit https://e2b.dev/docs/api-key to get a valid key.")
+	} else {
+		done, lost := f.fault(w, r, endpoint)
+		if done {
+			return
+		}
+		f.handleControl(rec, r, endpoint, in.PathParams["sandboxID"])
+		if lost {
+			resetConn(w)
+			return
+		}
+	}
+	res := rec.Result()
+	body := rec.Body.Bytes()
+	if err := f.val.response(in, res.StatusCode, res.Header, body); err != nil {
+		f.t.Errorf("e2btest: response %d to %s %s does not match openapi.yml: %v\nbody: %s", res.StatusCode, r.Method, r.URL.Path, err, body)
+	}
+	for k, v := range res.Header {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(res.StatusCode)
+	_, _ = w.Write(body)
+}
+
+func endpointOf(method, route string) string {
+	switch {
+	case method == http.MethodPost && route == "/sandboxes":
+		return EndpointCreate
+	case method == http.MethodGet && (route == "/sandboxes" || route == "/v2/sandboxes"):
+		return EndpointList
+	case method == http.MethodGet && route == "/sandboxes/{sandboxID}":
+		return EndpointGet
+	case method == http.MethodDelete && route == "/sandboxes/{sandboxID}":
+		return EndpointKill
+	case strings.HasSuffix(route, "/pause"):
+		return EndpointPause
+	case strings.HasSuffix(route, "/resume"):
+		return EndpointResume
+	case strings.HasSuffix(route, "/connect"):
+		return EndpointConnect
+	case strings.HasSuffix(route, "/timeout"):
+		return EndpointTimeout
+	case strings.HasSuffix(route, "/refreshes"):
+		return EndpointRefresh
+	}
+	return method + " " + route
+}
+
+func validID(id string) bool {
+	if id == "" || len(id) > 64 {
+		return false
+	}
+	for _, c := range id {
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+func decodeBody(r *http.Request, v any) error {
+	b, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	if err != nil {
+		return err
+	}
+	if len(bytes.TrimSpace(b)) == 0 {
+		return io.EOF
+	}
+	return json.Unmarshal(b, v)
+}
+
+func (f *Fake) handleControl(w http.ResponseWriter, r *http.Request, endpoint, id string) {
+	if id != "" && !validID(id) {
+		writeErr(w, http.StatusBadRequest, "Invalid sandbox ID")
+		return
+	}
+	switch endpoint {
+	case EndpointCreate:
+		f.create(w, r)
+	case EndpointList:
+		f.list(w, r)
+	default:
+		f.sandboxOp(w, r, endpoint, id)
+	}
+}
+
+func (f *Fake) notFound(w http.ResponseWriter, id string) {
+	writeErr(w, http.StatusNotFound, fmt.Sprintf("Sandbox %q doesn't exist or you don't have access to it", id))
+}
+
+func (f *Fake) create(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		TemplateID string            `json:"templateID"`
+		Timeout    *int              `json:"timeout"`
+		AutoPause  bool              `json:"autoPause"`
+		Secure     bool              `json:"secure"`
+		Metadata   map[string]string `json:"metadata"`
+		EnvVars    map[string]string `json:"envVars"`
+	}
+	if err := decodeBody(r, &req); err != nil {
+		writeErr(w, http.StatusBadRequest, "Invalid request body: "+err.Error())
+		return
+	}
+	timeout := 15
+	if req.Timeout != nil {
+		timeout = *req.Timeout
+	}
+	if timeout <= 0 {
+		writeErr(w, http.StatusBadRequest, "Timeout must be greater than 0")
+		return
+	}
+	if time.Duration(timeout)*time.Second > f.maxLife {
+		writeErr(w, http.StatusBadRequest, fmt.Sprintf("Timeout cannot be greater than %d hours", int(f.maxLife.Hours())))
+		return
+	}
+	if f.templates != nil && !f.templates[req.TemplateID] {
+		writeErr(w, http.StatusNotFound, fmt.Sprintf("template '%s' not found", req.TemplateID))
+		return
+	}
+	f.mu.Lock()
+	f.sweepLocked()
+	if f.maxRunning > 0 {
+		running := 0
+		for _, sb := range f.sandboxes {
+			if sb.state == stateRunning {
+				running++
+			}
+		}
+		if running >= f.maxRunning {
+			f.mu.Unlock()
+			writeErr(w, http.StatusTooManyRequests, fmt.Sprintf("you have reached the maximum number of concurrent E2B sandboxes (%d). If you need more, please contact us at 'https://e2b.dev/docs/getting-help'", f.maxRunning))
+			return
+		}
+	}
+	now := f.clock.Now()
+	f.seq++
+	sb := &fsb{
+		id:         randomID("i", 20),
+		templateID: templateIDFor(req.TemplateID),
+		alias:      req.TemplateID,
+		metadata:   cloneMap(req.Metadata),
+		envVars:    cloneMap(req.EnvVars),
+		state:      stateRunning,
+		autoPause:  req.AutoPause,
+		secure:     req.Secure,
+		seq:        f.seq,
+		startedAt:  now,
+		endAt:      now.Add(time.Duration(timeout) * time.Second),
+		runSince:   now,
+		procs:      map[uint32]*fproc{},
+		contexts:   map[string]*pyctx{},
+		defaults:   map[string]string{},
+	}
+	if sb.secure {
+		sb.token = randomID("tok_", 32)
+	}
+	sb.root = filepath.Join(f.baseDir, sb.id)
+	if err := os.MkdirAll(sb.home(), 0o755); err != nil {
+		f.mu.Unlock()
+		writeErr(w, http.StatusInternalServerError, err.Error())
+		return
+	}
+	f.sandboxes[sb.id] = sb
+	f.counts.Creates++
+	body := f.sandboxJSON(sb)
+	f.mu.Unlock()
+	writeJSON(w, http.StatusCreated, body)
+}
+
+// templateIDFor resolves an alias to a stable template-like id, as the
+// server returns the resolved id, not the alias.
+func templateIDFor(alias string) string {
+	var h uint64 = 14695981039346656037
+	for i := 0; i < len(alias); i++ {
+		h ^= uint64(alias[i])
+		h *= 1099511628211
+	}
+	s := strconv.FormatUint(h, 36)
+	for len(s) < 20 {
+		s += "0"
+	}
+	return s[:20]
+}
+
+// sandboxJSON is the Sandbox shape (create/connect/resume).
+func (f *Fake) sandboxJSON(sb *fsb) map[string]any {
+	m := map[string]any{
+		"templateID":         sb.templateID,
+		"sandboxID":          sb.id,
+		"alias":              sb.alias,
+		"clientID":           "6532622b",
+		"envdVersion":        "0.6.13",
+		"trafficAccessToken": nil,
+		"domain":             f.domain,
+	}
+	if sb.secure {
+		m["envdAccessToken"] = sb.token
+	}
+	return m
+}
+
+func (f *Fake) listedJSON(sb *fsb) map[string]any {
+	md := sb.metadata
+	if md == nil {
+		md = map[string]string{}
+	}
+	return map[string]any{
+		"templateID":  sb.templateID,
+		"alias":       sb.alias,
+		"sandboxID":   sb.id,
+		"clientID":    "6532622b",
+		"startedAt":   sb.startedAt.UTC().Format(time.RFC3339Nano),
+		"endAt":       sb.endAt.UTC().Format(time.RFC3339Nano),
+		"cpuCount":    2,
+		"memoryMB":    512,
+		"diskSizeMB":  4096,
+		"metadata":    md,
+		"state":       sb.state,
+		"envdVersion": "0.6.13",
+	}
+}
+
+func (f *Fake) detailJSON(sb *fsb) map[string]any {
+	m := f.listedJSON(sb)
+	m["domain"] = f.domain
+	m["allowInternetAccess"] = nil
+	onTimeout := "kill"
+	if sb.autoPause {
+		onTimeout = "pause"
+	}
+	m["lifecycle"] = map[string]any{"autoResume": false, "onTimeout": onTimeout}
+	if sb.secure {
+		m["envdAccessToken"] = sb.token
+	}
+	return m
+}
+
+func (f *Fake) list(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	v2 := strings.HasPrefix(r.URL.Path, "/v2/")
+	states := map[string]bool{stateRunning: true, statePaused: true}
+	if !v2 {
+		states = map[string]bool{stateRunning: true}
+	} else if s := q.Get("state"); s != "" {
+		states = map[string]bool{}
+		for _, st := range strings.Split(s, ",") {
+			states[st] = true
+		}
+	}
+	var filter url.Values
+	if m := q.Get("metadata"); m != "" {
+		// The parameter value is itself a query string (§2.3): the URL
+		// decoding above was the first decode, ParseQuery is the second.
+		var err error
+		filter, err = url.ParseQuery(m)
+		if err != nil {
+			writeErr(w, http.StatusBadRequest, "invalid metadata query: "+err.Error())
+			return
+		}
+		for _, pair := range strings.Split(m, "&") {
+			if strings.Count(pair, "=") != 1 {
+				writeErr(w, http.StatusBadRequest, fmt.Sprintf("invalid key value pair in query: %q", pair))
+				return
+			}
+		}
+	}
+	limit := 100
+	if l := q.Get("limit"); l != "" {
+		limit, _ = strconv.Atoi(l)
+	}
+	offset := 0
+	if t := q.Get("nextToken"); t != "" {
+		n, err := strconv.Atoi(strings.TrimPrefix(t, "o"))
+		if err != nil || !strings.HasPrefix(t, "o") || n < 0 {
+			writeErr(w, http.StatusBadRequest, "Invalid next token")
+			return
+		}
+		offset = n
+	}
+	f.mu.Lock()
+	f.sweepLocked()
+	var match []*fsb
+	for _, sb := range f.sandboxes {
+		if !states[sb.state] {
+			continue
+		}
+		ok := true
+		for k, vs := range filter {
+			if sb.metadata[k] != vs[0] {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			match = append(match, sb)
+		}
+	}
+	sort.Slice(match, func(i, j int) bool {
+		if !match[i].startedAt.Equal(match[j].startedAt) {
+			return match[i].startedAt.After(match[j].startedAt)
+		}
+		return match[i].seq > match[j].seq
+	})
+	running := 0
+	for _, sb := range match {
+		if sb.state == stateRunning {
+			running++
+		}
+	}
+	page := []map[string]any{}
+	for i := offset; i < len(match) && len(page) < limit; i++ {
+		page = append(page, f.listedJSON(match[i]))
+	}
+	f.mu.Unlock()
+	if v2 {
+		if offset+len(page) < len(match) {
+			w.Header().Set("X-Next-Token", "o"+strconv.Itoa(offset+len(page)))
+		}
+		if states[stateRunning] {
+			w.Header().Set("X-Total-Running", strconv.Itoa(running))
+		}
+	}
+	writeJSON(w, http.StatusOK, page)
+}
+
+func (f *Fake) sandboxOp(w http.ResponseWriter, r *http.Request, endpoint, id string) {
+	var req struct {
+		Timeout  *int `json:"timeout"`
+		Duration *int `json:"duration"`
+	}
+	bodyErr := decodeBody(r, &req)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.sweepLocked()
+	sb := f.sandboxes[id]
+	if sb == nil || sb.state == stateKilled {
+		f.notFound(w, id)
+		return
+	}
+	now := f.clock.Now()
+	maxEnd := sb.startedAt.Add(f.maxLife)
+	switch endpoint {
+	case EndpointGet:
+		writeJSON(w, http.StatusOK, f.detailJSON(sb))
+	case EndpointKill:
+		f.killLocked(sb)
+		w.WriteHeader(http.StatusNoContent)
+	case EndpointPause:
+		if sb.state == statePaused {
+			writeErr(w, http.StatusConflict, fmt.Sprintf("Error pausing sandbox - sandbox '%s' is already paused", id))
+			return
+		}
+		f.pauseLocked(sb, now)
+		w.WriteHeader(http.StatusNoContent)
+	case EndpointConnect, EndpointResume:
+		if bodyErr != nil || req.Timeout == nil {
+			if endpoint == EndpointConnect || bodyErr != io.EOF {
+				writeErr(w, http.StatusBadRequest, "Invalid request body")
+				return
+			}
+		}
+		timeout := 15
+		if req.Timeout != nil {
+			timeout = *req.Timeout
+		}
+		d := time.Duration(timeout) * time.Second
+		if timeout <= 0 {
+			writeErr(w, http.StatusBadRequest, "Timeout must be greater than 0")
+			return
+		}
+		if d > f.maxLife {
+			writeErr(w, http.StatusBadRequest, fmt.Sprintf("Timeout cannot be greater than %d hours", int(f.maxLife.Hours())))
+			return
+		}
+		if sb.state == statePaused {
+			f.resumeLocked(sb, d)
+			if endpoint == EndpointConnect {
+				f.counts.Connects++
+			}
+			writeJSON(w, http.StatusCreated, f.sandboxJSON(sb))
+			return
+		}
+		if endpoint == EndpointResume {
+			writeErr(w, http.StatusConflict, fmt.Sprintf("Sandbox %s is already running", id))
+			return
+		}
+		end := now.Add(d)
+		if end.After(maxEnd) {
+			end = maxEnd
+		}
+		if end.After(sb.endAt) {
+			sb.endAt = end // connect only ever extends
+		}
+		f.counts.Connects++
+		writeJSON(w, http.StatusOK, f.sandboxJSON(sb))
+	case EndpointTimeout:
+		if bodyErr != nil || req.Timeout == nil {
+			writeErr(w, http.StatusBadRequest, "Invalid request body")
+			return
+		}
+		if sb.state != stateRunning {
+			f.notFound(w, id)
+			return
+		}
+		if !now.Before(maxEnd) {
+			writeErr(w, http.StatusBadRequest, "Max instance length exceeded")
+			return
+		}
+		end := now.Add(time.Duration(*req.Timeout) * time.Second)
+		if end.After(maxEnd) {
+			end = maxEnd
+		}
+		sb.endAt = end // may shorten
+		w.WriteHeader(http.StatusNoContent)
+	case EndpointRefresh:
+		if sb.state != stateRunning {
+			f.notFound(w, id)
+			return
+		}
+		d := 15
+		if req.Duration != nil && *req.Duration > d {
+			d = *req.Duration
+		}
+		end := now.Add(time.Duration(d) * time.Second)
+		if end.After(maxEnd) {
+			end = maxEnd
+		}
+		if end.After(sb.endAt) {
+			sb.endAt = end
+		}
+		w.WriteHeader(http.StatusNoContent)
+	default:
+		writeErr(w, http.StatusNotImplemented, "not implemented by e2btest")
+	}
+	// A timeout of 0 s or a shortened end may already be due.
+	f.sweepLocked()
+}
