@@ -187,6 +187,12 @@ func (m *Manager) PauseAll(ctx context.Context, onProgress func(done, total int)
 		switch e.state {
 		case StateRunning, StateStarting, StateResuming, StateRebuilding:
 			targets = append(targets, e)
+		case StateError:
+			// A failed operation may have left it running; a pause of a
+			// paused sandbox is harmless (409 counts as done).
+			if e.sandboxID != "" {
+				targets = append(targets, e)
+			}
 		}
 	}
 	m.mu.Unlock()
