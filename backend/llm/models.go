@@ -1,0 +1,91 @@
+package llm
+
+import (
+	"context"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+
+	openai "github.com/sashabaranov/go-openai"
+
+	"tessera/backend/apperr"
+)
+
+// RefreshModels lists the models the provider offers now (GET
+// <base>/models). Models the catalog knows keep their names and flags (see
+// MergeModels); new ones are listed by id, not multimodal. key may be empty
+// for local servers.
+func RefreshModels(ctx context.Context, client *http.Client, p Provider, key string) ([]Model, error) {
+	if p.BaseURL == "" {
+		return nil, apperr.Newf(apperr.Invalid, "%s has no base URL. Set it in Settings.", p.Name)
+	}
+	cfg := openai.DefaultConfig(key)
+	cfg.BaseURL = strings.TrimRight(p.BaseURL, "/")
+	cfg.HTTPClient = wrapHTTPClient(client)
+	meta := &respMeta{}
+	list, err := openai.NewClientWithConfig(cfg).ListModels(withMeta(ctx, meta))
+	if err != nil {
+		return nil, mapError(ctx, nil, err, call{provider: p, model: "(model list)", baseURL: p.BaseURL}, meta)
+	}
+	var got []Model
+	for _, m := range list.Models {
+		// Gemini lists "models/gemini-..."; its chat endpoint takes both.
+		id := strings.TrimSpace(m.ID)
+		if id == "" {
+			continue
+		}
+		got = append(got, Model{ID: id, Name: id, ProviderID: p.ID})
+	}
+	sort.Slice(got, func(i, j int) bool { return got[i].ID < got[j].ID })
+	return MergeModels(p.Models, got), nil
+}
+
+// ListModels is RefreshModels for a catalog provider, with its key from
+// the keychain and an optional base URL override.
+func (c *Client) ListModels(ctx context.Context, providerID, baseURL string) ([]Model, error) {
+	r, err := c.resolve(ctx, providerID, "", baseURL)
+	if err != nil {
+		return nil, err
+	}
+	p := r.p
+	p.BaseURL = r.base
+	return RefreshModels(ctx, c.hc, p, r.key)
+}
+
+// detectTimeout keeps the settings page snappy when nothing listens.
+const detectTimeout = 1500 * time.Millisecond
+
+// DetectLocal reports whether a local server (Ollama on :11434, LM Studio
+// on :1234, or whatever p.BaseURL says) answers GET <base>/models.
+func DetectLocal(ctx context.Context, client *http.Client, p Provider) bool {
+	if p.BaseURL == "" {
+		return false
+	}
+	ctx, cancel := context.WithTimeout(ctx, detectTimeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimRight(p.BaseURL, "/")+"/models", nil)
+	if err != nil {
+		return false
+	}
+	if client == nil {
+		client = http.DefaultClient
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return false
+	}
+	defer resp.Body.Close()
+	return resp.StatusCode == http.StatusOK
+}
+
+// LocalProviders returns the catalog's local providers that answer now.
+func (c *Client) LocalProviders(ctx context.Context) []Provider {
+	var out []Provider
+	for _, p := range c.cat.Providers() {
+		if p.Local && DetectLocal(ctx, c.hc, p) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
