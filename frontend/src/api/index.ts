@@ -1,0 +1,158 @@
+// Typed wrappers over the Wails bindings. Every call resolves with the clean
+// types from ./types or rejects with an ApiError carrying a sentence.
+import { ApiError, BACKEND_MISSING, toApiError } from './errors'
+import type {
+  ChatEvent,
+  CreateProjectRequest,
+  FileEntry,
+  Message,
+  Model,
+  Paths,
+  Project,
+  Provider,
+  RetryRequest,
+  SandboxStatus,
+  SendRequest,
+  SendResult,
+  Settings,
+  StartupStatus,
+  Template,
+  UpdateProjectRequest,
+} from './types'
+import { bindings, runtime } from './wails'
+
+export * from './types'
+export { ApiError, errorMessage, isCanceled, toApiError, BACKEND_MISSING } from './errors'
+
+type WailsWindow = Window & { go?: Record<string, unknown>; runtime?: Record<string, unknown> }
+
+function hasBackend(): boolean {
+  return typeof window !== 'undefined' && !!(window as WailsWindow).go
+}
+
+function hasRuntime(): boolean {
+  return typeof window !== 'undefined' && !!(window as WailsWindow).runtime
+}
+
+/** Runs a bound call; a missing backend or any rejection becomes an ApiError. */
+async function call<T>(fn: () => Promise<unknown>): Promise<T> {
+  if (!hasBackend()) throw new ApiError('unavailable', BACKEND_MISSING)
+  try {
+    return (await fn()) as T
+  } catch (e) {
+    throw toApiError(e)
+  }
+}
+
+/** Go's json.RawMessage may arrive as an object or, from older code paths, as text. */
+function parseJSONField<T>(v: unknown): T | null {
+  if (v === null || v === undefined || v === '') return null
+  if (typeof v === 'string') {
+    try {
+      return JSON.parse(v) as T
+    } catch {
+      return null
+    }
+  }
+  return v as T
+}
+
+export function normalizeMessage(m: Message): Message {
+  const fragment = parseJSONField<Message['fragment']>(m.fragment)
+  const result = parseJSONField<Message['result']>(m.result)
+  return { ...m, fragment, result }
+}
+
+function normalizeResult(r: SendResult | null | undefined): SendResult {
+  return {
+    user: r?.user ? normalizeMessage(r.user) : undefined,
+    assistant: r?.assistant ? normalizeMessage(r.assistant) : undefined,
+  }
+}
+
+export const system = {
+  status: () => call<StartupStatus>(() => bindings.System.Status()),
+}
+
+export const projects = {
+  list: async () => (await call<Project[] | null>(() => bindings.Projects.List())) ?? [],
+  create: (req: CreateProjectRequest) => call<Project>(() => bindings.Projects.Create(req as never)),
+  update: (req: UpdateProjectRequest) => call<Project>(() => bindings.Projects.Update(req as never)),
+  remove: (id: string) => call<void>(() => bindings.Projects.Delete(id)),
+  select: (id: string) => call<Project>(() => bindings.Projects.Select(id)),
+  current: async () => (await call<string | null>(() => bindings.Projects.Current())) ?? '',
+}
+
+export const settings = {
+  get: () => call<Settings>(() => bindings.Settings.Get()),
+  save: (s: Settings) => call<Settings>(() => bindings.Settings.Save(s as never)),
+  setKey: (account: string, value: string) =>
+    call<void>(() => bindings.Settings.SetKey({ account, value } as never)),
+  hasKey: (account: string) => call<boolean>(() => bindings.Settings.HasKey(account)),
+  keyStatus: async (accounts: string[]) =>
+    (await call<Record<string, boolean> | null>(() => bindings.Settings.KeyStatus(accounts))) ?? {},
+  deleteKey: (account: string) => call<void>(() => bindings.Settings.DeleteKey(account)),
+  paths: () => call<Paths>(() => bindings.Settings.Paths()),
+}
+
+export const catalog = {
+  providers: async () => (await call<Provider[] | null>(() => bindings.Catalog.Providers())) ?? [],
+  refreshModels: async (providerId: string) =>
+    (await call<Model[] | null>(() => bindings.Catalog.RefreshModels(providerId))) ?? [],
+  templates: async () => (await call<Template[] | null>(() => bindings.Catalog.Templates())) ?? [],
+}
+
+export const sandbox = {
+  status: (projectId: string) => call<SandboxStatus>(() => bindings.Sandbox.Status(projectId)),
+  pause: (projectId: string) => call<void>(() => bindings.Sandbox.Pause(projectId)),
+  resume: (projectId: string) => call<void>(() => bindings.Sandbox.Resume(projectId)),
+  restart: (projectId: string) => call<void>(() => bindings.Sandbox.Restart(projectId)),
+}
+
+export const chat = {
+  messages: async (projectId: string) =>
+    ((await call<Message[] | null>(() => bindings.Chat.Messages(projectId))) ?? []).map(normalizeMessage),
+  send: async (req: SendRequest) =>
+    normalizeResult(await call<SendResult>(() => bindings.Chat.Send(req as never))),
+  retry: async (req: RetryRequest) =>
+    normalizeResult(await call<SendResult>(() => bindings.Chat.Retry(req as never))),
+  stop: (requestId: string) => call<void>(() => bindings.Chat.Stop(requestId)),
+  undo: (projectId: string) => call<void>(() => bindings.Chat.Undo(projectId)),
+  clear: (projectId: string) => call<void>(() => bindings.Chat.Clear(projectId)),
+  files: async (projectId: string) =>
+    (await call<FileEntry[] | null>(() => bindings.Chat.Files(projectId))) ?? [],
+}
+
+/** Topics the backend pushes on. */
+export const topics = {
+  chatDelta: (requestId: string) => `chat:delta:${requestId}`,
+  sandboxStatus: (projectId: string) => `sandbox:status:${projectId}`,
+}
+
+/**
+ * Listens to a Wails event topic. Returns the function that stops listening
+ * (only this listener: EventsOff would drop every listener of the topic).
+ * Without the Wails runtime (a plain browser) it listens to nothing.
+ */
+export function subscribe<T = unknown>(topic: string, handler: (payload: T) => void): () => void {
+  if (!hasRuntime()) return () => {}
+  const off = runtime.EventsOn(topic, (payload: unknown) => handler(payload as T))
+  return typeof off === 'function' ? off : () => {}
+}
+
+/** Subscribes to a chat request's event batches (each payload is an array). */
+export function subscribeChat(requestId: string, handler: (batch: ChatEvent[]) => void): () => void {
+  return subscribe<ChatEvent[] | ChatEvent>(topics.chatDelta(requestId), (p) => {
+    const batch = Array.isArray(p) ? p : [p]
+    handler(
+      batch.map((ev) => (ev && ev.type === 'message' && ev.message ? { ...ev, message: normalizeMessage(ev.message) } : ev)),
+    )
+  })
+}
+
+/** Opens a URL in the system browser (never inside the app's window). */
+export function openURL(url: string): void {
+  if (!/^https?:\/\//i.test(url)) return
+  if (hasRuntime()) runtime.BrowserOpenURL(url)
+  else window.open(url, '_blank', 'noopener,noreferrer')
+}

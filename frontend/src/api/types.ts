@@ -1,0 +1,264 @@
+// Clean TypeScript shapes of what the Go backend sends and accepts (JSON).
+// The generated classes in wailsjs/go/models.ts may lag behind the Go
+// structs, so the rest of the page uses these and src/api casts.
+
+export type ErrorCode =
+  | 'invalid'
+  | 'not_found'
+  | 'conflict'
+  | 'unauthorized'
+  | 'unavailable'
+  | 'rate_limited'
+  | 'canceled'
+  | 'internal'
+
+export interface ErrorDTO {
+  code: ErrorCode | string
+  message: string
+  retryAfterSeconds?: number
+}
+
+export interface Paths {
+  Home: string
+  Database: string
+  LogFile: string
+}
+
+export interface StartupStatus {
+  ok: boolean
+  error?: ErrorDTO
+  paths: Paths
+  version: string
+}
+
+export interface Project {
+  id: string
+  name: string
+  description: string
+  template: string // "" = Auto
+  sandboxId: string
+  sandboxState: string
+  createdAt: string
+  updatedAt: string
+  lastActivityAt: string
+}
+
+export interface CreateProjectRequest {
+  name: string
+  description: string
+  template: string
+}
+
+export interface UpdateProjectRequest {
+  id: string
+  name?: string
+  description?: string
+  template?: string
+}
+
+export type Theme = 'system' | 'light' | 'dark'
+
+export interface Settings {
+  e2bDomain: string
+  defaultProvider: string
+  defaultModel: string
+  sandboxTimeoutMinutes: number
+  idlePauseMinutes: number
+  theme: Theme
+  customProviders?: unknown
+  customTemplates: string[]
+  onboarded: boolean
+}
+
+export interface Model {
+  id: string
+  name: string
+  multimodal: boolean
+}
+
+export interface Provider {
+  id: string
+  name: string
+  needsKey: boolean
+  local: boolean
+  hasKey: boolean
+  usable: boolean
+  models: Model[]
+}
+
+export interface Template {
+  id: string
+  name: string
+  file: string
+  port: number
+  custom: boolean
+}
+
+export type SandboxState =
+  | 'none'
+  | 'starting'
+  | 'resuming'
+  | 'running'
+  | 'pausing'
+  | 'paused'
+  | 'rebuilding'
+  | 'error'
+
+export interface SandboxStatus {
+  projectId: string
+  state: SandboxState
+  error?: string
+  sandboxId?: string
+  timeoutAt?: string
+  runningSecondsToday: number
+  runningSecondsTotal: number
+}
+
+export type Role = 'user' | 'assistant'
+export type MessageStatus = 'done' | 'streaming' | 'stopped' | 'error'
+
+export interface FileEntry {
+  path: string
+  content: string
+}
+
+/** The fragment stored with an assistant message (Fragments' schema, snake_case). */
+export interface Fragment {
+  commentary?: string
+  template?: string
+  title?: string
+  description?: string
+  additional_dependencies?: string[]
+  has_additional_dependencies?: boolean
+  install_dependencies_command?: string
+  port?: number | null
+  file_path?: string
+  code?: string | { file_path?: string; file_name?: string; file_content?: string }[]
+  files?: FileEntry[]
+}
+
+export interface ExecResult {
+  text?: string
+  html?: string
+  markdown?: string
+  svg?: string
+  png?: string
+  jpeg?: string
+  pdf?: string
+  latex?: string
+  javascript?: string
+  json?: unknown
+  chart?: unknown
+  data?: unknown
+  isMainResult?: boolean
+}
+
+export interface ExecError {
+  name: string
+  value: string
+  traceback: string
+}
+
+export interface StepError {
+  step: string
+  code: string
+  message: string
+}
+
+export interface RunResult {
+  kind: 'python' | 'web'
+  template: string
+  sandboxId?: string
+  url?: string
+  stdout: string[]
+  stderr: string[]
+  results: ExecResult[]
+  error?: ExecError
+  installLog?: string
+  stepError?: StepError
+  finishedAt?: string
+}
+
+export interface Message {
+  id: string
+  projectId: string
+  seq: number
+  role: Role
+  content: string
+  fragment?: Fragment | null
+  result?: RunResult | null
+  status: MessageStatus
+  createdAt: string
+}
+
+export interface ImageAttachment {
+  mime: string
+  data: string // base64, no data: prefix
+}
+
+export interface ModelParams {
+  temperature?: number
+  topP?: number
+  maxTokens?: number
+  frequencyPenalty?: number
+  presencePenalty?: number
+}
+
+export interface SendRequest {
+  requestId: string
+  projectId: string
+  text: string
+  images: ImageAttachment[]
+  providerId: string
+  modelId: string
+  template: string
+  params: ModelParams
+}
+
+export interface RetryRequest {
+  requestId: string
+  projectId: string
+  providerId: string
+  modelId: string
+  template: string
+  params: ModelParams
+}
+
+export interface SendResult {
+  user?: Message
+  assistant?: Message
+}
+
+export type Stage = 'generating' | 'sandbox' | 'installing' | 'writing' | 'running' | 'preview'
+
+export interface Partial {
+  commentary: string
+  title: string
+  description: string
+  template: string
+  files: FileEntry[]
+}
+
+export type ChatEventType =
+  | 'stage'
+  | 'partial'
+  | 'reasoning'
+  | 'log'
+  | 'stdout'
+  | 'stderr'
+  | 'result'
+  | 'exec_error'
+  | 'message'
+  | 'error'
+  | 'done'
+
+export interface ChatEvent {
+  type: ChatEventType
+  stage?: Stage
+  text?: string
+  partial?: Partial
+  result?: ExecResult
+  execError?: ExecError
+  message?: Message
+  error?: StepError
+}

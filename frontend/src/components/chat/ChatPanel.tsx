@@ -1,0 +1,115 @@
+import { useEffect, useState } from 'react'
+import { Eraser, RotateCcw, Undo2, X } from 'lucide-react'
+import { useChat, emptyChat } from '../../stores/chat'
+import { useCatalog, findModel } from '../../stores/catalog'
+import { useSettings } from '../../stores/settings'
+import { toast } from '../../stores/toast'
+import { errorMessage } from '../../api'
+import { Button } from '../ui/Button'
+import { ConfirmDialog } from '../ui/Dialog'
+import { MessageList } from './MessageList'
+import { ChatInput } from './ChatInput'
+
+/** Picks a usable model when none (or an unusable one) is chosen: the default from settings, else the first. */
+function useDefaultModel() {
+  const providers = useCatalog((s) => s.providers)
+  const model = useChat((s) => s.model)
+  const setModel = useChat((s) => s.setModel)
+  const settings = useSettings((s) => s.settings)
+  useEffect(() => {
+    const usable = providers.filter((p) => p.usable && p.models.length > 0)
+    if (usable.length === 0) return
+    const current = model ? findModel(usable, model.providerId, model.modelId) : null
+    if (current) return
+    const def = findModel(usable, settings.defaultProvider, settings.defaultModel)
+    if (def) setModel({ providerId: def.provider.id, modelId: def.model.id })
+    else setModel({ providerId: usable[0].id, modelId: usable[0].models[0].id })
+  }, [providers, model, setModel, settings.defaultProvider, settings.defaultModel])
+}
+
+export function ChatPanel({ projectId }: { projectId: string }) {
+  const chat = useChat((s) => s.chats[projectId]) ?? emptyChat()
+  const load = useChat((s) => s.load)
+  const undo = useChat((s) => s.undo)
+  const clear = useChat((s) => s.clear)
+  const retry = useChat((s) => s.retry)
+  const send = useChat((s) => s.send)
+  const dismissError = useChat((s) => s.dismissError)
+  const model = useChat((s) => s.model)
+  const providers = useCatalog((s) => s.providers)
+  const [clearOpen, setClearOpen] = useState(false)
+  useDefaultModel()
+
+  useEffect(() => {
+    void load(projectId)
+  }, [projectId, load])
+
+  const chosen = model ? findModel(providers.filter((p) => p.usable), model.providerId, model.modelId) : null
+  const running = !!chat.run
+  const { sendError } = chat
+
+  return (
+    <div className="flex h-full min-h-0 flex-col">
+      <div className="flex items-center justify-end gap-1 border-b border-border px-3 py-1.5">
+        <Button
+          size="sm"
+          variant="ghost"
+          data-testid="chat-undo"
+          disabled={running || chat.messages.length === 0}
+          onClick={() => undo(projectId).catch((e) => toast.error(errorMessage(e)))}
+        >
+          <Undo2 className="h-3.5 w-3.5" /> Undo
+        </Button>
+        <Button size="sm" variant="ghost" data-testid="chat-clear" disabled={running || chat.messages.length === 0} onClick={() => setClearOpen(true)}>
+          <Eraser className="h-3.5 w-3.5" /> Clear
+        </Button>
+      </div>
+      {chat.loadError ? (
+        <p role="alert" className="m-3 text-sm text-destructive">
+          {chat.loadError}
+        </p>
+      ) : null}
+      {chat.loaded && chat.messages.length === 0 && !chat.run && !chat.pendingUser ? (
+        <div className="flex flex-1 items-center justify-center p-6 text-center text-sm text-muted-foreground">
+          Describe the app you want: “a Streamlit dashboard of a CSV”, “plot a sine wave in Python”…
+        </div>
+      ) : (
+        <MessageList projectId={projectId} chat={chat} />
+      )}
+      {sendError ? (
+        <div role="alert" data-testid="chat-error" className="mx-3 mb-1 flex items-start gap-2 rounded-md border border-destructive/60 bg-destructive/5 px-3 py-2 text-sm text-destructive">
+          <span className="flex-1">{sendError.message}</span>
+          <Button
+            size="sm"
+            variant="outline"
+            data-testid="chat-error-retry"
+            disabled={running}
+            onClick={() => void (sendError.action === 'retry' ? retry(projectId) : send(projectId))}
+          >
+            <RotateCcw className="h-3 w-3" /> Retry
+          </Button>
+          <button type="button" aria-label="Dismiss" onClick={() => dismissError(projectId)}>
+            <X className="h-4 w-4" />
+          </button>
+        </div>
+      ) : null}
+      <ChatInput projectId={projectId} multimodal={!!chosen?.model.multimodal} canSend={!!chosen} />
+      <ConfirmDialog
+        open={clearOpen}
+        onOpenChange={setClearOpen}
+        title="Clear the chat?"
+        description="All messages of this project are deleted. Its files are kept."
+        confirmLabel="Clear"
+        confirmTestId="confirm-clear"
+        onConfirm={async () => {
+          try {
+            await clear(projectId)
+            setClearOpen(false)
+          } catch (e) {
+            toast.error(errorMessage(e))
+          }
+        }}
+      />
+    </div>
+  )
+}

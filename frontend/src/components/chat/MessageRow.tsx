@@ -1,0 +1,117 @@
+import { memo } from 'react'
+import ReactMarkdown from 'react-markdown'
+import remarkGfm from 'remark-gfm'
+import { RotateCcw, Terminal } from 'lucide-react'
+import type { Message } from '../../api'
+import { commentaryOf, fragmentFromStored } from '../../lib/fragment'
+import { markdownComponents } from './markdown'
+import { Button } from '../ui/Button'
+import { cn } from '../../lib/utils'
+
+export const Markdown = memo(function Markdown({ text }: { text: string }) {
+  return (
+    <div className="markdown text-sm leading-relaxed break-words">
+      <ReactMarkdown remarkPlugins={[remarkGfm]} components={markdownComponents}>
+        {text}
+      </ReactMarkdown>
+    </div>
+  )
+})
+
+export function FragmentCard({
+  title,
+  template,
+  files,
+  selected,
+  onOpen,
+}: {
+  title: string
+  template: string
+  files: number
+  selected?: boolean
+  onOpen?: () => void
+}) {
+  return (
+    <button
+      type="button"
+      data-testid="fragment-card"
+      onClick={onOpen}
+      aria-pressed={selected}
+      className={cn(
+        'mt-2 flex w-full max-w-sm items-center gap-3 rounded-lg border bg-card px-3 py-2 text-left hover:bg-muted focus-visible:outline-2 focus-visible:outline-ring',
+        selected ? 'border-accent' : 'border-border',
+      )}
+    >
+      <span className="flex h-8 w-8 shrink-0 items-center justify-center rounded-md bg-accent/15 text-accent">
+        <Terminal className="h-4 w-4" />
+      </span>
+      <span className="min-w-0 flex-1">
+        <span className="block truncate text-sm font-medium">{title || 'Fragment'}</span>
+        <span className="block truncate text-xs text-muted-foreground">
+          {template || 'auto'} · {files} {files === 1 ? 'file' : 'files'} · Click to see it
+        </span>
+      </span>
+    </button>
+  )
+}
+
+export const MessageRow = memo(function MessageRow({
+  message,
+  canRetry,
+  selected,
+  onOpen,
+  onRetry,
+}: {
+  message: Message
+  canRetry: boolean
+  selected: boolean
+  onOpen: (id: string) => void
+  onRetry: () => void
+}) {
+  if (message.role === 'user') {
+    return (
+      <div data-testid="chat-message" data-role="user" data-status={message.status} className="flex justify-end">
+        <div className="max-w-[85%] rounded-2xl rounded-br-sm bg-muted px-3 py-2 text-sm whitespace-pre-wrap break-words">
+          {message.content}
+        </div>
+      </div>
+    )
+  }
+  const frag = fragmentFromStored(message.fragment)
+  const text = commentaryOf(message)
+  const stepError = message.result?.stepError
+  return (
+    <div data-testid="chat-message" data-role="assistant" data-status={message.status} className="flex flex-col items-start">
+      {text ? <Markdown text={text} /> : null}
+      {frag ? (
+        <FragmentCard
+          title={frag.title}
+          template={frag.template}
+          files={frag.files.length}
+          selected={selected}
+          onOpen={() => onOpen(message.id)}
+        />
+      ) : null}
+      {message.status === 'error' || message.status === 'stopped' ? (
+        <div
+          role={message.status === 'error' ? 'alert' : undefined}
+          className={cn(
+            'mt-2 flex flex-wrap items-center gap-2 rounded-md border px-3 py-2 text-sm',
+            message.status === 'error' ? 'border-destructive/60 text-destructive' : 'border-border text-muted-foreground',
+          )}
+        >
+          <span>
+            {message.status === 'stopped'
+              ? 'Stopped. The partial answer was kept.'
+              : stepError?.message || 'This answer failed.'}
+          </span>
+          {canRetry ? (
+            <Button size="sm" variant="outline" data-testid="chat-retry" onClick={onRetry}>
+              <RotateCcw className="h-3 w-3" /> Retry
+            </Button>
+          ) : null}
+        </div>
+      ) : null}
+    </div>
+  )
+})

@@ -1,0 +1,114 @@
+// CodeMirror 6, read-only. Loaded lazily (React.lazy) with its languages, so
+// the first paint does not wait for the editor.
+import { useEffect, useRef } from 'react'
+import { Compartment, EditorState, type Extension } from '@codemirror/state'
+import { EditorView, lineNumbers, highlightActiveLineGutter, drawSelection } from '@codemirror/view'
+import { defaultHighlightStyle, syntaxHighlighting, bracketMatching, foldGutter } from '@codemirror/language'
+import { oneDark } from '@codemirror/theme-one-dark'
+import { languageOf } from '../../lib/fragment'
+
+async function loadLanguage(path: string): Promise<Extension> {
+  switch (languageOf(path)) {
+    case 'python':
+      return (await import('@codemirror/lang-python')).python()
+    case 'typescript':
+      return (await import('@codemirror/lang-javascript')).javascript({ typescript: true })
+    case 'tsx':
+      return (await import('@codemirror/lang-javascript')).javascript({ typescript: true, jsx: true })
+    case 'javascript':
+      return (await import('@codemirror/lang-javascript')).javascript()
+    case 'jsx':
+      return (await import('@codemirror/lang-javascript')).javascript({ jsx: true })
+    case 'vue':
+      return (await import('@codemirror/lang-vue')).vue()
+    case 'css':
+      return (await import('@codemirror/lang-css')).css()
+    case 'html':
+      return (await import('@codemirror/lang-html')).html()
+    case 'json':
+      return (await import('@codemirror/lang-json')).json()
+    default:
+      return []
+  }
+}
+
+const lightTheme = [syntaxHighlighting(defaultHighlightStyle, { fallback: true })]
+
+export default function CodeEditor({
+  path,
+  code,
+  dark,
+  streaming,
+}: {
+  path: string
+  code: string
+  dark: boolean
+  streaming?: boolean
+}) {
+  const host = useRef<HTMLDivElement>(null)
+  const view = useRef<EditorView | null>(null)
+  const shown = useRef('')
+  const lang = useRef(new Compartment())
+  const theme = useRef(new Compartment())
+
+  useEffect(() => {
+    if (!host.current) return
+    const v = new EditorView({
+      parent: host.current,
+      state: EditorState.create({
+        doc: code,
+        extensions: [
+          lineNumbers(),
+          highlightActiveLineGutter(),
+          foldGutter(),
+          drawSelection(),
+          bracketMatching(),
+          EditorState.readOnly.of(true),
+          EditorView.editable.of(false),
+          EditorView.contentAttributes.of({ 'aria-label': `Code of ${path}`, tabindex: '0' }),
+          lang.current.of([]),
+          theme.current.of(dark ? oneDark : lightTheme),
+        ],
+      }),
+    })
+    view.current = v
+    shown.current = code
+    return () => {
+      v.destroy()
+      view.current = null
+    }
+    // Created once per file; code and theme follow through the effects below.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [])
+
+  useEffect(() => {
+    let cancelled = false
+    void loadLanguage(path).then((ext) => {
+      if (!cancelled) view.current?.dispatch({ effects: lang.current.reconfigure(ext) })
+    })
+    return () => {
+      cancelled = true
+    }
+  }, [path])
+
+  useEffect(() => {
+    view.current?.dispatch({ effects: theme.current.reconfigure(dark ? oneDark : lightTheme) })
+  }, [dark])
+
+  useEffect(() => {
+    const v = view.current
+    if (!v || code === shown.current) return
+    const prev = shown.current
+    // Streaming appends: insert only the new tail instead of replacing the document.
+    const changes = code.startsWith(prev)
+      ? { from: prev.length, insert: code.slice(prev.length) }
+      : { from: 0, to: v.state.doc.length, insert: code }
+    shown.current = code
+    v.dispatch({
+      changes,
+      effects: streaming ? EditorView.scrollIntoView(code.length, { y: 'end' }) : undefined,
+    })
+  }, [code, streaming])
+
+  return <div ref={host} className="h-full overflow-hidden" />
+}

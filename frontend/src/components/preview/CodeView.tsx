@@ -1,0 +1,90 @@
+import { lazy, Suspense, useEffect, useState } from 'react'
+import { Check, Copy, Download } from 'lucide-react'
+import type { FileEntry } from '../../api'
+import { Button } from '../ui/Button'
+import { cn, copyText, downloadText } from '../../lib/utils'
+import { useResolvedTheme } from '../../lib/theme'
+
+const CodeEditor = lazy(() => import('./CodeEditor'))
+
+export function CodeView({ files, streaming }: { files: FileEntry[]; streaming?: boolean }) {
+  const [active, setActive] = useState<string | null>(null)
+  const [copied, setCopied] = useState(false)
+  const dark = useResolvedTheme() === 'dark'
+
+  // Follow the newest file while streaming; otherwise keep the chosen one if it still exists.
+  const paths = files.map((f) => f.path)
+  const current = (active && paths.includes(active) ? active : null) ?? (streaming ? paths[paths.length - 1] : paths[0]) ?? null
+  const file = files.find((f) => f.path === current) ?? null
+
+  useEffect(() => {
+    if (!copied) return
+    const t = setTimeout(() => setCopied(false), 1000)
+    return () => clearTimeout(t)
+  }, [copied])
+
+  if (files.length === 0) {
+    return (
+      <div data-testid="code-view" className="flex h-full items-center justify-center text-sm text-muted-foreground">
+        {streaming ? 'Waiting for code…' : 'No code yet.'}
+      </div>
+    )
+  }
+
+  return (
+    <div data-testid="code-view" className="flex h-full min-h-0 flex-col">
+      <div className="flex items-center gap-1 border-b border-border px-2">
+        <div role="tablist" aria-label="Files" className="flex min-w-0 flex-1 gap-1 overflow-x-auto py-1">
+          {files.map((f) => (
+            <button
+              key={f.path}
+              role="tab"
+              aria-selected={f.path === current}
+              data-testid="code-file-tab"
+              data-path={f.path}
+              onClick={() => setActive(f.path)}
+              className={cn(
+                'shrink-0 rounded px-2 py-1 font-mono text-xs',
+                f.path === current ? 'bg-muted font-semibold' : 'text-muted-foreground hover:bg-muted',
+              )}
+            >
+              {f.path}
+            </button>
+          ))}
+        </div>
+        <Button
+          size="icon"
+          variant="ghost"
+          aria-label="Copy code"
+          data-testid="code-copy"
+          disabled={!file}
+          onClick={() => file && void copyText(file.content).then((ok) => setCopied(ok))}
+        >
+          {copied ? <Check className="h-4 w-4" /> : <Copy className="h-4 w-4" />}
+        </Button>
+        <Button
+          size="icon"
+          variant="ghost"
+          aria-label="Download file"
+          data-testid="code-download"
+          disabled={!file}
+          onClick={() => file && downloadText(file.path, file.content)}
+        >
+          <Download className="h-4 w-4" />
+        </Button>
+      </div>
+      {file ? (
+        <div className="relative min-h-0 flex-1">
+          <Suspense fallback={<pre className="h-full overflow-auto p-3 font-mono text-xs">{file.content}</pre>}>
+            <CodeEditor key={file.path} path={file.path} code={file.content} dark={dark} streaming={streaming} />
+          </Suspense>
+          {/* CodeMirror renders only the visible lines; this keeps the whole file in
+              the container's text (tests, find-in-page tools) without showing it twice. */}
+          <pre hidden data-testid="code-text">
+            {file.content}
+          </pre>
+        </div>
+      ) : null}
+    </div>
+  )
+}

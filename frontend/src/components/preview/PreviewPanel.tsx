@@ -1,0 +1,98 @@
+import * as Tabs from '@radix-ui/react-tabs'
+import { useMemo } from 'react'
+import { Code2, Eye } from 'lucide-react'
+import { useChat, emptyChat } from '../../stores/chat'
+import type { Message, RunResult } from '../../api'
+import { emptyResult, fragmentFromPartial, fragmentFromStored, isPythonTemplate, type FragmentView } from '../../lib/fragment'
+import { CodeView } from './CodeView'
+import { PythonOutput } from './PythonOutput'
+import { WebPreview } from './WebPreview'
+
+const tabCls =
+  'inline-flex items-center gap-1.5 rounded-md px-3 py-1 text-xs font-medium text-muted-foreground data-[state=active]:bg-muted data-[state=active]:text-foreground disabled:opacity-50'
+
+function lastWithFragment(messages: Message[]): Message | null {
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const m = messages[i]
+    if (m.role === 'assistant' && m.fragment) return m
+  }
+  return null
+}
+
+export function PreviewPanel({ projectId }: { projectId: string }) {
+  const chat = useChat((s) => s.chats[projectId]) ?? emptyChat()
+  const setTab = useChat((s) => s.setTab)
+  const { run, selected, messages, tab } = chat
+
+  const view = useMemo((): { fragment: FragmentView | null; result: RunResult | null; live: boolean } => {
+    if (run && !selected) {
+      const fragment = fragmentFromPartial(run.partial)
+      const template = fragment?.template ?? ''
+      const result: RunResult = {
+        ...emptyResult(template),
+        stdout: run.stdout,
+        stderr: run.stderr,
+        results: run.results,
+        error: run.execError ?? undefined,
+        installLog: run.installLog,
+      }
+      return { fragment, result, live: true }
+    }
+    const m = selected ? messages.find((x) => x.id === selected) ?? null : lastWithFragment(messages)
+    return { fragment: fragmentFromStored(m?.fragment), result: m?.result ?? null, live: false }
+  }, [run, selected, messages])
+
+  const { fragment, result, live } = view
+  const python = result ? result.kind === 'python' || (!result.url && isPythonTemplate(result.template || fragment?.template || '')) : false
+  const hasOutput = !!result && (python ? true : !!result.url)
+
+  if (!fragment && !live) {
+    return (
+      <div className="flex h-full items-center justify-center p-6 text-center text-sm text-muted-foreground">
+        The code and the running app appear here once you send a message.
+      </div>
+    )
+  }
+
+  return (
+    <Tabs.Root
+      value={tab}
+      onValueChange={(v) => setTab(projectId, v as 'code' | 'preview')}
+      className="flex h-full min-h-0 flex-col"
+    >
+      <div className="flex items-center gap-2 border-b border-border px-3 py-1.5">
+        <Tabs.List aria-label="Preview" className="flex gap-1">
+          <Tabs.Trigger value="code" data-testid="tab-code" className={tabCls}>
+            <Code2 className="h-3.5 w-3.5" /> Code
+          </Tabs.Trigger>
+          <Tabs.Trigger value="preview" data-testid="tab-preview" className={tabCls}>
+            <Eye className="h-3.5 w-3.5" /> Preview
+          </Tabs.Trigger>
+        </Tabs.List>
+        <div className="min-w-0 flex-1 truncate text-right text-xs text-muted-foreground">
+          {fragment?.title ? <span className="font-medium text-foreground">{fragment.title}</span> : null}
+          {fragment?.template ? <span> · {fragment.template}</span> : null}
+        </div>
+      </div>
+      <Tabs.Content value="code" className="min-h-0 flex-1 data-[state=inactive]:hidden" forceMount>
+        <CodeView files={fragment?.files ?? []} streaming={live} />
+      </Tabs.Content>
+      <Tabs.Content value="preview" className="min-h-0 flex-1 data-[state=inactive]:hidden">
+        {result?.stepError ? (
+          <p role="alert" className="m-3 rounded-md border border-destructive/60 p-3 text-sm text-destructive">
+            {result.stepError.message}
+          </p>
+        ) : null}
+        {result && hasOutput ? (
+          python ? (
+            <PythonOutput result={result} running={live} />
+          ) : (
+            <WebPreview url={result.url as string} />
+          )
+        ) : (
+          <p className="p-4 text-sm text-muted-foreground">{live ? 'The preview appears when the app is running…' : 'No preview for this fragment.'}</p>
+        )}
+      </Tabs.Content>
+    </Tabs.Root>
+  )
+}

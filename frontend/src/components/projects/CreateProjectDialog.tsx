@@ -1,0 +1,129 @@
+import { useEffect, useState, type FormEvent } from 'react'
+import { Dialog } from '../ui/Dialog'
+import { Button } from '../ui/Button'
+import { SelectBox, AUTO, fromSelect } from '../ui/SelectBox'
+import { useProjects, validateDescription, validateProjectName, MAX_DESCRIPTION } from '../../stores/projects'
+import { useCatalog } from '../../stores/catalog'
+import { errorMessage } from '../../api'
+
+export function CreateProjectDialog({ open, onOpenChange }: { open: boolean; onOpenChange: (o: boolean) => void }) {
+  const create = useProjects((s) => s.create)
+  const templates = useCatalog((s) => s.templates)
+  const [name, setName] = useState('')
+  const [description, setDescription] = useState('')
+  const [template, setTemplate] = useState(AUTO)
+  const [touched, setTouched] = useState(false)
+  const [busy, setBusy] = useState(false)
+  const [serverError, setServerError] = useState<string | null>(null)
+
+  useEffect(() => {
+    if (open) {
+      setName('')
+      setDescription('')
+      setTemplate(AUTO)
+      setTouched(false)
+      setServerError(null)
+    }
+  }, [open])
+
+  const nameError = touched ? validateProjectName(name) : null
+  const descError = validateDescription(description)
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault()
+    setTouched(true)
+    if (validateProjectName(name) || descError) return
+    setBusy(true)
+    setServerError(null)
+    try {
+      await create({ name, description, template: fromSelect(template) })
+      onOpenChange(false)
+    } catch (err) {
+      setServerError(errorMessage(err))
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  return (
+    <Dialog open={open} onOpenChange={onOpenChange} title="New project" description="A project keeps its chat, its files and one sandbox.">
+      <form onSubmit={submit} noValidate className="flex flex-col gap-4">
+        <div className="flex flex-col gap-1">
+          <label htmlFor="project-name" className="text-sm font-medium">
+            Name
+          </label>
+          <input
+            id="project-name"
+            data-testid="project-name-input"
+            autoFocus
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            onBlur={() => name && setTouched(true)}
+            aria-invalid={!!nameError}
+            aria-describedby={nameError ? 'project-name-error' : undefined}
+            className="h-9 rounded-md border border-border bg-background px-2 text-sm focus-visible:outline-2 focus-visible:outline-ring"
+          />
+          {nameError ? (
+            <p id="project-name-error" role="alert" className="text-xs text-destructive">
+              {nameError}
+            </p>
+          ) : null}
+        </div>
+        <div className="flex flex-col gap-1">
+          <label htmlFor="project-description" className="text-sm font-medium">
+            Description <span className="font-normal text-muted-foreground">(optional)</span>
+          </label>
+          <textarea
+            id="project-description"
+            data-testid="project-description-input"
+            value={description}
+            onChange={(e) => setDescription(e.target.value)}
+            rows={3}
+            aria-invalid={!!descError}
+            className="rounded-md border border-border bg-background p-2 text-sm focus-visible:outline-2 focus-visible:outline-ring"
+          />
+          <div className="flex justify-between text-xs">
+            <span role={descError ? 'alert' : undefined} className="text-destructive">
+              {descError}
+            </span>
+            <span className="text-muted-foreground">
+              {[...description].length}/{MAX_DESCRIPTION}
+            </span>
+          </div>
+        </div>
+        <div className="flex flex-col gap-1">
+          <label htmlFor="project-template" className="text-sm font-medium">
+            Template
+          </label>
+          <SelectBox
+            id="project-template"
+            ariaLabel="Template"
+            testId="project-template-select"
+            value={template}
+            onValueChange={setTemplate}
+            className="h-9 text-sm"
+            groups={[
+              {
+                label: '',
+                options: [{ value: AUTO, label: 'Auto' }, ...templates.map((t) => ({ value: t.id, label: t.name || t.id }))],
+              },
+            ]}
+          />
+        </div>
+        {serverError ? (
+          <p role="alert" className="text-sm text-destructive">
+            {serverError}
+          </p>
+        ) : null}
+        <div className="flex justify-end gap-2">
+          <Button variant="outline" onClick={() => onOpenChange(false)}>
+            Cancel
+          </Button>
+          <Button type="submit" variant="primary" data-testid="project-create-submit" disabled={busy}>
+            Create
+          </Button>
+        </div>
+      </form>
+    </Dialog>
+  )
+}

@@ -1,0 +1,140 @@
+import * as PO from '@radix-ui/react-popover'
+import { Pause, Play, RotateCcw } from 'lucide-react'
+import { useEffect, useState } from 'react'
+import { useSandbox } from '../../stores/sandbox'
+import type { SandboxState } from '../../api'
+import { Button } from '../ui/Button'
+import { Tip } from '../ui/Tip'
+import { cn, formatMinutes, timeUntil } from '../../lib/utils'
+
+const LABELS: Record<SandboxState, string> = {
+  none: 'No sandbox',
+  starting: 'Starting',
+  resuming: 'Resuming',
+  running: 'Running',
+  pausing: 'Pausing',
+  paused: 'Paused',
+  rebuilding: 'Rebuilding',
+  error: 'Error',
+}
+
+const DOT: Record<SandboxState, string> = {
+  none: 'bg-zinc-400',
+  starting: 'bg-amber-500 animate-pulse',
+  resuming: 'bg-amber-500 animate-pulse',
+  running: 'bg-emerald-500',
+  pausing: 'bg-sky-500 animate-pulse',
+  paused: 'bg-sky-500',
+  rebuilding: 'bg-amber-500 animate-pulse',
+  error: 'bg-red-500',
+}
+
+const BUSY: SandboxState[] = ['starting', 'resuming', 'pausing', 'rebuilding']
+
+export function SandboxBadge({ projectId }: { projectId: string }) {
+  const watch = useSandbox((s) => s.watch)
+  const status = useSandbox((s) => s.byProject[projectId])
+  const busy = useSandbox((s) => !!s.busy[projectId])
+  const pause = useSandbox((s) => s.pause)
+  const resume = useSandbox((s) => s.resume)
+  const restart = useSandbox((s) => s.restart)
+  const [, tick] = useState(0)
+
+  useEffect(() => watch(projectId), [projectId, watch])
+  // Refresh "time until timeout" every 30 s.
+  useEffect(() => {
+    const t = setInterval(() => tick((n) => n + 1), 30_000)
+    return () => clearInterval(t)
+  }, [])
+
+  const state: SandboxState = status?.state ?? 'none'
+  const transitional = BUSY.includes(state) || busy
+  const until = state === 'running' ? timeUntil(status?.timeoutAt) : null
+  const tip = (
+    <div className="flex flex-col gap-0.5">
+      <span>Sandbox: {LABELS[state] ?? state}</span>
+      {status?.sandboxId ? <span className="font-mono">{status.sandboxId}</span> : null}
+      {until ? <span>Times out in {until}</span> : null}
+      {status?.error ? <span className="text-destructive">{status.error}</span> : null}
+    </div>
+  )
+
+  return (
+    <div className="flex items-center gap-1">
+      <PO.Root>
+        <Tip content={tip}>
+          <PO.Trigger
+            data-testid="sandbox-badge"
+            data-state={state}
+            aria-label={`Sandbox ${LABELS[state] ?? state}`}
+            className="inline-flex h-7 items-center gap-1.5 rounded-full border border-border px-2.5 text-xs hover:bg-muted focus-visible:outline-2 focus-visible:outline-ring"
+          >
+            <span className={cn('h-2 w-2 rounded-full', DOT[state] ?? 'bg-zinc-400')} aria-hidden />
+            {LABELS[state] ?? state}
+          </PO.Trigger>
+        </Tip>
+        <PO.Portal>
+          <PO.Content
+            sideOffset={6}
+            align="end"
+            className="z-50 w-72 rounded-md border border-border bg-card p-3 text-sm text-foreground shadow-lg"
+          >
+            <h3 className="mb-2 font-semibold">Sandbox</h3>
+            <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-xs">
+              <dt className="text-muted-foreground">State</dt>
+              <dd>{LABELS[state] ?? state}</dd>
+              <dt className="text-muted-foreground">Id</dt>
+              <dd className="truncate font-mono">{status?.sandboxId || '—'}</dd>
+              <dt className="text-muted-foreground">Times out</dt>
+              <dd>{until ? `in ${until}` : '—'}</dd>
+              <dt className="text-muted-foreground">Running today</dt>
+              <dd data-testid="sandbox-minutes-today">{formatMinutes(status?.runningSecondsToday ?? 0)}</dd>
+              <dt className="text-muted-foreground">Running in total</dt>
+              <dd data-testid="sandbox-minutes-total">{formatMinutes(status?.runningSecondsTotal ?? 0)}</dd>
+            </dl>
+            {status?.error ? <p className="mt-2 text-xs text-destructive">{status.error}</p> : null}
+            <p className="mt-2 text-xs text-muted-foreground">
+              A paused sandbox keeps its files, packages and memory; Restart builds a fresh one from the project's files.
+            </p>
+          </PO.Content>
+        </PO.Portal>
+      </PO.Root>
+      <Tip content="Pause the sandbox">
+        <Button
+          size="icon"
+          variant="ghost"
+          aria-label="Pause sandbox"
+          data-testid="sandbox-pause"
+          disabled={transitional || state !== 'running'}
+          onClick={() => void pause(projectId)}
+        >
+          <Pause className="h-4 w-4" />
+        </Button>
+      </Tip>
+      <Tip content="Resume the sandbox">
+        <Button
+          size="icon"
+          variant="ghost"
+          aria-label="Resume sandbox"
+          data-testid="sandbox-resume"
+          disabled={transitional || state === 'running'}
+          onClick={() => void resume(projectId)}
+        >
+          <Play className="h-4 w-4" />
+        </Button>
+      </Tip>
+      <Tip content="Restart: a fresh sandbox from the project's files">
+        <Button
+          size="icon"
+          variant="ghost"
+          aria-label="Restart sandbox"
+          data-testid="sandbox-restart"
+          disabled={transitional}
+          onClick={() => void restart(projectId)}
+        >
+          <RotateCcw className="h-4 w-4" />
+        </Button>
+      </Tip>
+    </div>
+  )
+}

@@ -1,0 +1,558 @@
+import { create } from 'zustand'
+import * as api from '../api'
+import type {
+  ChatEvent,
+  ExecError,
+  ExecResult,
+  ImageAttachment,
+  Message,
+  ModelParams,
+  Partial as PartialFragment,
+  Stage,
+  StepError,
+} from '../api'
+import { toApiError } from '../api'
+import { newId } from '../lib/utils'
+import { useProjects } from './projects'
+
+/** What a request in flight has produced so far (from `chat:delta:<id>` batches). */
+export interface RunState {
+  requestId: string
+  kind: 'send' | 'retry'
+  stage: Stage | null
+  partial: PartialFragment | null
+  reasoning: string
+  installLog: string
+  stdout: string[]
+  stderr: string[]
+  results: ExecResult[]
+  execError: ExecError | null
+  stepError: StepError | null
+  /** Id of the assistant message the backend saved for this request, once known. */
+  assistantId: string | null
+  done: boolean
+  stopping: boolean
+}
+
+export interface Attachment extends ImageAttachment {
+  id: string
+  name: string
+}
+
+export interface SendError {
+  code: string
+  message: string
+  /** 'retry' regenerates the last answer; 'resend' sends the kept draft again. */
+  action: 'retry' | 'resend'
+}
+
+export interface ProjectChat {
+  messages: Message[]
+  loaded: boolean
+  loading: boolean
+  loadError: string | null
+  /** The person's message shown while Send has not returned it saved. */
+  pendingUser: { text: string; images: Attachment[] } | null
+  run: RunState | null
+  sendError: SendError | null
+  /** Message whose fragment the preview shows; null follows the latest (or the live run). */
+  selected: string | null
+  tab: 'code' | 'preview'
+}
+
+export interface ModelChoice {
+  providerId: string
+  modelId: string
+}
+
+interface ChatStoreState {
+  chats: Record<string, ProjectChat>
+  drafts: Record<string, string>
+  attachments: Record<string, Attachment[]>
+  model: ModelChoice | null
+  templates: Record<string, string>
+  params: ModelParams
+
+  load: (projectId: string, force?: boolean) => Promise<void>
+  setDraft: (projectId: string, text: string) => void
+  addAttachment: (projectId: string, a: Omit<Attachment, 'id'>) => void
+  removeAttachment: (projectId: string, id: string) => void
+  clearAttachments: (projectId: string) => void
+  setModel: (m: ModelChoice | null) => void
+  setTemplate: (projectId: string, template: string) => void
+  setParams: (p: ModelParams) => void
+  send: (projectId: string) => Promise<void>
+  retry: (projectId: string) => Promise<void>
+  stop: (projectId: string) => Promise<void>
+  undo: (projectId: string) => Promise<void>
+  clear: (projectId: string) => Promise<void>
+  select: (projectId: string, messageId: string | null) => void
+  setTab: (projectId: string, tab: 'code' | 'preview') => void
+  dismissError: (projectId: string) => void
+}
+
+// ---------- persistence (drafts and picker choices survive restarts) ----------
+
+const DRAFTS_KEY = 'tessera.drafts'
+const PREFS_KEY = 'tessera.chatPrefs'
+
+function readJSON<T>(key: string, fallback: T): T {
+  try {
+    const s = localStorage.getItem(key)
+    return s ? (JSON.parse(s) as T) : fallback
+  } catch {
+    return fallback
+  }
+}
+
+function writeJSON(key: string, v: unknown) {
+  try {
+    localStorage.setItem(key, JSON.stringify(v))
+  } catch {
+    // storage full or unavailable: the in-memory copy still works
+  }
+}
+
+let draftTimer: ReturnType<typeof setTimeout> | null = null
+function persistDrafts(drafts: Record<string, string>) {
+  if (draftTimer) clearTimeout(draftTimer)
+  draftTimer = setTimeout(() => {
+    draftTimer = null
+    const nonEmpty = Object.fromEntries(Object.entries(drafts).filter(([, v]) => v))
+    writeJSON(DRAFTS_KEY, nonEmpty)
+  }, 250)
+}
+
+/** Writes pending drafts now (tests, and before the window closes). */
+export function flushDrafts() {
+  if (!draftTimer) return
+  clearTimeout(draftTimer)
+  draftTimer = null
+  const nonEmpty = Object.fromEntries(Object.entries(useChat.getState().drafts).filter(([, v]) => v))
+  writeJSON(DRAFTS_KEY, nonEmpty)
+}
+
+interface Prefs {
+  model: ModelChoice | null
+  templates: Record<string, string>
+  params: ModelParams
+}
+
+// ---------- event batches, applied once per animation frame ----------
+
+export function newRun(requestId: string, kind: 'send' | 'retry'): RunState {
+  return {
+    requestId,
+    kind,
+    stage: 'generating',
+    partial: null,
+    reasoning: '',
+    installLog: '',
+    stdout: [],
+    stderr: [],
+    results: [],
+    execError: null,
+    stepError: null,
+    assistantId: null,
+    done: false,
+    stopping: false,
+  }
+}
+
+export function upsertMessage(list: Message[], m: Message): Message[] {
+  const i = list.findIndex((x) => x.id === m.id)
+  if (i >= 0) {
+    const next = list.slice()
+    next[i] = m
+    return next
+  }
+  // Keep seq order; new messages nearly always go last.
+  if (list.length === 0 || list[list.length - 1].seq <= m.seq) return [...list, m]
+  return [...list, m].sort((a, b) => a.seq - b.seq)
+}
+
+/**
+ * Applies one or more event batches to a run. Pure, so it is easy to test.
+ * Only the last `partial` of the batch matters: each carries the whole
+ * fragment so far.
+ */
+export function applyEvents(
+  run: RunState,
+  messages: Message[],
+  events: ChatEvent[],
+): { run: RunState; messages: Message[] } {
+  let r = run
+  let msgs = messages
+  let stdout: string[] | null = null
+  let stderr: string[] | null = null
+  let results: ExecResult[] | null = null
+  let log = ''
+  let reasoning = ''
+  const patch: globalThis.Partial<RunState> = {}
+  for (const ev of events) {
+    if (!ev || typeof ev !== 'object') continue
+    switch (ev.type) {
+      case 'stage':
+        if (ev.stage) patch.stage = ev.stage
+        break
+      case 'partial':
+        if (ev.partial) patch.partial = ev.partial
+        break
+      case 'reasoning':
+        reasoning += ev.text ?? ''
+        break
+      case 'log':
+        log += ev.text ?? ''
+        break
+      case 'stdout':
+        ;(stdout ??= r.stdout.slice()).push(ev.text ?? '')
+        break
+      case 'stderr':
+        ;(stderr ??= r.stderr.slice()).push(ev.text ?? '')
+        break
+      case 'result':
+        if (ev.result) (results ??= r.results.slice()).push(ev.result)
+        break
+      case 'exec_error':
+        if (ev.execError) patch.execError = ev.execError
+        break
+      case 'message':
+        if (ev.message && ev.message.id) {
+          msgs = upsertMessage(msgs, ev.message)
+          if (ev.message.role === 'assistant') patch.assistantId = ev.message.id
+        }
+        break
+      case 'error':
+        if (ev.error) patch.stepError = ev.error
+        break
+      case 'done':
+        patch.done = true
+        break
+    }
+  }
+  r = {
+    ...r,
+    ...patch,
+    reasoning: reasoning ? r.reasoning + reasoning : r.reasoning,
+    installLog: log ? r.installLog + log : r.installLog,
+    stdout: stdout ?? r.stdout,
+    stderr: stderr ?? r.stderr,
+    results: results ?? r.results,
+  }
+  return { run: r, messages: msgs }
+}
+
+const pending = new Map<string, { projectId: string; events: ChatEvent[] }>()
+let frame: number | null = null
+
+const raf: (cb: () => void) => number =
+  typeof requestAnimationFrame === 'function'
+    ? (cb) => requestAnimationFrame(cb)
+    : (cb) => setTimeout(cb, 16) as unknown as number
+
+function scheduleFlush() {
+  if (frame !== null) return
+  frame = raf(() => {
+    frame = null
+    flushChatEvents()
+  })
+}
+
+/** Applies every queued event batch now. */
+export function flushChatEvents() {
+  if (pending.size === 0) return
+  const batches = [...pending.entries()]
+  pending.clear()
+  useChat.setState((s) => {
+    const chats = { ...s.chats }
+    for (const [requestId, { projectId, events }] of batches) {
+      const c = chats[projectId]
+      if (!c || !c.run || c.run.requestId !== requestId) continue
+      const { run, messages } = applyEvents(c.run, c.messages, events)
+      chats[projectId] = { ...c, run, messages }
+    }
+    return { chats }
+  })
+}
+
+function enqueue(projectId: string, requestId: string, batch: ChatEvent[]) {
+  const q = pending.get(requestId)
+  if (q) q.events.push(...batch)
+  else pending.set(requestId, { projectId, events: [...batch] })
+  scheduleFlush()
+}
+
+// ---------- the store ----------
+
+export function emptyChat(): ProjectChat {
+  return {
+    messages: [],
+    loaded: false,
+    loading: false,
+    loadError: null,
+    pendingUser: null,
+    run: null,
+    sendError: null,
+    selected: null,
+    tab: 'code',
+  }
+}
+
+const prefs = readJSON<Prefs>(PREFS_KEY, { model: null, templates: {}, params: {} })
+
+/** Network-ish failures: the draft must survive them. */
+function isDraftKeepingError(code: string): boolean {
+  return code !== 'canceled'
+}
+
+export const useChat = create<ChatStoreState>((set, get) => {
+  const patchChat = (projectId: string, p: globalThis.Partial<ProjectChat> | ((c: ProjectChat) => globalThis.Partial<ProjectChat>)) =>
+    set((s) => {
+      const c = s.chats[projectId] ?? emptyChat()
+      const delta = typeof p === 'function' ? p(c) : p
+      return { chats: { ...s.chats, [projectId]: { ...c, ...delta } } }
+    })
+
+  const savePrefs = () => {
+    const { model, templates, params } = get()
+    writeJSON(PREFS_KEY, { model, templates, params })
+  }
+
+  /** Runs Send or Retry: subscribes to the deltas, calls, and settles. */
+  const runRequest = async (
+    projectId: string,
+    kind: 'send' | 'retry',
+    start: (requestId: string) => Promise<api.SendResult>,
+    onReject: (err: api.ApiError) => Promise<void> | void,
+  ) => {
+    const requestId = newId()
+    patchChat(projectId, { run: newRun(requestId, kind), sendError: null, selected: null, tab: 'code' })
+    // Subscribe before calling: events may arrive as soon as Send starts.
+    const off = api.subscribeChat(requestId, (batch) => enqueue(projectId, requestId, batch))
+    try {
+      const res = await start(requestId)
+      flushChatEvents()
+      patchChat(projectId, (c) => {
+        let messages = c.messages
+        if (res.user) messages = upsertMessage(messages, res.user)
+        if (res.assistant) messages = upsertMessage(messages, res.assistant)
+        const stepError = c.run?.stepError
+        const shownOnMessage = !!res.assistant && (res.assistant.status === 'error' || !!res.assistant.result?.stepError)
+        return {
+          messages,
+          pendingUser: null,
+          run: null,
+          sendError:
+            stepError && !shownOnMessage
+              ? { code: stepError.code, message: stepError.message, action: res.user || res.assistant ? 'retry' : 'resend' }
+              : null,
+          tab: res.assistant?.result && !res.assistant.result.stepError ? 'preview' : c.tab,
+        }
+      })
+    } catch (e) {
+      flushChatEvents()
+      const err = toApiError(e)
+      patchChat(projectId, { run: null })
+      await onReject(err)
+    } finally {
+      off()
+      pending.delete(requestId)
+    }
+  }
+
+  return {
+    chats: {},
+    drafts: readJSON<Record<string, string>>(DRAFTS_KEY, {}),
+    attachments: {},
+    model: prefs.model,
+    templates: prefs.templates ?? {},
+    params: prefs.params ?? {},
+
+    load: async (projectId, force = false) => {
+      const c = get().chats[projectId]
+      if (c && (c.loading || (c.loaded && !force) || c.run)) return
+      patchChat(projectId, { loading: true, loadError: null })
+      try {
+        const messages = await api.chat.messages(projectId)
+        patchChat(projectId, { messages, loaded: true, loading: false })
+      } catch (e) {
+        patchChat(projectId, { loaded: true, loading: false, loadError: toApiError(e).message })
+      }
+    },
+
+    setDraft: (projectId, text) => {
+      set((s) => ({ drafts: { ...s.drafts, [projectId]: text } }))
+      persistDrafts(get().drafts)
+    },
+
+    addAttachment: (projectId, a) =>
+      set((s) => ({
+        attachments: { ...s.attachments, [projectId]: [...(s.attachments[projectId] ?? []), { ...a, id: newId() }] },
+      })),
+
+    removeAttachment: (projectId, id) =>
+      set((s) => ({
+        attachments: { ...s.attachments, [projectId]: (s.attachments[projectId] ?? []).filter((x) => x.id !== id) },
+      })),
+
+    clearAttachments: (projectId) => set((s) => ({ attachments: { ...s.attachments, [projectId]: [] } })),
+
+    setModel: (model) => {
+      set({ model })
+      savePrefs()
+    },
+
+    setTemplate: (projectId, template) => {
+      set((s) => ({ templates: { ...s.templates, [projectId]: template } }))
+      savePrefs()
+    },
+
+    setParams: (params) => {
+      set({ params })
+      savePrefs()
+    },
+
+    send: async (projectId) => {
+      const s = get()
+      const c = s.chats[projectId]
+      if (c?.run) return
+      const text = (s.drafts[projectId] ?? '').trim()
+      const images = s.attachments[projectId] ?? []
+      if (!text && images.length === 0) return
+      const model = s.model
+      if (!model) {
+        patchChat(projectId, {
+          sendError: { code: 'invalid', message: 'Choose a model first (add an LLM key in Settings if none is listed).', action: 'resend' },
+        })
+        return
+      }
+      const draftText = s.drafts[projectId] ?? ''
+      // Clear the input at once; it comes back if the call fails.
+      set((st) => ({
+        drafts: { ...st.drafts, [projectId]: '' },
+        attachments: { ...st.attachments, [projectId]: [] },
+      }))
+      persistDrafts(get().drafts)
+      patchChat(projectId, { pendingUser: { text, images } })
+      await runRequest(
+        projectId,
+        'send',
+        (requestId) =>
+          api.chat.send({
+            requestId,
+            projectId,
+            text,
+            images: images.map(({ mime, data }) => ({ mime, data })),
+            providerId: model.providerId,
+            modelId: model.modelId,
+            template: templateFor(projectId),
+            params: s.params,
+          }),
+        async (err) => {
+          // Learn what the backend kept: the message may have been saved before the failure.
+          let messages = get().chats[projectId]?.messages ?? []
+          try {
+            messages = await api.chat.messages(projectId)
+          } catch {
+            // offline: keep what we have
+          }
+          const last = messages[messages.length - 1]
+          const saved = !!last && last.role === 'user' && last.content.trim() === text
+          patchChat(projectId, {
+            messages,
+            pendingUser: null,
+            sendError:
+              err.code === 'canceled'
+                ? null
+                : { code: err.code, message: err.message, action: saved ? 'retry' : 'resend' },
+          })
+          if (!saved && isDraftKeepingError(err.code)) {
+            // Keep the draft: put it back unless the person already typed something new.
+            set((st) => ({
+              drafts: st.drafts[projectId] ? st.drafts : { ...st.drafts, [projectId]: draftText },
+              attachments: (st.attachments[projectId] ?? []).length
+                ? st.attachments
+                : { ...st.attachments, [projectId]: images },
+            }))
+            persistDrafts(get().drafts)
+          }
+        },
+      )
+    },
+
+    retry: async (projectId) => {
+      const s = get()
+      if (s.chats[projectId]?.run) return
+      const model = s.model
+      if (!model) {
+        patchChat(projectId, {
+          sendError: { code: 'invalid', message: 'Choose a model first (add an LLM key in Settings if none is listed).', action: 'retry' },
+        })
+        return
+      }
+      await runRequest(
+        projectId,
+        'retry',
+        (requestId) =>
+          api.chat.retry({
+            requestId,
+            projectId,
+            providerId: model.providerId,
+            modelId: model.modelId,
+            template: templateFor(projectId),
+            params: s.params,
+          }),
+        async (err) => {
+          let messages = get().chats[projectId]?.messages ?? []
+          try {
+            messages = await api.chat.messages(projectId)
+          } catch {
+            // offline
+          }
+          patchChat(projectId, {
+            messages,
+            sendError: err.code === 'canceled' ? null : { code: err.code, message: err.message, action: 'retry' },
+          })
+        },
+      )
+    },
+
+    stop: async (projectId) => {
+      const run = get().chats[projectId]?.run
+      if (!run) return
+      patchChat(projectId, (c) => ({ run: c.run ? { ...c.run, stopping: true } : null }))
+      try {
+        await api.chat.stop(run.requestId)
+      } catch (e) {
+        patchChat(projectId, (c) => ({
+          run: c.run ? { ...c.run, stopping: false } : null,
+          sendError: { code: toApiError(e).code, message: toApiError(e).message, action: 'retry' },
+        }))
+      }
+    },
+
+    undo: async (projectId) => {
+      await api.chat.undo(projectId)
+      const messages = await api.chat.messages(projectId)
+      patchChat(projectId, { messages, selected: null, sendError: null })
+    },
+
+    clear: async (projectId) => {
+      await api.chat.clear(projectId)
+      patchChat(projectId, { messages: [], selected: null, sendError: null, pendingUser: null })
+    },
+
+    select: (projectId, messageId) => patchChat(projectId, { selected: messageId }),
+
+    setTab: (projectId, tab) => patchChat(projectId, { tab }),
+
+    dismissError: (projectId) => patchChat(projectId, { sendError: null }),
+  }
+})
+
+/** The template chosen for a project ('' = Auto), falling back to the project's own. */
+export function templateFor(projectId: string): string {
+  const t = useChat.getState().templates[projectId]
+  if (t !== undefined) return t
+  return useProjects.getState().projects.find((p) => p.id === projectId)?.template ?? ''
+}
