@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -801,6 +802,25 @@ func TestRunningSecondsAccounting(t *testing.T) {
 	}
 	if got := e.fake.runningSeconds(h.SandboxID); got != 300 {
 		t.Fatalf("fake running seconds = %v", got)
+	}
+}
+
+func TestStatusJSON(t *testing.T) {
+	b, err := json.Marshal(Status{ProjectID: "p", State: StateRunning})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"projectId", "state", "sandboxId", "timeoutAt", "idlePauseAt", "runningSecondsToday", "runningSecondsTotal"} {
+		if _, ok := m[k]; !ok {
+			t.Errorf("missing %q in %s", k, b)
+		}
+	}
+	if Topic("p1") != "sandbox:status:p1" {
+		t.Fatal(Topic("p1"))
 	}
 }
 
