@@ -3,24 +3,45 @@ package main
 import (
 	"context"
 	"log/slog"
+	"net/http"
+	"sync"
 	"time"
 
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 
 	"tessera/backend/api"
+	"tessera/backend/apperr"
+	"tessera/backend/chat"
 	"tessera/backend/config"
+	"tessera/backend/e2b"
+	"tessera/backend/events"
+	"tessera/backend/fragment"
+	"tessera/backend/llm"
+	"tessera/backend/sandbox"
 	"tessera/backend/secrets"
 	"tessera/backend/store"
 )
 
+// quitWait bounds how long closing the window waits for sandboxes to pause.
+const quitWait = 20 * time.Second
+
 // App owns Tessera's lifetime: the data folder, the log, the database, the
-// keychain and the bound services.
+// keychain, the sandbox manager, the chat and the bound services.
 type App struct {
-	paths config.Paths
-	log   *slog.Logger
-	logf  *config.RotatingFile
-	store *store.Store
-	keys  *secrets.Store
+	getenv config.Getenv
+	paths  config.Paths
+	log    *slog.Logger
+	logf   *config.RotatingFile
+	store  *store.Store
+	keys   *secrets.Store
+	emit   *events.Late
+
+	e2bHTTP   *http.Client
+	e2bScheme string
+	e2bClient sandbox.ClientFunc
+	llm       *llmClients
+	sandboxes *sandbox.Manager
+	chat      *chat.Service
 
 	// rootCtx is ours, not Wails': the OnStartup context never ends, so we
 	// derive one that shutdown cancels.
@@ -31,67 +52,194 @@ type App struct {
 	// be opened (for example one written by a newer Tessera).
 	startErr error
 
-	projects *api.ProjectService
-	settings *api.SettingsService
-	system   *api.SystemService
-	sandbox  *api.SandboxService
-	chat     *api.ChatService
-	catalog  *api.CatalogService
+	quitMu   sync.Mutex
+	quitting bool // PauseAll started
+	paused   chan struct{}
+
+	bound []any
 }
 
-// NewApp sets up paths, logging and the database before the window opens.
+// NewApp sets up paths, logging, the database and the services before the
+// window opens.
 func NewApp(getenv config.Getenv) (*App, error) {
-	a := &App{keys: secrets.New(secrets.OSBackend{}, secrets.DefaultTimeout)}
+	a := &App{getenv: getenv, keys: secrets.New(secrets.OSBackend{}, secrets.DefaultTimeout), emit: &events.Late{},
+		paused: make(chan struct{})}
 	a.rootCtx, a.cancel = context.WithCancel(context.Background())
 	ctxf := func() context.Context { return a.rootCtx }
 	if bindingsOnly {
+		// `wails generate` only needs the bound types; touch nothing.
 		a.log = slog.New(slog.DiscardHandler)
-	} else {
-		paths, err := config.Resolve(getenv)
-		if err != nil {
-			return nil, err
-		}
-		if err := paths.Ensure(); err != nil {
-			return nil, err
-		}
-		a.paths = paths
-		if a.logf, err = config.OpenLog(paths.LogFile, config.DefaultLogMaxBytes); err != nil {
-			return nil, err
-		}
-		a.log = config.NewLogger(a.logf, getenv("TESSERA_LOG_STDERR") != "", slog.LevelInfo)
-		a.log.Info("starting", "home", paths.Home)
-		openCtx, cancel := context.WithTimeout(a.rootCtx, 30*time.Second)
-		a.store, a.startErr = store.Open(openCtx, paths.Database)
-		cancel()
-		if a.startErr != nil {
-			a.log.Error("database open failed", "err", a.startErr)
-		}
+		a.bound = []any{&api.SystemService{}, &api.ProjectService{}, &api.SettingsService{}, &api.SandboxService{}, &api.ChatService{}, &api.CatalogService{}}
+		return a, nil
 	}
-	a.projects = api.NewProjectService(ctxf, a.store, nil, a.log)
-	a.settings = api.NewSettingsService(ctxf, a.store, a.keys, a.paths, a.log, nil)
-	a.system = api.NewSystemService(a.startErr, a.paths)
-	a.sandbox = api.NewSandboxService(ctxf, nil)
-	a.chat = api.NewChatService(ctxf, nil)
-	a.catalog = api.NewCatalogService(ctxf, nil)
+	paths, err := config.Resolve(getenv)
+	if err != nil {
+		return nil, err
+	}
+	if err := paths.Ensure(); err != nil {
+		return nil, err
+	}
+	a.paths = paths
+	if a.logf, err = config.OpenLog(paths.LogFile, config.DefaultLogMaxBytes); err != nil {
+		return nil, err
+	}
+	a.log = config.NewLogger(a.logf, getenv("TESSERA_LOG_STDERR") != "", slog.LevelInfo)
+	a.log.Info("starting", "home", paths.Home, "version", api.Version)
+	if a.e2bHTTP, a.e2bScheme, err = newE2BHTTP(getenv); err != nil {
+		return nil, err
+	}
+	openCtx, cancel := context.WithTimeout(a.rootCtx, 30*time.Second)
+	a.store, a.startErr = store.Open(openCtx, paths.Database)
+	cancel()
+	if a.startErr != nil {
+		a.log.Error("database open failed", "err", a.startErr)
+		a.bound = []any{api.NewSystemService(a.startErr, a.paths)}
+		return a, nil
+	}
+	a.wire(ctxf)
 	return a, nil
 }
 
-func (a *App) services() []any {
-	return []any{a.system, a.projects, a.settings, a.sandbox, a.chat, a.catalog}
+// wire builds the domain services and the bound ones.
+func (a *App) wire(ctxf func() context.Context) {
+	settings := func(ctx context.Context) config.Settings {
+		s, err := config.LoadSettings(ctx, a.store)
+		if err != nil {
+			a.log.Warn("settings unreadable; using defaults", "err", err)
+		}
+		return s
+	}
+	a.e2bClient = sandbox.LazyClient(a.e2bConfig)
+	a.sandboxes = sandbox.NewManager(sandbox.Config{
+		Client:  a.e2bClient,
+		Store:   a.store,
+		Emitter: a.emit,
+		Logger:  a.log.With("part", "sandbox"),
+		Settings: func(ctx context.Context) (sandbox.Timeouts, error) {
+			s := settings(ctx)
+			return sandbox.Timeouts{Timeout: time.Duration(s.SandboxTimeoutMinutes) * time.Minute,
+				IdlePause: time.Duration(s.IdlePauseMinutes) * time.Minute}, nil
+		},
+	})
+	a.llm = newLLMClients(a.keys, a.log)
+	a.llm.rebuild(settings(a.rootCtx))
+	a.chat = chat.New(chat.Config{
+		Store:     a.store,
+		Generator: chat.LLMGenerator{Client: a.llm.Client},
+		Sandboxes: a.sandboxes,
+		Executor:  chat.E2BExecutor{Client: a.e2bRaw},
+		Emitter:   a.emit,
+		Templates: func(ctx context.Context) []fragment.Template { return api.AllTemplates(settings(ctx)) },
+		Logger:    a.log.With("part", "chat"),
+	})
+	a.bound = []any{
+		api.NewSystemService(nil, a.paths),
+		api.NewProjectService(ctxf, a.store, a.sandboxes, a.log),
+		api.NewSettingsService(ctxf, a.store, a.keys, a.paths, a.log, a.llm.rebuild),
+		api.NewSandboxService(ctxf, a.sandboxes),
+		api.NewChatService(ctxf, a.chat),
+		api.NewCatalogService(ctxf, a.llm, a.store, a.keys, a.log),
+	}
 }
 
-// startup runs once the window exists.
+// e2bRaw returns the process's *e2b.Client (for code execution).
+func (a *App) e2bRaw(ctx context.Context) (*e2b.Client, error) {
+	ctl, err := a.e2bClient(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c, ok := ctl.(sandbox.E2B)
+	if !ok {
+		return nil, apperr.New(apperr.Internal, "The E2B client is not usable for code execution.")
+	}
+	return c.Client, nil
+}
+
+func (a *App) services() []any { return a.bound }
+
+// startup runs once the window exists: events can flow from now on, and
+// sandboxes left from the last run are reconciled in the background.
 func (a *App) startup(ctx context.Context) {
-	runtime.LogInfo(ctx, "Tessera started")
+	a.emit.Set(events.NewWails(ctx))
+	if a.sandboxes == nil {
+		return
+	}
+	go func() {
+		rctx, cancel := context.WithTimeout(a.rootCtx, 2*time.Minute)
+		defer cancel()
+		if err := a.sandboxes.Reconcile(rctx); err != nil {
+			if apperr.Is(err, apperr.Unauthorized) {
+				a.log.Info("reconcile skipped: no E2B key yet")
+				return
+			}
+			a.log.Warn("reconcile failed", "err", err)
+		}
+	}()
 }
 
-// beforeClose pauses running sandboxes before the window goes.
-func (a *App) beforeClose(ctx context.Context) bool {
-	return false
+// beforeClose pauses running sandboxes before the window goes. The first
+// close request starts the pauses in the background and keeps the window
+// (so the page can show progress on "app:quit"); when they are done (or
+// quitWait passed) the app quits for real.
+func (a *App) beforeClose(ctx context.Context) (prevent bool) {
+	if a.sandboxes == nil {
+		return false
+	}
+	a.quitMu.Lock()
+	defer a.quitMu.Unlock()
+	select {
+	case <-a.paused:
+		return false
+	default:
+	}
+	if a.quitting {
+		return true // still pausing; the page shows progress
+	}
+	a.quitting = true
+	go func() {
+		a.pauseAll()
+		runtime.Quit(ctx)
+	}()
+	return true
 }
 
-// shutdown releases everything.
-func (a *App) shutdown(ctx context.Context) {
+type quitProgress struct {
+	Done  int `json:"done"`
+	Total int `json:"total"`
+}
+
+// pauseAll pauses every running sandbox once, bounded by quitWait.
+func (a *App) pauseAll() {
+	select {
+	case <-a.paused:
+		return
+	default:
+	}
+	defer close(a.paused)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(a.rootCtx), quitWait)
+	defer cancel()
+	err := a.sandboxes.PauseAll(ctx, func(done, total int) {
+		a.emit.Emit("app:quit", quitProgress{Done: done, Total: total})
+	})
+	if err != nil {
+		a.log.Warn("not every sandbox paused before quitting; E2B pauses them at their timeout", "err", err)
+	}
+}
+
+// shutdown releases everything. A quit that skipped beforeClose (Ctrl+C,
+// SIGTERM) still pauses the sandboxes here.
+func (a *App) shutdown(context.Context) {
+	if a.sandboxes != nil {
+		a.quitMu.Lock()
+		started := a.quitting
+		a.quitting = true
+		a.quitMu.Unlock()
+		if !started {
+			a.pauseAll()
+		}
+		<-a.paused
+		a.sandboxes.Close()
+	}
 	a.cancel()
 	if a.store != nil {
 		if err := a.store.Close(); err != nil {
@@ -102,4 +250,40 @@ func (a *App) shutdown(ctx context.Context) {
 	if a.logf != nil {
 		a.logf.Close()
 	}
+}
+
+// llmClients holds the LLM client, rebuilt when the person changes the
+// provider list in Settings.
+type llmClients struct {
+	keys *secrets.Store
+	log  *slog.Logger
+	hc   *http.Client
+
+	mu sync.RWMutex
+	c  *llm.Client
+}
+
+func newLLMClients(keys *secrets.Store, log *slog.Logger) *llmClients {
+	return &llmClients{keys: keys, log: log, hc: &http.Client{}}
+}
+
+// Client returns the current client.
+func (l *llmClients) Client() *llm.Client {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	return l.c
+}
+
+// rebuild makes a client for the settings' catalog; settings that do not
+// make a valid catalog keep the built-in one (Save validated them already).
+func (l *llmClients) rebuild(s config.Settings) {
+	cat, err := llm.NewCatalog(s.CustomProviders)
+	if err != nil {
+		l.log.Warn("custom providers ignored", "err", err)
+		cat = llm.DefaultCatalog()
+	}
+	c := llm.NewClient(cat, l.keys, l.hc)
+	l.mu.Lock()
+	l.c = c
+	l.mu.Unlock()
 }

@@ -10,7 +10,7 @@ APT_PACKAGES=(
   xvfb xauth xdotool imagemagick                                  # headless window and screenshots
   dbus-x11 gnome-keyring libsecret-tools                          # a real keychain for tests
   chromium                                                        # end-to-end tests
-  python3 curl ca-certificates git                                # fake E2B runs Python cells; tools
+  python3 python3-matplotlib curl ca-certificates git            # the fake E2B runs Python cells (charts); tools
 )
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }

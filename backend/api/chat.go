@@ -9,8 +9,8 @@ import (
 
 // Chat is what ChatService needs from the chat orchestrator.
 type Chat interface {
-	Send(ctx context.Context, req chat.SendRequest) (SendResult, error)
-	Retry(ctx context.Context, req chat.RetryRequest) (SendResult, error)
+	Send(ctx context.Context, req chat.SendRequest) (chat.Result, error)
+	Retry(ctx context.Context, req chat.RetryRequest) (chat.Result, error)
 	Stop(requestID string)
 	Undo(ctx context.Context, projectID string) error
 	Clear(ctx context.Context, projectID string) error
@@ -24,7 +24,7 @@ type SendResult struct {
 	Assistant *store.Message `json:"assistant,omitempty"`
 }
 
-// ChatService is the chat of the current project. Bound.
+// ChatService is the chat of a project. Bound.
 type ChatService struct {
 	ctx  func() context.Context
 	chat Chat
@@ -35,16 +35,22 @@ func NewChatService(ctx func() context.Context, c Chat) *ChatService {
 	return &ChatService{ctx: ctx, chat: c}
 }
 
+func toSendResult(r chat.Result, err error) (SendResult, error) {
+	return SendResult{User: r.User, Assistant: r.Assistant}, err
+}
+
 // Send saves the person's message, streams the answer on
 // "chat:delta:<requestId>", runs the fragment and returns the saved
-// messages when everything is done.
+// messages when everything is done. A step that fails after the answer was
+// saved is reported inside the assistant message (with a retry), not as an
+// error; an error means nothing was kept and the draft should stay.
 func (s *ChatService) Send(req chat.SendRequest) (SendResult, error) {
-	return s.chat.Send(s.ctx(), req)
+	return toSendResult(s.chat.Send(s.ctx(), req))
 }
 
 // Retry generates the last answer again.
 func (s *ChatService) Retry(req chat.RetryRequest) (SendResult, error) {
-	return s.chat.Retry(s.ctx(), req)
+	return toSendResult(s.chat.Retry(s.ctx(), req))
 }
 
 // Stop cancels a running request at once; the partial answer is kept.

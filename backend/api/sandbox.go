@@ -2,33 +2,21 @@ package api
 
 import (
 	"context"
-	"time"
-)
 
-// SandboxStatus is pushed on "sandbox:status:<projectID>" and returned by
-// SandboxService.Status.
-type SandboxStatus struct {
-	ProjectID string `json:"projectId"`
-	// State: none, starting, resuming, running, pausing, paused, rebuilding, error.
-	State     string    `json:"state"`
-	Error     string    `json:"error,omitempty"`
-	SandboxID string    `json:"sandboxId,omitempty"`
-	TimeoutAt time.Time `json:"timeoutAt,omitempty"`
-	// Running time of the project's sandbox, from the store.
-	RunningSecondsToday int64 `json:"runningSecondsToday"`
-	RunningSecondsTotal int64 `json:"runningSecondsTotal"`
-}
+	"tessera/backend/sandbox"
+)
 
 // SandboxControl is what SandboxService needs from the sandbox manager.
 type SandboxControl interface {
 	SandboxLifecycle
-	Status(ctx context.Context, projectID string) (SandboxStatus, error)
+	Status(projectID string) sandbox.Status
 	Pause(ctx context.Context, projectID string) error
 	Resume(ctx context.Context, projectID string) error
 	Restart(ctx context.Context, projectID string) error
 }
 
-// SandboxService exposes a project's sandbox to the page. Bound.
+// SandboxService exposes a project's sandbox to the page. Bound. Status
+// updates are pushed on "sandbox:status:<projectID>".
 type SandboxService struct {
 	ctx func() context.Context
 	sb  SandboxControl
@@ -39,10 +27,8 @@ func NewSandboxService(ctx func() context.Context, sb SandboxControl) *SandboxSe
 	return &SandboxService{ctx: ctx, sb: sb}
 }
 
-// Status returns the project's sandbox status now; updates follow as events.
-func (s *SandboxService) Status(projectID string) (SandboxStatus, error) {
-	return s.sb.Status(s.ctx(), projectID)
-}
+// Status returns the project's sandbox status now.
+func (s *SandboxService) Status(projectID string) sandbox.Status { return s.sb.Status(projectID) }
 
 // Pause pauses the project's sandbox (files, packages and memory are kept).
 func (s *SandboxService) Pause(projectID string) error { return s.sb.Pause(s.ctx(), projectID) }

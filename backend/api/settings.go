@@ -7,6 +7,7 @@ import (
 
 	"tessera/backend/apperr"
 	"tessera/backend/config"
+	"tessera/backend/llm"
 	"tessera/backend/secrets"
 )
 
@@ -41,6 +42,11 @@ func (s *SettingsService) Get() (config.Settings, error) {
 
 // Save validates and stores the settings.
 func (s *SettingsService) Save(in config.Settings) (config.Settings, error) {
+	if len(in.CustomProviders) > 0 {
+		if _, err := llm.NewCatalog(in.CustomProviders); err != nil {
+			return config.Settings{}, err
+		}
+	}
 	out, err := config.SaveSettings(s.ctx(), s.kv, in)
 	if err != nil {
 		return config.Settings{}, err

@@ -64,3 +64,27 @@ func (r *Recorder) Topic(topic string) []any {
 	}
 	return out
 }
+
+// Late forwards to an Emitter set later (the Wails one exists only once the
+// window started); until then events are dropped.
+type Late struct {
+	mu sync.RWMutex
+	to Emitter
+}
+
+// Set installs the target emitter.
+func (l *Late) Set(e Emitter) {
+	l.mu.Lock()
+	l.to = e
+	l.mu.Unlock()
+}
+
+// Emit implements Emitter.
+func (l *Late) Emit(topic string, payload any) {
+	l.mu.RLock()
+	to := l.to
+	l.mu.RUnlock()
+	if to != nil {
+		to.Emit(topic, payload)
+	}
+}

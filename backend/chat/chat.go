@@ -1,0 +1,357 @@
+package chat
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+	"unicode/utf8"
+
+	"tessera/backend/apperr"
+	"tessera/backend/e2b"
+	"tessera/backend/events"
+	"tessera/backend/fragment"
+	"tessera/backend/sandbox"
+	"tessera/backend/store"
+)
+
+// Limits on what a person sends.
+const (
+	MaxTextLen    = 100_000
+	MaxImages     = 8
+	MaxImageBytes = 10 << 20
+)
+
+// Turn is one earlier exchange sent to the model as history.
+type Turn struct {
+	Role    string // user or assistant
+	Content string
+	Images  []Image
+}
+
+// GenerateRequest is what the model is asked.
+type GenerateRequest struct {
+	ProviderID string
+	ModelID    string
+	System     string
+	Turns      []Turn // history, the new user message last
+	Params     Params
+	Templates  []string // allowed template ids, for the response schema
+}
+
+// Generator streams a fragment from an LLM (see llm_adapter.go).
+type Generator interface {
+	Generate(ctx context.Context, req GenerateRequest, onPartial func(fragment.Partial), onReasoning func(string)) (*fragment.Fragment, error)
+}
+
+// Sandboxes is what the chat needs from the sandbox manager.
+type Sandboxes interface {
+	Ensure(ctx context.Context, projectID, template string) (*sandbox.Handle, error)
+	WriteFiles(ctx context.Context, projectID string, files []store.File) error
+	Install(ctx context.Context, projectID, command string, onOutput func(stream string, b []byte)) error
+	Hold(projectID string) (release func())
+}
+
+// Executor runs code and waits for servers inside a sandbox.
+type Executor interface {
+	Execute(ctx context.Context, h *sandbox.Handle, code string, onEvent func(e2b.ExecEvent)) (*e2b.Execution, error)
+	WaitPort(ctx context.Context, h *sandbox.Handle, port int) (url string, err error)
+}
+
+// Store is the part of the database the chat uses.
+type Store interface {
+	GetProject(ctx context.Context, id string) (store.Project, error)
+	TouchProject(ctx context.Context, id string) error
+	AddMessage(ctx context.Context, m store.Message) (store.Message, error)
+	UpdateMessage(ctx context.Context, id string, u store.MessageUpdate) error
+	GetMessage(ctx context.Context, id string) (store.Message, error)
+	ListMessages(ctx context.Context, projectID string) ([]store.Message, error)
+	DeleteMessagesFrom(ctx context.Context, projectID string, seq int64) error
+	ListFiles(ctx context.Context, projectID string) ([]store.File, error)
+}
+
+// Templates resolves template ids (built-in plus custom from settings).
+type Templates func(ctx context.Context) []fragment.Template
+
+// Config wires a Service.
+type Config struct {
+	Store     Store
+	Generator Generator
+	Sandboxes Sandboxes
+	Executor  Executor
+	Emitter   events.Emitter
+	Templates Templates
+	Logger    *slog.Logger
+	// PreviewWait bounds how long a web preview may take to answer.
+	PreviewWait time.Duration
+}
+
+// Result of Send and Retry: the saved messages.
+type Result struct {
+	User      *store.Message
+	Assistant *store.Message
+}
+
+// Service runs chat requests. Safe for concurrent use; one request per
+// project at a time.
+type Service struct {
+	cfg Config
+
+	mu       sync.Mutex
+	running  map[string]context.CancelFunc // requestID -> cancel
+	early    map[string]time.Time          // Stop before Send registered
+	projects map[string]string             // projectID -> requestID
+}
+
+// New builds a Service.
+func New(cfg Config) *Service {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Emitter == nil {
+		cfg.Emitter = events.Discard{}
+	}
+	if cfg.PreviewWait == 0 {
+		cfg.PreviewWait = 3 * time.Minute
+	}
+	return &Service{cfg: cfg, running: map[string]context.CancelFunc{}, early: map[string]time.Time{}, projects: map[string]string{}}
+}
+
+var requestIDRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+
+// register makes ctx cancellable by Stop(requestID). A Stop that arrived
+// first (the page can send it before Send reached us) cancels at once.
+func (s *Service) register(ctx context.Context, requestID, projectID string) (context.Context, func(), error) {
+	if !requestIDRE.MatchString(requestID) {
+		return nil, nil, apperr.New(apperr.Invalid, "The request id is not valid.")
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, busy := s.projects[projectID]; busy {
+		cancel()
+		return nil, nil, apperr.New(apperr.Conflict, "This project is still working on the previous message. Wait for it or press Stop.")
+	}
+	if _, dup := s.running[requestID]; dup {
+		cancel()
+		return nil, nil, apperr.New(apperr.Conflict, "This request is already running.")
+	}
+	if _, stopped := s.early[requestID]; stopped {
+		delete(s.early, requestID)
+		cancel()
+	}
+	s.running[requestID] = cancel
+	s.projects[projectID] = requestID
+	return ctx, func() {
+		s.mu.Lock()
+		delete(s.running, requestID)
+		delete(s.projects, projectID)
+		s.mu.Unlock()
+		cancel()
+	}, nil
+}
+
+// Stop cancels a request at once. The partial answer is kept, marked stopped.
+func (s *Service) Stop(requestID string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if cancel, ok := s.running[requestID]; ok {
+		cancel()
+		return
+	}
+	// Remember it briefly in case Send has not registered yet.
+	now := time.Now()
+	for id, t := range s.early {
+		if now.Sub(t) > time.Minute {
+			delete(s.early, id)
+		}
+	}
+	if len(s.early) < 1000 && requestIDRE.MatchString(requestID) {
+		s.early[requestID] = now
+	}
+}
+
+func validateSend(req SendRequest) error {
+	text := strings.TrimSpace(req.Text)
+	if text == "" && len(req.Images) == 0 {
+		return apperr.New(apperr.Invalid, "Type a message first.")
+	}
+	if utf8.RuneCountInString(req.Text) > MaxTextLen {
+		return apperr.Newf(apperr.Invalid, "The message is too long (at most %d characters).", MaxTextLen)
+	}
+	if len(req.Images) > MaxImages {
+		return apperr.Newf(apperr.Invalid, "At most %d images can be attached to one message.", MaxImages)
+	}
+	for _, im := range req.Images {
+		switch im.MIME {
+		case "image/png", "image/jpeg", "image/gif", "image/webp":
+		default:
+			return apperr.New(apperr.Invalid, "Only PNG, JPEG, GIF and WebP images can be attached.")
+		}
+		if base64.StdEncoding.DecodedLen(len(im.Data)) > MaxImageBytes {
+			return apperr.Newf(apperr.Invalid, "An attached image is larger than %d MB.", MaxImageBytes>>20)
+		}
+		if _, err := base64.StdEncoding.DecodeString(im.Data); err != nil {
+			return apperr.New(apperr.Invalid, "An attached image could not be read.")
+		}
+	}
+	return validateModel(req.ProviderID, req.ModelID)
+}
+
+func validateModel(provider, model string) error {
+	if provider == "" || model == "" {
+		return apperr.New(apperr.Invalid, "Choose a model first.")
+	}
+	return nil
+}
+
+// userAttachments is what a user message keeps in its result column.
+type userAttachments struct {
+	Images []Image `json:"images"`
+}
+
+// Send saves the person's message and runs the whole loop.
+func (s *Service) Send(ctx context.Context, req SendRequest) (Result, error) {
+	if err := validateSend(req); err != nil {
+		return Result{}, err
+	}
+	if _, err := s.cfg.Store.GetProject(ctx, req.ProjectID); err != nil {
+		return Result{}, err
+	}
+	ctx, done, err := s.register(ctx, req.RequestID, req.ProjectID)
+	if err != nil {
+		return Result{}, err
+	}
+	defer done()
+	um := store.Message{ProjectID: req.ProjectID, Role: "user", Content: req.Text}
+	if len(req.Images) > 0 {
+		um.Result, _ = json.Marshal(userAttachments{Images: req.Images})
+	}
+	user, err := s.cfg.Store.AddMessage(ctx, um)
+	if err != nil {
+		return Result{}, err
+	}
+	res, err := s.answer(ctx, req.RequestID, req.ProjectID, req.ProviderID, req.ModelID, req.Template, req.Params)
+	if err != nil && isUnreachable(err) && res.Assistant == nil {
+		// Nothing reached the model: take the message back so the page
+		// keeps it as a draft and a later send does not duplicate it.
+		_ = s.cfg.Store.DeleteMessagesFrom(context.WithoutCancel(ctx), req.ProjectID, user.Seq)
+		return Result{}, err
+	}
+	res.User = &user
+	return res, err
+}
+
+// Retry drops the last answer and generates it again.
+func (s *Service) Retry(ctx context.Context, req RetryRequest) (Result, error) {
+	if err := validateModel(req.ProviderID, req.ModelID); err != nil {
+		return Result{}, err
+	}
+	ctx, done, err := s.register(ctx, req.RequestID, req.ProjectID)
+	if err != nil {
+		return Result{}, err
+	}
+	defer done()
+	msgs, err := s.cfg.Store.ListMessages(ctx, req.ProjectID)
+	if err != nil {
+		return Result{}, err
+	}
+	last := -1
+	for i := len(msgs) - 1; i >= 0; i-- {
+		if msgs[i].Role == "user" {
+			last = i
+			break
+		}
+	}
+	if last < 0 {
+		return Result{}, apperr.New(apperr.Invalid, "There is nothing to retry yet.")
+	}
+	if last+1 < len(msgs) {
+		if err := s.cfg.Store.DeleteMessagesFrom(ctx, req.ProjectID, msgs[last+1].Seq); err != nil {
+			return Result{}, err
+		}
+	}
+	user := msgs[last]
+	res, err := s.answer(ctx, req.RequestID, req.ProjectID, req.ProviderID, req.ModelID, req.Template, req.Params)
+	res.User = &user
+	return res, err
+}
+
+// Undo drops the last exchange (the last user message and what followed).
+func (s *Service) Undo(ctx context.Context, projectID string) error {
+	if err := s.idle(projectID); err != nil {
+		return err
+	}
+	msgs, err := s.cfg.Store.ListMessages(ctx, projectID)
+	if err != nil {
+		return err
+	}
+	for i := len(msgs) - 1; i >= 0; i-- {
+		if msgs[i].Role == "user" {
+			return s.cfg.Store.DeleteMessagesFrom(ctx, projectID, msgs[i].Seq)
+		}
+	}
+	if len(msgs) > 0 {
+		return s.cfg.Store.DeleteMessagesFrom(ctx, projectID, msgs[0].Seq)
+	}
+	return nil
+}
+
+// Clear drops a project's whole chat; its files stay.
+func (s *Service) Clear(ctx context.Context, projectID string) error {
+	if err := s.idle(projectID); err != nil {
+		return err
+	}
+	if _, err := s.cfg.Store.GetProject(ctx, projectID); err != nil {
+		return err
+	}
+	return s.cfg.Store.DeleteMessagesFrom(ctx, projectID, 0)
+}
+
+func (s *Service) idle(projectID string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, busy := s.projects[projectID]; busy {
+		return apperr.New(apperr.Conflict, "Stop the running message first.")
+	}
+	return nil
+}
+
+// Messages returns a project's chat (from SQLite: works offline).
+func (s *Service) Messages(ctx context.Context, projectID string) ([]store.Message, error) {
+	if _, err := s.cfg.Store.GetProject(ctx, projectID); err != nil {
+		return nil, err
+	}
+	return s.cfg.Store.ListMessages(ctx, projectID)
+}
+
+// Files returns the project's local copy of its files.
+func (s *Service) Files(ctx context.Context, projectID string) ([]File, error) {
+	fs, err := s.cfg.Store.ListFiles(ctx, projectID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]File, 0, len(fs))
+	for _, f := range fs {
+		out = append(out, File{Path: f.Path, Content: string(f.Content)})
+	}
+	return out, nil
+}
+
+// isUnreachable tells a request that never reached the model (no network,
+// DNS failure, connection refused) from failures during the answer.
+func isUnreachable(err error) bool {
+	if !apperr.Is(err, apperr.Unavailable) {
+		return false
+	}
+	var dnsErr *net.DNSError
+	var opErr *net.OpError
+	return errors.As(err, &dnsErr) || (errors.As(err, &opErr) && opErr.Op == "dial") || errors.Is(err, syscall.ECONNREFUSED)
+}

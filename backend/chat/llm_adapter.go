@@ -1,0 +1,44 @@
+package chat
+
+import (
+	"context"
+	"encoding/base64"
+
+	"tessera/backend/fragment"
+	"tessera/backend/llm"
+)
+
+// LLMGenerator generates fragments with the llm package (any provider of
+// the catalog, through its OpenAI-compatible API).
+type LLMGenerator struct {
+	// Client returns the current client (it is rebuilt when the person
+	// changes the provider list in Settings).
+	Client func() *llm.Client
+	// OnUsage, if set, is told the token counts of each answer.
+	OnUsage func(providerID, modelID string, u llm.Usage)
+}
+
+// Generate implements Generator.
+func (g LLMGenerator) Generate(ctx context.Context, req GenerateRequest, onPartial func(fragment.Partial), onReasoning func(string)) (*fragment.Fragment, error) {
+	msgs := make([]llm.Message, 0, len(req.Turns)+1)
+	msgs = append(msgs, llm.Message{Role: llm.RoleSystem, Content: req.System})
+	for _, t := range req.Turns {
+		m := llm.Message{Role: t.Role, Content: t.Content}
+		for _, im := range t.Images {
+			data, err := base64.StdEncoding.DecodeString(im.Data)
+			if err != nil {
+				continue // validated on send; an old damaged row is skipped
+			}
+			m.Images = append(m.Images, llm.Image{MIME: im.MIME, Data: data})
+		}
+		msgs = append(msgs, m)
+	}
+	p := llm.Params{Temperature: req.Params.Temperature, TopP: req.Params.TopP, MaxTokens: req.Params.MaxTokens,
+		FrequencyPenalty: req.Params.FrequencyPenalty, PresencePenalty: req.Params.PresencePenalty}
+	frag, usage, err := g.Client().StreamFragment(ctx, llm.Request{ProviderID: req.ProviderID, ModelID: req.ModelID,
+		Messages: msgs, Params: p, Schema: fragment.JSONSchema(req.Templates...)}, onPartial, onReasoning)
+	if err == nil && g.OnUsage != nil {
+		g.OnUsage(req.ProviderID, req.ModelID, usage)
+	}
+	return frag, err
+}

@@ -1,0 +1,295 @@
+package chat
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"time"
+
+	"tessera/backend/apperr"
+	"tessera/backend/e2b"
+	"tessera/backend/fragment"
+	"tessera/backend/store"
+)
+
+// maxInstallLog keeps the stored install log bounded.
+const maxInstallLog = 64 << 10
+
+// answer generates the assistant message for the project's latest user
+// message and runs its fragment. The assistant message is created before
+// the model answers, so a stop or a crash mid-stream keeps what arrived.
+func (s *Service) answer(ctx context.Context, requestID, projectID, provider, model, tmpl string, params Params) (Result, error) {
+	b := newBatcher(s.cfg.Emitter, Topic(requestID))
+	defer func() { b.add(Event{Type: EventDone}); b.close() }()
+	// Saving after a Stop must still work: use a context that outlives it.
+	saveCtx := context.WithoutCancel(ctx)
+
+	project, err := s.cfg.Store.GetProject(ctx, projectID)
+	if err != nil {
+		return Result{}, err
+	}
+	if tmpl == "" {
+		tmpl = project.Template
+	}
+	gen, templates, err := s.prompt(ctx, projectID, provider, model, tmpl, params)
+	if err != nil {
+		return Result{}, err
+	}
+
+	b.add(Event{Type: EventStage, Stage: StageGenerating})
+	var last fragment.Partial
+	frag, genErr := s.cfg.Generator.Generate(ctx, gen,
+		func(p fragment.Partial) {
+			last = p
+			b.add(Event{Type: EventPartial, Partial: toPartial(p)})
+		},
+		func(r string) { b.add(Event{Type: EventReasoning, Text: r}) })
+
+	if genErr != nil {
+		if last.Commentary == "" && len(last.Files) == 0 && !ctxDone(ctx) && isUnreachable(genErr) {
+			return Result{}, genErr // nothing to keep; Send restores the draft
+		}
+		status, step := store.MessageError, "generate"
+		if ctxDone(ctx) {
+			status = store.MessageStopped
+		}
+		am := store.Message{ProjectID: projectID, Role: "assistant", Content: last.Commentary, Status: status}
+		if len(last.Files) > 0 || last.Title != "" {
+			am.Fragment, _ = json.Marshal(partialFragment(last))
+		}
+		if status == store.MessageError {
+			am.Result, _ = json.Marshal(RunResult{StepError: stepErr(step, genErr), FinishedAt: time.Now().UTC()})
+		}
+		saved, err := s.cfg.Store.AddMessage(saveCtx, am)
+		if err != nil {
+			return Result{}, err
+		}
+		s.emitMessage(b, saved)
+		if status == store.MessageError {
+			b.add(Event{Type: EventError, Error: stepErr(step, genErr)})
+		}
+		return Result{Assistant: &saved}, nil
+	}
+
+	fragJSON, _ := json.Marshal(frag)
+	saved, err := s.cfg.Store.AddMessage(saveCtx, store.Message{ProjectID: projectID, Role: "assistant",
+		Content: frag.Commentary, Fragment: fragJSON, Status: store.MessageDone})
+	if err != nil {
+		return Result{}, err
+	}
+	s.emitMessage(b, saved)
+
+	run := s.run(ctx, b, projectID, frag, templates)
+	run.FinishedAt = time.Now().UTC()
+	runJSON, _ := json.Marshal(run)
+	upd := store.MessageUpdate{Result: runJSON}
+	if ctxDone(ctx) {
+		st := store.MessageStopped
+		upd.Status = &st
+	}
+	if err := s.cfg.Store.UpdateMessage(saveCtx, saved.ID, upd); err != nil {
+		return Result{Assistant: &saved}, err
+	}
+	saved, _ = s.cfg.Store.GetMessage(saveCtx, saved.ID)
+	s.emitMessage(b, saved)
+	if run.StepError != nil {
+		b.add(Event{Type: EventError, Error: run.StepError})
+	}
+	return Result{Assistant: &saved}, nil
+}
+
+// run puts the fragment in the project's sandbox and runs it. Every step's
+// failure ends up in RunResult.StepError as a sentence.
+func (s *Service) run(ctx context.Context, b *batcher, projectID string, frag *fragment.Fragment, templates []fragment.Template) RunResult {
+	t, _ := fragment.Lookup(frag.Template, customOnly(templates))
+	res := RunResult{Template: frag.Template, Kind: "python", Stdout: []string{}, Stderr: []string{}, Results: []ExecResult{}}
+	port := 0
+	if frag.Port != nil {
+		port = *frag.Port
+	} else if t.Port > 0 {
+		port = t.Port
+	}
+	if frag.Template != fragment.CodeInterpreter && port > 0 {
+		res.Kind = "web"
+	}
+
+	release := s.cfg.Sandboxes.Hold(projectID)
+	defer release()
+
+	b.add(Event{Type: EventStage, Stage: StageSandbox})
+	h, err := s.cfg.Sandboxes.Ensure(ctx, projectID, frag.Template)
+	if err != nil {
+		res.StepError = stepErr("sandbox", err)
+		return res
+	}
+	res.SandboxID = h.SandboxID
+
+	if frag.HasAdditionalDependencies && strings.TrimSpace(frag.InstallDependenciesCommand) != "" {
+		b.add(Event{Type: EventStage, Stage: StageInstalling})
+		var log strings.Builder
+		err := s.cfg.Sandboxes.Install(ctx, projectID, frag.InstallDependenciesCommand, func(_ string, p []byte) {
+			if log.Len() < maxInstallLog {
+				log.Write(p)
+			}
+			b.add(Event{Type: EventLog, Text: string(p)})
+		})
+		res.InstallLog = log.String()
+		if err != nil {
+			res.StepError = stepErr("install", err)
+			return res
+		}
+	}
+
+	b.add(Event{Type: EventStage, Stage: StageWriting})
+	files := make([]store.File, 0, len(frag.Files))
+	for _, f := range frag.Files {
+		files = append(files, store.File{Path: f.Path, Content: []byte(f.Content)})
+	}
+	if err := s.cfg.Sandboxes.WriteFiles(ctx, projectID, files); err != nil {
+		res.StepError = stepErr("write", err)
+		return res
+	}
+
+	if res.Kind == "web" {
+		b.add(Event{Type: EventStage, Stage: StagePreview})
+		wctx, cancel := context.WithTimeout(ctx, s.cfg.PreviewWait)
+		defer cancel()
+		url, err := s.cfg.Executor.WaitPort(wctx, h, port)
+		if err != nil {
+			res.StepError = stepErr("preview", err)
+			return res
+		}
+		res.URL = url
+		return res
+	}
+
+	b.add(Event{Type: EventStage, Stage: StageRunning})
+	exec, err := s.cfg.Executor.Execute(ctx, h, frag.Code, func(ev e2b.ExecEvent) {
+		switch ev.Type {
+		case e2b.EventStdout:
+			b.add(Event{Type: EventStdout, Text: ev.Text})
+		case e2b.EventStderr:
+			b.add(Event{Type: EventStderr, Text: ev.Text})
+		case e2b.EventResult:
+			if ev.Result != nil {
+				r := toResult(*ev.Result)
+				b.add(Event{Type: EventResult, Result: &r})
+			}
+		case e2b.EventError:
+			if ev.Error != nil {
+				b.add(Event{Type: EventExecError, ExecError: &ExecError{Name: ev.Error.Name, Value: ev.Error.Value, Traceback: ev.Error.Traceback}})
+			}
+		}
+	})
+	if exec != nil {
+		res.Stdout = append(res.Stdout, exec.Stdout...)
+		res.Stderr = append(res.Stderr, exec.Stderr...)
+		for _, r := range exec.Results {
+			res.Results = append(res.Results, toResult(r))
+		}
+		if exec.Error != nil {
+			res.Error = &ExecError{Name: exec.Error.Name, Value: exec.Error.Value, Traceback: exec.Error.Traceback}
+		}
+	}
+	if err != nil {
+		res.StepError = stepErr("run", err)
+	}
+	return res
+}
+
+// prompt builds the model request: the template(s), the project's current
+// files (so the model edits instead of starting over) and the history.
+func (s *Service) prompt(ctx context.Context, projectID, provider, model, tmpl string, params Params) (GenerateRequest, []fragment.Template, error) {
+	all := s.cfg.Templates(ctx)
+	chosen := all
+	if tmpl != "" {
+		t, ok := fragment.Lookup(tmpl, customOnly(all))
+		if !ok {
+			return GenerateRequest{}, nil, apperr.Newf(apperr.Invalid, "The template %q is not known. Choose Auto or one of the listed templates.", tmpl)
+		}
+		chosen = []fragment.Template{t}
+	}
+	files, err := s.cfg.Store.ListFiles(ctx, projectID)
+	if err != nil {
+		return GenerateRequest{}, nil, err
+	}
+	pf := make([]fragment.File, 0, len(files))
+	for _, f := range files {
+		pf = append(pf, fragment.File{Path: f.Path, Content: string(f.Content)})
+	}
+	msgs, err := s.cfg.Store.ListMessages(ctx, projectID)
+	if err != nil {
+		return GenerateRequest{}, nil, err
+	}
+	turns := make([]Turn, 0, len(msgs))
+	for _, m := range msgs {
+		switch m.Role {
+		case "user":
+			t := Turn{Role: "user", Content: m.Content}
+			var att userAttachments
+			if len(m.Result) > 0 && json.Unmarshal(m.Result, &att) == nil {
+				t.Images = att.Images
+			}
+			turns = append(turns, t)
+		case "assistant":
+			// The model sees its earlier answers as the fragment JSON it wrote.
+			content := string(m.Fragment)
+			if content == "" {
+				content = m.Content
+			}
+			if content != "" {
+				turns = append(turns, Turn{Role: "assistant", Content: content})
+			}
+		}
+	}
+	ids := make([]string, 0, len(chosen))
+	for _, t := range chosen {
+		ids = append(ids, t.ID)
+	}
+	return GenerateRequest{ProviderID: provider, ModelID: model, System: fragment.SystemPrompt(chosen, pf),
+		Turns: turns, Params: params, Templates: ids}, all, nil
+}
+
+func customOnly(all []fragment.Template) []fragment.Template {
+	var out []fragment.Template
+	for _, t := range all {
+		if t.Custom {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func (s *Service) emitMessage(b *batcher, m store.Message) {
+	raw, _ := json.Marshal(m)
+	b.add(Event{Type: EventMessage, Message: raw})
+}
+
+func stepErr(step string, err error) *StepError {
+	return &StepError{Step: step, Code: string(apperr.CodeOf(err)), Message: apperr.MessageOf(err)}
+}
+
+func ctxDone(ctx context.Context) bool { return ctx.Err() != nil }
+
+func toPartial(p fragment.Partial) *Partial {
+	out := &Partial{Commentary: p.Commentary, Title: p.Title, Description: p.Description, Template: p.Template, Files: make([]File, 0, len(p.Files))}
+	for _, f := range p.Files {
+		out.Files = append(out.Files, File{Path: f.Path, Content: f.Content})
+	}
+	return out
+}
+
+// partialFragment keeps what streamed before a stop or an error, in the
+// fragment's own shape so the card can reopen it.
+func partialFragment(p fragment.Partial) fragment.Fragment {
+	f := fragment.Fragment{Commentary: p.Commentary, Title: p.Title, Description: p.Description, Template: p.Template, Files: p.Files}
+	if len(p.Files) > 0 {
+		f.FilePath, f.Code = p.Files[0].Path, p.Files[0].Content
+	}
+	return f
+}
+
+func toResult(r e2b.Result) ExecResult {
+	return ExecResult{Text: r.Text, HTML: r.HTML, Markdown: r.Markdown, SVG: r.SVG, PNG: r.PNG, JPEG: r.JPEG, PDF: r.PDF,
+		LaTeX: r.LaTeX, JavaScript: r.JavaScript, JSON: r.JSON, Chart: r.Chart, Data: r.Data, IsMainResult: r.IsMainResult}
+}
