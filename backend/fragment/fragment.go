@@ -105,7 +105,7 @@ func (f *Fragment) Normalize() error {
 	f.Files = files
 	f.FilePath, f.Code = files[0].Path, files[0].Content
 
-	deps := f.AdditionalDependencies[:0:0]
+	deps := make([]string, 0, len(f.AdditionalDependencies))
 	for _, d := range f.AdditionalDependencies {
 		if d = strings.TrimSpace(d); d != "" {
 			deps = append(deps, d)

@@ -67,6 +67,9 @@ type Parser struct {
 	// abandoned object left behind.
 	rootFields bool
 	anyFields  bool
+	// brokeAt is where (about) the last object with fragment fields turned
+	// out not to be JSON; 0 if none did.
+	brokeAt int
 
 	f fields
 
@@ -296,6 +299,8 @@ func (p *Parser) Final() (*Fragment, error) {
 	switch {
 	case strings.TrimSpace(raw) == "":
 		return nil, apperr.New(apperr.Invalid, "The model sent an empty answer. Try again.")
+	case p.brokeAt > 0:
+		return nil, apperr.Newf(apperr.Invalid, "The answer is not valid JSON (it breaks near character %d). Try again.", p.brokeAt)
 	case p.anyFields:
 		return nil, apperr.New(apperr.Invalid, "The answer stopped before the fragment was complete. Try again, or raise the output token limit.")
 	default:
@@ -336,6 +341,10 @@ func (p *Parser) build() (*Fragment, error) {
 // resumes at the next '{'. Accumulated fields stay visible until a new
 // object brings its own.
 func (p *Parser) reset() {
+	if p.rootFields {
+		p.brokeAt = p.raw.Len()
+	}
+	p.rootFields = false
 	p.st = sSeek
 	p.stack = p.stack[:0]
 	p.esc, p.hexN, p.hiSurr = escNone, 0, 0

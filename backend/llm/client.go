@@ -407,13 +407,13 @@ func (c *Client) StreamFragment(ctx context.Context, req Request, onPartial func
 				usage.TotalTokens = usage.PromptTokens + usage.CompletionTokens
 			}
 		}
-		if len(ch.Choices) > 0 {
-			// From now on silence is a stall, not thinking.
-			started.Store(true)
-		}
 		changed := false
 		for _, choice := range ch.Choices {
 			d := choice.Delta
+			if d.Content != "" || d.ReasoningContent != "" || d.Reasoning != "" || len(d.ToolCalls) > 0 {
+				// From now on silence is a stall, not thinking.
+				started.Store(true)
+			}
 			if reasoning := d.ReasoningContent + d.Reasoning; reasoning != "" && onReasoning != nil {
 				onReasoning(reasoning)
 			}

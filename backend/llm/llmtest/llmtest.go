@@ -67,6 +67,9 @@ type Response struct {
 	// StallAfter > 0 stops after that many text chunks and keeps the
 	// connection open, silent, until the client gives up.
 	StallAfter int
+	// StallAtStart goes silent right after the first (role) chunk, like a
+	// model thinking without streaming its reasoning.
+	StallAtStart bool
 	// StreamError, when set, is sent as a `data: {"error": ...}` event
 	// after the text, as providers do when they fail mid-stream.
 	StreamError string
@@ -205,7 +208,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.mu.Unlock()
 
 	switch {
-	case r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/models"):
+	case r.Method == http.MethodGet && (r.URL.Path == "/v1/models" || r.URL.Path == "/models"):
 		type m struct {
 			ID     string `json:"id"`
 			Object string `json:"object"`
@@ -220,7 +223,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_ = json.NewEncoder(w).Encode(list)
 		return
-	case r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/chat/completions"):
+	case r.Method == http.MethodPost && (r.URL.Path == "/v1/chat/completions" || r.URL.Path == "/chat/completions"):
 	default:
 		writeError(w, Response{Status: http.StatusNotFound, ErrorMessage: "unknown endpoint " + r.URL.Path})
 		return
@@ -330,6 +333,13 @@ func (h *Handler) stream(ctx context.Context, w http.ResponseWriter, resp Respon
 	}
 
 	if !send(chunk{Choices: []choice{{Delta: delta{Role: "assistant"}}}}) {
+		return
+	}
+	if resp.StallAtStart {
+		select {
+		case <-ctx.Done():
+		case <-h.done:
+		}
 		return
 	}
 	for _, r := range resp.Reasoning {
