@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"path"
 	"sort"
-	"strings"
 	"sync"
 	"time"
 
@@ -434,5 +433,3 @@ func (f *fakeE2B) seed(state string, meta map[string]string) string {
 	f.sbs[s.id] = s
 	return s.id
 }
-
-var _ = strings.TrimSpace

@@ -20,6 +20,12 @@
 //     keepalive, usage accounting, noticing E2B's own auto-pause) happens in
 //     Tick, which a ticker calls every few seconds in the app and tests call
 //     directly after moving the clock.
+//
+// Wiring (see app.go): NewManager at start with LazyClient over the
+// keychain key; Reconcile once the window is up; ProjectService.Select
+// calls Open; delete-project calls Kill before deleting the row; the chat
+// calls Hold, Ensure(projectID, fragment.Template), WriteFiles and Install;
+// on quit PauseAll (bounded, with progress) and then Close.
 package sandbox
 
 import (

@@ -709,7 +709,7 @@ func TestPauseAllIsBounded(t *testing.T) {
 	for e.m.Status(stuck.ID).State != StateStarting {
 		time.Sleep(time.Millisecond)
 	}
-	ctx, cancel := context.WithTimeout(e.ctx, 100*time.Millisecond)
+	ctx, cancel := context.WithTimeout(e.ctx, time.Second) // the stuck one uses it all
 	defer cancel()
 	err := e.m.PauseAll(ctx, nil)
 	if !apperr.Is(err, apperr.Unavailable) || apperr.MessageOf(err) == "" {
