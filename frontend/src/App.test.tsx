@@ -1,0 +1,11 @@
+import { render, screen } from '@testing-library/react'
+import { describe, expect, it } from 'vitest'
+import App from './App'
+
+// No vi.mock here: the real src/api runs without window.go, as in a plain browser.
+describe('App without the Go backend', () => {
+  it('shows a full-window sentence instead of crashing', async () => {
+    render(<App />)
+    expect(await screen.findByTestId('startup-error')).toHaveTextContent("Tessera's backend is not running")
+  })
+})

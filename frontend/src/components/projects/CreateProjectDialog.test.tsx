@@ -1,0 +1,81 @@
+import { render, screen, waitFor } from '@testing-library/react'
+import userEvent from '@testing-library/user-event'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import * as api from '../../api'
+import { ApiError } from '../../api'
+import type { makeApiMock } from '../../test/apiMock'
+import { CreateProjectDialog } from './CreateProjectDialog'
+import { useProjects } from '../../stores/projects'
+
+vi.mock('../../api', async (importOriginal) => {
+  const { makeApiMock } = await import('../../test/apiMock')
+  return makeApiMock(await importOriginal())
+})
+const m = api as unknown as ReturnType<typeof makeApiMock>
+
+const created = {
+  id: 'n1', name: 'x', description: '', template: '', sandboxId: '', sandboxState: 'none',
+  createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z', lastActivityAt: '2026-01-01T00:00:00Z',
+}
+
+beforeEach(() => {
+  vi.clearAllMocks()
+  useProjects.setState({ projects: [], currentId: null })
+})
+
+function setup() {
+  const onOpenChange = vi.fn()
+  render(<CreateProjectDialog open onOpenChange={onOpenChange} />)
+  return { onOpenChange, user: userEvent.setup() }
+}
+
+describe('CreateProjectDialog', () => {
+  it('refuses an empty (or blank) name with an inline sentence', async () => {
+    const { user } = setup()
+    await user.type(screen.getByTestId('project-name-input'), '   ')
+    await user.click(screen.getByTestId('project-create-submit'))
+    expect(screen.getByText('Give the project a name.')).toBeInTheDocument()
+    expect(screen.getByTestId('project-name-input')).toHaveAttribute('aria-invalid', 'true')
+    expect(m.projects.create).not.toHaveBeenCalled()
+  })
+
+  it('refuses a 101-character name', async () => {
+    const { user } = setup()
+    await user.click(screen.getByTestId('project-name-input'))
+    await user.paste('a'.repeat(101))
+    await user.click(screen.getByTestId('project-create-submit'))
+    expect(screen.getByText('A project name can have at most 100 characters.')).toBeInTheDocument()
+    expect(m.projects.create).not.toHaveBeenCalled()
+  })
+
+  it('refuses a description over 1000 characters', async () => {
+    const { user } = setup()
+    await user.type(screen.getByTestId('project-name-input'), 'ok')
+    await user.click(screen.getByTestId('project-description-input'))
+    await user.paste('d'.repeat(1001))
+    await user.click(screen.getByTestId('project-create-submit'))
+    expect(screen.getByText('A description can have at most 1000 characters.')).toBeInTheDocument()
+    expect(m.projects.create).not.toHaveBeenCalled()
+  })
+
+  it('creates with a 100-character name (after trimming) and Auto template, then closes', async () => {
+    m.projects.create.mockResolvedValue(created)
+    const { user, onOpenChange } = setup()
+    await user.click(screen.getByTestId('project-name-input'))
+    await user.paste('  ' + 'b'.repeat(100) + '  ')
+    await user.type(screen.getByTestId('project-description-input'), 'A dashboard')
+    await user.click(screen.getByTestId('project-create-submit'))
+    await waitFor(() => expect(onOpenChange).toHaveBeenCalledWith(false))
+    expect(m.projects.create).toHaveBeenCalledWith({ name: 'b'.repeat(100), description: 'A dashboard', template: '' })
+    expect(useProjects.getState().currentId).toBe('n1')
+  })
+
+  it('shows the backend sentence when create fails', async () => {
+    m.projects.create.mockRejectedValue(new ApiError('internal', 'Tessera could not save the project. Try again.'))
+    const { user, onOpenChange } = setup()
+    await user.type(screen.getByTestId('project-name-input'), 'Demo')
+    await user.click(screen.getByTestId('project-create-submit'))
+    expect(await screen.findByText('Tessera could not save the project. Try again.')).toBeInTheDocument()
+    expect(onOpenChange).not.toHaveBeenCalledWith(false)
+  })
+})

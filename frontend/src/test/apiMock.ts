@@ -1,0 +1,62 @@
+// A hand-made fake of src/api for store and component tests (never wailsjs).
+import { vi } from 'vitest'
+import type { ChatEvent, FileEntry, Message, Model, Project, Provider, SandboxStatus, SendResult, Settings, Template, Paths, StartupStatus } from '../api'
+
+export const chatHandlers = new Map<string, (batch: ChatEvent[]) => void>()
+
+/** Accounts with a saved key in the fake keychain. */
+export const fakeKeychain = new Set<string>()
+
+export function makeApiMock(actual: Record<string, unknown>) {
+  return {
+    ...actual,
+    system: { status: vi.fn(async (): Promise<StartupStatus> => ({ ok: true, paths: { Home: '', Database: '', LogFile: '' }, version: 'test' })) },
+    projects: {
+      list: vi.fn(async (): Promise<Project[]> => []),
+      create: vi.fn(async (_req: unknown): Promise<Project> => { throw new Error('not mocked') }),
+      update: vi.fn(async (_req: unknown): Promise<Project> => { throw new Error('not mocked') }),
+      remove: vi.fn(async (_id: string): Promise<void> => undefined),
+      select: vi.fn(async (_id: string): Promise<Project> => { throw new Error('not mocked') }),
+      current: vi.fn(async (): Promise<string> => ''),
+    },
+    settings: {
+      get: vi.fn(async (): Promise<Settings> => { throw new Error('not mocked') }),
+      save: vi.fn(async (s: Settings): Promise<Settings> => s),
+      setKey: vi.fn(async (account: string) => {
+        fakeKeychain.add(account)
+      }),
+      hasKey: vi.fn(async (account: string) => fakeKeychain.has(account)),
+      keyStatus: vi.fn(async (accounts: string[]) => Object.fromEntries(accounts.map((a) => [a, fakeKeychain.has(a)]))),
+      deleteKey: vi.fn(async (account: string) => {
+        fakeKeychain.delete(account)
+      }),
+      paths: vi.fn(async (): Promise<Paths> => ({ Home: '', Database: '', LogFile: '' })),
+    },
+    catalog: {
+      providers: vi.fn(async (): Promise<Provider[]> => []),
+      refreshModels: vi.fn(async (_id: string): Promise<Model[]> => []),
+      templates: vi.fn(async (): Promise<Template[]> => []),
+    },
+    sandbox: {
+      status: vi.fn(async (projectId: string): Promise<SandboxStatus> => ({ projectId, state: 'none', runningSecondsToday: 0, runningSecondsTotal: 0 })),
+      pause: vi.fn(async () => undefined),
+      resume: vi.fn(async () => undefined),
+      restart: vi.fn(async () => undefined),
+    },
+    chat: {
+      messages: vi.fn(async (_projectId: string): Promise<Message[]> => []),
+      send: vi.fn(async (_req: { requestId: string }): Promise<SendResult> => ({})),
+      retry: vi.fn(async (_req: { requestId: string }): Promise<SendResult> => ({})),
+      stop: vi.fn(async (_requestId: string): Promise<void> => undefined),
+      undo: vi.fn(async () => undefined),
+      clear: vi.fn(async () => undefined),
+      files: vi.fn(async (_projectId: string): Promise<FileEntry[]> => []),
+    },
+    subscribe: vi.fn((_topic: string, _handler: (p: unknown) => void) => () => {}),
+    subscribeChat: vi.fn((requestId: string, handler: (batch: ChatEvent[]) => void) => {
+      chatHandlers.set(requestId, handler)
+      return () => chatHandlers.delete(requestId)
+    }),
+    openURL: vi.fn(),
+  }
+}
