@@ -62,16 +62,26 @@ function Workspace() {
       </p>
     )
   }
-  if (showWelcome || !currentId) {
+  if (!currentId) {
     return (
       <div className="h-full overflow-y-auto">
         {showWelcome ? <WelcomePanel hasKeys={hasKeys} hasProjects={projects.length > 0} /> : null}
-        {!currentId && projectsLoaded ? <NoProject /> : null}
-        {currentId ? <div className="h-[70vh]"><Split projectId={currentId} /></div> : null}
+        {projectsLoaded ? <NoProject /> : null}
       </div>
     )
   }
-  return <Split projectId={currentId} />
+  return (
+    <div className="flex h-full min-h-0 flex-col">
+      {showWelcome ? (
+        <div className="max-h-[45vh] shrink-0 overflow-y-auto border-b border-border">
+          <WelcomePanel hasKeys={hasKeys} hasProjects={projects.length > 0} compact />
+        </div>
+      ) : null}
+      <div className="min-h-0 flex-1">
+        <Split projectId={currentId} />
+      </div>
+    </div>
+  )
 }
 
 function NoProject() {

@@ -3,7 +3,7 @@ import { useSettings } from '../../stores/settings'
 import { useUI } from '../../stores/ui'
 import { Button } from '../ui/Button'
 
-export function WelcomePanel({ hasKeys, hasProjects }: { hasKeys: boolean; hasProjects: boolean }) {
+export function WelcomePanel({ hasKeys, hasProjects, compact }: { hasKeys: boolean; hasProjects: boolean; compact?: boolean }) {
   const dismiss = useSettings((s) => s.dismissOnboarding)
   const openSettings = useUI((s) => s.openSettings)
   const openCreate = useUI((s) => s.openCreate)
@@ -11,7 +11,7 @@ export function WelcomePanel({ hasKeys, hasProjects }: { hasKeys: boolean; hasPr
     <section
       data-testid="welcome-panel"
       aria-labelledby="welcome-title"
-      className="relative mx-auto my-8 w-[min(92vw,36rem)] rounded-xl border border-border bg-card p-6 shadow-sm"
+      className={compact ? "relative mx-auto my-3 w-[min(92vw,48rem)] rounded-xl border border-border bg-card p-4" : "relative mx-auto my-8 w-[min(92vw,36rem)] rounded-xl border border-border bg-card p-6 shadow-sm"}
     >
       <button
         type="button"
