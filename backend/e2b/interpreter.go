@@ -134,7 +134,9 @@ type wireExecLine struct {
 // execDecoder turns the newline-delimited JSON stream into events. It keeps
 // one line in memory at a time.
 type execDecoder struct {
-	sc *bufio.Scanner
+	sc      *bufio.Scanner
+	max     int
+	scratch []byte // reused by the fast path's unescaping
 }
 
 func newExecDecoder(r io.Reader, maxLine int) *execDecoder {
@@ -142,8 +144,10 @@ func newExecDecoder(r io.Reader, maxLine int) *execDecoder {
 		maxLine = DefaultMaxExecLine
 	}
 	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 64<<10), maxLine)
-	return &execDecoder{sc: sc}
+	// The Scanner's limit is the larger of maxLine and the initial
+	// capacity, so the initial buffer must not exceed maxLine.
+	sc.Buffer(make([]byte, 0, min(64<<10, maxLine)), maxLine)
+	return &execDecoder{sc: sc, max: maxLine}
 }
 
 // ErrExecStreamEnded means the stream stopped before end_of_execution.
@@ -157,49 +161,64 @@ func (d *execDecoder) next() (ExecEvent, error) {
 		if len(bytes.TrimSpace(line)) == 0 {
 			continue
 		}
-		var w wireExecLine
-		if err := json.Unmarshal(line, &w); err != nil {
-			return ExecEvent{}, fmt.Errorf("execute: invalid line: %w", err)
-		}
-		ev := ExecEvent{}
-		if w.Timestamp != "" {
-			ev.Timestamp, _ = time.Parse(time.RFC3339Nano, w.Timestamp)
-		}
-		switch w.Type {
-		case "stdout", "stderr":
-			ev.Type = w.Type
-			if w.Text != nil {
-				ev.Text = *w.Text
+		ev, ok := fastExecLine(line, &d.scratch)
+		if !ok {
+			var err error
+			if ev, ok, err = slowExecLine(line); err != nil {
+				return ExecEvent{}, err
 			}
-		case "result":
-			ev.Type = EventResult
-			r := &Result{HTML: w.HTML, Markdown: w.Markdown, SVG: w.SVG, PNG: w.PNG, JPEG: w.JPEG,
-				PDF: w.PDF, LaTeX: w.LaTeX, JavaScript: w.JavaScript, JSON: w.JSON, Chart: w.Chart,
-				Data: w.Data, IsMainResult: w.IsMainResult, Extra: w.Extra}
-			if w.Text != nil {
-				r.Text = *w.Text
-			}
-			ev.Result = r
-		case "error":
-			ev.Type = EventError
-			ev.Error = &ExecError{Name: w.Name, Value: w.Value, Traceback: traceback(w.Traceback)}
-		case "number_of_executions":
-			ev.Type = EventNumberOfExecutions
-			ev.ExecutionCount = w.ExecutionCount
-		case "end_of_execution":
-			ev.Type = EventEnd
-		default:
-			continue // keepalive, or a type newer than this client
 		}
-		return ev, nil
+		if ok {
+			return ev, nil
+		}
 	}
 	if err := d.sc.Err(); err != nil {
 		if errors.Is(err, bufio.ErrTooLong) {
-			return ExecEvent{}, fmt.Errorf("execute: output line longer than %d bytes: %w", DefaultMaxExecLine, err)
+			return ExecEvent{}, fmt.Errorf("execute: output line longer than %d bytes: %w", d.max, err)
 		}
 		return ExecEvent{}, err
 	}
 	return ExecEvent{}, ErrExecStreamEnded
+}
+
+// slowExecLine decodes any line with encoding/json. ok is false for lines
+// to skip (keepalives, types newer than this client).
+func slowExecLine(line []byte) (ExecEvent, bool, error) {
+	var w wireExecLine
+	if err := json.Unmarshal(line, &w); err != nil {
+		return ExecEvent{}, false, fmt.Errorf("execute: invalid line: %w", err)
+	}
+	ev := ExecEvent{}
+	if w.Timestamp != "" {
+		ev.Timestamp, _ = time.Parse(time.RFC3339Nano, w.Timestamp)
+	}
+	switch w.Type {
+	case "stdout", "stderr":
+		ev.Type = w.Type
+		if w.Text != nil {
+			ev.Text = *w.Text
+		}
+	case "result":
+		ev.Type = EventResult
+		r := &Result{HTML: w.HTML, Markdown: w.Markdown, SVG: w.SVG, PNG: w.PNG, JPEG: w.JPEG,
+			PDF: w.PDF, LaTeX: w.LaTeX, JavaScript: w.JavaScript, JSON: w.JSON, Chart: w.Chart,
+			Data: w.Data, IsMainResult: w.IsMainResult, Extra: w.Extra}
+		if w.Text != nil {
+			r.Text = *w.Text
+		}
+		ev.Result = r
+	case "error":
+		ev.Type = EventError
+		ev.Error = &ExecError{Name: w.Name, Value: w.Value, Traceback: traceback(w.Traceback)}
+	case "number_of_executions":
+		ev.Type = EventNumberOfExecutions
+		ev.ExecutionCount = w.ExecutionCount
+	case "end_of_execution":
+		ev.Type = EventEnd
+	default:
+		return ExecEvent{}, false, nil // keepalive, or a type newer than this client
+	}
+	return ev, true, nil
 }
 
 // traceback accepts the server's single string or a list of lines.

@@ -45,6 +45,7 @@ func main() {
 	domain := flag.String("domain", "e2b.test", "E2B domain the fake serves")
 	key := flag.String("key", "", "API key the fake accepts")
 	addrFile := flag.String("addr-file", "", "write the fake's address and the admin address here (JSON)")
+	python := flag.String("python", "", "python3 that runs cells (default: python3 on PATH)")
 	flag.Parse()
 
 	dir, err := os.MkdirTemp("", "fakee2b-")
@@ -52,7 +53,11 @@ func main() {
 		log.Fatal(err)
 	}
 	t := &tb{dir: dir}
-	f := e2btest.New(t, e2btest.WithDomain(*domain), e2btest.WithAPIKey(*key))
+	opts := []e2btest.Option{e2btest.WithDomain(*domain), e2btest.WithAPIKey(*key)}
+	if *python != "" {
+		opts = append(opts, e2btest.WithPython(*python))
+	}
+	f := e2btest.New(t, opts...)
 	stop := make(chan struct{})
 	go f.RealClock(time.Second, stop)
 
