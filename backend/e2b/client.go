@@ -215,6 +215,9 @@ func (c *Client) APIURL() string { return c.apiURLStr }
 // (§3): <scheme>://<port>-<sandboxID>.<domain>, where domain is the one the
 // sandbox reported or else the configured one.
 func (c *Client) HostURL(sb *Sandbox, port int) string {
+	if sb == nil {
+		return ""
+	}
 	return fmt.Sprintf("%s://%d-%s.%s", c.scheme, port, sb.SandboxID, c.sandboxDomain(sb))
 }
 

@@ -227,3 +227,19 @@ func TestExecuteSandboxGone(t *testing.T) {
 	_, err = ip.CreateContext(context.Background(), "", "")
 	wantCode(t, err, apperr.NotFound)
 }
+
+func TestStreamHeaderTimeouts(t *testing.T) {
+	f := e2btest.New(t)
+	c := newClient(t, f, func(c *e2b.Config) { c.RequestTimeout = 300 * time.Millisecond })
+	sb := create(t, c, e2b.CreateOptions{Secure: true})
+	f.Latency(e2btest.EndpointExecute, 10*time.Second)
+	f.Latency(e2btest.EndpointProcess, 10*time.Second)
+	start := time.Now()
+	_, err := c.Interpreter(sb).Execute(context.Background(), "1", "", nil)
+	wantCode(t, err, apperr.Unavailable)
+	_, err = c.Envd(sb).Run(context.Background(), e2b.ProcessOptions{Cmd: "true"})
+	wantCode(t, err, apperr.Unavailable)
+	if time.Since(start) > 8*time.Second {
+		t.Fatal("header timeout did not apply")
+	}
+}
