@@ -36,6 +36,7 @@ export const tests = {
       await createProject(page, 'Second project');
 
       // Rename the current one (Second project).
+      await page.click(tid('project-selector'));
       await page.click(tid('project-rename'));
       await page.fill(tid('project-rename-input'), 'Renamed project');
       await page.click(tid('project-rename-submit'));
@@ -45,6 +46,7 @@ export const tests = {
       await page.click(tid('project-selector'));
       await page.click(`${tid('project-item')}:has-text("First project")`);
       await page.waitForFunction(() => document.querySelector('[data-testid="current-project-name"]')?.textContent?.includes('First project'));
+      await page.click(tid('project-selector'));
       await page.click(tid('project-delete'));
       await page.click(tid('confirm-delete'));
       await page.waitForFunction(() => !document.querySelector('[data-testid="current-project-name"]')?.textContent?.includes('First project'));

@@ -1,0 +1,202 @@
+// Issue 6: the whole loop in the real app, with a fake LLM server and the
+// fake E2B on loopback: prompt → code streams into the Code tab → Python
+// output and a PNG chart → a second prompt in the same sandbox → quit
+// pauses the sandbox → relaunch shows history and the last preview, and the
+// next send resumes the sandbox. A web project shows its preview iframe,
+// and the page inside it cannot reach the app's bound methods.
+import fs from 'node:fs';
+import path from 'node:path';
+import { startApp, startProcess, stopProcess, browser, closeBrowser, openPage, tid, assert, artifacts, freePort, root } from './lib.mjs';
+
+const work = process.env.E2E_WORK || fs.mkdtempSync('/tmp/tessera-e2e-');
+
+const chart = [
+  'import matplotlib.pyplot as plt',
+  'xs = list(range(12))',
+  'squares = [x * x for x in xs]',
+  'print("sum of squares:", sum(squares))',
+  'plt.plot(xs, squares, marker="o")',
+  'plt.title("Squares")',
+  'plt.show()',
+  '# ' + 'padding so the code streams for a while. '.repeat(30),
+].join('\n');
+
+const py = (title, code) => ({
+  commentary: `Here is ${title}.`, template: 'code-interpreter-v1', title, description: title,
+  additional_dependencies: [], has_additional_dependencies: false, install_dependencies_command: '',
+  port: null, file_path: 'script.py', code,
+});
+
+// startFakeE2B starts the fake E2B and waits for its address file.
+async function startFakeE2B(name) {
+  const addrFile = path.join(work, `${name}-e2b.json`);
+  fs.rmSync(addrFile, { force: true });
+  const python = fs.existsSync('/usr/bin/python3') ? ['-python', '/usr/bin/python3'] : [];
+  const { spawn } = await import('node:child_process');
+  const log = fs.openSync(path.join(artifacts, `${name}-fakee2b.log`), 'a');
+  const proc = spawn(path.join(root, 'build/bin/fakee2b'), ['-key', 'e2b_test_key', '-addr-file', addrFile, ...python],
+    { cwd: root, stdio: ['ignore', log, log] });
+  proc.on('exit', c => { proc.exited = true; proc.code = c; });
+  for (let i = 0; i < 200 && !fs.existsSync(addrFile); i++) await new Promise(r => setTimeout(r, 50));
+  assert(fs.existsSync(addrFile), 'the fake E2B did not start');
+  const info = JSON.parse(fs.readFileSync(addrFile, 'utf8'));
+  return { proc, ...info };
+}
+
+async function startFakeLLM(name, fragments, pace = '4ms') {
+  const fragFile = path.join(work, `${name}-fragments.json`);
+  fs.writeFileSync(fragFile, JSON.stringify(fragments));
+  const port = await freePort();
+  const proc = await startProcess(`${name}-fakellm`, path.join(root, 'build/bin/fakellm'),
+    ['-addr', `127.0.0.1:${port}`, '-fragments', fragFile, '-chunk', '6', '-pace', pace], {},
+    `http://127.0.0.1:${port}/v1/models`);
+  return { proc, url: `http://127.0.0.1:${port}/v1` };
+}
+
+const admin = async (e2b, what) => (await fetch(`http://${e2b.admin}/${what}`)).json();
+
+function appEnv(e2b) {
+  return { TESSERA_E2B_CONNECT: `http://${e2b.addr}`, E2B_DOMAIN: e2b.domain };
+}
+
+// configure saves the keys and points a custom provider at the fake LLM
+// (there is no form for custom providers yet; the bound call is the API).
+async function configure(page, llmURL) {
+  await page.click(tid('settings-open'));
+  await page.fill(tid('key-input-e2b'), 'e2b_test_key');
+  await page.click(tid('key-save-e2b'));
+  await page.waitForFunction(() => document.querySelector('[data-testid="key-status-e2b"]')?.textContent?.includes('Saved'));
+  await page.evaluate(async (url) => {
+    const s = await window.go.api.SettingsService.Get();
+    s.customProviders = { providers: [{ id: 'custom', base_url: url, models: [{ id: 'fake-model', name: 'Fake model' }] }] };
+    s.defaultProvider = 'custom';
+    s.defaultModel = 'fake-model';
+    s.onboarded = true;
+    await window.go.api.SettingsService.Save(s);
+  }, llmURL);
+  await page.reload();
+  await page.waitForFunction(() => window.go && window.go.api);
+}
+
+async function createProject(page, name) {
+  const welcome = await page.$(tid('welcome-create'));
+  await page.click(tid('project-selector'));
+  await page.click(tid('project-new'));
+  await page.fill(tid('project-name-input'), name);
+  await page.click(tid('project-create-submit'));
+  await page.waitForFunction(n => document.querySelector('[data-testid="current-project-name"]')?.textContent?.includes(n), name);
+  void welcome;
+}
+
+async function send(page, text) {
+  await page.waitForSelector(`${tid('model-select')}`);
+  await page.fill(tid('chat-input'), text);
+  await page.click(tid('chat-send'));
+}
+
+const count = (page, sel) => page.$$eval(sel, els => els.length);
+
+export const tests = {
+  async 'python: stream, run, chart, same sandbox, quit pauses, relaunch resumes'() {
+    const home = path.join(work, 'chat-home');
+    const e2b = await startFakeE2B('chat');
+    const llm = await startFakeLLM('chat', [
+      py('a chart of squares', chart),
+      py('the next step', 'print("squares again:", squares[-1])'),
+      py('a third step', 'print("still here:", len(xs))'),
+    ]);
+    let app;
+    let ctx;
+    try {
+      app = await startApp({ home, env: appEnv(e2b), name: 'app-chat' });
+      ctx = await browser();
+      let page = await openPage(ctx, app.url);
+      await configure(page, llm.url);
+      await createProject(page, 'Charts');
+
+      await send(page, 'Plot the squares of 0..11');
+      // The code appears in the Code tab while the answer streams.
+      await page.waitForFunction(() => {
+        const code = document.querySelector('[data-testid="code-view"]')?.textContent ?? '';
+        const stage = document.querySelector('[data-testid="stage-indicator"]')?.getAttribute('data-stage');
+        return code.includes('import matplotlib') && stage === 'generating';
+      }, null, { timeout: 30000 });
+      // Python output with text and a PNG chart.
+      await page.waitForSelector(`${tid('preview-result')}[data-kind="png"]`, { timeout: 60000 });
+      await page.waitForFunction(() => document.querySelector('[data-testid="preview-stdout"]')?.textContent?.includes('sum of squares: 506'));
+      const png = await page.$eval(`${tid('preview-result')}[data-kind="png"] img, img${tid('preview-result')}[data-kind="png"]`, el => ({ w: el.naturalWidth, src: el.src.slice(0, 22) }));
+      assert(png.w > 100 && png.src.startsWith('data:image/png;base64'), `a real PNG chart: ${JSON.stringify(png)}`);
+      await page.screenshot({ path: path.join(artifacts, 'e2e-chat-python.png') });
+
+      // A second prompt edits the same sandbox (variables kept).
+      await page.waitForSelector(`${tid('chat-send')}:not([disabled])`, { state: 'attached' }).catch(() => {});
+      await send(page, 'Print the last square');
+      await page.waitForFunction(() => document.querySelector('[data-testid="preview-stdout"]')?.textContent?.includes('squares again: 121'), null, { timeout: 60000 });
+      let counts = (await admin(e2b, 'counts')).counts;
+      assert(counts.Creates === 1, `one sandbox for the project, got ${counts.Creates} creates`);
+    } finally {
+      if (ctx) await closeBrowser(ctx);
+      if (app) await stopProcess(app.proc); // quitting pauses the sandbox
+    }
+    let boxes = await admin(e2b, 'sandboxes');
+    assert(boxes.length === 1 && boxes[0].State === 'paused', `quit pauses the sandbox: ${JSON.stringify(boxes.map(b => b.State))}`);
+
+    try {
+      app = await startApp({ home, env: appEnv(e2b), name: 'app-chat-2' });
+      ctx = await browser();
+      const page = await openPage(ctx, app.url);
+      // History and the last preview are there, from SQLite.
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid="chat-message"]').length === 4, null, { timeout: 20000 });
+      await page.waitForFunction(() => document.querySelector('[data-testid="preview-stdout"]')?.textContent?.includes('squares again: 121'), null, { timeout: 20000 });
+      // The next send resumes the same sandbox.
+      await send(page, 'One more step');
+      await page.waitForFunction(() => document.querySelector('[data-testid="preview-stdout"]')?.textContent?.includes('still here: 12'), null, { timeout: 60000 });
+      const { counts } = await admin(e2b, 'counts');
+      assert(counts.Creates === 1 && counts.Resumes >= 1, `resumed, not recreated: ${JSON.stringify(counts)}`);
+      assert((await admin(e2b, 'counts')).contractErrors === 0, 'every request matched openapi.yml');
+      assert(await count(page, tid('chat-message')) === 6, 'six messages after the third exchange');
+    } finally {
+      if (ctx) await closeBrowser(ctx);
+      if (app) await stopProcess(app.proc);
+      await stopProcess(llm.proc);
+      await stopProcess(e2b.proc);
+    }
+  },
+
+  async 'web: preview iframe served from the sandbox, isolated from the app'() {
+    const home = path.join(work, 'web-home');
+    const e2b = await startFakeE2B('web');
+    const page1 = '<!doctype html><html><body><h1 id="hello">Hello from the sandbox</h1>' +
+      '<script>document.title = typeof window.go; try { window.parent.go; document.body.dataset.parent = "reachable" } catch (e) { document.body.dataset.parent = "blocked" }</script></body></html>';
+    const llm = await startFakeLLM('web', [{
+      commentary: 'A static page.', template: 'nextjs-developer', title: 'Hello page', description: 'hello',
+      additional_dependencies: [], has_additional_dependencies: false, install_dependencies_command: '',
+      port: 3000, file_path: 'public/index.html', code: page1,
+    }]);
+    let app;
+    let ctx;
+    try {
+      app = await startApp({ home, env: appEnv(e2b), name: 'app-web' });
+      // Chromium resolves the sandbox host names to the fake, as DNS would.
+      ctx = await browser([`--host-resolver-rules=MAP *.${e2b.domain} ${e2b.addr}`]);
+      const page = await openPage(ctx, app.url);
+      await configure(page, llm.url);
+      await createProject(page, 'Web');
+      await send(page, 'A hello page');
+      const frameEl = await page.waitForSelector(tid('preview-iframe'), { timeout: 60000 });
+      const src = await frameEl.getAttribute('src');
+      assert(src.startsWith(`http://3000-`) && src.includes(e2b.domain), `preview URL ${src}`);
+      const frame = await frameEl.contentFrame();
+      await frame.waitForSelector('#hello', { timeout: 20000 });
+      const inside = await frame.evaluate(() => ({ go: typeof window.go, parent: document.body.dataset.parent, title: document.title }));
+      assert(inside.go === 'undefined' && inside.title === 'undefined', `no bindings in the iframe: ${JSON.stringify(inside)}`);
+      assert(inside.parent === 'blocked', `the iframe cannot reach the app window: ${JSON.stringify(inside)}`);
+      await page.screenshot({ path: path.join(artifacts, 'e2e-chat-web.png') });
+    } finally {
+      if (ctx) await closeBrowser(ctx);
+      if (app) await stopProcess(app.proc);
+      await stopProcess(llm.proc);
+      await stopProcess(e2b.proc);
+    }
+  },
+};
