@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+
 	"errors"
 	"fmt"
+	gojson "github.com/goccy/go-json"
 	"io"
 	"math"
 	"net/http"
@@ -397,7 +399,7 @@ func (c *Client) StreamFragment(ctx context.Context, req Request, onPartial func
 			return nil, usage, apperr.Wrap(ctx.Err(), apperr.Canceled, "The answer was stopped.")
 		}
 		var ch streamChunk
-		if err := json.Unmarshal(line, &ch); err != nil {
+		if err := gojson.Unmarshal(line, &ch); err != nil {
 			return nil, usage, apperr.Wrap(err, apperr.Unavailable,
 				fmt.Sprintf("%s sent a stream Tessera could not read. Try again.", r.p.Name))
 		}
