@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"tessera/backend/events"
+	"tessera/backend/fragment"
 )
 
 // FlushEvery is how often a request's events are sent to the page.
@@ -20,9 +21,13 @@ type batcher struct {
 
 	mu      sync.Mutex
 	pending []Event
-	partial int // index of a partial in pending, or -1
-	stop    chan struct{}
-	done    chan struct{}
+	partial int // index of the partial's place in pending, or -1
+	// latest is the newest streamed fragment; it is converted for the page
+	// only at flush time, so a fast model costs one conversion per batch,
+	// not one per token.
+	latest fragment.Partial
+	stop   chan struct{}
+	done   chan struct{}
 }
 
 func newBatcher(emit events.Emitter, topic string) *batcher {
@@ -33,20 +38,28 @@ func newBatcher(emit events.Emitter, topic string) *batcher {
 
 func (b *batcher) add(e Event) {
 	b.mu.Lock()
-	defer b.mu.Unlock()
-	if e.Type == EventPartial {
-		if b.partial >= 0 {
-			b.pending[b.partial] = e
-			return
-		}
-		b.partial = len(b.pending)
-	}
 	b.pending = append(b.pending, e)
+	b.mu.Unlock()
+}
+
+// addPartial records the fragment so far. Consecutive partials collapse
+// into the newest: each one already holds everything streamed so far.
+func (b *batcher) addPartial(p fragment.Partial) {
+	b.mu.Lock()
+	b.latest = p
+	if b.partial < 0 {
+		b.partial = len(b.pending)
+		b.pending = append(b.pending, Event{Type: EventPartial})
+	}
+	b.mu.Unlock()
 }
 
 func (b *batcher) flush() {
 	b.mu.Lock()
 	batch := b.pending
+	if b.partial >= 0 {
+		batch[b.partial].Partial = toPartial(b.latest)
+	}
 	b.pending, b.partial = nil, -1
 	b.mu.Unlock()
 	if len(batch) > 0 {

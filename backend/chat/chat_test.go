@@ -417,7 +417,7 @@ func TestBatcherCoalescesPartials(t *testing.T) {
 	rec := events.NewRecorder()
 	b := newBatcher(rec, "t")
 	for i := 0; i < 1000; i++ {
-		b.add(Event{Type: EventPartial, Partial: &Partial{Commentary: fmt.Sprint(i)}})
+		b.addPartial(fragment.Partial{Commentary: fmt.Sprint(i)})
 	}
 	b.add(Event{Type: EventStdout, Text: "x"})
 	b.close()

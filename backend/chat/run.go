@@ -41,7 +41,7 @@ func (s *Service) answer(ctx context.Context, requestID, projectID, provider, mo
 	frag, genErr := s.cfg.Generator.Generate(ctx, gen,
 		func(p fragment.Partial) {
 			last = p
-			b.add(Event{Type: EventPartial, Partial: toPartial(p)})
+			b.addPartial(p)
 		},
 		func(r string) { b.add(Event{Type: EventReasoning, Text: r}) })
 
