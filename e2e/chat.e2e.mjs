@@ -6,7 +6,7 @@
 // and the page inside it cannot reach the app's bound methods.
 import fs from 'node:fs';
 import path from 'node:path';
-import { startApp, startProcess, stopProcess, browser, closeBrowser, openPage, tid, assert, artifacts, freePort, root } from './lib.mjs';
+import { startApp, stopProcess, browser, closeBrowser, openPage, tid, assert, artifacts, startFakeE2B, startFakeLLM, admin, appEnv, configure, createProject, send } from './lib.mjs';
 
 const work = process.env.E2E_WORK || fs.mkdtempSync('/tmp/tessera-e2e-');
 
@@ -27,80 +27,13 @@ const py = (title, code) => ({
   port: null, file_path: 'script.py', code,
 });
 
-// startFakeE2B starts the fake E2B and waits for its address file.
-async function startFakeE2B(name) {
-  const addrFile = path.join(work, `${name}-e2b.json`);
-  fs.rmSync(addrFile, { force: true });
-  const python = fs.existsSync('/usr/bin/python3') ? ['-python', '/usr/bin/python3'] : [];
-  const { spawn } = await import('node:child_process');
-  const log = fs.openSync(path.join(artifacts, `${name}-fakee2b.log`), 'a');
-  const proc = spawn(path.join(root, 'build/bin/fakee2b'), ['-key', 'e2b_test_key', '-addr-file', addrFile, ...python],
-    { cwd: root, stdio: ['ignore', log, log] });
-  proc.on('exit', c => { proc.exited = true; proc.code = c; });
-  for (let i = 0; i < 200 && !fs.existsSync(addrFile); i++) await new Promise(r => setTimeout(r, 50));
-  assert(fs.existsSync(addrFile), 'the fake E2B did not start');
-  const info = JSON.parse(fs.readFileSync(addrFile, 'utf8'));
-  return { proc, ...info };
-}
-
-async function startFakeLLM(name, fragments, pace = '4ms') {
-  const fragFile = path.join(work, `${name}-fragments.json`);
-  fs.writeFileSync(fragFile, JSON.stringify(fragments));
-  const port = await freePort();
-  const proc = await startProcess(`${name}-fakellm`, path.join(root, 'build/bin/fakellm'),
-    ['-addr', `127.0.0.1:${port}`, '-fragments', fragFile, '-chunk', '6', '-pace', pace], {},
-    `http://127.0.0.1:${port}/v1/models`);
-  return { proc, url: `http://127.0.0.1:${port}/v1` };
-}
-
-const admin = async (e2b, what) => (await fetch(`http://${e2b.admin}/${what}`)).json();
-
-function appEnv(e2b) {
-  return { TESSERA_E2B_CONNECT: `http://${e2b.addr}`, E2B_DOMAIN: e2b.domain };
-}
-
-// configure saves the keys and points a custom provider at the fake LLM
-// (there is no form for custom providers yet; the bound call is the API).
-async function configure(page, llmURL) {
-  await page.click(tid('settings-open'));
-  await page.fill(tid('key-input-e2b'), 'e2b_test_key');
-  await page.click(tid('key-save-e2b'));
-  await page.waitForFunction(() => document.querySelector('[data-testid="key-status-e2b"]')?.textContent?.includes('Saved'));
-  await page.evaluate(async (url) => {
-    const s = await window.go.api.SettingsService.Get();
-    s.customProviders = { providers: [{ id: 'custom', base_url: url, models: [{ id: 'fake-model', name: 'Fake model' }] }] };
-    s.defaultProvider = 'custom';
-    s.defaultModel = 'fake-model';
-    s.onboarded = true;
-    await window.go.api.SettingsService.Save(s);
-  }, llmURL);
-  await page.reload();
-  await page.waitForFunction(() => window.go && window.go.api);
-}
-
-async function createProject(page, name) {
-  const welcome = await page.$(tid('welcome-create'));
-  await page.click(tid('project-selector'));
-  await page.click(tid('project-new'));
-  await page.fill(tid('project-name-input'), name);
-  await page.click(tid('project-create-submit'));
-  await page.waitForFunction(n => document.querySelector('[data-testid="current-project-name"]')?.textContent?.includes(n), name);
-  void welcome;
-}
-
-async function send(page, text) {
-  await page.waitForSelector(`${tid('model-select')}`);
-  await page.fill(tid('chat-input'), text);
-  await page.click(tid('chat-send'));
-}
-
 const count = (page, sel) => page.$$eval(sel, els => els.length);
 
 export const tests = {
   async 'python: stream, run, chart, same sandbox, quit pauses, relaunch resumes'() {
     const home = path.join(work, 'chat-home');
-    const e2b = await startFakeE2B('chat');
-    const llm = await startFakeLLM('chat', [
+    const e2b = await startFakeE2B('chat', work);
+    const llm = await startFakeLLM('chat', work, [
       py('a chart of squares', chart),
       py('the next step', 'print("squares again:", squares[-1])'),
       py('a third step', 'print("still here:", len(xs))'),
@@ -165,10 +98,10 @@ export const tests = {
 
   async 'web: preview iframe served from the sandbox, isolated from the app'() {
     const home = path.join(work, 'web-home');
-    const e2b = await startFakeE2B('web');
+    const e2b = await startFakeE2B('web', work);
     const page1 = '<!doctype html><html><body><h1 id="hello">Hello from the sandbox</h1>' +
       '<script>document.title = typeof window.go; try { window.parent.go; document.body.dataset.parent = "reachable" } catch (e) { document.body.dataset.parent = "blocked" }</script></body></html>';
-    const llm = await startFakeLLM('web', [{
+    const llm = await startFakeLLM('web', work, [{
       commentary: 'A static page.', template: 'nextjs-developer', title: 'Hello page', description: 'hello',
       additional_dependencies: [], has_additional_dependencies: false, install_dependencies_command: '',
       port: 3000, file_path: 'public/index.html', code: page1,

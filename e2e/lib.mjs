@@ -88,3 +88,68 @@ export async function openPage(ctx, url) {
 export const tid = id => `[data-testid="${id}"]`;
 
 export function assert(cond, msg) { if (!cond) throw new Error(`assertion failed: ${msg}`); }
+
+// startFakeE2B starts the fake E2B and waits for its address file.
+export async function startFakeE2B(name, work) {
+  const addrFile = path.join(work, `${name}-e2b.json`);
+  fs.rmSync(addrFile, { force: true });
+  const python = fs.existsSync('/usr/bin/python3') ? ['-python', '/usr/bin/python3'] : [];
+  const log = fs.openSync(path.join(artifacts, `${name}-fakee2b.log`), 'a');
+  const proc = spawn(path.join(root, 'build/bin/fakee2b'), ['-key', 'e2b_test_key', '-addr-file', addrFile, ...python],
+    { cwd: root, stdio: ['ignore', log, log] });
+  proc.on('exit', c => { proc.exited = true; proc.code = c; });
+  for (let i = 0; i < 200 && !fs.existsSync(addrFile); i++) await new Promise(r => setTimeout(r, 50));
+  assert(fs.existsSync(addrFile), 'the fake E2B did not start');
+  const info = JSON.parse(fs.readFileSync(addrFile, 'utf8'));
+  return { proc, ...info };
+}
+
+export async function startFakeLLM(name, work, fragments, { pace = '4ms', chunk = 6 } = {}) {
+  const fragFile = path.join(work, `${name}-fragments.json`);
+  fs.writeFileSync(fragFile, JSON.stringify(fragments));
+  const port = await freePort();
+  const proc = await startProcess(`${name}-fakellm`, path.join(root, 'build/bin/fakellm'),
+    ['-addr', `127.0.0.1:${port}`, '-fragments', fragFile, '-chunk', String(chunk), '-pace', pace], {},
+    `http://127.0.0.1:${port}/v1/models`);
+  return { proc, url: `http://127.0.0.1:${port}/v1` };
+}
+
+export const admin = async (e2b, what) => (await fetch(`http://${e2b.admin}/${what}`)).json();
+
+export function appEnv(e2b) {
+  return { TESSERA_E2B_CONNECT: `http://${e2b.addr}`, E2B_DOMAIN: e2b.domain };
+}
+
+// configure saves the keys and points a custom provider at the fake LLM
+// (there is no form for custom providers yet; the bound call is the API).
+export async function configure(page, llmURL) {
+  await page.click(tid('settings-open'));
+  await page.fill(tid('key-input-e2b'), 'e2b_test_key');
+  await page.click(tid('key-save-e2b'));
+  await page.waitForFunction(() => document.querySelector('[data-testid="key-status-e2b"]')?.textContent?.includes('Saved'));
+  await page.evaluate(async (url) => {
+    const s = await window.go.api.SettingsService.Get();
+    s.customProviders = { providers: [{ id: 'custom', base_url: url, models: [{ id: 'fake-model', name: 'Fake model' }] }] };
+    s.defaultProvider = 'custom';
+    s.defaultModel = 'fake-model';
+    s.onboarded = true;
+    await window.go.api.SettingsService.Save(s);
+  }, llmURL);
+  await page.reload();
+  await page.waitForFunction(() => window.go && window.go.api);
+}
+
+export async function createProject(page, name) {
+  await page.click(tid('project-selector'));
+  await page.click(tid('project-new'));
+  await page.fill(tid('project-name-input'), name);
+  await page.click(tid('project-create-submit'));
+  await page.waitForFunction(n => document.querySelector('[data-testid="current-project-name"]')?.textContent?.includes(n), name);
+}
+
+export async function send(page, text) {
+  await page.waitForSelector(`${tid('model-select')}`);
+  await page.fill(tid('chat-input'), text);
+  await page.click(tid('chat-send'));
+}
+

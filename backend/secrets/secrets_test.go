@@ -16,9 +16,9 @@ import (
 // failing is a Backend that fails every call like a missing or locked keychain.
 type failing struct{ err error }
 
-func (f failing) Set(string, string, string) error { return f.err }
+func (f failing) Set(string, string, string) error   { return f.err }
 func (f failing) Get(string, string) (string, error) { return "", f.err }
-func (f failing) Delete(string, string) error       { return f.err }
+func (f failing) Delete(string, string) error        { return f.err }
 
 // hanging blocks like a keychain waiting for a password prompt.
 type hanging struct{ release chan struct{} }

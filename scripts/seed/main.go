@@ -1,0 +1,86 @@
+// Command seed fills a Tessera data folder with a project of many messages
+// (fragments, Python results with charts) for the page benchmarks in
+// scripts/bench.sh. It refuses a folder that already has a database.
+package main
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"tessera/backend/chat"
+	"tessera/backend/fragment"
+	"tessera/backend/store"
+)
+
+func main() {
+	home := flag.String("home", "", "TESSERA_HOME to create")
+	n := flag.Int("messages", 1000, "messages in the big project")
+	flag.Parse()
+	if err := run(*home, *n); err != nil {
+		fmt.Fprintln(os.Stderr, "seed:", err)
+		os.Exit(1)
+	}
+}
+
+func run(home string, n int) error {
+	if home == "" {
+		return fmt.Errorf("-home is required")
+	}
+	db := filepath.Join(home, "tessera.db")
+	if _, err := os.Stat(db); err == nil {
+		return fmt.Errorf("%s already exists", db)
+	}
+	if err := os.MkdirAll(home, 0o700); err != nil {
+		return err
+	}
+	ctx := context.Background()
+	st, err := store.Open(ctx, db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	big, err := st.CreateProject(ctx, store.NewProject{Name: fmt.Sprintf("Benchmark: %d messages", n), Template: fragment.CodeInterpreter})
+	if err != nil {
+		return err
+	}
+	// A small PNG-sized payload (the page decodes it as an image).
+	png := base64.StdEncoding.EncodeToString(append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, 6000)...))
+	for i := 0; i < n; i++ {
+		if i%2 == 0 {
+			if _, err := st.AddMessage(ctx, store.Message{ProjectID: big.ID, Role: "user",
+				Content: fmt.Sprintf("Step %d: change the chart so that it shows **series %d** and explain why.", i/2, i/2)}); err != nil {
+				return err
+			}
+			continue
+		}
+		code := fmt.Sprintf("import math\nvalues = [math.sin(x / %d) for x in range(100)]\nprint(sum(values))\n", i+1)
+		frag, _ := json.Marshal(fragment.Fragment{Commentary: fmt.Sprintf("Here is step %d.\n\n- It computes a series\n- It prints the sum", i/2),
+			Template: fragment.CodeInterpreter, Title: fmt.Sprintf("Step %d", i/2), Description: "A step", FilePath: "script.py", Code: code,
+			Files: []fragment.File{{Path: "script.py", Content: code}}})
+		rr := chat.RunResult{Kind: "python", Template: fragment.CodeInterpreter, Stdout: []string{fmt.Sprintf("%d.25\n", i)}, Stderr: []string{},
+			Results: []chat.ExecResult{{Text: "<Figure>", PNG: png}}, FinishedAt: time.Now().UTC()}
+		if i%10 == 1 {
+			rr.Results = append(rr.Results, chat.ExecResult{HTML: "<table><tr><td>" + strings.Repeat("x", 50) + "</td></tr></table>"})
+		}
+		res, _ := json.Marshal(rr)
+		if _, err := st.AddMessage(ctx, store.Message{ProjectID: big.ID, Role: "assistant", Content: "Here is step.", Fragment: frag, Result: res}); err != nil {
+			return err
+		}
+	}
+	small, err := st.CreateProject(ctx, store.NewProject{Name: "Benchmark: empty"})
+	if err != nil {
+		return err
+	}
+	if err := st.SetSetting(ctx, "current_project", small.ID); err != nil {
+		return err
+	}
+	fmt.Printf(`{"big":%q,"small":%q}`+"\n", big.ID, small.ID)
+	return nil
+}
