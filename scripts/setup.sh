@@ -39,7 +39,10 @@ if ! command -v go >/dev/null; then
 fi
 GOBIN_DIR="$(go env GOPATH)/bin"
 export PATH="$GOBIN_DIR:$PATH"
-if ! wails version 2>/dev/null | grep -qx "$WAILS_VERSION"; then
+# (Read the whole output first: with pipefail, `grep -q` closing the pipe
+# early would fail the check.)
+have_wails="$(wails version 2>/dev/null || true)"
+if ! grep -qx "$WAILS_VERSION" <<<"$have_wails"; then
   say "Installing the Wails CLI $WAILS_VERSION"
   # Pinned: @latest resolves to a v2.9.2 that does not build on Go 1.26,
   # and a CLI older than go.mod rewrites frontend/wailsjs/runtime.
