@@ -57,6 +57,7 @@ type Sandboxes interface {
 	WriteFiles(ctx context.Context, projectID string, files []store.File) error
 	Install(ctx context.Context, projectID, command string, onOutput func(stream string, b []byte)) error
 	Hold(projectID string) (release func())
+	Invalidate(projectID string)
 }
 
 // Executor runs code and waits for servers inside a sandbox.

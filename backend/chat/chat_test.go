@@ -200,6 +200,31 @@ func TestPythonFragmentRunsAndSecondSendReusesTheSandbox(t *testing.T) {
 	}
 }
 
+func TestSandboxGoneMidwayIsRebuilt(t *testing.T) {
+	r := newRig(t)
+	r.llm.Push(llmtest.FragmentResponse(pyFragment("print('first')"), 40))
+	res, err, _ := r.send("one")
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := runResult(t, res.Assistant).SandboxID
+	// E2B ends the sandbox behind Tessera's back (the manager still thinks
+	// it runs).
+	r.fake.Expire(first)
+	r.llm.Push(llmtest.FragmentResponse(pyFragment("print(open('script.py').read().strip())"), 40))
+	res, err, _ = r.send("two")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rr := runResult(t, res.Assistant)
+	if rr.StepError != nil || rr.SandboxID == first || strings.Join(rr.Stdout, "") != "print(open('script.py').read().strip())\n" {
+		t.Fatalf("%+v", rr)
+	}
+	if c := r.fake.Counts(); c.Creates != 2 {
+		t.Fatalf("creates = %d, want 2 (the lost one and its replacement)", c.Creates)
+	}
+}
+
 func TestPythonErrorKeepsTraceback(t *testing.T) {
 	r := newRig(t)
 	r.llm.Push(llmtest.FragmentResponse(pyFragment("def f():\n    return 1/0\nf()"), 40))

@@ -99,8 +99,21 @@ func (s *Service) answer(ctx context.Context, requestID, projectID, provider, mo
 }
 
 // run puts the fragment in the project's sandbox and runs it. Every step's
-// failure ends up in RunResult.StepError as a sentence.
+// failure ends up in RunResult.StepError as a sentence. When a step finds
+// the sandbox gone (E2B ended it earlier than expected), the cached
+// connection is dropped and the steps run once more: Ensure then recreates
+// the sandbox from the local copy.
 func (s *Service) run(ctx context.Context, b *batcher, projectID string, frag *fragment.Fragment, templates []fragment.Template) RunResult {
+	res := s.runOnce(ctx, b, projectID, frag, templates)
+	if e := res.StepError; e != nil && e.Code == string(apperr.NotFound) && e.Step != "sandbox" && ctx.Err() == nil {
+		s.cfg.Logger.Info("sandbox gone during a run; recreating it", "project", projectID, "step", e.Step)
+		s.cfg.Sandboxes.Invalidate(projectID)
+		res = s.runOnce(ctx, b, projectID, frag, templates)
+	}
+	return res
+}
+
+func (s *Service) runOnce(ctx context.Context, b *batcher, projectID string, frag *fragment.Fragment, templates []fragment.Template) RunResult {
 	t, _ := fragment.Lookup(frag.Template, customOnly(templates))
 	res := RunResult{Template: frag.Template, Kind: "python", Stdout: []string{}, Stderr: []string{}, Results: []ExecResult{}}
 	port := 0
