@@ -5,12 +5,14 @@ import type {
   ChatEvent,
   CreateProjectRequest,
   FileEntry,
+  ImageAttachment,
   Message,
   Model,
   Paths,
   Project,
   Provider,
   RetryRequest,
+  RunResult,
   SandboxStatus,
   SendRequest,
   SendResult,
@@ -57,10 +59,47 @@ function parseJSONField<T>(v: unknown): T | null {
   return v as T
 }
 
+const IMAGE_MIME = /^image\/[a-z0-9.+-]{1,64}$/i
+const BASE64 = /^[A-Za-z0-9+/=\s_-]*$/
+
+/** The images of a user message's stored result ({"images":[{mime,data}]}); anything else is dropped. */
+export function attachmentsOf(raw: unknown): ImageAttachment[] {
+  const v = parseJSONField<{ images?: unknown }>(raw)
+  if (!v || typeof v !== 'object' || !Array.isArray(v.images)) return []
+  const out: ImageAttachment[] = []
+  for (const img of v.images as unknown[]) {
+    if (!img || typeof img !== 'object') continue
+    const { mime, data } = img as { mime?: unknown; data?: unknown }
+    if (typeof mime !== 'string' || typeof data !== 'string' || !data) continue
+    if (!IMAGE_MIME.test(mime) || !BASE64.test(data)) continue
+    out.push({ mime: mime.toLowerCase(), data: data.replace(/\s+/g, '') })
+  }
+  return out
+}
+
+function isRunResult(v: unknown): v is RunResult {
+  return !!v && typeof v === 'object' && !Array.isArray(v) && !('images' in v && !('kind' in v))
+}
+
+/**
+ * Parses the JSON columns. A user message's `result` holds its attachments,
+ * never a RunResult: it becomes `attachments` and `result` is null, so no
+ * preview code can mistake it for run output.
+ */
 export function normalizeMessage(m: Message): Message {
   const fragment = parseJSONField<Message['fragment']>(m.fragment)
-  const result = parseJSONField<Message['result']>(m.result)
-  return { ...m, fragment, result }
+  if (m.role === 'user') {
+    const attachments = m.attachments?.length ? m.attachments : attachmentsOf(m.result)
+    return { ...m, fragment, result: null, attachments }
+  }
+  const parsed = parseJSONField<unknown>(m.result)
+  return { ...m, fragment, result: isRunResult(parsed) ? parsed : null }
+}
+
+/** The run output of a message, or null (user messages never have one). */
+export function runResultOf(m: Message | null | undefined): RunResult | null {
+  if (!m || m.role !== 'assistant') return null
+  return isRunResult(m.result) ? m.result : null
 }
 
 function normalizeResult(r: SendResult | null | undefined): SendResult {
@@ -127,6 +166,8 @@ export const chat = {
 export const topics = {
   chatDelta: (requestId: string) => `chat:delta:${requestId}`,
   sandboxStatus: (projectId: string) => `sandbox:status:${projectId}`,
+  /** {done, total} while sandboxes are paused before the window closes. */
+  appQuit: 'app:quit',
 }
 
 /**

@@ -108,8 +108,13 @@ export interface SandboxStatus {
   projectId: string
   state: SandboxState
   error?: string
+  /** Set when the sandbox runs but something is not quite right (e.g. an install failed during a rebuild). */
+  warning?: string
   sandboxId?: string
+  template?: string
   timeoutAt?: string
+  /** When Tessera pauses it for idleness unless there is activity (zero time unless running). */
+  idlePauseAt?: string
   runningSecondsToday: number
   runningSecondsTotal: number
 }
@@ -186,9 +191,21 @@ export interface Message {
   role: Role
   content: string
   fragment?: Fragment | null
+  /**
+   * What running the fragment produced. Only ever set on assistant messages:
+   * src/api moves a user message's stored `result` ({images}) to `attachments`.
+   */
   result?: RunResult | null
+  /** Images the person attached (user messages only). */
+  attachments?: ImageAttachment[]
   status: MessageStatus
   createdAt: string
+}
+
+/** Payload of "app:quit" while the backend pauses sandboxes before closing. */
+export interface QuitProgress {
+  done: number
+  total: number
 }
 
 export interface ImageAttachment {

@@ -8,10 +8,11 @@ import type {
   Message,
   ModelParams,
   Partial as PartialFragment,
+  RunResult,
   Stage,
   StepError,
 } from '../api'
-import { toApiError } from '../api'
+import { runResultOf, toApiError } from '../api'
 import { newId } from '../lib/utils'
 import { useProjects } from './projects'
 
@@ -58,6 +59,8 @@ export interface ProjectChat {
   /** Message whose fragment the preview shows; null follows the latest (or the live run). */
   selected: string | null
   tab: 'code' | 'preview'
+  /** The person picked a tab (or opened a fragment) this session: loads no longer change it. */
+  tabChosen: boolean
 }
 
 export interface ModelChoice {
@@ -270,6 +273,7 @@ export function flushChatEvents() {
       if (!c || !c.run || c.run.requestId !== requestId) continue
       const { run, messages } = applyEvents(c.run, c.messages, events)
       chats[projectId] = { ...c, run, messages }
+      if (run.done && !c.run.done) markStreamDone(requestId)
     }
     return { chats }
   })
@@ -295,7 +299,58 @@ export function emptyChat(): ProjectChat {
     sendError: null,
     selected: null,
     tab: 'code',
+    tabChosen: false,
   }
+}
+
+/** True when a run result has something for the Preview tab (Python output or a web URL). */
+export function hasPreview(result: RunResult | null | undefined): boolean {
+  if (!result || result.stepError) return false
+  return result.kind === 'python' || !!result.url
+}
+
+/**
+ * The tab to open a freshly loaded chat on: Preview when the newest
+ * assistant message kept a result without a failed step (so after a
+ * relaunch the person sees their last output at once), else Code.
+ */
+export function initialTab(messages: Message[]): 'code' | 'preview' {
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const m = messages[i]
+    if (m.role !== 'assistant') continue
+    return hasPreview(runResultOf(m)) ? 'preview' : 'code'
+  }
+  return 'code'
+}
+
+// ---------- performance marks (read by the benchmark script) ----------
+
+function mark(name: string) {
+  try {
+    if (typeof performance !== 'undefined' && typeof performance.mark === 'function') performance.mark(name)
+  } catch {
+    // marks are best effort
+  }
+}
+
+/**
+ * Called by the chat panel once a project's loaded messages are committed to
+ * the DOM after a project switch: `tessera:messages-rendered:<projectId>` and
+ * `document.body.dataset.lastRender`.
+ */
+export function markMessagesRendered(projectId: string) {
+  mark(`tessera:messages-rendered:${projectId}`)
+  if (typeof document !== 'undefined' && document.body) document.body.dataset.lastRender = projectId
+}
+
+const streamDoneMarked = new Set<string>()
+
+/** `tessera:stream-done:<requestId>`, once per request. */
+export function markStreamDone(requestId: string) {
+  if (streamDoneMarked.has(requestId)) return
+  streamDoneMarked.add(requestId)
+  if (streamDoneMarked.size > 200) streamDoneMarked.delete(streamDoneMarked.values().next().value as string)
+  mark(`tessera:stream-done:${requestId}`)
 }
 
 const prefs = readJSON<Prefs>(PREFS_KEY, { model: null, templates: {}, params: {} })
@@ -332,6 +387,8 @@ export const useChat = create<ChatStoreState>((set, get) => {
     try {
       const res = await start(requestId)
       flushChatEvents()
+      // The request is over even if its done event was lost.
+      markStreamDone(requestId)
       patchChat(projectId, (c) => {
         let messages = c.messages
         if (res.user) messages = upsertMessage(messages, res.user)
@@ -346,11 +403,12 @@ export const useChat = create<ChatStoreState>((set, get) => {
             stepError && !shownOnMessage
               ? { code: stepError.code, message: stepError.message, action: res.user || res.assistant ? 'retry' : 'resend' }
               : null,
-          tab: res.assistant?.result && !res.assistant.result.stepError ? 'preview' : c.tab,
+          tab: hasPreview(runResultOf(res.assistant)) ? 'preview' : c.tab,
         }
       })
     } catch (e) {
       flushChatEvents()
+      markStreamDone(requestId)
       const err = toApiError(e)
       patchChat(projectId, { run: null })
       await onReject(err)
@@ -374,7 +432,13 @@ export const useChat = create<ChatStoreState>((set, get) => {
       patchChat(projectId, { loading: true, loadError: null })
       try {
         const messages = await api.chat.messages(projectId)
-        patchChat(projectId, { messages, loaded: true, loading: false })
+        // Open on the last output unless the person already chose a tab.
+        patchChat(projectId, (cur) => ({
+          messages,
+          loaded: true,
+          loading: false,
+          ...(cur.tabChosen || cur.run ? {} : { tab: initialTab(messages) }),
+        }))
       } catch (e) {
         patchChat(projectId, { loaded: true, loading: false, loadError: toApiError(e).message })
       }
@@ -544,7 +608,7 @@ export const useChat = create<ChatStoreState>((set, get) => {
 
     select: (projectId, messageId) => patchChat(projectId, { selected: messageId }),
 
-    setTab: (projectId, tab) => patchChat(projectId, { tab }),
+    setTab: (projectId, tab) => patchChat(projectId, { tab, tabChosen: true }),
 
     dismissError: (projectId) => patchChat(projectId, { sendError: null }),
   }

@@ -1,6 +1,6 @@
-import { useEffect, useState } from 'react'
+import { useEffect, useLayoutEffect, useRef, useState } from 'react'
 import { Eraser, RotateCcw, Undo2, X } from 'lucide-react'
-import { useChat, emptyChat } from '../../stores/chat'
+import { useChat, emptyChat, markMessagesRendered } from '../../stores/chat'
 import { useCatalog, findModel } from '../../stores/catalog'
 import { useSettings } from '../../stores/settings'
 import { toast } from '../../stores/toast'
@@ -43,6 +43,17 @@ export function ChatPanel({ projectId }: { projectId: string }) {
   useEffect(() => {
     void load(projectId)
   }, [projectId, load])
+
+  // Benchmarks: once per project switch (this panel is keyed by project), as
+  // soon as the loaded messages' rows are committed. A layout effect of the
+  // parent runs after the list's rows are in the DOM, before paint.
+  const marked = useRef<string | null>(null)
+  const ready = chat.loaded && !chat.loading
+  useLayoutEffect(() => {
+    if (!ready || marked.current === projectId) return
+    marked.current = projectId
+    markMessagesRendered(projectId)
+  }, [ready, projectId])
 
   const chosen = model ? findModel(providers.filter((p) => p.usable), model.providerId, model.modelId) : null
   const running = !!chat.run

@@ -1,5 +1,6 @@
 import { useCallback, useLayoutEffect, useRef, useState } from 'react'
 import type { Message } from '../../api'
+import { runResultOf } from '../../api'
 import type { ProjectChat } from '../../stores/chat'
 import { useChat } from '../../stores/chat'
 import { fragmentFromPartial } from '../../lib/fragment'
@@ -29,7 +30,8 @@ export function MessageList({ projectId, chat }: { projectId: string; chat: Proj
     (id: string) => {
       select(projectId, id)
       const m = useChat.getState().chats[projectId]?.messages.find((x) => x.id === id)
-      setTab(projectId, m?.result && (m.result.url || m.result.kind === 'python') ? 'preview' : 'code')
+      const r = runResultOf(m)
+      setTab(projectId, r && (r.url || r.kind === 'python') ? 'preview' : 'code')
     },
     [projectId, select, setTab],
   )

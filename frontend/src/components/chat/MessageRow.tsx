@@ -2,7 +2,7 @@ import { memo } from 'react'
 import ReactMarkdown from 'react-markdown'
 import remarkGfm from 'remark-gfm'
 import { RotateCcw, Terminal } from 'lucide-react'
-import type { Message } from '../../api'
+import type { ImageAttachment, Message } from '../../api'
 import { commentaryOf, fragmentFromStored } from '../../lib/fragment'
 import { markdownComponents } from './markdown'
 import { Button } from '../ui/Button'
@@ -55,6 +55,25 @@ export function FragmentCard({
   )
 }
 
+/** The images a person attached, from the stored message (data: URLs, so they work offline). */
+export function AttachmentThumbs({ images }: { images: ImageAttachment[] }) {
+  return (
+    <div className="flex max-w-[85%] flex-wrap justify-end gap-1" data-testid="message-attachments">
+      {images.map((img, i) => (
+        <img
+          key={i}
+          data-testid="message-attachment"
+          src={`data:${img.mime};base64,${img.data}`}
+          alt={`Attached image ${i + 1}`}
+          loading="lazy"
+          decoding="async"
+          className="h-16 w-16 rounded-md border border-border object-cover"
+        />
+      ))}
+    </div>
+  )
+}
+
 export const MessageRow = memo(function MessageRow({
   message,
   canRetry,
@@ -69,11 +88,15 @@ export const MessageRow = memo(function MessageRow({
   onRetry: () => void
 }) {
   if (message.role === 'user') {
+    const images = message.attachments ?? []
     return (
-      <div data-testid="chat-message" data-role="user" data-status={message.status} className="flex justify-end">
-        <div className="max-w-[85%] rounded-2xl rounded-br-sm bg-muted px-3 py-2 text-sm whitespace-pre-wrap break-words">
-          {message.content}
-        </div>
+      <div data-testid="chat-message" data-role="user" data-status={message.status} className="flex flex-col items-end gap-1">
+        {images.length ? <AttachmentThumbs images={images} /> : null}
+        {message.content ? (
+          <div className="max-w-[85%] rounded-2xl rounded-br-sm bg-muted px-3 py-2 text-sm whitespace-pre-wrap break-words">
+            {message.content}
+          </div>
+        ) : null}
       </div>
     )
   }

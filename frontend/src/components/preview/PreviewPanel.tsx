@@ -2,7 +2,7 @@ import * as Tabs from '@radix-ui/react-tabs'
 import { useMemo } from 'react'
 import { Code2, Eye } from 'lucide-react'
 import { useChat, emptyChat } from '../../stores/chat'
-import type { Message, RunResult } from '../../api'
+import { runResultOf, type Message, type RunResult } from '../../api'
 import { emptyResult, fragmentFromPartial, fragmentFromStored, isPythonTemplate, type FragmentView } from '../../lib/fragment'
 import { CodeView } from './CodeView'
 import { PythonOutput } from './PythonOutput'
@@ -39,7 +39,8 @@ export function PreviewPanel({ projectId }: { projectId: string }) {
       return { fragment, result, live: true }
     }
     const m = selected ? messages.find((x) => x.id === selected) ?? null : lastWithFragment(messages)
-    return { fragment: fragmentFromStored(m?.fragment), result: m?.result ?? null, live: false }
+    // runResultOf: a user message's stored result is its attachments, never run output.
+    return { fragment: fragmentFromStored(m?.role === 'assistant' ? m.fragment : null), result: runResultOf(m), live: false }
   }, [run, selected, messages])
 
   const { fragment, result, live } = view
