@@ -22,14 +22,15 @@ import (
 func main() {
 	home := flag.String("home", "", "TESSERA_HOME to create")
 	n := flag.Int("messages", 1000, "messages in the big project")
+	openBig := flag.Bool("open-big", false, "make the big project the current one")
 	flag.Parse()
-	if err := run(*home, *n); err != nil {
+	if err := run(*home, *n, *openBig); err != nil {
 		fmt.Fprintln(os.Stderr, "seed:", err)
 		os.Exit(1)
 	}
 }
 
-func run(home string, n int) error {
+func run(home string, n int, openBig bool) error {
 	if home == "" {
 		return fmt.Errorf("-home is required")
 	}
@@ -78,7 +79,11 @@ func run(home string, n int) error {
 	if err != nil {
 		return err
 	}
-	if err := st.SetSetting(ctx, "current_project", small.ID); err != nil {
+	current := small.ID
+	if openBig {
+		current = big.ID
+	}
+	if err := st.SetSetting(ctx, "current_project", current); err != nil {
 		return err
 	}
 	fmt.Printf(`{"big":%q,"small":%q}`+"\n", big.ID, small.ID)

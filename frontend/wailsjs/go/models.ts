@@ -104,49 +104,6 @@ export namespace api {
 		    return a;
 		}
 	}
-	export class SandboxStatus {
-	    projectId: string;
-	    state: string;
-	    error?: string;
-	    sandboxId?: string;
-	    // Go type: time
-	    timeoutAt?: any;
-	    runningSecondsToday: number;
-	    runningSecondsTotal: number;
-	
-	    static createFrom(source: any = {}) {
-	        return new SandboxStatus(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.projectId = source["projectId"];
-	        this.state = source["state"];
-	        this.error = source["error"];
-	        this.sandboxId = source["sandboxId"];
-	        this.timeoutAt = this.convertValues(source["timeoutAt"], null);
-	        this.runningSecondsToday = source["runningSecondsToday"];
-	        this.runningSecondsTotal = source["runningSecondsTotal"];
-	    }
-	
-		convertValues(a: any, classs: any, asMap: boolean = false): any {
-		    if (!a) {
-		        return a;
-		    }
-		    if (a.slice && a.map) {
-		        return (a as any[]).map(elem => this.convertValues(elem, classs));
-		    } else if ("object" === typeof a) {
-		        if (asMap) {
-		            for (const key of Object.keys(a)) {
-		                a[key] = new classs(a[key]);
-		            }
-		            return a;
-		        }
-		        return new classs(a);
-		    }
-		    return a;
-		}
-	}
 	export class SendResult {
 	    user?: store.Message;
 	    assistant?: store.Message;
@@ -438,6 +395,61 @@ export namespace config {
 	        this.customTemplates = source["customTemplates"];
 	        this.onboarded = source["onboarded"];
 	    }
+	}
+
+}
+
+export namespace sandbox {
+	
+	export class Status {
+	    projectId: string;
+	    state: string;
+	    error?: string;
+	    warning?: string;
+	    sandboxId: string;
+	    template?: string;
+	    // Go type: time
+	    timeoutAt: any;
+	    // Go type: time
+	    idlePauseAt: any;
+	    runningSecondsToday: number;
+	    runningSecondsTotal: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Status(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.projectId = source["projectId"];
+	        this.state = source["state"];
+	        this.error = source["error"];
+	        this.warning = source["warning"];
+	        this.sandboxId = source["sandboxId"];
+	        this.template = source["template"];
+	        this.timeoutAt = this.convertValues(source["timeoutAt"], null);
+	        this.idlePauseAt = this.convertValues(source["idlePauseAt"], null);
+	        this.runningSecondsToday = source["runningSecondsToday"];
+	        this.runningSecondsTotal = source["runningSecondsTotal"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 
 }
