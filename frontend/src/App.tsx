@@ -6,6 +6,9 @@ import { useProjects } from './stores/projects'
 import { E2B_ACCOUNT, llmAccount, useSettings } from './stores/settings'
 import { useCatalog } from './stores/catalog'
 import { useUI } from './stores/ui'
+import { followCurrentProject } from './stores/sandbox'
+import { useQuit } from './stores/quit'
+import { QuitOverlay } from './components/QuitOverlay'
 import { useApplyTheme } from './lib/theme'
 import { TopBar } from './components/TopBar'
 import { ChatPanel } from './components/chat/ChatPanel'
@@ -116,6 +119,11 @@ export default function App() {
   const setCreateOpen = useUI((s) => s.setCreateOpen)
   useApplyTheme()
 
+  // Quit progress can arrive whatever the page shows.
+  useEffect(() => useQuit.getState().listen(), [])
+  // The sandbox badge follows the current project's status topic.
+  useEffect(() => (boot.phase === 'ready' ? followCurrentProject() : undefined), [boot.phase])
+
   useEffect(() => {
     let alive = true
     api.system
@@ -160,6 +168,7 @@ export default function App() {
       <CreateProjectDialog open={createOpen} onOpenChange={setCreateOpen} />
       <SettingsDialog version={boot.status.version} paths={boot.status.paths} />
       <Toaster />
+      <QuitOverlay />
     </TipProvider>
   )
 }

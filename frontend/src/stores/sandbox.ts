@@ -3,18 +3,27 @@ import * as api from '../api'
 import type { SandboxStatus } from '../api'
 import { errorMessage } from '../api'
 import { toast } from './toast'
+import { useProjects } from './projects'
 
 interface SandboxStoreState {
   byProject: Record<string, SandboxStatus>
   busy: Record<string, boolean>
-  /** Loads the status and follows the pushed updates; returns the unsubscribe. */
-  watch: (projectId: string) => () => void
+  /** The project whose "sandbox:status:<id>" topic is followed. */
+  following: string | null
+  /**
+   * Follows one project's sandbox: subscribes to its status topic (dropping
+   * the previous project's) and loads SandboxService.Status. Calling it
+   * again for the same project does nothing; null stops following.
+   */
+  follow: (projectId: string | null) => void
   pause: (projectId: string) => Promise<void>
   resume: (projectId: string) => Promise<void>
   restart: (projectId: string) => Promise<void>
 }
 
-export const useSandbox = create<SandboxStoreState>((set) => {
+let unfollow: (() => void) | null = null
+
+export const useSandbox = create<SandboxStoreState>((set, get) => {
   const put = (st: SandboxStatus) =>
     set((s) => ({ byProject: { ...s.byProject, [st.projectId]: { ...s.byProject[st.projectId], ...st } } }))
 
@@ -34,10 +43,16 @@ export const useSandbox = create<SandboxStoreState>((set) => {
   return {
     byProject: {},
     busy: {},
-    watch: (projectId) => {
+    following: null,
+    follow: (projectId) => {
+      if (get().following === projectId) return
+      unfollow?.()
+      unfollow = null
+      set({ following: projectId })
+      if (!projectId) return
       // A pushed update that arrives before the Status answer is newer: keep it.
       let pushed = false
-      const off = api.subscribe<SandboxStatus>(api.topics.sandboxStatus(projectId), (st) => {
+      unfollow = api.subscribe<SandboxStatus>(api.topics.sandboxStatus(projectId), (st) => {
         if (!st) return
         pushed = true
         put({ ...st, projectId: st.projectId || projectId })
@@ -45,13 +60,24 @@ export const useSandbox = create<SandboxStoreState>((set) => {
       api.sandbox
         .status(projectId)
         .then((st) => {
-          if (!pushed) put({ ...st, projectId: st.projectId || projectId })
+          if (!pushed && st) put({ ...st, projectId: st.projectId || projectId })
         })
         .catch(() => {})
-      return off
     },
     pause: action('pause'),
     resume: action('resume'),
     restart: action('restart'),
   }
 })
+
+/** Keeps the sandbox store on the current project (App calls it once started); returns the stop. */
+export function followCurrentProject(): () => void {
+  useSandbox.getState().follow(useProjects.getState().currentId)
+  const off = useProjects.subscribe((s, prev) => {
+    if (s.currentId !== prev.currentId) useSandbox.getState().follow(s.currentId)
+  })
+  return () => {
+    off()
+    useSandbox.getState().follow(null)
+  }
+}

@@ -1,5 +1,5 @@
 import * as PO from '@radix-ui/react-popover'
-import { Pause, Play, RotateCcw } from 'lucide-react'
+import { AlertTriangle, Pause, Play, RotateCcw } from 'lucide-react'
 import { useEffect, useState } from 'react'
 import { useSandbox } from '../../stores/sandbox'
 import type { SandboxState } from '../../api'
@@ -32,7 +32,7 @@ const DOT: Record<SandboxState, string> = {
 const BUSY: SandboxState[] = ['starting', 'resuming', 'pausing', 'rebuilding']
 
 export function SandboxBadge({ projectId }: { projectId: string }) {
-  const watch = useSandbox((s) => s.watch)
+  const follow = useSandbox((s) => s.follow)
   const status = useSandbox((s) => s.byProject[projectId])
   const busy = useSandbox((s) => !!s.busy[projectId])
   const pause = useSandbox((s) => s.pause)
@@ -40,7 +40,8 @@ export function SandboxBadge({ projectId }: { projectId: string }) {
   const restart = useSandbox((s) => s.restart)
   const [, tick] = useState(0)
 
-  useEffect(() => watch(projectId), [projectId, watch])
+  // The store follows the current project (App); this makes sure it is this one.
+  useEffect(() => follow(projectId), [projectId, follow])
   // Refresh "time until timeout" every 30 s.
   useEffect(() => {
     const t = setInterval(() => tick((n) => n + 1), 30_000)
@@ -50,11 +51,15 @@ export function SandboxBadge({ projectId }: { projectId: string }) {
   const state: SandboxState = status?.state ?? 'none'
   const transitional = BUSY.includes(state) || busy
   const until = state === 'running' ? timeUntil(status?.timeoutAt) : null
+  const idleIn = state === 'running' ? timeUntil(status?.idlePauseAt) : null
+  const warning = status?.warning || ''
   const tip = (
     <div className="flex flex-col gap-0.5">
       <span>Sandbox: {LABELS[state] ?? state}</span>
       {status?.sandboxId ? <span className="font-mono">{status.sandboxId}</span> : null}
+      {idleIn ? <span>Pauses when idle in {idleIn}</span> : null}
       {until ? <span>Times out in {until}</span> : null}
+      {warning ? <span className="text-amber-600 dark:text-amber-400">{warning}</span> : null}
       {status?.error ? <span className="text-destructive">{status.error}</span> : null}
     </div>
   )
@@ -66,11 +71,13 @@ export function SandboxBadge({ projectId }: { projectId: string }) {
           <PO.Trigger
             data-testid="sandbox-badge"
             data-state={state}
-            aria-label={`Sandbox ${LABELS[state] ?? state}`}
+            data-warning={warning ? 'true' : undefined}
+            aria-label={`Sandbox ${LABELS[state] ?? state}${warning ? ` (warning: ${warning})` : ''}`}
             className="inline-flex h-7 items-center gap-1.5 rounded-full border border-border px-2.5 text-xs hover:bg-muted focus-visible:outline-2 focus-visible:outline-ring"
           >
             <span className={cn('h-2 w-2 rounded-full', DOT[state] ?? 'bg-zinc-400')} aria-hidden />
             {LABELS[state] ?? state}
+            {warning ? <AlertTriangle className="h-3 w-3 text-amber-500" aria-hidden /> : null}
           </PO.Trigger>
         </Tip>
         <PO.Portal>
@@ -85,6 +92,8 @@ export function SandboxBadge({ projectId }: { projectId: string }) {
               <dd>{LABELS[state] ?? state}</dd>
               <dt className="text-muted-foreground">Id</dt>
               <dd className="truncate font-mono">{status?.sandboxId || '—'}</dd>
+              <dt className="text-muted-foreground">Idle pause</dt>
+              <dd data-testid="sandbox-idle-pause">{idleIn ? `in ${idleIn}` : '—'}</dd>
               <dt className="text-muted-foreground">Times out</dt>
               <dd>{until ? `in ${until}` : '—'}</dd>
               <dt className="text-muted-foreground">Running today</dt>
@@ -92,6 +101,12 @@ export function SandboxBadge({ projectId }: { projectId: string }) {
               <dt className="text-muted-foreground">Running in total</dt>
               <dd data-testid="sandbox-minutes-total">{formatMinutes(status?.runningSecondsTotal ?? 0)}</dd>
             </dl>
+            {warning ? (
+              <p data-testid="sandbox-warning" role="status" className="mt-2 flex items-start gap-1.5 text-xs text-amber-700 dark:text-amber-400">
+                <AlertTriangle className="mt-0.5 h-3 w-3 shrink-0" aria-hidden />
+                <span>{warning}</span>
+              </p>
+            ) : null}
             {status?.error ? <p className="mt-2 text-xs text-destructive">{status.error}</p> : null}
             <p className="mt-2 text-xs text-muted-foreground">
               A paused sandbox keeps its files, packages and memory; Restart builds a fresh one from the project's files.
