@@ -45,7 +45,7 @@ beforeEach(() => {
 describe('Settings: write-only keys', () => {
   it('asks the keychain which keys exist, one field per provider that needs a key', async () => {
     renderDialog()
-    await waitFor(() => expect(m.settings.keyStatus).toHaveBeenCalledWith(['e2b', 'llm:openai']))
+    await waitFor(() => expect(m.settings.keyStatus).toHaveBeenCalledWith(['e2b', 'llm:openai', 'llm:custom']))
     expect(screen.getByTestId('key-input-openai')).toBeInTheDocument()
     expect(screen.queryByTestId('key-input-ollama')).toBeNull()
     expect(screen.getByTestId('key-status-e2b')).toHaveTextContent('Not set')
@@ -108,5 +108,118 @@ describe('Settings: preferences', () => {
     await user.click(screen.getByTestId('settings-close'))
     act(() => {})
     expect(useUI.getState().settingsOpen).toBe(false)
+  })
+})
+
+describe('Settings: custom OpenAI-compatible server', () => {
+  it('saves base URL and models into customProviders, keeping other entries, then reloads the catalog', async () => {
+    const other = { id: 'vllm', name: 'My vLLM', base_url: 'http://gpu:8000/v1', models: [{ id: 'q' }] }
+    useSettings.setState({
+      settings: { ...DEFAULT_SETTINGS, customProviders: { providers: [other], models: [{ provider_id: 'openai', id: 'gpt-x' }] } },
+    })
+    const user = userEvent.setup()
+    renderDialog()
+    await user.type(screen.getByTestId('custom-base-url-input'), 'http://localhost:8000/v1')
+    await user.type(screen.getByTestId('custom-models-input'), 'qwen3-coder, llama-3, qwen3-coder,')
+    await user.click(screen.getByTestId('custom-provider-save'))
+    await waitFor(() => expect(m.settings.save).toHaveBeenCalledTimes(1))
+    expect(m.settings.save.mock.calls[0][0].customProviders).toEqual({
+      providers: [
+        other,
+        {
+          id: 'custom',
+          base_url: 'http://localhost:8000/v1',
+          models: [
+            { id: 'qwen3-coder', name: 'qwen3-coder' },
+            { id: 'llama-3', name: 'llama-3' },
+          ],
+        },
+      ],
+      models: [{ provider_id: 'openai', id: 'gpt-x' }],
+    })
+    await waitFor(() => expect(m.catalog.providers).toHaveBeenCalled())
+    expect(screen.queryByTestId('custom-provider-error')).toBeNull()
+  })
+
+  it('refuses a URL that is not http(s) without calling the backend', async () => {
+    const user = userEvent.setup()
+    renderDialog()
+    await user.type(screen.getByTestId('custom-base-url-input'), 'ftp://example.com')
+    await user.click(screen.getByTestId('custom-provider-save'))
+    expect(screen.getByTestId('custom-provider-error')).toHaveTextContent('must start with http:// or https://')
+    expect(screen.getByTestId('custom-base-url-input')).toHaveAttribute('aria-invalid', 'true')
+    expect(m.settings.save).not.toHaveBeenCalled()
+  })
+
+  it("shows the backend's sentence inline when it rejects the providers", async () => {
+    const sentence = 'The base URL of the provider "custom" is not valid (no host). Use something like http://localhost:8000/v1.'
+    m.settings.save.mockRejectedValueOnce(new ApiError('invalid', sentence))
+    const user = userEvent.setup()
+    renderDialog()
+    await user.type(screen.getByTestId('custom-base-url-input'), 'http://localhost:8000/v1')
+    await user.click(screen.getByTestId('custom-provider-save'))
+    expect(await screen.findByTestId('custom-provider-error')).toHaveTextContent(sentence)
+  })
+
+  it('overrides the Ollama base URL and has a write-only key field for llm:custom', async () => {
+    const user = userEvent.setup()
+    renderDialog()
+    await user.type(screen.getByTestId('ollama-base-url-input'), 'http://nas:11434/v1')
+    await user.click(screen.getByTestId('custom-provider-save'))
+    await waitFor(() => expect(m.settings.save).toHaveBeenCalledTimes(1))
+    expect(m.settings.save.mock.calls[0][0].customProviders).toEqual({ providers: [{ id: 'ollama', base_url: 'http://nas:11434/v1' }] })
+
+    await user.type(screen.getByTestId('key-input-custom'), 'sk-local')
+    await user.click(screen.getByTestId('key-save-custom'))
+    await waitFor(() => expect(m.settings.setKey).toHaveBeenCalledWith('llm:custom', 'sk-local'))
+    expect(screen.getByTestId('key-input-custom')).toHaveValue('')
+  })
+
+  it('saving the preferences keeps a custom server saved since the dialog opened', async () => {
+    const user = userEvent.setup()
+    renderDialog()
+    await user.type(screen.getByTestId('custom-base-url-input'), 'http://localhost:8000/v1')
+    await user.click(screen.getByTestId('custom-provider-save'))
+    await waitFor(() => expect(m.settings.save).toHaveBeenCalledTimes(1))
+    await user.click(screen.getByTestId('settings-save'))
+    await waitFor(() => expect(m.settings.save).toHaveBeenCalledTimes(2))
+    expect(m.settings.save.mock.calls[1][0].customProviders).toEqual(m.settings.save.mock.calls[0][0].customProviders)
+  })
+})
+
+describe('Settings: refresh models', () => {
+  it('refreshes a usable provider with a spinner, then reloads the providers', async () => {
+    let finish!: (v: { id: string; name: string; multimodal: boolean }[]) => void
+    m.catalog.refreshModels.mockImplementationOnce(() => new Promise((res) => (finish = res)))
+    const user = userEvent.setup()
+    renderDialog()
+    expect(screen.queryByTestId('refresh-models-openai')).toBeNull() // not usable
+    await user.click(screen.getByTestId('refresh-models-ollama'))
+    expect(m.catalog.refreshModels).toHaveBeenCalledWith('ollama')
+    expect(screen.getByTestId('refresh-models-spinner-ollama')).toBeInTheDocument()
+    expect(screen.getByTestId('refresh-models-ollama')).toBeDisabled()
+    const after = [{ id: 'llama3', name: 'llama3', multimodal: false }]
+    m.catalog.providers.mockImplementation(async () =>
+      useCatalog.getState().providers.map((p) => (p.id === 'ollama' ? { ...p, models: after } : p)),
+    )
+    await act(async () => finish(after))
+    await waitFor(() => expect(screen.getByTestId('provider-model-count-ollama')).toHaveTextContent('1 model'))
+    expect(screen.queryByTestId('refresh-models-spinner-ollama')).toBeNull()
+    expect(m.catalog.providers).toHaveBeenCalled()
+  })
+
+  it('shows the failure as a toast with the sentence', async () => {
+    const { useToasts } = await import('../../stores/toast')
+    useToasts.setState({ toasts: [] })
+    m.catalog.refreshModels.mockRejectedValueOnce(new ApiError('unavailable', 'Ollama is not running on this computer. Start it and try again.'))
+    const user = userEvent.setup()
+    renderDialog()
+    await user.click(screen.getByTestId('refresh-models-ollama'))
+    await waitFor(() =>
+      expect(useToasts.getState().toasts).toContainEqual(
+        expect.objectContaining({ kind: 'error', message: 'Ollama is not running on this computer. Start it and try again.' }),
+      ),
+    )
+    expect(screen.getByTestId('refresh-models-ollama')).not.toBeDisabled()
   })
 })

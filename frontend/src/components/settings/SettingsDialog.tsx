@@ -3,6 +3,9 @@ import { Dialog } from '../ui/Dialog'
 import { Button } from '../ui/Button'
 import { SelectBox } from '../ui/SelectBox'
 import { KeyField } from './KeyField'
+import { CustomProviderSection } from './CustomProviderSection'
+import { ProviderModelsSection } from './ProviderModelsSection'
+import { CUSTOM_ID } from '../../lib/customProviders'
 import { E2B_ACCOUNT, llmAccount, useSettings } from '../../stores/settings'
 import { useCatalog } from '../../stores/catalog'
 import { useUI } from '../../stores/ui'
@@ -32,7 +35,7 @@ export function SettingsDialog({ version, paths }: { version?: string; paths?: {
     setForm(settings)
     setTemplatesText((settings.customTemplates ?? []).join('\n'))
     setError(null)
-    void loadKeys([E2B_ACCOUNT, ...keyProviders.map((p) => llmAccount(p.id))])
+    void loadKeys([E2B_ACCOUNT, ...keyProviders.map((p) => llmAccount(p.id)), llmAccount(CUSTOM_ID)])
     // Only when the dialog opens (or providers arrive), not on every settings change.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [open, keyProviders])
@@ -57,7 +60,8 @@ export function SettingsDialog({ version, paths }: { version?: string; paths?: {
         .split(/[\n,]/)
         .map((s) => s.trim())
         .filter(Boolean)
-      await save({ ...form, customTemplates })
+      // customProviders is edited by its own section: keep what is saved now.
+      await save({ ...form, customTemplates, customProviders: useSettings.getState().settings.customProviders })
       void loadCatalog() // custom templates change the template list
       toast.success('Settings saved.')
     } catch (err) {
@@ -89,6 +93,10 @@ export function SettingsDialog({ version, paths }: { version?: string; paths?: {
             <KeyField key={p.id} account={llmAccount(p.id)} testId={p.id} label={`${p.name} API key`} onChanged={() => void loadCatalog()} />
           ))}
         </section>
+
+        <CustomProviderSection />
+
+        <ProviderModelsSection />
 
         <form onSubmit={submit} className="flex flex-col gap-3" aria-labelledby="prefs-heading">
           <h3 id="prefs-heading" className="text-sm font-semibold">
