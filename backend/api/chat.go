@@ -15,6 +15,7 @@ type Chat interface {
 	Undo(ctx context.Context, projectID string) error
 	Clear(ctx context.Context, projectID string) error
 	Messages(ctx context.Context, projectID string) ([]store.Message, error)
+	History(ctx context.Context, projectID string, beforeSeq int64, limit int) ([]store.Message, bool, error)
 	Files(ctx context.Context, projectID string) ([]chat.File, error)
 }
 
@@ -65,6 +66,29 @@ func (s *ChatService) Clear(projectID string) error { return s.chat.Clear(s.ctx(
 // Messages returns a project's chat from the local database (works offline).
 func (s *ChatService) Messages(projectID string) ([]store.Message, error) {
 	return s.chat.Messages(s.ctx(), projectID)
+}
+
+// HistoryRequest asks for one page of a chat.
+type HistoryRequest struct {
+	ProjectID string `json:"projectId"`
+	// BeforeSeq: messages older than this seq; 0 = the newest page.
+	BeforeSeq int64 `json:"beforeSeq"`
+	// Limit: page size, default 50, at most 500.
+	Limit int `json:"limit"`
+}
+
+// HistoryPage is one page of a chat, oldest first.
+type HistoryPage struct {
+	Messages []store.Message `json:"messages"`
+	// HasMore is true when older messages exist.
+	HasMore bool `json:"hasMore"`
+}
+
+// History returns one page of a project's chat (newest page first), so a
+// long chat opens as fast as a short one.
+func (s *ChatService) History(req HistoryRequest) (HistoryPage, error) {
+	ms, more, err := s.chat.History(s.ctx(), req.ProjectID, req.BeforeSeq, req.Limit)
+	return HistoryPage{Messages: ms, HasMore: more}, err
 }
 
 // Files returns the project's files (the local copy).

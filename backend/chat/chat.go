@@ -74,6 +74,7 @@ type Store interface {
 	UpdateMessage(ctx context.Context, id string, u store.MessageUpdate) error
 	GetMessage(ctx context.Context, id string) (store.Message, error)
 	ListMessages(ctx context.Context, projectID string) ([]store.Message, error)
+	ListMessagesPage(ctx context.Context, projectID string, beforeSeq int64, limit int) ([]store.Message, bool, error)
 	DeleteMessagesFrom(ctx context.Context, projectID string, seq int64) error
 	ListFiles(ctx context.Context, projectID string) ([]store.File, error)
 }
@@ -331,6 +332,21 @@ func (s *Service) Messages(ctx context.Context, projectID string) ([]store.Messa
 		return nil, err
 	}
 	return s.cfg.Store.ListMessages(ctx, projectID)
+}
+
+// MaxPage bounds one History page.
+const MaxPage = 500
+
+// History returns one page of a project's chat, newest first by page
+// (see store.ListMessagesPage); from SQLite, so it works offline.
+func (s *Service) History(ctx context.Context, projectID string, beforeSeq int64, limit int) ([]store.Message, bool, error) {
+	if beforeSeq < 0 || limit < 0 || limit > MaxPage {
+		return nil, false, apperr.Newf(apperr.Invalid, "A chat page has at most %d messages.", MaxPage)
+	}
+	if _, err := s.cfg.Store.GetProject(ctx, projectID); err != nil {
+		return nil, false, err
+	}
+	return s.cfg.Store.ListMessagesPage(ctx, projectID, beforeSeq, limit)
 }
 
 // Files returns the project's local copy of its files.

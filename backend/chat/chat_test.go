@@ -198,6 +198,13 @@ func TestPythonFragmentRunsAndSecondSendReusesTheSandbox(t *testing.T) {
 	if len(msgs) != 4 {
 		t.Fatalf("%d messages", len(msgs))
 	}
+	page, more, err := r.chat.History(context.Background(), r.proj.ID, 0, 3)
+	if err != nil || !more || len(page) != 3 || page[2].ID != msgs[3].ID {
+		t.Fatalf("history page: %d more=%v %v", len(page), more, err)
+	}
+	if _, _, err := r.chat.History(context.Background(), r.proj.ID, 0, MaxPage+1); !apperr.Is(err, apperr.Invalid) {
+		t.Fatal(err)
+	}
 }
 
 func TestSandboxGoneMidwayIsRebuilt(t *testing.T) {

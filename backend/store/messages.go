@@ -149,3 +149,39 @@ func (s *Store) DeleteMessagesFrom(ctx context.Context, projectID string, seq in
 	_, err := s.db.ExecContext(ctx, `DELETE FROM messages WHERE project_id=? AND seq>=?`, projectID, seq)
 	return dbErr(err, "delete messages")
 }
+
+// ListMessagesPage returns up to limit messages of a project that come
+// before beforeSeq (0 = the newest), oldest first, and whether older ones
+// exist. The page opens a long chat with its newest page and fetches older
+// pages as the person scrolls up, so opening costs the same at 50 or
+// 50,000 messages.
+func (s *Store) ListMessagesPage(ctx context.Context, projectID string, beforeSeq int64, limit int) ([]Message, bool, error) {
+	if limit <= 0 {
+		limit = 50
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT `+messageCols+` FROM messages
+		WHERE project_id=? AND (?=0 OR seq<?) ORDER BY seq DESC LIMIT ?`, projectID, beforeSeq, beforeSeq, limit+1)
+	if err != nil {
+		return nil, false, dbErr(err, "read the chat")
+	}
+	defer rows.Close()
+	out := []Message{}
+	for rows.Next() {
+		m, err := scanMessage(rows)
+		if err != nil {
+			return nil, false, dbErr(err, "read the chat")
+		}
+		out = append(out, m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, false, dbErr(err, "read the chat")
+	}
+	more := len(out) > limit
+	if more {
+		out = out[:limit]
+	}
+	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
+		out[i], out[j] = out[j], out[i]
+	}
+	return out, more, nil
+}

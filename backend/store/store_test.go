@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -327,5 +328,40 @@ func TestFilePermissions(t *testing.T) {
 	}
 	if st.Mode().Perm()&0o077 != 0 {
 		t.Fatalf("database mode %v is readable by others", st.Mode().Perm())
+	}
+}
+
+func TestListMessagesPage(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	p, _ := s.CreateProject(ctx, NewProject{Name: "P"})
+	for i := 0; i < 7; i++ {
+		s.AddMessage(ctx, Message{ProjectID: p.ID, Role: "user", Content: "m"})
+	}
+	cases := []struct {
+		before int64
+		limit  int
+		seqs   []int64
+		more   bool
+	}{
+		{0, 3, []int64{5, 6, 7}, true},
+		{5, 3, []int64{2, 3, 4}, true},
+		{2, 3, []int64{1}, false},
+		{0, 50, []int64{1, 2, 3, 4, 5, 6, 7}, false},
+		{0, 7, []int64{1, 2, 3, 4, 5, 6, 7}, false},
+		{1, 3, nil, false},
+	}
+	for _, c := range cases {
+		ms, more, err := s.ListMessagesPage(ctx, p.ID, c.before, c.limit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var seqs []int64
+		for _, m := range ms {
+			seqs = append(seqs, m.Seq)
+		}
+		if fmt.Sprint(seqs) != fmt.Sprint(c.seqs) || more != c.more {
+			t.Errorf("before %d limit %d: %v more=%v", c.before, c.limit, seqs, more)
+		}
 	}
 }

@@ -32,6 +32,54 @@ export namespace api {
 	        this.retryAfterSeconds = source["retryAfterSeconds"];
 	    }
 	}
+	export class HistoryPage {
+	    messages: store.Message[];
+	    hasMore: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new HistoryPage(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.messages = this.convertValues(source["messages"], store.Message);
+	        this.hasMore = source["hasMore"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class HistoryRequest {
+	    projectId: string;
+	    beforeSeq: number;
+	    limit: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new HistoryRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.projectId = source["projectId"];
+	        this.beforeSeq = source["beforeSeq"];
+	        this.limit = source["limit"];
+	    }
+	}
 	export class KeyRequest {
 	    account: string;
 	    value: string;

@@ -10,6 +10,10 @@ export function Files(arg1) {
   return window['go']['api']['ChatService']['Files'](arg1);
 }
 
+export function History(arg1) {
+  return window['go']['api']['ChatService']['History'](arg1);
+}
+
 export function Messages(arg1) {
   return window['go']['api']['ChatService']['Messages'](arg1);
 }
