@@ -5,6 +5,8 @@ import type {
   ChatEvent,
   CreateProjectRequest,
   FileEntry,
+  HistoryPage,
+  HistoryRequest,
   ImageAttachment,
   Message,
   Model,
@@ -109,6 +111,9 @@ function normalizeResult(r: SendResult | null | undefined): SendResult {
   }
 }
 
+/** Messages per ChatService.History page (the backend's default). */
+export const HISTORY_PAGE = 50
+
 export const system = {
   status: () => call<StartupStatus>(() => bindings.System.Status()),
 }
@@ -151,6 +156,15 @@ export const sandbox = {
 export const chat = {
   messages: async (projectId: string) =>
     ((await call<Message[] | null>(() => bindings.Chat.Messages(projectId))) ?? []).map(normalizeMessage),
+  /**
+   * One page of a chat, oldest first: up to `limit` messages older than
+   * `beforeSeq` (0 = the newest page). Normalised like `messages`.
+   */
+  history: async ({ projectId, beforeSeq = 0, limit = HISTORY_PAGE }: Pick<HistoryRequest, 'projectId'> & globalThis.Partial<HistoryRequest>): Promise<HistoryPage> => {
+    const req: HistoryRequest = { projectId, beforeSeq, limit }
+    const page = await call<{ messages?: Message[] | null; hasMore?: boolean } | null>(() => bindings.Chat.History(req as never))
+    return { messages: (page?.messages ?? []).map(normalizeMessage), hasMore: !!page?.hasMore }
+  },
   send: async (req: SendRequest) =>
     normalizeResult(await call<SendResult>(() => bindings.Chat.Send(req as never))),
   retry: async (req: RetryRequest) =>

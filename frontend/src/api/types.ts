@@ -202,6 +202,22 @@ export interface Message {
   createdAt: string
 }
 
+/** One page of a chat: ChatService.History. */
+export interface HistoryRequest {
+  projectId: string
+  /** Messages older than this seq; 0 = the newest page. */
+  beforeSeq: number
+  /** Page size: default 50, at most 500. */
+  limit: number
+}
+
+/** A page of a chat, oldest first. */
+export interface HistoryPage {
+  messages: Message[]
+  /** True when older messages exist. */
+  hasMore: boolean
+}
+
 /** Payload of "app:quit" while the backend pauses sandboxes before closing. */
 export interface QuitProgress {
   done: number

@@ -1,6 +1,6 @@
 // A hand-made fake of src/api for store and component tests (never wailsjs).
 import { vi } from 'vitest'
-import type { ChatEvent, FileEntry, Message, Model, Project, Provider, SandboxStatus, SendResult, Settings, Template, Paths, StartupStatus } from '../api'
+import type { ChatEvent, FileEntry, HistoryPage, Message, Model, Project, Provider, SandboxStatus, SendResult, Settings, Template, Paths, StartupStatus } from '../api'
 
 export const chatHandlers = new Map<string, (batch: ChatEvent[]) => void>()
 
@@ -45,6 +45,7 @@ export function makeApiMock(actual: Record<string, unknown>) {
     },
     chat: {
       messages: vi.fn(async (_projectId: string): Promise<Message[]> => []),
+      history: vi.fn(async (_req: { projectId: string; beforeSeq?: number; limit?: number }): Promise<HistoryPage> => ({ messages: [], hasMore: false })),
       send: vi.fn(async (_req: { requestId: string }): Promise<SendResult> => ({})),
       retry: vi.fn(async (_req: { requestId: string }): Promise<SendResult> => ({})),
       stop: vi.fn(async (_requestId: string): Promise<void> => undefined),
