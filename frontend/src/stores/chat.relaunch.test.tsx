@@ -1,7 +1,7 @@
 import { act, render, screen, waitFor } from '@testing-library/react'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import * as api from '../api'
-import { normalizeMessage, runResultOf, type ChatEvent, type Message, type SendResult } from '../api'
+import { normalizeMessage, runResultOf, type ChatEvent, type HistoryPage, type Message, type SendResult } from '../api'
 import { emptyChat, flushChatEvents, initialTab, useChat } from './chat'
 import { useCatalog } from './catalog'
 import { chatHandlers, type makeApiMock } from '../test/apiMock'
@@ -31,6 +31,11 @@ function fromBackend(list: Message[]): Message[] {
   return list.map((x) => normalizeMessage({ ...x, result: x.result === undefined ? undefined : (JSON.stringify(x.result) as never) }))
 }
 
+/** A ChatService.History page as src/api returns it. */
+function page(messages: Message[], hasMore = false): HistoryPage {
+  return { messages, hasMore }
+}
+
 beforeEach(() => {
   vi.clearAllMocks()
   chatHandlers.clear()
@@ -49,11 +54,11 @@ afterEach(() => {
 
 describe('relaunch: the preview opens on the last output', () => {
   it('opens the Preview tab with the stored Python output of the newest answer', async () => {
-    m.chat.messages.mockResolvedValue(
-      fromBackend([
+    m.chat.history.mockResolvedValue(
+      page(fromBackend([
         msg({ id: 'u1', content: 'plot a sine' }),
         msg({ id: 'a1', seq: 2, role: 'assistant', content: 'Here', fragment: pyFragment, result: pyResult }),
-      ]),
+      ])),
     )
     render(<PreviewPanel projectId={P} />)
     await act(async () => {
@@ -66,8 +71,8 @@ describe('relaunch: the preview opens on the last output', () => {
   })
 
   it('opens a stored web result in the iframe', async () => {
-    m.chat.messages.mockResolvedValue(
-      fromBackend([
+    m.chat.history.mockResolvedValue(
+      page(fromBackend([
         msg({ id: 'u1', content: 'a page' }),
         msg({
           id: 'a1',
@@ -76,7 +81,7 @@ describe('relaunch: the preview opens on the last output', () => {
           fragment: { title: 'Page', template: 'nextjs-developer', files: [{ path: 'pages/index.tsx', content: 'x' }] },
           result: { kind: 'web', template: 'nextjs-developer', url: 'https://3000-sbx.e2b.app', stdout: [], stderr: [], results: [] },
         }),
-      ]),
+      ])),
     )
     render(<PreviewPanel projectId={P} />)
     await act(async () => {
@@ -87,16 +92,16 @@ describe('relaunch: the preview opens on the last output', () => {
 
   it('stays on Code when the newest answer has no result or a failed step', async () => {
     const failed = { ...pyResult, stepError: { step: 'run', code: 'unavailable', message: 'The sandbox could not be reached.' } }
-    m.chat.messages.mockResolvedValueOnce(
-      fromBackend([
+    m.chat.history.mockResolvedValueOnce(
+      page(fromBackend([
         msg({ id: 'a0', seq: 1, role: 'assistant', fragment: pyFragment, result: pyResult }),
         msg({ id: 'a1', seq: 2, role: 'assistant', fragment: pyFragment, result: failed }),
-      ]),
+      ])),
     )
     await useChat.getState().load(P)
     expect(useChat.getState().chats[P].tab).toBe('code')
 
-    m.chat.messages.mockResolvedValueOnce(fromBackend([msg({ id: 'a1', seq: 2, role: 'assistant', fragment: pyFragment })]))
+    m.chat.history.mockResolvedValueOnce(page(fromBackend([msg({ id: 'a1', seq: 2, role: 'assistant', fragment: pyFragment })])))
     await useChat.getState().load('p2')
     expect(useChat.getState().chats.p2.tab).toBe('code')
   })
@@ -104,7 +109,7 @@ describe('relaunch: the preview opens on the last output', () => {
   it('does not override a tab the person chose for that project during the session', async () => {
     const list = fromBackend([msg({ id: 'a1', seq: 2, role: 'assistant', fragment: pyFragment, result: pyResult })])
     let release!: () => void
-    m.chat.messages.mockImplementationOnce(() => new Promise<Message[]>((res) => (release = () => res(list))))
+    m.chat.history.mockImplementationOnce(() => new Promise<HistoryPage>((res) => (release = () => res(page(list)))))
     const loading = useChat.getState().load(P)
     useChat.getState().setTab(P, 'code') // chosen while the messages load
     release()
@@ -112,12 +117,12 @@ describe('relaunch: the preview opens on the last output', () => {
     expect(useChat.getState().chats[P].tab).toBe('code')
 
     // A forced reload later keeps the choice too.
-    m.chat.messages.mockResolvedValueOnce(list)
+    m.chat.history.mockResolvedValueOnce(page(list))
     await useChat.getState().load(P, true)
     expect(useChat.getState().chats[P].tab).toBe('code')
 
     // Another project is not affected by that choice.
-    m.chat.messages.mockResolvedValueOnce(list)
+    m.chat.history.mockResolvedValueOnce(page(list))
     await useChat.getState().load('p2')
     expect(useChat.getState().chats.p2.tab).toBe('preview')
   })
@@ -184,8 +189,8 @@ describe('performance marks', () => {
       seen.push({ name, rows: document.querySelectorAll('[data-testid="chat-message"]').length })
       return undefined
     }) as never)
-    m.chat.messages.mockResolvedValue(
-      fromBackend([msg({ id: 'u1', content: 'hi' }), msg({ id: 'a1', seq: 2, role: 'assistant', content: 'hello' })]),
+    m.chat.history.mockResolvedValue(
+      page(fromBackend([msg({ id: 'u1', content: 'hi' }), msg({ id: 'a1', seq: 2, role: 'assistant', content: 'hello' })])),
     )
     render(
       <TipProvider>

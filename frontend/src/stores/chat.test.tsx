@@ -151,7 +151,7 @@ describe('chat store: send', () => {
 
   it('keeps the draft when the network is unreachable', async () => {
     m.chat.send.mockRejectedValue(new ApiError('unavailable', 'The model provider cannot be reached. Check your connection and try again.'))
-    m.chat.messages.mockResolvedValue([])
+    m.chat.history.mockResolvedValue({ messages: [], hasMore: false })
     useChat.getState().setDraft(P, 'my long prompt')
     await act(async () => {
       await useChat.getState().send(P)

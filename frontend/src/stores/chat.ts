@@ -48,10 +48,18 @@ export interface SendError {
 }
 
 export interface ProjectChat {
+  /** The loaded part of the chat (the newest pages), oldest first. */
   messages: Message[]
   loaded: boolean
   loading: boolean
   loadError: string | null
+  /** Older messages exist than the oldest loaded one (`loadOlder` fetches them). */
+  hasMore: boolean
+  /** Seq of the oldest loaded message (the `beforeSeq` of the next older page); 0 when none. */
+  oldestSeq: number
+  /** An older page is being fetched. */
+  loadingOlder: boolean
+  olderError: string | null
   /** The person's message shown while Send has not returned it saved. */
   pendingUser: { text: string; images: Attachment[] } | null
   run: RunState | null
@@ -77,6 +85,8 @@ interface ChatStoreState {
   params: ModelParams
 
   load: (projectId: string, force?: boolean) => Promise<void>
+  /** Fetches the page before the oldest loaded message and prepends it (one call at a time). */
+  loadOlder: (projectId: string) => Promise<void>
   setDraft: (projectId: string, text: string) => void
   addAttachment: (projectId: string, a: Omit<Attachment, 'id'>) => void
   removeAttachment: (projectId: string, id: string) => void
@@ -294,6 +304,10 @@ export function emptyChat(): ProjectChat {
     loaded: false,
     loading: false,
     loadError: null,
+    hasMore: false,
+    oldestSeq: 0,
+    loadingOlder: false,
+    olderError: null,
     pendingUser: null,
     run: null,
     sendError: null,
@@ -321,6 +335,42 @@ export function initialTab(messages: Message[]): 'code' | 'preview' {
     return hasPreview(runResultOf(m)) ? 'preview' : 'code'
   }
   return 'code'
+}
+
+// ---------- paging ----------
+
+/** What a chat looks like after its newest page is loaded (nothing older kept). */
+export function fromNewestPage(page: api.HistoryPage): Pick<ProjectChat, 'messages' | 'hasMore' | 'oldestSeq'> {
+  const messages = page.messages
+  return { messages, hasMore: page.hasMore && messages.length > 0, oldestSeq: messages[0]?.seq ?? 0 }
+}
+
+/**
+ * Merges a freshly fetched newest page into the loaded chat: the older
+ * messages already loaded (below the page) are kept, so a reload after
+ * Undo or Retry does not throw away what the person scrolled through.
+ * When the page is the whole chat, it replaces everything.
+ */
+export function mergeNewestPage(
+  cur: Pick<ProjectChat, 'messages' | 'hasMore' | 'oldestSeq'>,
+  page: api.HistoryPage,
+): Pick<ProjectChat, 'messages' | 'hasMore' | 'oldestSeq'> {
+  const fresh = fromNewestPage(page)
+  if (!fresh.hasMore) return fresh
+  const kept = cur.messages.filter((m) => m.seq < fresh.oldestSeq)
+  if (kept.length === 0) return fresh
+  return { messages: [...kept, ...fresh.messages], hasMore: cur.hasMore, oldestSeq: cur.oldestSeq }
+}
+
+/** Prepends an older page, skipping messages already loaded. */
+export function prependPage(
+  cur: Pick<ProjectChat, 'messages' | 'hasMore' | 'oldestSeq'>,
+  page: api.HistoryPage,
+): Pick<ProjectChat, 'messages' | 'hasMore' | 'oldestSeq'> {
+  const have = new Set(cur.messages.map((m) => m.id))
+  const older = page.messages.filter((m) => !have.has(m.id) && (cur.oldestSeq <= 0 || m.seq < cur.oldestSeq))
+  if (older.length === 0) return { messages: cur.messages, hasMore: false, oldestSeq: cur.oldestSeq }
+  return { messages: [...older, ...cur.messages], hasMore: page.hasMore, oldestSeq: older[0].seq }
 }
 
 // ---------- performance marks (read by the benchmark script) ----------
@@ -373,13 +423,20 @@ export const useChat = create<ChatStoreState>((set, get) => {
     writeJSON(PREFS_KEY, { model, templates, params })
   }
 
+  /** Fetches the newest page again and merges it into the loaded chat (keeps older loaded pages). */
+  const refreshNewest = async (projectId: string) => {
+    const page = await api.chat.history({ projectId, beforeSeq: 0, limit: api.HISTORY_PAGE })
+    // A request started meanwhile owns the list until it settles.
+    patchChat(projectId, (cur) => (cur.run ? {} : mergeNewestPage(cur, page)))
+  }
+
   /** Runs Send or Retry: subscribes to the deltas, calls, and settles. */
   const runRequest = async (
     projectId: string,
     kind: 'send' | 'retry',
     start: (requestId: string) => Promise<api.SendResult>,
     onReject: (err: api.ApiError) => Promise<void> | void,
-  ) => {
+  ): Promise<boolean> => {
     const requestId = newId()
     patchChat(projectId, { run: newRun(requestId, kind), sendError: null, selected: null, tab: 'code' })
     // Subscribe before calling: events may arrive as soon as Send starts.
@@ -406,12 +463,14 @@ export const useChat = create<ChatStoreState>((set, get) => {
           tab: hasPreview(runResultOf(res.assistant)) ? 'preview' : c.tab,
         }
       })
+      return true
     } catch (e) {
       flushChatEvents()
       markStreamDone(requestId)
       const err = toApiError(e)
       patchChat(projectId, { run: null })
       await onReject(err)
+      return false
     } finally {
       off()
       pending.delete(requestId)
@@ -431,16 +490,35 @@ export const useChat = create<ChatStoreState>((set, get) => {
       if (c && (c.loading || (c.loaded && !force) || c.run)) return
       patchChat(projectId, { loading: true, loadError: null })
       try {
-        const messages = await api.chat.messages(projectId)
+        // Only the newest page: older messages come with loadOlder (scrolling up).
+        const page = await api.chat.history({ projectId, beforeSeq: 0, limit: api.HISTORY_PAGE })
+        const fresh = fromNewestPage(page)
         // Open on the last output unless the person already chose a tab.
         patchChat(projectId, (cur) => ({
-          messages,
+          ...fresh,
+          olderError: null,
           loaded: true,
           loading: false,
-          ...(cur.tabChosen || cur.run ? {} : { tab: initialTab(messages) }),
+          ...(cur.tabChosen || cur.run ? {} : { tab: initialTab(fresh.messages) }),
         }))
       } catch (e) {
         patchChat(projectId, { loaded: true, loading: false, loadError: toApiError(e).message })
+      }
+    },
+
+    loadOlder: async (projectId) => {
+      const c = get().chats[projectId]
+      if (!c || !c.loaded || c.loading || c.loadingOlder || !c.hasMore || c.oldestSeq <= 0) return
+      const beforeSeq = c.oldestSeq
+      patchChat(projectId, { loadingOlder: true, olderError: null })
+      try {
+        const page = await api.chat.history({ projectId, beforeSeq, limit: api.HISTORY_PAGE })
+        patchChat(projectId, (cur) =>
+          // A reload that moved the oldest loaded message makes this page stale.
+          cur.oldestSeq !== beforeSeq ? { loadingOlder: false } : { ...prependPage(cur, page), loadingOlder: false },
+        )
+      } catch (e) {
+        patchChat(projectId, { loadingOlder: false, olderError: toApiError(e).message })
       }
     },
 
@@ -514,16 +592,15 @@ export const useChat = create<ChatStoreState>((set, get) => {
           }),
         async (err) => {
           // Learn what the backend kept: the message may have been saved before the failure.
-          let messages = get().chats[projectId]?.messages ?? []
           try {
-            messages = await api.chat.messages(projectId)
+            await refreshNewest(projectId)
           } catch {
             // offline: keep what we have
           }
+          const messages = get().chats[projectId]?.messages ?? []
           const last = messages[messages.length - 1]
           const saved = !!last && last.role === 'user' && last.content.trim() === text
           patchChat(projectId, {
-            messages,
             pendingUser: null,
             sendError:
               err.code === 'canceled'
@@ -554,7 +631,7 @@ export const useChat = create<ChatStoreState>((set, get) => {
         })
         return
       }
-      await runRequest(
+      const ok = await runRequest(
         projectId,
         'retry',
         (requestId) =>
@@ -567,18 +644,23 @@ export const useChat = create<ChatStoreState>((set, get) => {
             params: s.params,
           }),
         async (err) => {
-          let messages = get().chats[projectId]?.messages ?? []
           try {
-            messages = await api.chat.messages(projectId)
+            await refreshNewest(projectId)
           } catch {
             // offline
           }
           patchChat(projectId, {
-            messages,
             sendError: err.code === 'canceled' ? null : { code: err.code, message: err.message, action: 'retry' },
           })
         },
       )
+      if (!ok) return
+      // Retry replaced the last answer in the database: drop the old one here too.
+      try {
+        await refreshNewest(projectId)
+      } catch {
+        // offline: the new answer is shown already
+      }
     },
 
     stop: async (projectId) => {
@@ -597,13 +679,18 @@ export const useChat = create<ChatStoreState>((set, get) => {
 
     undo: async (projectId) => {
       await api.chat.undo(projectId)
-      const messages = await api.chat.messages(projectId)
-      patchChat(projectId, { messages, selected: null, sendError: null })
+      await refreshNewest(projectId)
+      patchChat(projectId, { selected: null, sendError: null })
     },
 
     clear: async (projectId) => {
       await api.chat.clear(projectId)
-      patchChat(projectId, { messages: [], selected: null, sendError: null, pendingUser: null })
+      patchChat(projectId, { messages: [], hasMore: false, oldestSeq: 0, selected: null, sendError: null, pendingUser: null })
+      try {
+        await refreshNewest(projectId)
+      } catch {
+        // the chat was cleared: empty is right
+      }
     },
 
     select: (projectId, messageId) => patchChat(projectId, { selected: messageId }),
