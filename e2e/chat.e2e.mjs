@@ -74,10 +74,11 @@ export const tests = {
     let boxes = await admin(e2b, 'sandboxes');
     assert(boxes.length === 1 && boxes[0].State === 'paused', `quit pauses the sandbox: ${JSON.stringify(boxes.map(b => b.State))}`);
 
+    let page;
     try {
       app = await startApp({ home, env: appEnv(e2b), name: 'app-chat-2' });
       ctx = await browser();
-      const page = await openPage(ctx, app.url);
+      page = await openPage(ctx, app.url);
       // History and the last preview are there, from SQLite.
       await page.waitForFunction(() => document.querySelectorAll('[data-testid="chat-message"]').length === 4, null, { timeout: 20000 });
       await page.waitForFunction(() => document.querySelector('[data-testid="preview-stdout"]')?.textContent?.includes('squares again: 121'), null, { timeout: 20000 });
@@ -88,6 +89,27 @@ export const tests = {
       assert(counts.Creates === 1 && counts.Resumes >= 1, `resumed, not recreated: ${JSON.stringify(counts)}`);
       assert((await admin(e2b, 'counts')).contractErrors === 0, 'every request matched openapi.yml');
       assert(await count(page, tid('chat-message')) === 6, 'six messages after the third exchange');
+
+      // Offline: with the LLM and E2B unreachable, everything still opens
+      // from SQLite (the chart included), and a send says so and keeps the draft.
+      await stopProcess(llm.proc);
+      await stopProcess(e2b.proc);
+      await page.reload();
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid="chat-message"]').length === 6, null, { timeout: 20000 });
+      const cards = await page.$$(tid('fragment-card'));
+      assert(cards.length === 3, `three fragment cards, got ${cards.length}`);
+      await cards[0].click(); // reopen the first fragment and its stored result
+      await page.click(tid('tab-preview'));
+      await page.waitForSelector(`${tid('preview-result')}[data-kind="png"]`, { timeout: 10000 });
+      await send(page, 'Are you there?');
+      await page.waitForFunction(() => /could not reach/i.test(document.body.innerText), null, { timeout: 20000 });
+      const draft = await page.$eval(tid('chat-input'), el => el.value);
+      assert(draft === 'Are you there?', `the draft is kept, got ${JSON.stringify(draft)}`);
+      assert(await count(page, tid('chat-message')) === 6, 'nothing was added to the chat');
+      await page.screenshot({ path: path.join(artifacts, 'e2e-chat-offline.png') });
+    } catch (e) {
+      await page?.screenshot({ path: path.join(artifacts, 'e2e-chat-failure.png') }).catch(() => {});
+      throw e;
     } finally {
       if (ctx) await closeBrowser(ctx);
       if (app) await stopProcess(app.proc);

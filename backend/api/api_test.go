@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"path/filepath"
@@ -171,8 +172,15 @@ func TestErrorFormatter(t *testing.T) {
 		{io.EOF, "internal", "Something went wrong"},
 		{&apperr.Error{Code: apperr.RateLimited, Message: "Slow down.", RetryAfter: 1500 * time.Millisecond}, "rate_limited", "Slow down."},
 	}
+	dto := func(v any) ErrorDTO {
+		var d ErrorDTO
+		if err := json.Unmarshal([]byte(v.(string)), &d); err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
 	for _, c := range cases {
-		d := f(c.err).(ErrorDTO)
+		d := dto(f(c.err))
 		if d.Code != c.code || !strings.HasPrefix(d.Message, c.msg) {
 			t.Errorf("%v -> %+v", c.err, d)
 		}
@@ -180,7 +188,7 @@ func TestErrorFormatter(t *testing.T) {
 			t.Errorf("internal detail leaked to the page: %q", d.Message)
 		}
 	}
-	if d := f(cases[3].err).(ErrorDTO); d.RetryAfterSeconds != 2 {
+	if d := dto(f(cases[3].err)); d.RetryAfterSeconds != 2 {
 		t.Fatal(d)
 	}
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"errors"
 	"log/slog"
 
@@ -27,7 +28,9 @@ func ToDTO(err error) ErrorDTO {
 }
 
 // ErrorFormatter returns the options.App.ErrorFormatter: the full chain goes
-// to the log, the page gets {code, message}.
+// to the log, the page gets {code, message} as JSON text. Text, not an
+// object: the Wails v2 runtime rejects with `new Error(message.error)`,
+// which turns an object into "[object Object]"; src/api parses the text.
 func ErrorFormatter(log *slog.Logger) func(error) any {
 	return func(err error) any {
 		d := ToDTO(err)
@@ -36,6 +39,10 @@ func ErrorFormatter(log *slog.Logger) func(error) any {
 		} else {
 			log.Info("bound call refused", "code", d.Code, "err", err)
 		}
-		return d
+		b, merr := json.Marshal(d)
+		if merr != nil {
+			return d.Message
+		}
+		return string(b)
 	}
 }
