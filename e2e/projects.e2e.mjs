@@ -29,8 +29,15 @@ export const tests = {
       await page.click(tid('project-new'));
       await page.fill(tid('project-name-input'), '   ');
       await page.click(tid('project-create-submit'));
-      await page.waitForSelector('text=/name/i');
+      await page.waitForSelector('text=Give the project a name.');
       await page.keyboard.press('Escape');
+      // The backend refuses it too, and its sentence crosses the bridge intact.
+      const refusal = await page.evaluate(async () => {
+        try { await window.go.api.ProjectService.Create({ name: '  ', description: '', template: '' }); return null; }
+        catch (e) { return e.message; }
+      });
+      const parsed = JSON.parse(refusal);
+      assert(parsed.code === 'invalid' && parsed.message === 'Give the project a name.', `refusal ${refusal}`);
 
       await createProject(page, 'First project');
       await createProject(page, 'Second project');
