@@ -40,7 +40,7 @@ type Partial struct {
 //
 // A Parser is not safe for concurrent use.
 type Parser struct {
-	raw   strings.Builder
+	raw   rawText
 	final bool
 
 	st    pstate
@@ -48,7 +48,11 @@ type Parser struct {
 	// after a string, number or literal ends we return to the state implied
 	// by the enclosing frame; strKey tells whether the string was a key.
 	strKey  bool
-	strDest *strings.Builder // nil: discard
+	strDest *textBuf // nil: discard
+	// pending counts the bytes at the end of raw (all in its current
+	// block) that belong to strDest but have not been copied there yet
+	// (see Write).
+	pending int
 	// destFile/destPath tell whether strDest is part of a file, so that
 	// the cached Files/FilePaths snapshots know when to rebuild.
 	destFile, destPath bool
@@ -89,21 +93,21 @@ type Parser struct {
 
 // fields is the fragment being assembled.
 type fields struct {
-	commentary, template, title, description, install, filePath, code strings.Builder
-	depsStr                                                           strings.Builder
+	commentary, template, title, description, install, filePath, code textBuf
+	depsStr                                                           textBuf
 	deps                                                              []string
-	depsOpen                                                          *strings.Builder
+	depsOpen                                                          *textBuf
 	hasDeps                                                           bool
 	port                                                              *int
 	portSeen                                                          bool
 	files                                                             []*fileAcc
 	codeSeen, filePathSeen                                            bool
-	last                                                              *strings.Builder // the content written last
+	last                                                              *textBuf // the content written last
 	done                                                              bool
 }
 
 type fileAcc struct {
-	path, altPath, content strings.Builder
+	path, altPath, content textBuf
 }
 
 type pstate uint8
@@ -192,28 +196,58 @@ func NewParser() *Parser { return &Parser{} }
 // Feed consumes the next chunk of the answer and returns the fragment so
 // far: Write followed by Partial. It fails only when the answer exceeds
 // MaxAnswerBytes or after Final.
-func (p *Parser) Feed(chunk string) (Partial, error) {
-	err := p.Write(chunk)
-	return p.partial(), err
+//
+// The body is Partial's rather than a call to it: returning Partial's
+// result through here cost a copy of the struct right after it was
+// written, which the CPU handles slowly (store forwarding); see Partial.
+func (p *Parser) Feed(chunk string) (out Partial, err error) {
+	err = p.Write(chunk)
+	p.snapshot()
+	f := &p.f
+	out.Commentary = f.commentary.String()
+	out.Title = f.title.String()
+	out.Description = f.description.String()
+	out.Template = f.template.String()
+	if f.last != nil {
+		out.Code = f.last.String()
+	}
+	out.Files, out.FilePaths = p.snapFiles, p.snapPaths
+	out.Done = f.done
+	return out, err
 }
 
 // Write consumes the next chunk without building a Partial, for callers
 // that look at the fragment less often than chunks arrive.
+//
+// Write is called once per token, so its fixed cost decides whether
+// streaming stays within a small factor of parsing the whole text at once
+// (BenchmarkStreamingRatio). The common chunk while code streams is a
+// piece of a string value with neither its closing quote nor an escape in
+// it: such a chunk is only appended to raw and counted in pending, and the
+// whole run reaches its field with one copy from raw when something else
+// happens (flush). Everything else goes through the state machine.
 func (p *Parser) Write(chunk string) error {
-	if p.final {
-		return apperr.New(apperr.Internal, "The answer was already complete.")
+	if p.final || p.raw.Len()+len(chunk) > MaxAnswerBytes {
+		return p.writeError()
 	}
-	if p.raw.Len()+len(chunk) > MaxAnswerBytes {
-		return apperr.Newf(apperr.Invalid,
-			"The answer is larger than %d MB, which is more than a fragment can be. Try again, or ask for a smaller change.", MaxAnswerBytes>>20)
+	if p.st == sString && p.esc == escNone && p.strDest != nil && p.hiSurr == 0 &&
+		len(chunk) <= p.raw.room() && plainLen(chunk) == len(chunk) {
+		// strDest != nil: a value that is kept (not a key, not a value
+		// that is discarded); hiSurr == 0: no \uD8xx waiting for its low
+		// half, which plain text would have to replace with U+FFFD; room:
+		// the pending run stays within raw's current block.
+		p.raw.WriteString(chunk)
+		p.pending += len(chunk)
+		return nil
 	}
 	if p.st == sDone {
 		// The rest is trailing prose: no need to keep it for Final's fallback.
 		return nil
 	}
+	p.flush()
 	p.raw.WriteString(chunk)
 	if p.st == sString && p.esc == escNone {
-		// The common case while code streams: skip the dispatch.
+		// Inside a string, scanString skips the dispatch.
 		if i := p.scanString(chunk, 0); i < len(chunk) {
 			p.scan(chunk[i:])
 		}
@@ -223,21 +257,67 @@ func (p *Parser) Write(chunk string) error {
 	return nil
 }
 
-// Partial returns the fragment so far without feeding anything.
-func (p *Parser) Partial() Partial { return p.partial() }
-
-func (p *Parser) partial() Partial {
-	f := &p.f
-	out := Partial{
-		Commentary:  f.commentary.String(),
-		Title:       f.title.String(),
-		Description: f.description.String(),
-		Template:    f.template.String(),
-		Done:        f.done,
+// flush delivers the pending run of plain string content, the last
+// p.pending bytes of raw, to the string being read. Everything that reads
+// or changes the fields (the state machine, Partial, Final) runs after it.
+func (p *Parser) flush() {
+	if p.pending == 0 {
+		return
 	}
+	p.strDest.WriteString(p.raw.tail(p.pending))
+	p.pending = 0
+	p.touch()
+}
+
+// writeError is why Write refuses a chunk (kept out of line so that Write's
+// common path stays small).
+func (p *Parser) writeError() error {
+	if p.final {
+		return apperr.New(apperr.Internal, "The answer was already complete.")
+	}
+	return apperr.Newf(apperr.Invalid,
+		"The answer is larger than %d MB, which is more than a fragment can be. Try again, or ask for a smaller change.", MaxAnswerBytes>>20)
+}
+
+// plainLen is the length of s's prefix that is ordinary string content:
+// up to the first '"' or '\\', or len(s).
+func plainLen(s string) int {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == '"' || c == '\\' {
+			return i
+		}
+	}
+	return len(s)
+}
+
+// Partial returns the fragment so far without feeding anything.
+//
+// Callers take one after every chunk (StreamFragment does; Feed repeats
+// this body), so it only reads the fields; the work is in snapshot, and
+// only when a file changed. The fields are stored straight into the
+// result: building the struct elsewhere and copying it, or filling it
+// through a pointer (which costs write barriers while the GC runs), made
+// a Partial about twice as expensive.
+func (p *Parser) Partial() (out Partial) {
+	p.snapshot()
+	f := &p.f
+	out.Commentary = f.commentary.String()
+	out.Title = f.title.String()
+	out.Description = f.description.String()
+	out.Template = f.template.String()
 	if f.last != nil {
 		out.Code = f.last.String()
 	}
+	out.Files, out.FilePaths = p.snapFiles, p.snapPaths
+	out.Done = f.done
+	return out
+}
+
+// snapshot flushes and renews the Files and FilePaths snapshots when
+// a file changed since the last Partial.
+func (p *Parser) snapshot() {
+	p.flush()
+	f := &p.f
 	if p.snapFilesVer != p.filesVer {
 		p.snapFilesVer = p.filesVer
 		p.snapFiles = nil
@@ -268,8 +348,6 @@ func (p *Parser) partial() Partial {
 			}
 		}
 	}
-	out.Files, out.FilePaths = p.snapFiles, p.snapPaths
-	return out
 }
 
 func (fa *fileAcc) pathString() string {
@@ -285,6 +363,7 @@ func (fa *fileAcc) pathString() string {
 // says what was wrong with the answer.
 func (p *Parser) Final() (*Fragment, error) {
 	p.final = true
+	p.flush() // defensive: nothing is pending once the object is complete
 	if p.st == sDone {
 		return p.build()
 	}
@@ -434,7 +513,7 @@ func (p *Parser) startString(isKey bool) {
 	}
 	t := p.top()
 	f := &p.f
-	var b *strings.Builder
+	var b *textBuf
 	switch t.role {
 	case rRoot:
 		switch t.key {
@@ -463,7 +542,7 @@ func (p *Parser) startString(isKey bool) {
 			p.numBuf = p.numBuf[:0] // "port": "3000"
 		}
 	case rDeps:
-		b = &strings.Builder{}
+		b = &textBuf{}
 		f.depsOpen = b
 	case rFile:
 		switch t.key {
@@ -705,10 +784,7 @@ func (p *Parser) scan(s string) {
 // going back through the state machine: code is mostly such runs.
 func (p *Parser) scanString(s string, i int) int {
 	for i < len(s) {
-		j := i
-		for j < len(s) && s[j] != '"' && s[j] != '\\' {
-			j++
-		}
+		j := i + plainLen(s[i:])
 		if j > i {
 			if p.hiSurr != 0 {
 				p.writeRune(utf8.RuneError)

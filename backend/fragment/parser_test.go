@@ -297,3 +297,64 @@ func FuzzExtract(f *testing.F) {
 		}
 	})
 }
+
+// TestChunkingInvariance: however the answer is cut, and whether or not a
+// Partial is taken between chunks (Write defers plain string runs until
+// something looks at the fields), the last Partial and the fragment are
+// those of the whole text.
+func TestChunkingInvariance(t *testing.T) {
+	inputs := map[string]string{
+		"sample": sample,
+		"big":    bigAnswer(6000),
+		"escapes": `{"commentary":"a\u00e9\ud83d\ude00b \ud83d x \udc00 y \\ \/ \" \b\f\n\r\t \' \$ end",` +
+			`"port":"3000","additional_dependencies":"numpy, pandas","file_path":"a.py","code":"print(1)\n\ud83d\ude00\u0041",` +
+			`"files":[{"name":"b.py","content":"x = \"\\n\"\n"},{"path":"c.py","contents":"c"}]}`,
+		"prose and fence":   "Sure! {not json} here:\n```json\n" + sample + "\n```\nEnjoy {x}.",
+		"false start":       `{"title":"abandoned","code":"x" oops {"title":"T","file_path":"a.py","code":"yy\nzz"}`,
+		"unclosed in prose": `{"note":"see below` + "\n```json\n" + sample + "\n```",
+		"truncated":         sample[:len(sample)/2],
+	}
+	marshal := func(v any) string { b, _ := json.Marshal(v); return string(b) }
+	for name, in := range inputs {
+		t.Run(name, func(t *testing.T) {
+			whole := NewParser()
+			wantPart, _ := whole.Feed(in)
+			wantFr, wantErr := whole.Final()
+			var cuts [][]string
+			for _, n := range []int{1, 2, 3, 4, 7, 64} {
+				cuts = append(cuts, split(in, n))
+			}
+			for seed := range uint64(8) {
+				cuts = append(cuts, randomSplit(in, seed))
+			}
+			for i, chunks := range cuts {
+				for _, every := range []int{0, 1, 5} { // Partial after every n-th chunk, 0: never
+					p := NewParser()
+					fed := 0
+					for j, c := range chunks {
+						if err := p.Write(c); err != nil {
+							t.Fatal(err)
+						}
+						fed += len(c)
+						if every > 0 && j%every == 0 {
+							got := p.Partial()
+							if j%(every*13) == 0 { // now and then, against a fresh parse of the prefix
+								want, _ := NewParser().Feed(in[:fed])
+								if marshal(got) != marshal(want) {
+									t.Fatalf("cut %d, every %d, after %d bytes: partial\n got %s\nwant %s", i, every, fed, marshal(got), marshal(want))
+								}
+							}
+						}
+					}
+					if got := p.Partial(); marshal(got) != marshal(wantPart) {
+						t.Fatalf("cut %d, every %d: partial\n got %s\nwant %s", i, every, marshal(got), marshal(wantPart))
+					}
+					fr, err := p.Final()
+					if (err == nil) != (wantErr == nil) || marshal(fr) != marshal(wantFr) {
+						t.Fatalf("cut %d, every %d: Final = %s, %v; want %s, %v", i, every, marshal(fr), err, marshal(wantFr), wantErr)
+					}
+				}
+			}
+		})
+	}
+}
