@@ -4,11 +4,17 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
 	"flag"
 	"fmt"
+	"image"
+	"image/color"
+	"image/draw"
+	"image/png"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -51,8 +57,10 @@ func run(home string, n int, openBig bool) error {
 	if err != nil {
 		return err
 	}
-	// A small PNG-sized payload (the page decodes it as an image).
-	png := base64.StdEncoding.EncodeToString(append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, 6000)...))
+	pngData, err := chartPNG()
+	if err != nil {
+		return err
+	}
 	for i := 0; i < n; i++ {
 		if i%2 == 0 {
 			if _, err := st.AddMessage(ctx, store.Message{ProjectID: big.ID, Role: "user",
@@ -66,7 +74,7 @@ func run(home string, n int, openBig bool) error {
 			Template: fragment.CodeInterpreter, Title: fmt.Sprintf("Step %d", i/2), Description: "A step", FilePath: "script.py", Code: code,
 			Files: []fragment.File{{Path: "script.py", Content: code}}})
 		rr := chat.RunResult{Kind: "python", Template: fragment.CodeInterpreter, Stdout: []string{fmt.Sprintf("%d.25\n", i)}, Stderr: []string{},
-			Results: []chat.ExecResult{{Text: "<Figure>", PNG: png}}, FinishedAt: time.Now().UTC()}
+			Results: []chat.ExecResult{{Text: "<Figure>", PNG: pngData}}, FinishedAt: time.Now().UTC()}
 		if i%10 == 1 {
 			rr.Results = append(rr.Results, chat.ExecResult{HTML: "<table><tr><td>" + strings.Repeat("x", 50) + "</td></tr></table>"})
 		}
@@ -88,4 +96,23 @@ func run(home string, n int, openBig bool) error {
 	}
 	fmt.Printf(`{"big":%q,"small":%q}`+"\n", big.ID, small.ID)
 	return nil
+}
+
+// chartPNG draws a small line chart, so the page decodes real images.
+func chartPNG() (string, error) {
+	const w, h = 320, 200
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	draw.Draw(img, img.Bounds(), image.White, image.Point{}, draw.Src)
+	blue := color.RGBA{31, 119, 180, 255}
+	for x := 0; x < w; x++ {
+		y := h/2 - int(70*math.Sin(float64(x)/40))
+		for dy := -1; dy <= 1; dy++ {
+			img.Set(x, y+dy, blue)
+		}
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		return "", err
+	}
+	return base64.StdEncoding.EncodeToString(buf.Bytes()), nil
 }
