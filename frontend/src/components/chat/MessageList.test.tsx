@@ -1,13 +1,16 @@
-import { render, screen } from '@testing-library/react'
-import { describe, expect, it, vi } from 'vitest'
-import type { Message } from '../../api'
+import { act, fireEvent, render, screen } from '@testing-library/react'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import * as api from '../../api'
+import type { HistoryPage, Message } from '../../api'
 import { emptyChat, useChat } from '../../stores/chat'
+import type { makeApiMock } from '../../test/apiMock'
 import { MessageList, PAGE } from './MessageList'
 
 vi.mock('../../api', async (importOriginal) => {
   const { makeApiMock } = await import('../../test/apiMock')
   return makeApiMock(await importOriginal())
 })
+const m = api as unknown as ReturnType<typeof makeApiMock>
 
 function many(n: number): Message[] {
   return Array.from({ length: n }, (_, i) => ({
@@ -43,5 +46,110 @@ describe('MessageList', () => {
     const chat = { ...emptyChat(), loaded: true, messages: many(4) }
     render(<MessageList projectId="p" chat={chat} />)
     expect(screen.getAllByTestId('chat-retry')).toHaveLength(1)
+  })
+})
+
+/** Messages with seqs from..to (inclusive). */
+function seqs(from: number, to: number): Message[] {
+  return many(to).slice(from - 1).map((x) => ({ ...x, status: 'done' as const }))
+}
+
+function deferred<T>() {
+  let resolve!: (v: T) => void
+  const promise = new Promise<T>((res) => (resolve = res))
+  return { promise, resolve }
+}
+
+/** The list as ChatPanel renders it: fed from the store. */
+function Harness() {
+  const chat = useChat((s) => s.chats.p)
+  return <MessageList projectId="p" chat={chat} />
+}
+
+/**
+ * jsdom has no layout: every message row is 100px tall, stacked in DOM
+ * order, and the scroller (at the top of the viewport) scrolls them.
+ */
+function fakeLayout() {
+  let top = 0
+  const el = screen.getByTestId('chat-messages')
+  Object.defineProperty(el, 'scrollTop', { configurable: true, get: () => top, set: (v: number) => (top = v) })
+  vi.spyOn(Element.prototype, 'getBoundingClientRect').mockImplementation(function (this: Element) {
+    const rows = [...el.querySelectorAll('[data-message-id]')]
+    const i = rows.indexOf(this)
+    return new DOMRect(0, i < 0 ? 0 : i * 100 - top, 100, i < 0 ? 0 : 100)
+  })
+  return {
+    el,
+    get scrollTop() {
+      return top
+    },
+    /** The person scrolls to the very top. */
+    toTop() {
+      top = 0
+      fireEvent.scroll(el)
+    },
+  }
+}
+
+const rowIds = () => screen.getAllByTestId('chat-message').map((r) => r.getAttribute('data-message-id'))
+
+describe('MessageList: older pages', () => {
+  afterEach(() => {
+    vi.restoreAllMocks()
+  })
+
+  it('reveals loaded rows first, then calls loadOlder at the top and keeps the view still', async () => {
+    // The newest page of 100 messages: 51..100 loaded, 1..50 older.
+    useChat.setState({ chats: { p: { ...emptyChat(), loaded: true, messages: seqs(51, 100), hasMore: true, oldestSeq: 51 } } })
+    const d = deferred<HistoryPage>()
+    m.chat.history.mockReturnValueOnce(d.promise)
+    render(<Harness />)
+    const view = fakeLayout()
+    expect(rowIds()).toHaveLength(PAGE)
+
+    // At the top of the rendered rows with loaded rows still hidden: reveal them, no fetch.
+    view.toTop()
+    expect(rowIds()).toHaveLength(50)
+    expect(m.chat.history).not.toHaveBeenCalled()
+    expect(view.scrollTop).toBe(10 * 100) // m61 stays where it was
+
+    // All loaded rows shown: the top fetches the page before seq 51.
+    view.toTop()
+    expect(m.chat.history).toHaveBeenCalledTimes(1)
+    expect(m.chat.history).toHaveBeenCalledWith({ projectId: 'p', beforeSeq: 51, limit: 50 })
+    expect(screen.getByTestId('chat-history-loading')).toHaveTextContent('Loading earlier messages…')
+    // Scrolling at the top again while it loads does not fetch twice.
+    view.toTop()
+    expect(m.chat.history).toHaveBeenCalledTimes(1)
+
+    await act(async () => {
+      d.resolve({ messages: seqs(1, 50), hasMore: false })
+      await d.promise
+    })
+    expect(screen.queryByTestId('chat-history-loading')).toBeNull()
+    // The window grew to 80 rows: 30 of the fetched rows are above m51, which did not move.
+    expect(rowIds()).toHaveLength(2 * PAGE)
+    expect(rowIds()[0]).toBe('m20')
+    expect(view.scrollTop).toBe(30 * 100)
+    expect(screen.getByText('Show earlier messages (20)')).toBeInTheDocument()
+
+    // Everything loaded and shown: the beginning marker, and no more fetches.
+    view.toTop()
+    expect(rowIds()[0]).toBe('m0')
+    expect(screen.getByTestId('chat-history-start')).toHaveTextContent('Beginning of the chat')
+    view.toTop()
+    expect(m.chat.history).toHaveBeenCalledTimes(1)
+  })
+
+  it('shows the beginning marker only when nothing older exists', () => {
+    useChat.setState({ chats: { p: { ...emptyChat(), loaded: true, messages: seqs(1, 4), hasMore: true, oldestSeq: 1 } } })
+    const { rerender } = render(<Harness />)
+    expect(screen.queryByTestId('chat-history-start')).toBeNull()
+    expect(screen.getByTestId('chat-history-more')).toBeInTheDocument()
+    act(() => useChat.setState({ chats: { p: { ...useChat.getState().chats.p, hasMore: false } } }))
+    rerender(<Harness />)
+    expect(screen.getByTestId('chat-history-start')).toBeInTheDocument()
+    expect(screen.queryByTestId('chat-history-more')).toBeNull()
   })
 })

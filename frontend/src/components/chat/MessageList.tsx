@@ -11,14 +11,20 @@ import { StageIndicator } from './StageIndicator'
 export const PAGE = 40
 
 export function MessageList({ projectId, chat }: { projectId: string; chat: ProjectChat }) {
-  const { messages, run, pendingUser, selected } = chat
+  const { messages, run, pendingUser, selected, hasMore, loadingOlder, olderError } = chat
   const select = useChat((s) => s.select)
   const setTab = useChat((s) => s.setTab)
   const retry = useChat((s) => s.retry)
+  const loadOlder = useChat((s) => s.loadOlder)
   const [count, setCount] = useState(PAGE)
   const scroller = useRef<HTMLDivElement>(null)
   const stick = useRef(true)
-  const restore = useRef<number | null>(null)
+  /**
+   * The row that must stay put while rows are added above it (older rows
+   * revealed or fetched, the loading row): its id and its distance from the
+   * top of the scroller. Kept until the added rows are committed.
+   */
+  const anchor = useRef<{ id: string; offset: number } | null>(null)
 
   // Hide the message being written by the live run: the live row shows it.
   const list = run?.assistantId ? messages.filter((m) => m.id !== run.assistantId) : messages
@@ -37,41 +43,99 @@ export function MessageList({ projectId, chat }: { projectId: string; chat: Proj
   )
   const onRetry = useCallback(() => void retry(projectId), [projectId, retry])
 
-  const showMore = useCallback(() => {
+  /** Remembers the first rendered row and where it is, before rows are added above it. */
+  const holdAnchor = useCallback(() => {
     const el = scroller.current
-    if (el) restore.current = el.scrollHeight - el.scrollTop
-    setCount((c) => c + PAGE)
+    const row = el?.querySelector<HTMLElement>('[data-message-id]')
+    if (!el || !row) return
+    anchor.current = { id: row.dataset.messageId ?? '', offset: row.getBoundingClientRect().top - el.getBoundingClientRect().top }
   }, [])
+
+  /** Scrolls so the anchored row is where it was (the view does not jump). */
+  const keepAnchor = useCallback(() => {
+    const el = scroller.current
+    const a = anchor.current
+    if (!el || !a) return
+    const row = el.querySelector<HTMLElement>(`[data-message-id="${CSS.escape(a.id)}"]`)
+    if (!row) return
+    const delta = row.getBoundingClientRect().top - el.getBoundingClientRect().top - a.offset
+    if (delta) el.scrollTop += delta
+  }, [])
+
+  const showMore = useCallback(() => {
+    holdAnchor()
+    setCount((c) => c + PAGE)
+  }, [holdAnchor])
+
+  const fetchOlder = useCallback(() => {
+    holdAnchor()
+    void loadOlder(projectId)
+    // The store ignored the call (one already in flight, nothing older): nothing will be added.
+    if (!useChat.getState().chats[projectId]?.loadingOlder) anchor.current = null
+  }, [holdAnchor, loadOlder, projectId])
 
   const onScroll = () => {
     const el = scroller.current
     if (!el) return
     stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 80
-    if (el.scrollTop < 120 && start > 0 && restore.current === null) showMore()
+    // While older rows are on their way, follow where the person scrolled to.
+    if (anchor.current && loadingOlder) holdAnchor()
+    if (el.scrollTop >= 120 || anchor.current) return
+    // Reveal the loaded rows first; fetch an older page once all of them are shown.
+    if (start > 0) showMore()
+    else if (hasMore && !loadingOlder && !olderError) fetchOlder()
   }
 
-  // Keep the view where it was after adding older rows; otherwise follow the bottom.
+  // Keep the view where it was after adding rows above; otherwise follow the bottom.
   const partialText = run?.partial?.commentary
+  const first = visible[0]?.id
   useLayoutEffect(() => {
     const el = scroller.current
     if (!el) return
-    if (restore.current !== null) {
-      el.scrollTop = el.scrollHeight - restore.current
-      restore.current = null
+    if (anchor.current) {
+      keepAnchor()
+      // Hold on until the fetched page is in (the loading row comes and goes meanwhile).
+      if (!loadingOlder) anchor.current = null
       return
     }
     if (stick.current) el.scrollTop = el.scrollHeight
-  }, [visible.length, count, pendingUser, partialText, run?.stage, last?.id, last?.status])
+  }, [visible.length, count, first, loadingOlder, hasMore, pendingUser, partialText, run?.stage, last?.id, last?.status, keepAnchor])
+
+  // A short newest page that does not fill the view cannot be scrolled: fetch older at once.
+  useLayoutEffect(() => {
+    const el = scroller.current
+    if (!el || el.clientHeight === 0 || el.scrollHeight > el.clientHeight) return
+    if (start === 0 && hasMore && !loadingOlder && !olderError) void loadOlder(projectId)
+  }, [start, hasMore, loadingOlder, olderError, loadOlder, projectId, visible.length])
 
   const liveFrag = fragmentFromPartial(run?.partial)
 
   return (
-    <div ref={scroller} onScroll={onScroll} className="min-h-0 flex-1 overflow-y-auto px-4 py-4" data-testid="chat-messages">
+    <div ref={scroller} onScroll={onScroll} className="min-h-0 flex-1 overflow-y-auto px-4 py-4 [overflow-anchor:none]" data-testid="chat-messages">
       <div className="mx-auto flex max-w-3xl flex-col gap-4">
         {start > 0 ? (
           <button type="button" onClick={showMore} className="self-center text-xs text-muted-foreground underline">
             Show earlier messages ({start})
           </button>
+        ) : loadingOlder ? (
+          <p role="status" data-testid="chat-history-loading" className="self-center text-xs text-muted-foreground">
+            Loading earlier messages…
+          </p>
+        ) : olderError ? (
+          <p role="alert" data-testid="chat-history-error" className="self-center text-xs text-destructive">
+            {olderError}{' '}
+            <button type="button" onClick={fetchOlder} className="underline">
+              Try again
+            </button>
+          </p>
+        ) : hasMore ? (
+          <button type="button" data-testid="chat-history-more" onClick={fetchOlder} className="self-center text-xs text-muted-foreground underline">
+            Load earlier messages
+          </button>
+        ) : list.length > 0 ? (
+          <p data-testid="chat-history-start" className="self-center text-xs text-muted-foreground">
+            Beginning of the chat
+          </p>
         ) : null}
         {visible.map((m: Message) => (
           <MessageRow

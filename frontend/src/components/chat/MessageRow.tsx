@@ -90,7 +90,7 @@ export const MessageRow = memo(function MessageRow({
   if (message.role === 'user') {
     const images = message.attachments ?? []
     return (
-      <div data-testid="chat-message" data-role="user" data-status={message.status} className="flex flex-col items-end gap-1">
+      <div data-testid="chat-message" data-message-id={message.id} data-role="user" data-status={message.status} className="flex flex-col items-end gap-1">
         {images.length ? <AttachmentThumbs images={images} /> : null}
         {message.content ? (
           <div className="max-w-[85%] rounded-2xl rounded-br-sm bg-muted px-3 py-2 text-sm whitespace-pre-wrap break-words">
@@ -104,7 +104,7 @@ export const MessageRow = memo(function MessageRow({
   const text = commentaryOf(message)
   const stepError = message.result?.stepError
   return (
-    <div data-testid="chat-message" data-role="assistant" data-status={message.status} className="flex flex-col items-start">
+    <div data-testid="chat-message" data-message-id={message.id} data-role="assistant" data-status={message.status} className="flex flex-col items-start">
       {text ? <Markdown text={text} /> : null}
       {frag ? (
         <FragmentCard
