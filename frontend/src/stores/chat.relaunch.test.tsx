@@ -210,6 +210,38 @@ describe('performance marks', () => {
     expect(seen.filter((s) => s.name === `tessera:messages-rendered:${P}`)).toHaveLength(1)
   })
 
+  it('marks messages-rendered once for a long chat opened with its newest page, not again for older pages', async () => {
+    const seen: { name: string; rows: number }[] = []
+    vi.spyOn(performance, 'mark').mockImplementation(((name: string) => {
+      seen.push({ name, rows: document.querySelectorAll('[data-testid="chat-message"]').length })
+      return undefined
+    }) as never)
+    const newest = Array.from({ length: 50 }, (_, i) =>
+      msg({ id: `m${951 + i}`, seq: 951 + i, role: i % 2 ? 'assistant' : 'user', content: `#${951 + i}` }),
+    )
+    m.chat.history.mockResolvedValueOnce(page(newest, true))
+    render(
+      <TipProvider>
+        <ChatPanel projectId={P} />
+      </TipProvider>,
+    )
+    const name = `tessera:messages-rendered:${P}`
+    await waitFor(() => expect(seen.some((s) => s.name === name)).toBe(true))
+    expect(m.chat.history).toHaveBeenCalledTimes(1)
+    expect(m.chat.history).toHaveBeenCalledWith({ projectId: P, beforeSeq: 0, limit: 50 })
+    expect(m.chat.messages).not.toHaveBeenCalled()
+    expect(seen.filter((s) => s.name === name)).toEqual([{ name, rows: 40 }])
+    expect(document.body.dataset.lastRender).toBe(P)
+
+    m.chat.history.mockResolvedValueOnce(page([msg({ id: 'm950', seq: 950, role: 'assistant' })], false))
+    await act(async () => {
+      await useChat.getState().loadOlder(P)
+    })
+    expect(m.chat.history).toHaveBeenLastCalledWith({ projectId: P, beforeSeq: 951, limit: 50 })
+    expect(useChat.getState().chats[P].messages).toHaveLength(51)
+    expect(seen.filter((s) => s.name === name)).toHaveLength(1)
+  })
+
   it('marks stream-done when the done event is applied, once', async () => {
     const mark = vi.spyOn(performance, 'mark').mockImplementation((() => undefined) as never)
     let finish!: (r: SendResult) => void
