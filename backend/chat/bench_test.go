@@ -82,7 +82,7 @@ func BenchmarkStream20kTokens(b *testing.B) {
 		em := &jsonEmitter{}
 		bt := newBatcher(em, "t")
 		var lastPartial time.Time
-		_, err := g.Generate(context.Background(), req,
+		_, _, err := g.Generate(context.Background(), req,
 			func(p fragment.Partial) {
 				lastPartial = time.Now()
 				bt.addPartial(p)

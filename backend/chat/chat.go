@@ -48,7 +48,9 @@ type GenerateRequest struct {
 
 // Generator streams a fragment from an LLM (see llm_adapter.go).
 type Generator interface {
-	Generate(ctx context.Context, req GenerateRequest, onPartial func(fragment.Partial), onReasoning func(string)) (*fragment.Fragment, error)
+	// Usage is what the provider reported (zero when it did not), also
+	// with an error.
+	Generate(ctx context.Context, req GenerateRequest, onPartial func(fragment.Partial), onReasoning func(string)) (*fragment.Fragment, Usage, error)
 }
 
 // Sandboxes is what the chat needs from the sandbox manager.

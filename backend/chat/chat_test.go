@@ -151,6 +151,9 @@ func TestPythonFragmentRunsAndSecondSendReusesTheSandbox(t *testing.T) {
 	if len(rr.Results) != 1 || rr.Results[0].Text != "42" || !rr.Results[0].IsMainResult {
 		t.Fatalf("results %+v", rr.Results)
 	}
+	if rr.Usage == nil || rr.Usage.TotalTokens != 150 {
+		t.Fatalf("usage not recorded: %+v", rr.Usage)
+	}
 	// The code appeared while streaming: some partial held part of it.
 	var grew, sawStdout, done bool
 	stages := map[string]bool{}

@@ -14,12 +14,10 @@ type LLMGenerator struct {
 	// Client returns the current client (it is rebuilt when the person
 	// changes the provider list in Settings).
 	Client func() *llm.Client
-	// OnUsage, if set, is told the token counts of each answer.
-	OnUsage func(providerID, modelID string, u llm.Usage)
 }
 
 // Generate implements Generator.
-func (g LLMGenerator) Generate(ctx context.Context, req GenerateRequest, onPartial func(fragment.Partial), onReasoning func(string)) (*fragment.Fragment, error) {
+func (g LLMGenerator) Generate(ctx context.Context, req GenerateRequest, onPartial func(fragment.Partial), onReasoning func(string)) (*fragment.Fragment, Usage, error) {
 	msgs := make([]llm.Message, 0, len(req.Turns)+1)
 	msgs = append(msgs, llm.Message{Role: llm.RoleSystem, Content: req.System})
 	for _, t := range req.Turns {
@@ -37,8 +35,5 @@ func (g LLMGenerator) Generate(ctx context.Context, req GenerateRequest, onParti
 		FrequencyPenalty: req.Params.FrequencyPenalty, PresencePenalty: req.Params.PresencePenalty}
 	frag, usage, err := g.Client().StreamFragment(ctx, llm.Request{ProviderID: req.ProviderID, ModelID: req.ModelID,
 		Messages: msgs, Params: p, Schema: fragment.JSONSchema(req.Templates...)}, onPartial, onReasoning)
-	if err == nil && g.OnUsage != nil {
-		g.OnUsage(req.ProviderID, req.ModelID, usage)
-	}
-	return frag, err
+	return frag, Usage{PromptTokens: usage.PromptTokens, CompletionTokens: usage.CompletionTokens, TotalTokens: usage.TotalTokens}, err
 }

@@ -38,7 +38,7 @@ func (s *Service) answer(ctx context.Context, requestID, projectID, provider, mo
 
 	b.add(Event{Type: EventStage, Stage: StageGenerating})
 	var last fragment.Partial
-	frag, genErr := s.cfg.Generator.Generate(ctx, gen,
+	frag, usage, genErr := s.cfg.Generator.Generate(ctx, gen,
 		func(p fragment.Partial) {
 			last = p
 			b.addPartial(p)
@@ -58,7 +58,7 @@ func (s *Service) answer(ctx context.Context, requestID, projectID, provider, mo
 			am.Fragment, _ = json.Marshal(partialFragment(last))
 		}
 		if status == store.MessageError {
-			am.Result, _ = json.Marshal(RunResult{StepError: stepErr(step, genErr), FinishedAt: time.Now().UTC()})
+			am.Result, _ = json.Marshal(RunResult{StepError: stepErr(step, genErr), Usage: usageOf(usage), FinishedAt: time.Now().UTC()})
 		}
 		saved, err := s.cfg.Store.AddMessage(saveCtx, am)
 		if err != nil {
@@ -71,6 +71,8 @@ func (s *Service) answer(ctx context.Context, requestID, projectID, provider, mo
 		return Result{Assistant: &saved}, nil
 	}
 
+	s.cfg.Logger.Info("answer received", "project", projectID, "provider", provider, "model", model,
+		"template", frag.Template, "files", len(frag.Files), "promptTokens", usage.PromptTokens, "completionTokens", usage.CompletionTokens)
 	fragJSON, _ := json.Marshal(frag)
 	saved, err := s.cfg.Store.AddMessage(saveCtx, store.Message{ProjectID: projectID, Role: "assistant",
 		Content: frag.Commentary, Fragment: fragJSON, Status: store.MessageDone})
@@ -80,6 +82,7 @@ func (s *Service) answer(ctx context.Context, requestID, projectID, provider, mo
 	s.emitMessage(b, saved)
 
 	run := s.run(ctx, b, projectID, frag, templates)
+	run.Usage = usageOf(usage)
 	run.FinishedAt = time.Now().UTC()
 	runJSON, _ := json.Marshal(run)
 	upd := store.MessageUpdate{Result: runJSON}
@@ -261,6 +264,13 @@ func (s *Service) prompt(ctx context.Context, projectID, provider, model, tmpl s
 	}
 	return GenerateRequest{ProviderID: provider, ModelID: model, System: fragment.SystemPrompt(chosen, pf),
 		Turns: turns, Params: params, Templates: ids}, all, nil
+}
+
+func usageOf(u Usage) *Usage {
+	if u.TotalTokens == 0 && u.PromptTokens == 0 && u.CompletionTokens == 0 {
+		return nil
+	}
+	return &u
 }
 
 func customOnly(all []fragment.Template) []fragment.Template {

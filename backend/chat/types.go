@@ -100,8 +100,16 @@ type StepError struct {
 	Message string `json:"message"`
 }
 
+// Usage is the token count the provider reported for an answer.
+type Usage struct {
+	PromptTokens     int `json:"promptTokens"`
+	CompletionTokens int `json:"completionTokens"`
+	TotalTokens      int `json:"totalTokens"`
+}
+
 // RunResult is what running a fragment produced; stored with the assistant
-// message and shown again offline.
+// message and shown again offline. Usage records the answer's tokens when
+// the provider sent them.
 type RunResult struct {
 	Kind       string       `json:"kind"` // "python" or "web"
 	Template   string       `json:"template"`
@@ -113,6 +121,7 @@ type RunResult struct {
 	Error      *ExecError   `json:"error,omitempty"`
 	InstallLog string       `json:"installLog,omitempty"`
 	StepError  *StepError   `json:"stepError,omitempty"`
+	Usage      *Usage       `json:"usage,omitempty"`
 	FinishedAt time.Time    `json:"finishedAt"`
 }
 
