@@ -181,6 +181,8 @@ export interface RunResult {
   error?: ExecError
   installLog?: string
   stepError?: StepError
+  /** Tokens of the answer, when the provider reported them. */
+  usage?: { promptTokens: number; completionTokens: number; totalTokens: number }
   finishedAt?: string
 }
 

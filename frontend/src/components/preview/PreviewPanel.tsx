@@ -73,6 +73,11 @@ export function PreviewPanel({ projectId }: { projectId: string }) {
         <div className="min-w-0 flex-1 truncate text-right text-xs text-muted-foreground">
           {fragment?.title ? <span className="font-medium text-foreground">{fragment.title}</span> : null}
           {fragment?.template ? <span> · {fragment.template}</span> : null}
+          {result?.usage?.totalTokens ? (
+            <span data-testid="usage-tokens" title={`${result.usage.promptTokens} prompt + ${result.usage.completionTokens} answer tokens`}>
+              {' '}· {result.usage.totalTokens.toLocaleString()} tokens
+            </span>
+          ) : null}
         </div>
       </div>
       <Tabs.Content value="code" className="min-h-0 flex-1 data-[state=inactive]:hidden" forceMount>
