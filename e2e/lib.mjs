@@ -77,11 +77,11 @@ export async function closeBrowser(ctx) {
   fs.rmSync(ctx.cleanupDir, { recursive: true, force: true });
 }
 
-export async function openPage(ctx, url) {
+export async function openPage(ctx, url, service = 'ProjectService') {
   const page = ctx.pages()[0] ?? await ctx.newPage();
   page.on('console', m => { if (m.type() === 'error') console.log('  [console]', m.text()); });
   await page.goto(url);
-  await page.waitForFunction(() => window.go && window.go.api && window.go.api.ProjectService, null, { timeout: 20000 });
+  await page.waitForFunction(s => window.go && window.go.api && window.go.api[s], service, { timeout: 20000 });
   return page;
 }
 

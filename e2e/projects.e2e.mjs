@@ -2,6 +2,7 @@
 // read back from the real keychain.
 import path from 'node:path';
 import fs from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { startApp, stopProcess, browser, closeBrowser, openPage, tid, assert, artifacts } from './lib.mjs';
 
 const work = process.env.E2E_WORK || fs.mkdtempSync('/tmp/tessera-e2e-');
@@ -95,5 +96,26 @@ export const tests = {
       const p = path.join(home, f);
       if (fs.statSync(p).isFile()) assert(!fs.readFileSync(p).includes('e2b_e2e_secret_value'), `secret found in ${f}`);
     }
+  },
+
+  async 'a database from a newer Tessera is refused with a sentence and left untouched'() {
+    const home = path.join(work, 'future-home');
+    fs.mkdirSync(home, { recursive: true });
+    const db = path.join(home, 'tessera.db');
+    execFileSync('python3', ['-c', `import sqlite3; c = sqlite3.connect(${JSON.stringify(db)}); c.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)"); c.execute("INSERT INTO schema_migrations VALUES (999, '999_future.sql', 0)"); c.commit()`]);
+    const before = fs.readFileSync(db);
+    const app = await startApp({ home, name: 'app-future' });
+    const ctx = await browser();
+    try {
+      // Only SystemService is bound when the database cannot be opened.
+      const page = await openPage(ctx, app.url, 'SystemService');
+      await page.waitForSelector(tid('startup-error'), { timeout: 15000 });
+      const text = await page.$eval(tid('startup-error'), el => el.textContent);
+      assert(/newer version of Tessera/.test(text), `the sentence is shown: ${text}`);
+    } finally {
+      await closeBrowser(ctx);
+      await stopProcess(app.proc);
+    }
+    assert(Buffer.compare(before, fs.readFileSync(db)) === 0, 'the newer database was left untouched');
   },
 };

@@ -42,6 +42,14 @@ func WithClock(now func() time.Time) Option { return func(s *Store) { s.now = no
 // migrations in one transaction. A database written by a newer Tessera is
 // refused and left untouched.
 func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
+	if _, err := os.Stat(path); err == nil {
+		// Look before touching anything: opening with our pragmas rewrites
+		// the file header (journal_mode WAL), and a database written by a
+		// newer Tessera must stay exactly as it is.
+		if err := checkNotNewer(ctx, path); err != nil {
+			return nil, err
+		}
+	}
 	// Create the file ourselves so it is private from the start: SQLite
 	// gives the -wal and -shm files the database file's permissions.
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600)
@@ -132,9 +140,7 @@ func (s *Store) migrate(ctx context.Context) error {
 			"Tessera could not read its database. The file may be damaged or not a Tessera database.")
 	}
 	if current > latest {
-		return apperr.Newf(apperr.Conflict,
-			"This database was written by a newer version of Tessera (schema %d, this version knows up to %d). Update Tessera to open it; the file was left untouched.",
-			current, latest)
+		return newerErr(current, latest)
 	}
 	if current == latest {
 		return nil
@@ -163,6 +169,33 @@ func (s *Store) migrate(ctx context.Context) error {
 	}
 	if err := tx.Commit(); err != nil {
 		return apperr.Wrap(err, apperr.Internal, "Tessera could not update its database; nothing was changed.")
+	}
+	return nil
+}
+
+func newerErr(current, latest int) error {
+	return apperr.Newf(apperr.Conflict,
+		"This database was written by a newer version of Tessera (schema %d, this version knows up to %d). Update Tessera to open it; the file was left untouched.",
+		current, latest)
+}
+
+// checkNotNewer reads the schema version through a read-only connection.
+func checkNotNewer(ctx context.Context, path string) error {
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(5000)")
+	q.Set("mode", "ro")
+	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return apperr.Wrap(err, apperr.Internal, "Tessera could not open its database.")
+	}
+	defer db.Close()
+	current, err := (&Store{db: db}).currentVersion(ctx)
+	if err != nil {
+		return apperr.Wrap(err, apperr.Internal,
+			"Tessera could not read its database. The file may be damaged or not a Tessera database.")
+	}
+	if latest := LatestVersion(); current > latest {
+		return newerErr(current, latest)
 	}
 	return nil
 }

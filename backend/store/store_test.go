@@ -88,6 +88,29 @@ func TestNewerDatabaseRefusedAndUntouched(t *testing.T) {
 	}
 }
 
+func TestNewerRollbackJournalDatabaseUntouched(t *testing.T) {
+	// A newer database in rollback-journal mode: enabling WAL would rewrite
+	// its header, so the version must be checked before any pragma.
+	path := filepath.Join(t.TempDir(), "t.db")
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL);
+		INSERT INTO schema_migrations VALUES (999, '999_future.sql', 0)`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	before, _ := os.ReadFile(path)
+	if _, err := Open(context.Background(), path); !apperr.Is(err, apperr.Conflict) {
+		t.Fatalf("want conflict, got %v", err)
+	}
+	after, _ := os.ReadFile(path)
+	if string(before) != string(after) {
+		t.Fatal("the newer database was modified")
+	}
+}
+
 func TestFailedMigrationLeavesNothing(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "t.db")
 	db, err := sql.Open("sqlite", path)
