@@ -13,6 +13,7 @@ import { useApplyTheme } from './lib/theme'
 import { TopBar } from './components/TopBar'
 import { ChatPanel } from './components/chat/ChatPanel'
 import { PreviewPanel } from './components/preview/PreviewPanel'
+import { prefetchEditor } from './components/preview/CodeView'
 import { CreateProjectDialog } from './components/projects/CreateProjectDialog'
 import { WelcomePanel } from './components/projects/WelcomePanel'
 import { SettingsDialog } from './components/settings/SettingsDialog'
@@ -121,6 +122,9 @@ export default function App() {
 
   // Quit progress can arrive whatever the page shows.
   useEffect(() => useQuit.getState().listen(), [])
+  useEffect(() => {
+    if (boot.phase === 'ready') prefetchEditor()
+  }, [boot.phase])
   // The sandbox badge follows the current project's status topic.
   useEffect(() => (boot.phase === 'ready' ? followCurrentProject() : undefined), [boot.phase])
 

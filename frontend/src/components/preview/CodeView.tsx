@@ -5,7 +5,25 @@ import { Button } from '../ui/Button'
 import { cn, copyText, downloadText } from '../../lib/utils'
 import { useResolvedTheme } from '../../lib/theme'
 
-const CodeEditor = lazy(() => import('./CodeEditor'))
+const loadEditor = () => import('./CodeEditor')
+const CodeEditor = lazy(loadEditor)
+
+/**
+ * Loads CodeMirror (and Python highlighting, the most common answer) while
+ * the app is idle, so the first streamed answer does not pay for compiling
+ * the editor in the middle of the stream.
+ */
+export function prefetchEditor(): void {
+  const load = () => {
+    void loadEditor()
+    void import('@codemirror/lang-python')
+  }
+  if (typeof window !== 'undefined' && 'requestIdleCallback' in window) {
+    window.requestIdleCallback(load, { timeout: 3000 })
+  } else {
+    setTimeout(load, 1000)
+  }
+}
 
 export function CodeView({ files, streaming }: { files: FileEntry[]; streaming?: boolean }) {
   const [active, setActive] = useState<string | null>(null)
