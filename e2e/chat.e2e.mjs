@@ -67,11 +67,22 @@ export const tests = {
       await page.waitForFunction(() => document.querySelector('[data-testid="preview-stdout"]')?.textContent?.includes('squares again: 121'), null, { timeout: 60000 });
       let counts = (await admin(e2b, 'counts')).counts;
       assert(counts.Creates === 1, `one sandbox for the project, got ${counts.Creates} creates`);
+
+      // The badge's buttons pause and resume the sandbox at E2B.
+      await page.waitForSelector(`${tid('sandbox-badge')}[data-state="running"]`);
+      await page.click(tid('sandbox-pause'));
+      await page.waitForSelector(`${tid('sandbox-badge')}[data-state="paused"]`, { timeout: 20000 });
+      let boxes = await admin(e2b, 'sandboxes');
+      assert(boxes[0].State === 'paused', `paused at E2B: ${boxes[0].State}`);
+      await page.click(tid('sandbox-resume'));
+      await page.waitForSelector(`${tid('sandbox-badge')}[data-state="running"]`, { timeout: 20000 });
+      boxes = await admin(e2b, 'sandboxes');
+      assert(boxes[0].State === 'running', `running again at E2B: ${boxes[0].State}`);
     } finally {
       if (ctx) await closeBrowser(ctx);
       if (app) await stopProcess(app.proc); // quitting pauses the sandbox
     }
-    let boxes = await admin(e2b, 'sandboxes');
+    const boxes = await admin(e2b, 'sandboxes');
     assert(boxes.length === 1 && boxes[0].State === 'paused', `quit pauses the sandbox: ${JSON.stringify(boxes.map(b => b.State))}`);
 
     let page;
