@@ -48,6 +48,9 @@ type GenerateRequest struct {
 
 // Generator streams a fragment from an LLM (see llm_adapter.go).
 type Generator interface {
+	// RefusesImages reports whether the model is known not to take image
+	// attachments (an unknown model is given the benefit of the doubt).
+	RefusesImages(providerID, modelID string) bool
 	// Usage is what the provider reported (zero when it did not), also
 	// with an error.
 	Generate(ctx context.Context, req GenerateRequest, onPartial func(fragment.Partial), onReasoning func(string)) (*fragment.Fragment, Usage, error)
@@ -225,6 +228,10 @@ type userAttachments struct {
 func (s *Service) Send(ctx context.Context, req SendRequest) (Result, error) {
 	if err := validateSend(req); err != nil {
 		return Result{}, err
+	}
+	if len(req.Images) > 0 && s.cfg.Generator.RefusesImages(req.ProviderID, req.ModelID) {
+		return Result{}, apperr.Newf(apperr.Invalid,
+			"%s does not accept images. Remove the images or choose a model that can see them.", req.ModelID)
 	}
 	if _, err := s.cfg.Store.GetProject(ctx, req.ProjectID); err != nil {
 		return Result{}, err

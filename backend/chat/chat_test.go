@@ -69,7 +69,7 @@ func newRig(t *testing.T) *rig {
 	})
 	t.Cleanup(mgr.Close)
 	srv := llmtest.New(t)
-	ext := fmt.Sprintf(`{"providers":[{"id":"custom","base_url":%q,"models":[{"id":"m1","name":"M1"}]}]}`, srv.URL())
+	ext := fmt.Sprintf(`{"providers":[{"id":"custom","base_url":%q,"models":[{"id":"m1","name":"M1"},{"id":"eyes","multimodal":true}]}]}`, srv.URL())
 	cat, err := llm.NewCatalog([]byte(ext))
 	if err != nil {
 		t.Fatal(err)
@@ -406,6 +406,7 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{RequestID: "e", ProjectID: r.proj.ID, Text: "x"},
 		{RequestID: "../f", ProjectID: r.proj.ID, Text: "x", ProviderID: "custom", ModelID: "m1"},
 		{RequestID: "g", ProjectID: "missing", Text: "x", ProviderID: "custom", ModelID: "m1"},
+		{RequestID: "h", ProjectID: r.proj.ID, Text: "x", Images: []Image{{MIME: "image/png", Data: png}}, ProviderID: "custom", ModelID: "m1"},
 	}
 	for i, c := range cases {
 		if _, err := r.chat.Send(context.Background(), c); err == nil {
@@ -419,6 +420,26 @@ func TestBadInputChangesNothing(t *testing.T) {
 	}
 	if r.llm.RequestCount() != 0 {
 		t.Fatal("the model was called")
+	}
+}
+
+func TestImagesReachMultimodalModels(t *testing.T) {
+	r := newRig(t)
+	img := base64.StdEncoding.EncodeToString([]byte("\x89PNG\r\n\x1a\nfake"))
+	r.llm.Push(llmtest.FragmentResponse(pyFragment("print(1)"), 50))
+	res, err := r.chat.Send(context.Background(), SendRequest{RequestID: "img", ProjectID: r.proj.ID, Text: "what is this?",
+		Images: []Image{{MIME: "image/png", Data: img}}, ProviderID: "custom", ModelID: "eyes"})
+	if err != nil || res.Assistant == nil {
+		t.Fatal(err)
+	}
+	req := r.llm.Requests()[0].Chat()
+	last := req.Messages[len(req.Messages)-1]
+	if len(last.MultiContent) != 2 || last.MultiContent[1].ImageURL == nil || !strings.HasPrefix(last.MultiContent[1].ImageURL.URL, "data:image/png;base64,") {
+		t.Fatalf("the image did not reach the model: %+v", last)
+	}
+	// The attachment is kept with the user message, for the page and for history.
+	if !strings.Contains(string(res.User.Result), img) {
+		t.Fatal("attachment not stored")
 	}
 }
 

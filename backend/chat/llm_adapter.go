@@ -16,6 +16,13 @@ type LLMGenerator struct {
 	Client func() *llm.Client
 }
 
+// RefusesImages implements Generator: only models the catalog knows and
+// marks as text-only refuse images.
+func (g LLMGenerator) RefusesImages(providerID, modelID string) bool {
+	m, ok := g.Client().Catalog().Model(providerID, modelID)
+	return ok && !m.Multimodal
+}
+
 // Generate implements Generator.
 func (g LLMGenerator) Generate(ctx context.Context, req GenerateRequest, onPartial func(fragment.Partial), onReasoning func(string)) (*fragment.Fragment, Usage, error) {
 	msgs := make([]llm.Message, 0, len(req.Turns)+1)
