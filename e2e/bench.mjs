@@ -76,7 +76,8 @@ async function stream20k() {
     const t0 = Date.now();
     await page.evaluate(() => { window.__t0 = performance.now(); });
     await send(page, 'Write a very long script');
-    await page.waitForFunction(() => document.querySelector('[data-testid="code-view"]')?.textContent?.includes('done streaming'), null, { timeout: 120000, polling: 'raf' });
+    // Poll lightly (reading the whole code every frame would itself load the page).
+    await page.waitForFunction(() => document.querySelector('[data-testid="code-text"]')?.textContent?.endsWith('print("done streaming")\n'), null, { timeout: 120000, polling: 25 });
     const codeVisible = Date.now() - t0;
     const r = await page.evaluate(() => {
       clearInterval(window.__probe);
