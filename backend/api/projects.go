@@ -3,10 +3,14 @@ package api
 import (
 	"context"
 	"log/slog"
+	"time"
 
 	"tessera/backend/apperr"
 	"tessera/backend/store"
 )
+
+// killOnDeleteWait bounds the sandbox kill when a project is deleted.
+const killOnDeleteWait = 15 * time.Second
 
 // currentProjectKey remembers the selected project across restarts.
 const currentProjectKey = "current_project"
@@ -97,7 +101,11 @@ func (s *ProjectService) Delete(id string) error {
 		return err
 	}
 	if s.sandboxes != nil {
-		if err := s.sandboxes.Kill(ctx, id); err != nil && !apperr.Is(err, apperr.NotFound) {
+		// Bounded: a slow or unreachable E2B must not hold up the delete.
+		kctx, cancel := context.WithTimeout(ctx, killOnDeleteWait)
+		err := s.sandboxes.Kill(kctx, id)
+		cancel()
+		if err != nil && !apperr.Is(err, apperr.NotFound) {
 			s.log.Warn("sandbox kill on delete failed; reconcile will retry", "project", id, "err", err)
 		}
 	}
