@@ -494,3 +494,33 @@ func TestScriptedDayFakeE2B(t *testing.T) {
 	}
 	fmt.Printf("scripted day: tessera %.0f s, seed %.0f s\n", figures["tessera"], figures["seed"])
 }
+
+func TestFakeE2BOpenWhileOfflineIsNotAnError(t *testing.T) {
+	e := newFEnv(t)
+	p := e.project("demo")
+	e.ensure(p.ID)
+	if err := e.m.Pause(e.ctx, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	// The app starts again without a network.
+	offline := apperr.New(apperr.Unavailable, "Could not reach E2B. Check your internet connection.")
+	e.cfg.Client = func(context.Context) (Control, error) { return nil, offline }
+	e.restart()
+	e.m.Open(p.ID)
+	var st Status
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		if st = e.m.Status(p.ID); st.State != StateResuming && st.Warning != "" {
+			break
+		}
+	}
+	if st.State != StatePaused || st.Error != "" || !strings.Contains(st.Warning, "Could not reach E2B") {
+		t.Fatalf("status after an offline open: %+v", st)
+	}
+	// Asking for the sandbox still reports the failure.
+	if _, err := e.m.Ensure(e.ctx, p.ID, ""); !apperr.Is(err, apperr.Unavailable) {
+		t.Fatalf("err = %v", err)
+	}
+	if st := e.m.Status(p.ID); st.State != StateError {
+		t.Fatalf("an explicit failure is an error state: %+v", st)
+	}
+}

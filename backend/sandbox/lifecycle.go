@@ -479,6 +479,22 @@ func (m *Manager) Open(projectID string) {
 		defer e.op.unlock()
 		if _, err := m.ensureLocked(ctx, e, "", false); err != nil {
 			m.log.Info("resuming on open failed", "project", projectID, "err", err)
+			if apperr.Is(err, apperr.Unavailable) || apperr.Is(err, apperr.Unauthorized) {
+				// Nobody asked for this resume: being offline or not having
+				// a key yet is not an error of the sandbox. Show it as it
+				// is kept, with the reason as a warning; the next real use
+				// tries again and reports a failure there.
+				msg := apperr.MessageOf(err)
+				m.set(e, func(e *entry) {
+					if e.state != StateError {
+						return
+					}
+					e.state, e.errMsg, e.warning = StatePaused, "", msg
+					if e.sandboxID == "" {
+						e.state = StateNone
+					}
+				})
+			}
 		}
 	}()
 }
