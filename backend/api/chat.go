@@ -14,7 +14,6 @@ type Chat interface {
 	Stop(requestID string)
 	Undo(ctx context.Context, projectID string) error
 	Clear(ctx context.Context, projectID string) error
-	Messages(ctx context.Context, projectID string) ([]store.Message, error)
 	History(ctx context.Context, projectID string, beforeSeq int64, limit int) ([]store.Message, bool, error)
 	Files(ctx context.Context, projectID string) ([]chat.File, error)
 }
@@ -62,11 +61,6 @@ func (s *ChatService) Undo(projectID string) error { return s.chat.Undo(s.ctx(),
 
 // Clear drops the whole chat of a project (its files are kept).
 func (s *ChatService) Clear(projectID string) error { return s.chat.Clear(s.ctx(), projectID) }
-
-// Messages returns a project's chat from the local database (works offline).
-func (s *ChatService) Messages(projectID string) ([]store.Message, error) {
-	return s.chat.Messages(s.ctx(), projectID)
-}
 
 // HistoryRequest asks for one page of a chat.
 type HistoryRequest struct {

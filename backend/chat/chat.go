@@ -335,14 +335,6 @@ func (s *Service) idle(projectID string) error {
 	return nil
 }
 
-// Messages returns a project's chat (from SQLite: works offline).
-func (s *Service) Messages(ctx context.Context, projectID string) ([]store.Message, error) {
-	if _, err := s.cfg.Store.GetProject(ctx, projectID); err != nil {
-		return nil, err
-	}
-	return s.cfg.Store.ListMessages(ctx, projectID)
-}
-
 // MaxPage bounds one History page.
 const MaxPage = 500
 

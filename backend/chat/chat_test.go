@@ -197,7 +197,7 @@ func TestPythonFragmentRunsAndSecondSendReusesTheSandbox(t *testing.T) {
 	if !strings.Contains(last.Messages[0].Content, "script.py") || len(last.Messages) != 4 {
 		t.Fatalf("the prompt must carry the project's files and the history: %d messages", len(last.Messages))
 	}
-	msgs, _ := r.chat.Messages(context.Background(), r.proj.ID)
+	msgs, _ := r.store.ListMessages(context.Background(), r.proj.ID)
 	if len(msgs) != 4 {
 		t.Fatalf("%d messages", len(msgs))
 	}
@@ -316,7 +316,7 @@ func TestFailuresBecomeSentencesAndKeepWhatWasSaved(t *testing.T) {
 			if err != nil || rres.Assistant.Status != store.MessageDone {
 				t.Fatal(err, rres.Assistant)
 			}
-			msgs, _ := r.chat.Messages(context.Background(), r.proj.ID)
+			msgs, _ := r.store.ListMessages(context.Background(), r.proj.ID)
 			if len(msgs) != 2 || msgs[0].ID != res.User.ID {
 				t.Fatalf("retry must replace the answer: %d messages", len(msgs))
 			}
@@ -331,7 +331,7 @@ func TestUnreachableModelKeepsNothing(t *testing.T) {
 	if !apperr.Is(err, apperr.Unavailable) {
 		t.Fatalf("want unavailable, got %v", err)
 	}
-	if msgs, _ := r.chat.Messages(context.Background(), r.proj.ID); len(msgs) != 0 {
+	if msgs, _ := r.store.ListMessages(context.Background(), r.proj.ID); len(msgs) != 0 {
 		t.Fatalf("the draft stays on the page; nothing is saved: %d", len(msgs))
 	}
 }
@@ -390,7 +390,7 @@ func TestStopBeforeSendRegisters(t *testing.T) {
 	if !apperr.Is(err, apperr.Canceled) {
 		t.Fatalf("want canceled, got %v", err)
 	}
-	if msgs, _ := r.chat.Messages(context.Background(), r.proj.ID); len(msgs) != 0 || r.llm.RequestCount() != 0 {
+	if msgs, _ := r.store.ListMessages(context.Background(), r.proj.ID); len(msgs) != 0 || r.llm.RequestCount() != 0 {
 		t.Fatal("a request stopped before it started must not run")
 	}
 }
@@ -415,7 +415,7 @@ func TestBadInputChangesNothing(t *testing.T) {
 			t.Errorf("case %d: no sentence", i)
 		}
 	}
-	if msgs, _ := r.chat.Messages(context.Background(), r.proj.ID); len(msgs) != 0 {
+	if msgs, _ := r.store.ListMessages(context.Background(), r.proj.ID); len(msgs) != 0 {
 		t.Fatalf("%d messages saved", len(msgs))
 	}
 	if r.llm.RequestCount() != 0 {
@@ -455,14 +455,14 @@ func TestUndoAndClear(t *testing.T) {
 	if err := r.chat.Undo(ctx, r.proj.ID); err != nil {
 		t.Fatal(err)
 	}
-	msgs, _ := r.chat.Messages(ctx, r.proj.ID)
+	msgs, _ := r.store.ListMessages(ctx, r.proj.ID)
 	if len(msgs) != 2 {
 		t.Fatalf("undo left %d", len(msgs))
 	}
 	if err := r.chat.Clear(ctx, r.proj.ID); err != nil {
 		t.Fatal(err)
 	}
-	msgs, _ = r.chat.Messages(ctx, r.proj.ID)
+	msgs, _ = r.store.ListMessages(ctx, r.proj.ID)
 	files, _ := r.chat.Files(ctx, r.proj.ID)
 	if len(msgs) != 0 || len(files) != 1 {
 		t.Fatalf("clear: %d messages, %d files", len(msgs), len(files))

@@ -154,11 +154,10 @@ export const sandbox = {
 }
 
 export const chat = {
-  messages: async (projectId: string) =>
-    ((await call<Message[] | null>(() => bindings.Chat.Messages(projectId))) ?? []).map(normalizeMessage),
   /**
    * One page of a chat, oldest first: up to `limit` messages older than
-   * `beforeSeq` (0 = the newest page). Normalised like `messages`.
+   * `beforeSeq` (0 = the newest page). The whole chat is never fetched at
+   * once: a long chat opens as fast as a short one.
    */
   history: async ({ projectId, beforeSeq = 0, limit = HISTORY_PAGE }: Pick<HistoryRequest, 'projectId'> & globalThis.Partial<HistoryRequest>): Promise<HistoryPage> => {
     const req: HistoryRequest = { projectId, beforeSeq, limit }

@@ -1,6 +1,6 @@
 // A hand-made fake of src/api for store and component tests (never wailsjs).
 import { vi } from 'vitest'
-import type { ChatEvent, FileEntry, HistoryPage, Message, Model, Project, Provider, SandboxStatus, SendResult, Settings, Template, Paths, StartupStatus } from '../api'
+import type { ChatEvent, FileEntry, HistoryPage, Model, Project, Provider, SandboxStatus, SendResult, Settings, Template, Paths, StartupStatus } from '../api'
 
 export const chatHandlers = new Map<string, (batch: ChatEvent[]) => void>()
 
@@ -44,7 +44,6 @@ export function makeApiMock(actual: Record<string, unknown>) {
       restart: vi.fn(async () => undefined),
     },
     chat: {
-      messages: vi.fn(async (_projectId: string): Promise<Message[]> => []),
       history: vi.fn(async (_req: { projectId: string; beforeSeq?: number; limit?: number }): Promise<HistoryPage> => ({ messages: [], hasMore: false })),
       send: vi.fn(async (_req: { requestId: string }): Promise<SendResult> => ({})),
       retry: vi.fn(async (_req: { requestId: string }): Promise<SendResult> => ({})),

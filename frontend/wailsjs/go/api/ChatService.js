@@ -14,10 +14,6 @@ export function History(arg1) {
   return window['go']['api']['ChatService']['History'](arg1);
 }
 
-export function Messages(arg1) {
-  return window['go']['api']['ChatService']['Messages'](arg1);
-}
-
 export function Retry(arg1) {
   return window['go']['api']['ChatService']['Retry'](arg1);
 }
