@@ -50,17 +50,7 @@ func newFEnv(t *testing.T, tweak ...func(*Config)) *fenv {
 	}
 	t.Cleanup(func() { st.Close() })
 	e := &fenv{t: t, ctx: ctx, clock: clock, fake: fake, client: client, st: st, rec: events.NewRecorder()}
-	e.cfg = Config{
-		Client:     LazyClient(func(context.Context) (e2b.Config, error) { return ecfg, nil }),
-		Store:      st,
-		Emitter:    e.rec,
-		Clock:      clock.Now,
-		ManualTick: true,
-		Sleep:      noSleep,
-	}
-	for _, f := range tweak {
-		f(&e.cfg)
-	}
+	e.cfg = testConfig(LazyClient(func(context.Context) (e2b.Config, error) { return ecfg, nil }), st, e.rec, clock.Now, tweak)
 	e.m = NewManager(e.cfg)
 	t.Cleanup(e.m.Close)
 	return e

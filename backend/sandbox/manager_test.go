@@ -41,20 +41,20 @@ func newEnv(t *testing.T, tweak ...func(*Config)) *env {
 	}
 	t.Cleanup(func() { st.Close() })
 	e := &env{t: t, ctx: ctx, clock: clock, fake: newFakeE2B(clock.Now), st: st, rec: events.NewRecorder()}
-	e.cfg = Config{
-		Client:     func(context.Context) (Control, error) { return e.fake, nil },
-		Store:      st,
-		Emitter:    e.rec,
-		Clock:      clock.Now,
-		ManualTick: true,
-		Sleep:      noSleep,
-	}
-	for _, f := range tweak {
-		f(&e.cfg)
-	}
+	e.cfg = testConfig(func(context.Context) (Control, error) { return e.fake, nil }, st, e.rec, clock.Now, tweak)
 	e.m = NewManager(e.cfg)
 	t.Cleanup(e.m.Close)
 	return e
+}
+
+// testConfig is the manager configuration both test environments share:
+// ticks driven by the test, no real sleeping.
+func testConfig(client ClientFunc, st Store, rec *events.Recorder, now func() time.Time, tweak []func(*Config)) Config {
+	cfg := Config{Client: client, Store: st, Emitter: rec, Clock: now, ManualTick: true, Sleep: noSleep}
+	for _, f := range tweak {
+		f(&cfg)
+	}
+	return cfg
 }
 
 // restart simulates quitting and starting the app: a new manager on the
