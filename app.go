@@ -16,6 +16,7 @@ import (
 	"tessera/backend/e2b"
 	"tessera/backend/events"
 	"tessera/backend/fragment"
+	"tessera/backend/frameguard"
 	"tessera/backend/llm"
 	"tessera/backend/sandbox"
 	"tessera/backend/secrets"
@@ -286,4 +287,18 @@ func (l *llmClients) rebuild(s config.Settings) {
 	l.mu.Lock()
 	l.c = c
 	l.mu.Unlock()
+}
+
+// reportGuard logs how the frame guard went. Without it the page refuses to
+// show previews (it checks for itself), so a failure is loud in the log
+// and visible on the screen, never silent.
+func (a *App) reportGuard(g *frameguard.Guard) {
+	r := g.WaitTimeout(30 * time.Second)
+	switch {
+	case !r.Needed:
+	case r.Isolated:
+		a.log.Info("frame guard in place: only the app's page reaches the bindings", "reloaded", r.Reloaded)
+	default:
+		a.log.Error("frame guard failed: previews stay off", "detail", r.Detail)
+	}
 }

@@ -68,3 +68,21 @@ func newE2BHTTP(getenv config.Getenv) (*http.Client, string, error) {
 	}
 	return &http.Client{Transport: tr}, strings.ToLower(u.Scheme), nil
 }
+
+// previewHosts is where previews are served from, for the page's
+// Content-Security-Policy: the E2B domain in use (the environment's
+// override, else the settings') and whether sandbox hosts are plain HTTP.
+func (a *App) previewHosts() (string, bool) {
+	domain := config.DefaultE2BDomain
+	if a.store != nil {
+		ctx, cancel := context.WithTimeout(a.rootCtx, 2*time.Second)
+		if s, err := config.LoadSettings(ctx, a.store); err == nil {
+			domain = s.E2BDomain
+		}
+		cancel()
+	}
+	if d := a.getenv("E2B_DOMAIN"); d != "" {
+		domain = d
+	}
+	return domain, a.e2bScheme == "http"
+}

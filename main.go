@@ -11,6 +11,7 @@ import (
 	"github.com/wailsapp/wails/v2/pkg/options/linux"
 
 	"tessera/backend/api"
+	"tessera/backend/frameguard"
 )
 
 //go:embed all:frontend/dist
@@ -24,13 +25,17 @@ func main() {
 		fmt.Fprintln(os.Stderr, "Tessera could not start:", err)
 		os.Exit(1)
 	}
+	// Before the window exists: keeps Wails' message handler away from
+	// every frame but the app's own page (see backend/frameguard).
+	guard := frameguard.Install()
+	go app.reportGuard(guard)
 	err = wails.Run(&options.App{
 		Title:                    "Tessera",
 		Width:                    1280,
 		Height:                   820,
 		MinWidth:                 900,
 		MinHeight:                600,
-		AssetServer:              &assetserver.Options{Assets: assets},
+		AssetServer:              &assetserver.Options{Assets: assets, Middleware: frameguard.Middleware(app.previewHosts)},
 		BackgroundColour:         &options.RGBA{R: 17, G: 17, B: 19, A: 1},
 		OnStartup:                app.startup,
 		OnBeforeClose:            app.beforeClose,
