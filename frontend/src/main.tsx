@@ -13,8 +13,14 @@ import { flushDrafts } from './stores/chat'
 }
 window.addEventListener('beforeunload', flushDrafts)
 
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <App />
-  </StrictMode>,
-)
+// The app's page never runs inside a frame. A preview can try to frame the
+// app's own URL (WebKitGTK does not apply frame-ancestors or X-Frame-Options
+// to the app's wails:// scheme); such a copy has no bridge to Go anyway
+// (backend/frameguard), and this keeps it from even drawing the app.
+if (window.top === window.self) {
+  createRoot(document.getElementById('root')!).render(
+    <StrictMode>
+      <App />
+    </StrictMode>,
+  )
+}

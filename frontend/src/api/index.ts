@@ -16,6 +16,7 @@ import type {
   RetryRequest,
   RunResult,
   SandboxStatus,
+  SaveResult,
   SendRequest,
   SendResult,
   Settings,
@@ -27,6 +28,7 @@ import { bindings, runtime } from './wails'
 
 export * from './types'
 export { ApiError, errorMessage, isCanceled, toApiError, BACKEND_MISSING } from './errors'
+export { frameSandbox, previewIsolation, SAME_ORIGIN_TEMPLATES, type Isolation } from './security'
 
 type WailsWindow = Window & { go?: Record<string, unknown>; runtime?: Record<string, unknown> }
 
@@ -129,7 +131,8 @@ export const projects = {
 
 export const settings = {
   get: () => call<Settings>(() => bindings.Settings.Get()),
-  save: (s: Settings) => call<Settings>(() => bindings.Settings.Save(s as never)),
+  save: (s: Settings) => call<SaveResult>(() => bindings.Settings.Save(s as never)),
+  confirmSave: (token: string) => call<Settings>(() => bindings.Settings.ConfirmSave(token)),
   setKey: (account: string, value: string) =>
     call<void>(() => bindings.Settings.SetKey({ account, value } as never)),
   hasKey: (account: string) => call<boolean>(() => bindings.Settings.HasKey(account)),

@@ -93,7 +93,7 @@ export function PreviewPanel({ projectId }: { projectId: string }) {
           python ? (
             <PythonOutput result={result} running={live} />
           ) : (
-            <WebPreview url={result.url as string} />
+            <WebPreview url={result.url as string} template={fragment?.template ?? ''} />
           )
         ) : (
           <p className="p-4 text-sm text-muted-foreground">{live ? 'The preview appears when the app is running…' : 'No preview for this fragment.'}</p>

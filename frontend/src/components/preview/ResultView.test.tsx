@@ -2,7 +2,6 @@ import { render, screen } from '@testing-library/react'
 import { describe, expect, it } from 'vitest'
 import { ExecErrorView, ResultView, kindOf } from './ResultView'
 import { PythonOutput } from './PythonOutput'
-import { frameSandbox } from './WebPreview'
 import type { ExecResult } from '../../api'
 
 function one(r: ExecResult) {
@@ -113,15 +112,5 @@ describe('Python output', () => {
   it('ExecErrorView alone', () => {
     render(<ExecErrorView error={{ name: 'NameError', value: "name 'x' is not defined", traceback: '' }} />)
     expect(screen.getByTestId('preview-error')).toHaveTextContent("NameError: name 'x' is not defined")
-  })
-})
-
-describe('web preview frame', () => {
-  it('never grants allow-same-origin to a page of the app origin', () => {
-    expect(frameSandbox('http://wails.localhost/x', 'http://wails.localhost')).not.toContain('allow-same-origin')
-    expect(frameSandbox('javascript:alert(1)', 'http://wails.localhost')).not.toContain('allow-same-origin')
-    const s = frameSandbox('https://3000-abc.e2b.app', 'http://wails.localhost')
-    expect(s).toContain('allow-scripts')
-    expect(s).toContain('allow-same-origin')
   })
 })

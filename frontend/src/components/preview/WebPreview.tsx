@@ -1,36 +1,18 @@
 import { useState } from 'react'
 import { Check, Copy, ExternalLink, RefreshCw } from 'lucide-react'
-import { openURL } from '../../api'
+import { frameSandbox, openURL, previewIsolation } from '../../api'
 import { Button } from '../ui/Button'
 import { copyText } from '../../lib/utils'
 
 /**
- * The sandbox's web app. The frame's src is the sandbox host (https://<port>-<id>.<domain>),
- * a different origin from the app (wails://, http://wails.localhost), so the
- * same-origin policy already keeps it away from the app and its bindings.
- *
- * allow-same-origin is added ONLY when that URL's origin differs from ours: it
- * lets the framed app keep its own origin, which dev servers need (Next.js and
- * Vite HMR fetch their own chunks, Streamlit and Gradio use fetch/websockets to
- * their own host and localStorage; under an opaque origin these break). It
- * never grants access to the app, because the origins differ. A same-origin
- * URL (should one ever appear) gets no allow-same-origin, so scripts in it
- * cannot remove the sandbox.
+ * The sandbox's web app, in a sandboxed iframe (see src/api/security.ts for
+ * what it may do). It is not shown at all when this window cannot keep
+ * frames away from the app's bindings.
  */
-export function frameSandbox(url: string, appOrigin = window.location.origin): string {
-  const base = 'allow-scripts allow-forms allow-popups allow-modals allow-downloads'
-  try {
-    const u = new URL(url)
-    if ((u.protocol === 'https:' || u.protocol === 'http:') && u.origin !== appOrigin) return `${base} allow-same-origin`
-  } catch {
-    // not a URL: no extra rights
-  }
-  return base
-}
-
-export function WebPreview({ url }: { url: string }) {
+export function WebPreview({ url, template = '' }: { url: string; template?: string }) {
   const [key, setKey] = useState(0)
   const [copied, setCopied] = useState(false)
+  const [isolation] = useState(previewIsolation)
   return (
     <div className="flex h-full min-h-0 flex-col">
       <div className="flex items-center gap-1 border-b border-border px-2 py-1">
@@ -58,15 +40,21 @@ export function WebPreview({ url }: { url: string }) {
           <ExternalLink className="h-4 w-4" />
         </Button>
       </div>
+      {!isolation.ok ? (
+        <p role="alert" data-testid="preview-unsafe" className="m-3 rounded-md border border-destructive/60 p-3 text-sm text-destructive">
+          {isolation.reason}
+        </p>
+      ) : (
       <iframe
         key={key}
         data-testid="preview-iframe"
         title="App preview"
         src={url}
-        sandbox={frameSandbox(url)}
+        sandbox={frameSandbox(url, template)}
         referrerPolicy="no-referrer"
         className="min-h-0 w-full flex-1 border-0 bg-white"
       />
+      )}
     </div>
   )
 }
