@@ -147,7 +147,11 @@ func TestSettingsServiceKeysAreWriteOnly(t *testing.T) {
 
 	s, _ := ss.Get()
 	s.E2BDomain = "e2b.example.com"
-	if _, err := ss.Save(s); err != nil {
+	res, err := ss.Save(s)
+	if err != nil || res.Confirm == nil {
+		t.Fatal("a new E2B domain must wait for confirmation", res, err)
+	}
+	if _, err := ss.ConfirmSave(res.Confirm.Token); err != nil {
 		t.Fatal(err)
 	}
 	s.IdlePauseMinutes = 0

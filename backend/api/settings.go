@@ -27,6 +27,7 @@ type SettingsService struct {
 	log      *slog.Logger
 	paths    config.Paths
 	onChange func(config.Settings)
+	pending  confirmations
 }
 
 // NewSettingsService builds the service. onChange (optional) is told about
@@ -40,14 +41,54 @@ func (s *SettingsService) Get() (config.Settings, error) {
 	return config.LoadSettings(s.ctx(), s.kv)
 }
 
-// Save validates and stores the settings.
-func (s *SettingsService) Save(in config.Settings) (config.Settings, error) {
+// Save validates and stores the settings. A change that would send a key
+// to a new place (see redirect.go) is held instead: nothing is saved and
+// the result carries what to ask the person.
+func (s *SettingsService) Save(in config.Settings) (SaveResult, error) {
+	ctx := s.ctx()
+	if err := in.Validate(); err != nil {
+		return SaveResult{}, err
+	}
 	if len(in.CustomProviders) > 0 {
 		if _, err := llm.NewCatalog(in.CustomProviders); err != nil {
-			return config.Settings{}, err
+			return SaveResult{}, err
 		}
 	}
-	out, err := config.SaveSettings(s.ctx(), s.kv, in)
+	prev, err := config.LoadSettings(ctx, s.kv)
+	if err != nil {
+		return SaveResult{}, err
+	}
+	dest, err := keyDestinations(ctx, prev, in, s.keys)
+	if err != nil {
+		return SaveResult{}, err
+	}
+	if len(dest) > 0 {
+		tok, err := s.pending.hold(in)
+		if err != nil {
+			return SaveResult{}, err
+		}
+		s.log.Info("settings change held for confirmation", "destinations", len(dest))
+		return SaveResult{Settings: prev, Confirm: &RedirectConfirm{Token: tok, Destinations: dest}}, nil
+	}
+	out, err := s.apply(ctx, in)
+	return SaveResult{Settings: out}, err
+}
+
+// ConfirmSave applies the change Save held under token, once.
+func (s *SettingsService) ConfirmSave(token string) (config.Settings, error) {
+	in, err := s.pending.take(token)
+	if err != nil {
+		return config.Settings{}, err
+	}
+	out, err := s.apply(s.ctx(), in)
+	if err == nil {
+		s.log.Info("settings change confirmed: keys go to new places")
+	}
+	return out, err
+}
+
+func (s *SettingsService) apply(ctx context.Context, in config.Settings) (config.Settings, error) {
+	out, err := config.SaveSettings(ctx, s.kv, in)
 	if err != nil {
 		return config.Settings{}, err
 	}

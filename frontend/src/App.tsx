@@ -16,6 +16,7 @@ import { PreviewPanel } from './components/preview/PreviewPanel'
 import { prefetchEditor } from './components/preview/CodeView'
 import { CreateProjectDialog } from './components/projects/CreateProjectDialog'
 import { WelcomePanel } from './components/projects/WelcomePanel'
+import { RedirectConfirmDialog } from './components/settings/RedirectConfirmDialog'
 import { SettingsDialog } from './components/settings/SettingsDialog'
 import { Toaster } from './components/ui/Toaster'
 import { TipProvider } from './components/ui/Tip'
@@ -171,6 +172,7 @@ export default function App() {
       </div>
       <CreateProjectDialog open={createOpen} onOpenChange={setCreateOpen} />
       <SettingsDialog version={boot.status.version} paths={boot.status.paths} />
+      <RedirectConfirmDialog />
       <Toaster />
       <QuitOverlay />
     </TipProvider>

@@ -70,6 +70,26 @@ export interface Settings {
   onboarded: boolean
 }
 
+/** A key that a settings change would send to a new place. */
+export interface KeyDestination {
+  account: string
+  name: string
+  from: string
+  to: string
+}
+
+/** Asks the person before a held settings change is saved. */
+export interface RedirectConfirm {
+  token: string
+  destinations: KeyDestination[]
+}
+
+/** Saved (confirm absent) or held until the person confirms (nothing saved). */
+export interface SaveResult {
+  settings: Settings
+  confirm?: RedirectConfirm
+}
+
 export interface Model {
   id: string
   name: string

@@ -1,6 +1,6 @@
 import { create } from 'zustand'
 import * as api from '../api'
-import type { Settings, Theme } from '../api'
+import type { RedirectConfirm, Settings, Theme } from '../api'
 import { errorMessage } from '../api'
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -27,7 +27,15 @@ interface SettingsState {
   keys: Record<string, boolean>
   keysError: string | null
   load: () => Promise<void>
-  save: (s: Settings) => Promise<Settings>
+  /**
+   * Saves; resolves with what is saved, or null when the change would send
+   * a key to a new place and the person declined (nothing saved then).
+   */
+  save: (s: Settings) => Promise<Settings | null>
+  /** A held change waiting for the person (see RedirectConfirmDialog). */
+  redirect: RedirectConfirm | null
+  confirmRedirect: () => Promise<void>
+  cancelRedirect: () => void
   setTheme: (t: Theme) => Promise<void>
   dismissOnboarding: () => Promise<void>
   loadKeys: (accounts: string[]) => Promise<void>
@@ -54,8 +62,18 @@ function cacheTheme(t: Theme) {
   }
 }
 
-export const useSettings = create<SettingsState>((set, get) => ({
+export const useSettings = create<SettingsState>((set, get) => {
+  // Settles the save() that is waiting for the person's answer.
+  let settle: ((saved: Settings | null) => void) | null = null
+  const apply = (saved: Settings) => {
+    const settings = { ...DEFAULT_SETTINGS, ...saved, customTemplates: saved.customTemplates ?? [] }
+    cacheTheme(settings.theme)
+    set({ settings })
+    return settings
+  }
+  return {
   settings: { ...DEFAULT_SETTINGS, theme: cachedTheme() },
+  redirect: null,
   loaded: false,
   error: null,
   keys: {},
@@ -73,11 +91,32 @@ export const useSettings = create<SettingsState>((set, get) => ({
   },
 
   save: async (s) => {
-    const saved = await api.settings.save(s)
-    const settings = { ...DEFAULT_SETTINGS, ...saved, customTemplates: saved.customTemplates ?? [] }
-    cacheTheme(settings.theme)
-    set({ settings })
-    return settings
+    const res = await api.settings.save(s)
+    if (!res.confirm) return apply(res.settings)
+    settle?.(null) // an older question is superseded
+    const answer = new Promise<Settings | null>((resolve) => {
+      settle = resolve
+    })
+    set({ redirect: res.confirm })
+    return answer
+  },
+
+  confirmRedirect: async () => {
+    const r = get().redirect
+    if (!r) return
+    // Throws with the backend's sentence (expired, superseded); the dialog shows it.
+    const saved = apply(await api.settings.confirmSave(r.token))
+    set({ redirect: null })
+    settle?.(saved)
+    settle = null
+    // The page's Content-Security-Policy names the E2B domain: load it anew.
+    if (r.destinations.some((d) => d.account === E2B_ACCOUNT)) window.location.reload()
+  },
+
+  cancelRedirect: () => {
+    set({ redirect: null })
+    settle?.(null)
+    settle = null
   },
 
   setTheme: async (theme) => {
@@ -120,4 +159,5 @@ export const useSettings = create<SettingsState>((set, get) => ({
     await api.settings.deleteKey(account)
     set((s) => ({ keys: { ...s.keys, [account]: false } }))
   },
-}))
+}
+})

@@ -1,6 +1,6 @@
 // A hand-made fake of src/api for store and component tests (never wailsjs).
 import { vi } from 'vitest'
-import type { ChatEvent, FileEntry, HistoryPage, Model, Project, Provider, SandboxStatus, SendResult, Settings, Template, Paths, StartupStatus } from '../api'
+import type { ChatEvent, FileEntry, HistoryPage, Model, Project, Provider, SandboxStatus, SaveResult, SendResult, Settings, Template, Paths, StartupStatus } from '../api'
 
 export const chatHandlers = new Map<string, (batch: ChatEvent[]) => void>()
 
@@ -21,7 +21,8 @@ export function makeApiMock(actual: Record<string, unknown>) {
     },
     settings: {
       get: vi.fn(async (): Promise<Settings> => { throw new Error('not mocked') }),
-      save: vi.fn(async (s: Settings): Promise<Settings> => s),
+      save: vi.fn(async (s: Settings): Promise<SaveResult> => ({ settings: s })),
+      confirmSave: vi.fn(async (_token: string): Promise<Settings> => { throw new Error('not mocked') }),
       setKey: vi.fn(async (account: string) => {
         fakeKeychain.add(account)
       }),

@@ -80,6 +80,24 @@ export namespace api {
 	        this.limit = source["limit"];
 	    }
 	}
+	export class KeyDestination {
+	    account: string;
+	    name: string;
+	    from: string;
+	    to: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new KeyDestination(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.account = source["account"];
+	        this.name = source["name"];
+	        this.from = source["from"];
+	        this.to = source["to"];
+	    }
+	}
 	export class KeyRequest {
 	    account: string;
 	    value: string;
@@ -132,6 +150,70 @@ export namespace api {
 	        this.hasKey = source["hasKey"];
 	        this.usable = source["usable"];
 	        this.models = this.convertValues(source["models"], ModelDTO);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class RedirectConfirm {
+	    token: string;
+	    destinations: KeyDestination[];
+	
+	    static createFrom(source: any = {}) {
+	        return new RedirectConfirm(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.token = source["token"];
+	        this.destinations = this.convertValues(source["destinations"], KeyDestination);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class SaveResult {
+	    settings: config.Settings;
+	    confirm?: RedirectConfirm;
+	
+	    static createFrom(source: any = {}) {
+	        return new SaveResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.settings = this.convertValues(source["settings"], config.Settings);
+	        this.confirm = this.convertValues(source["confirm"], RedirectConfirm);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {

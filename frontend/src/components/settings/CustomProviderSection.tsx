@@ -37,7 +37,11 @@ export function CustomProviderSection() {
     }
     setBusy(true)
     try {
-      await save({ ...useSettings.getState().settings, customProviders: built.value })
+      const saved = await save({ ...useSettings.getState().settings, customProviders: built.value })
+      if (!saved) {
+        toast.info('Nothing was saved: the server stays as it was.')
+        return
+      }
       await loadCatalog() // the model picker follows
       toast.success('Custom server saved.')
     } catch (err) {

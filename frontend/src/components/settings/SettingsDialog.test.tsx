@@ -5,6 +5,7 @@ import * as api from '../../api'
 import { ApiError } from '../../api'
 import { fakeKeychain, type makeApiMock } from '../../test/apiMock'
 import { SettingsDialog } from './SettingsDialog'
+import { RedirectConfirmDialog } from './RedirectConfirmDialog'
 import { useUI } from '../../stores/ui'
 import { useSettings, DEFAULT_SETTINGS } from '../../stores/settings'
 import { useCatalog } from '../../stores/catalog'
@@ -31,6 +32,7 @@ beforeEach(() => {
   vi.clearAllMocks()
   fakeKeychain.clear()
   m.catalog.providers.mockImplementation(async () => useCatalog.getState().providers)
+  m.settings.save.mockImplementation(async (s) => ({ settings: s }))
   useSettings.setState({ settings: { ...DEFAULT_SETTINGS }, keys: {}, keysError: null, loaded: true })
   useCatalog.setState({
     providers: [
@@ -100,6 +102,48 @@ describe('Settings: preferences', () => {
     m.settings.save.mockRejectedValueOnce(new ApiError('invalid', 'The E2B domain must be a host name such as e2b.app or e2b.example.com.'))
     await user.click(screen.getByTestId('settings-save'))
     expect(await screen.findByText('The E2B domain must be a host name such as e2b.app or e2b.example.com.')).toBeInTheDocument()
+  })
+
+  it('asks before a new E2B domain gets the key, and saves only after Confirm', async () => {
+    const user = userEvent.setup()
+    const reload = vi.fn()
+    vi.stubGlobal('location', { ...window.location, reload })
+    const confirm = { token: 't0k', destinations: [{ account: 'e2b', name: 'E2B', from: 'https://api.e2b.app', to: 'https://api.evil.example' }] }
+    m.settings.save.mockImplementation(async () => ({ settings: { ...DEFAULT_SETTINGS }, confirm }))
+    m.settings.confirmSave.mockImplementation(async () => ({ ...DEFAULT_SETTINGS, e2bDomain: 'evil.example' }))
+    useUI.setState({ settingsOpen: true })
+    render(
+      <TipProvider>
+        <SettingsDialog version="0.1.0" />
+        <RedirectConfirmDialog />
+      </TipProvider>,
+    )
+    const domain = screen.getByTestId('e2b-domain-input')
+    await user.clear(domain)
+    await user.type(domain, 'evil.example')
+    await user.click(screen.getByTestId('settings-save'))
+    const list = await screen.findByTestId('redirect-destinations')
+    expect(list).toHaveTextContent('Your E2B key')
+    expect(list).toHaveTextContent('https://api.evil.example')
+    expect(useSettings.getState().settings.e2bDomain).toBe('e2b.app') // nothing applied yet
+    await user.click(screen.getByTestId('redirect-confirm'))
+    await waitFor(() => expect(m.settings.confirmSave).toHaveBeenCalledWith('t0k'))
+    await waitFor(() => expect(useSettings.getState().settings.e2bDomain).toBe('evil.example'))
+    expect(useSettings.getState().redirect).toBeNull()
+    expect(reload).toHaveBeenCalled() // the page's CSP names the domain
+    vi.unstubAllGlobals()
+  })
+
+  it('saves nothing when the person cancels the new destination', async () => {
+    const user = userEvent.setup()
+    const confirm = { token: 't0k', destinations: [{ account: 'e2b', name: 'E2B', from: 'https://api.e2b.app', to: 'https://api.evil.example' }] }
+    m.settings.save.mockImplementation(async () => ({ settings: { ...DEFAULT_SETTINGS }, confirm }))
+    const pending = useSettings.getState().save({ ...DEFAULT_SETTINGS, e2bDomain: 'evil.example' })
+    render(<RedirectConfirmDialog />)
+    await user.click(await screen.findByTestId('redirect-cancel'))
+    await expect(pending).resolves.toBeNull()
+    expect(m.settings.confirmSave).not.toHaveBeenCalled()
+    expect(useSettings.getState().settings.e2bDomain).toBe('e2b.app')
   })
 
   it('closes with settings-close', async () => {

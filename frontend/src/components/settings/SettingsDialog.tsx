@@ -61,7 +61,11 @@ export function SettingsDialog({ version, paths }: { version?: string; paths?: {
         .map((s) => s.trim())
         .filter(Boolean)
       // customProviders is edited by its own section: keep what is saved now.
-      await save({ ...form, customTemplates, customProviders: useSettings.getState().settings.customProviders })
+      const saved = await save({ ...form, customTemplates, customProviders: useSettings.getState().settings.customProviders })
+      if (!saved) {
+        toast.info('Nothing was saved: the E2B domain stays as it was.')
+        return
+      }
       void loadCatalog() // custom templates change the template list
       toast.success('Settings saved.')
     } catch (err) {

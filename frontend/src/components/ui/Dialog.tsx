@@ -56,6 +56,8 @@ export function ConfirmDialog(props: {
   busy?: boolean
   error?: string | null
   confirmTestId?: string
+  cancelTestId?: string
+  children?: ReactNode
 }) {
   return (
     <AD.Root open={props.open} onOpenChange={props.onOpenChange}>
@@ -64,6 +66,7 @@ export function ConfirmDialog(props: {
         <AD.Content className={content}>
           <AD.Title className="text-base font-semibold">{props.title}</AD.Title>
           <AD.Description className="mt-2 text-sm text-muted-foreground">{props.description}</AD.Description>
+          {props.children}
           {props.error ? (
             <p role="alert" className="mt-3 text-sm text-destructive">
               {props.error}
@@ -71,7 +74,9 @@ export function ConfirmDialog(props: {
           ) : null}
           <div className="mt-5 flex justify-end gap-2">
             <AD.Cancel asChild>
-              <Button variant="outline">Cancel</Button>
+              <Button variant="outline" data-testid={props.cancelTestId}>
+                Cancel
+              </Button>
             </AD.Cancel>
             <Button
               variant="destructive"

@@ -3,6 +3,8 @@
 import {config} from '../models';
 import {api} from '../models';
 
+export function ConfirmSave(arg1:string):Promise<config.Settings>;
+
 export function DeleteKey(arg1:string):Promise<void>;
 
 export function Get():Promise<config.Settings>;
@@ -13,6 +15,6 @@ export function KeyStatus(arg1:Array<string>):Promise<Record<string, boolean>>;
 
 export function Paths():Promise<config.Paths>;
 
-export function Save(arg1:config.Settings):Promise<config.Settings>;
+export function Save(arg1:config.Settings):Promise<api.SaveResult>;
 
 export function SetKey(arg1:api.KeyRequest):Promise<void>;
