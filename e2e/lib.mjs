@@ -20,7 +20,7 @@ export async function freePort() {
   });
 }
 
-async function waitFor(fn, what, timeoutMs = 60000) {
+export async function waitFor(fn, what, timeoutMs = 60000) {
   const t0 = Date.now();
   for (;;) {
     try { if (await fn()) return; } catch { /* not yet */ }
@@ -104,10 +104,10 @@ export async function startFakeE2B(name, work) {
   return { proc, ...info };
 }
 
-export async function startFakeLLM(name, work, fragments, { pace = '4ms', chunk = 6 } = {}) {
+export async function startFakeLLM(name, work, fragments, { pace = '4ms', chunk = 6, port = 0 } = {}) {
   const fragFile = path.join(work, `${name}-fragments.json`);
   fs.writeFileSync(fragFile, JSON.stringify(fragments));
-  const port = await freePort();
+  port = port || await freePort();
   const proc = await startProcess(`${name}-fakellm`, path.join(root, 'build/bin/fakellm'),
     ['-addr', `127.0.0.1:${port}`, '-fragments', fragFile, '-chunk', String(chunk), '-pace', pace], {},
     `http://127.0.0.1:${port}/v1/models`);

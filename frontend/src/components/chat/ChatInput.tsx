@@ -1,4 +1,4 @@
-import { useRef, type ClipboardEvent, type KeyboardEvent } from 'react'
+import { useEffect, useRef, type ClipboardEvent, type KeyboardEvent } from 'react'
 import { ArrowUp, ImagePlus, Square, X } from 'lucide-react'
 import { useChat } from '../../stores/chat'
 import { toast } from '../../stores/toast'
@@ -37,6 +37,9 @@ export function ChatInput({ projectId, multimodal, canSend }: { projectId: strin
   const addAttachment = useChat((s) => s.addAttachment)
   const removeAttachment = useChat((s) => s.removeAttachment)
   const fileInput = useRef<HTMLInputElement>(null)
+  const input = useRef<HTMLTextAreaElement>(null)
+  // Opening a project puts the cursor where the person types next.
+  useEffect(() => input.current?.focus(), [projectId])
 
   const empty = !draft.trim() && attachments.length === 0
   const doSend = () => {
@@ -91,6 +94,7 @@ export function ChatInput({ projectId, multimodal, canSend }: { projectId: strin
           </div>
         ) : null}
         <textarea
+          ref={input}
           data-testid="chat-input"
           aria-label="Message"
           placeholder="Describe your app…"
