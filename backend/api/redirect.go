@@ -93,8 +93,9 @@ func (c *confirmations) clock() time.Time {
 }
 
 // keyDestinations lists where keys would go under next that they did not
-// go under prev: a changed E2B domain; a built-in or custom provider whose
-// base URL changed; a new provider that already has a saved key.
+// go under prev: a changed E2B domain; a provider whose base URL changed;
+// a provider that had no URL before (new, or the built-in blank "custom")
+// whose account already has a saved key.
 func keyDestinations(ctx context.Context, prev, next config.Settings, keys Keychain) ([]KeyDestination, error) {
 	var out []KeyDestination
 	if prev.E2BDomain != next.E2BDomain {
@@ -116,7 +117,7 @@ func keyDestinations(ctx context.Context, prev, next config.Settings, keys Keych
 		switch {
 		case existed && old.BaseURL == p.BaseURL:
 			continue
-		case !existed:
+		case !existed || old.BaseURL == "":
 			has, err := keys.Has(ctx, account)
 			if err != nil {
 				return nil, err

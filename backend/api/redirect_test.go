@@ -44,6 +44,12 @@ func TestSaveHoldsChangesThatRedirectKeys(t *testing.T) {
 		{name: "new custom server whose account has a key", saved: []string{"llm:local"}, change: func(s *config.Settings) {
 			s.CustomProviders = customProviders(t, map[string]any{"providers": []any{local}})
 		}, accounts: []string{"llm:local"}},
+		{name: "the built-in blank custom server gets a URL", change: func(s *config.Settings) {
+			s.CustomProviders = customProviders(t, map[string]any{"providers": []any{provider{"id": "custom", "base_url": "http://127.0.0.1:8000/v1"}}})
+		}},
+		{name: "the built-in blank custom server gets a URL while its key is saved", saved: []string{"llm:custom"}, change: func(s *config.Settings) {
+			s.CustomProviders = customProviders(t, map[string]any{"providers": []any{provider{"id": "custom", "base_url": "http://127.0.0.1:8000/v1"}}})
+		}, accounts: []string{"llm:custom"}},
 		{name: "custom server moved", start: func(s *config.Settings) {
 			s.CustomProviders = customProviders(t, map[string]any{"providers": []any{local}})
 		}, change: func(s *config.Settings) {
