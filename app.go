@@ -97,6 +97,15 @@ func NewApp(getenv config.Getenv) (*App, error) {
 		a.bound = []any{api.NewSystemService(a.startErr, a.paths)}
 		return a, nil
 	}
+	// Answers left streaming were cut off by a crash or a kill: say so on
+	// them (their text is kept) before any new turn can start.
+	markCtx, cancel := context.WithTimeout(a.rootCtx, 30*time.Second)
+	if n, err := a.store.MarkInterrupted(markCtx); err != nil {
+		a.log.Warn("could not mark unfinished answers", "err", err)
+	} else if n > 0 {
+		a.log.Info("unfinished answers marked interrupted", "count", n)
+	}
+	cancel()
 	a.wire(ctxf)
 	return a, nil
 }

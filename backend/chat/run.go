@@ -15,9 +15,16 @@ import (
 // maxInstallLog keeps the stored install log bounded.
 const maxInstallLog = 64 << 10
 
+// keepEvery is how often a streaming answer is written to the database, so
+// a crash loses at most this much of what was on screen.
+const keepEvery = 400 * time.Millisecond
+
 // answer generates the assistant message for the project's latest user
-// message and runs its fragment. The assistant message is created before
-// the model answers, so a stop or a crash mid-stream keeps what arrived.
+// message and runs its fragment. The assistant message exists (streaming)
+// from the start of the turn and is kept current while the answer arrives
+// and runs: a stop keeps what arrived, and a crash leaves it streaming,
+// which the next start marks interrupted (store.MarkInterrupted). Only the
+// end of the turn moves it on: done, stopped, or error when a step failed.
 func (s *Service) answer(ctx context.Context, requestID, projectID, provider, model, tmpl string, params Params) (Result, error) {
 	b := newBatcher(s.cfg.Emitter, Topic(requestID))
 	defer func() { b.add(Event{Type: EventDone}); b.close() }()
@@ -35,32 +42,43 @@ func (s *Service) answer(ctx context.Context, requestID, projectID, provider, mo
 	if err != nil {
 		return Result{}, err
 	}
+	am, err := s.cfg.Store.AddMessage(saveCtx, store.Message{ProjectID: projectID, Role: "assistant", Status: store.MessageStreaming})
+	if err != nil {
+		return Result{}, err
+	}
 
 	b.add(Event{Type: EventStage, Stage: StageGenerating})
 	var last fragment.Partial
+	var kept time.Time
 	frag, usage, genErr := s.cfg.Generator.Generate(ctx, gen,
 		func(p fragment.Partial) {
 			last = p
 			b.addPartial(p)
+			if now := time.Now(); now.Sub(kept) >= keepEvery {
+				kept = now
+				s.keepPartial(saveCtx, am.ID, p)
+			}
 		},
 		func(r string) { b.add(Event{Type: EventReasoning, Text: r}) })
 
 	if genErr != nil {
 		if last.Commentary == "" && len(last.Files) == 0 && !ctxDone(ctx) && isUnreachable(genErr) {
-			return Result{}, genErr // nothing to keep; Send restores the draft
+			// Nothing to keep; Send restores the draft.
+			_ = s.cfg.Store.DeleteMessagesFrom(saveCtx, projectID, am.Seq)
+			return Result{}, genErr
 		}
 		status, step := store.MessageError, "generate"
 		if ctxDone(ctx) {
 			status = store.MessageStopped
 		}
-		am := store.Message{ProjectID: projectID, Role: "assistant", Content: last.Commentary, Status: status}
+		upd := store.MessageUpdate{Content: &last.Commentary, Status: &status}
 		if len(last.Files) > 0 || last.Title != "" {
-			am.Fragment, _ = json.Marshal(partialFragment(last))
+			upd.Fragment, _ = json.Marshal(partialFragment(last))
 		}
 		if status == store.MessageError {
-			am.Result, _ = json.Marshal(RunResult{StepError: stepErr(step, genErr), Usage: usageOf(usage), FinishedAt: time.Now().UTC()})
+			upd.Result, _ = json.Marshal(RunResult{StepError: stepErr(step, genErr), Usage: usageOf(usage), FinishedAt: time.Now().UTC()})
 		}
-		saved, err := s.cfg.Store.AddMessage(saveCtx, am)
+		saved, err := s.finish(saveCtx, am.ID, upd)
 		if err != nil {
 			return Result{}, err
 		}
@@ -74,8 +92,7 @@ func (s *Service) answer(ctx context.Context, requestID, projectID, provider, mo
 	s.cfg.Logger.Info("answer received", "project", projectID, "provider", provider, "model", model,
 		"template", frag.Template, "files", len(frag.Files), "promptTokens", usage.PromptTokens, "completionTokens", usage.CompletionTokens)
 	fragJSON, _ := json.Marshal(frag)
-	saved, err := s.cfg.Store.AddMessage(saveCtx, store.Message{ProjectID: projectID, Role: "assistant",
-		Content: frag.Commentary, Fragment: fragJSON, Status: store.MessageDone})
+	saved, err := s.finish(saveCtx, am.ID, store.MessageUpdate{Content: &frag.Commentary, Fragment: fragJSON})
 	if err != nil {
 		return Result{}, err
 	}
@@ -85,20 +102,44 @@ func (s *Service) answer(ctx context.Context, requestID, projectID, provider, mo
 	run.Usage = usageOf(usage)
 	run.FinishedAt = time.Now().UTC()
 	runJSON, _ := json.Marshal(run)
-	upd := store.MessageUpdate{Result: runJSON}
-	if ctxDone(ctx) {
-		st := store.MessageStopped
-		upd.Status = &st
+	status := store.MessageDone
+	switch {
+	case ctxDone(ctx):
+		status = store.MessageStopped
+	case run.StepError != nil:
+		// A failed step is a failed turn: the row shows the sentence and Retry.
+		status = store.MessageError
 	}
-	if err := s.cfg.Store.UpdateMessage(saveCtx, saved.ID, upd); err != nil {
+	final, err := s.finish(saveCtx, saved.ID, store.MessageUpdate{Result: runJSON, Status: &status})
+	if err != nil {
 		return Result{Assistant: &saved}, err
 	}
-	saved, _ = s.cfg.Store.GetMessage(saveCtx, saved.ID)
+	saved = final
 	s.emitMessage(b, saved)
 	if run.StepError != nil {
 		b.add(Event{Type: EventError, Error: run.StepError})
 	}
 	return Result{Assistant: &saved}, nil
+}
+
+// keepPartial writes what has arrived so far. A failure only costs crash
+// safety for this moment, so it is logged, not returned.
+func (s *Service) keepPartial(ctx context.Context, id string, p fragment.Partial) {
+	upd := store.MessageUpdate{Content: &p.Commentary}
+	if len(p.Files) > 0 || p.Title != "" {
+		upd.Fragment, _ = json.Marshal(partialFragment(p))
+	}
+	if err := s.cfg.Store.UpdateMessage(ctx, id, upd); err != nil {
+		s.cfg.Logger.Warn("could not keep the streaming answer", "message", id, "err", err)
+	}
+}
+
+// finish applies an update and returns the message as stored now.
+func (s *Service) finish(ctx context.Context, id string, upd store.MessageUpdate) (store.Message, error) {
+	if err := s.cfg.Store.UpdateMessage(ctx, id, upd); err != nil {
+		return store.Message{}, err
+	}
+	return s.cfg.Store.GetMessage(ctx, id)
 }
 
 // run puts the fragment in the project's sandbox and runs it. Every step's

@@ -12,12 +12,17 @@ import (
 	"tessera/backend/apperr"
 )
 
-// Message statuses.
+// Message statuses. An assistant message is saved as streaming from the
+// first moment of a turn and kept current while the answer arrives and its
+// fragment runs; only the end of the turn moves it on. A message still
+// streaming when Tessera starts was cut off by a crash: it becomes
+// interrupted, keeping what arrived.
 const (
-	MessageDone      = "done"
-	MessageStreaming = "streaming"
-	MessageStopped   = "stopped"
-	MessageError     = "error"
+	MessageDone        = "done"
+	MessageStreaming   = "streaming"
+	MessageStopped     = "stopped"
+	MessageError       = "error"
+	MessageInterrupted = "interrupted"
 )
 
 // Message is one chat turn. Fragment and Result are stored as JSON so that
@@ -97,6 +102,18 @@ type MessageUpdate struct {
 	Fragment json.RawMessage
 	Result   json.RawMessage
 	Status   *string
+}
+
+// MarkInterrupted turns every message left streaming (by a crash or a
+// kill: nothing else leaves one) into an interrupted one, and says how many.
+// Run it at start-up, before any turn can begin.
+func (s *Store) MarkInterrupted(ctx context.Context) (int64, error) {
+	res, err := s.db.ExecContext(ctx, `UPDATE messages SET status = ? WHERE status = ?`, MessageInterrupted, MessageStreaming)
+	if err != nil {
+		return 0, dbErr(err, "recover unfinished answers")
+	}
+	n, _ := res.RowsAffected()
+	return n, nil
 }
 
 // UpdateMessage applies an update.

@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -225,5 +226,22 @@ func dbErr(err error, what string) error {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return apperr.Wrap(err, apperr.Canceled, "The operation was stopped.")
 	}
+	if isDiskFull(err) {
+		return apperr.Wrap(err, apperr.Unavailable, "The disk is full, so Tessera could not "+what+". Free some space and try again; nothing saved before was lost.")
+	}
 	return apperr.Wrap(err, apperr.Internal, "Tessera could not "+what+" in its database.")
+}
+
+// isDiskFull recognises SQLite's SQLITE_FULL (and the OS's ENOSPC) as the
+// driver reports them.
+func isDiskFull(err error) bool {
+	if errors.Is(err, syscall.ENOSPC) {
+		return true
+	}
+	var se interface{ Code() int }
+	if errors.As(err, &se) && se.Code()&0xff == 13 { // SQLITE_FULL, any extended code
+		return true
+	}
+	msg := strings.ToLower(err.Error())
+	return strings.Contains(msg, "database or disk is full") || strings.Contains(msg, "no space left on device")
 }

@@ -140,7 +140,7 @@ export interface SandboxStatus {
 }
 
 export type Role = 'user' | 'assistant'
-export type MessageStatus = 'done' | 'streaming' | 'stopped' | 'error'
+export type MessageStatus = 'done' | 'streaming' | 'stopped' | 'error' | 'interrupted'
 
 export interface FileEntry {
   path: string

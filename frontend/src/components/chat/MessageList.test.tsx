@@ -47,6 +47,16 @@ describe('MessageList', () => {
     render(<MessageList projectId="p" chat={chat} />)
     expect(screen.getAllByTestId('chat-retry')).toHaveLength(1)
   })
+
+  it('says an answer cut off by a crash was interrupted, keeps its text and offers Retry', () => {
+    const msgs = many(2)
+    msgs[1] = { ...msgs[1], status: 'interrupted', content: 'Half of the answer' }
+    const chat = { ...emptyChat(), loaded: true, messages: msgs }
+    render(<MessageList projectId="p" chat={chat} />)
+    expect(screen.getByText(/Interrupted: Tessera closed before this answer finished/)).toBeInTheDocument()
+    expect(screen.getByText('Half of the answer')).toBeInTheDocument()
+    expect(screen.getByTestId('chat-retry')).toBeInTheDocument()
+  })
 })
 
 /** Messages with seqs from..to (inclusive). */

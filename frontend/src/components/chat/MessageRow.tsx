@@ -115,7 +115,7 @@ export const MessageRow = memo(function MessageRow({
           onOpen={() => onOpen(message.id)}
         />
       ) : null}
-      {message.status === 'error' || message.status === 'stopped' ? (
+      {message.status === 'error' || message.status === 'stopped' || message.status === 'interrupted' ? (
         <div
           role={message.status === 'error' ? 'alert' : undefined}
           className={cn(
@@ -126,7 +126,9 @@ export const MessageRow = memo(function MessageRow({
           <span>
             {message.status === 'stopped'
               ? 'Stopped. The partial answer was kept.'
-              : stepError?.message || 'This answer failed.'}
+              : message.status === 'interrupted'
+                ? 'Interrupted: Tessera closed before this answer finished. What arrived was kept.'
+                : stepError?.message || 'This answer failed.'}
           </span>
           {canRetry ? (
             <Button size="sm" variant="outline" data-testid="chat-retry" onClick={onRetry}>
