@@ -17,6 +17,11 @@ import (
 const (
 	MaxFiles      = 500
 	MaxPathLength = 1024
+	// MaxFileBytes caps one file of an answer, MaxFilesBytes all of them:
+	// far above any file a person would read, far below what would make
+	// the database, the sandbox write or the editor crawl.
+	MaxFileBytes   = 4 << 20
+	MaxFilesBytes  = 16 << 20
 )
 
 // File is one file of a project, its path relative to the project root.
@@ -73,6 +78,10 @@ func (f *Fragment) Normalize() error {
 		if len(files) >= MaxFiles {
 			return apperr.Newf(apperr.Invalid, "The answer has more than %d files; ask for a smaller change.", MaxFiles)
 		}
+		if len(content) > MaxFileBytes {
+			return apperr.Newf(apperr.Invalid, "The answer's file %s is %d MB; Tessera keeps files up to %d MB. Ask for smaller files, or for code that creates the data when it runs.",
+				clean, (len(content)+(1<<20)-1)>>20, MaxFileBytes>>20)
+		}
 		index[clean] = len(files)
 		files = append(files, File{Path: clean, Content: content})
 		return nil
@@ -101,6 +110,14 @@ func (f *Fragment) Normalize() error {
 	}
 	if len(files) == 0 {
 		return apperr.New(apperr.Invalid, "The answer has no code. Try again, or describe the app you want in more detail.")
+	}
+	total := 0
+	for _, file := range files {
+		total += len(file.Content)
+	}
+	if total > MaxFilesBytes {
+		return apperr.Newf(apperr.Invalid, "The answer's files add up to %d MB; Tessera keeps up to %d MB per answer. Ask for a smaller change.",
+			(total+(1<<20)-1)>>20, MaxFilesBytes>>20)
 	}
 	f.Files = files
 	f.FilePath, f.Code = files[0].Path, files[0].Content

@@ -76,6 +76,22 @@ func TestNormalize(t *testing.T) {
 			want: []File{{"pages/index.tsx", "A2"}, {"components/b.tsx", "B"}},
 		},
 		{
+			name: "one file at the cap",
+			in:   Fragment{FilePath: "data.csv", Code: strings.Repeat("x", MaxFileBytes)},
+			want: []File{{"data.csv", strings.Repeat("x", MaxFileBytes)}},
+		},
+		{
+			name:    "one file over the cap",
+			in:      Fragment{FilePath: "data.csv", Code: strings.Repeat("x", MaxFileBytes+1)},
+			wantErr: true,
+		},
+		{
+			name: "many files over the answer cap",
+			in: Fragment{Files: []File{{"a", strings.Repeat("x", MaxFileBytes)}, {"b", strings.Repeat("x", MaxFileBytes)},
+				{"c", strings.Repeat("x", MaxFileBytes)}, {"d", strings.Repeat("x", MaxFileBytes)}, {"e", "x"}}},
+			wantErr: true,
+		},
+		{
 			name: "files only",
 			in:   Fragment{Files: []File{{"main.py", "print(1)"}, {"lib/u.py", "x=1"}}},
 			want: []File{{"main.py", "print(1)"}, {"lib/u.py", "x=1"}},
