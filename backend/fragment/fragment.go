@@ -20,8 +20,8 @@ const (
 	// MaxFileBytes caps one file of an answer, MaxFilesBytes all of them:
 	// far above any file a person would read, far below what would make
 	// the database, the sandbox write or the editor crawl.
-	MaxFileBytes   = 4 << 20
-	MaxFilesBytes  = 16 << 20
+	MaxFileBytes  = 4 << 20
+	MaxFilesBytes = 16 << 20
 )
 
 // File is one file of a project, its path relative to the project root.
