@@ -29,14 +29,16 @@ func main() {
 	home := flag.String("home", "", "TESSERA_HOME to create")
 	n := flag.Int("messages", 1000, "messages in the big project")
 	openBig := flag.Bool("open-big", false, "make the big project the current one")
+	projects := flag.Int("projects", 0, "extra projects, for the start-up benchmark's big data set")
+	per := flag.Int("per-project", 100, "messages in each extra project")
 	flag.Parse()
-	if err := run(*home, *n, *openBig); err != nil {
+	if err := run(*home, *n, *openBig, *projects, *per); err != nil {
 		fmt.Fprintln(os.Stderr, "seed:", err)
 		os.Exit(1)
 	}
 }
 
-func run(home string, n int, openBig bool) error {
+func run(home string, n int, openBig bool, projects, per int) error {
 	if home == "" {
 		return fmt.Errorf("-home is required")
 	}
@@ -83,6 +85,9 @@ func run(home string, n int, openBig bool) error {
 			return err
 		}
 	}
+	if err := extraProjects(ctx, st, projects, per); err != nil {
+		return err
+	}
 	small, err := st.CreateProject(ctx, store.NewProject{Name: "Benchmark: empty"})
 	if err != nil {
 		return err
@@ -95,6 +100,31 @@ func run(home string, n int, openBig bool) error {
 		return err
 	}
 	fmt.Printf(`{"big":%q,"small":%q}`+"\n", big.ID, small.ID)
+	return nil
+}
+
+// extraProjects adds n projects of per short messages each (a user
+// prompt, then an answer with a small fragment), as many months of use
+// would leave them.
+func extraProjects(ctx context.Context, st *store.Store, n, per int) error {
+	for p := 0; p < n; p++ {
+		proj, err := st.CreateProject(ctx, store.NewProject{Name: fmt.Sprintf("Project %04d", p), Template: fragment.CodeInterpreter})
+		if err != nil {
+			return err
+		}
+		for i := 0; i < per; i++ {
+			m := store.Message{ProjectID: proj.ID, Role: "user", Content: fmt.Sprintf("Question %d of project %d", i, p)}
+			if i%2 == 1 {
+				code := fmt.Sprintf("print(%d)\n", i)
+				frag, _ := json.Marshal(fragment.Fragment{Commentary: "Here it is.", Template: fragment.CodeInterpreter, Title: fmt.Sprintf("Step %d", i),
+					FilePath: "script.py", Code: code, Files: []fragment.File{{Path: "script.py", Content: code}}})
+				m = store.Message{ProjectID: proj.ID, Role: "assistant", Content: "Here it is.", Fragment: frag}
+			}
+			if _, err := st.AddMessage(ctx, m); err != nil {
+				return err
+			}
+		}
+	}
 	return nil
 }
 
