@@ -375,7 +375,8 @@ func TestStreamFragmentSetupErrors(t *testing.T) {
 func TestStreamFragmentBig(t *testing.T) {
 	f := sampleFragment()
 	line := "print('a fairly long line of python code with \"quotes\"')\n"
-	f.Code = strings.Repeat(line, 10<<20/len(line)+1)
+	// As big as one file of an answer may be (fragment.MaxFileBytes).
+	f.Code = strings.Repeat(line, (fragment.MaxFileBytes-1024)/len(line))
 	srv := llmtest.New(t)
 	srv.Push(llmtest.Response{Text: llmtest.FragmentText(f), ChunkSize: 4096})
 	c := testClient(t, srv, allKeys)
@@ -384,7 +385,7 @@ func TestStreamFragmentBig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got.Code) < 10<<20 || got.Code != f.Code || n < 2000 {
+	if len(got.Code) < fragment.MaxFileBytes-2048 || got.Code != f.Code || n < 800 {
 		t.Errorf("code %d bytes, %d partials", len(got.Code), n)
 	}
 }
