@@ -85,6 +85,10 @@ type Config struct {
 	// KeepaliveEvery bounds how often activity extends the E2B timeout
 	// (default 1 min).
 	KeepaliveEvery time.Duration
+	// ProbeEvery is how often a running sandbox's state is asked of E2B,
+	// so the badge never says "Running" when E2B cannot be reached or has
+	// paused it (default 30 s).
+	ProbeEvery time.Duration
 
 	// TickEvery is the period of the background ticker (default 5 s).
 	// ManualTick disables it: tests call Tick themselves.
@@ -131,6 +135,9 @@ func (c *Config) defaults() {
 	}
 	if c.KeepaliveEvery <= 0 {
 		c.KeepaliveEvery = time.Minute
+	}
+	if c.ProbeEvery <= 0 {
+		c.ProbeEvery = 30 * time.Second
 	}
 	if c.TickEvery <= 0 {
 		c.TickEvery = 5 * time.Second
@@ -220,6 +227,11 @@ type entry struct {
 	holds       int
 	accFrom     time.Time // running time before this is already in the store
 	lastEmitUse time.Time
+	// unreachable is the sentence while E2B does not answer the probe of a
+	// running sandbox (see probe.go); lastProbe/probing pace the probes.
+	unreachable string
+	lastProbe   time.Time
+	probing     bool
 }
 
 // Manager owns the lifecycle of every project's sandbox. It is safe for
@@ -473,6 +485,9 @@ func (m *Manager) status(ctx context.Context, e *entry) Status {
 	s := Status{ProjectID: e.id, State: e.state, SandboxID: e.sandboxID, Template: e.template, Warning: e.warning}
 	if e.state == StateError {
 		s.Error = e.errMsg
+	}
+	if e.state == StateRunning && e.unreachable != "" {
+		s.State, s.Error = StateUnreachable, e.unreachable
 	}
 	var unflushed int64
 	if e.state == StateRunning {

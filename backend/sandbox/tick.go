@@ -84,7 +84,7 @@ func (m *Manager) Tick(ctx context.Context) {
 		e      *entry
 		chunks []usageChunk
 	}
-	var expired, idle, extend []*entry
+	var expired, idle, extend, probe []*entry
 	var flushes []flush
 	var emitUse []*entry
 	m.mu.Lock()
@@ -102,6 +102,10 @@ func (m *Manager) Tick(ctx context.Context) {
 			now.Sub(e.lastExtend) >= m.cfg.KeepaliveEvery:
 			e.extending = true
 			extend = append(extend, e)
+		}
+		if e.sb != nil && !e.probing && !e.extending && now.Sub(e.lastProbe) >= m.cfg.ProbeEvery {
+			e.probing = true
+			probe = append(probe, e)
 		}
 		if !e.accFrom.IsZero() && now.Sub(e.accFrom) >= flushEvery {
 			flushes = append(flushes, flush{e, e.takeUsage(now)})
@@ -142,6 +146,12 @@ func (m *Manager) Tick(ctx context.Context) {
 	for _, e := range extend {
 		g.Go(func() error {
 			m.extend(ctx, e)
+			return nil
+		})
+	}
+	for _, e := range probe {
+		g.Go(func() error {
+			m.probe(ctx, e)
 			return nil
 		})
 	}
