@@ -4,7 +4,7 @@ import { runResultOf } from '../../api'
 import type { ProjectChat } from '../../stores/chat'
 import { useChat } from '../../stores/chat'
 import { fragmentFromPartial } from '../../lib/fragment'
-import { FragmentCard, Markdown, MessageRow } from './MessageRow'
+import { FragmentCard, Markdown, MessageRow, filesWithCode } from './MessageRow'
 import { StageIndicator } from './StageIndicator'
 
 /** Rendered rows at first; more are added when scrolling up (windowing). */
@@ -42,6 +42,34 @@ export function MessageList({ projectId, chat }: { projectId: string; chat: Proj
     [projectId, select, setTab],
   )
   const onRetry = useCallback(() => void retry(projectId), [projectId, retry])
+
+  // Tab stops on one fragment card only (the shown one, else the newest), so the
+  // input is a few Tabs away however long the chat is; arrow keys walk the cards.
+  let tabStopId: string | null = run ? null : selected
+  if (!run && (!tabStopId || !visible.some((m) => m.id === tabStopId))) {
+    tabStopId = null
+    for (let i = visible.length - 1; i >= 0; i--) {
+      if (visible[i].role === 'assistant' && visible[i].fragment) {
+        tabStopId = visible[i].id
+        break
+      }
+    }
+  }
+  const onCardKeys = (e: React.KeyboardEvent<HTMLDivElement>) => {
+    if (!['ArrowUp', 'ArrowDown', 'Home', 'End'].includes(e.key)) return
+    const target = e.target as HTMLElement
+    if (target.dataset.testid !== 'fragment-card') return
+    const cards = [...(scroller.current?.querySelectorAll<HTMLElement>('button[data-testid="fragment-card"]') ?? [])]
+    const i = cards.indexOf(target)
+    if (i < 0) return
+    const j = e.key === 'Home' ? 0 : e.key === 'End' ? cards.length - 1 : e.key === 'ArrowUp' ? i - 1 : i + 1
+    const next = cards[j]
+    if (!next) return
+    e.preventDefault()
+    target.tabIndex = -1
+    next.tabIndex = 0
+    next.focus()
+  }
 
   /** Remembers the first rendered row and where it is, before rows are added above it. */
   const holdAnchor = useCallback(() => {
@@ -111,7 +139,8 @@ export function MessageList({ projectId, chat }: { projectId: string; chat: Proj
   const liveFrag = fragmentFromPartial(run?.partial)
 
   return (
-    <div ref={scroller} onScroll={onScroll} className="min-h-0 flex-1 overflow-y-auto px-4 py-4 [overflow-anchor:none]" data-testid="chat-messages">
+    <div className="flex min-h-0 flex-1 flex-col">
+    <div ref={scroller} onScroll={onScroll} onKeyDown={onCardKeys} className="min-h-0 flex-1 overflow-y-auto px-4 py-4 [overflow-anchor:none]" data-testid="chat-messages">
       <div className="mx-auto flex max-w-3xl flex-col gap-4">
         {start > 0 ? (
           <button type="button" onClick={showMore} className="self-center text-xs text-muted-foreground underline">
@@ -143,6 +172,7 @@ export function MessageList({ projectId, chat }: { projectId: string; chat: Proj
             message={m}
             selected={selected === m.id}
             canRetry={!run && m === last && m.role === 'assistant'}
+            tabStop={m.id === tabStopId}
             onOpen={onOpen}
             onRetry={onRetry}
           />
@@ -170,7 +200,7 @@ export function MessageList({ projectId, chat }: { projectId: string; chat: Proj
               <FragmentCard
                 title={liveFrag.title}
                 template={liveFrag.template}
-                files={liveFrag.files.length}
+                files={filesWithCode(liveFrag.files)}
                 selected={!selected}
                 onOpen={() => select(projectId, null)}
               />
@@ -181,12 +211,18 @@ export function MessageList({ projectId, chat }: { projectId: string; chat: Proj
                 <p className="mt-1 whitespace-pre-wrap">{run.reasoning.slice(-4000)}</p>
               </details>
             ) : null}
-            {run.stage && !run.done ? (
-              <StageIndicator projectId={projectId} stage={run.stage} installLog={run.installLog} stopping={run.stopping} />
-            ) : null}
           </div>
         ) : null}
       </div>
+    </div>
+      {/* Below the scroller, not in it: the progress line stays in view however long the answer grows. */}
+      {run && run.stage && !run.done ? (
+        <div className="shrink-0 border-t border-border px-4 py-1.5">
+          <div className="mx-auto max-w-3xl">
+            <StageIndicator projectId={projectId} stage={run.stage} installLog={run.installLog} stopping={run.stopping} />
+          </div>
+        </div>
+      ) : null}
     </div>
   )
 }

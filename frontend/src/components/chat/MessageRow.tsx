@@ -1,12 +1,15 @@
 import { memo } from 'react'
 import ReactMarkdown from 'react-markdown'
 import remarkGfm from 'remark-gfm'
-import { RotateCcw, Terminal } from 'lucide-react'
+import { RotateCcw } from 'lucide-react'
 import type { ImageAttachment, Message } from '../../api'
 import { commentaryOf, fragmentFromStored } from '../../lib/fragment'
 import { markdownComponents } from './markdown'
 import { Button } from '../ui/Button'
 import { cn } from '../../lib/utils'
+import { useCatalog } from '../../stores/catalog'
+import { templateName } from '../../lib/templates'
+import { TemplateIcon } from '../ui/TemplateIcon'
 
 export const Markdown = memo(function Markdown({ text }: { text: string }) {
   return (
@@ -18,39 +21,76 @@ export const Markdown = memo(function Markdown({ text }: { text: string }) {
   )
 })
 
+/** Files that have code in them (a stopped answer may have named a file and written nothing). */
+export function filesWithCode(files: { content: string }[]): number {
+  return files.filter((f) => f.content.trim() !== '').length
+}
+
 export function FragmentCard({
   title,
   template,
   files,
   selected,
+  stopped,
+  tabStop = true,
   onOpen,
 }: {
   title: string
   template: string
+  /** Files with code (see filesWithCode). */
   files: number
   selected?: boolean
+  /** The answer was stopped: with no code the card says so and opens nothing. */
+  stopped?: boolean
+  /** The one card of the chat that Tab stops on (arrow keys move between cards). */
+  tabStop?: boolean
   onOpen?: () => void
 }) {
+  const templates = useCatalog((s) => s.templates)
+  const name = templateName(template, templates)
+  const empty = files === 0
+  const detail = empty
+    ? stopped
+      ? 'Stopped before any code was written'
+      : 'No code yet'
+    : `${files} ${files === 1 ? 'file' : 'files'} · Click to see it`
+  const body = (
+    <>
+      <span className="flex h-8 w-8 shrink-0 items-center justify-center rounded-md bg-accent/15 text-accent">
+        <TemplateIcon template={template} />
+      </span>
+      <span className="min-w-0 flex-1">
+        <span className="block truncate text-sm font-medium">{title || 'Fragment'}</span>
+        <span className="block truncate text-xs text-muted-foreground" data-testid="fragment-card-detail">
+          <span data-testid="fragment-card-template" title={template || undefined}>
+            {name}
+          </span>{' '}
+          · {detail}
+        </span>
+      </span>
+    </>
+  )
+  const cls = cn(
+    'mt-2 flex w-full max-w-sm items-center gap-3 rounded-lg border bg-card px-3 py-2 text-left',
+    selected ? 'border-accent' : 'border-border',
+  )
+  if (empty && stopped) {
+    return (
+      <div data-testid="fragment-card" data-empty="true" className={cn(cls, 'opacity-80')}>
+        {body}
+      </div>
+    )
+  }
   return (
     <button
       type="button"
       data-testid="fragment-card"
       onClick={onOpen}
       aria-pressed={selected}
-      className={cn(
-        'mt-2 flex w-full max-w-sm items-center gap-3 rounded-lg border bg-card px-3 py-2 text-left hover:bg-muted focus-visible:outline-2 focus-visible:outline-ring',
-        selected ? 'border-accent' : 'border-border',
-      )}
+      tabIndex={tabStop ? 0 : -1}
+      className={cn(cls, 'hover:bg-muted focus-visible:outline-2 focus-visible:outline-ring')}
     >
-      <span className="flex h-8 w-8 shrink-0 items-center justify-center rounded-md bg-accent/15 text-accent">
-        <Terminal className="h-4 w-4" />
-      </span>
-      <span className="min-w-0 flex-1">
-        <span className="block truncate text-sm font-medium">{title || 'Fragment'}</span>
-        <span className="block truncate text-xs text-muted-foreground">
-          {template || 'auto'} · {files} {files === 1 ? 'file' : 'files'} · Click to see it
-        </span>
-      </span>
+      {body}
     </button>
   )
 }
@@ -78,12 +118,14 @@ export const MessageRow = memo(function MessageRow({
   message,
   canRetry,
   selected,
+  tabStop = true,
   onOpen,
   onRetry,
 }: {
   message: Message
   canRetry: boolean
   selected: boolean
+  tabStop?: boolean
   onOpen: (id: string) => void
   onRetry: () => void
 }) {
@@ -110,8 +152,10 @@ export const MessageRow = memo(function MessageRow({
         <FragmentCard
           title={frag.title}
           template={frag.template}
-          files={frag.files.length}
+          files={filesWithCode(frag.files)}
           selected={selected}
+          stopped={message.status === 'stopped'}
+          tabStop={tabStop}
           onOpen={() => onOpen(message.id)}
         />
       ) : null}

@@ -5,6 +5,9 @@ import { useChat, emptyChat } from '../../stores/chat'
 import { runResultOf, type Message, type RunResult } from '../../api'
 import { emptyResult, fragmentFromPartial, fragmentFromStored, isPythonTemplate, type FragmentView } from '../../lib/fragment'
 import { CodeView } from './CodeView'
+import { useCatalog } from '../../stores/catalog'
+import { templateName } from '../../lib/templates'
+import { TemplateIcon } from '../ui/TemplateIcon'
 import { PythonOutput } from './PythonOutput'
 import { WebPreview } from './WebPreview'
 
@@ -22,6 +25,7 @@ function lastWithFragment(messages: Message[]): Message | null {
 export function PreviewPanel({ projectId }: { projectId: string }) {
   const chat = useChat((s) => s.chats[projectId]) ?? emptyChat()
   const setTab = useChat((s) => s.setTab)
+  const templates = useCatalog((s) => s.templates)
   const { run, selected, messages, tab } = chat
 
   const view = useMemo((): { fragment: FragmentView | null; result: RunResult | null; live: boolean } => {
@@ -72,7 +76,11 @@ export function PreviewPanel({ projectId }: { projectId: string }) {
         </Tabs.List>
         <div className="min-w-0 flex-1 truncate text-right text-xs text-muted-foreground">
           {fragment?.title ? <span className="font-medium text-foreground">{fragment.title}</span> : null}
-          {fragment?.template ? <span> · {fragment.template}</span> : null}
+          {fragment?.template ? (
+            <span data-testid="preview-template" title={fragment.template}>
+              {' '}· <TemplateIcon template={fragment.template} className="inline h-3.5 w-3.5 align-[-2px]" /> {templateName(fragment.template, templates)}
+            </span>
+          ) : null}
           {result?.usage?.totalTokens ? (
             <span data-testid="usage-tokens" title={`${result.usage.promptTokens} prompt + ${result.usage.completionTokens} answer tokens`}>
               {' '}· {result.usage.totalTokens.toLocaleString()} tokens
