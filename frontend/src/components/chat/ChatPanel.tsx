@@ -38,6 +38,7 @@ export function ChatPanel({ projectId }: { projectId: string }) {
   const model = useChat((s) => s.model)
   const providers = useCatalog((s) => s.providers)
   const [clearOpen, setClearOpen] = useState(false)
+  const [undoOpen, setUndoOpen] = useState(false)
   useDefaultModel()
 
   useEffect(() => {
@@ -67,7 +68,7 @@ export function ChatPanel({ projectId }: { projectId: string }) {
           variant="ghost"
           data-testid="chat-undo"
           disabled={running || chat.messages.length === 0}
-          onClick={() => undo(projectId).catch((e) => toast.error(errorMessage(e)))}
+          onClick={() => setUndoOpen(true)}
         >
           <Undo2 className="h-3.5 w-3.5" /> Undo
         </Button>
@@ -109,7 +110,7 @@ export function ChatPanel({ projectId }: { projectId: string }) {
         open={clearOpen}
         onOpenChange={setClearOpen}
         title="Clear the chat?"
-        description="All messages of this project are deleted. Its files are kept."
+        description="All messages of this project are deleted. Its files are kept: the Code tab shows them, and the next message builds on them."
         confirmLabel="Clear"
         confirmTestId="confirm-clear"
         onConfirm={async () => {
@@ -117,6 +118,24 @@ export function ChatPanel({ projectId }: { projectId: string }) {
             await clear(projectId)
             setClearOpen(false)
           } catch (e) {
+            toast.error(errorMessage(e))
+          }
+        }}
+      />
+      <ConfirmDialog
+        open={undoOpen}
+        onOpenChange={setUndoOpen}
+        title="Undo the last exchange?"
+        description="Your last message and its answer are deleted from the chat. The project's files stay as they are now."
+        confirmLabel="Undo"
+        confirmTestId="confirm-undo"
+        onConfirm={async () => {
+          try {
+            await undo(projectId)
+            setUndoOpen(false)
+            toast.info('The last exchange was removed. The project\'s files are unchanged.')
+          } catch (e) {
+            setUndoOpen(false)
             toast.error(errorMessage(e))
           }
         }}
