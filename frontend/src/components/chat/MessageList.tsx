@@ -31,6 +31,14 @@ export function MessageList({ projectId, chat }: { projectId: string; chat: Proj
   const start = Math.max(0, list.length - count)
   const visible = list.slice(start)
   const last = list[list.length - 1]
+  // Only the newest answer's failure is an alert (with Retry); older ones were moved past.
+  let lastAnswerSeq = Number.POSITIVE_INFINITY
+  for (let i = list.length - 1; i >= 0; i--) {
+    if (list[i].role === 'assistant') {
+      lastAnswerSeq = list[i].seq
+      break
+    }
+  }
 
   const onOpen = useCallback(
     (id: string) => {
@@ -173,6 +181,7 @@ export function MessageList({ projectId, chat }: { projectId: string; chat: Proj
             selected={selected === m.id}
             canRetry={!run && m === last && m.role === 'assistant'}
             tabStop={m.id === tabStopId}
+            superseded={m.role === 'assistant' && m.seq < lastAnswerSeq}
             onOpen={onOpen}
             onRetry={onRetry}
           />

@@ -119,6 +119,7 @@ export const MessageRow = memo(function MessageRow({
   canRetry,
   selected,
   tabStop = true,
+  superseded = false,
   onOpen,
   onRetry,
 }: {
@@ -126,6 +127,8 @@ export const MessageRow = memo(function MessageRow({
   canRetry: boolean
   selected: boolean
   tabStop?: boolean
+  /** A failed or stopped answer that later messages moved past: a quiet line, not another alert. */
+  superseded?: boolean
   onOpen: (id: string) => void
   onRetry: () => void
 }) {
@@ -159,8 +162,13 @@ export const MessageRow = memo(function MessageRow({
           onOpen={() => onOpen(message.id)}
         />
       ) : null}
-      {message.status === 'error' || message.status === 'stopped' ? (
+      {superseded && (message.status === 'error' || message.status === 'stopped') ? (
+        <p data-testid="message-superseded" title={stepError?.message || undefined} className="mt-1 text-xs text-muted-foreground">
+          {message.status === 'stopped' ? 'Stopped; the partial answer was kept.' : 'This answer failed; the chat went on after it.'}
+        </p>
+      ) : message.status === 'error' || message.status === 'stopped' ? (
         <div
+          data-testid="message-alert"
           role={message.status === 'error' ? 'alert' : undefined}
           className={cn(
             'mt-2 flex flex-wrap items-center gap-2 rounded-md border px-3 py-2 text-sm',

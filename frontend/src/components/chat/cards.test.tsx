@@ -101,3 +101,16 @@ describe('progress line', () => {
     expect(screen.getByTestId('chat-messages').contains(stage)).toBe(false)
   })
 })
+
+describe('failed turns do not pile up', () => {
+  it('only the newest failed answer is an alert with Retry; older ones are a quiet line', () => {
+    const user = (i: number): Message => ({ id: `u${i}`, projectId: 'p', seq: i, role: 'user', content: 'q', status: 'done', createdAt: '' })
+    const failed = (i: number): Message => answer(i, { status: 'error', fragment: null, result: { kind: 'python', template: '', stdout: [], stderr: [], results: [], stepError: { step: 'run', code: 'unavailable', message: `fail ${i}` } } })
+    const chat = { ...emptyChat(), loaded: true, messages: [user(1), failed(2), user(3), failed(4), user(5), failed(6)] }
+    render(<MessageList projectId="p" chat={chat} />)
+    expect(screen.getAllByRole('alert')).toHaveLength(1)
+    expect(screen.getByRole('alert')).toHaveTextContent('fail 6')
+    expect(screen.getAllByTestId('chat-retry')).toHaveLength(1)
+    expect(screen.getAllByTestId('message-superseded')).toHaveLength(2)
+  })
+})
