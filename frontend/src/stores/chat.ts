@@ -335,9 +335,13 @@ export function hasPreview(result: RunResult | null | undefined): boolean {
  * relaunch the person sees their last output at once), else Code.
  */
 export function initialTab(messages: Message[]): 'code' | 'preview' {
+  // The answer the panel shows: the newest one with a fragment (a failed or
+  // text-only answer after it shows nothing of its own), so a web project whose
+  // last turn failed before any code still reopens on its running app.
   for (let i = messages.length - 1; i >= 0; i--) {
     const m = messages[i]
     if (m.role !== 'assistant') continue
+    if (!m.fragment && !hasPreview(runResultOf(m))) continue
     return hasPreview(runResultOf(m)) ? 'preview' : 'code'
   }
   return 'code'
