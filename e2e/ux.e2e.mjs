@@ -105,4 +105,42 @@ export const tests = {
       await stopProcess(e2b.proc);
     }
   },
+
+  async 'python: after streaming a long last line the code view is not left scrolled sideways'() {
+    const home = path.join(work, 'ux-py-home');
+    const e2b = await startFakeE2B('ux-py', work);
+    const code = ['xs = list(range(5))', 'print(sum(xs))', '# ' + 'a long comment line that runs far past the right edge. '.repeat(20)].join('\n');
+    const llm = await startFakeLLM('ux-py', work, [{
+      commentary: 'Sums.', template: 'code-interpreter-v1', title: 'Sum', description: 'sum',
+      additional_dependencies: [], has_additional_dependencies: false, install_dependencies_command: '',
+      port: null, file_path: 'script.py', code,
+    }]);
+    let app;
+    let ctx;
+    let page;
+    try {
+      app = await startApp({ home, env: appEnv(e2b), name: 'app-ux-py' });
+      ctx = await browser();
+      page = await openPage(ctx, app.url);
+      await configure(page, llm.url);
+      await createProject(page, 'Sums');
+      await send(page, 'Sum 0..4');
+      await page.waitForFunction(() => document.querySelector('[data-testid="preview-stdout"]')?.textContent?.includes('10'), null, { timeout: 60000 });
+      // The template shows by its name on the card, as in the picker.
+      const card = await page.$eval('[data-testid="fragment-card-template"]', el => el.textContent);
+      assert(card === 'Python data analyst', `card names the template: ${card}`);
+      await page.click(tid('tab-code'));
+      await page.waitForSelector('.cm-scroller');
+      const left = await page.$eval('.cm-scroller', el => ({ left: el.scrollLeft, wide: el.scrollWidth > el.clientWidth }));
+      assert(left.wide && left.left === 0, `the code view shows the start of the lines: ${JSON.stringify(left)}`);
+    } catch (e) {
+      await page?.screenshot({ path: path.join(artifacts, 'e2e-ux-py-failure.png') }).catch(() => {});
+      throw e;
+    } finally {
+      if (ctx) await closeBrowser(ctx);
+      if (app) await stopProcess(app.proc);
+      await stopProcess(llm.proc);
+      await stopProcess(e2b.proc);
+    }
+  },
 };

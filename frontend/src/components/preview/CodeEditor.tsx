@@ -115,7 +115,7 @@ export default function CodeEditor({
     shown.current = code
     v.dispatch({
       changes,
-      effects: streaming ? EditorView.scrollIntoView(followPosition(code), { y: 'end', x: 'start' }) : undefined,
+      effects: streaming ? EditorView.scrollIntoView(followPosition(code), { y: 'end', x: 'nearest', xMargin: 0 }) : undefined,
     })
   }, [code, streaming])
 
