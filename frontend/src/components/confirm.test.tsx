@@ -54,6 +54,10 @@ describe('Undo asks first', () => {
     render(<TipProvider><ChatPanel projectId={P} /></TipProvider>)
     await userEvent.click(screen.getByTestId('chat-clear'))
     expect(screen.getByText(/the Code tab shows them/)).toBeInTheDocument()
+    expect(m.chat.clear).not.toHaveBeenCalled()
+    await userEvent.click(screen.getByTestId('confirm-clear'))
+    await waitFor(() => expect(m.chat.clear).toHaveBeenCalledWith(P))
+    await waitFor(() => expect(useToasts.getState().toasts.at(-1)?.message).toMatch(/chat was cleared/))
   })
 })
 

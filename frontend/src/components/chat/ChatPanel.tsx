@@ -117,6 +117,7 @@ export function ChatPanel({ projectId }: { projectId: string }) {
           try {
             await clear(projectId)
             setClearOpen(false)
+            toast.info("The chat was cleared. The project's files are kept: the Code tab shows them.")
           } catch (e) {
             toast.error(errorMessage(e))
           }
