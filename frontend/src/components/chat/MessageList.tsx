@@ -51,18 +51,25 @@ export function MessageList({ projectId, chat }: { projectId: string; chat: Proj
   )
   const onRetry = useCallback(() => void retry(projectId), [projectId, retry])
 
-  // Tab stops on one fragment card only (the shown one, else the newest), so the
-  // input is a few Tabs away however long the chat is; arrow keys walk the cards.
-  let tabStopId: string | null = run ? null : selected
-  if (!run && (!tabStopId || !visible.some((m) => m.id === tabStopId))) {
-    tabStopId = null
-    for (let i = visible.length - 1; i >= 0; i--) {
-      if (visible[i].role === 'assistant' && visible[i].fragment) {
-        tabStopId = visible[i].id
-        break
+  // Tab stops on one fragment card only (the last one moved to with the arrow
+  // keys, else the shown one, else the newest), so the input is a few Tabs
+  // away however long the chat is; arrow keys walk the cards.
+  const [roving, setRoving] = useState<string | null>(null)
+  const hasCard = (id: string | null) => !!id && visible.some((m) => m.id === id && m.role === 'assistant' && !!m.fragment)
+  let tabStopId: string | null = null
+  if (!run) {
+    if (hasCard(roving)) tabStopId = roving
+    else if (hasCard(selected)) tabStopId = selected
+    else {
+      for (let i = visible.length - 1; i >= 0; i--) {
+        if (visible[i].role === 'assistant' && visible[i].fragment) {
+          tabStopId = visible[i].id
+          break
+        }
       }
     }
   }
+  const cardId = (el: HTMLElement) => el.closest<HTMLElement>('[data-message-id]')?.dataset.messageId ?? null
   const onCardKeys = (e: React.KeyboardEvent<HTMLDivElement>) => {
     if (!['ArrowUp', 'ArrowDown', 'Home', 'End'].includes(e.key)) return
     const target = e.target as HTMLElement
@@ -74,9 +81,12 @@ export function MessageList({ projectId, chat }: { projectId: string; chat: Proj
     const next = cards[j]
     if (!next) return
     e.preventDefault()
-    target.tabIndex = -1
-    next.tabIndex = 0
+    setRoving(cardId(next))
     next.focus()
+  }
+  const onCardFocus = (e: React.FocusEvent<HTMLDivElement>) => {
+    const target = e.target as HTMLElement
+    if (target.dataset.testid === 'fragment-card') setRoving(cardId(target))
   }
 
   /** Remembers the first rendered row and where it is, before rows are added above it. */
@@ -148,7 +158,7 @@ export function MessageList({ projectId, chat }: { projectId: string; chat: Proj
 
   return (
     <div className="flex min-h-0 flex-1 flex-col">
-    <div ref={scroller} onScroll={onScroll} onKeyDown={onCardKeys} className="min-h-0 flex-1 overflow-y-auto px-4 py-4 [overflow-anchor:none]" data-testid="chat-messages">
+    <div ref={scroller} onScroll={onScroll} onKeyDown={onCardKeys} onFocus={onCardFocus} className="min-h-0 flex-1 overflow-y-auto px-4 py-4 [overflow-anchor:none]" data-testid="chat-messages">
       <div className="mx-auto flex max-w-3xl flex-col gap-4">
         {start > 0 ? (
           <button type="button" onClick={showMore} className="self-center text-xs text-muted-foreground underline">
