@@ -114,3 +114,15 @@ describe('failed turns do not pile up', () => {
     expect(screen.getAllByTestId('message-superseded')).toHaveLength(2)
   })
 })
+
+describe('template picker', () => {
+  it('shows the chosen template with its icon', async () => {
+    const { TemplatePicker } = await import('./Pickers')
+    useCatalog.setState({ templates: TEMPLATES })
+    useChat.setState({ templates: { p: 'nextjs-developer' } })
+    render(<TemplatePicker projectId="p" />)
+    const trigger = screen.getByTestId('template-select')
+    expect(trigger).toHaveTextContent('Next.js developer')
+    expect(trigger.querySelector('[data-testid="template-icon"]')).toHaveAttribute('data-kind', 'nextjs')
+  })
+})

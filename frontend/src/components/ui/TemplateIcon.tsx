@@ -1,4 +1,4 @@
-import { ChartLine, Gauge, Layers, SlidersHorizontal, Sparkles, Terminal, Triangle, type LucideIcon } from 'lucide-react'
+import { Blocks, ChartLine, Gauge, Layers, Sparkles, Terminal, Triangle, type LucideIcon } from 'lucide-react'
 import { templateKind, type TemplateKind } from '../../lib/templates'
 import { cn } from '../../lib/utils'
 
@@ -7,7 +7,7 @@ const ICONS: Record<TemplateKind, LucideIcon> = {
   nextjs: Triangle,
   vue: Layers,
   streamlit: Gauge,
-  gradio: SlidersHorizontal,
+  gradio: Blocks,
   auto: Sparkles,
   other: Terminal,
 }
