@@ -61,6 +61,21 @@ describe('Undo asks first', () => {
   })
 })
 
+describe('a failed answer can be removed', () => {
+  it("the newest failed answer's Remove asks, then removes that exchange", async () => {
+    const failed: Message = { ...msgs[1], status: 'error', result: { kind: 'python', template: '', stdout: [], stderr: [], results: [], stepError: { step: 'run', code: 'unavailable', message: 'E2B could not be reached.' } } }
+    useChat.setState({ chats: { [P]: { ...emptyChat(), loaded: true, messages: [msgs[0], failed] } } })
+    m.chat.history.mockResolvedValue({ messages: [], hasMore: false })
+    render(<TipProvider><ChatPanel projectId={P} /></TipProvider>)
+    await userEvent.click(screen.getByTestId('chat-remove-failed'))
+    expect(screen.getByText('Undo the last exchange?')).toBeInTheDocument()
+    expect(m.chat.undo).not.toHaveBeenCalled()
+    await userEvent.click(screen.getByTestId('confirm-undo'))
+    await waitFor(() => expect(m.chat.undo).toHaveBeenCalledWith(P))
+    await waitFor(() => expect(screen.queryAllByTestId('chat-message')).toHaveLength(0))
+  })
+})
+
 describe('Restart asks first', () => {
   it('Restart opens a confirmation; only Confirm restarts', async () => {
     useSandbox.setState({ byProject: { [P]: st({ sandboxId: 'sb1' }) }, following: P })

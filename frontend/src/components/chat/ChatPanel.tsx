@@ -4,6 +4,7 @@ import { useChat, emptyChat, markMessagesRendered } from '../../stores/chat'
 import { useCatalog, findModel } from '../../stores/catalog'
 import { useSettings } from '../../stores/settings'
 import { toast } from '../../stores/toast'
+import { useUI } from '../../stores/ui'
 import { errorMessage } from '../../api'
 import { Button } from '../ui/Button'
 import { ConfirmDialog } from '../ui/Dialog'
@@ -38,7 +39,9 @@ export function ChatPanel({ projectId }: { projectId: string }) {
   const model = useChat((s) => s.model)
   const providers = useCatalog((s) => s.providers)
   const [clearOpen, setClearOpen] = useState(false)
-  const [undoOpen, setUndoOpen] = useState(false)
+  const undoOpen = useUI((s) => s.undoFor === projectId)
+  const askUndo = useUI((s) => s.askUndo)
+  const setUndoOpen = (o: boolean) => askUndo(o ? projectId : null)
   useDefaultModel()
 
   useEffect(() => {

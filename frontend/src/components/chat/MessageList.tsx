@@ -3,6 +3,7 @@ import type { Message } from '../../api'
 import { runResultOf } from '../../api'
 import type { ProjectChat } from '../../stores/chat'
 import { useChat } from '../../stores/chat'
+import { useUI } from '../../stores/ui'
 import { fragmentFromPartial } from '../../lib/fragment'
 import { FragmentCard, Markdown, MessageRow, filesWithCode } from './MessageRow'
 import { StageIndicator } from './StageIndicator'
@@ -50,6 +51,9 @@ export function MessageList({ projectId, chat }: { projectId: string; chat: Proj
     [projectId, select, setTab],
   )
   const onRetry = useCallback(() => void retry(projectId), [projectId, retry])
+  const askUndo = useUI((s) => s.askUndo)
+  // Removing the newest failed exchange is Undo (it asks first).
+  const onRemove = useCallback(() => askUndo(projectId), [askUndo, projectId])
 
   // Tab stops on one fragment card only (the last one moved to with the arrow
   // keys, else the shown one, else the newest), so the input is a few Tabs
@@ -194,6 +198,7 @@ export function MessageList({ projectId, chat }: { projectId: string; chat: Proj
             superseded={m.role === 'assistant' && m.seq < lastAnswerSeq}
             onOpen={onOpen}
             onRetry={onRetry}
+            onRemove={onRemove}
           />
         ))}
         {pendingUser ? (

@@ -1,7 +1,7 @@
 import { memo } from 'react'
 import ReactMarkdown from 'react-markdown'
 import remarkGfm from 'remark-gfm'
-import { RotateCcw } from 'lucide-react'
+import { RotateCcw, Trash2 } from 'lucide-react'
 import type { ImageAttachment, Message } from '../../api'
 import { commentaryOf, fragmentFromStored } from '../../lib/fragment'
 import { markdownComponents } from './markdown'
@@ -122,7 +122,9 @@ export const MessageRow = memo(function MessageRow({
   superseded = false,
   onOpen,
   onRetry,
+  onRemove,
 }: {
+  onRemove?: () => void
   message: Message
   canRetry: boolean
   selected: boolean
@@ -183,6 +185,11 @@ export const MessageRow = memo(function MessageRow({
           {canRetry ? (
             <Button size="sm" variant="outline" data-testid="chat-retry" onClick={onRetry}>
               <RotateCcw className="h-3 w-3" /> Retry
+            </Button>
+          ) : null}
+          {canRetry && onRemove ? (
+            <Button size="sm" variant="ghost" data-testid="chat-remove-failed" onClick={onRemove}>
+              <Trash2 className="h-3 w-3" /> Remove
             </Button>
           ) : null}
         </div>
