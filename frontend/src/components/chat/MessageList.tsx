@@ -162,83 +162,83 @@ export function MessageList({ projectId, chat }: { projectId: string; chat: Proj
 
   return (
     <div className="flex min-h-0 flex-1 flex-col">
-    <div ref={scroller} onScroll={onScroll} onKeyDown={onCardKeys} onFocus={onCardFocus} className="min-h-0 flex-1 overflow-y-auto px-4 py-4 [overflow-anchor:none]" data-testid="chat-messages">
-      <div className="mx-auto flex max-w-3xl flex-col gap-4">
-        {start > 0 ? (
-          <button type="button" onClick={showMore} className="self-center text-xs text-muted-foreground underline">
-            Show earlier messages ({start})
-          </button>
-        ) : loadingOlder ? (
-          <p role="status" data-testid="chat-history-loading" className="self-center text-xs text-muted-foreground">
-            Loading earlier messages…
-          </p>
-        ) : olderError ? (
-          <p role="alert" data-testid="chat-history-error" className="self-center text-xs text-destructive">
-            {olderError}{' '}
-            <button type="button" onClick={fetchOlder} className="underline">
-              Try again
+      <div ref={scroller} onScroll={onScroll} onKeyDown={onCardKeys} onFocus={onCardFocus} className="min-h-0 flex-1 overflow-y-auto px-4 py-4 [overflow-anchor:none]" data-testid="chat-messages">
+        <div className="mx-auto flex max-w-3xl flex-col gap-4">
+          {start > 0 ? (
+            <button type="button" onClick={showMore} className="self-center text-xs text-muted-foreground underline">
+              Show earlier messages ({start})
             </button>
-          </p>
-        ) : hasMore ? (
-          <button type="button" data-testid="chat-history-more" onClick={fetchOlder} className="self-center text-xs text-muted-foreground underline">
-            Load earlier messages
-          </button>
-        ) : list.length > 0 ? (
-          <p data-testid="chat-history-start" className="self-center text-xs text-muted-foreground">
-            Beginning of the chat
-          </p>
-        ) : null}
-        {visible.map((m: Message) => (
-          <MessageRow
-            key={m.id}
-            message={m}
-            selected={selected === m.id}
-            canRetry={!run && m === last && m.role === 'assistant'}
-            tabStop={m.id === tabStopId}
-            superseded={m.role === 'assistant' && m.seq < lastAnswerSeq}
-            onOpen={onOpen}
-            onRetry={onRetry}
-            onRemove={onRemove}
-          />
-        ))}
-        {pendingUser ? (
-          <div data-testid="chat-message" data-role="user" data-status="sending" className="flex flex-col items-end gap-1">
-            {pendingUser.images.length ? (
-              <div className="flex gap-1">
-                {pendingUser.images.map((img) => (
-                  <img key={img.id} src={`data:${img.mime};base64,${img.data}`} alt={img.name} className="h-12 w-12 rounded object-cover" />
-                ))}
-              </div>
-            ) : null}
-            {pendingUser.text ? (
-              <div className="max-w-[85%] rounded-2xl rounded-br-sm bg-muted px-3 py-2 text-sm whitespace-pre-wrap break-words">
-                {pendingUser.text}
-              </div>
-            ) : null}
-          </div>
-        ) : null}
-        {run ? (
-          <div data-testid="chat-message" data-role="assistant" data-status="streaming" className="flex flex-col items-start gap-2">
-            {liveFrag?.commentary ? <Markdown text={liveFrag.commentary} /> : null}
-            {liveFrag && (liveFrag.title || liveFrag.files.length) ? (
-              <FragmentCard
-                title={liveFrag.title}
-                template={liveFrag.template}
-                files={filesWithCode(liveFrag.files)}
-                selected={!selected}
-                onOpen={() => select(projectId, null)}
-              />
-            ) : null}
-            {run.reasoning && !liveFrag?.commentary ? (
-              <details className="text-xs text-muted-foreground">
-                <summary className="cursor-pointer">Thinking…</summary>
-                <p className="mt-1 whitespace-pre-wrap">{run.reasoning.slice(-4000)}</p>
-              </details>
-            ) : null}
-          </div>
-        ) : null}
+          ) : loadingOlder ? (
+            <p role="status" data-testid="chat-history-loading" className="self-center text-xs text-muted-foreground">
+              Loading earlier messages…
+            </p>
+          ) : olderError ? (
+            <p role="alert" data-testid="chat-history-error" className="self-center text-xs text-destructive">
+              {olderError}{' '}
+              <button type="button" onClick={fetchOlder} className="underline">
+                Try again
+              </button>
+            </p>
+          ) : hasMore ? (
+            <button type="button" data-testid="chat-history-more" onClick={fetchOlder} className="self-center text-xs text-muted-foreground underline">
+              Load earlier messages
+            </button>
+          ) : list.length > 0 ? (
+            <p data-testid="chat-history-start" className="self-center text-xs text-muted-foreground">
+              Beginning of the chat
+            </p>
+          ) : null}
+          {visible.map((m: Message) => (
+            <MessageRow
+              key={m.id}
+              message={m}
+              selected={selected === m.id}
+              canRetry={!run && m === last && m.role === 'assistant'}
+              tabStop={m.id === tabStopId}
+              superseded={m.role === 'assistant' && m.seq < lastAnswerSeq}
+              onOpen={onOpen}
+              onRetry={onRetry}
+              onRemove={onRemove}
+            />
+          ))}
+          {pendingUser ? (
+            <div data-testid="chat-message" data-role="user" data-status="sending" className="flex flex-col items-end gap-1">
+              {pendingUser.images.length ? (
+                <div className="flex gap-1">
+                  {pendingUser.images.map((img) => (
+                    <img key={img.id} src={`data:${img.mime};base64,${img.data}`} alt={img.name} className="h-12 w-12 rounded object-cover" />
+                  ))}
+                </div>
+              ) : null}
+              {pendingUser.text ? (
+                <div className="max-w-[85%] rounded-2xl rounded-br-sm bg-muted px-3 py-2 text-sm whitespace-pre-wrap break-words">
+                  {pendingUser.text}
+                </div>
+              ) : null}
+            </div>
+          ) : null}
+          {run ? (
+            <div data-testid="chat-message" data-role="assistant" data-status="streaming" className="flex flex-col items-start gap-2">
+              {liveFrag?.commentary ? <Markdown text={liveFrag.commentary} /> : null}
+              {liveFrag && (liveFrag.title || liveFrag.files.length) ? (
+                <FragmentCard
+                  title={liveFrag.title}
+                  template={liveFrag.template}
+                  files={filesWithCode(liveFrag.files)}
+                  selected={!selected}
+                  onOpen={() => select(projectId, null)}
+                />
+              ) : null}
+              {run.reasoning && !liveFrag?.commentary ? (
+                <details className="text-xs text-muted-foreground">
+                  <summary className="cursor-pointer">Thinking…</summary>
+                  <p className="mt-1 whitespace-pre-wrap">{run.reasoning.slice(-4000)}</p>
+                </details>
+              ) : null}
+            </div>
+          ) : null}
+        </div>
       </div>
-    </div>
       {/* Below the scroller, not in it: the progress line stays in view however long the answer grows. */}
       {run && run.stage && !run.done ? (
         <div className="shrink-0 border-t border-border px-4 py-1.5">

@@ -121,42 +121,42 @@ export function SandboxBadge({ projectId }: { projectId: string }) {
       {/* Nothing to pause, resume or restart before the first run creates a sandbox. */}
       {state === 'none' && !busy ? null : (
         <>
-      <Tip content="Pause the sandbox">
-        <Button
-          size="icon"
-          variant="ghost"
-          aria-label="Pause sandbox"
-          data-testid="sandbox-pause"
-          disabled={transitional || state !== 'running'}
-          onClick={() => void pause(projectId)}
-        >
-          <Pause className="h-4 w-4" />
-        </Button>
-      </Tip>
-      <Tip content="Resume the sandbox">
-        <Button
-          size="icon"
-          variant="ghost"
-          aria-label="Resume sandbox"
-          data-testid="sandbox-resume"
-          disabled={transitional || state === 'running'}
-          onClick={() => void resume(projectId)}
-        >
-          <Play className="h-4 w-4" />
-        </Button>
-      </Tip>
-      <Tip content="Restart: a fresh sandbox from the project's files">
-        <Button
-          size="icon"
-          variant="ghost"
-          aria-label="Restart sandbox"
-          data-testid="sandbox-restart"
-          disabled={transitional}
-          onClick={() => setConfirmRestart(true)}
-        >
-          <RotateCcw className="h-4 w-4" />
-        </Button>
-      </Tip>
+          <Tip content="Pause the sandbox">
+            <Button
+              size="icon"
+              variant="ghost"
+              aria-label="Pause sandbox"
+              data-testid="sandbox-pause"
+              disabled={transitional || state !== 'running'}
+              onClick={() => void pause(projectId)}
+            >
+              <Pause className="h-4 w-4" />
+            </Button>
+          </Tip>
+          <Tip content="Resume the sandbox">
+            <Button
+              size="icon"
+              variant="ghost"
+              aria-label="Resume sandbox"
+              data-testid="sandbox-resume"
+              disabled={transitional || state === 'running'}
+              onClick={() => void resume(projectId)}
+            >
+              <Play className="h-4 w-4" />
+            </Button>
+          </Tip>
+          <Tip content="Restart: a fresh sandbox from the project's files">
+            <Button
+              size="icon"
+              variant="ghost"
+              aria-label="Restart sandbox"
+              data-testid="sandbox-restart"
+              disabled={transitional}
+              onClick={() => setConfirmRestart(true)}
+            >
+              <RotateCcw className="h-4 w-4" />
+            </Button>
+          </Tip>
         </>
       )}
       <ConfirmDialog
