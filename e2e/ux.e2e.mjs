@@ -5,7 +5,7 @@
 // the input past one fragment card.
 import fs from 'node:fs';
 import path from 'node:path';
-import { startApp, stopProcess, browser, closeBrowser, openPage, tid, assert, artifacts, startFakeE2B, startFakeLLM, admin, appEnv, configure, createProject, send } from './lib.mjs';
+import { waitFor, startApp, stopProcess, browser, closeBrowser, openPage, tid, assert, artifacts, startFakeE2B, startFakeLLM, admin, appEnv, configure, createProject, send } from './lib.mjs';
 
 const work = process.env.E2E_WORK || fs.mkdtempSync('/tmp/tessera-e2e-');
 
@@ -64,10 +64,9 @@ export const tests = {
       const before = (await admin(e2b, 'counts')).counts.Creates;
       await page.click(tid('sandbox-restart'));
       await page.click(tid('confirm-restart'));
-      await page.waitForFunction(c => document.querySelector('[data-testid="sandbox-badge"]')?.getAttribute('data-state') === 'running' &&
-        !document.querySelector('[data-testid="preview-cover"]'), before, { timeout: 60000 });
-      const after = (await admin(e2b, 'counts')).counts.Creates;
-      assert(after === before + 1, `Restart made a new sandbox (${before} → ${after})`);
+      await waitFor(async () => (await admin(e2b, 'counts')).counts.Creates === before + 1, 'Restart makes a new sandbox', 60000);
+      await page.waitForFunction(() => document.querySelector('[data-testid="sandbox-badge"]')?.getAttribute('data-state') === 'running' &&
+        !document.querySelector('[data-testid="preview-cover"]'), null, { timeout: 60000 });
       const frameEl = await page.waitForSelector(tid('preview-iframe'));
       const src = await frameEl.getAttribute('src');
       assert(src !== firstSrc && src.startsWith('http://3000-'), `the preview follows the new sandbox: ${firstSrc} → ${src}`);
