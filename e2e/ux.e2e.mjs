@@ -76,6 +76,8 @@ export const tests = {
       // Paused: the preview is covered, and Resume there brings it back.
       await page.click(tid('sandbox-pause'));
       await page.waitForSelector(`${tid('preview-cover')}[data-kind="paused"]`, { timeout: 20000 });
+      const pausedSrc = await page.$eval(tid('preview-iframe'), el => el.getAttribute('src'));
+      assert(pausedSrc === src, `paused, the frame stays on the current sandbox: ${pausedSrc}`);
       await page.screenshot({ path: path.join(artifacts, 'e2e-ux-paused.png') });
       await page.click(tid('preview-resume'));
       await page.waitForSelector(`${tid('sandbox-badge')}[data-state="running"]`, { timeout: 30000 });

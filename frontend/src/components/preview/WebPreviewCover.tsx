@@ -26,7 +26,8 @@ export function SandboxWebPreview({
   const busy = useSandbox((s) => !!s.busy[projectId])
   const resume = useSandbox((s) => s.resume)
   const state = status?.state
-  const current = state === 'running' ? status?.sandboxId : undefined
+  // A paused sandbox keeps its id: the frame stays on it (falling back to the stored URL would load the killed one).
+  const current = status?.sandboxId || undefined
   const shownUrl = followSandboxURL(url, sandboxId, current)
 
   // A frame loaded while the sandbox could not answer keeps its error page: load it again once it runs.
@@ -46,7 +47,7 @@ export function SandboxWebPreview({
           data-testid="preview-cover"
           data-kind={cover.kind}
           role="status"
-          className="absolute inset-x-0 bottom-0 top-10 flex flex-col items-center justify-center gap-3 bg-background/95 p-6 text-center text-sm"
+          className="absolute inset-x-0 bottom-0 top-10 flex flex-col items-center justify-center gap-3 bg-background p-6 text-center text-sm"
         >
           {cover.kind === 'busy' || busy ? (
             <Loader2 className="h-6 w-6 animate-spin text-muted-foreground" aria-hidden />

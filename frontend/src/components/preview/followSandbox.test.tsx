@@ -85,6 +85,17 @@ describe('the web preview follows the sandbox', () => {
     expect(screen.getByTestId('preview-iframe')).not.toBe(before) // a fresh frame, not the error page
   })
 
+  it('pausing the restarted sandbox keeps the frame on it (never back on the killed one)', () => {
+    useSandbox.setState({ byProject: { [P]: st({ sandboxId: 'new2' }) } })
+    const { rerender } = render(<PreviewPanel projectId={P} />)
+    const frame = screen.getByTestId('preview-iframe')
+    useSandbox.setState({ byProject: { [P]: st({ state: 'paused', sandboxId: 'new2' }) } })
+    rerender(<PreviewPanel projectId={P} />)
+    expect(screen.getByTestId('preview-iframe')).toBe(frame)
+    expect(frame).toHaveAttribute('src', 'https://3000-new2.e2b.app')
+    expect(screen.getByTestId('preview-cover')).toHaveAttribute('data-kind', 'paused')
+  })
+
   it('while rebuilding the preview says so instead of showing a gateway error', () => {
     useSandbox.setState({ byProject: { [P]: st({ state: 'rebuilding' }) } })
     render(<PreviewPanel projectId={P} />)
