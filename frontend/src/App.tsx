@@ -71,7 +71,8 @@ function Workspace() {
     return (
       <div className="h-full overflow-y-auto">
         {showWelcome ? <WelcomePanel hasKeys={hasKeys} hasProjects={projects.length > 0} /> : null}
-        {projectsLoaded ? <NoProject /> : null}
+        {/* The welcome panel has its own "Create a project": one such button on the page. */}
+        {projectsLoaded ? <NoProject withCreate={!showWelcome} /> : null}
       </div>
     )
   }
@@ -89,15 +90,25 @@ function Workspace() {
   )
 }
 
-function NoProject() {
+export function NoProject({ withCreate = true }: { withCreate?: boolean }) {
   const openCreate = useUI((s) => s.openCreate)
   const projects = useProjects((s) => s.projects)
+  // Under the welcome panel with no project yet, it would only repeat the panel's step 2.
+  if (!withCreate && projects.length === 0) return null
   return (
-    <div className="flex flex-col items-center gap-3 p-8 text-center text-sm text-muted-foreground">
-      <p>{projects.length ? 'Choose a project in the menu at the top, or create a new one.' : 'You have no projects yet.'}</p>
-      <Button variant="primary" onClick={openCreate} data-testid="empty-create">
-        Create a project
-      </Button>
+    <div data-testid="no-project" className="flex flex-col items-center gap-3 p-8 text-center text-sm text-muted-foreground">
+      <p>
+        {projects.length
+          ? withCreate
+            ? 'Choose a project in the menu at the top, or create a new one.'
+            : 'Choose a project in the menu at the top.'
+          : 'You have no projects yet.'}
+      </p>
+      {withCreate ? (
+        <Button variant="primary" onClick={openCreate} data-testid="empty-create">
+          Create a project
+        </Button>
+      ) : null}
     </div>
   )
 }

@@ -133,6 +133,19 @@ describe('relaunch: the preview opens on the last output', () => {
     expect(initialTab([user])).toBe('code')
     expect(initialTab([])).toBe('code')
   })
+
+  it('a web project whose newest turn failed before any code reopens on the preview it still shows', () => {
+    const web = msg({
+      id: 'a1', seq: 2, role: 'assistant',
+      fragment: { title: 'Page', template: 'nextjs-developer', files: [{ path: 'pages/index.tsx', content: 'x' }] },
+      result: { kind: 'web', template: 'nextjs-developer', url: 'https://3000-sbx.e2b.app', stdout: [], stderr: [], results: [] },
+    })
+    const llmFailed = msg({
+      id: 'a2', seq: 4, role: 'assistant', status: 'error',
+      result: { kind: 'python', template: '', stdout: [], stderr: [], results: [], stepError: { step: 'generate', code: 'unavailable', message: 'The model could not be reached.' } },
+    })
+    expect(initialTab([web, msg({ id: 'u2', seq: 3 }), llmFailed])).toBe('preview')
+  })
 })
 
 describe('user message attachments', () => {

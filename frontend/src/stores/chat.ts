@@ -4,6 +4,7 @@ import type {
   ChatEvent,
   ExecError,
   ExecResult,
+  FileEntry,
   ImageAttachment,
   Message,
   ModelParams,
@@ -69,6 +70,8 @@ export interface ProjectChat {
   tab: 'code' | 'preview'
   /** The person picked a tab (or opened a fragment) this session: loads no longer change it. */
   tabChosen: boolean
+  /** The project's kept files (ChatService.Files), shown when no answer is left to show them (after Clear). */
+  files: FileEntry[] | null
 }
 
 export interface ModelChoice {
@@ -102,6 +105,8 @@ interface ChatStoreState {
   select: (projectId: string, messageId: string | null) => void
   setTab: (projectId: string, tab: 'code' | 'preview') => void
   dismissError: (projectId: string) => void
+  /** Loads the project's kept files (for the Code tab of a chat with no answer). */
+  loadFiles: (projectId: string) => Promise<void>
 }
 
 // ---------- persistence (drafts and picker choices survive restarts) ----------
@@ -314,6 +319,7 @@ export function emptyChat(): ProjectChat {
     selected: null,
     tab: 'code',
     tabChosen: false,
+    files: null,
   }
 }
 
@@ -329,9 +335,13 @@ export function hasPreview(result: RunResult | null | undefined): boolean {
  * relaunch the person sees their last output at once), else Code.
  */
 export function initialTab(messages: Message[]): 'code' | 'preview' {
+  // The answer the panel shows: the newest one with a fragment (a failed or
+  // text-only answer after it shows nothing of its own), so a web project whose
+  // last turn failed before any code still reopens on its running app.
   for (let i = messages.length - 1; i >= 0; i--) {
     const m = messages[i]
     if (m.role !== 'assistant') continue
+    if (!m.fragment && !hasPreview(runResultOf(m))) continue
     return hasPreview(runResultOf(m)) ? 'preview' : 'code'
   }
   return 'code'
@@ -680,12 +690,12 @@ export const useChat = create<ChatStoreState>((set, get) => {
     undo: async (projectId) => {
       await api.chat.undo(projectId)
       await refreshNewest(projectId)
-      patchChat(projectId, { selected: null, sendError: null })
+      patchChat(projectId, { selected: null, sendError: null, files: null })
     },
 
     clear: async (projectId) => {
       await api.chat.clear(projectId)
-      patchChat(projectId, { messages: [], hasMore: false, oldestSeq: 0, selected: null, sendError: null, pendingUser: null })
+      patchChat(projectId, { messages: [], hasMore: false, oldestSeq: 0, selected: null, sendError: null, pendingUser: null, files: null, tab: 'code' })
       try {
         await refreshNewest(projectId)
       } catch {
@@ -698,6 +708,16 @@ export const useChat = create<ChatStoreState>((set, get) => {
     setTab: (projectId, tab) => patchChat(projectId, { tab, tabChosen: true }),
 
     dismissError: (projectId) => patchChat(projectId, { sendError: null }),
+
+    loadFiles: async (projectId) => {
+      try {
+        const files = await api.chat.files(projectId)
+        patchChat(projectId, { files })
+      } catch {
+        // offline or gone: the empty state stays
+        patchChat(projectId, { files: [] })
+      }
+    },
   }
 })
 

@@ -33,6 +33,7 @@ export const useSandbox = create<SandboxStoreState>((set, get) => {
       await api.sandbox[name](projectId)
       const st = await api.sandbox.status(projectId).catch(() => null)
       if (st) put({ ...st, projectId: st.projectId || projectId })
+      if (name === 'restart') toast.success("A fresh sandbox was built from the project's files.")
     } catch (e) {
       toast.error(errorMessage(e))
     } finally {

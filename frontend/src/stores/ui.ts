@@ -8,6 +8,9 @@ interface UIState {
   setCreateOpen: (o: boolean) => void
   openSettings: () => void
   setSettingsOpen: (o: boolean) => void
+  /** The project whose "Undo the last exchange?" confirmation is open (header Undo, a failed answer's Remove). */
+  undoFor: string | null
+  askUndo: (projectId: string | null) => void
 }
 
 export const useUI = create<UIState>((set) => ({
@@ -17,4 +20,6 @@ export const useUI = create<UIState>((set) => ({
   setCreateOpen: (createOpen) => set({ createOpen }),
   openSettings: () => set({ settingsOpen: true }),
   setSettingsOpen: (settingsOpen) => set({ settingsOpen }),
+  undoFor: null,
+  askUndo: (undoFor) => set({ undoFor }),
 }))

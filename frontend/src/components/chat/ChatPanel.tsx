@@ -4,6 +4,7 @@ import { useChat, emptyChat, markMessagesRendered } from '../../stores/chat'
 import { useCatalog, findModel } from '../../stores/catalog'
 import { useSettings } from '../../stores/settings'
 import { toast } from '../../stores/toast'
+import { useUI } from '../../stores/ui'
 import { errorMessage } from '../../api'
 import { Button } from '../ui/Button'
 import { ConfirmDialog } from '../ui/Dialog'
@@ -38,6 +39,9 @@ export function ChatPanel({ projectId }: { projectId: string }) {
   const model = useChat((s) => s.model)
   const providers = useCatalog((s) => s.providers)
   const [clearOpen, setClearOpen] = useState(false)
+  const undoOpen = useUI((s) => s.undoFor === projectId)
+  const askUndo = useUI((s) => s.askUndo)
+  const setUndoOpen = (o: boolean) => askUndo(o ? projectId : null)
   useDefaultModel()
 
   useEffect(() => {
@@ -67,7 +71,7 @@ export function ChatPanel({ projectId }: { projectId: string }) {
           variant="ghost"
           data-testid="chat-undo"
           disabled={running || chat.messages.length === 0}
-          onClick={() => undo(projectId).catch((e) => toast.error(errorMessage(e)))}
+          onClick={() => setUndoOpen(true)}
         >
           <Undo2 className="h-3.5 w-3.5" /> Undo
         </Button>
@@ -109,14 +113,33 @@ export function ChatPanel({ projectId }: { projectId: string }) {
         open={clearOpen}
         onOpenChange={setClearOpen}
         title="Clear the chat?"
-        description="All messages of this project are deleted. Its files are kept."
+        description="All messages of this project are deleted. Its files are kept: the Code tab shows them, and the next message builds on them."
         confirmLabel="Clear"
         confirmTestId="confirm-clear"
         onConfirm={async () => {
           try {
             await clear(projectId)
             setClearOpen(false)
+            toast.info("The chat was cleared. The project's files are kept: the Code tab shows them.")
           } catch (e) {
+            toast.error(errorMessage(e))
+          }
+        }}
+      />
+      <ConfirmDialog
+        open={undoOpen}
+        onOpenChange={setUndoOpen}
+        title="Undo the last exchange?"
+        description="Your last message and its answer are deleted from the chat. The project's files stay as they are now."
+        confirmLabel="Undo"
+        confirmTestId="confirm-undo"
+        onConfirm={async () => {
+          try {
+            await undo(projectId)
+            setUndoOpen(false)
+            toast.info('The last exchange was removed. The project\'s files are unchanged.')
+          } catch (e) {
+            setUndoOpen(false)
             toast.error(errorMessage(e))
           }
         }}

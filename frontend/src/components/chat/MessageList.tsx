@@ -3,8 +3,9 @@ import type { Message } from '../../api'
 import { runResultOf } from '../../api'
 import type { ProjectChat } from '../../stores/chat'
 import { useChat } from '../../stores/chat'
+import { useUI } from '../../stores/ui'
 import { fragmentFromPartial } from '../../lib/fragment'
-import { FragmentCard, Markdown, MessageRow } from './MessageRow'
+import { FragmentCard, Markdown, MessageRow, filesWithCode } from './MessageRow'
 import { StageIndicator } from './StageIndicator'
 
 /** Rendered rows at first; more are added when scrolling up (windowing). */
@@ -31,6 +32,14 @@ export function MessageList({ projectId, chat }: { projectId: string; chat: Proj
   const start = Math.max(0, list.length - count)
   const visible = list.slice(start)
   const last = list[list.length - 1]
+  // Only the newest answer's failure is an alert (with Retry); older ones were moved past.
+  let lastAnswerSeq = Number.POSITIVE_INFINITY
+  for (let i = list.length - 1; i >= 0; i--) {
+    if (list[i].role === 'assistant') {
+      lastAnswerSeq = list[i].seq
+      break
+    }
+  }
 
   const onOpen = useCallback(
     (id: string) => {
@@ -42,6 +51,47 @@ export function MessageList({ projectId, chat }: { projectId: string; chat: Proj
     [projectId, select, setTab],
   )
   const onRetry = useCallback(() => void retry(projectId), [projectId, retry])
+  const askUndo = useUI((s) => s.askUndo)
+  // Removing the newest failed exchange is Undo (it asks first).
+  const onRemove = useCallback(() => askUndo(projectId), [askUndo, projectId])
+
+  // Tab stops on one fragment card only (the last one moved to with the arrow
+  // keys, else the shown one, else the newest), so the input is a few Tabs
+  // away however long the chat is; arrow keys walk the cards.
+  const [roving, setRoving] = useState<string | null>(null)
+  const hasCard = (id: string | null) => !!id && visible.some((m) => m.id === id && m.role === 'assistant' && !!m.fragment)
+  let tabStopId: string | null = null
+  if (!run) {
+    if (hasCard(roving)) tabStopId = roving
+    else if (hasCard(selected)) tabStopId = selected
+    else {
+      for (let i = visible.length - 1; i >= 0; i--) {
+        if (visible[i].role === 'assistant' && visible[i].fragment) {
+          tabStopId = visible[i].id
+          break
+        }
+      }
+    }
+  }
+  const cardId = (el: HTMLElement) => el.closest<HTMLElement>('[data-message-id]')?.dataset.messageId ?? null
+  const onCardKeys = (e: React.KeyboardEvent<HTMLDivElement>) => {
+    if (!['ArrowUp', 'ArrowDown', 'Home', 'End'].includes(e.key)) return
+    const target = e.target as HTMLElement
+    if (target.dataset.testid !== 'fragment-card') return
+    const cards = [...(scroller.current?.querySelectorAll<HTMLElement>('button[data-testid="fragment-card"]') ?? [])]
+    const i = cards.indexOf(target)
+    if (i < 0) return
+    const j = e.key === 'Home' ? 0 : e.key === 'End' ? cards.length - 1 : e.key === 'ArrowUp' ? i - 1 : i + 1
+    const next = cards[j]
+    if (!next) return
+    e.preventDefault()
+    setRoving(cardId(next))
+    next.focus()
+  }
+  const onCardFocus = (e: React.FocusEvent<HTMLDivElement>) => {
+    const target = e.target as HTMLElement
+    if (target.dataset.testid === 'fragment-card') setRoving(cardId(target))
+  }
 
   /** Remembers the first rendered row and where it is, before rows are added above it. */
   const holdAnchor = useCallback(() => {
@@ -111,82 +161,92 @@ export function MessageList({ projectId, chat }: { projectId: string; chat: Proj
   const liveFrag = fragmentFromPartial(run?.partial)
 
   return (
-    <div ref={scroller} onScroll={onScroll} className="min-h-0 flex-1 overflow-y-auto px-4 py-4 [overflow-anchor:none]" data-testid="chat-messages">
-      <div className="mx-auto flex max-w-3xl flex-col gap-4">
-        {start > 0 ? (
-          <button type="button" onClick={showMore} className="self-center text-xs text-muted-foreground underline">
-            Show earlier messages ({start})
-          </button>
-        ) : loadingOlder ? (
-          <p role="status" data-testid="chat-history-loading" className="self-center text-xs text-muted-foreground">
-            Loading earlier messages…
-          </p>
-        ) : olderError ? (
-          <p role="alert" data-testid="chat-history-error" className="self-center text-xs text-destructive">
-            {olderError}{' '}
-            <button type="button" onClick={fetchOlder} className="underline">
-              Try again
+    <div className="flex min-h-0 flex-1 flex-col">
+      <div ref={scroller} onScroll={onScroll} onKeyDown={onCardKeys} onFocus={onCardFocus} className="min-h-0 flex-1 overflow-y-auto px-4 py-4 [overflow-anchor:none]" data-testid="chat-messages">
+        <div className="mx-auto flex max-w-3xl flex-col gap-4">
+          {start > 0 ? (
+            <button type="button" onClick={showMore} className="self-center text-xs text-muted-foreground underline">
+              Show earlier messages ({start})
             </button>
-          </p>
-        ) : hasMore ? (
-          <button type="button" data-testid="chat-history-more" onClick={fetchOlder} className="self-center text-xs text-muted-foreground underline">
-            Load earlier messages
-          </button>
-        ) : list.length > 0 ? (
-          <p data-testid="chat-history-start" className="self-center text-xs text-muted-foreground">
-            Beginning of the chat
-          </p>
-        ) : null}
-        {visible.map((m: Message) => (
-          <MessageRow
-            key={m.id}
-            message={m}
-            selected={selected === m.id}
-            canRetry={!run && m === last && m.role === 'assistant'}
-            onOpen={onOpen}
-            onRetry={onRetry}
-          />
-        ))}
-        {pendingUser ? (
-          <div data-testid="chat-message" data-role="user" data-status="sending" className="flex flex-col items-end gap-1">
-            {pendingUser.images.length ? (
-              <div className="flex gap-1">
-                {pendingUser.images.map((img) => (
-                  <img key={img.id} src={`data:${img.mime};base64,${img.data}`} alt={img.name} className="h-12 w-12 rounded object-cover" />
-                ))}
-              </div>
-            ) : null}
-            {pendingUser.text ? (
-              <div className="max-w-[85%] rounded-2xl rounded-br-sm bg-muted px-3 py-2 text-sm whitespace-pre-wrap break-words">
-                {pendingUser.text}
-              </div>
-            ) : null}
-          </div>
-        ) : null}
-        {run ? (
-          <div data-testid="chat-message" data-role="assistant" data-status="streaming" className="flex flex-col items-start gap-2">
-            {liveFrag?.commentary ? <Markdown text={liveFrag.commentary} /> : null}
-            {liveFrag && (liveFrag.title || liveFrag.files.length) ? (
-              <FragmentCard
-                title={liveFrag.title}
-                template={liveFrag.template}
-                files={liveFrag.files.length}
-                selected={!selected}
-                onOpen={() => select(projectId, null)}
-              />
-            ) : null}
-            {run.reasoning && !liveFrag?.commentary ? (
-              <details className="text-xs text-muted-foreground">
-                <summary className="cursor-pointer">Thinking…</summary>
-                <p className="mt-1 whitespace-pre-wrap">{run.reasoning.slice(-4000)}</p>
-              </details>
-            ) : null}
-            {run.stage && !run.done ? (
-              <StageIndicator projectId={projectId} stage={run.stage} installLog={run.installLog} stopping={run.stopping} />
-            ) : null}
-          </div>
-        ) : null}
+          ) : loadingOlder ? (
+            <p role="status" data-testid="chat-history-loading" className="self-center text-xs text-muted-foreground">
+              Loading earlier messages…
+            </p>
+          ) : olderError ? (
+            <p role="alert" data-testid="chat-history-error" className="self-center text-xs text-destructive">
+              {olderError}{' '}
+              <button type="button" onClick={fetchOlder} className="underline">
+                Try again
+              </button>
+            </p>
+          ) : hasMore ? (
+            <button type="button" data-testid="chat-history-more" onClick={fetchOlder} className="self-center text-xs text-muted-foreground underline">
+              Load earlier messages
+            </button>
+          ) : list.length > 0 ? (
+            <p data-testid="chat-history-start" className="self-center text-xs text-muted-foreground">
+              Beginning of the chat
+            </p>
+          ) : null}
+          {visible.map((m: Message) => (
+            <MessageRow
+              key={m.id}
+              message={m}
+              selected={selected === m.id}
+              canRetry={!run && m === last && m.role === 'assistant'}
+              tabStop={m.id === tabStopId}
+              superseded={m.role === 'assistant' && m.seq < lastAnswerSeq}
+              onOpen={onOpen}
+              onRetry={onRetry}
+              onRemove={onRemove}
+            />
+          ))}
+          {pendingUser ? (
+            <div data-testid="chat-message" data-role="user" data-status="sending" className="flex flex-col items-end gap-1">
+              {pendingUser.images.length ? (
+                <div className="flex gap-1">
+                  {pendingUser.images.map((img) => (
+                    <img key={img.id} src={`data:${img.mime};base64,${img.data}`} alt={img.name} className="h-12 w-12 rounded object-cover" />
+                  ))}
+                </div>
+              ) : null}
+              {pendingUser.text ? (
+                <div className="max-w-[85%] rounded-2xl rounded-br-sm bg-muted px-3 py-2 text-sm whitespace-pre-wrap break-words">
+                  {pendingUser.text}
+                </div>
+              ) : null}
+            </div>
+          ) : null}
+          {run ? (
+            <div data-testid="chat-message" data-role="assistant" data-status="streaming" className="flex flex-col items-start gap-2">
+              {liveFrag?.commentary ? <Markdown text={liveFrag.commentary} /> : null}
+              {liveFrag && (liveFrag.title || liveFrag.files.length) ? (
+                <FragmentCard
+                  title={liveFrag.title}
+                  template={liveFrag.template}
+                  files={filesWithCode(liveFrag.files)}
+                  selected={!selected}
+                  onOpen={() => select(projectId, null)}
+                />
+              ) : null}
+              {run.reasoning && !liveFrag?.commentary ? (
+                <details className="text-xs text-muted-foreground">
+                  <summary className="cursor-pointer">Thinking…</summary>
+                  <p className="mt-1 whitespace-pre-wrap">{run.reasoning.slice(-4000)}</p>
+                </details>
+              ) : null}
+            </div>
+          ) : null}
+        </div>
       </div>
+      {/* Below the scroller, not in it: the progress line stays in view however long the answer grows. */}
+      {run && run.stage && !run.done ? (
+        <div className="shrink-0 border-t border-border px-4 py-1.5">
+          <div className="mx-auto max-w-3xl">
+            <StageIndicator projectId={projectId} stage={run.stage} installLog={run.installLog} stopping={run.stopping} />
+          </div>
+        </div>
+      ) : null}
     </div>
   )
 }

@@ -1,12 +1,15 @@
 import { memo } from 'react'
 import ReactMarkdown from 'react-markdown'
 import remarkGfm from 'remark-gfm'
-import { RotateCcw, Terminal } from 'lucide-react'
+import { RotateCcw, Trash2 } from 'lucide-react'
 import type { ImageAttachment, Message } from '../../api'
 import { commentaryOf, fragmentFromStored } from '../../lib/fragment'
 import { markdownComponents } from './markdown'
 import { Button } from '../ui/Button'
 import { cn } from '../../lib/utils'
+import { useCatalog } from '../../stores/catalog'
+import { templateName } from '../../lib/templates'
+import { TemplateIcon } from '../ui/TemplateIcon'
 
 export const Markdown = memo(function Markdown({ text }: { text: string }) {
   return (
@@ -18,39 +21,76 @@ export const Markdown = memo(function Markdown({ text }: { text: string }) {
   )
 })
 
+/** Files that have code in them (a stopped answer may have named a file and written nothing). */
+export function filesWithCode(files: { content: string }[]): number {
+  return files.filter((f) => f.content.trim() !== '').length
+}
+
 export function FragmentCard({
   title,
   template,
   files,
   selected,
+  stopped,
+  tabStop = true,
   onOpen,
 }: {
   title: string
   template: string
+  /** Files with code (see filesWithCode). */
   files: number
   selected?: boolean
+  /** The answer was stopped: with no code the card says so and opens nothing. */
+  stopped?: boolean
+  /** The one card of the chat that Tab stops on (arrow keys move between cards). */
+  tabStop?: boolean
   onOpen?: () => void
 }) {
+  const templates = useCatalog((s) => s.templates)
+  const name = templateName(template, templates)
+  const empty = files === 0
+  const detail = empty
+    ? stopped
+      ? 'Stopped before any code was written'
+      : 'No code yet'
+    : `${files} ${files === 1 ? 'file' : 'files'} · Click to see it`
+  const body = (
+    <>
+      <span className="flex h-8 w-8 shrink-0 items-center justify-center rounded-md bg-accent/15 text-accent">
+        <TemplateIcon template={template} />
+      </span>
+      <span className="min-w-0 flex-1">
+        <span className="block truncate text-sm font-medium">{title || 'Fragment'}</span>
+        <span className="block truncate text-xs text-muted-foreground" data-testid="fragment-card-detail">
+          <span data-testid="fragment-card-template" title={template || undefined}>
+            {name}
+          </span>{' '}
+          · {detail}
+        </span>
+      </span>
+    </>
+  )
+  const cls = cn(
+    'mt-2 flex w-full max-w-sm items-center gap-3 rounded-lg border bg-card px-3 py-2 text-left',
+    selected ? 'border-accent' : 'border-border',
+  )
+  if (empty && stopped) {
+    return (
+      <div data-testid="fragment-card" data-empty="true" className={cn(cls, 'opacity-80')}>
+        {body}
+      </div>
+    )
+  }
   return (
     <button
       type="button"
       data-testid="fragment-card"
       onClick={onOpen}
       aria-pressed={selected}
-      className={cn(
-        'mt-2 flex w-full max-w-sm items-center gap-3 rounded-lg border bg-card px-3 py-2 text-left hover:bg-muted focus-visible:outline-2 focus-visible:outline-ring',
-        selected ? 'border-accent' : 'border-border',
-      )}
+      tabIndex={tabStop ? 0 : -1}
+      className={cn(cls, 'hover:bg-muted focus-visible:outline-2 focus-visible:outline-ring')}
     >
-      <span className="flex h-8 w-8 shrink-0 items-center justify-center rounded-md bg-accent/15 text-accent">
-        <Terminal className="h-4 w-4" />
-      </span>
-      <span className="min-w-0 flex-1">
-        <span className="block truncate text-sm font-medium">{title || 'Fragment'}</span>
-        <span className="block truncate text-xs text-muted-foreground">
-          {template || 'auto'} · {files} {files === 1 ? 'file' : 'files'} · Click to see it
-        </span>
-      </span>
+      {body}
     </button>
   )
 }
@@ -78,12 +118,19 @@ export const MessageRow = memo(function MessageRow({
   message,
   canRetry,
   selected,
+  tabStop = true,
+  superseded = false,
   onOpen,
   onRetry,
+  onRemove,
 }: {
+  onRemove?: () => void
   message: Message
   canRetry: boolean
   selected: boolean
+  tabStop?: boolean
+  /** A failed or stopped answer that later messages moved past: a quiet line, not another alert. */
+  superseded?: boolean
   onOpen: (id: string) => void
   onRetry: () => void
 }) {
@@ -110,13 +157,24 @@ export const MessageRow = memo(function MessageRow({
         <FragmentCard
           title={frag.title}
           template={frag.template}
-          files={frag.files.length}
+          files={filesWithCode(frag.files)}
           selected={selected}
+          stopped={message.status === 'stopped'}
+          tabStop={tabStop}
           onOpen={() => onOpen(message.id)}
         />
       ) : null}
-      {message.status === 'error' || message.status === 'stopped' || message.status === 'interrupted' ? (
+      {superseded && (message.status === 'error' || message.status === 'stopped' || message.status === 'interrupted') ? (
+        <p data-testid="message-superseded" title={stepError?.message || undefined} className="mt-1 text-xs text-muted-foreground">
+          {message.status === 'stopped'
+            ? 'Stopped; the partial answer was kept.'
+            : message.status === 'interrupted'
+              ? 'Interrupted when Tessera closed; what arrived was kept.'
+              : 'This answer failed; the chat went on after it.'}
+        </p>
+      ) : message.status === 'error' || message.status === 'stopped' || message.status === 'interrupted' ? (
         <div
+          data-testid="message-alert"
           role={message.status === 'error' ? 'alert' : undefined}
           className={cn(
             'mt-2 flex flex-wrap items-center gap-2 rounded-md border px-3 py-2 text-sm',
@@ -133,6 +191,11 @@ export const MessageRow = memo(function MessageRow({
           {canRetry ? (
             <Button size="sm" variant="outline" data-testid="chat-retry" onClick={onRetry}>
               <RotateCcw className="h-3 w-3" /> Retry
+            </Button>
+          ) : null}
+          {canRetry && onRemove ? (
+            <Button size="sm" variant="ghost" data-testid="chat-remove-failed" onClick={onRemove}>
+              <Trash2 className="h-3 w-3" /> Remove
             </Button>
           ) : null}
         </div>

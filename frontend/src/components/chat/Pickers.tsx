@@ -6,6 +6,7 @@ import { useCatalog } from '../../stores/catalog'
 import { useChat, templateFor } from '../../stores/chat'
 import { useUI } from '../../stores/ui'
 import type { ModelParams } from '../../api'
+import { TemplateIcon } from '../ui/TemplateIcon'
 
 const SEP = '\u0000'
 
@@ -59,7 +60,10 @@ export function TemplatePicker({ projectId }: { projectId: string }) {
       groups={[
         {
           label: '',
-          options: [{ value: AUTO, label: 'Auto' }, ...templates.map((t) => ({ value: t.id, label: t.name || t.id }))],
+          options: [
+            { value: AUTO, label: 'Auto', icon: <TemplateIcon template="" className="h-3.5 w-3.5" /> },
+            ...templates.map((t) => ({ value: t.id, label: t.name || t.id, icon: <TemplateIcon template={t.id} className="h-3.5 w-3.5" /> })),
+          ],
         },
       ]}
       className="max-w-[12rem]"

@@ -32,6 +32,15 @@ async function loadLanguage(path: string): Promise<Extension> {
   }
 }
 
+/**
+ * Where a streaming view scrolls to: the start of the last line, not its end,
+ * so following the stream moves down but never sideways (a long last line
+ * would otherwise leave the start of every line hidden).
+ */
+export function followPosition(code: string): number {
+  return code.lastIndexOf('\n') + 1
+}
+
 const lightTheme = [syntaxHighlighting(defaultHighlightStyle, { fallback: true })]
 
 export default function CodeEditor({
@@ -106,9 +115,14 @@ export default function CodeEditor({
     shown.current = code
     v.dispatch({
       changes,
-      effects: streaming ? EditorView.scrollIntoView(code.length, { y: 'end' }) : undefined,
+      effects: streaming ? EditorView.scrollIntoView(followPosition(code), { y: 'end', x: 'nearest', xMargin: 0 }) : undefined,
     })
   }, [code, streaming])
+
+  // The stream is over: show the start of the lines whatever scrolled sideways meanwhile.
+  useEffect(() => {
+    if (!streaming && view.current) view.current.scrollDOM.scrollLeft = 0
+  }, [streaming])
 
   return <div ref={host} className="h-full overflow-hidden" />
 }

@@ -25,7 +25,7 @@ export function prefetchEditor(): void {
   }
 }
 
-export function CodeView({ files, streaming }: { files: FileEntry[]; streaming?: boolean }) {
+export function CodeView({ files, streaming, emptyText }: { files: FileEntry[]; streaming?: boolean; emptyText?: string }) {
   const [active, setActive] = useState<string | null>(null)
   const [copied, setCopied] = useState(false)
   const dark = useResolvedTheme() === 'dark'
@@ -44,7 +44,7 @@ export function CodeView({ files, streaming }: { files: FileEntry[]; streaming?:
   if (files.length === 0) {
     return (
       <div data-testid="code-view" className="flex h-full items-center justify-center text-sm text-muted-foreground">
-        {streaming ? 'Waiting for code…' : 'No code yet.'}
+        {streaming ? 'Waiting for code…' : emptyText ?? 'No code yet.'}
       </div>
     )
   }

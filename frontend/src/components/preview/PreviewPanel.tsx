@@ -1,12 +1,15 @@
 import * as Tabs from '@radix-ui/react-tabs'
-import { useMemo } from 'react'
+import { useEffect, useMemo } from 'react'
 import { Code2, Eye } from 'lucide-react'
 import { useChat, emptyChat } from '../../stores/chat'
 import { runResultOf, type Message, type RunResult } from '../../api'
 import { emptyResult, fragmentFromPartial, fragmentFromStored, isPythonTemplate, type FragmentView } from '../../lib/fragment'
 import { CodeView } from './CodeView'
+import { useCatalog } from '../../stores/catalog'
+import { templateName } from '../../lib/templates'
+import { TemplateIcon } from '../ui/TemplateIcon'
 import { PythonOutput } from './PythonOutput'
-import { WebPreview } from './WebPreview'
+import { SandboxWebPreview } from './WebPreviewCover'
 
 const tabCls =
   'inline-flex items-center gap-1.5 rounded-md px-3 py-1 text-xs font-medium text-muted-foreground data-[state=active]:bg-muted data-[state=active]:text-foreground disabled:opacity-50'
@@ -22,9 +25,11 @@ function lastWithFragment(messages: Message[]): Message | null {
 export function PreviewPanel({ projectId }: { projectId: string }) {
   const chat = useChat((s) => s.chats[projectId]) ?? emptyChat()
   const setTab = useChat((s) => s.setTab)
-  const { run, selected, messages, tab } = chat
+  const templates = useCatalog((s) => s.templates)
+  const loadFiles = useChat((s) => s.loadFiles)
+  const { run, selected, messages, tab, files: keptFiles, loaded } = chat
 
-  const view = useMemo((): { fragment: FragmentView | null; result: RunResult | null; live: boolean } => {
+  const view = useMemo((): { fragment: FragmentView | null; result: RunResult | null; live: boolean; stopped: boolean } => {
     if (run && !selected) {
       const fragment = fragmentFromPartial(run.partial)
       const template = fragment?.template ?? ''
@@ -36,18 +41,40 @@ export function PreviewPanel({ projectId }: { projectId: string }) {
         error: run.execError ?? undefined,
         installLog: run.installLog,
       }
-      return { fragment, result, live: true }
+      return { fragment, result, live: true, stopped: false }
     }
     const m = selected ? messages.find((x) => x.id === selected) ?? null : lastWithFragment(messages)
     // runResultOf: a user message's stored result is its attachments, never run output.
-    return { fragment: fragmentFromStored(m?.role === 'assistant' ? m.fragment : null), result: runResultOf(m), live: false }
+    return {
+      fragment: fragmentFromStored(m?.role === 'assistant' ? m.fragment : null),
+      result: runResultOf(m),
+      live: false,
+      stopped: m?.status === 'stopped',
+    }
   }, [run, selected, messages])
 
-  const { fragment, result, live } = view
+  const { fragment, result, live, stopped } = view
+  const noAnswer = !fragment && !live
+  // Nothing left in the chat shows the project's files (after Clear or Undo): fetch them for the Code tab.
+  useEffect(() => {
+    if (noAnswer && loaded && keptFiles === null) void loadFiles(projectId)
+  }, [noAnswer, loaded, keptFiles, loadFiles, projectId])
   const python = result ? result.kind === 'python' || (!result.url && isPythonTemplate(result.template || fragment?.template || '')) : false
   const hasOutput = !!result && (python ? true : !!result.url)
 
-  if (!fragment && !live) {
+  if (noAnswer) {
+    if (keptFiles && keptFiles.length > 0) {
+      return (
+        <div className="flex h-full min-h-0 flex-col" data-testid="kept-files">
+          <p className="border-b border-border px-3 py-2 text-xs text-muted-foreground">
+            The project's files, kept from earlier answers. Your next message builds on them.
+          </p>
+          <div className="min-h-0 flex-1">
+            <CodeView files={keptFiles} />
+          </div>
+        </div>
+      )
+    }
     return (
       <div className="flex h-full items-center justify-center p-6 text-center text-sm text-muted-foreground">
         The code and the running app appear here once you send a message.
@@ -55,6 +82,7 @@ export function PreviewPanel({ projectId }: { projectId: string }) {
     )
   }
 
+  const codeFiles = (fragment?.files ?? []).filter((f) => !stopped || f.content.trim() !== '')
   return (
     <Tabs.Root
       value={tab}
@@ -72,7 +100,11 @@ export function PreviewPanel({ projectId }: { projectId: string }) {
         </Tabs.List>
         <div className="min-w-0 flex-1 truncate text-right text-xs text-muted-foreground">
           {fragment?.title ? <span className="font-medium text-foreground">{fragment.title}</span> : null}
-          {fragment?.template ? <span> · {fragment.template}</span> : null}
+          {fragment?.template ? (
+            <span data-testid="preview-template" title={fragment.template}>
+              {' '}· <TemplateIcon template={fragment.template} className="inline h-3.5 w-3.5 align-[-2px]" /> {templateName(fragment.template, templates)}
+            </span>
+          ) : null}
           {result?.usage?.totalTokens ? (
             <span data-testid="usage-tokens" title={`${result.usage.promptTokens} prompt + ${result.usage.completionTokens} answer tokens`}>
               {' '}· {result.usage.totalTokens.toLocaleString()} tokens
@@ -81,7 +113,11 @@ export function PreviewPanel({ projectId }: { projectId: string }) {
         </div>
       </div>
       <Tabs.Content value="code" className="min-h-0 flex-1 data-[state=inactive]:hidden" forceMount>
-        <CodeView files={fragment?.files ?? []} streaming={live} />
+        <CodeView
+          files={codeFiles}
+          streaming={live}
+          emptyText={stopped ? 'The answer was stopped before any code was written.' : undefined}
+        />
       </Tabs.Content>
       <Tabs.Content value="preview" className="min-h-0 flex-1 data-[state=inactive]:hidden">
         {result?.stepError ? (
@@ -93,7 +129,7 @@ export function PreviewPanel({ projectId }: { projectId: string }) {
           python ? (
             <PythonOutput result={result} running={live} />
           ) : (
-            <WebPreview url={result.url as string} template={fragment?.template ?? ''} />
+            <SandboxWebPreview projectId={projectId} url={result.url as string} sandboxId={result.sandboxId} template={fragment?.template ?? ''} />
           )
         ) : (
           <p className="p-4 text-sm text-muted-foreground">{live ? 'The preview appears when the app is running…' : 'No preview for this fragment.'}</p>

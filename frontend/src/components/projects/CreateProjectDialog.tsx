@@ -5,6 +5,7 @@ import { SelectBox, AUTO, fromSelect } from '../ui/SelectBox'
 import { useProjects, validateDescription, validateProjectName, MAX_DESCRIPTION } from '../../stores/projects'
 import { useCatalog } from '../../stores/catalog'
 import { errorMessage } from '../../api'
+import { TemplateIcon } from '../ui/TemplateIcon'
 
 export function CreateProjectDialog({ open, onOpenChange }: { open: boolean; onOpenChange: (o: boolean) => void }) {
   const create = useProjects((s) => s.create)
@@ -105,7 +106,10 @@ export function CreateProjectDialog({ open, onOpenChange }: { open: boolean; onO
             groups={[
               {
                 label: '',
-                options: [{ value: AUTO, label: 'Auto' }, ...templates.map((t) => ({ value: t.id, label: t.name || t.id }))],
+                options: [
+                  { value: AUTO, label: 'Auto', icon: <TemplateIcon template="" className="h-3.5 w-3.5" /> },
+                  ...templates.map((t) => ({ value: t.id, label: t.name || t.id, icon: <TemplateIcon template={t.id} className="h-3.5 w-3.5" /> })),
+                ],
               },
             ]}
           />

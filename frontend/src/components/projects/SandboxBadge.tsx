@@ -5,6 +5,7 @@ import { useSandbox } from '../../stores/sandbox'
 import type { SandboxState } from '../../api'
 import { Button } from '../ui/Button'
 import { Tip } from '../ui/Tip'
+import { ConfirmDialog } from '../ui/Dialog'
 import { cn, formatMinutes, timeUntil } from '../../lib/utils'
 
 const LABELS: Record<SandboxState, string> = {
@@ -39,6 +40,7 @@ export function SandboxBadge({ projectId }: { projectId: string }) {
   const resume = useSandbox((s) => s.resume)
   const restart = useSandbox((s) => s.restart)
   const [, tick] = useState(0)
+  const [confirmRestart, setConfirmRestart] = useState(false)
 
   // The store follows the current project (App); this makes sure it is this one.
   useEffect(() => follow(projectId), [projectId, follow])
@@ -108,48 +110,67 @@ export function SandboxBadge({ projectId }: { projectId: string }) {
               </p>
             ) : null}
             {status?.error ? <p className="mt-2 text-xs text-destructive">{status.error}</p> : null}
-            <p className="mt-2 text-xs text-muted-foreground">
-              A paused sandbox keeps its files, packages and memory; Restart builds a fresh one from the project's files.
+            <p className="mt-2 text-xs text-muted-foreground" data-testid="sandbox-help">
+              {state === 'none'
+                ? 'This project has no sandbox yet: one is created when you send a message.'
+                : "A paused sandbox keeps its files, packages and memory; Restart builds a fresh one from the project's files."}
             </p>
           </PO.Content>
         </PO.Portal>
       </PO.Root>
-      <Tip content="Pause the sandbox">
-        <Button
-          size="icon"
-          variant="ghost"
-          aria-label="Pause sandbox"
-          data-testid="sandbox-pause"
-          disabled={transitional || state !== 'running'}
-          onClick={() => void pause(projectId)}
-        >
-          <Pause className="h-4 w-4" />
-        </Button>
-      </Tip>
-      <Tip content="Resume the sandbox">
-        <Button
-          size="icon"
-          variant="ghost"
-          aria-label="Resume sandbox"
-          data-testid="sandbox-resume"
-          disabled={transitional || state === 'running'}
-          onClick={() => void resume(projectId)}
-        >
-          <Play className="h-4 w-4" />
-        </Button>
-      </Tip>
-      <Tip content="Restart: a fresh sandbox from the project's files">
-        <Button
-          size="icon"
-          variant="ghost"
-          aria-label="Restart sandbox"
-          data-testid="sandbox-restart"
-          disabled={transitional}
-          onClick={() => void restart(projectId)}
-        >
-          <RotateCcw className="h-4 w-4" />
-        </Button>
-      </Tip>
+      {/* Nothing to pause, resume or restart before the first run creates a sandbox. */}
+      {state === 'none' && !busy ? null : (
+        <>
+          <Tip content="Pause the sandbox">
+            <Button
+              size="icon"
+              variant="ghost"
+              aria-label="Pause sandbox"
+              data-testid="sandbox-pause"
+              disabled={transitional || state !== 'running'}
+              onClick={() => void pause(projectId)}
+            >
+              <Pause className="h-4 w-4" />
+            </Button>
+          </Tip>
+          <Tip content="Resume the sandbox">
+            <Button
+              size="icon"
+              variant="ghost"
+              aria-label="Resume sandbox"
+              data-testid="sandbox-resume"
+              disabled={transitional || state === 'running'}
+              onClick={() => void resume(projectId)}
+            >
+              <Play className="h-4 w-4" />
+            </Button>
+          </Tip>
+          <Tip content="Restart: a fresh sandbox from the project's files">
+            <Button
+              size="icon"
+              variant="ghost"
+              aria-label="Restart sandbox"
+              data-testid="sandbox-restart"
+              disabled={transitional}
+              onClick={() => setConfirmRestart(true)}
+            >
+              <RotateCcw className="h-4 w-4" />
+            </Button>
+          </Tip>
+        </>
+      )}
+      <ConfirmDialog
+        open={confirmRestart}
+        onOpenChange={setConfirmRestart}
+        title="Restart the sandbox?"
+        description="The running app and everything in the sandbox's memory (variables, installed packages) are lost. A fresh sandbox is built from the project's files, which are kept."
+        confirmLabel="Restart"
+        confirmTestId="confirm-restart"
+        onConfirm={() => {
+          setConfirmRestart(false)
+          void restart(projectId)
+        }}
+      />
     </div>
   )
 }

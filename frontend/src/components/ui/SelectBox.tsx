@@ -1,11 +1,14 @@
 import * as S from '@radix-ui/react-select'
 import { Check, ChevronDown } from 'lucide-react'
+import type { ReactNode } from 'react'
 import { cn } from '../../lib/utils'
 
 export interface SelectOption {
   value: string
   label: string
   disabled?: boolean
+  /** Shown before the label, in the list and on the trigger. */
+  icon?: ReactNode
 }
 
 export interface SelectGroup {
@@ -42,7 +45,10 @@ export function SelectBox(props: {
         )}
       >
         <span className="truncate">
-          <S.Value placeholder={props.placeholder ?? 'Choose…'}>{current?.label}</S.Value>
+          <S.Value placeholder={props.placeholder ?? 'Choose…'}>
+            {current?.icon ? <span className="mr-1.5 inline-flex align-[-2px]">{current.icon}</span> : null}
+            {current?.label}
+          </S.Value>
         </span>
         <S.Icon>
           <ChevronDown className="h-3.5 w-3.5 opacity-60" />
@@ -72,6 +78,7 @@ export function SelectBox(props: {
                     <S.ItemIndicator className="absolute left-1.5">
                       <Check className="h-3 w-3" />
                     </S.ItemIndicator>
+                    {o.icon ? <span className="mr-1.5 inline-flex">{o.icon}</span> : null}
                     <S.ItemText>{o.label}</S.ItemText>
                   </S.Item>
                 ))}

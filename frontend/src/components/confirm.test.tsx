@@ -1,0 +1,100 @@
+import { render, screen, waitFor } from '@testing-library/react'
+import userEvent from '@testing-library/user-event'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import * as api from '../api'
+import type { Message, SandboxStatus } from '../api'
+import type { makeApiMock } from '../test/apiMock'
+import { emptyChat, useChat } from '../stores/chat'
+import { useSandbox } from '../stores/sandbox'
+import { useToasts } from '../stores/toast'
+import { ChatPanel } from './chat/ChatPanel'
+import { SandboxBadge } from './projects/SandboxBadge'
+import { TipProvider } from './ui/Tip'
+
+vi.mock('../api', async (importOriginal) => {
+  const { makeApiMock } = await import('../test/apiMock')
+  return makeApiMock(await importOriginal())
+})
+const m = api as unknown as ReturnType<typeof makeApiMock>
+const P = 'p1'
+
+const msgs: Message[] = [
+  { id: 'u1', projectId: P, seq: 1, role: 'user', content: 'hi', status: 'done', createdAt: '' },
+  { id: 'a1', projectId: P, seq: 2, role: 'assistant', content: 'hello', status: 'done', createdAt: '' },
+]
+
+function st(over: Partial<SandboxStatus>): SandboxStatus {
+  return { projectId: P, state: 'running', runningSecondsToday: 0, runningSecondsTotal: 0, ...over }
+}
+
+beforeEach(() => {
+  vi.clearAllMocks()
+  useToasts.setState({ toasts: [] })
+  useChat.setState({ chats: { [P]: { ...emptyChat(), loaded: true, messages: msgs } } })
+  useSandbox.setState({ byProject: {}, busy: {}, following: null })
+})
+
+describe('Undo asks first', () => {
+  it('nothing is deleted until the person confirms; then a toast says what happened', async () => {
+    m.chat.history.mockResolvedValue({ messages: [], hasMore: false })
+    render(<TipProvider><ChatPanel projectId={P} /></TipProvider>)
+    await userEvent.click(screen.getByTestId('chat-undo'))
+    expect(m.chat.undo).not.toHaveBeenCalled()
+    expect(screen.getByText('Undo the last exchange?')).toBeInTheDocument()
+    await userEvent.click(screen.getByText('Cancel'))
+    expect(m.chat.undo).not.toHaveBeenCalled()
+
+    await userEvent.click(screen.getByTestId('chat-undo'))
+    await userEvent.click(screen.getByTestId('confirm-undo'))
+    await waitFor(() => expect(m.chat.undo).toHaveBeenCalledWith(P))
+    await waitFor(() => expect(useToasts.getState().toasts.at(-1)?.message).toMatch(/last exchange was removed/))
+  })
+
+  it('Clear promises what the page then shows', async () => {
+    render(<TipProvider><ChatPanel projectId={P} /></TipProvider>)
+    await userEvent.click(screen.getByTestId('chat-clear'))
+    expect(screen.getByText(/the Code tab shows them/)).toBeInTheDocument()
+    expect(m.chat.clear).not.toHaveBeenCalled()
+    await userEvent.click(screen.getByTestId('confirm-clear'))
+    await waitFor(() => expect(m.chat.clear).toHaveBeenCalledWith(P))
+    await waitFor(() => expect(useToasts.getState().toasts.at(-1)?.message).toMatch(/chat was cleared/))
+  })
+})
+
+describe('a failed answer can be removed', () => {
+  it("the newest failed answer's Remove asks, then removes that exchange", async () => {
+    const failed: Message = { ...msgs[1], status: 'error', result: { kind: 'python', template: '', stdout: [], stderr: [], results: [], stepError: { step: 'run', code: 'unavailable', message: 'E2B could not be reached.' } } }
+    useChat.setState({ chats: { [P]: { ...emptyChat(), loaded: true, messages: [msgs[0], failed] } } })
+    m.chat.history.mockResolvedValue({ messages: [], hasMore: false })
+    render(<TipProvider><ChatPanel projectId={P} /></TipProvider>)
+    await userEvent.click(screen.getByTestId('chat-remove-failed'))
+    expect(screen.getByText('Undo the last exchange?')).toBeInTheDocument()
+    expect(m.chat.undo).not.toHaveBeenCalled()
+    await userEvent.click(screen.getByTestId('confirm-undo'))
+    await waitFor(() => expect(m.chat.undo).toHaveBeenCalledWith(P))
+    await waitFor(() => expect(screen.queryAllByTestId('chat-message')).toHaveLength(0))
+  })
+})
+
+describe('Restart asks first', () => {
+  it('Restart opens a confirmation; only Confirm restarts', async () => {
+    useSandbox.setState({ byProject: { [P]: st({ sandboxId: 'sb1' }) }, following: P })
+    m.sandbox.status.mockResolvedValue(st({ sandboxId: 'sb2' }))
+    render(<TipProvider><SandboxBadge projectId={P} /></TipProvider>)
+    await userEvent.click(screen.getByTestId('sandbox-restart'))
+    expect(m.sandbox.restart).not.toHaveBeenCalled()
+    expect(screen.getByText('Restart the sandbox?')).toBeInTheDocument()
+    await userEvent.click(screen.getByTestId('confirm-restart'))
+    await waitFor(() => expect(m.sandbox.restart).toHaveBeenCalledWith(P))
+    await waitFor(() => expect(useToasts.getState().toasts.at(-1)?.message).toMatch(/fresh sandbox/i))
+  })
+
+  it('with no sandbox, no Resume / Restart / Pause is offered', () => {
+    useSandbox.setState({ byProject: { [P]: st({ state: 'none' }) }, following: P })
+    render(<TipProvider><SandboxBadge projectId={P} /></TipProvider>)
+    expect(screen.getByTestId('sandbox-badge')).toHaveTextContent('No sandbox')
+    expect(screen.queryByTestId('sandbox-resume')).toBeNull()
+    expect(screen.queryByTestId('sandbox-restart')).toBeNull()
+    expect(screen.queryByTestId('sandbox-pause')).toBeNull()
+  })
+})

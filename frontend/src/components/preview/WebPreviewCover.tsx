@@ -1,0 +1,69 @@
+import { useEffect, useRef, useState } from 'react'
+import { Loader2, Pause, Play, AlertTriangle } from 'lucide-react'
+import { useSandbox } from '../../stores/sandbox'
+import { followSandboxURL, previewCover } from '../../lib/preview'
+import { Button } from '../ui/Button'
+import { WebPreview } from './WebPreview'
+
+/**
+ * WebPreview of a stored result, kept on the project's current sandbox: the
+ * URL follows a restarted or rebuilt sandbox, the frame reloads when the
+ * sandbox is running again, and while it cannot serve (paused, starting,
+ * none, failed) a cover says so with the way out instead of a gateway error.
+ */
+export function SandboxWebPreview({
+  projectId,
+  url,
+  sandboxId,
+  template,
+}: {
+  projectId: string
+  url: string
+  sandboxId?: string
+  template: string
+}) {
+  const status = useSandbox((s) => s.byProject[projectId])
+  const busy = useSandbox((s) => !!s.busy[projectId])
+  const resume = useSandbox((s) => s.resume)
+  const state = status?.state
+  // A paused sandbox keeps its id: the frame stays on it (falling back to the stored URL would load the killed one).
+  const current = status?.sandboxId || undefined
+  const shownUrl = followSandboxURL(url, sandboxId, current)
+
+  // A frame loaded while the sandbox could not answer keeps its error page: load it again once it runs.
+  const [epoch, setEpoch] = useState(0)
+  const prev = useRef(state)
+  useEffect(() => {
+    if (state === 'running' && prev.current && prev.current !== 'running') setEpoch((n) => n + 1)
+    prev.current = state
+  }, [state])
+
+  const cover = previewCover(state, status?.error)
+  return (
+    <div className="relative flex h-full min-h-0 flex-col" data-testid="web-preview" data-sandbox-state={state ?? ''}>
+      <WebPreview key={`${shownUrl}#${epoch}`} url={shownUrl} template={template} />
+      {cover ? (
+        <div
+          data-testid="preview-cover"
+          data-kind={cover.kind}
+          role="status"
+          className="absolute inset-x-0 bottom-0 top-10 flex flex-col items-center justify-center gap-3 bg-background p-6 text-center text-sm"
+        >
+          {cover.kind === 'busy' || busy ? (
+            <Loader2 className="h-6 w-6 animate-spin text-muted-foreground" aria-hidden />
+          ) : cover.kind === 'paused' ? (
+            <Pause className="h-6 w-6 text-sky-500" aria-hidden />
+          ) : cover.kind === 'error' ? (
+            <AlertTriangle className="h-6 w-6 text-destructive" aria-hidden />
+          ) : null}
+          <p className="max-w-sm">{cover.text}</p>
+          {cover.kind !== 'busy' ? (
+            <Button variant="primary" size="sm" data-testid="preview-resume" disabled={busy} onClick={() => void resume(projectId)}>
+              <Play className="h-3.5 w-3.5" /> {cover.kind === 'paused' ? 'Resume' : cover.kind === 'error' ? 'Try again' : 'Start the sandbox'}
+            </Button>
+          ) : null}
+        </div>
+      ) : null}
+    </div>
+  )
+}
