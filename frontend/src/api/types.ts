@@ -123,6 +123,8 @@ export type SandboxState =
   | 'paused'
   | 'rebuilding'
   | 'error'
+  /** Believed running, but E2B does not answer (status.error says why); clears by itself. */
+  | 'unreachable'
 
 export interface SandboxStatus {
   projectId: string

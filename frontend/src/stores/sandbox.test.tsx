@@ -106,6 +106,23 @@ describe('SandboxBadge', () => {
     expect(screen.getByTestId('sandbox-idle-pause')).toHaveTextContent('in 5 min')
   })
 
+  it('says when E2B cannot be reached, with the reason, and offers no Resume', async () => {
+    m.sandbox.status.mockImplementation(async (projectId: string) =>
+      status(projectId, { state: 'unreachable', sandboxId: 'sbx1', error: 'Tessera cannot reach E2B right now: Could not reach E2B.' }),
+    )
+    const user = userEvent.setup()
+    render(
+      <TipProvider>
+        <SandboxBadge projectId="a" />
+      </TipProvider>,
+    )
+    const badge = await screen.findByRole('button', { name: 'Sandbox E2B unreachable' })
+    expect(screen.getByTestId('sandbox-resume')).toBeDisabled()
+    await user.click(badge)
+    expect(await screen.findByTestId('sandbox-help')).toHaveTextContent('asks E2B again every 30 seconds')
+    expect(screen.getAllByText(/cannot reach E2B right now/).length).toBeGreaterThan(0)
+  })
+
   it('has no warning marker without a warning', async () => {
     render(
       <TipProvider>

@@ -17,6 +17,7 @@ const LABELS: Record<SandboxState, string> = {
   paused: 'Paused',
   rebuilding: 'Rebuilding',
   error: 'Error',
+  unreachable: 'E2B unreachable',
 }
 
 const DOT: Record<SandboxState, string> = {
@@ -28,6 +29,7 @@ const DOT: Record<SandboxState, string> = {
   paused: 'bg-sky-500',
   rebuilding: 'bg-amber-500 animate-pulse',
   error: 'bg-red-500',
+  unreachable: 'bg-amber-500',
 }
 
 const BUSY: SandboxState[] = ['starting', 'resuming', 'pausing', 'rebuilding']
@@ -113,7 +115,9 @@ export function SandboxBadge({ projectId }: { projectId: string }) {
             <p className="mt-2 text-xs text-muted-foreground" data-testid="sandbox-help">
               {state === 'none'
                 ? 'This project has no sandbox yet: one is created when you send a message.'
-                : "A paused sandbox keeps its files, packages and memory; Restart builds a fresh one from the project's files."}
+                : state === 'unreachable'
+                  ? 'Tessera asks E2B again every 30 seconds; the badge updates by itself when it answers.'
+                  : "A paused sandbox keeps its files, packages and memory; Restart builds a fresh one from the project's files."}
             </p>
           </PO.Content>
         </PO.Portal>
@@ -139,7 +143,7 @@ export function SandboxBadge({ projectId }: { projectId: string }) {
               variant="ghost"
               aria-label="Resume sandbox"
               data-testid="sandbox-resume"
-              disabled={transitional || state === 'running'}
+              disabled={transitional || state === 'running' || state === 'unreachable'}
               onClick={() => void resume(projectId)}
             >
               <Play className="h-4 w-4" />
