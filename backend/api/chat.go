@@ -14,6 +14,7 @@ type Chat interface {
 	Stop(requestID string)
 	Undo(ctx context.Context, projectID string) error
 	Clear(ctx context.Context, projectID string) error
+	Delete(ctx context.Context, projectID, messageID string) error
 	History(ctx context.Context, projectID string, beforeSeq int64, limit int) ([]store.Message, bool, error)
 	Files(ctx context.Context, projectID string) ([]chat.File, error)
 }
@@ -61,6 +62,17 @@ func (s *ChatService) Undo(projectID string) error { return s.chat.Undo(s.ctx(),
 
 // Clear drops the whole chat of a project (its files are kept).
 func (s *ChatService) Clear(projectID string) error { return s.chat.Clear(s.ctx(), projectID) }
+
+// DeleteMessageRequest names one message of a project.
+type DeleteMessageRequest struct {
+	ProjectID string `json:"projectId"`
+	MessageID string `json:"messageId"`
+}
+
+// DeleteMessage removes one answer, or one prompt with its answers.
+func (s *ChatService) DeleteMessage(req DeleteMessageRequest) error {
+	return s.chat.Delete(s.ctx(), req.ProjectID, req.MessageID)
+}
 
 // HistoryRequest asks for one page of a chat.
 type HistoryRequest struct {

@@ -81,6 +81,7 @@ type Store interface {
 	ListMessages(ctx context.Context, projectID string) ([]store.Message, error)
 	ListMessagesPage(ctx context.Context, projectID string, beforeSeq int64, limit int) ([]store.Message, bool, error)
 	DeleteMessagesFrom(ctx context.Context, projectID string, seq int64) error
+	DeleteExchange(ctx context.Context, projectID, messageID string) (int64, error)
 	ListFiles(ctx context.Context, projectID string) ([]store.File, error)
 }
 
@@ -313,6 +314,16 @@ func (s *Service) Undo(ctx context.Context, projectID string) error {
 		return s.cfg.Store.DeleteMessagesFrom(ctx, projectID, msgs[0].Seq)
 	}
 	return nil
+}
+
+// Delete removes one message anywhere in the chat: an answer, or a prompt
+// with its answers. Not while the project has a turn running.
+func (s *Service) Delete(ctx context.Context, projectID, messageID string) error {
+	if err := s.idle(projectID); err != nil {
+		return err
+	}
+	_, err := s.cfg.Store.DeleteExchange(ctx, projectID, messageID)
+	return err
 }
 
 // Clear drops a project's whole chat; its files stay.

@@ -167,6 +167,44 @@ func (s *Store) DeleteMessagesFrom(ctx context.Context, projectID string, seq in
 	return dbErr(err, "delete messages")
 }
 
+// DeleteExchange removes one message: an answer alone, or a prompt with
+// the answers that follow it (up to the next prompt), so the chat never
+// keeps an answer to a question that is gone. It reports how many rows
+// went; 0 and NotFound when the message is not in the project.
+func (s *Store) DeleteExchange(ctx context.Context, projectID, messageID string) (int64, error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, dbErr(err, "delete the message")
+	}
+	defer tx.Rollback()
+	var seq int64
+	var role string
+	err = tx.QueryRowContext(ctx, `SELECT seq, role FROM messages WHERE project_id=? AND id=?`, projectID, messageID).Scan(&seq, &role)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, apperr.New(apperr.NotFound, "That message no longer exists.")
+	}
+	if err != nil {
+		return 0, dbErr(err, "delete the message")
+	}
+	end := seq // inclusive
+	if role == "user" {
+		var next sql.NullInt64
+		if err := tx.QueryRowContext(ctx, `SELECT min(seq) FROM messages WHERE project_id=? AND seq>? AND role='user'`, projectID, seq).Scan(&next); err != nil {
+			return 0, dbErr(err, "delete the message")
+		}
+		end = 1 << 62
+		if next.Valid {
+			end = next.Int64 - 1
+		}
+	}
+	res, err := tx.ExecContext(ctx, `DELETE FROM messages WHERE project_id=? AND seq>=? AND seq<=?`, projectID, seq, end)
+	if err != nil {
+		return 0, dbErr(err, "delete the message")
+	}
+	n, _ := res.RowsAffected()
+	return n, dbErr(tx.Commit(), "delete the message")
+}
+
 // ListMessagesPage returns up to limit messages of a project that come
 // before beforeSeq (0 = the newest), oldest first, and whether older ones
 // exist. The page opens a long chat with its newest page and fetches older

@@ -66,3 +66,51 @@ func TestFullDiskIsItsOwnSentence(t *testing.T) {
 		t.Fatalf("got %v (%q)", err, apperr.MessageOf(err))
 	}
 }
+
+func TestDeleteExchange(t *testing.T) {
+	ctx := context.Background()
+	cases := []struct {
+		name   string
+		target int // index into the chat below
+		left   []string
+	}{
+		{"an answer alone", 1, []string{"q1", "q2", "a2", "a2b", "q3"}},
+		{"a prompt with its answers", 2, []string{"q1", "a1", "q3"}},
+		{"the first prompt", 0, []string{"q2", "a2", "a2b", "q3"}},
+		{"the last prompt, which has no answer", 5, []string{"q1", "a1", "q2", "a2", "a2b"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			st := openTest(t)
+			p, _ := st.CreateProject(ctx, NewProject{Name: "P"})
+			other, _ := st.CreateProject(ctx, NewProject{Name: "Other"})
+			var ids []string
+			for _, x := range []string{"q1", "a1", "q2", "a2", "a2b", "q3"} {
+				role := "user"
+				if x[0] == 'a' {
+					role = "assistant"
+				}
+				m, err := st.AddMessage(ctx, Message{ProjectID: p.ID, Role: role, Content: x})
+				if err != nil {
+					t.Fatal(err)
+				}
+				ids = append(ids, m.ID)
+			}
+			// Another project's id never reaches this one's messages.
+			if _, err := st.DeleteExchange(ctx, other.ID, ids[c.target]); !apperr.Is(err, apperr.NotFound) {
+				t.Fatalf("cross-project delete: %v", err)
+			}
+			if _, err := st.DeleteExchange(ctx, p.ID, ids[c.target]); err != nil {
+				t.Fatal(err)
+			}
+			msgs, _ := st.ListMessages(ctx, p.ID)
+			var got []string
+			for _, m := range msgs {
+				got = append(got, m.Content)
+			}
+			if strings.Join(got, ",") != strings.Join(c.left, ",") {
+				t.Fatalf("left %v, want %v", got, c.left)
+			}
+		})
+	}
+}

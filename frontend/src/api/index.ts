@@ -174,6 +174,8 @@ export const chat = {
   stop: (requestId: string) => call<void>(() => bindings.Chat.Stop(requestId)),
   undo: (projectId: string) => call<void>(() => bindings.Chat.Undo(projectId)),
   clear: (projectId: string) => call<void>(() => bindings.Chat.Clear(projectId)),
+  deleteMessage: (projectId: string, messageId: string) =>
+    call<void>(() => bindings.Chat.DeleteMessage({ projectId, messageId })),
   files: async (projectId: string) =>
     (await call<FileEntry[] | null>(() => bindings.Chat.Files(projectId))) ?? [],
 }

@@ -102,6 +102,8 @@ interface ChatStoreState {
   stop: (projectId: string) => Promise<void>
   undo: (projectId: string) => Promise<void>
   clear: (projectId: string) => Promise<void>
+  /** Deletes one answer, or one prompt with its answers (as the backend does). */
+  deleteMessage: (projectId: string, messageId: string) => Promise<void>
   select: (projectId: string, messageId: string | null) => void
   setTab: (projectId: string, tab: 'code' | 'preview') => void
   dismissError: (projectId: string) => void
@@ -693,6 +695,17 @@ export const useChat = create<ChatStoreState>((set, get) => {
       patchChat(projectId, { selected: null, sendError: null, files: null })
     },
 
+    deleteMessage: async (projectId, messageId) => {
+      await api.chat.deleteMessage(projectId, messageId)
+      const msgs = get().chats[projectId]?.messages ?? []
+      const gone = new Set(exchangeOf(msgs, messageId))
+      patchChat(projectId, {
+        messages: msgs.filter((m) => !gone.has(m.id)),
+        selected: gone.has(get().chats[projectId]?.selected ?? '') ? null : get().chats[projectId]?.selected ?? null,
+      })
+      await refreshNewest(projectId)
+    },
+
     clear: async (projectId) => {
       await api.chat.clear(projectId)
       patchChat(projectId, { messages: [], hasMore: false, oldestSeq: 0, selected: null, sendError: null, pendingUser: null, files: null, tab: 'code' })
@@ -726,4 +739,14 @@ export function templateFor(projectId: string): string {
   const t = useChat.getState().templates[projectId]
   if (t !== undefined) return t
   return useProjects.getState().projects.find((p) => p.id === projectId)?.template ?? ''
+}
+
+/** The ids a delete of messageId removes: an answer alone, or a prompt with the answers up to the next prompt. */
+export function exchangeOf(messages: Message[], messageId: string): string[] {
+  const i = messages.findIndex((m) => m.id === messageId)
+  if (i < 0) return []
+  if (messages[i].role !== 'user') return [messageId]
+  const out = [messageId]
+  for (let j = i + 1; j < messages.length && messages[j].role !== 'user'; j++) out.push(messages[j].id)
+  return out
 }

@@ -51,6 +51,7 @@ export function makeApiMock(actual: Record<string, unknown>) {
       stop: vi.fn(async (_requestId: string): Promise<void> => undefined),
       undo: vi.fn(async () => undefined),
       clear: vi.fn(async () => undefined),
+      deleteMessage: vi.fn(async (_projectId: string, _messageId: string) => undefined),
       files: vi.fn(async (_projectId: string): Promise<FileEntry[]> => []),
     },
     subscribe: vi.fn((_topic: string, _handler: (p: unknown) => void) => () => {}),

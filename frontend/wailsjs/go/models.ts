@@ -16,6 +16,20 @@ export namespace api {
 	        this.template = source["template"];
 	    }
 	}
+	export class DeleteMessageRequest {
+	    projectId: string;
+	    messageId: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new DeleteMessageRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.projectId = source["projectId"];
+	        this.messageId = source["messageId"];
+	    }
+	}
 	export class ErrorDTO {
 	    code: string;
 	    message: string;

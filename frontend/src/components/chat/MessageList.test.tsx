@@ -1,8 +1,8 @@
-import { act, fireEvent, render, screen } from '@testing-library/react'
+import { act, fireEvent, render, screen, waitFor } from '@testing-library/react'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import * as api from '../../api'
 import type { HistoryPage, Message } from '../../api'
-import { emptyChat, useChat } from '../../stores/chat'
+import { emptyChat, exchangeOf, useChat } from '../../stores/chat'
 import type { makeApiMock } from '../../test/apiMock'
 import { MessageList, PAGE } from './MessageList'
 
@@ -27,6 +27,8 @@ function many(n: number): Message[] {
 }
 
 describe('MessageList', () => {
+  afterEach(() => vi.clearAllMocks())
+
   it('renders only a window of a 1,000-message chat, quickly', () => {
     const chat = { ...emptyChat(), loaded: true, messages: many(1000) }
     useChat.setState({ chats: { p: chat } })
@@ -46,6 +48,30 @@ describe('MessageList', () => {
     const chat = { ...emptyChat(), loaded: true, messages: many(4) }
     render(<MessageList projectId="p" chat={chat} />)
     expect(screen.getAllByTestId('chat-retry')).toHaveLength(1)
+  })
+
+  it('deletes any one message after asking: a prompt goes with its answer', async () => {
+    const msgs = many(6).map((x) => ({ ...x, status: 'done' as const }))
+    useChat.setState({ chats: { p: { ...emptyChat(), loaded: true, messages: msgs } } })
+    m.chat.history.mockResolvedValueOnce({ messages: [msgs[0], msgs[1], msgs[4], msgs[5]], hasMore: false })
+    const { rerender } = render(<MessageList projectId="p" chat={useChat.getState().chats.p} />)
+    const rows = screen.getAllByTestId('chat-message')
+    // the second prompt (m2), in the middle of the chat
+    fireEvent.click(rows[2].querySelector('[data-testid="message-delete"]')!)
+    expect(await screen.findByText('Delete this prompt and its answer?')).toBeInTheDocument()
+    fireEvent.click(screen.getByTestId('confirm-delete-message'))
+    await waitFor(() => expect(m.chat.deleteMessage).toHaveBeenCalledWith('p', 'm2'))
+    await waitFor(() => expect(useChat.getState().chats.p.messages.map((x) => x.id)).toEqual(['m0', 'm1', 'm4', 'm5']))
+    rerender(<MessageList projectId="p" chat={useChat.getState().chats.p} />)
+    expect(screen.getAllByTestId('chat-message')).toHaveLength(4)
+  })
+
+  it('exchangeOf: an answer alone, a prompt with the answers up to the next prompt', () => {
+    const msgs = many(6)
+    expect(exchangeOf(msgs, 'm1')).toEqual(['m1'])
+    expect(exchangeOf(msgs, 'm2')).toEqual(['m2', 'm3'])
+    expect(exchangeOf(msgs, 'm4')).toEqual(['m4', 'm5'])
+    expect(exchangeOf(msgs, 'nope')).toEqual([])
   })
 
   it('says an answer cut off by a crash was interrupted, keeps its text and offers Retry', () => {

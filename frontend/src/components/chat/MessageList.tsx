@@ -1,12 +1,14 @@
 import { useCallback, useLayoutEffect, useRef, useState } from 'react'
 import type { Message } from '../../api'
-import { runResultOf } from '../../api'
+import { errorMessage, runResultOf } from '../../api'
 import type { ProjectChat } from '../../stores/chat'
 import { useChat } from '../../stores/chat'
 import { useUI } from '../../stores/ui'
 import { fragmentFromPartial } from '../../lib/fragment'
 import { FragmentCard, Markdown, MessageRow, filesWithCode } from './MessageRow'
 import { StageIndicator } from './StageIndicator'
+import { ConfirmDialog } from '../ui/Dialog'
+import { toast } from '../../stores/toast'
 
 /** Rendered rows at first; more are added when scrolling up (windowing). */
 export const PAGE = 40
@@ -52,6 +54,9 @@ export function MessageList({ projectId, chat }: { projectId: string; chat: Proj
   )
   const onRetry = useCallback(() => void retry(projectId), [projectId, retry])
   const askUndo = useUI((s) => s.askUndo)
+  const deleteMessage = useChat((s) => s.deleteMessage)
+  const [deleting, setDeleting] = useState<Message | null>(null)
+  const [deleteError, setDeleteError] = useState<string | null>(null)
   // Removing the newest failed exchange is Undo (it asks first).
   const onRemove = useCallback(() => askUndo(projectId), [askUndo, projectId])
 
@@ -199,6 +204,7 @@ export function MessageList({ projectId, chat }: { projectId: string; chat: Proj
               onOpen={onOpen}
               onRetry={onRetry}
               onRemove={onRemove}
+              onDelete={run ? undefined : setDeleting}
             />
           ))}
           {pendingUser ? (
@@ -247,6 +253,30 @@ export function MessageList({ projectId, chat }: { projectId: string; chat: Proj
           </div>
         </div>
       ) : null}
+      <ConfirmDialog
+        open={!!deleting}
+        onOpenChange={(open) => {
+          if (!open) {
+            setDeleting(null)
+            setDeleteError(null)
+          }
+        }}
+        title={deleting?.role === 'user' ? 'Delete this prompt and its answer?' : 'Delete this answer?'}
+        description="It leaves the chat for good. The project's files and the sandbox stay as they are."
+        confirmLabel="Delete"
+        confirmTestId="confirm-delete-message"
+        error={deleteError}
+        onConfirm={async () => {
+          if (!deleting) return
+          try {
+            await deleteMessage(projectId, deleting.id)
+            setDeleting(null)
+            toast.success(deleting.role === 'user' ? 'The prompt and its answer were deleted.' : 'The answer was deleted.')
+          } catch (e) {
+            setDeleteError(errorMessage(e))
+          }
+        }}
+      />
     </div>
   )
 }

@@ -123,8 +123,11 @@ export const MessageRow = memo(function MessageRow({
   onOpen,
   onRetry,
   onRemove,
+  onDelete,
 }: {
   onRemove?: () => void
+  /** Deletes this message (asks first); absent while a turn runs. */
+  onDelete?: (message: Message) => void
   message: Message
   canRetry: boolean
   selected: boolean
@@ -137,13 +140,14 @@ export const MessageRow = memo(function MessageRow({
   if (message.role === 'user') {
     const images = message.attachments ?? []
     return (
-      <div data-testid="chat-message" data-message-id={message.id} data-role="user" data-status={message.status} className="flex flex-col items-end gap-1">
+      <div data-testid="chat-message" data-message-id={message.id} data-role="user" data-status={message.status} className="group flex flex-col items-end gap-1">
         {images.length ? <AttachmentThumbs images={images} /> : null}
         {message.content ? (
           <div className="max-w-[85%] rounded-2xl rounded-br-sm bg-muted px-3 py-2 text-sm whitespace-pre-wrap break-words">
             {message.content}
           </div>
         ) : null}
+        {onDelete ? <DeleteButton label="Delete this prompt and its answer" onClick={() => onDelete(message)} /> : null}
       </div>
     )
   }
@@ -151,7 +155,7 @@ export const MessageRow = memo(function MessageRow({
   const text = commentaryOf(message)
   const stepError = message.result?.stepError
   return (
-    <div data-testid="chat-message" data-message-id={message.id} data-role="assistant" data-status={message.status} className="flex flex-col items-start">
+    <div data-testid="chat-message" data-message-id={message.id} data-role="assistant" data-status={message.status} className="group flex flex-col items-start">
       {text ? <Markdown text={text} /> : null}
       {frag ? (
         <FragmentCard
@@ -200,6 +204,23 @@ export const MessageRow = memo(function MessageRow({
           ) : null}
         </div>
       ) : null}
+      {onDelete ? <DeleteButton label="Delete this answer" onClick={() => onDelete(message)} /> : null}
     </div>
   )
 })
+
+/** Shown on hover or keyboard focus, so the chat stays quiet. */
+function DeleteButton({ label, onClick }: { label: string; onClick: () => void }) {
+  return (
+    <button
+      type="button"
+      data-testid="message-delete"
+      aria-label={label}
+      title={label}
+      onClick={onClick}
+      className="mt-0.5 rounded p-1 text-muted-foreground opacity-0 hover:bg-muted hover:text-foreground focus-visible:opacity-100 group-hover:opacity-100"
+    >
+      <Trash2 className="h-3.5 w-3.5" />
+    </button>
+  )
+}

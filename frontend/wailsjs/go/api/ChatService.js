@@ -6,6 +6,10 @@ export function Clear(arg1) {
   return window['go']['api']['ChatService']['Clear'](arg1);
 }
 
+export function DeleteMessage(arg1) {
+  return window['go']['api']['ChatService']['DeleteMessage'](arg1);
+}
+
 export function Files(arg1) {
   return window['go']['api']['ChatService']['Files'](arg1);
 }
