@@ -48,6 +48,7 @@ type Response struct {
 	ErrorCode    string
 	// Header is added to the response (e.g. Retry-After).
 	Header map[string]string
+	param  string // OpenAI's error.param, for refusals
 
 	// Reasoning chunks are streamed first, as reasoning_content.
 	Reasoning []string
@@ -73,8 +74,55 @@ type Response struct {
 	// StreamError, when set, is sent as a `data: {"error": ...}` event
 	// after the text, as providers do when they fail mid-stream.
 	StreamError string
-	// Comments sends an SSE keep-alive comment before every chunk.
+	// Comments sends an SSE keep-alive comment before every chunk
+	// (Comment, default ": keep-alive"; OpenRouter's is ": OPENROUTER
+	// PROCESSING").
 	Comments bool
+	Comment  string
+	// ErrorChunk, when set, is sent after the text as OpenRouter sends a
+	// failure once the answer has started: a chunk with an "error" object
+	// ({"code", "message"}) and a choice with finish_reason "error".
+	ErrorChunk string
+	// Dialect shapes the streamed deltas (see the Dialect constants).
+	Dialect Dialect
+}
+
+// Dialect is how a provider shapes stream deltas.
+type Dialect string
+
+const (
+	// DialectOpenAI: content is a string, reasoning in reasoning_content
+	// (DeepSeek's documented field).
+	DialectOpenAI Dialect = ""
+	// DialectReasoningField: reasoning in "reasoning" (OpenRouter,
+	// Ollama, Groq).
+	DialectReasoningField Dialect = "reasoning"
+	// DialectMistralParts: content is an array of typed parts, as
+	// Mistral's reasoning (Magistral) models send it: thinking as
+	// {"type":"thinking","thinking":[{"type":"text","text":...}]}, the
+	// answer as {"type":"text","text":...}.
+	DialectMistralParts Dialect = "mistral-parts"
+)
+
+// Refusals are how a model refuses requests, applied to every chat
+// request until changed (a property of the model, not of one answer).
+type Refusals struct {
+	// Stream: a streaming request gets OpenAI's 400 for unverified
+	// organisations (param "stream", code "unsupported_value"); a
+	// non-streaming one is answered whole.
+	Stream bool
+	// Formats lists response_format types refused with a 400 naming
+	// response_format ("json_schema", "json_object").
+	Formats []string
+	// Tools refuses any request with tools (Ollama: "does not support
+	// tools").
+	Tools bool
+	// Sampling refuses temperature and top_p, as OpenAI's reasoning
+	// models do.
+	Sampling bool
+	// MaxTokens > 0 refuses a larger max_tokens / max_completion_tokens
+	// with OpenAI's "supports at most N completion tokens".
+	MaxTokens int
 }
 
 // FragmentText is the JSON of a fragment as a model would write it.
@@ -94,6 +142,64 @@ func FragmentResponse(f fragment.Fragment, chunkSize int) Response {
 // ErrorResponse answers with an HTTP error in OpenAI's format.
 func ErrorResponse(status int, message string) Response {
 	return Response{Status: status, ErrorMessage: message}
+}
+
+// XAIError is xAI's error body: {"code": "<gRPC-style text>", "error":
+// "<message>"}; a bad key is a 400 with "Incorrect API key provided".
+func XAIError(status int, code, message string) Response {
+	b, _ := json.Marshal(map[string]string{"code": code, "error": message})
+	return Response{Status: status, Body: string(b), Header: map[string]string{"Content-Type": "application/json"}}
+}
+
+// GeminiDetail is one entry of a Google error's details.
+type GeminiDetail map[string]any
+
+// GeminiRetryInfo is google.rpc.RetryInfo ("retryDelay": "53s").
+func GeminiRetryInfo(delay string) GeminiDetail {
+	return GeminiDetail{"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": delay}
+}
+
+// GeminiQuotaFailure is google.rpc.QuotaFailure naming one quota id (a
+// "...PerDay..." id is a daily quota).
+func GeminiQuotaFailure(quotaID string) GeminiDetail {
+	return GeminiDetail{"@type": "type.googleapis.com/google.rpc.QuotaFailure",
+		"violations": []map[string]any{{"quotaMetric": "generativelanguage.googleapis.com/generate_content_free_tier_requests", "quotaId": quotaID}}}
+}
+
+// GeminiKeyInvalid is google.rpc.ErrorInfo with reason API_KEY_INVALID.
+func GeminiKeyInvalid() GeminiDetail {
+	return GeminiDetail{"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "API_KEY_INVALID", "domain": "googleapis.com"}
+}
+
+// GeminiError is the body Gemini's OpenAI-compatible endpoint sends: a
+// JSON array holding one {"error": {"code", "message", "status",
+// "details"}}.
+func GeminiError(status int, statusName, message string, details ...GeminiDetail) Response {
+	e := map[string]any{"code": status, "message": message, "status": statusName}
+	if len(details) > 0 {
+		e["details"] = details
+	}
+	b, _ := json.Marshal([]any{map[string]any{"error": e}})
+	return Response{Status: status, Body: string(b), Header: map[string]string{"Content-Type": "application/json"}}
+}
+
+// AnthropicError is Anthropic's body: {"type": "error", "error": {"type",
+// "message"}}; 529 is overloaded_error.
+func AnthropicError(status int, typ, message string) Response {
+	b, _ := json.Marshal(map[string]any{"type": "error", "error": map[string]string{"type": typ, "message": message}})
+	return Response{Status: status, Body: string(b), Header: map[string]string{"Content-Type": "application/json"}}
+}
+
+// OpenRouterError is OpenRouter's body: {"error": {"code": <status>,
+// "message", "metadata"}}; raw, when set, is the upstream provider's body
+// in metadata.raw.
+func OpenRouterError(status int, message, raw string) Response {
+	e := map[string]any{"code": status, "message": message}
+	if raw != "" {
+		e["metadata"] = map[string]any{"raw": raw, "provider_name": "OpenAI"}
+	}
+	b, _ := json.Marshal(map[string]any{"error": e})
+	return Response{Status: status, Body: string(b), Header: map[string]string{"Content-Type": "application/json"}}
 }
 
 // Recorded is a request the server received.
@@ -120,6 +226,8 @@ type Handler struct {
 	next     int
 	requests []Recorded
 	models   []string
+	refusals Refusals
+	keys     map[string]bool // nil: any key works
 	done     chan struct{}
 	stop     sync.Once
 }
@@ -150,6 +258,27 @@ func (h *Handler) SetModels(ids ...string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.models = append([]string(nil), ids...)
+}
+
+// SetRefusals sets how the model refuses requests from now on.
+func (h *Handler) SetRefusals(r Refusals) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.refusals = r
+}
+
+// SetKeys makes the server accept only these bearer keys (none: any),
+// answering others with OpenAI's 401 invalid_api_key.
+func (h *Handler) SetKeys(keys ...string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.keys = nil
+	if len(keys) > 0 {
+		h.keys = map[string]bool{}
+		for _, k := range keys {
+			h.keys[k] = true
+		}
+	}
 }
 
 // Requests returns the requests received so far.
@@ -205,7 +334,13 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.mu.Lock()
 	h.requests = append(h.requests, Recorded{Method: r.Method, Path: r.URL.Path, Header: r.Header.Clone(), Body: body})
 	models := append([]string(nil), h.models...)
+	refusals, keys := h.refusals, h.keys
 	h.mu.Unlock()
+
+	if keys != nil && !keys[strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")] {
+		writeError(w, Response{Status: http.StatusUnauthorized, ErrorMessage: "Incorrect API key provided.", ErrorCode: "invalid_api_key"})
+		return
+	}
 
 	switch {
 	case r.Method == http.MethodGet && (r.URL.Path == "/v1/models" || r.URL.Path == "/models"):
@@ -229,6 +364,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
+	var creq chatRequest
+	_ = json.Unmarshal(body, &creq)
+	if refusal, refused := refusals.check(creq); refused {
+		writeError(w, refusal)
+		return
+	}
 	resp, ok := h.take()
 	if !ok {
 		writeError(w, Response{Status: http.StatusInternalServerError, ErrorMessage: "llmtest: no scripted response"})
@@ -241,7 +382,80 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, resp)
 		return
 	}
+	if !creq.Stream {
+		whole(w, resp)
+		return
+	}
 	h.stream(r.Context(), w, resp)
+}
+
+// chatRequest is what the fake reads of a request to decide refusals.
+type chatRequest struct {
+	Stream         bool `json:"stream"`
+	ResponseFormat *struct {
+		Type string `json:"type"`
+	} `json:"response_format"`
+	Tools               []json.RawMessage `json:"tools"`
+	Temperature         *float64          `json:"temperature"`
+	TopP                *float64          `json:"top_p"`
+	MaxTokens           int               `json:"max_tokens"`
+	MaxCompletionTokens int               `json:"max_completion_tokens"`
+}
+
+// check returns the 400 the model answers a request with, in the words
+// its provider uses.
+func (r Refusals) check(c chatRequest) (Response, bool) {
+	if c.ResponseFormat != nil {
+		for _, f := range r.Formats {
+			if f == c.ResponseFormat.Type {
+				return Response{Status: 400, ErrorMessage: fmt.Sprintf("Invalid parameter: 'response_format' of type '%s' is not supported with this model.", f),
+					ErrorType: "invalid_request_error", ErrorCode: "unsupported_parameter", param: "response_format"}, true
+			}
+		}
+	}
+	if r.Tools && len(c.Tools) > 0 {
+		return Response{Status: 400, ErrorMessage: "registry.ollama.ai/library/fake-model:latest does not support tools"}, true
+	}
+	if r.Sampling && c.Temperature != nil {
+		return Response{Status: 400, ErrorMessage: fmt.Sprintf("Unsupported value: 'temperature' does not support %v with this model. Only the default (1) value is supported.", *c.Temperature),
+			ErrorCode: "unsupported_value", param: "temperature"}, true
+	}
+	if n := max(c.MaxTokens, c.MaxCompletionTokens); r.MaxTokens > 0 && n > r.MaxTokens {
+		return Response{Status: 400, ErrorMessage: fmt.Sprintf("max_tokens is too large: %d. This model supports at most %d completion tokens, whereas you provided %d.", n, r.MaxTokens, n),
+			ErrorCode: "invalid_value", param: "max_tokens"}, true
+	}
+	if r.Stream && c.Stream {
+		return Response{Status: 400, ErrorMessage: "Your organization must be verified to stream this model. Please go to: https://platform.openai.com/settings/organization/general and click on Verify Organization. If you just verified, it can take up to 15 minutes for access to propagate.",
+			ErrorCode: "unsupported_value", param: "stream"}, true
+	}
+	return Response{}, false
+}
+
+// whole answers a non-streaming request: one chat.completion object.
+func whole(w http.ResponseWriter, resp Response) {
+	msg := map[string]any{"role": "assistant", "content": resp.Text}
+	if len(resp.Reasoning) > 0 {
+		msg["reasoning_content"] = strings.Join(resp.Reasoning, "")
+	}
+	finish := resp.FinishReason
+	if finish == "" {
+		finish = "stop"
+	}
+	if resp.ToolCall {
+		msg["content"] = nil
+		msg["tool_calls"] = []map[string]any{{"id": "call_fake", "type": "function",
+			"function": map[string]any{"name": "write_fragment", "arguments": resp.Text}}}
+		if resp.FinishReason == "" {
+			finish = "tool_calls"
+		}
+	}
+	out := map[string]any{"id": "chatcmpl-fake", "object": "chat.completion", "created": time.Now().Unix(), "model": "fake-model",
+		"choices": []map[string]any{{"index": 0, "message": msg, "finish_reason": finish}}}
+	if resp.Usage != nil {
+		out["usage"] = resp.Usage
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(out)
 }
 
 func writeError(w http.ResponseWriter, resp Response) {
@@ -254,7 +468,10 @@ func writeError(w http.ResponseWriter, resp Response) {
 	if typ == "" {
 		typ = "invalid_request_error"
 	}
-	e := map[string]any{"message": resp.ErrorMessage, "type": typ}
+	e := map[string]any{"message": resp.ErrorMessage, "type": typ, "param": nil}
+	if resp.param != "" {
+		e["param"] = resp.param
+	}
 	if resp.ErrorCode != "" {
 		e["code"] = resp.ErrorCode
 	}
@@ -265,9 +482,33 @@ func writeError(w http.ResponseWriter, resp Response) {
 
 type delta struct {
 	Role             string     `json:"role,omitempty"`
-	Content          string     `json:"content,omitempty"`
+	Content          any        `json:"content,omitempty"` // a string, or typed parts
 	ReasoningContent string     `json:"reasoning_content,omitempty"`
+	Reasoning        string     `json:"reasoning,omitempty"`
 	ToolCalls        []toolCall `json:"tool_calls,omitempty"`
+}
+
+type part struct {
+	Type     string `json:"type"`
+	Text     string `json:"text,omitempty"`
+	Thinking []part `json:"thinking,omitempty"`
+}
+
+func reasoningDelta(d Dialect, s string) delta {
+	switch d {
+	case DialectReasoningField:
+		return delta{Reasoning: s}
+	case DialectMistralParts:
+		return delta{Content: []part{{Type: "thinking", Thinking: []part{{Type: "text", Text: s}}}}}
+	}
+	return delta{ReasoningContent: s}
+}
+
+func textDelta(d Dialect, s string) delta {
+	if d == DialectMistralParts {
+		return delta{Content: []part{{Type: "text", Text: s}}}
+	}
+	return delta{Content: s}
 }
 
 type toolCall struct {
@@ -304,7 +545,11 @@ func (h *Handler) stream(ctx context.Context, w http.ResponseWriter, resp Respon
 		c.ID, c.Object, c.Created, c.Model = "chatcmpl-fake", "chat.completion.chunk", time.Now().Unix(), "fake-model"
 		b, _ := json.Marshal(c)
 		if resp.Comments {
-			if _, err := fmt.Fprint(w, ": keep-alive\n\n"); err != nil {
+			comment := resp.Comment
+			if comment == "" {
+				comment = ": keep-alive"
+			}
+			if _, err := fmt.Fprint(w, comment+"\n\n"); err != nil {
 				return false
 			}
 		}
@@ -343,7 +588,7 @@ func (h *Handler) stream(ctx context.Context, w http.ResponseWriter, resp Respon
 		return
 	}
 	for _, r := range resp.Reasoning {
-		if !wait() || !send(chunk{Choices: []choice{{Delta: delta{ReasoningContent: r}}}}) {
+		if !wait() || !send(chunk{Choices: []choice{{Delta: reasoningDelta(resp.Dialect, r)}}}) {
 			return
 		}
 	}
@@ -351,7 +596,7 @@ func (h *Handler) stream(ctx context.Context, w http.ResponseWriter, resp Respon
 	if size <= 0 {
 		size = 16
 	}
-	for i, part := range Split(resp.Text, size) {
+	for i, piece := range Split(resp.Text, size) {
 		if resp.StallAfter > 0 && i >= resp.StallAfter {
 			select { // silent until the client gives up
 			case <-ctx.Done():
@@ -365,10 +610,10 @@ func (h *Handler) stream(ctx context.Context, w http.ResponseWriter, resp Respon
 			if i == 0 {
 				tc.ID, tc.Type, tc.Function.Name = "call_fake", "function", "write_fragment"
 			}
-			tc.Function.Arguments = part
+			tc.Function.Arguments = piece
 			d.ToolCalls = []toolCall{tc}
 		} else {
-			d.Content = part
+			d = textDelta(resp.Dialect, piece)
 		}
 		if !wait() || !send(chunk{Choices: []choice{{Delta: d}}}) {
 			return
@@ -376,6 +621,14 @@ func (h *Handler) stream(ctx context.Context, w http.ResponseWriter, resp Respon
 	}
 	if resp.StreamError != "" {
 		_, _ = fmt.Fprintf(w, "data: {\"error\":{\"message\":%q,\"type\":\"server_error\"}}\n\n", resp.StreamError)
+		return
+	}
+	if resp.ErrorChunk != "" {
+		stop := "error"
+		b, _ := json.Marshal(map[string]any{"id": "gen-fake", "object": "chat.completion.chunk", "created": time.Now().Unix(), "model": "fake-model",
+			"error":   map[string]any{"code": "server_error", "message": resp.ErrorChunk},
+			"choices": []choice{{Delta: delta{Content: ""}, FinishReason: &stop}}})
+		_, _ = fmt.Fprintf(w, "data: %s\n\n", b)
 		return
 	}
 	if resp.Truncate {
