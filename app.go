@@ -122,6 +122,7 @@ func (a *App) wire(ctxf func() context.Context) {
 		},
 	})
 	a.llm = newLLMClients(a.keys, a.log)
+	a.llm.modes = chat.ModeMemory{Store: a.store}
 	a.llm.rebuild(settings(a.rootCtx))
 	a.chat = chat.New(chat.Config{
 		Store:     a.store,
@@ -255,9 +256,10 @@ func (a *App) shutdown(context.Context) {
 // llmClients holds the LLM client, rebuilt when the person changes the
 // provider list in Settings.
 type llmClients struct {
-	keys *secrets.Store
-	log  *slog.Logger
-	hc   *http.Client
+	keys  *secrets.Store
+	log   *slog.Logger
+	hc    *http.Client
+	modes llm.ModeMemory // the structured-output mode that works, per model
 
 	mu sync.RWMutex
 	c  *llm.Client
@@ -282,7 +284,11 @@ func (l *llmClients) rebuild(s config.Settings) {
 		l.log.Warn("custom providers ignored", "err", err)
 		cat = llm.DefaultCatalog()
 	}
-	c := llm.NewClient(cat, l.keys, l.hc)
+	var opts []llm.Option
+	if l.modes != nil {
+		opts = append(opts, llm.WithModeMemory(l.modes))
+	}
+	c := llm.NewClient(cat, l.keys, l.hc, opts...)
 	l.mu.Lock()
 	l.c = c
 	l.mu.Unlock()

@@ -44,3 +44,29 @@ func (g LLMGenerator) Generate(ctx context.Context, req GenerateRequest, onParti
 		Messages: msgs, Params: p, Schema: fragment.JSONSchema(req.Templates...)}, onPartial, onReasoning)
 	return frag, Usage{PromptTokens: usage.PromptTokens, CompletionTokens: usage.CompletionTokens, TotalTokens: usage.TotalTokens}, err
 }
+
+// ModeStore is where the structured-output mode that works for a model is
+// kept (store.Store).
+type ModeStore interface {
+	ModelMode(ctx context.Context, providerID, modelID string) (string, bool, error)
+	SetModelMode(ctx context.Context, providerID, modelID, mode string) error
+}
+
+// ModeMemory adapts a ModeStore to llm.ModeMemory. A database that cannot
+// be read means "nothing remembered": the fallback chain still works, it
+// just starts from the top.
+type ModeMemory struct{ Store ModeStore }
+
+// Mode implements llm.ModeMemory.
+func (m ModeMemory) Mode(ctx context.Context, providerID, modelID string) (llm.Mode, bool) {
+	s, ok, err := m.Store.ModelMode(ctx, providerID, modelID)
+	if err != nil || !ok {
+		return llm.ModeAuto, false
+	}
+	return llm.Mode(s), true
+}
+
+// RememberMode implements llm.ModeMemory.
+func (m ModeMemory) RememberMode(ctx context.Context, providerID, modelID string, mode llm.Mode) error {
+	return m.Store.SetModelMode(ctx, providerID, modelID, string(mode))
+}
