@@ -494,3 +494,35 @@ func TestBatcherCoalescesPartials(t *testing.T) {
 		t.Fatalf("%d emissions for one burst", len(rec.Topic("t")))
 	}
 }
+
+// An answer cut at the output limit says so, and Retry asks for twice the
+// limit; an answer that was not cut leaves the next Retry alone.
+func TestRetryAfterLengthFinishRaisesTheLimit(t *testing.T) {
+	r := newRig(t)
+	text := llmtest.FragmentText(pyFragment("print('a long app')"))
+	r.llm.Push(llmtest.Response{Text: text[:30], FinishReason: "length"})
+	res, err, _ := r.send("a big app")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rr := runResult(t, res.Assistant)
+	if rr.StepError == nil || !strings.Contains(rr.StepError.Message, "cut off at the output limit of 8192 tokens") || !strings.Contains(rr.StepError.Message, "Retry") {
+		t.Fatalf("%+v", rr.StepError)
+	}
+	maxSent := func() int {
+		reqs := r.llm.Requests()
+		return reqs[len(reqs)-1].Chat().MaxTokens
+	}
+	if got := maxSent(); got != 8192 {
+		t.Fatalf("first answer sent max_tokens %d", got)
+	}
+	for i, want := range []int{16384, 8192} {
+		r.llm.Push(llmtest.FragmentResponse(pyFragment("print('ok')"), 30))
+		if _, err := r.chat.Retry(context.Background(), RetryRequest{RequestID: fmt.Sprint("retry", i), ProjectID: r.proj.ID, ProviderID: "custom", ModelID: "m1"}); err != nil {
+			t.Fatal(err)
+		}
+		if got := maxSent(); got != want {
+			t.Fatalf("retry %d sent max_tokens %d, want %d", i, got, want)
+		}
+	}
+}

@@ -98,14 +98,18 @@ func FamilyOf(modelID string) (Family, bool) {
 }
 
 // OutputLimit is the max tokens to send: the family's output limit, capped
-// by what the person set, and by half the context window (the other half
-// is for the prompt) when the window is small, as on local servers.
+// by what the person set (for an unknown family, what the person set),
+// and by half the context window (the other half is for the prompt) when
+// the window is small, as on local servers.
 func OutputLimit(modelID string, personMax, window int) int {
 	limit := DefaultOutputTokens
-	if f, ok := FamilyOf(modelID); ok && f.OutputTokens > 0 {
+	f, known := FamilyOf(modelID)
+	if known && f.OutputTokens > 0 {
 		limit = f.OutputTokens
+	} else {
+		known = false
 	}
-	if personMax > 0 && personMax < limit {
+	if personMax > 0 && (personMax < limit || !known) {
 		limit = personMax
 	}
 	if window > 0 && limit > window/2 {

@@ -266,7 +266,12 @@ func (c *Client) attempt(ctx context.Context, r resolved, req Request, creq any,
 	}
 	frag, err := acc.final()
 	if err != nil {
-		return nil, acc.usage, badOutput(err, acc.raw.String(), acc.finish, acc.refusal, r.p.Name, maxTokens)
+		window := req.ContextTokens
+		if window <= 0 {
+			window = c.cat.ContextTokens(req.ProviderID, req.ModelID)
+		}
+		canRaise := OutputLimit(req.ModelID, 2*maxTokens, window) > maxTokens
+		return nil, acc.usage, badOutput(err, acc.raw.String(), acc.finish, acc.refusal, r.p.Name, maxTokens, canRaise)
 	}
 	return frag, acc.usage, nil
 }
@@ -400,12 +405,15 @@ var ErrOutputLimit = errors.New("answer cut at the output limit")
 
 func (e *OutputLimitError) Is(target error) bool { return target == ErrOutputLimit }
 
-func badOutput(err error, raw, finish, refusal, name string, maxTokens int) error {
+func badOutput(err error, raw, finish, refusal, name string, maxTokens int, canRaise bool) error {
 	oe := &OutputError{Raw: raw, Err: err}
 	msg := apperr.MessageOf(err)
 	switch {
 	case refusal != "":
 		msg = fmt.Sprintf("%s declined to answer: %s", name, providerDetail(refusal))
+	case finish == "length" && !canRaise:
+		return apperr.Wrap(errors.Join(oe, &OutputLimitError{Limit: maxTokens}), apperr.Invalid,
+			fmt.Sprintf("The answer from %s was cut off at the output limit of %d tokens, the most this model writes in one answer. Ask for a smaller change, or pick a model with a larger output limit.", name, maxTokens))
 	case finish == "length":
 		return apperr.Wrap(errors.Join(oe, &OutputLimitError{Limit: maxTokens}), apperr.Invalid,
 			fmt.Sprintf("The answer from %s was cut off at the output limit of %d tokens before the fragment was complete. Press Retry to ask again with a higher limit, or ask for a smaller change.", name, maxTokens))
