@@ -69,7 +69,7 @@ func NewApp(getenv config.Getenv) (*App, error) {
 	if bindingsOnly {
 		// `wails generate` only needs the bound types; touch nothing.
 		a.log = slog.New(slog.DiscardHandler)
-		a.bound = []any{&api.SystemService{}, &api.ProjectService{}, &api.SettingsService{}, &api.SandboxService{}, &api.ChatService{}, &api.CatalogService{}}
+		a.bound = []any{&api.SystemService{}, &api.ProjectService{}, &api.SettingsService{}, &api.SandboxService{}, &api.ChatService{}, &api.CatalogService{}, &api.KeyCheckService{}}
 		return a, nil
 	}
 	paths, err := config.Resolve(getenv)
@@ -133,13 +133,15 @@ func (a *App) wire(ctxf func() context.Context) {
 		Templates: func(ctx context.Context) []fragment.Template { return api.AllTemplates(settings(ctx)) },
 		Logger:    a.log.With("part", "chat"),
 	})
+	catalog := api.NewCatalogService(ctxf, a.llm, a.store, a.keys, a.log)
 	a.bound = []any{
 		api.NewSystemService(nil, a.paths),
 		api.NewProjectService(ctxf, a.store, a.sandboxes, a.log),
 		api.NewSettingsService(ctxf, a.store, a.keys, a.paths, a.log, a.llm.rebuild),
 		api.NewSandboxService(ctxf, a.sandboxes),
 		api.NewChatService(ctxf, a.chat),
-		api.NewCatalogService(ctxf, a.llm, a.store, a.keys, a.log),
+		catalog,
+		api.NewKeyCheckService(ctxf, catalog, a.e2bRaw, a.log),
 	}
 }
 

@@ -139,7 +139,19 @@ func (s *CatalogService) refreshed(ctx context.Context) map[string][]llm.Model {
 
 // RefreshModels asks the provider for its current model list and keeps it.
 func (s *CatalogService) RefreshModels(providerID string) ([]ModelDTO, error) {
-	ctx := s.ctx()
+	models, err := s.refresh(s.ctx(), providerID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ModelDTO, 0, len(models))
+	for _, m := range models {
+		out = append(out, ModelDTO{ID: m.ID, Name: m.Name, Multimodal: m.Multimodal})
+	}
+	return out, nil
+}
+
+// refresh fetches a provider's model list and keeps it.
+func (s *CatalogService) refresh(ctx context.Context, providerID string) ([]llm.Model, error) {
 	models, err := s.llm.Client().ListModels(ctx, providerID, "")
 	if err != nil {
 		return nil, err
@@ -153,11 +165,7 @@ func (s *CatalogService) RefreshModels(providerID string) ([]ModelDTO, error) {
 	if err := s.kv.SetSetting(ctx, refreshedModelsKey, string(b)); err != nil {
 		return nil, err
 	}
-	out := make([]ModelDTO, 0, len(models))
-	for _, m := range models {
-		out = append(out, ModelDTO{ID: m.ID, Name: m.Name, Multimodal: m.Multimodal})
-	}
-	return out, nil
+	return models, nil
 }
 
 // Templates lists the Fragments templates and the custom ones from settings.

@@ -39,7 +39,7 @@ func RefreshModels(ctx context.Context, client *http.Client, p Provider, key str
 	var got []Model
 	for _, m := range list.Data {
 		// Gemini lists "models/gemini-..."; its chat endpoint takes both.
-		id := strings.TrimSpace(m.ID)
+		id := strings.TrimPrefix(strings.TrimSpace(m.ID), "models/")
 		if id == "" {
 			continue
 		}
