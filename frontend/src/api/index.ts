@@ -8,6 +8,7 @@ import type {
   HistoryPage,
   HistoryRequest,
   ImageAttachment,
+  KeyCheck,
   Message,
   Model,
   Paths,
@@ -144,6 +145,15 @@ export const catalog = {
   refreshModels: async (providerId: string) =>
     (await call<Model[] | null>(() => bindings.Catalog.RefreshModels(providerId))) ?? [],
   templates: async () => (await call<Template[] | null>(() => bindings.Catalog.Templates())) ?? [],
+}
+
+export const keyCheck = {
+  /**
+   * Checks a saved key with a cheap authenticated call: an LLM provider's
+   * model list (target = provider id), or E2B's sandbox list (target
+   * "e2b"). A refused key resolves with ok false and the provider's reason.
+   */
+  check: (target: string) => call<KeyCheck>(() => bindings.KeyCheck.CheckKey(target)),
 }
 
 export const sandbox = {

@@ -297,3 +297,11 @@ export interface ChatEvent {
   message?: Message
   error?: StepError
 }
+
+/** The result of a key check, shown in the Settings field. */
+export interface KeyCheck {
+  ok: boolean
+  /** "Works: ..." or the provider's reason in a sentence. */
+  message: string
+  code?: string
+}

@@ -80,6 +80,22 @@ export namespace api {
 	        this.limit = source["limit"];
 	    }
 	}
+	export class KeyCheckDTO {
+	    ok: boolean;
+	    message: string;
+	    code?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new KeyCheckDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.ok = source["ok"];
+	        this.message = source["message"];
+	        this.code = source["code"];
+	    }
+	}
 	export class KeyRequest {
 	    account: string;
 	    value: string;
