@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"tessera/backend/apperr"
@@ -71,7 +72,7 @@ func (s *KeyCheckService) checkLLM(ctx context.Context, providerID string) (stri
 	if err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("Works: %s lists %d models.", p.Name, len(models)), nil
+	return fmt.Sprintf("Works: %s lists %s.", p.Name, plural(len(models), "model")), nil
 }
 
 func (s *KeyCheckService) checkE2B(ctx context.Context) (string, error) {
@@ -83,5 +84,15 @@ func (s *KeyCheckService) checkE2B(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("Works: E2B answered (%d sandboxes on this account).", len(list)), nil
+	return fmt.Sprintf("Works: E2B answered (%s on this account).", plural(len(list), "sandbox")), nil
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	if strings.HasSuffix(what, "x") {
+		return fmt.Sprintf("%d %ses", n, what)
+	}
+	return fmt.Sprintf("%d %ss", n, what)
 }
