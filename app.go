@@ -126,14 +126,14 @@ func (a *App) wire(ctxf func() context.Context) {
 	a.llm.rebuild(settings(a.rootCtx))
 	a.chat = chat.New(chat.Config{
 		Store:     a.store,
-		Generator: chat.LLMGenerator{Client: a.llm.Client},
+		Generator: chat.LLMGenerator{Client: a.llm.Client, Models: a.store},
 		Sandboxes: a.sandboxes,
 		Executor:  chat.E2BExecutor{Client: a.e2bRaw},
 		Emitter:   a.emit,
 		Templates: func(ctx context.Context) []fragment.Template { return api.AllTemplates(settings(ctx)) },
 		Logger:    a.log.With("part", "chat"),
 	})
-	catalog := api.NewCatalogService(ctxf, a.llm, a.store, a.keys, a.log)
+	catalog := api.NewCatalogService(ctxf, a.llm, a.store, a.keys, a.store, a.log)
 	a.bound = []any{
 		api.NewSystemService(nil, a.paths),
 		api.NewProjectService(ctxf, a.store, a.sandboxes, a.log),

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"tessera/backend/apperr"
 	"tessera/backend/e2b"
@@ -53,7 +54,7 @@ func TestKeyCheck(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			catalog := NewCatalogService(bg, staticLLM{llm.NewClient(cat, tt.keys, srv.Client())}, st, nil, quiet())
+			catalog := NewCatalogService(bg, staticLLM{llm.NewClient(cat, tt.keys, srv.Client())}, st, nil, st, quiet())
 			e2bClient := func(context.Context) (*e2b.Client, error) {
 				cfg := good
 				cfg.APIKey = tt.e2bKey
@@ -71,8 +72,8 @@ func TestKeyCheck(t *testing.T) {
 			}
 		})
 	}
-	// A working check keeps the list: the picker offers what OpenAI lists.
-	if m := NewCatalogService(bg, staticLLM{llm.NewClient(cat, nil, srv.Client())}, st, nil, quiet()).refreshed(bg()); len(m["openai"]) < 3 {
-		t.Fatalf("kept list = %v", m["openai"])
+	// A working check keeps the list with its fetch time.
+	if l, ok, err := st.ModelList(bg(), "openai"); !ok || err != nil || len(l.Models) != 3 || time.Since(l.FetchedAt) > time.Minute {
+		t.Fatalf("kept list = %+v %v %v", l, ok, err)
 	}
 }

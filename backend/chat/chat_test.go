@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -524,5 +525,27 @@ func TestRetryAfterLengthFinishRaisesTheLimit(t *testing.T) {
 		if got := maxSent(); got != want {
 			t.Fatalf("retry %d sent max_tokens %d, want %d", i, got, want)
 		}
+	}
+}
+
+// A model that answers 404 is marked gone and the sentence names the
+// provider's current default among what it lists.
+func TestGoneModelOffersTheProvidersDefault(t *testing.T) {
+	r := newRig(t)
+	ctx := context.Background()
+	if err := r.store.SaveModelList(ctx, store.ModelList{ProviderID: "custom", FetchedAt: time.Now(), Models: []string{"m1", "qwen3-coder-30b", "llama-3"}}); err != nil {
+		t.Fatal(err)
+	}
+	gen := LLMGenerator{Client: func() *llm.Client { return r.lc }, Models: r.store}
+	r.llm.Push(llmtest.Response{Status: 404, ErrorMessage: "The model `m1` does not exist", ErrorCode: "model_not_found"})
+	_, _, err := gen.Generate(ctx, GenerateRequest{ProviderID: "custom", ModelID: "m1", System: "s", Turns: []Turn{{Role: "user", Content: "hi"}}}, nil, nil)
+	if apperr.CodeOf(err) != apperr.NotFound || !errors.Is(err, llm.ErrModelGone) {
+		t.Fatalf("err = %v", err)
+	}
+	if msg := apperr.MessageOf(err); !strings.Contains(msg, "does not offer the model \"m1\"") || !strings.Contains(msg, "Tessera now offers qwen3-coder-30b") {
+		t.Fatalf("%q", msg)
+	}
+	if g, _ := r.store.GoneModels(ctx, "custom"); !g["m1"] {
+		t.Fatalf("gone = %v", g)
 	}
 }

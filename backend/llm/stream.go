@@ -253,8 +253,13 @@ func (c *Client) attempt(ctx context.Context, r resolved, req Request, creq any,
 					fmt.Sprintf("%s sent a stream Tessera could not read. Try again.", r.p.Name))
 			}
 			err = acc.add(&ch, false)
-			if acc.started() {
-				started.Store(true) // from now on silence is a stall, not thinking
+			if acc.started() && !started.Load() {
+				// From now on silence is a stall, not thinking. The bytes
+				// of this chunk were signalled before it was parsed, so
+				// signal again for the watchdog to switch to the idle
+				// timeout now.
+				started.Store(true)
+				meta.activity()
 			}
 			if err != nil {
 				return nil, acc.usage, err

@@ -84,6 +84,10 @@ export interface Provider {
   hasKey: boolean
   usable: boolean
   models: Model[]
+  /** The provider's sensible default among models (ranked over what it lists now). */
+  defaultModel?: string
+  /** When models was fetched from the provider (unix ms); 0 = built-in knowledge. */
+  modelsFetchedAt?: number
 }
 
 export interface Template {
