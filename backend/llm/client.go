@@ -76,6 +76,7 @@ type Client struct {
 	keys         KeySource
 	hc           *http.Client
 	modes        ModeMemory
+	local        localCache // context windows local servers reported
 	firstTimeout time.Duration
 	idleTimeout  time.Duration
 }

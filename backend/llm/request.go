@@ -88,6 +88,12 @@ func (c *Client) buildRequest(req Request, r resolved, o attemptOpts) (openai.Ch
 	if o.maxTokens > 0 && o.maxTokens < maxTokens {
 		maxTokens = o.maxTokens
 	}
+	if r.p.Local {
+		var err error
+		if maxTokens, err = fitLocal(r.p, req.ModelID, req.Messages, window, maxTokens); err != nil {
+			return openai.ChatCompletionRequest{}, 0, err
+		}
+	}
 	msgs := TrimHistory(req.Messages, window-maxTokens)
 	if len(msgs) == 0 {
 		return openai.ChatCompletionRequest{}, 0, apperr.New(apperr.Invalid, "There is nothing to send: the conversation is empty.")

@@ -129,6 +129,11 @@ func (c *Client) StreamFragment(ctx context.Context, req Request, onPartial func
 	if err != nil {
 		return nil, Usage{}, err
 	}
+	if r.p.Local && req.ContextTokens <= 0 {
+		if n := c.localContext(ctx, r, req.ModelID); n > 0 {
+			req.ContextTokens = n
+		}
+	}
 	o := attemptOpts{stream: true, mode: PickMode(r.p, r.model, req.Mode)}
 	if req.Mode == ModeAuto && c.modes != nil {
 		if m, ok := c.modes.Mode(ctx, r.p.ID, req.ModelID); ok && m.valid() && m != ModeAuto {
