@@ -87,44 +87,6 @@ type Response struct {
 	Dialect Dialect
 }
 
-// Dialect is how a provider shapes stream deltas.
-type Dialect string
-
-const (
-	// DialectOpenAI: content is a string, reasoning in reasoning_content
-	// (DeepSeek's documented field).
-	DialectOpenAI Dialect = ""
-	// DialectReasoningField: reasoning in "reasoning" (OpenRouter,
-	// Ollama, Groq).
-	DialectReasoningField Dialect = "reasoning"
-	// DialectMistralParts: content is an array of typed parts, as
-	// Mistral's reasoning (Magistral) models send it: thinking as
-	// {"type":"thinking","thinking":[{"type":"text","text":...}]}, the
-	// answer as {"type":"text","text":...}.
-	DialectMistralParts Dialect = "mistral-parts"
-)
-
-// Refusals are how a model refuses requests, applied to every chat
-// request until changed (a property of the model, not of one answer).
-type Refusals struct {
-	// Stream: a streaming request gets OpenAI's 400 for unverified
-	// organisations (param "stream", code "unsupported_value"); a
-	// non-streaming one is answered whole.
-	Stream bool
-	// Formats lists response_format types refused with a 400 naming
-	// response_format ("json_schema", "json_object").
-	Formats []string
-	// Tools refuses any request with tools (Ollama: "does not support
-	// tools").
-	Tools bool
-	// Sampling refuses temperature and top_p, as OpenAI's reasoning
-	// models do.
-	Sampling bool
-	// MaxTokens > 0 refuses a larger max_tokens / max_completion_tokens
-	// with OpenAI's "supports at most N completion tokens".
-	MaxTokens int
-}
-
 // FragmentText is the JSON of a fragment as a model would write it.
 func FragmentText(f fragment.Fragment) string {
 	b, err := json.Marshal(f)
@@ -142,64 +104,6 @@ func FragmentResponse(f fragment.Fragment, chunkSize int) Response {
 // ErrorResponse answers with an HTTP error in OpenAI's format.
 func ErrorResponse(status int, message string) Response {
 	return Response{Status: status, ErrorMessage: message}
-}
-
-// XAIError is xAI's error body: {"code": "<gRPC-style text>", "error":
-// "<message>"}; a bad key is a 400 with "Incorrect API key provided".
-func XAIError(status int, code, message string) Response {
-	b, _ := json.Marshal(map[string]string{"code": code, "error": message})
-	return Response{Status: status, Body: string(b), Header: map[string]string{"Content-Type": "application/json"}}
-}
-
-// GeminiDetail is one entry of a Google error's details.
-type GeminiDetail map[string]any
-
-// GeminiRetryInfo is google.rpc.RetryInfo ("retryDelay": "53s").
-func GeminiRetryInfo(delay string) GeminiDetail {
-	return GeminiDetail{"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": delay}
-}
-
-// GeminiQuotaFailure is google.rpc.QuotaFailure naming one quota id (a
-// "...PerDay..." id is a daily quota).
-func GeminiQuotaFailure(quotaID string) GeminiDetail {
-	return GeminiDetail{"@type": "type.googleapis.com/google.rpc.QuotaFailure",
-		"violations": []map[string]any{{"quotaMetric": "generativelanguage.googleapis.com/generate_content_free_tier_requests", "quotaId": quotaID}}}
-}
-
-// GeminiKeyInvalid is google.rpc.ErrorInfo with reason API_KEY_INVALID.
-func GeminiKeyInvalid() GeminiDetail {
-	return GeminiDetail{"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "API_KEY_INVALID", "domain": "googleapis.com"}
-}
-
-// GeminiError is the body Gemini's OpenAI-compatible endpoint sends: a
-// JSON array holding one {"error": {"code", "message", "status",
-// "details"}}.
-func GeminiError(status int, statusName, message string, details ...GeminiDetail) Response {
-	e := map[string]any{"code": status, "message": message, "status": statusName}
-	if len(details) > 0 {
-		e["details"] = details
-	}
-	b, _ := json.Marshal([]any{map[string]any{"error": e}})
-	return Response{Status: status, Body: string(b), Header: map[string]string{"Content-Type": "application/json"}}
-}
-
-// AnthropicError is Anthropic's body: {"type": "error", "error": {"type",
-// "message"}}; 529 is overloaded_error.
-func AnthropicError(status int, typ, message string) Response {
-	b, _ := json.Marshal(map[string]any{"type": "error", "error": map[string]string{"type": typ, "message": message}})
-	return Response{Status: status, Body: string(b), Header: map[string]string{"Content-Type": "application/json"}}
-}
-
-// OpenRouterError is OpenRouter's body: {"error": {"code": <status>,
-// "message", "metadata"}}; raw, when set, is the upstream provider's body
-// in metadata.raw.
-func OpenRouterError(status int, message, raw string) Response {
-	e := map[string]any{"code": status, "message": message}
-	if raw != "" {
-		e["metadata"] = map[string]any{"raw": raw, "provider_name": "OpenAI"}
-	}
-	b, _ := json.Marshal(map[string]any{"error": e})
-	return Response{Status: status, Body: string(b), Header: map[string]string{"Content-Type": "application/json"}}
 }
 
 // Recorded is a request the server received.
@@ -259,30 +163,6 @@ func (h *Handler) SetModels(ids ...string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.models = append([]string(nil), ids...)
-}
-
-// LocalServer describes what a local server says about the context its
-// models run with, in its own API (Ollama's /api/ps and /api/show, LM
-// Studio's /api/v1/models), for the first model of SetModels.
-type LocalServer struct {
-	// Kind is "ollama" or "lmstudio" ("" = neither API is served).
-	Kind string
-	// Loaded: the model is in memory with LoadedContext tokens (Ollama's
-	// ps context_length, LM Studio's loaded_instances config).
-	Loaded        bool
-	LoadedContext int
-	// NumCtx is Ollama's num_ctx parameter of the model (0 = not set).
-	NumCtx int
-	// MaxContext is the model's trained context (Ollama's model_info
-	// "<arch>.context_length", LM Studio's max_context_length).
-	MaxContext int
-}
-
-// SetLocal sets the local server's API.
-func (h *Handler) SetLocal(l LocalServer) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.local = l
 }
 
 // SetRefusals sets how the model refuses requests from now on.
@@ -419,107 +299,6 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.stream(r.Context(), w, resp)
 }
 
-func serveLocal(w http.ResponseWriter, r *http.Request, l LocalServer, model string) {
-	w.Header().Set("Content-Type", "application/json")
-	switch {
-	case l.Kind == "ollama" && r.Method == http.MethodGet && r.URL.Path == "/api/ps":
-		models := []map[string]any{}
-		if l.Loaded {
-			models = append(models, map[string]any{"name": model + ":latest", "model": model + ":latest", "size": 5137025024,
-				"details": map[string]any{"format": "gguf", "family": "llama"}, "context_length": l.LoadedContext})
-		}
-		_ = json.NewEncoder(w).Encode(map[string]any{"models": models})
-	case l.Kind == "ollama" && r.Method == http.MethodPost && r.URL.Path == "/api/show":
-		params := "num_keep                       24\nstop                           \"<|eot_id|>\""
-		if l.NumCtx > 0 {
-			params = fmt.Sprintf("num_ctx                        %d\n", l.NumCtx) + params
-		}
-		info := map[string]any{"general.architecture": "llama", "general.parameter_count": 8030261248}
-		if l.MaxContext > 0 {
-			info["llama.context_length"] = l.MaxContext
-		}
-		_ = json.NewEncoder(w).Encode(map[string]any{"parameters": params, "details": map[string]any{"format": "gguf", "family": "llama"}, "model_info": info})
-	case l.Kind == "lmstudio" && r.Method == http.MethodGet && r.URL.Path == "/api/v1/models":
-		instances := []map[string]any{}
-		if l.Loaded {
-			instances = append(instances, map[string]any{"id": model, "config": map[string]any{"context_length": l.LoadedContext}})
-		}
-		_ = json.NewEncoder(w).Encode(map[string]any{"models": []map[string]any{{"type": "llm", "publisher": "lmstudio-community", "key": model,
-			"display_name": model, "loaded_instances": instances, "max_context_length": l.MaxContext, "format": "gguf"}}})
-	default:
-		writeError(w, Response{Status: http.StatusNotFound, ErrorMessage: "unknown endpoint " + r.URL.Path})
-	}
-}
-
-// chatRequest is what the fake reads of a request to decide refusals.
-type chatRequest struct {
-	Stream         bool `json:"stream"`
-	ResponseFormat *struct {
-		Type string `json:"type"`
-	} `json:"response_format"`
-	Tools               []json.RawMessage `json:"tools"`
-	Temperature         *float64          `json:"temperature"`
-	TopP                *float64          `json:"top_p"`
-	MaxTokens           int               `json:"max_tokens"`
-	MaxCompletionTokens int               `json:"max_completion_tokens"`
-}
-
-// check returns the 400 the model answers a request with, in the words
-// its provider uses.
-func (r Refusals) check(c chatRequest) (Response, bool) {
-	if c.ResponseFormat != nil {
-		for _, f := range r.Formats {
-			if f == c.ResponseFormat.Type {
-				return Response{Status: 400, ErrorMessage: fmt.Sprintf("Invalid parameter: 'response_format' of type '%s' is not supported with this model.", f),
-					ErrorType: "invalid_request_error", ErrorCode: "unsupported_parameter", param: "response_format"}, true
-			}
-		}
-	}
-	if r.Tools && len(c.Tools) > 0 {
-		return Response{Status: 400, ErrorMessage: "registry.ollama.ai/library/fake-model:latest does not support tools"}, true
-	}
-	if r.Sampling && c.Temperature != nil {
-		return Response{Status: 400, ErrorMessage: fmt.Sprintf("Unsupported value: 'temperature' does not support %v with this model. Only the default (1) value is supported.", *c.Temperature),
-			ErrorCode: "unsupported_value", param: "temperature"}, true
-	}
-	if n := max(c.MaxTokens, c.MaxCompletionTokens); r.MaxTokens > 0 && n > r.MaxTokens {
-		return Response{Status: 400, ErrorMessage: fmt.Sprintf("max_tokens is too large: %d. This model supports at most %d completion tokens, whereas you provided %d.", n, r.MaxTokens, n),
-			ErrorCode: "invalid_value", param: "max_tokens"}, true
-	}
-	if r.Stream && c.Stream {
-		return Response{Status: 400, ErrorMessage: "Your organization must be verified to stream this model. Please go to: https://platform.openai.com/settings/organization/general and click on Verify Organization. If you just verified, it can take up to 15 minutes for access to propagate.",
-			ErrorCode: "unsupported_value", param: "stream"}, true
-	}
-	return Response{}, false
-}
-
-// whole answers a non-streaming request: one chat.completion object.
-func whole(w http.ResponseWriter, resp Response) {
-	msg := map[string]any{"role": "assistant", "content": resp.Text}
-	if len(resp.Reasoning) > 0 {
-		msg["reasoning_content"] = strings.Join(resp.Reasoning, "")
-	}
-	finish := resp.FinishReason
-	if finish == "" {
-		finish = "stop"
-	}
-	if resp.ToolCall {
-		msg["content"] = nil
-		msg["tool_calls"] = []map[string]any{{"id": "call_fake", "type": "function",
-			"function": map[string]any{"name": "write_fragment", "arguments": resp.Text}}}
-		if resp.FinishReason == "" {
-			finish = "tool_calls"
-		}
-	}
-	out := map[string]any{"id": "chatcmpl-fake", "object": "chat.completion", "created": time.Now().Unix(), "model": "fake-model",
-		"choices": []map[string]any{{"index": 0, "message": msg, "finish_reason": finish}}}
-	if resp.Usage != nil {
-		out["usage"] = resp.Usage
-	}
-	w.Header().Set("Content-Type", "application/json")
-	_ = json.NewEncoder(w).Encode(out)
-}
-
 func writeError(w http.ResponseWriter, resp Response) {
 	if resp.Body != "" {
 		w.WriteHeader(resp.Status)
@@ -548,29 +327,6 @@ type delta struct {
 	ReasoningContent string     `json:"reasoning_content,omitempty"`
 	Reasoning        string     `json:"reasoning,omitempty"`
 	ToolCalls        []toolCall `json:"tool_calls,omitempty"`
-}
-
-type part struct {
-	Type     string `json:"type"`
-	Text     string `json:"text,omitempty"`
-	Thinking []part `json:"thinking,omitempty"`
-}
-
-func reasoningDelta(d Dialect, s string) delta {
-	switch d {
-	case DialectReasoningField:
-		return delta{Reasoning: s}
-	case DialectMistralParts:
-		return delta{Content: []part{{Type: "thinking", Thinking: []part{{Type: "text", Text: s}}}}}
-	}
-	return delta{ReasoningContent: s}
-}
-
-func textDelta(d Dialect, s string) delta {
-	if d == DialectMistralParts {
-		return delta{Content: []part{{Type: "text", Text: s}}}
-	}
-	return delta{Content: s}
 }
 
 type toolCall struct {
