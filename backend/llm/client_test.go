@@ -34,7 +34,7 @@ func (failingKeys) Get(context.Context, string) (string, error) {
 	return "", errors.New("keychain locked")
 }
 
-var allKeys = keys{"llm:openai": "sk-test", "llm:anthropic": "ak", "llm:deepseek": "dk", "llm:groq": "gk", "llm:mistral": "mk"}
+var allKeys = keys{"llm:openai": "sk-test", "llm:openrouter": "or-test", "llm:anthropic": "ak", "llm:deepseek": "dk", "llm:groq": "gk", "llm:mistral": "mk"}
 
 func sampleFragment() fragment.Fragment {
 	port := 8501

@@ -158,6 +158,7 @@ func TestRefusalFallbacks(t *testing.T) {
 		{"unverified organisation", "openai", "o3", llmtest.Refusals{Stream: true}, []string{"json_schema", "json_schema !stream"}, ""},
 		{"max tokens ceiling", "openai", "gpt-4o", llmtest.Refusals{MaxTokens: 4096}, []string{"json_schema", "json_schema"}, ""},
 		{"sampling refused", "custom", "some-reasoner", llmtest.Refusals{Sampling: true}, []string{"text", "text"}, ""},
+		{"max_tokens refused for max_completion_tokens", "openrouter", "openai/o3", llmtest.Refusals{MaxTokensParam: true}, []string{"json_schema", "json_schema"}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -136,6 +136,15 @@ func refusesSampling(f *apiFailure) bool {
 		f.has("temperature", "top_p", "frequency_penalty", "presence_penalty")
 }
 
+// refusesMaxParam: "Unsupported parameter: 'max_tokens' is not supported
+// with this model. Use 'max_completion_tokens' instead." (or the reverse
+// on servers that only know max_tokens).
+func refusesMaxParam(f *apiFailure) bool {
+	p := strings.ToLower(f.Param)
+	return (p == "max_tokens" || p == "max_completion_tokens" || f.has("unsupported parameter", "unrecognized", "unknown parameter", "extra inputs")) &&
+		f.has("max_tokens", "max_completion_tokens") && !f.has("at most", "too large", "must be less")
+}
+
 var ceilingRE = regexp.MustCompile(`(?i)(?:at most|maximum(?: value)? (?:of|is)|must be (?:less than or equal to|<=)|max_tokens[^0-9]{0,40}?\b(?:to|is|limit(?: of)?))\s*:?\s*([0-9]{3,7})`)
 
 // tokenCeiling reads the limit from a refusal of max_tokens ("This model

@@ -72,6 +72,7 @@ type attemptOpts struct {
 	stream       bool
 	dropSampling bool // the model refused temperature / top_p
 	maxTokens    int  // > 0: the provider named its own ceiling
+	flipMaxParam bool // the provider refused the max tokens parameter's name
 }
 
 // buildRequest turns a Request into the chat completion body, trimming
@@ -126,7 +127,10 @@ func (c *Client) buildRequest(req Request, r resolved, o attemptOpts) (openai.Ch
 	}
 	// Always send a limit: some hosts default to a few hundred tokens
 	// (Fireworks: 200), which cuts every fragment.
-	if reasoning || r.p.MaxCompletionTokens && r.p.ID == "openai" {
+	// OpenAI's reasoning models refuse max_tokens; routers and other
+	// hosts take max_tokens (and translate it), so the parameter follows
+	// the provider, or what a refusal named.
+	if r.p.MaxCompletionTokens != o.flipMaxParam {
 		out.MaxCompletionTokens = maxTokens
 	} else {
 		out.MaxTokens = maxTokens

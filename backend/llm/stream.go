@@ -169,6 +169,9 @@ func (c *Client) StreamFragment(ctx context.Context, req Request, onPartial func
 			case o.mode != ModeText && refusesMode(f):
 				o.mode = nextMode(r.p, o.mode)
 				continue
+			case !o.flipMaxParam && refusesMaxParam(f):
+				o.flipMaxParam = true
+				continue
 			case !o.dropSampling && refusesSampling(f):
 				o.dropSampling = true
 				continue

@@ -27,6 +27,9 @@ type Refusals struct {
 	// MaxTokens > 0 refuses a larger max_tokens / max_completion_tokens
 	// with OpenAI's "supports at most N completion tokens".
 	MaxTokens int
+	// MaxTokensParam refuses the deprecated max_tokens parameter, as
+	// OpenAI's reasoning models do ("Use 'max_completion_tokens' instead").
+	MaxTokensParam bool
 }
 
 type chatRequest struct {
@@ -58,6 +61,10 @@ func (r Refusals) check(c chatRequest) (Response, bool) {
 	if r.Sampling && c.Temperature != nil {
 		return Response{Status: 400, ErrorMessage: fmt.Sprintf("Unsupported value: 'temperature' does not support %v with this model. Only the default (1) value is supported.", *c.Temperature),
 			ErrorCode: "unsupported_value", param: "temperature"}, true
+	}
+	if r.MaxTokensParam && c.MaxTokens > 0 {
+		return Response{Status: 400, ErrorMessage: "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.",
+			ErrorType: "invalid_request_error", ErrorCode: "unsupported_parameter", param: "max_tokens"}, true
 	}
 	if n := max(c.MaxTokens, c.MaxCompletionTokens); r.MaxTokens > 0 && n > r.MaxTokens {
 		return Response{Status: 400, ErrorMessage: fmt.Sprintf("max_tokens is too large: %d. This model supports at most %d completion tokens, whereas you provided %d.", n, r.MaxTokens, n),
