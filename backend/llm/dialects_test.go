@@ -97,6 +97,8 @@ func TestErrorDialects(t *testing.T) {
 			apperr.Unauthorized, "OpenRouter did not accept the API key", 0, nil},
 		{"length finish", "deepseek", llmtest.Response{Text: text[:60], FinishReason: "length"},
 			apperr.Invalid, "cut off at the output limit of 8192 tokens before the fragment was complete. Press Retry", 0, ErrOutputLimit},
+		{"context error naming tools is not a mode refusal", "openai", llmtest.Response{Status: 400, ErrorMessage: "This model's maximum context length is 128000 tokens. However, your messages resulted in 130000 tokens (including 900 in the tools).", ErrorCode: "context_length_exceeded"},
+			apperr.Invalid, "The conversation is too long for m1 on OpenAI", 0, ErrContextTooLong},
 		{"mode refusal at the end of the chain", "custom", llmtest.OpenRouterError(400, "Provider returned error", rawOpenAI),
 			apperr.Invalid, "refused the request (Provider returned error: Invalid schema for response_format", 0, nil},
 	}

@@ -117,7 +117,8 @@ func refusesStreaming(f *apiFailure) bool {
 
 // refusesMode: the 400 names the response format, tools or the schema.
 func refusesMode(f *apiFailure) bool {
-	if f.has(badKeyWords...) {
+	// A context error may mention the tools' tokens; no mode fixes it.
+	if f.has(badKeyWords...) || f.has(contextWords...) || f.Status == 413 {
 		return false
 	}
 	p := strings.ToLower(f.Param)

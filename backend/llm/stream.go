@@ -215,7 +215,12 @@ func (c *Client) attempt(ctx context.Context, r resolved, req Request, creq any,
 		}
 	}}
 	var started atomic.Bool
-	go watchdog(sctx, cancel, activity, &started, c.firstTimeout, c.idleTimeout)
+	first := c.firstTimeout
+	if !stream {
+		// A whole answer sends nothing until it is complete.
+		first *= 2
+	}
+	go watchdog(sctx, cancel, activity, &started, first, c.idleTimeout)
 	sctx = withMeta(sctx, meta)
 
 	resp, err := c.do(sctx, http.MethodPost, r.base+"/chat/completions", r.key, body, stream)

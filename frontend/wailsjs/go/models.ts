@@ -134,6 +134,8 @@ export namespace api {
 	    hasKey: boolean;
 	    usable: boolean;
 	    models: ModelDTO[];
+	    defaultModel: string;
+	    modelsFetchedAt: number;
 	
 	    static createFrom(source: any = {}) {
 	        return new ProviderDTO(source);
@@ -148,6 +150,8 @@ export namespace api {
 	        this.hasKey = source["hasKey"];
 	        this.usable = source["usable"];
 	        this.models = this.convertValues(source["models"], ModelDTO);
+	        this.defaultModel = source["defaultModel"];
+	        this.modelsFetchedAt = source["modelsFetchedAt"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
