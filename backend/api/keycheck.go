@@ -20,7 +20,8 @@ type KeyCheckDTO struct {
 	Code string `json:"code,omitempty"`
 }
 
-// E2BCheckTarget is the id CheckKey takes for the E2B key.
+// E2BCheckTarget is the keychain account of the E2B key, as CheckKey
+// takes it; an LLM provider's is llm.Account(id), "llm:<id>".
 const E2BCheckTarget = "e2b"
 
 // keyCheckTimeout keeps a check from hanging the Settings page.
@@ -41,23 +42,27 @@ func NewKeyCheckService(ctx func() context.Context, catalog *CatalogService, e2b
 	return &KeyCheckService{ctx: ctx, catalog: catalog, e2b: e2bClient, log: log}
 }
 
-// CheckKey checks the saved key of a provider id, or of E2B ("e2b"). A
-// refused key is a result (OK false, the provider's reason), not an error.
-func (s *KeyCheckService) CheckKey(target string) (KeyCheckDTO, error) {
+// CheckKey checks the key saved under a keychain account: "e2b", or
+// "llm:<provider id>". A refused key is a result (OK false, the
+// provider's reason), not an error.
+func (s *KeyCheckService) CheckKey(account string) (KeyCheckDTO, error) {
 	ctx, cancel := context.WithTimeout(s.ctx(), keyCheckTimeout)
 	defer cancel()
 	var msg string
 	var err error
-	if target == E2BCheckTarget {
+	switch providerID, isLLM := strings.CutPrefix(account, "llm:"); {
+	case account == E2BCheckTarget:
 		msg, err = s.checkE2B(ctx)
-	} else {
-		msg, err = s.checkLLM(ctx, target)
+	case isLLM && providerID != "":
+		msg, err = s.checkLLM(ctx, providerID)
+	default:
+		return KeyCheckDTO{}, apperr.Newf(apperr.Invalid, "%q is not a key Tessera knows. Use \"e2b\" or \"llm:<provider>\".", account)
 	}
 	if err != nil {
 		if apperr.Is(err, apperr.Canceled) {
 			return KeyCheckDTO{}, err
 		}
-		s.log.Info("key check failed", "target", target, "err", err)
+		s.log.Info("key check failed", "account", account, "err", err)
 		return KeyCheckDTO{Message: apperr.MessageOf(err), Code: string(apperr.CodeOf(err))}, nil
 	}
 	return KeyCheckDTO{OK: true, Message: msg}, nil

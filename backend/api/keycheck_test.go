@@ -46,9 +46,9 @@ func TestKeyCheck(t *testing.T) {
 		ok     bool
 		msg    string
 	}{
-		{"llm key works", "openai", mapKeys{"llm:openai": "sk-good"}, "", true, "Works: OpenAI lists 3 models."},
-		{"llm key refused", "openai", mapKeys{"llm:openai": "sk-bad"}, "", false, "OpenAI did not accept the API key (Incorrect API key provided). Check the OpenAI key in Settings."},
-		{"llm key missing", "xai", mapKeys{}, "", false, "There is no API key for xAI. Add it in Settings."},
+		{"llm key works", "llm:openai", mapKeys{"llm:openai": "sk-good"}, "", true, "Works: OpenAI lists 3 models."},
+		{"llm key refused", "llm:openai", mapKeys{"llm:openai": "sk-bad"}, "", false, "OpenAI did not accept the API key (Incorrect API key provided). Check the OpenAI key in Settings."},
+		{"llm key missing", "llm:xai", mapKeys{}, "", false, "There is no API key for xAI. Add it in Settings."},
 		{"e2b key works", E2BCheckTarget, nil, "e2b-good", true, "Works: E2B answered (0 sandboxes on this account)."},
 		{"e2b key refused", E2BCheckTarget, nil, "e2b-bad", false, "key"},
 	}
@@ -71,6 +71,13 @@ func TestKeyCheck(t *testing.T) {
 				t.Error("a failure without a code")
 			}
 		})
+	}
+	catalog := NewCatalogService(bg, staticLLM{llm.NewClient(cat, nil, srv.Client())}, st, nil, st, quiet())
+	for _, bad := range []string{"openai", "llm:", "llm:nope"} {
+		got, err := NewKeyCheckService(bg, catalog, nil, quiet()).CheckKey(bad)
+		if err == nil && got.OK {
+			t.Errorf("CheckKey(%q) = %+v", bad, got)
+		}
 	}
 	// A working check keeps the list with its fetch time.
 	if l, ok, err := st.ModelList(bg(), "openai"); !ok || err != nil || len(l.Models) != 3 || time.Since(l.FetchedAt) > time.Minute {

@@ -149,11 +149,12 @@ export const catalog = {
 
 export const keyCheck = {
   /**
-   * Checks a saved key with a cheap authenticated call: an LLM provider's
-   * model list (target = provider id), or E2B's sandbox list (target
-   * "e2b"). A refused key resolves with ok false and the provider's reason.
+   * Checks the key saved under a keychain account with a cheap
+   * authenticated call: an LLM provider's model list ("llm:<id>"), or
+   * E2B's sandbox list ("e2b"). A refused key resolves with ok false and
+   * the provider's reason.
    */
-  check: (target: string) => call<KeyCheck>(() => bindings.KeyCheck.CheckKey(target)),
+  check: (account: string) => call<KeyCheck>(() => bindings.KeyCheck.CheckKey(account)),
 }
 
 export const sandbox = {

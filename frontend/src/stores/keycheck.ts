@@ -1,7 +1,6 @@
 import { create } from 'zustand'
 import * as api from '../api'
 import { errorMessage } from '../api'
-import { E2B_ACCOUNT } from './settings'
 
 export type KeyCheckState = { state: 'checking' } | { state: 'ok'; message: string } | { state: 'failed'; message: string }
 
@@ -13,11 +12,6 @@ interface KeyChecks {
   clear: (account: string) => void
 }
 
-/** The backend's check target for a keychain account. */
-export function checkTarget(account: string): string {
-  return account === E2B_ACCOUNT ? 'e2b' : account.replace(/^llm:/, '')
-}
-
 const seq: Record<string, number> = {}
 
 export const useKeyChecks = create<KeyChecks>((set, get) => ({
@@ -27,7 +21,7 @@ export const useKeyChecks = create<KeyChecks>((set, get) => ({
     set({ results: { ...get().results, [account]: { state: 'checking' } } })
     let next: KeyCheckState
     try {
-      const r = await api.keyCheck.check(checkTarget(account))
+      const r = await api.keyCheck.check(account)
       next = r.ok ? { state: 'ok', message: r.message } : { state: 'failed', message: r.message }
     } catch (e) {
       next = { state: 'failed', message: errorMessage(e) }

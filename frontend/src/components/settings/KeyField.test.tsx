@@ -23,8 +23,8 @@ beforeEach(() => {
 
 describe('KeyField: the key is checked when saved', () => {
   it.each([
-    { account: 'llm:xai', target: 'xai', ok: true, message: 'Works: xAI lists 9 models.' },
-    { account: 'llm:xai', target: 'xai', ok: false, message: 'xAI did not accept the API key (Incorrect API key provided). Check the xAI key in Settings.' },
+    { account: 'llm:xai', target: 'llm:xai', ok: true, message: 'Works: xAI lists 9 models.' },
+    { account: 'llm:xai', target: 'llm:xai', ok: false, message: 'xAI did not accept the API key (Incorrect API key provided). Check the xAI key in Settings.' },
     { account: 'e2b', target: 'e2b', ok: true, message: 'Works: E2B answered (0 sandboxes on this account).' },
     { account: 'e2b', target: 'e2b', ok: false, message: 'E2B did not accept the API key. Check the E2B key in Settings.' },
   ])('$account ok=$ok shows the check result', async ({ account, target, ok, message }) => {
@@ -51,7 +51,7 @@ describe('KeyField: the key is checked when saved', () => {
     await user.click(screen.getByTestId('key-check-button-openai'))
     await waitFor(() => expect(screen.getByTestId('key-check-openai')).toHaveTextContent('Could not reach OpenAI'))
     await user.click(screen.getByTestId('key-check-button-openai'))
-    await waitFor(() => expect(screen.getByTestId('key-check-openai')).toHaveTextContent('Works: openai answered.'))
+    await waitFor(() => expect(screen.getByTestId('key-check-openai')).toHaveTextContent('Works: llm:openai answered.'))
     await user.click(screen.getByTestId('key-remove-openai'))
     await waitFor(() => expect(screen.queryByTestId('key-check-openai')).toBeNull())
   })
