@@ -70,7 +70,7 @@ func NewApp(getenv config.Getenv) (*App, error) {
 	if bindingsOnly {
 		// `wails generate` only needs the bound types; touch nothing.
 		a.log = slog.New(slog.DiscardHandler)
-		a.bound = []any{&api.SystemService{}, &api.ProjectService{}, &api.SettingsService{}, &api.SandboxService{}, &api.ChatService{}, &api.CatalogService{}}
+		a.bound = []any{&api.SystemService{}, &api.ProjectService{}, &api.SettingsService{}, &api.SandboxService{}, &api.ChatService{}, &api.CatalogService{}, &api.KeyCheckService{}}
 		return a, nil
 	}
 	paths, err := config.Resolve(getenv)
@@ -132,23 +132,26 @@ func (a *App) wire(ctxf func() context.Context) {
 		},
 	})
 	a.llm = newLLMClients(a.keys, a.log)
+	a.llm.modes = chat.ModeMemory{Store: a.store}
 	a.llm.rebuild(settings(a.rootCtx))
 	a.chat = chat.New(chat.Config{
 		Store:     a.store,
-		Generator: chat.LLMGenerator{Client: a.llm.Client},
+		Generator: chat.LLMGenerator{Client: a.llm.Client, Models: a.store},
 		Sandboxes: a.sandboxes,
 		Executor:  chat.E2BExecutor{Client: a.e2bRaw},
 		Emitter:   a.emit,
 		Templates: func(ctx context.Context) []fragment.Template { return api.AllTemplates(settings(ctx)) },
 		Logger:    a.log.With("part", "chat"),
 	})
+	catalog := api.NewCatalogService(ctxf, a.llm, a.store, a.keys, a.store, a.log)
 	a.bound = []any{
 		api.NewSystemService(nil, a.paths),
 		api.NewProjectService(ctxf, a.store, a.sandboxes, a.log),
 		api.NewSettingsService(ctxf, a.store, a.keys, a.paths, a.log, a.llm.rebuild),
 		api.NewSandboxService(ctxf, a.sandboxes),
 		api.NewChatService(ctxf, a.chat),
-		api.NewCatalogService(ctxf, a.llm, a.store, a.keys, a.log),
+		catalog,
+		api.NewKeyCheckService(ctxf, catalog, a.e2bRaw, a.log),
 	}
 }
 
@@ -265,9 +268,10 @@ func (a *App) shutdown(context.Context) {
 // llmClients holds the LLM client, rebuilt when the person changes the
 // provider list in Settings.
 type llmClients struct {
-	keys *secrets.Store
-	log  *slog.Logger
-	hc   *http.Client
+	keys  *secrets.Store
+	log   *slog.Logger
+	hc    *http.Client
+	modes llm.ModeMemory // the structured-output mode that works, per model
 
 	mu sync.RWMutex
 	c  *llm.Client
@@ -292,7 +296,11 @@ func (l *llmClients) rebuild(s config.Settings) {
 		l.log.Warn("custom providers ignored", "err", err)
 		cat = llm.DefaultCatalog()
 	}
-	c := llm.NewClient(cat, l.keys, l.hc)
+	var opts []llm.Option
+	if l.modes != nil {
+		opts = append(opts, llm.WithModeMemory(l.modes))
+	}
+	c := llm.NewClient(cat, l.keys, l.hc, opts...)
 	l.mu.Lock()
 	l.c = c
 	l.mu.Unlock()

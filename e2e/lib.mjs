@@ -104,14 +104,14 @@ export async function startFakeE2B(name, work) {
   return { proc, ...info };
 }
 
-export async function startFakeLLM(name, work, fragments, { pace = '4ms', chunk = 6, port = 0 } = {}) {
+export async function startFakeLLM(name, work, fragments, { pace = '4ms', chunk = 6, port = 0, args = [] } = {}) {
   const fragFile = path.join(work, `${name}-fragments.json`);
   fs.writeFileSync(fragFile, JSON.stringify(fragments));
   port = port || await freePort();
   const proc = await startProcess(`${name}-fakellm`, path.join(root, 'build/bin/fakellm'),
-    ['-addr', `127.0.0.1:${port}`, '-fragments', fragFile, '-chunk', String(chunk), '-pace', pace], {},
+    ['-addr', `127.0.0.1:${port}`, '-fragments', fragFile, '-chunk', String(chunk), '-pace', pace, ...args], {},
     `http://127.0.0.1:${port}/v1/models`);
-  return { proc, url: `http://127.0.0.1:${port}/v1` };
+  return { proc, url: `http://127.0.0.1:${port}/v1`, debug: `http://127.0.0.1:${port}/debug/requests` };
 }
 
 export const admin = async (e2b, what) => (await fetch(`http://${e2b.admin}/${what}`)).json();

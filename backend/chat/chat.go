@@ -116,6 +116,9 @@ type Service struct {
 	running  map[string]context.CancelFunc // requestID -> cancel
 	early    map[string]time.Time          // Stop before Send registered
 	projects map[string]string             // projectID -> requestID
+	// cutAt is the output limit that cut the project's last answer, so
+	// Retry can ask for more.
+	cutAt map[string]int
 }
 
 // New builds a Service.
@@ -129,7 +132,7 @@ func New(cfg Config) *Service {
 	if cfg.PreviewWait == 0 {
 		cfg.PreviewWait = 3 * time.Minute
 	}
-	return &Service{cfg: cfg, running: map[string]context.CancelFunc{}, early: map[string]time.Time{}, projects: map[string]string{}}
+	return &Service{cfg: cfg, running: map[string]context.CancelFunc{}, early: map[string]time.Time{}, projects: map[string]string{}, cutAt: map[string]int{}}
 }
 
 var requestIDRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
@@ -291,7 +294,14 @@ func (s *Service) Retry(ctx context.Context, req RetryRequest) (Result, error) {
 		}
 	}
 	user := msgs[last]
-	res, err := s.answer(ctx, req.RequestID, req.ProjectID, req.ProviderID, req.ModelID, req.Template, req.Params)
+	params := req.Params
+	s.mu.Lock()
+	if cut := s.cutAt[req.ProjectID]; cut > 0 && params.MaxTokens <= cut {
+		// The last answer was cut at the output limit: Retry offers more.
+		params.MaxTokens = 2 * cut
+	}
+	s.mu.Unlock()
+	res, err := s.answer(ctx, req.RequestID, req.ProjectID, req.ProviderID, req.ModelID, req.Template, params)
 	res.User = &user
 	return res, err
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -492,5 +493,59 @@ func TestBatcherCoalescesPartials(t *testing.T) {
 	}
 	if len(rec.Topic("t")) > 50 {
 		t.Fatalf("%d emissions for one burst", len(rec.Topic("t")))
+	}
+}
+
+// An answer cut at the output limit says so, and Retry asks for twice the
+// limit; an answer that was not cut leaves the next Retry alone.
+func TestRetryAfterLengthFinishRaisesTheLimit(t *testing.T) {
+	r := newRig(t)
+	text := llmtest.FragmentText(pyFragment("print('a long app')"))
+	r.llm.Push(llmtest.Response{Text: text[:30], FinishReason: "length"})
+	res, err, _ := r.send("a big app")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rr := runResult(t, res.Assistant)
+	if rr.StepError == nil || !strings.Contains(rr.StepError.Message, "cut off at the output limit of 8192 tokens") || !strings.Contains(rr.StepError.Message, "Retry") {
+		t.Fatalf("%+v", rr.StepError)
+	}
+	maxSent := func() int {
+		reqs := r.llm.Requests()
+		return reqs[len(reqs)-1].Chat().MaxTokens
+	}
+	if got := maxSent(); got != 8192 {
+		t.Fatalf("first answer sent max_tokens %d", got)
+	}
+	for i, want := range []int{16384, 8192} {
+		r.llm.Push(llmtest.FragmentResponse(pyFragment("print('ok')"), 30))
+		if _, err := r.chat.Retry(context.Background(), RetryRequest{RequestID: fmt.Sprint("retry", i), ProjectID: r.proj.ID, ProviderID: "custom", ModelID: "m1"}); err != nil {
+			t.Fatal(err)
+		}
+		if got := maxSent(); got != want {
+			t.Fatalf("retry %d sent max_tokens %d, want %d", i, got, want)
+		}
+	}
+}
+
+// A model that answers 404 is marked gone and the sentence names the
+// provider's current default among what it lists.
+func TestGoneModelOffersTheProvidersDefault(t *testing.T) {
+	r := newRig(t)
+	ctx := context.Background()
+	if err := r.store.SaveModelList(ctx, store.ModelList{ProviderID: "custom", FetchedAt: time.Now(), Models: []string{"m1", "qwen3-coder-30b", "llama-3"}}); err != nil {
+		t.Fatal(err)
+	}
+	gen := LLMGenerator{Client: func() *llm.Client { return r.lc }, Models: r.store}
+	r.llm.Push(llmtest.Response{Status: 404, ErrorMessage: "The model `m1` does not exist", ErrorCode: "model_not_found"})
+	_, _, err := gen.Generate(ctx, GenerateRequest{ProviderID: "custom", ModelID: "m1", System: "s", Turns: []Turn{{Role: "user", Content: "hi"}}}, nil, nil)
+	if apperr.CodeOf(err) != apperr.NotFound || !errors.Is(err, llm.ErrModelGone) {
+		t.Fatalf("err = %v", err)
+	}
+	if msg := apperr.MessageOf(err); !strings.Contains(msg, "does not offer the model \"m1\"") || !strings.Contains(msg, "Tessera now offers qwen3-coder-30b") {
+		t.Fatalf("%q", msg)
+	}
+	if g, _ := r.store.GoneModels(ctx, "custom"); !g["m1"] {
+		t.Fatalf("gone = %v", g)
 	}
 }

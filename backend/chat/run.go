@@ -3,12 +3,14 @@ package chat
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"strings"
 	"time"
 
 	"tessera/backend/apperr"
 	"tessera/backend/e2b"
 	"tessera/backend/fragment"
+	"tessera/backend/llm"
 	"tessera/backend/store"
 )
 
@@ -61,6 +63,14 @@ func (s *Service) answer(ctx context.Context, requestID, projectID, provider, mo
 		},
 		func(r string) { b.add(Event{Type: EventReasoning, Text: r}) })
 
+	var cut *llm.OutputLimitError
+	s.mu.Lock()
+	if errors.As(genErr, &cut) {
+		s.cutAt[projectID] = cut.Limit
+	} else {
+		delete(s.cutAt, projectID)
+	}
+	s.mu.Unlock()
 	if genErr != nil {
 		if last.Commentary == "" && len(last.Files) == 0 && !ctxDone(ctx) && isUnreachable(genErr) {
 			// Nothing to keep; Send restores the draft.

@@ -337,10 +337,10 @@ func clone(p Provider) Provider {
 	return p
 }
 
-// MergeModels combines a provider's catalog models with a refreshed list:
-// every refreshed model, keeping the catalog's name, flags and context for
-// ids it knows, followed by catalog models the server did not list (they
-// may still work, e.g. aliases). Sorted by name within each group.
+// MergeModels is what the picker offers once the provider's list is
+// known: only the models the provider lists (a model it does not list
+// would answer 404), with the catalog's name, flags and context for ids it
+// knows and the family's knowledge for the rest. Sorted by name.
 func MergeModels(known, refreshed []Model) []Model {
 	byID := map[string]Model{}
 	for _, m := range known {
@@ -355,14 +355,11 @@ func MergeModels(known, refreshed []Model) []Model {
 		seen[m.ID] = true
 		if k, ok := byID[m.ID]; ok {
 			m = k
+		} else if f, ok := FamilyOf(m.ID); ok {
+			m.Multimodal = m.Multimodal || f.Multimodal
 		}
 		out = append(out, m)
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	for _, m := range known {
-		if !seen[m.ID] {
-			out = append(out, m)
-		}
-	}
 	return out
 }

@@ -136,8 +136,8 @@ func TestRefreshModels(t *testing.T) {
 	if got[0].ID != "gpt-4o" || got[0].Name != "GPT-4o" || !got[0].Multimodal || got[1].ID != "gpt-new" || got[1].ProviderID != "openai" {
 		t.Errorf("refreshed = %+v", got[:2])
 	}
-	if len(got) != len(p.Models)+1 {
-		t.Errorf("%d models, want catalog + 1", len(got))
+	if len(got) != 2 {
+		t.Errorf("%d models, want only the 2 listed", len(got))
 	}
 	if h := srv.Requests()[0].Header.Get("Authorization"); h != "Bearer sk" {
 		t.Errorf("auth %q", h)

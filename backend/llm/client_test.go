@@ -34,7 +34,7 @@ func (failingKeys) Get(context.Context, string) (string, error) {
 	return "", errors.New("keychain locked")
 }
 
-var allKeys = keys{"llm:openai": "sk-test", "llm:anthropic": "ak", "llm:deepseek": "dk", "llm:groq": "gk", "llm:mistral": "mk"}
+var allKeys = keys{"llm:openai": "sk-test", "llm:openrouter": "or-test", "llm:anthropic": "ak", "llm:deepseek": "dk", "llm:groq": "gk", "llm:mistral": "mk"}
 
 func sampleFragment() fragment.Fragment {
 	port := 8501
@@ -245,7 +245,7 @@ func TestStreamFragmentBadOutput(t *testing.T) {
 		{"truncated stream", llmtest.Response{Text: text[:len(text)/2], Truncate: true}, "stopped before the fragment was complete"},
 		{"malformed JSON", llmtest.Response{Text: `{"commentary": "x", "code": 12 13}`}, "not valid JSON"},
 		{"prose only", llmtest.Response{Text: "I can't do that, Dave."}, "not a fragment"},
-		{"out of tokens", llmtest.Response{Text: text[:100], FinishReason: "length"}, "output token limit"},
+		{"out of tokens", llmtest.Response{Text: text[:100], FinishReason: "length"}, "cut off at the output limit of 16384 tokens"},
 		{"path escape", llmtest.Response{Text: `{"file_path":"../../etc/passwd","code":"x"}`}, "outside the project"},
 		{"empty", llmtest.Response{Text: ""}, "empty answer"},
 	}
@@ -289,11 +289,11 @@ func TestStreamFragmentErrors(t *testing.T) {
 		{name: "404 model", resp: llmtest.Response{Status: 404, ErrorMessage: "The model `m1` does not exist", ErrorCode: "model_not_found"}, code: apperr.NotFound, msg: `OpenAI does not offer the model "m1"`},
 		{name: "400 context", resp: llmtest.Response{Status: 400, ErrorMessage: "This model's maximum context length is 8192 tokens.", ErrorCode: "context_length_exceeded"}, code: apperr.Invalid, msg: "too long for m1 on OpenAI", is: ErrContextTooLong},
 		{name: "413", resp: llmtest.Response{Status: 413, Body: "payload too large"}, code: apperr.Invalid, msg: "too long", is: ErrContextTooLong},
-		{name: "400 other", resp: llmtest.ErrorResponse(400, "temperature must be <= 2"), code: apperr.Invalid, msg: "OpenAI refused the request (temperature must be <= 2)"},
+		{name: "400 other", resp: llmtest.ErrorResponse(400, "messages[0].role must be one of system, user"), code: apperr.Invalid, msg: "OpenAI refused the request (messages[0].role must be one of system, user)"},
 		{name: "429 retry-after", resp: llmtest.Response{Status: 429, ErrorMessage: "Rate limit reached", Header: map[string]string{"Retry-After": "7"}}, code: apperr.RateLimited, msg: "Wait 7 seconds", retry: 7 * time.Second},
 		{name: "429 message", resp: llmtest.ErrorResponse(429, "Rate limit reached for gpt-4o. Please try again in 1.5s."), code: apperr.RateLimited, msg: "Wait 2 seconds", retry: 1500 * time.Millisecond},
 		{name: "429 no hint", resp: llmtest.ErrorResponse(429, "slow down"), code: apperr.RateLimited, msg: "Wait a moment"},
-		{name: "429 quota", resp: llmtest.Response{Status: 429, ErrorMessage: "You exceeded your current quota", ErrorCode: "insufficient_quota"}, code: apperr.RateLimited, msg: "no credit left"},
+		{name: "429 quota", resp: llmtest.Response{Status: 429, ErrorMessage: "You exceeded your current quota", ErrorCode: "insufficient_quota"}, code: apperr.RateLimited, msg: "no credit or quota left"},
 		{name: "500", resp: llmtest.ErrorResponse(500, "boom"), code: apperr.Unavailable, msg: "OpenAI is unavailable right now"},
 		{name: "502 html", resp: llmtest.Response{Status: 502, Body: "<html>Bad Gateway</html>"}, code: apperr.Unavailable, msg: "unavailable right now"},
 		{name: "503", resp: llmtest.ErrorResponse(503, "unavailable"), code: apperr.Unavailable, msg: "unavailable"},
@@ -446,7 +446,7 @@ func TestPickMode(t *testing.T) {
 		{"anthropic", "claude-sonnet-4-20250514", ModeAuto, ModeTool},
 		{"groq", "llama-3.3-70b-versatile", ModeAuto, ModeTool},
 		{"deepseek", "deepseek-chat", ModeAuto, ModeJSONObject},
-		{"togetherai", "x", ModeAuto, ModeTool},
+		{"togetherai", "x", ModeAuto, ModeJSONObject},
 		{"custom", "x", ModeAuto, ModeText},
 		{"openai", "gpt-4o", ModeText, ModeText},
 	}

@@ -14,8 +14,6 @@ import (
 	"syscall"
 	"time"
 
-	openai "github.com/sashabaranov/go-openai"
-
 	"tessera/backend/apperr"
 )
 
@@ -29,6 +27,9 @@ var (
 	ErrBadOutput = errors.New("answer is not a valid fragment")
 	// errStalled cancels a stream that sent nothing for too long.
 	errStalled = errors.New("stream stalled")
+	// ErrModelGone: the provider does not offer the model (any more); the
+	// picker should offer the provider's current default.
+	ErrModelGone = errors.New("model not offered")
 )
 
 // OutputError carries the raw answer that could not be turned into a
@@ -54,19 +55,19 @@ var (
 	tryAgainIn   = regexp.MustCompile(`(?i)try again in ([0-9.]+)\s*(ms|s|seconds?|m|minutes?)\b`)
 	contextWords = []string{"context length", "context_length", "maximum context", "context window", "too many tokens",
 		"prompt is too long", "input is too long", "reduce the length", "tokens exceed", "exceeds the maximum", "request too large",
-		"string too long", "max_tokens must be"}
-	quotaWords = []string{"insufficient_quota", "exceeded your current quota", "billing", "credit balance", "payment required"}
+		"string too long"}
 )
 
-// mapError turns whatever go-openai, net/http or the context returned into
-// an apperr with a sentence that names the provider and says what to do.
-// parent is the caller's context (its cancellation means "stopped", not
-// "failed"); meta has the HTTP status and headers when a response came.
-func mapError(parent context.Context, cause error, err error, c call, meta *respMeta) error {
+// mapError turns what net/http or the context returned into an apperr
+// with a sentence that names the provider and says what to do. parent is
+// the caller's context (its cancellation means "stopped", not "failed");
+// cause is the cause of the request's own context (errStalled).
+func mapError(parent context.Context, cause error, err error, c call) error {
 	name := c.provider.Name
 	if name == "" {
 		name = c.provider.ID
 	}
+	var f *apiFailure
 	switch {
 	case err == nil:
 		return nil
@@ -77,61 +78,113 @@ func mapError(parent context.Context, cause error, err error, c call, meta *resp
 	case errors.Is(cause, errStalled):
 		return apperr.Wrap(err, apperr.Unavailable,
 			fmt.Sprintf("%s stopped sending the answer (nothing for %s). Try again, or pick another model.", name, c.idle.Round(time.Second)))
+	case errors.As(err, &f):
+		return classify(f, c)
 	}
-
-	var apiErr *openai.APIError
-	var reqErr *openai.RequestError
-	status, header := meta.get()
-	var msg, code, typ string
-	switch {
-	case errors.As(err, &apiErr):
-		msg, typ = apiErr.Message, apiErr.Type
-		if apiErr.Code != nil {
-			code = fmt.Sprint(apiErr.Code)
-		}
-		if apiErr.HTTPStatusCode != 0 {
-			status = apiErr.HTTPStatusCode
-		} else {
-			status = 0 // an error event inside a 200 stream
-		}
-	case errors.As(err, &reqErr):
-		status = reqErr.HTTPStatusCode
-		msg = strings.TrimSpace(string(reqErr.Body))
-		if len(msg) > 300 {
-			msg = msg[:300]
-		}
-	default:
-		if mapped := mapTransportError(err, c, name); mapped != nil {
-			return mapped
-		}
-		if status >= 400 {
-			break
-		}
-		return apperr.Wrap(err, apperr.Unavailable, fmt.Sprintf("Talking to %s failed unexpectedly. Try again.", name))
+	if _, ok := err.(*apperr.Error); ok {
+		return err
 	}
-	return classify(err, status, header, msg, code, typ, c, name)
+	if mapped := mapTransportError(err, c, name); mapped != nil {
+		return mapped
+	}
+	return apperr.Wrap(err, apperr.Unavailable, fmt.Sprintf("Talking to %s failed unexpectedly. Try again.", name))
 }
 
-func classify(err error, status int, header http.Header, msg, code, typ string, c call, name string) error {
-	lower := strings.ToLower(msg + " " + code + " " + typ)
-	has := func(words ...string) bool {
-		for _, w := range words {
-			if strings.Contains(lower, w) {
-				return true
-			}
+// fatalStatus: no change of request will help (key, model, rate limit).
+func fatalStatus(status int) bool {
+	return status == 401 || status == 403 || status == 404 || status == 429
+}
+
+func (f *apiFailure) has(words ...string) bool {
+	lower := strings.ToLower(f.Message + " " + f.Code + " " + f.Type + " " + f.Param)
+	for _, w := range words {
+		if strings.Contains(lower, w) {
+			return true
 		}
+	}
+	return false
+}
+
+var badKeyWords = []string{"authentication_error", "invalid_api_key", "invalid api key", "incorrect api key", "api key not valid",
+	"api_key_invalid", "invalid x-api-key", "no auth credentials", "unauthenticated", "invalid authentication", "permission_error"}
+
+// refusesStreaming: OpenAI answers 400 {"param": "stream", "code":
+// "unsupported_value", "message": "Your organization must be verified to
+// stream this model..."}; one non-streaming call works.
+func refusesStreaming(f *apiFailure) bool {
+	return f.Param == "stream" || f.has("verified to stream", "streaming is not supported", "does not support streaming", "stream is not supported")
+}
+
+// refusesMode: the 400 names the response format, tools or the schema.
+func refusesMode(f *apiFailure) bool {
+	// A context error may mention the tools' tokens; no mode fixes it.
+	if f.has(badKeyWords...) || f.has(contextWords...) || f.Status == 413 {
 		return false
 	}
-	detail := providerDetail(msg)
+	p := strings.ToLower(f.Param)
+	if strings.HasPrefix(p, "response_format") || strings.HasPrefix(p, "tools") || strings.HasPrefix(p, "tool_choice") {
+		return true
+	}
+	return f.has("response_format", "response format", "json_schema", "json schema", "json_object", "json mode", "structured output",
+		"schema", "tool_choice", "tool choice", "tools", "tool use", "function calling", "function_call")
+}
+
+// refusesSampling: reasoning models refuse temperature / top_p / penalties
+// ("Unsupported value: 'temperature' does not support 0.2 with this model").
+func refusesSampling(f *apiFailure) bool {
+	p := strings.ToLower(f.Param)
+	return p == "temperature" || p == "top_p" || p == "frequency_penalty" || p == "presence_penalty" ||
+		f.has("temperature", "top_p", "frequency_penalty", "presence_penalty")
+}
+
+// refusesMaxParam: "Unsupported parameter: 'max_tokens' is not supported
+// with this model. Use 'max_completion_tokens' instead." (or the reverse
+// on servers that only know max_tokens).
+func refusesMaxParam(f *apiFailure) bool {
+	p := strings.ToLower(f.Param)
+	return (p == "max_tokens" || p == "max_completion_tokens" || f.has("unsupported parameter", "unrecognized", "unknown parameter", "extra inputs")) &&
+		f.has("max_tokens", "max_completion_tokens") && !f.has("at most", "too large", "must be less")
+}
+
+var ceilingRE = regexp.MustCompile(`(?i)(?:at most|maximum(?: value)? (?:of|is)|must be (?:less than or equal to|<=)|max_tokens[^0-9]{0,40}?\b(?:to|is|limit(?: of)?))\s*:?\s*([0-9]{3,7})`)
+
+// tokenCeiling reads the limit from a refusal of max_tokens ("This model
+// supports at most 4096 completion tokens").
+func tokenCeiling(f *apiFailure) int {
+	if !f.has("max_tokens", "max_completion_tokens", "completion tokens", "output tokens", "maxoutputtokens", "max_output_tokens") {
+		return 0
+	}
+	if m := ceilingRE.FindStringSubmatch(f.Message); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		return n
+	}
+	return 0
+}
+
+func classify(f *apiFailure, c call) error {
+	name := c.provider.Name
+	if name == "" {
+		name = c.provider.ID
+	}
+	status, has := f.Status, f.has
+	detail := providerDetail(f.Message)
+	midStream := f.Finish == "error" || status == 0
 	switch {
-	case status == 401 || status == 403 || has("authentication_error", "invalid_api_key", "invalid api key", "permission_error", "incorrect api key"):
-		return apperr.Wrap(err, apperr.Unauthorized,
+	case status == 401 || status == 403 && !has("region", "country", "moderation", "flagged") || has(badKeyWords...):
+		return apperr.Wrap(f, apperr.Unauthorized,
 			fmt.Sprintf("%s did not accept the API key%s. Check the %s key in Settings.", name, detail, name))
-	case status == 402 || has(quotaWords...):
-		return apperr.Wrap(err, apperr.RateLimited,
-			fmt.Sprintf("%s says the account has no credit left%s. Check your plan and billing with %s, or pick another provider.", name, detail, name))
-	case status == 429 || has("rate_limit", "rate limit", "too many requests"):
-		e := &apperr.Error{Code: apperr.RateLimited, Err: err, RetryAfter: retryAfter(header, msg)}
+	case f.DailyQuota || has("limit: 0"):
+		return apperr.Wrap(f, apperr.RateLimited,
+			fmt.Sprintf("%s's quota for %s is used up for today%s. Wait until it resets, enable billing with %s, or pick another model.", name, c.model, detail, name))
+	case status == 402 || has("insufficient_quota", "credit balance", "insufficient credits", "insufficient balance", "payment required", "out of credits") ||
+		f.RetryDelay == 0 && has("exceeded your current quota"):
+		return apperr.Wrap(f, apperr.RateLimited,
+			fmt.Sprintf("%s says the account has no credit or quota left%s. Add credit or check your plan with %s, or pick another provider.", name, detail, name))
+	case status == 429 || has("rate_limit", "rate limit", "too many requests", "resource_exhausted"):
+		e := &apperr.Error{Code: apperr.RateLimited, Err: f, RetryAfter: retryAfter(f.Header, f.Message)}
+		if f.RetryDelay > 0 {
+			e.RetryAfter = f.RetryDelay
+		}
 		if e.RetryAfter > 0 {
 			e.Message = fmt.Sprintf("%s is limiting requests. Wait %s and try again.", name, humanDuration(e.RetryAfter))
 		} else {
@@ -139,23 +192,28 @@ func classify(err error, status int, header http.Header, msg, code, typ string, 
 		}
 		return e
 	case status == 413 || has(contextWords...):
-		return apperr.Wrap(fmt.Errorf("%w: %w", ErrContextTooLong, err), apperr.Invalid,
+		return apperr.Wrap(fmt.Errorf("%w: %w", ErrContextTooLong, f), apperr.Invalid,
 			fmt.Sprintf("The conversation is too long for %s on %s. Start a new chat in this project, or pick a model with a larger context.", c.model, name))
-	case status == 404 || has("model_not_found", "does not exist", "not found", "no such model", "unknown model", "invalid model"):
-		return apperr.Wrap(err, apperr.NotFound,
-			fmt.Sprintf("%s does not offer the model %q%s. Pick another model or refresh the model list.", name, c.model, detail))
-	case status >= 500 || has("overloaded", "server_error", "internal error", "service unavailable"):
-		what := "is unavailable right now"
-		if status == 529 || has("overloaded") {
-			what = "is overloaded right now"
-		}
-		return apperr.Wrap(err, apperr.Unavailable,
-			fmt.Sprintf("%s %s. Try again in a minute, or pick another provider.", name, what))
-	case status >= 400 || status == 0:
-		return apperr.Wrap(err, apperr.Invalid,
+	case status == 404 || has("model_not_found", "does not exist", "no such model", "unknown model", "invalid model", "is not found for api version", "not a valid model"):
+		return apperr.Wrap(fmt.Errorf("%w: %w", ErrModelGone, f), apperr.NotFound,
+			fmt.Sprintf("%s does not offer the model %q any more%s. Pick another model, or refresh the model list in Settings.", name, c.model, detail))
+	case status == 529 || has("overloaded"):
+		return apperr.Wrap(f, apperr.Unavailable,
+			fmt.Sprintf("%s is overloaded right now. Try again in a minute, or pick another provider.", name))
+	case midStream && status == 0:
+		return apperr.Wrap(f, apperr.Unavailable,
+			fmt.Sprintf("%s stopped the answer with an error%s. Try again, or pick another model.", name, detail))
+	case status >= 500 || has("server_error", "internal error", "service unavailable"):
+		return apperr.Wrap(f, apperr.Unavailable,
+			fmt.Sprintf("%s is unavailable right now%s. Try again in a minute, or pick another provider.", name, detail))
+	case refusesStreaming(f):
+		return apperr.Wrap(f, apperr.Invalid,
+			fmt.Sprintf("%s refused to stream %s%s, and the answer without streaming failed too. Verify your organisation with %s, or pick another model.", name, c.model, detail, name))
+	case status >= 400:
+		return apperr.Wrap(f, apperr.Invalid,
 			fmt.Sprintf("%s refused the request%s. Check the model's settings (temperature, max tokens, images) and try again.", name, detail))
 	}
-	return apperr.Wrap(err, apperr.Unavailable, fmt.Sprintf("%s answered with an unexpected status %d. Try again.", name, status))
+	return apperr.Wrap(f, apperr.Unavailable, fmt.Sprintf("%s answered with an unexpected status %d. Try again.", name, status))
 }
 
 // providerDetail quotes the provider's own message, shortened, because it
@@ -189,27 +247,11 @@ func mapTransportError(err error, c call, name string) error {
 	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
 		return apperr.Wrap(err, apperr.Unavailable,
 			fmt.Sprintf("The connection to %s broke off during the answer. Try again.", name))
-	case errors.Is(err, openai.ErrTooManyEmptyStreamMessages):
-		return apperr.Wrap(err, apperr.Unavailable, fmt.Sprintf("%s sent a stream Tessera could not read. Try again.", name))
-	case isValidatorError(err):
-		return apperr.Wrap(err, apperr.Invalid,
-			fmt.Sprintf("%s does not accept one of the model settings (%v). Set temperature, top-p and penalties to Auto and try again.", c.model, err))
 	case errors.As(err, &urlErr):
 		return apperr.Wrap(err, apperr.Unavailable,
 			fmt.Sprintf("Could not reach %s at %s. Check your internet connection, then try again.", name, host))
 	}
 	return nil
-}
-
-func isValidatorError(err error) bool {
-	for _, e := range []error{openai.ErrReasoningModelMaxTokensDeprecated, openai.ErrReasoningModelLimitationsLogprobs,
-		openai.ErrReasoningModelLimitationsOther, openai.ErrO1BetaLimitationsTools, openai.ErrO1BetaLimitationsMessageTypes,
-		openai.ErrReasoningSamplingUnsupported, openai.ErrReasoningEffortUnsupported, openai.ErrChatCompletionInvalidModel} {
-		if errors.Is(err, e) {
-			return true
-		}
-	}
-	return false
 }
 
 // retryAfter reads the wait from Retry-After (seconds or HTTP date),

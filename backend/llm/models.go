@@ -2,12 +2,13 @@ package llm
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
+	"io"
 	"net/http"
 	"sort"
 	"strings"
 	"time"
-
-	openai "github.com/sashabaranov/go-openai"
 
 	"tessera/backend/apperr"
 )
@@ -20,18 +21,25 @@ func RefreshModels(ctx context.Context, client *http.Client, p Provider, key str
 	if p.BaseURL == "" {
 		return nil, apperr.Newf(apperr.Invalid, "%s has no base URL. Set it in Settings.", p.Name)
 	}
-	cfg := openai.DefaultConfig(key)
-	cfg.BaseURL = strings.TrimRight(p.BaseURL, "/")
-	cfg.HTTPClient = wrapHTTPClient(client)
-	meta := &respMeta{}
-	list, err := openai.NewClientWithConfig(cfg).ListModels(withMeta(ctx, meta))
+	c := &Client{hc: wrapHTTPClient(client)}
+	base := strings.TrimRight(p.BaseURL, "/")
+	resp, err := c.do(ctx, http.MethodGet, base+"/models", key, nil, false)
 	if err != nil {
-		return nil, mapError(ctx, nil, err, call{provider: p, model: "(model list)", baseURL: p.BaseURL}, meta)
+		return nil, mapError(ctx, nil, err, call{provider: p, model: "(model list)", baseURL: base})
+	}
+	defer resp.Body.Close()
+	var list struct {
+		Data []struct {
+			ID string `json:"id"`
+		} `json:"data"`
+	}
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 16<<20)).Decode(&list); err != nil {
+		return nil, apperr.Wrap(err, apperr.Unavailable, fmt.Sprintf("%s sent a model list Tessera could not read. Try again.", p.Name))
 	}
 	var got []Model
-	for _, m := range list.Models {
+	for _, m := range list.Data {
 		// Gemini lists "models/gemini-..."; its chat endpoint takes both.
-		id := strings.TrimSpace(m.ID)
+		id := strings.TrimPrefix(strings.TrimSpace(m.ID), "models/")
 		if id == "" {
 			continue
 		}

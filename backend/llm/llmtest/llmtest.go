@@ -48,6 +48,7 @@ type Response struct {
 	ErrorCode    string
 	// Header is added to the response (e.g. Retry-After).
 	Header map[string]string
+	param  string // OpenAI's error.param, for refusals
 
 	// Reasoning chunks are streamed first, as reasoning_content.
 	Reasoning []string
@@ -73,8 +74,17 @@ type Response struct {
 	// StreamError, when set, is sent as a `data: {"error": ...}` event
 	// after the text, as providers do when they fail mid-stream.
 	StreamError string
-	// Comments sends an SSE keep-alive comment before every chunk.
+	// Comments sends an SSE keep-alive comment before every chunk
+	// (Comment, default ": keep-alive"; OpenRouter's is ": OPENROUTER
+	// PROCESSING").
 	Comments bool
+	Comment  string
+	// ErrorChunk, when set, is sent after the text as OpenRouter sends a
+	// failure once the answer has started: a chunk with an "error" object
+	// ({"code", "message"}) and a choice with finish_reason "error".
+	ErrorChunk string
+	// Dialect shapes the streamed deltas (see the Dialect constants).
+	Dialect Dialect
 }
 
 // FragmentText is the JSON of a fragment as a model would write it.
@@ -120,6 +130,9 @@ type Handler struct {
 	next     int
 	requests []Recorded
 	models   []string
+	refusals Refusals
+	local    LocalServer
+	keys     map[string]bool // nil: any key works
 	done     chan struct{}
 	stop     sync.Once
 }
@@ -150,6 +163,27 @@ func (h *Handler) SetModels(ids ...string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.models = append([]string(nil), ids...)
+}
+
+// SetRefusals sets how the model refuses requests from now on.
+func (h *Handler) SetRefusals(r Refusals) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.refusals = r
+}
+
+// SetKeys makes the server accept only these bearer keys (none: any),
+// answering others with OpenAI's 401 invalid_api_key.
+func (h *Handler) SetKeys(keys ...string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.keys = nil
+	if len(keys) > 0 {
+		h.keys = map[string]bool{}
+		for _, k := range keys {
+			h.keys[k] = true
+		}
+	}
 }
 
 // Requests returns the requests received so far.
@@ -205,7 +239,18 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.mu.Lock()
 	h.requests = append(h.requests, Recorded{Method: r.Method, Path: r.URL.Path, Header: r.Header.Clone(), Body: body})
 	models := append([]string(nil), h.models...)
+	refusals, keys, local := h.refusals, h.keys, h.local
 	h.mu.Unlock()
+
+	if local.Kind != "" && strings.HasPrefix(r.URL.Path, "/api/") {
+		serveLocal(w, r, local, models[0])
+		return
+	}
+
+	if keys != nil && !keys[strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")] {
+		writeError(w, Response{Status: http.StatusUnauthorized, ErrorMessage: "Incorrect API key provided.", ErrorCode: "invalid_api_key"})
+		return
+	}
 
 	switch {
 	case r.Method == http.MethodGet && (r.URL.Path == "/v1/models" || r.URL.Path == "/models"):
@@ -229,6 +274,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
+	var creq chatRequest
+	_ = json.Unmarshal(body, &creq)
+	if refusal, refused := refusals.check(creq); refused {
+		writeError(w, refusal)
+		return
+	}
 	resp, ok := h.take()
 	if !ok {
 		writeError(w, Response{Status: http.StatusInternalServerError, ErrorMessage: "llmtest: no scripted response"})
@@ -239,6 +290,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if resp.Status != 0 && resp.Status != http.StatusOK {
 		writeError(w, resp)
+		return
+	}
+	if !creq.Stream {
+		whole(w, resp)
 		return
 	}
 	h.stream(r.Context(), w, resp)
@@ -254,7 +309,10 @@ func writeError(w http.ResponseWriter, resp Response) {
 	if typ == "" {
 		typ = "invalid_request_error"
 	}
-	e := map[string]any{"message": resp.ErrorMessage, "type": typ}
+	e := map[string]any{"message": resp.ErrorMessage, "type": typ, "param": nil}
+	if resp.param != "" {
+		e["param"] = resp.param
+	}
 	if resp.ErrorCode != "" {
 		e["code"] = resp.ErrorCode
 	}
@@ -265,8 +323,9 @@ func writeError(w http.ResponseWriter, resp Response) {
 
 type delta struct {
 	Role             string     `json:"role,omitempty"`
-	Content          string     `json:"content,omitempty"`
+	Content          any        `json:"content,omitempty"` // a string, or typed parts
 	ReasoningContent string     `json:"reasoning_content,omitempty"`
+	Reasoning        string     `json:"reasoning,omitempty"`
 	ToolCalls        []toolCall `json:"tool_calls,omitempty"`
 }
 
@@ -304,7 +363,11 @@ func (h *Handler) stream(ctx context.Context, w http.ResponseWriter, resp Respon
 		c.ID, c.Object, c.Created, c.Model = "chatcmpl-fake", "chat.completion.chunk", time.Now().Unix(), "fake-model"
 		b, _ := json.Marshal(c)
 		if resp.Comments {
-			if _, err := fmt.Fprint(w, ": keep-alive\n\n"); err != nil {
+			comment := resp.Comment
+			if comment == "" {
+				comment = ": keep-alive"
+			}
+			if _, err := fmt.Fprint(w, comment+"\n\n"); err != nil {
 				return false
 			}
 		}
@@ -343,7 +406,7 @@ func (h *Handler) stream(ctx context.Context, w http.ResponseWriter, resp Respon
 		return
 	}
 	for _, r := range resp.Reasoning {
-		if !wait() || !send(chunk{Choices: []choice{{Delta: delta{ReasoningContent: r}}}}) {
+		if !wait() || !send(chunk{Choices: []choice{{Delta: reasoningDelta(resp.Dialect, r)}}}) {
 			return
 		}
 	}
@@ -351,7 +414,7 @@ func (h *Handler) stream(ctx context.Context, w http.ResponseWriter, resp Respon
 	if size <= 0 {
 		size = 16
 	}
-	for i, part := range Split(resp.Text, size) {
+	for i, piece := range Split(resp.Text, size) {
 		if resp.StallAfter > 0 && i >= resp.StallAfter {
 			select { // silent until the client gives up
 			case <-ctx.Done():
@@ -365,10 +428,10 @@ func (h *Handler) stream(ctx context.Context, w http.ResponseWriter, resp Respon
 			if i == 0 {
 				tc.ID, tc.Type, tc.Function.Name = "call_fake", "function", "write_fragment"
 			}
-			tc.Function.Arguments = part
+			tc.Function.Arguments = piece
 			d.ToolCalls = []toolCall{tc}
 		} else {
-			d.Content = part
+			d = textDelta(resp.Dialect, piece)
 		}
 		if !wait() || !send(chunk{Choices: []choice{{Delta: d}}}) {
 			return
@@ -376,6 +439,14 @@ func (h *Handler) stream(ctx context.Context, w http.ResponseWriter, resp Respon
 	}
 	if resp.StreamError != "" {
 		_, _ = fmt.Fprintf(w, "data: {\"error\":{\"message\":%q,\"type\":\"server_error\"}}\n\n", resp.StreamError)
+		return
+	}
+	if resp.ErrorChunk != "" {
+		stop := "error"
+		b, _ := json.Marshal(map[string]any{"id": "gen-fake", "object": "chat.completion.chunk", "created": time.Now().Unix(), "model": "fake-model",
+			"error":   map[string]any{"code": "server_error", "message": resp.ErrorChunk},
+			"choices": []choice{{Delta: delta{Content: ""}, FinishReason: &stop}}})
+		_, _ = fmt.Fprintf(w, "data: %s\n\n", b)
 		return
 	}
 	if resp.Truncate {

@@ -30,7 +30,7 @@ func TestSplit(t *testing.T) {
 func TestScript(t *testing.T) {
 	srv := New(t)
 	post := func() (int, string) {
-		req, _ := http.NewRequestWithContext(context.Background(), http.MethodPost, srv.URL()+"/chat/completions", strings.NewReader(`{"model":"m"}`))
+		req, _ := http.NewRequestWithContext(context.Background(), http.MethodPost, srv.URL()+"/chat/completions", strings.NewReader(`{"model":"m","stream":true}`))
 		resp, err := srv.Client().Do(req)
 		if err != nil {
 			t.Fatal(err)

@@ -8,6 +8,7 @@ import type {
   HistoryPage,
   HistoryRequest,
   ImageAttachment,
+  KeyCheck,
   Message,
   Model,
   Paths,
@@ -147,6 +148,16 @@ export const catalog = {
   refreshModels: async (providerId: string) =>
     (await call<Model[] | null>(() => bindings.Catalog.RefreshModels(providerId))) ?? [],
   templates: async () => (await call<Template[] | null>(() => bindings.Catalog.Templates())) ?? [],
+}
+
+export const keyCheck = {
+  /**
+   * Checks the key saved under a keychain account with a cheap
+   * authenticated call: an LLM provider's model list ("llm:<id>"), or
+   * E2B's sandbox list ("e2b"). A refused key resolves with ok false and
+   * the provider's reason.
+   */
+  check: (account: string) => call<KeyCheck>(() => bindings.KeyCheck.CheckKey(account)),
 }
 
 export const sandbox = {

@@ -104,6 +104,10 @@ export interface Provider {
   hasKey: boolean
   usable: boolean
   models: Model[]
+  /** The provider's sensible default among models (ranked over what it lists now). */
+  defaultModel?: string
+  /** When models was fetched from the provider (unix ms); 0 = built-in knowledge. */
+  modelsFetchedAt?: number
 }
 
 export interface Template {
@@ -318,4 +322,12 @@ export interface ChatEvent {
   execError?: ExecError
   message?: Message
   error?: StepError
+}
+
+/** The result of a key check, shown in the Settings field. */
+export interface KeyCheck {
+  ok: boolean
+  /** "Works: ..." or the provider's reason in a sentence. */
+  message: string
+  code?: string
 }

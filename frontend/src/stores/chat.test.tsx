@@ -149,6 +149,27 @@ describe('chat store: send', () => {
     })
   })
 
+  it.each([
+    { code: 'not_found', step: 'generate', reloads: true },
+    { code: 'unavailable', step: 'generate', reloads: false },
+    { code: 'not_found', step: 'run', reloads: false },
+  ])('a $code error in $step reloads the model catalog: $reloads', async ({ code, step, reloads }) => {
+    const d = deferred<SendResult>()
+    m.chat.send.mockReturnValue(d.promise)
+    m.catalog.providers.mockClear()
+    useChat.getState().setDraft(P, 'hello')
+    let sending!: Promise<void>
+    act(() => {
+      sending = useChat.getState().send(P)
+    })
+    emit([{ type: 'error', error: { step, code, message: 'OpenAI does not offer the model "gpt" any more.' } }, { type: 'done' }])
+    await act(async () => {
+      d.resolve({ user: msg({ id: 'u1', content: 'hello' }) })
+      await sending
+    })
+    expect(m.catalog.providers).toHaveBeenCalledTimes(reloads ? 1 : 0)
+  })
+
   it('keeps the draft when the network is unreachable', async () => {
     m.chat.send.mockRejectedValue(new ApiError('unavailable', 'The model provider cannot be reached. Check your connection and try again.'))
     m.chat.history.mockResolvedValue({ messages: [], hasMore: false })

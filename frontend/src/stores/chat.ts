@@ -16,6 +16,7 @@ import type {
 import { runResultOf, toApiError } from '../api'
 import { newId } from '../lib/utils'
 import { useProjects } from './projects'
+import { useCatalog } from './catalog'
 
 /** What a request in flight has produced so far (from `chat:delta:<id>` batches). */
 export interface RunState {
@@ -283,6 +284,11 @@ export function flushChatEvents() {
   if (pending.size === 0) return
   const batches = [...pending.entries()]
   pending.clear()
+  // A model that answered 404 is dropped from the picker by the backend:
+  // reload the catalog so the provider's current default is offered.
+  if (batches.some(([, b]) => b.events.some((e) => e.type === 'error' && e.error?.code === 'not_found' && e.error?.step === 'generate'))) {
+    void useCatalog.getState().load()
+  }
   useChat.setState((s) => {
     const chats = { ...s.chats }
     for (const [requestId, { projectId, events }] of batches) {

@@ -1,6 +1,6 @@
 // A hand-made fake of src/api for store and component tests (never wailsjs).
 import { vi } from 'vitest'
-import type { ChatEvent, FileEntry, HistoryPage, Model, Project, Provider, SandboxStatus, SaveResult, SendResult, Settings, Template, Paths, StartupStatus } from '../api'
+import type { ChatEvent, FileEntry, HistoryPage, KeyCheck, Model, Project, Provider, SandboxStatus, SaveResult, SendResult, Settings, Template, Paths, StartupStatus } from '../api'
 
 export const chatHandlers = new Map<string, (batch: ChatEvent[]) => void>()
 
@@ -32,6 +32,9 @@ export function makeApiMock(actual: Record<string, unknown>) {
         fakeKeychain.delete(account)
       }),
       paths: vi.fn(async (): Promise<Paths> => ({ Home: '', Database: '', LogFile: '' })),
+    },
+    keyCheck: {
+      check: vi.fn(async (target: string): Promise<KeyCheck> => ({ ok: true, message: `Works: ${target} answered.` })),
     },
     catalog: {
       providers: vi.fn(async (): Promise<Provider[]> => []),

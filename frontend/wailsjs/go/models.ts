@@ -94,6 +94,22 @@ export namespace api {
 	        this.limit = source["limit"];
 	    }
 	}
+	export class KeyCheckDTO {
+	    ok: boolean;
+	    message: string;
+	    code?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new KeyCheckDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.ok = source["ok"];
+	        this.message = source["message"];
+	        this.code = source["code"];
+	    }
+	}
 	export class KeyDestination {
 	    account: string;
 	    name: string;
@@ -150,6 +166,8 @@ export namespace api {
 	    hasKey: boolean;
 	    usable: boolean;
 	    models: ModelDTO[];
+	    defaultModel: string;
+	    modelsFetchedAt: number;
 	
 	    static createFrom(source: any = {}) {
 	        return new ProviderDTO(source);
@@ -164,6 +182,8 @@ export namespace api {
 	        this.hasKey = source["hasKey"];
 	        this.usable = source["usable"];
 	        this.models = this.convertValues(source["models"], ModelDTO);
+	        this.defaultModel = source["defaultModel"];
+	        this.modelsFetchedAt = source["modelsFetchedAt"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {

@@ -11,7 +11,11 @@ import { ConfirmDialog } from '../ui/Dialog'
 import { MessageList } from './MessageList'
 import { ChatInput } from './ChatInput'
 
-/** Picks a usable model when none (or an unusable one) is chosen: the default from settings, else the first. */
+/**
+ * Picks a usable model when none (or an unusable one, e.g. one that
+ * answered 404) is chosen: the default from settings, else the first usable
+ * provider's own default (ranked over what it lists now).
+ */
 function useDefaultModel() {
   const providers = useCatalog((s) => s.providers)
   const model = useChat((s) => s.model)
@@ -24,7 +28,11 @@ function useDefaultModel() {
     if (current) return
     const def = findModel(usable, settings.defaultProvider, settings.defaultModel)
     if (def) setModel({ providerId: def.provider.id, modelId: def.model.id })
-    else setModel({ providerId: usable[0].id, modelId: usable[0].models[0].id })
+    else {
+      const p = usable[0]
+      const id = p.models.some((m) => m.id === p.defaultModel) ? p.defaultModel! : p.models[0].id
+      setModel({ providerId: p.id, modelId: id })
+    }
   }, [providers, model, setModel, settings.defaultProvider, settings.defaultModel])
 }
 

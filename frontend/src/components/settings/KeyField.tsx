@@ -1,5 +1,6 @@
 import { useRef, useState, type FormEvent } from 'react'
 import { useSettings } from '../../stores/settings'
+import { useKeyChecks } from '../../stores/keycheck'
 import { errorMessage } from '../../api'
 import { Button } from '../ui/Button'
 
@@ -23,6 +24,9 @@ export function KeyField({
   const saved = useSettings((s) => !!s.keys[account])
   const setKey = useSettings((s) => s.setKey)
   const deleteKey = useSettings((s) => s.deleteKey)
+  const checked = useKeyChecks((s) => s.results[account])
+  const checkKey = useKeyChecks((s) => s.check)
+  const clearCheck = useKeyChecks((s) => s.clear)
   const [value, setValue] = useState('')
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
@@ -39,6 +43,8 @@ export function KeyField({
       await setKey(account, v)
       setValue('')
       onChanged?.()
+      // Check the key now, before anything is spent on it.
+      void checkKey(account)
     } catch (err) {
       setError(errorMessage(err))
     } finally {
@@ -51,6 +57,7 @@ export function KeyField({
     setError(null)
     try {
       await deleteKey(account)
+      clearCheck(account)
       onChanged?.()
     } catch (err) {
       setError(errorMessage(err))
@@ -93,6 +100,16 @@ export function KeyField({
         </Button>
         {saved ? (
           <>
+            <Button
+              size="sm"
+              variant="outline"
+              className="h-8"
+              data-testid={`key-check-button-${testId}`}
+              disabled={busy || checked?.state === 'checking'}
+              onClick={() => void checkKey(account)}
+            >
+              Check
+            </Button>
             <Button size="sm" variant="outline" className="h-8" data-testid={`key-replace-${testId}`} onClick={() => inputRef.current?.focus()}>
               Replace
             </Button>
@@ -102,6 +119,22 @@ export function KeyField({
           </>
         ) : null}
       </div>
+      {checked ? (
+        <p
+          data-testid={`key-check-${testId}`}
+          data-state={checked.state}
+          role={checked.state === 'failed' ? 'alert' : 'status'}
+          className={
+            checked.state === 'ok'
+              ? 'text-xs text-emerald-600 dark:text-emerald-400'
+              : checked.state === 'failed'
+                ? 'text-xs text-destructive'
+                : 'text-xs text-muted-foreground'
+          }
+        >
+          {checked.state === 'checking' ? 'Checking the key…' : checked.message}
+        </p>
+      ) : null}
       {help ? <p className="text-xs text-muted-foreground">{help}</p> : null}
       {error ? (
         <p role="alert" className="text-xs text-destructive">

@@ -2,7 +2,22 @@ import { Loader2, RefreshCw } from 'lucide-react'
 import { useCatalog } from '../../stores/catalog'
 import { Button } from '../ui/Button'
 
-/** The usable providers with a "Refresh models" button each (CatalogService.RefreshModels). */
+/** "listed 3 h ago" for a list fetched from the provider; "built-in list" before the first fetch. */
+export function listedWhen(fetchedAt: number | undefined, now = Date.now()): string {
+  if (!fetchedAt) return 'built-in list, not fetched yet'
+  const min = Math.max(0, Math.round((now - fetchedAt) / 60000))
+  if (min < 1) return 'listed just now'
+  if (min < 60) return `listed ${min} min ago`
+  const h = Math.round(min / 60)
+  if (h < 48) return `listed ${h} h ago`
+  return `listed ${Math.round(h / 24)} days ago`
+}
+
+/**
+ * The usable providers with a "Refresh models" button each
+ * (CatalogService.RefreshModels), how many models each lists and when the
+ * list was fetched (the backend refetches at most daily).
+ */
 export function ProviderModelsSection() {
   const providers = useCatalog((s) => s.providers)
   const refreshing = useCatalog((s) => s.refreshing)
@@ -24,6 +39,9 @@ export function ProviderModelsSection() {
                 <span className="min-w-0 flex-1 truncate">{p.name}</span>
                 <span className="text-xs text-muted-foreground" data-testid={`provider-model-count-${p.id}`}>
                   {p.models.length} {p.models.length === 1 ? 'model' : 'models'}
+                </span>
+                <span className="text-xs text-muted-foreground" data-testid={`provider-models-listed-${p.id}`}>
+                  {listedWhen(p.modelsFetchedAt)}
                 </span>
                 <Button
                   size="sm"

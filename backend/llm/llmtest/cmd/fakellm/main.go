@@ -6,6 +6,12 @@
 //	go run ./backend/llm/llmtest/cmd/fakellm -addr 127.0.0.1:8089 -fragments e2e/fragments.json
 //
 // Then point a custom provider at http://127.0.0.1:8089/v1.
+//
+// -refuse-formats json_schema makes the model refuse that response_format
+// with a 400 (as many OpenAI-compatible servers do), -refuse-stream makes
+// it refuse streaming as OpenAI does for unverified organisations, and
+// -keys only accepts these bearer keys. GET /debug/requests lists what
+// each chat request asked for, so a test can see the fallback happen.
 package main
 
 import (
@@ -19,6 +25,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -31,14 +38,26 @@ func main() {
 	file := flag.String("fragments", "", "JSON file with a list of fragments (required)")
 	chunk := flag.Int("chunk", 12, "bytes per streamed chunk")
 	pace := flag.Duration("pace", 5*time.Millisecond, "delay between chunks")
+	formats := flag.String("refuse-formats", "", "comma-separated response_format types to refuse (json_schema, json_object)")
+	refuseStream := flag.Bool("refuse-stream", false, "refuse streaming requests (OpenAI's unverified-organisation 400)")
+	keys := flag.String("keys", "", "comma-separated bearer keys to accept (empty: any)")
 	flag.Parse()
-	if err := run(*addr, *file, *chunk, *pace); err != nil {
+	var r llmtest.Refusals
+	r.Stream = *refuseStream
+	if *formats != "" {
+		r.Formats = strings.Split(*formats, ",")
+	}
+	var keyList []string
+	if *keys != "" {
+		keyList = strings.Split(*keys, ",")
+	}
+	if err := run(*addr, *file, *chunk, *pace, r, keyList); err != nil {
 		fmt.Fprintln(os.Stderr, "fakellm:", err)
 		os.Exit(1)
 	}
 }
 
-func run(addr, file string, chunk int, pace time.Duration) error {
+func run(addr, file string, chunk int, pace time.Duration, refusals llmtest.Refusals, keys []string) error {
 	if file == "" {
 		return errors.New("-fragments is required")
 	}
@@ -62,12 +81,39 @@ func run(addr, file string, chunk int, pace time.Duration) error {
 		script = append(script, r)
 	}
 	h.SetCycle(script...)
+	h.SetRefusals(refusals)
+	h.SetKeys(keys...)
+	mux := http.NewServeMux()
+	mux.Handle("/", h)
+	mux.HandleFunc("GET /debug/requests", func(w http.ResponseWriter, _ *http.Request) {
+		type summary struct {
+			Path           string `json:"path"`
+			Stream         bool   `json:"stream"`
+			ResponseFormat string `json:"response_format,omitempty"`
+			Tools          bool   `json:"tools,omitempty"`
+			MaxTokens      int    `json:"max_tokens,omitempty"`
+		}
+		out := []summary{}
+		for _, rec := range h.Requests() {
+			if !strings.HasSuffix(rec.Path, "/chat/completions") {
+				continue
+			}
+			c := rec.Chat()
+			s := summary{Path: rec.Path, Stream: c.Stream, Tools: len(c.Tools) > 0, MaxTokens: max(c.MaxTokens, c.MaxCompletionTokens)}
+			if c.ResponseFormat != nil {
+				s.ResponseFormat = string(c.ResponseFormat.Type)
+			}
+			out = append(out, s)
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(out)
+	})
 
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	go func() {

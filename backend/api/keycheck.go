@@ -1,0 +1,103 @@
+package api
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"tessera/backend/apperr"
+	"tessera/backend/e2b"
+)
+
+// KeyCheckDTO is the result of a key check, shown in the Settings field.
+type KeyCheckDTO struct {
+	OK bool `json:"ok"`
+	// Message is "Works: ..." or the provider's reason in a sentence.
+	Message string `json:"message"`
+	// Code is the apperr code of a failure ("unauthorized", "unavailable", ...).
+	Code string `json:"code,omitempty"`
+}
+
+// E2BCheckTarget is the keychain account of the E2B key, as CheckKey
+// takes it; an LLM provider's is llm.Account(id), "llm:<id>".
+const E2BCheckTarget = "e2b"
+
+// keyCheckTimeout keeps a check from hanging the Settings page.
+const keyCheckTimeout = 20 * time.Second
+
+// KeyCheckService checks saved keys with a cheap authenticated call,
+// before anything is spent: an LLM provider's model list (kept, so the
+// picker offers what the provider lists), E2B's sandbox list. Bound.
+type KeyCheckService struct {
+	ctx     func() context.Context
+	catalog *CatalogService
+	e2b     func(ctx context.Context) (*e2b.Client, error)
+	log     *slog.Logger
+}
+
+// NewKeyCheckService builds the service.
+func NewKeyCheckService(ctx func() context.Context, catalog *CatalogService, e2bClient func(ctx context.Context) (*e2b.Client, error), log *slog.Logger) *KeyCheckService {
+	return &KeyCheckService{ctx: ctx, catalog: catalog, e2b: e2bClient, log: log}
+}
+
+// CheckKey checks the key saved under a keychain account: "e2b", or
+// "llm:<provider id>". A refused key is a result (OK false, the
+// provider's reason), not an error.
+func (s *KeyCheckService) CheckKey(account string) (KeyCheckDTO, error) {
+	ctx, cancel := context.WithTimeout(s.ctx(), keyCheckTimeout)
+	defer cancel()
+	var msg string
+	var err error
+	switch providerID, isLLM := strings.CutPrefix(account, "llm:"); {
+	case account == E2BCheckTarget:
+		msg, err = s.checkE2B(ctx)
+	case isLLM && providerID != "":
+		msg, err = s.checkLLM(ctx, providerID)
+	default:
+		return KeyCheckDTO{}, apperr.Newf(apperr.Invalid, "%q is not a key Tessera knows. Use \"e2b\" or \"llm:<provider>\".", account)
+	}
+	if err != nil {
+		if apperr.Is(err, apperr.Canceled) {
+			return KeyCheckDTO{}, err
+		}
+		s.log.Info("key check failed", "account", account, "err", err)
+		return KeyCheckDTO{Message: apperr.MessageOf(err), Code: string(apperr.CodeOf(err))}, nil
+	}
+	return KeyCheckDTO{OK: true, Message: msg}, nil
+}
+
+func (s *KeyCheckService) checkLLM(ctx context.Context, providerID string) (string, error) {
+	p, ok := s.catalog.llm.Client().Catalog().Provider(providerID)
+	if !ok {
+		return "", apperr.Newf(apperr.NotFound, "The provider %q is not known.", providerID)
+	}
+	models, err := s.catalog.refresh(ctx, providerID)
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("Works: %s lists %s.", p.Name, plural(len(models), "model")), nil
+}
+
+func (s *KeyCheckService) checkE2B(ctx context.Context) (string, error) {
+	c, err := s.e2b(ctx)
+	if err != nil {
+		return "", err
+	}
+	list, err := c.List(ctx, e2b.ListOptions{})
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("Works: E2B answered (%s on this account).", plural(len(list), "sandbox")), nil
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	if strings.HasSuffix(what, "x") {
+		return fmt.Sprintf("%d %ses", n, what)
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}
