@@ -133,7 +133,11 @@ export async function configure(page, llmURL) {
     s.defaultProvider = 'custom';
     s.defaultModel = 'fake-model';
     s.onboarded = true;
-    await window.go.api.SettingsService.Save(s);
+    // A key for this account may be in the keychain from an earlier test
+    // (one keyring serves the whole run): then the new address is held
+    // until confirmed, as the person would in the dialog.
+    const r = await window.go.api.SettingsService.Save(s);
+    if (r.confirm) await window.go.api.SettingsService.ConfirmSave(r.confirm.token);
   }, llmURL);
   await page.reload();
   await page.waitForFunction(() => window.go && window.go.api);

@@ -115,7 +115,10 @@ export const tests = {
       x('windowfocus', '--sync', win);
       x('type', '--delay', '15', 'Build me a friendly page');
       x('key', 'Return');
-      await waitFor(() => collector.reports.length > 0, 'the report of the page in the preview', 90000);
+      await waitFor(() => collector.reports.length > 0, 'the report of the page in the preview', 90000).catch(e => {
+        try { execFileSync('import', ['-window', 'root', path.join(artifacts, 'window-security-failed.png')]); } catch { /* no screen */ }
+        throw e;
+      });
       // Give anything the page set off (quit, navigation, browser) time to land.
       await waitFor(() => collector.hits.some(h => h.url === '/done'), 'the page to finish', 20000).catch(() => {});
       await new Promise(r => setTimeout(r, 3000));
