@@ -33,6 +33,7 @@ type fsb struct {
 
 	pmu      sync.Mutex
 	procs    map[uint32]*fproc
+	started  bool // a process was ever started (its children may live on)
 	contexts map[string]*pyctx
 	defaults map[string]string // language -> default context id
 }
@@ -62,13 +63,29 @@ func (sb *fsb) sandboxPath(hp string) string {
 
 func (sb *fsb) home() string { return filepath.Join(sb.root, "home", "user") }
 
-// signalAll stops or continues the sandbox's processes (pause/resume).
-func (sb *fsb) signalAll(stop bool) {
+// userHome is a user's home folder on the host.
+func (sb *fsb) userHome(user string) string {
+	if user == "root" {
+		return filepath.Join(sb.root, "root")
+	}
+	return filepath.Join(sb.root, "home", user)
+}
+
+// markerEnv is set first in every command's environment so the sandbox's
+// processes (and what they started) can be found on the host.
+const markerEnv = "E2BTEST_SANDBOX"
+
+func (sb *fsb) hadProcs() bool {
 	sb.pmu.Lock()
 	defer sb.pmu.Unlock()
-	for _, p := range sb.procs {
-		suspendGroup(p.cmd, stop)
-	}
+	return sb.started
+}
+
+// signalAll stops or continues the sandbox's processes (pause/resume).
+func (sb *fsb) signalAll(stop bool) {
+	sb.suspendSandbox(stop)
+	sb.pmu.Lock()
+	defer sb.pmu.Unlock()
 	for _, c := range sb.contexts {
 		c.suspend(stop)
 	}
@@ -77,10 +94,6 @@ func (sb *fsb) signalAll(stop bool) {
 // stopAll kills every process and Python helper of the sandbox.
 func (sb *fsb) stopAll() {
 	sb.pmu.Lock()
-	procs := make([]*fproc, 0, len(sb.procs))
-	for _, p := range sb.procs {
-		procs = append(procs, p)
-	}
 	ctxs := make([]*pyctx, 0, len(sb.contexts))
 	for _, c := range sb.contexts {
 		ctxs = append(ctxs, c)
@@ -88,10 +101,7 @@ func (sb *fsb) stopAll() {
 	sb.contexts = map[string]*pyctx{}
 	sb.defaults = map[string]string{}
 	sb.pmu.Unlock()
-	for _, p := range procs {
-		suspendGroup(p.cmd, false)
-		killGroup(p.cmd)
-	}
+	sb.killSandbox()
 	for _, c := range ctxs {
 		c.close()
 	}
