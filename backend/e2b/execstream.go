@@ -59,6 +59,13 @@ func (i *Interpreter) ExecuteWith(ctx context.Context, er ExecuteRequest, onEven
 	if err := checkMap(er.EnvVars, "environment variable"); err != nil {
 		return nil, err
 	}
+	for k, v := range er.EnvVars {
+		// The server pastes `os.environ['K'] = 'V'` into the cell, so these
+		// characters would break (or change) the user's code.
+		if strings.ContainsAny(k+v, "'\\\n\r") {
+			return nil, apperr.Newf(apperr.Invalid, "The environment variable %s contains a quote, backslash or line break, which E2B's code interpreter cannot pass to a cell. Remove it or set it in the code.", k)
+		}
+	}
 	body := map[string]any{"code": er.Code}
 	if er.ContextID != "" {
 		body["context_id"] = er.ContextID
