@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-resty/resty/v2"
@@ -118,6 +119,7 @@ type Client struct {
 	idleTO    time.Duration
 	apiURLStr string
 
+	noV2          atomic.Bool // the API answered 404 for v2 create/connect
 	execStartTO   time.Duration
 	maxExecOutput int
 	maxExecLine   int

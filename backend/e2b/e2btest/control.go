@@ -168,7 +168,15 @@ func (f *Fake) killLocked(sb *fsb) {
 // control serves api.<domain>: validate against openapi.yml, check the
 // key, apply faults, handle, validate the answer.
 func (f *Fake) control(w http.ResponseWriter, r *http.Request) {
+	// E2B checks the key before routing: a bad key is 401 on any path.
+	f.mu.Lock()
+	keyOK := f.keys[r.Header.Get("X-API-Key")]
+	f.mu.Unlock()
 	in, rerr, verr := f.val.request(r)
+	if !keyOK && (rerr != nil || verr != nil) {
+		writeErr(w, http.StatusUnauthorized, "Invalid API key, please visit https://e2b.dev/docs/api-key to get a valid key.")
+		return
+	}
 	if rerr != nil {
 		f.t.Errorf("e2btest: %s %s is not an operation of openapi.yml: %v", r.Method, r.URL.Path, rerr)
 		writeErr(w, http.StatusNotFound, "Not found")
@@ -179,9 +187,6 @@ func (f *Fake) control(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, http.StatusBadRequest, "request does not match openapi.yml: "+verr.Error())
 		return
 	}
-	f.mu.Lock()
-	keyOK := f.keys[r.Header.Get("X-API-Key")]
-	f.mu.Unlock()
 	endpoint := endpointOf(r.Method, in.Route.Path)
 	rec := httptest.NewRecorder()
 	if !keyOK {
@@ -211,7 +216,7 @@ func (f *Fake) control(w http.ResponseWriter, r *http.Request) {
 
 func endpointOf(method, route string) string {
 	switch {
-	case method == http.MethodPost && route == "/sandboxes":
+	case method == http.MethodPost && (route == "/sandboxes" || route == "/v2/sandboxes"):
 		return EndpointCreate
 	case method == http.MethodGet && (route == "/sandboxes" || route == "/v2/sandboxes"):
 		return EndpointList
@@ -288,7 +293,12 @@ func (f *Fake) create(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, http.StatusBadRequest, "Invalid request body: "+err.Error())
 		return
 	}
+	// v2 is always secure and defaults to 300 s (e2b 2.51.0's schema).
+	v2 := strings.HasPrefix(r.URL.Path, "/v2/")
 	timeout := 15
+	if v2 {
+		timeout, req.Secure = 300, true
+	}
 	if req.Timeout != nil {
 		timeout = *req.Timeout
 	}
@@ -436,19 +446,13 @@ func (f *Fake) list(w http.ResponseWriter, r *http.Request) {
 	}
 	var filter url.Values
 	if m := q.Get("metadata"); m != "" {
-		// The parameter value is itself a query string (§2.3): the URL
-		// decoding above was the first decode, ParseQuery is the second.
+		// Decoded THREE times, as infra's parseFilters does: the query
+		// parse above, the whole string, then each key and value.
 		var err error
-		filter, err = url.ParseQuery(m)
+		filter, err = parseMetadataFilter(m)
 		if err != nil {
-			writeErr(w, http.StatusBadRequest, "invalid metadata query: "+err.Error())
+			writeErr(w, http.StatusBadRequest, err.Error())
 			return
-		}
-		for _, pair := range strings.Split(m, "&") {
-			if strings.Count(pair, "=") != 1 {
-				writeErr(w, http.StatusBadRequest, fmt.Sprintf("invalid key value pair in query: %q", pair))
-				return
-			}
 		}
 	}
 	limit := 100
@@ -540,13 +544,18 @@ func (f *Fake) sandboxOp(w http.ResponseWriter, r *http.Request, endpoint, id st
 		f.pauseLocked(sb, now)
 		w.WriteHeader(http.StatusNoContent)
 	case EndpointConnect, EndpointResume:
+		v2 := strings.HasPrefix(r.URL.Path, "/v2/")
 		if bodyErr != nil || req.Timeout == nil {
-			if endpoint == EndpointConnect || bodyErr != io.EOF {
+			// v1 connect needs a timeout; resume and v2 connect do not.
+			if endpoint == EndpointConnect && !v2 || bodyErr != nil && bodyErr != io.EOF {
 				writeErr(w, http.StatusBadRequest, "Invalid request body")
 				return
 			}
 		}
 		timeout := 15
+		if v2 {
+			timeout = 300
+		}
 		if req.Timeout != nil {
 			timeout = *req.Timeout
 		}
@@ -621,4 +630,26 @@ func (f *Fake) sandboxOp(w http.ResponseWriter, r *http.Request, endpoint, id st
 	}
 	// A timeout of 0 s or a shortened end may already be due.
 	f.sweepLocked()
+}
+
+// parseMetadataFilter does decodes two and three of a metadata filter.
+func parseMetadataFilter(m string) (url.Values, error) {
+	whole, err := url.QueryUnescape(m)
+	if err != nil {
+		return nil, fmt.Errorf("error when unescaping query: %v", err)
+	}
+	out := url.Values{}
+	for _, pair := range strings.Split(whole, "&") {
+		kv := strings.Split(pair, "=")
+		if len(kv) != 2 {
+			return nil, fmt.Errorf("invalid key value pair in query: %q", pair)
+		}
+		k, err1 := url.QueryUnescape(kv[0])
+		v, err2 := url.QueryUnescape(kv[1])
+		if err1 != nil || err2 != nil {
+			return nil, fmt.Errorf("error when unescaping key value pair %q", pair)
+		}
+		out.Set(k, v)
+	}
+	return out, nil
 }
