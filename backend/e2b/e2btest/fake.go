@@ -463,6 +463,21 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 		f.control(w, r)
 		return
 	}
+	// The shared sandbox host (§3): `sandbox.<domain>`, or localhost / an
+	// IP, routes by E2b-Sandbox-Id and E2b-Sandbox-Port. That is how E2B's
+	// own SDK reaches a sandbox when E2B_SANDBOX_URL is set; the same
+	// loopback address without those headers is the control plane
+	// (E2B_API_URL).
+	if direct := host == "localhost" || net.ParseIP(host) != nil; direct || host == "sandbox."+f.domain {
+		id, port := r.Header.Get("E2b-Sandbox-Id"), r.Header.Get("E2b-Sandbox-Port")
+		switch {
+		case id != "" && port != "":
+			host = port + "-" + id + "." + f.domain
+		case direct:
+			f.control(w, r)
+			return
+		}
+	}
 	label, ok := strings.CutSuffix(host, "."+f.domain)
 	if !ok || strings.Contains(label, ".") {
 		http.Error(w, "e2btest: unknown host "+host, http.StatusMisdirectedRequest)
