@@ -71,7 +71,7 @@ func (sb *fsb) userHome(user string) string {
 	return filepath.Join(sb.root, "home", user)
 }
 
-// markerEnv is set first in every command's environment so the sandbox's
+// markerEnv is set in every command's environment so the sandbox's
 // processes (and what they started) can be found on the host.
 const markerEnv = "E2BTEST_SANDBOX"
 

@@ -27,7 +27,8 @@ func (sb *fsb) signalSandbox(sig syscall.Signal) {
 			continue
 		}
 		b, err := os.ReadFile("/proc/" + e.Name() + "/environ")
-		if err != nil || !bytes.HasPrefix(b, needle) {
+		// Shells rebuild the environment in their own order.
+		if err != nil || !(bytes.HasPrefix(b, needle) || bytes.Contains(b, append([]byte{0}, needle...))) {
 			continue
 		}
 		_ = syscall.Kill(pid, sig)

@@ -129,7 +129,7 @@ func (f *Fake) startProcess(w http.ResponseWriter, r *http.Request, sb *fsb, use
 	}
 	cmd := exec.Command(toHost.Replace(name), args...)
 	cmd.Dir = cwd
-	// The marker comes first (see signalSandbox); no process group, as
+	// The marker (see signalSandbox); no process group, as
 	// in envd, so a kill of the pid leaves its children running.
 	env := []string{markerEnv + "=" + sb.id, "PATH=" + os.Getenv("PATH"), "HOME=" + uhome, "USER=" + user, "LOGNAME=" + user, "LANG=C.UTF-8"}
 	for k, v := range sb.envVars {
