@@ -12,6 +12,7 @@ import (
 
 	"tessera/backend/apperr"
 	"tessera/backend/e2b"
+	"tessera/backend/e2b/e2btest"
 )
 
 // stream answers /execute with the given lines, pausing between them.
@@ -109,5 +110,34 @@ func TestExecuteStreamBehaviour(t *testing.T) {
 				fmt.Println(evs)
 			}
 		})
+	}
+}
+
+// The fake reproduces the server's post-interrupt race; the client
+// recovers with one retry and says so.
+func TestExecuteRecoversFromAStuckCellAtTheFake(t *testing.T) {
+	f := e2btest.New(t)
+	c := newClient(t, f, func(c *e2b.Config) { c.ExecStartTimeout = 300 * time.Millisecond })
+	sb := create(t, c, e2b.CreateOptions{})
+	ip := c.Interpreter(sb)
+	// A warm kernel (a cold one takes longer than this test's bound).
+	if _, err := newClient(t, f).Interpreter(sb).Execute(context.Background(), "0", "", nil); err != nil {
+		t.Fatal(err)
+	}
+	calls := f.Calls(e2btest.EndpointExecute)
+	f.FailNext(e2btest.EndpointExecute, e2btest.FaultStuckCell)
+	var evs []e2b.ExecEvent
+	x, err := ip.Execute(context.Background(), "21 * 2", "", func(ev e2b.ExecEvent) { evs = append(evs, ev) })
+	if err != nil || x.Text() != "42" || f.Calls(e2btest.EndpointExecute) != calls+2 {
+		t.Fatalf("%+v %v after %d calls", x, err, f.Calls(e2btest.EndpointExecute))
+	}
+	if evs[0].Type != e2b.EventStderr || !strings.Contains(evs[0].Text, "running the cell again") {
+		t.Fatalf("first event %+v", evs[0])
+	}
+	f.FailNext(e2btest.EndpointExecute, e2btest.FaultStuckCell)
+	f.FailNth(e2btest.EndpointExecute, f.Calls(e2btest.EndpointExecute)+2, e2btest.FaultStuckCell)
+	_, err = ip.Execute(context.Background(), "1", "", nil)
+	if apperr.CodeOf(err) != apperr.Unavailable || !strings.Contains(apperr.MessageOf(err), "did not start the cell") {
+		t.Fatalf("stuck twice: %v", err)
 	}
 }

@@ -69,6 +69,10 @@ const (
 	// FaultLostResponse does the work, then resets the connection, so the
 	// client cannot know it succeeded (the case that forbids blind retries).
 	FaultLostResponse
+	// FaultStuckCell (for EndpointExecute) answers 200 and then sends only
+	// keepalives, never starting the cell: the real server does this to a
+	// cell sent right after an interrupt (recordings 025, 027).
+	FaultStuckCell
 )
 
 // Counts are totals since the fake started.
@@ -541,6 +545,23 @@ func (f *Fake) fault(w http.ResponseWriter, r *http.Request, endpoint string) (d
 		return true, false
 	case FaultLostResponse:
 		return false, true
+	case FaultStuckCell:
+		w.WriteHeader(http.StatusOK)
+		tick := time.NewTicker(5 * time.Second)
+		defer tick.Stop()
+		for {
+			if fl, ok := w.(http.Flusher); ok {
+				fl.Flush()
+			}
+			select {
+			case <-tick.C:
+				_, _ = io.WriteString(w, "{\"type\": \"keepalive\"}\n")
+			case <-r.Context().Done():
+				return true, false
+			case <-f.closing:
+				return true, false
+			}
+		}
 	}
 	return false, false
 }
