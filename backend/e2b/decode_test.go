@@ -195,10 +195,10 @@ func TestExecDecoding(t *testing.T) {
 				}
 				return
 			}
-			if tt.name == "too long" && (!evs[0].Truncated || !strings.Contains(evs[0].Text, "too large to show")) {
+			if tt.name == "too long" && (!evs[0].Truncated || !strings.HasPrefix(evs[0].Text, strings.Repeat("x", 900)) || !strings.Contains(evs[0].Text, "kept the start of")) {
 				t.Fatalf("overlong line gave %+v", evs[0])
 			}
-			if tt.name == "too long" && (!evs[0].Truncated || !strings.Contains(evs[0].Text, "too large to show")) {
+			if tt.name == "too long" && (!evs[0].Truncated || !strings.HasPrefix(evs[0].Text, strings.Repeat("x", 900)) || !strings.Contains(evs[0].Text, "kept the start of")) {
 				t.Fatalf("overlong line gave %+v", evs[0])
 			}
 			if err == nil || !strings.Contains(err.Error(), tt.errText) {
@@ -373,4 +373,21 @@ func FuzzExecLineFastPath(f *testing.F) {
 			t.Fatalf("fast %+v != slow %+v for %q", fast, slow, line)
 		}
 	})
+}
+
+func TestSalvageJSONString(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{`abc`, "abc"},
+		{`ab\n`, "ab"}, // an escape in the tail is dropped (cheap and safe)
+		{strings.Repeat("x", 20) + `\u00e9\u00`, strings.Repeat("x", 20) + "é"},
+		{strings.Repeat("x", 20) + `\`, strings.Repeat("x", 20)},
+		{strings.Repeat("x", 20) + `\\\`, strings.Repeat("x", 20)},
+		{`done", "timestamp": "t"`, "done"},
+		{strings.Repeat("x", 20) + "\xc3", strings.Repeat("x", 20)},
+	}
+	for _, tt := range tests {
+		if got := salvageJSONString([]byte(tt.in)); got != tt.want {
+			t.Errorf("salvage(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
 }

@@ -9,6 +9,7 @@ import (
 	"io"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // DefaultMaxExecLine bounds one line of the /execute stream kept in
@@ -117,18 +118,47 @@ func (d *execDecoder) next() (ExecEvent, error) {
 
 // overlongLine stands for a line longer than the decoder keeps: a notice
 // in the stream the line belonged to, marked Truncated.
+// For stdout/stderr the text of the kept prefix is salvaged: a cell that
+// printed 40 MB in one burst still shows its beginning.
 func overlongLine(prefix []byte, size int) ExecEvent {
 	ev := ExecEvent{Type: EventStdout, Truncated: true}
-	what := "output"
+	var rest []byte
 	switch {
 	case bytes.HasPrefix(prefix, fastExecStderr):
-		ev.Type = EventStderr
+		ev.Type, rest = EventStderr, prefix[len(fastExecStderr):]
 	case bytes.HasPrefix(prefix, fastExecStdout):
+		rest = prefix[len(fastExecStdout):]
 	default:
-		what = "result"
+		ev.Text = fmt.Sprintf("\n[Tessera left out a result of %s that is too large to show.]\n", sizeText(size))
+		return ev
 	}
-	ev.Text = fmt.Sprintf("\n[Tessera left out a %s of %s that is too large to show.]\n", what, sizeText(size))
+	ev.Text = salvageJSONString(rest) + fmt.Sprintf("\n[Tessera kept the start of %s of output written at once; the rest was left out.]\n", sizeText(size))
 	return ev
+}
+
+// salvageJSONString decodes the start of a JSON string whose end was cut
+// off: an escape cut in the middle is dropped, as is a cut UTF-8 sequence.
+func salvageJSONString(raw []byte) string {
+	if end, _ := scanJSONString(raw); end >= 0 {
+		raw = raw[:end] // the string did end (the line was long after it)
+	}
+	// A partial escape is at most `\uXXXX\uXXXX` long: cut at the first
+	// backslash of the last run within the tail.
+	if i := bytes.LastIndexByte(raw[max(0, len(raw)-12):], '\\'); i >= 0 {
+		i += max(0, len(raw)-12)
+		for i > 0 && raw[i-1] == '\\' {
+			i--
+		}
+		raw = raw[:i]
+	}
+	b, ok := unescapeJSON(nil, raw)
+	if !ok {
+		return ""
+	}
+	for k := 0; k < 3 && len(b) > 0 && !utf8.Valid(b); k++ {
+		b = b[:len(b)-1] // a rune cut at the end
+	}
+	return strings.ToValidUTF8(string(b), "\uFFFD")
 }
 
 func sizeText(n int) string {

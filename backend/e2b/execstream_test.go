@@ -81,7 +81,7 @@ func TestExecuteStreamBehaviour(t *testing.T) {
 		{"a line over the line bound is a notice, not a failure",
 			[]func(http.ResponseWriter){stream([]string{start, `{"type": "stdout", "text": "` + strings.Repeat("y", 20000) + `"}`, end}, 0)},
 			func(t *testing.T, x *e2b.Execution, _ []e2b.ExecEvent, err error, _ int) {
-				if err != nil || !x.Truncated || !strings.Contains(x.Stdout[0], "too large to show") {
+				if err != nil || !x.Truncated || !strings.HasPrefix(x.Stdout[0], strings.Repeat("y", 4000)) || !strings.Contains(x.Stdout[0], "left out") {
 					t.Fatalf("%+v %v", x, err)
 				}
 			}},
@@ -139,5 +139,21 @@ func TestExecuteRecoversFromAStuckCellAtTheFake(t *testing.T) {
 	_, err = ip.Execute(context.Background(), "1", "", nil)
 	if apperr.CodeOf(err) != apperr.Unavailable || !strings.Contains(apperr.MessageOf(err), "did not start the cell") {
 		t.Fatalf("stuck twice: %v", err)
+	}
+}
+
+// ipykernel (and the fake) send output written at once as ONE line: a burst
+// larger than every bound still runs to the end and shows its start.
+func TestExecuteHugeBurstAtTheFake(t *testing.T) {
+	f := e2btest.New(t)
+	c := newClient(t, f, func(c *e2b.Config) { c.MaxExecLine = 1 << 20; c.MaxExecOutput = 512 << 10 })
+	sb := create(t, c, e2b.CreateOptions{})
+	x, err := c.Interpreter(sb).Execute(context.Background(), "import sys\nsys.stdout.write('z' * 3_000_000)\nsys.stdout.flush()\n'after'", "", nil)
+	if err != nil || x.Text() != "after" || !x.Truncated {
+		t.Fatalf("%v, text %q, truncated %v", err, x.Text(), x.Truncated)
+	}
+	out := strings.Join(x.Stdout, "")
+	if !strings.HasPrefix(out, strings.Repeat("z", 500_000)) || len(out) > 600<<10 || !strings.Contains(out, "left out") {
+		t.Fatalf("kept %d bytes, tail %q", len(out), out[len(out)-120:])
 	}
 }
