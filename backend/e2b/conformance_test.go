@@ -269,6 +269,14 @@ var conformanceCases = []struct {
 			}
 		}
 	}},
+	{"template_without_setsid", func(ctx context.Context, t *testing.T, s *confServer, dir string) {
+		// A template without setsid(1) still runs commands (a stop then
+		// reaches only the shell, as with envd alone).
+		out, _, code := run(ctx, t, s.env.WithoutSetsid(), e2b.ProcessOptions{Cmd: "echo $((6*7)) $PATH", Env: map[string]string{"PATH": "/usr/bin:/bin"}})
+		if out != "42 /usr/bin:/bin\n" || code != 0 {
+			t.Errorf("got %q %d", out, code)
+		}
+	}},
 	{"envd_signals_only_the_pid", func(ctx context.Context, t *testing.T, s *confServer, dir string) {
 		// What envd does on its own (no session from the client): the
 		// shell dies, its child lives on. The fake must not hide this.

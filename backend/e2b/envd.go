@@ -33,6 +33,8 @@ type Envd struct {
 	token string
 	user  string
 	root  string
+	// setsid overrides setsidPath (tests of a template without it).
+	setsid string
 }
 
 // Envd returns the envd client for sb, using the access token from the

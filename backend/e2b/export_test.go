@@ -9,3 +9,11 @@ func (e *Envd) RunWithoutTree(ctx context.Context, po ProcessOptions) (int, erro
 	po.noTree = true
 	return e.Run(ctx, po)
 }
+
+// WithoutSetsid returns a copy that acts as in a template without
+// setsid(1).
+func (e *Envd) WithoutSetsid() *Envd {
+	cp := *e
+	cp.setsid = "/nonexistent/setsid"
+	return &cp
+}

@@ -180,7 +180,11 @@ func (e *Envd) Run(ctx context.Context, po ProcessOptions) (int, error) {
 			return -1, err
 		}
 	}
-	cmd, args := wrapCommand(po)
+	setsid := setsidPath
+	if e.setsid != "" {
+		setsid = e.setsid
+	}
+	cmd, args := wrapCommand(po, setsid)
 	proc := map[string]any{"cmd": cmd, "args": args}
 	if len(po.Env) > 0 {
 		proc["envs"] = po.Env

@@ -24,12 +24,20 @@ const setsidPath = "/usr/bin/setsid"
 // when Tessera is gone, and kills only the session leader.
 const envdDeadlineSlack = 5 * time.Second
 
+// sessionScript execs the command under setsid when the template has it
+// (all of E2B's do) and as it is otherwise; exec keeps the pid envd
+// reported through every step.
+func sessionScript(setsid string) string {
+	return `[ -x ` + setsid + ` ] && exec ` + setsid + ` --wait "$0" "$@"; exec "$0" "$@"`
+}
+
 // wrapCommand builds envd's cmd and args for po: shell lines run as
-// `setsid --wait /bin/bash -l -c LINE`, programs as `setsid --wait PROG ARGS`.
-// A login shell reads /etc/profile, which resets PATH, so a PATH given in
-// the environment is set again inside the shell. (--wait matters only if
-// setsid had to fork; envd's children never lead a group, so it execs.)
-func wrapCommand(po ProcessOptions) (string, []string) {
+// `setsid --wait /bin/bash -l -c LINE`, programs as `setsid --wait PROG
+// ARGS`, both behind sessionScript. A login shell reads /etc/profile, which
+// resets PATH, so a PATH given in the environment is set again inside the
+// shell. (--wait matters only if setsid had to fork; envd's children never
+// lead a group, so it execs.)
+func wrapCommand(po ProcessOptions, setsid string) (string, []string) {
 	cmd, args := po.Cmd, po.Args
 	if args == nil {
 		line := po.Cmd
@@ -41,7 +49,7 @@ func wrapCommand(po ProcessOptions) (string, []string) {
 	if po.noTree {
 		return cmd, args
 	}
-	return setsidPath, append([]string{"--wait", cmd}, args...)
+	return "/bin/sh", append([]string{"-c", sessionScript(setsid), cmd}, args...)
 }
 
 // shellQuote quotes s for a POSIX shell.

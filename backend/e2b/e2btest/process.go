@@ -294,26 +294,18 @@ func (f *Fake) startProcess(w http.ResponseWriter, r *http.Request, sb *fsb, use
 	}
 }
 
-// loginShell finds `bash -l` in a command line, behind an optional
-// setsid(1) with its flags, and drops the -l: the fake does not read the
-// host's profiles, it sets the PATH that Debian's /etc/profile sets
-// (profilePath), the part of a login shell commands notice.
+// loginShell finds `bash -l` anywhere in a command line (a client may put
+// setsid(1) or a small exec wrapper in front) and drops the -l: the fake
+// does not read the host's profiles, it sets the PATH that Debian's
+// /etc/profile sets (profilePath), the part of a login shell commands
+// notice.
 func loginShell(name string, args []string) (string, []string, bool) {
-	i := 0 // index in args of the program's first argument
-	prog := name
-	if path.Base(name) == "setsid" {
-		for i < len(args) && strings.HasPrefix(args[i], "-") {
-			i++
+	prev := name
+	for i, a := range args {
+		if a == "-l" && path.Base(prev) == "bash" {
+			return name, append(args[:i:i], args[i+1:]...), true
 		}
-		if i == len(args) {
-			return name, args, false
-		}
-		prog = args[i]
-		i++
-	}
-	if path.Base(prog) == "bash" && i < len(args) && args[i] == "-l" {
-		args = append(args[:i:i], args[i+1:]...)
-		return name, args, true
+		prev = a
 	}
 	return name, args, false
 }
