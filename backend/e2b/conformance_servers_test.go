@@ -24,7 +24,9 @@ type confServer struct {
 	// env acts as user, with the right access token.
 	env  *e2b.Envd
 	user string // an account that exists: "user" in the fake, "root" for the real envd
-	home string // that account's home folder
+	home string // that account's home folder (default working folder)
+	// envHome is $HOME in commands: the real half gives root a clean one.
+	envHome string
 	// withToken is env with another access token ("" for none).
 	withToken func(tok string) *e2b.Envd
 	// scratch is an absolute sandbox folder the cases may fill.
@@ -47,7 +49,7 @@ func fakeConfServer(t *testing.T) *confServer {
 		t.Fatal("the fake gave a secure sandbox no access token")
 	}
 	return &confServer{
-		name: "fake", env: c.Envd(sb), user: "user", home: "/home/user",
+		name: "fake", env: c.Envd(sb), user: "user", home: "/home/user", envHome: "/home/user",
 		withToken: func(tok string) *e2b.Envd { cp := *sb; cp.EnvdAccessToken = tok; return c.Envd(&cp) },
 		scratch:   "/home/user/conformance",
 	}
@@ -114,7 +116,12 @@ func realConfServer(t *testing.T) *confServer {
 	b := make([]byte, 16)
 	_, _ = rand.Read(b)
 	token := hex.EncodeToString(b)
-	body := fmt.Sprintf(`{"accessToken":%q,"envVars":{"FROM_INIT":"1"},"defaultUser":"root"}`, token)
+	// A clean $HOME (set through /init, as sandbox env vars are): a login
+	// shell then reads no dotfiles of the host's root, which E2B templates
+	// do not have (here /root/.bashrc runs pyenv, whose rehash lock, left
+	// behind by a killed shell, stalls every later login shell).
+	envHome := t.TempDir()
+	body := fmt.Sprintf(`{"accessToken":%q,"envVars":{"FROM_INIT":"1","HOME":%q},"defaultUser":"root"}`, token, envHome)
 	resp, err := http.Post("http://"+addr+"/init", "application/json", bytes.NewBufferString(body))
 	if err != nil {
 		t.Fatal(err)
@@ -144,7 +151,7 @@ func realConfServer(t *testing.T) *confServer {
 	}
 	t.Cleanup(func() { os.RemoveAll(scratch) })
 	return &confServer{
-		name: "real", env: c.Envd(sb), user: "root", home: "/root",
+		name: "real", env: c.Envd(sb), user: "root", home: "/root", envHome: envHome,
 		withToken: func(tok string) *e2b.Envd { cp := *sb; cp.EnvdAccessToken = tok; return c.Envd(&cp) },
 		scratch:   scratch,
 	}

@@ -213,7 +213,7 @@ var conformanceCases = []struct {
 	}},
 	{"users", func(ctx context.Context, t *testing.T, s *confServer, dir string) {
 		out, _, _ := run(ctx, t, s.env.WithUser(s.user), e2b.ProcessOptions{Cmd: `printf '%s:%s:%s' "$USER" "$LOGNAME" "$HOME"`})
-		if want := s.user + ":" + s.user + ":" + s.home; out != want {
+		if want := s.user + ":" + s.user + ":" + s.envHome; out != want {
 			t.Errorf("got %q, want %q", out, want)
 		}
 		bad := s.env.WithUser("nosuchuser")
