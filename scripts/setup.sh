@@ -63,3 +63,4 @@ npm_ci() { # folder
 }
 npm_ci frontend
 npm_ci e2e
+npm_ci e2e/sdk

@@ -22,6 +22,10 @@ XDG_DATA_HOME="$(mktemp -d)" dbus-run-session -- bash -c '
   echo -n test | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1
   TESSERA_REAL_KEYRING=1 go test -count=1 -run TestRealSecretService ./backend/secrets/' 2>&1 | grep -v "fd limit"
 
+step "E2B's own JS SDK (e2b 2.51.0, @e2b/code-interpreter 2.8.0) against the fake E2B"
+go build -o build/bin/fakee2b ./backend/e2b/e2btest/cmd/fakee2b
+(cd e2e/sdk && node --test --test-reporter=spec)
+
 step "Fuzz (brief)"
 bash scripts/fuzz.sh 5s
 

@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-resty/resty/v2"
@@ -62,6 +63,13 @@ type Config struct {
 	// keepalive) for this long. Default 90 s; envd is asked for keepalives
 	// every 30 s and the interpreter sends them every 5 s.
 	StreamIdleTimeout time.Duration
+	// ExecStartTimeout is how long a Python cell may go without the server
+	// starting it before Tessera interrupts and retries it once; default
+	// DefaultExecStartTimeout.
+	ExecStartTimeout time.Duration
+	// MaxExecOutput and MaxExecLine override the output bounds of one
+	// execution (defaults MaxExecOutput, DefaultMaxExecLine); for tests.
+	MaxExecOutput, MaxExecLine int
 	// Getenv reads E2B_DOMAIN and E2B_API_URL when Domain/APIURL are empty.
 	// Nil means os.Getenv; tests pass a map lookup.
 	Getenv func(string) string
@@ -110,6 +118,11 @@ type Client struct {
 	reqTO     time.Duration
 	idleTO    time.Duration
 	apiURLStr string
+
+	noV2          atomic.Bool // the API answered 404 for v2 create/connect
+	execStartTO   time.Duration
+	maxExecOutput int
+	maxExecLine   int
 }
 
 // New validates cfg and returns a Client.
@@ -192,6 +205,16 @@ func New(cfg Config) (*Client, error) {
 	}
 	if c.idleTO <= 0 {
 		c.idleTO = 90 * time.Second
+	}
+	c.execStartTO, c.maxExecOutput, c.maxExecLine = cfg.ExecStartTimeout, cfg.MaxExecOutput, cfg.MaxExecLine
+	if c.execStartTO <= 0 {
+		c.execStartTO = DefaultExecStartTimeout
+	}
+	if c.maxExecOutput <= 0 {
+		c.maxExecOutput = MaxExecOutput
+	}
+	if c.maxExecLine <= 0 {
+		c.maxExecLine = DefaultMaxExecLine
 	}
 	rl := restyLogger{log}
 	c.api = resty.NewWithClient(hc).

@@ -150,11 +150,12 @@ func TestExecDecoding(t *testing.T) {
 		types   string
 		errText string
 	}{
-		{"ok", ok, "number_of_executions stdout result error end", ""},
+		{"ok", ok, "number_of_executions stdout keepalive result error end", ""},
 		{"no end", `{"type": "stdout", "text": "x"}` + "\n", "stdout", "before end_of_execution"},
 		{"truncated line", `{"type": "stdout", "te`, "", "invalid line"},
 		{"invalid json", "not json\n", "", "invalid line"},
-		{"too long", `{"type": "stdout", "text": "` + strings.Repeat("x", 2000) + `"}` + "\n", "", "longer than"},
+		// A line over the limit is skipped and stands as a notice.
+		{"too long", `{"type": "stdout", "text": "` + strings.Repeat("x", 2000) + `"}` + "\n", "stdout", "before end_of_execution"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -184,15 +185,21 @@ func TestExecDecoding(t *testing.T) {
 				if evs[0].ExecutionCount != 3 || evs[1].Text != "hi\n" || evs[1].Timestamp.IsZero() {
 					t.Fatalf("events %+v", evs[:2])
 				}
-				r := evs[2].Result
+				r := evs[3].Result
 				if r.Text != "2" || r.HTML != "<b>2</b>" || r.PNG != "iVBO" || string(r.JSON) != `{"a": [1]}` ||
 					string(r.Chart) != `{"type": "bar"}` || string(r.Data) != "[1]" || !r.IsMainResult || r.Extra["x/y"] != 1.0 {
 					t.Fatalf("result %+v", r)
 				}
-				if e := evs[3].Error; e.Name != "ValueError" || e.Value != "bad" || e.Traceback != "line1\nline2" {
+				if e := evs[4].Error; e.Name != "ValueError" || e.Value != "bad" || e.Traceback != "line1\nline2" {
 					t.Fatalf("error %+v", e)
 				}
 				return
+			}
+			if tt.name == "too long" && (!evs[0].Truncated || !strings.HasPrefix(evs[0].Text, strings.Repeat("x", 900)) || !strings.Contains(evs[0].Text, "kept the start of")) {
+				t.Fatalf("overlong line gave %+v", evs[0])
+			}
+			if tt.name == "too long" && (!evs[0].Truncated || !strings.HasPrefix(evs[0].Text, strings.Repeat("x", 900)) || !strings.Contains(evs[0].Text, "kept the start of")) {
+				t.Fatalf("overlong line gave %+v", evs[0])
 			}
 			if err == nil || !strings.Contains(err.Error(), tt.errText) {
 				t.Fatalf("err = %v, want %q", err, tt.errText)
@@ -366,4 +373,21 @@ func FuzzExecLineFastPath(f *testing.F) {
 			t.Fatalf("fast %+v != slow %+v for %q", fast, slow, line)
 		}
 	})
+}
+
+func TestSalvageJSONString(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{`abc`, "abc"},
+		{`ab\n`, "ab"}, // an escape in the tail is dropped (cheap and safe)
+		{strings.Repeat("x", 20) + `\u00e9\u00`, strings.Repeat("x", 20) + "é"},
+		{strings.Repeat("x", 20) + `\`, strings.Repeat("x", 20)},
+		{strings.Repeat("x", 20) + `\\\`, strings.Repeat("x", 20)},
+		{`done", "timestamp": "t"`, "done"},
+		{strings.Repeat("x", 20) + "\xc3", strings.Repeat("x", 20)},
+	}
+	for _, tt := range tests {
+		if got := salvageJSONString([]byte(tt.in)); got != tt.want {
+			t.Errorf("salvage(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
 }

@@ -33,6 +33,8 @@ type Envd struct {
 	token string
 	user  string
 	root  string
+	// setsid overrides setsidPath (tests of a template without it).
+	setsid string
 }
 
 // Envd returns the envd client for sb, using the access token from the
@@ -138,6 +140,12 @@ func connectError(o op, ce *ConnectError, status int) error {
 			msg = fmt.Sprintf("Tessera could not %s because of a conflicting change: %s. Try again.", o.what, strings.TrimSuffix(ce.Message, "."))
 		}
 	case "unauthenticated", "permission_denied":
+		if u, ok := unknownUser(ce.Message); ok {
+			// envd answers 401 for an account that does not exist; a new
+			// token cannot help, a different user can.
+			code, msg = apperr.Invalid, fmt.Sprintf("The sandbox has no user account named %q, so Tessera could not %s. Set the sandbox user to an account that exists in the template (E2B's templates have \"user\" and \"root\").", u, o.what)
+			break
+		}
 		code, msg = apperr.Unauthorized, fmt.Sprintf("The sandbox refused access, so Tessera could not %s. Reconnect to the sandbox and try again.", o.what)
 	case "resource_exhausted":
 		code, msg = apperr.RateLimited, fmt.Sprintf("The sandbox is out of resources (or busy), so Tessera could not %s. Wait a moment and try again.", o.what)
@@ -186,8 +194,13 @@ type File struct {
 // Entry is one item of a folder listing.
 type Entry struct {
 	Name, Path string
-	Type       string // "file" | "dir" | "symlink"
-	Size       int64
+	// Type is "file" or "dir"; for a symlink, its target's type (envd
+	// reports it so), or "symlink" when the link is broken.
+	Type string
+	Size int64
+	// SymlinkTarget is set for symlinks: the resolved absolute target (for
+	// a broken link, envd gives the link's own path).
+	SymlinkTarget string
 }
 
 // WriteFiles writes all files in one multipart POST /files (§4.3),
@@ -267,6 +280,9 @@ type wireEntry struct {
 	Type string `json:"type"`
 	Path string `json:"path"`
 	Size string `json:"size"` // int64 as a JSON string (protojson)
+	// SymlinkTarget is set for links; envd never sends FILE_TYPE_SYMLINK
+	// but the type of the target, and no type for a broken link.
+	SymlinkTarget string `json:"symlinkTarget"`
 }
 
 func (w wireEntry) entry() Entry {
@@ -276,9 +292,13 @@ func (w wireEntry) entry() Entry {
 		t = "dir"
 	case "FILE_TYPE_SYMLINK", "3":
 		t = "symlink"
+	case "", "FILE_TYPE_UNSPECIFIED", "0":
+		if w.SymlinkTarget != "" {
+			t = "symlink"
+		}
 	}
 	size, _ := strconv.ParseInt(w.Size, 10, 64)
-	return Entry{Name: w.Name, Path: w.Path, Type: t, Size: size}
+	return Entry{Name: w.Name, Path: w.Path, Type: t, Size: size, SymlinkTarget: w.SymlinkTarget}
 }
 
 // List returns the entries of a folder, one level deep
@@ -343,4 +363,18 @@ func (e *Envd) Stat(ctx context.Context, p string) (*Entry, error) {
 	}
 	en := out.Entry.entry()
 	return &en, nil
+}
+
+// unknownUser recognises envd's answers for a user account that does not
+// exist: "invalid username: 'x'" (Connect calls) and "error looking up
+// user 'x': ..." (/files), and returns the name.
+func unknownUser(msg string) (string, bool) {
+	for _, prefix := range []string{"invalid username: '", "error looking up user '"} {
+		if rest, ok := strings.CutPrefix(msg, prefix); ok {
+			if u, _, ok := strings.Cut(rest, "'"); ok {
+				return u, true
+			}
+		}
+	}
+	return "", false
 }

@@ -162,8 +162,9 @@ func TestEnvdAuthAndState(t *testing.T) {
 	wantCode(t, c.Envd(&bad).MakeDir(ctx, "x"), apperr.Unauthorized)
 	_, err := c.Envd(&bad).Run(ctx, e2b.ProcessOptions{Cmd: "true"})
 	wantCode(t, err, apperr.Unauthorized)
+	// An unknown account is a 401 from envd, but no token can fix it.
 	_, err = c.Envd(sb).WithUser("nobody").Run(ctx, e2b.ProcessOptions{Cmd: "true"})
-	wantCode(t, err, apperr.Unauthorized)
+	wantCode(t, err, apperr.Invalid)
 
 	if err := c.Pause(ctx, sb.SandboxID); err != nil {
 		t.Fatal(err)

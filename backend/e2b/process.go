@@ -42,6 +42,10 @@ type ProcessOptions struct {
 	// split lines and UTF-8 sequences). Like io.Writer.Write, they must not
 	// keep the slice after returning: it is reused.
 	OnStdout, OnStderr func([]byte)
+
+	// noTree runs the command as given, without its own session, and
+	// stops only its pid: for the kill that stops a tree.
+	noTree bool
 }
 
 type processEnd struct {
@@ -176,10 +180,11 @@ func (e *Envd) Run(ctx context.Context, po ProcessOptions) (int, error) {
 			return -1, err
 		}
 	}
-	cmd, args := po.Cmd, po.Args
-	if args == nil {
-		cmd, args = "/bin/bash", []string{"-l", "-c", po.Cmd}
+	setsid := setsidPath
+	if e.setsid != "" {
+		setsid = e.setsid
 	}
+	cmd, args := wrapCommand(po, setsid)
 	proc := map[string]any{"cmd": cmd, "args": args}
 	if len(po.Env) > 0 {
 		proc["envs"] = po.Env
@@ -202,9 +207,11 @@ func (e *Envd) Run(ctx context.Context, po ProcessOptions) (int, error) {
 	sctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	if timeout > 0 {
-		// envd enforces the limit itself (Connect-Timeout-Ms); ours is a
-		// backstop a little later in case the sandbox never reports back.
-		t := time.AfterFunc(timeout+5*time.Second, func() { cancel(errProcessTimeout) })
+		// We enforce the limit ourselves: envd's own deadline
+		// (Connect-Timeout-Ms, sent a little later as a backstop for when
+		// Tessera is gone) kills only the pid it started, not its children.
+		// Ending the stream here leads to killTree below.
+		t := time.AfterFunc(timeout, func() { cancel(errProcessTimeout) })
 		defer t.Stop()
 	}
 	headerTimer := time.AfterFunc(e.c.reqTO, func() { cancel(errHeaderTimeout) })
@@ -216,7 +223,7 @@ func (e *Envd) Run(ctx context.Context, po ProcessOptions) (int, error) {
 		SetBody(body)
 	if timeout > 0 {
 		// Never send 0: connect-go reads it as an already expired deadline.
-		req.SetHeader("Connect-Timeout-Ms", strconv.FormatInt(timeout.Milliseconds(), 10))
+		req.SetHeader("Connect-Timeout-Ms", strconv.FormatInt((timeout+envdDeadlineSlack).Milliseconds(), 10))
 	}
 	resp, err := req.Execute(http.MethodPost, e.base+"/process.Process/Start")
 	headerTimer.Stop()
@@ -251,7 +258,7 @@ func (e *Envd) Run(ctx context.Context, po ProcessOptions) (int, error) {
 			}
 			serr := e.streamError(ctx, sctx, o, err, timeout)
 			if started {
-				e.kill(ctx, pid)
+				e.killTree(ctx, pid, po.noTree)
 			}
 			return -1, serr
 		}
@@ -260,7 +267,7 @@ func (e *Envd) Run(ctx context.Context, po ProcessOptions) (int, error) {
 			ce, perr := parseEndStream(payload)
 			if perr != nil {
 				if started && !ended {
-					e.kill(ctx, pid)
+					e.killTree(ctx, pid, po.noTree)
 				}
 				return -1, apperr.Wrap(perr, apperr.Unavailable, "The sandbox sent a broken answer while running the command. Try again.")
 			}
@@ -279,7 +286,7 @@ func (e *Envd) Run(ctx context.Context, po ProcessOptions) (int, error) {
 		ev, err := dec.decode(payload)
 		if err != nil {
 			if started {
-				e.kill(ctx, pid)
+				e.killTree(ctx, pid, po.noTree)
 			}
 			return -1, apperr.Wrap(err, apperr.Unavailable, "The sandbox sent output Tessera could not read while running the command. Try again.")
 		}
@@ -303,7 +310,7 @@ func (e *Envd) Run(ctx context.Context, po ProcessOptions) (int, error) {
 		// The callbacks may be slow; a stopped caller must still stop us.
 		if sctx.Err() != nil {
 			if started && !ended {
-				e.kill(ctx, pid)
+				e.killTree(ctx, pid, po.noTree)
 			}
 			return -1, e.streamError(ctx, sctx, o, sctx.Err(), timeout)
 		}
@@ -333,14 +340,20 @@ func (e *Envd) streamError(ctx, sctx context.Context, o op, err error, timeout t
 	return transportError(ctx, o, err)
 }
 
-// kill stops a process we stopped listening to. It uses its own short
-// context because the caller's is typically the one that just ended.
-func (e *Envd) kill(ctx context.Context, pid uint32) {
+// killTree stops a command we stopped listening to, with everything it
+// started. It uses its own short context because the caller's is
+// typically the one that just ended.
+func (e *Envd) killTree(ctx context.Context, pid uint32, noTree bool) {
 	if pid == 0 {
 		return
 	}
 	kctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
+	if !noTree {
+		if _, err := e.killGroup(kctx, pid); err != nil {
+			e.c.log.Debug("e2b: could not kill process group", "sandbox", e.id, "pid", pid, "err", err)
+		}
+	}
 	err := e.rpc(kctx, op{what: "stop the command"}, idempotent, "process.Process/SendSignal",
 		map[string]any{"process": map[string]any{"pid": pid}, "signal": "SIGNAL_SIGKILL"}, nil)
 	if err != nil && !apperr.Is(err, apperr.NotFound) {
@@ -348,11 +361,22 @@ func (e *Envd) kill(ctx context.Context, pid uint32) {
 	}
 }
 
-// Kill sends SIGKILL to a process by pid (process.Process/SendSignal).
+// Kill stops a process started by Run, with everything it started: its
+// process group first (Run makes every command lead its own session), then
+// the pid itself through process.Process/SendSignal, which is all envd
+// signals.
 func (e *Envd) Kill(ctx context.Context, pid uint32) error {
 	if e.err != nil {
 		return e.err
 	}
-	return e.rpc(ctx, op{what: "stop the process", notFound: "That process is not running in the sandbox any more."}, idempotent,
+	killed, err := e.killGroup(ctx, pid)
+	if err != nil {
+		e.c.log.Debug("e2b: could not kill process group", "sandbox", e.id, "pid", pid, "err", err)
+	}
+	err = e.rpc(ctx, op{what: "stop the process", notFound: "That process is not running in the sandbox any more."}, idempotent,
 		"process.Process/SendSignal", map[string]any{"process": map[string]any{"pid": pid}, "signal": "SIGNAL_SIGKILL"}, nil)
+	if killed && apperr.Is(err, apperr.NotFound) {
+		return nil // the group kill already ended it
+	}
+	return err
 }

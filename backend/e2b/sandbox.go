@@ -158,7 +158,6 @@ func (c *Client) Create(ctx context.Context, opts CreateOptions) (*Sandbox, erro
 	body := map[string]any{
 		"templateID": opts.TemplateID,
 		"timeout":    seconds(timeout),
-		"secure":     opts.Secure,
 		"autoPause":  opts.AutoPause,
 	}
 	if len(opts.Metadata) > 0 {
@@ -169,8 +168,14 @@ func (c *Client) Create(ctx context.Context, opts CreateOptions) (*Sandbox, erro
 	}
 	o := op{what: "create the sandbox",
 		notFound: fmt.Sprintf("E2B has no template %q for this key. Check the template name in Settings.", opts.TemplateID)}
-	a, err := c.do(ctx, o, onlyUnsent, c.api, http.MethodPost, "/sandboxes", func(r *resty.Request) {
-		r.SetHeader("Content-Type", "application/json").SetBody(body)
+	a, err := c.v2OrV1(ctx, o, onlyUnsent, "/v2/sandboxes", "/sandboxes", func(r *resty.Request, v1 bool) {
+		b := body
+		if v1 {
+			// v2 is always secure and has no such field; v1 needs it.
+			b = cloneAny(body)
+			b["secure"] = opts.Secure
+		}
+		r.SetHeader("Content-Type", "application/json").SetBody(b)
 	})
 	if err != nil {
 		return nil, err
@@ -236,19 +241,7 @@ func (c *Client) List(ctx context.Context, opts ListOptions) ([]Sandbox, error) 
 		q.Set("state", strings.Join(opts.State, ","))
 	}
 	if len(opts.Metadata) > 0 {
-		// The metadata filter is ONE parameter whose value is itself a
-		// query string; url.Values encodes it once here and resty once
-		// more as a parameter, which the server decodes twice (§2.3).
-		mq := url.Values{}
-		keys := make([]string, 0, len(opts.Metadata))
-		for k := range opts.Metadata {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			mq.Set(k, opts.Metadata[k])
-		}
-		q.Set("metadata", mq.Encode())
+		q.Set("metadata", metadataFilter(opts.Metadata))
 	}
 	q.Set("limit", "100")
 	o := op{what: "list the sandboxes"}
@@ -280,7 +273,7 @@ func (c *Client) List(ctx context.Context, opts ListOptions) ([]Sandbox, error) 
 }
 
 // Connect makes sure the sandbox runs for at least timeout from now
-// (POST /sandboxes/{id}/connect, §2.3): a paused sandbox is resumed
+// (POST /v2/sandboxes/{id}/connect, else v1's, §2.3): a paused sandbox is resumed
 // (201, resumed=true), a running one keeps running and its end time is only
 // extended (200). Repeating it is harmless, so it is retried; after a
 // retry, resumed may under-report a resume done by a lost first attempt.
@@ -296,7 +289,7 @@ func (c *Client) Connect(ctx context.Context, id string, timeout time.Duration) 
 	}
 	o := op{what: "connect to the sandbox",
 		conflict: "The sandbox is being deleted, so Tessera cannot connect to it. Wait a moment; Tessera can create a new one."}
-	a, err := c.do(ctx, o, idempotent, c.api, http.MethodPost, sandboxPath(id, "/connect"), func(r *resty.Request) {
+	a, err := c.v2OrV1(ctx, o, idempotent, "/v2"+sandboxPath(id, "/connect"), sandboxPath(id, "/connect"), func(r *resty.Request, _ bool) {
 		r.SetHeader("Content-Type", "application/json").SetBody(map[string]int{"timeout": seconds(timeout)})
 	})
 	if err != nil {
@@ -399,4 +392,22 @@ func (c *Client) Refresh(ctx context.Context, id string, d time.Duration) error 
 		return statusError(o, st, a.resp.Header(), a.resp.Body())
 	}
 	return nil
+}
+
+// metadataFilter encodes a metadata filter for ONE query parameter. The
+// server decodes it three times (PROTOCOL.md Corrections, §2.3): as a query
+// parameter, the whole string, then each key and value; so each key and
+// value is escaped, the joined string escaped again, and the query
+// encoding adds the third.
+func metadataFilter(md map[string]string) string {
+	keys := make([]string, 0, len(md))
+	for k := range md {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	pairs := make([]string, 0, len(keys))
+	for _, k := range keys {
+		pairs = append(pairs, url.QueryEscape(k)+"="+url.QueryEscape(md[k]))
+	}
+	return url.QueryEscape(strings.Join(pairs, "&"))
 }

@@ -7,11 +7,9 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"os"
 	"path"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -33,6 +31,7 @@ type fsb struct {
 
 	pmu      sync.Mutex
 	procs    map[uint32]*fproc
+	started  bool // a process was ever started (its children may live on)
 	contexts map[string]*pyctx
 	defaults map[string]string // language -> default context id
 }
@@ -62,13 +61,29 @@ func (sb *fsb) sandboxPath(hp string) string {
 
 func (sb *fsb) home() string { return filepath.Join(sb.root, "home", "user") }
 
-// signalAll stops or continues the sandbox's processes (pause/resume).
-func (sb *fsb) signalAll(stop bool) {
+// userHome is a user's home folder on the host.
+func (sb *fsb) userHome(user string) string {
+	if user == "root" {
+		return filepath.Join(sb.root, "root")
+	}
+	return filepath.Join(sb.root, "home", user)
+}
+
+// markerEnv is set in every command's environment so the sandbox's
+// processes (and what they started) can be found on the host.
+const markerEnv = "E2BTEST_SANDBOX"
+
+func (sb *fsb) hadProcs() bool {
 	sb.pmu.Lock()
 	defer sb.pmu.Unlock()
-	for _, p := range sb.procs {
-		suspendGroup(p.cmd, stop)
-	}
+	return sb.started
+}
+
+// signalAll stops or continues the sandbox's processes (pause/resume).
+func (sb *fsb) signalAll(stop bool) {
+	sb.suspendSandbox(stop)
+	sb.pmu.Lock()
+	defer sb.pmu.Unlock()
 	for _, c := range sb.contexts {
 		c.suspend(stop)
 	}
@@ -77,10 +92,6 @@ func (sb *fsb) signalAll(stop bool) {
 // stopAll kills every process and Python helper of the sandbox.
 func (sb *fsb) stopAll() {
 	sb.pmu.Lock()
-	procs := make([]*fproc, 0, len(sb.procs))
-	for _, p := range sb.procs {
-		procs = append(procs, p)
-	}
 	ctxs := make([]*pyctx, 0, len(sb.contexts))
 	for _, c := range sb.contexts {
 		ctxs = append(ctxs, c)
@@ -88,10 +99,7 @@ func (sb *fsb) stopAll() {
 	sb.contexts = map[string]*pyctx{}
 	sb.defaults = map[string]string{}
 	sb.pmu.Unlock()
-	for _, p := range procs {
-		suspendGroup(p.cmd, false)
-		killGroup(p.cmd)
-	}
+	sb.killSandbox()
 	for _, c := range ctxs {
 		c.close()
 	}
@@ -158,7 +166,15 @@ func (f *Fake) killLocked(sb *fsb) {
 // control serves api.<domain>: validate against openapi.yml, check the
 // key, apply faults, handle, validate the answer.
 func (f *Fake) control(w http.ResponseWriter, r *http.Request) {
+	// E2B checks the key before routing: a bad key is 401 on any path.
+	f.mu.Lock()
+	keyOK := f.keys[r.Header.Get("X-API-Key")]
+	f.mu.Unlock()
 	in, rerr, verr := f.val.request(r)
+	if !keyOK && (rerr != nil || verr != nil) {
+		writeErr(w, http.StatusUnauthorized, "Invalid API key, please visit https://e2b.dev/docs/api-key to get a valid key.")
+		return
+	}
 	if rerr != nil {
 		f.t.Errorf("e2btest: %s %s is not an operation of openapi.yml: %v", r.Method, r.URL.Path, rerr)
 		writeErr(w, http.StatusNotFound, "Not found")
@@ -169,9 +185,6 @@ func (f *Fake) control(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, http.StatusBadRequest, "request does not match openapi.yml: "+verr.Error())
 		return
 	}
-	f.mu.Lock()
-	keyOK := f.keys[r.Header.Get("X-API-Key")]
-	f.mu.Unlock()
 	endpoint := endpointOf(r.Method, in.Route.Path)
 	rec := httptest.NewRecorder()
 	if !keyOK {
@@ -201,7 +214,7 @@ func (f *Fake) control(w http.ResponseWriter, r *http.Request) {
 
 func endpointOf(method, route string) string {
 	switch {
-	case method == http.MethodPost && route == "/sandboxes":
+	case method == http.MethodPost && (route == "/sandboxes" || route == "/v2/sandboxes"):
 		return EndpointCreate
 	case method == http.MethodGet && (route == "/sandboxes" || route == "/v2/sandboxes"):
 		return EndpointList
@@ -278,7 +291,12 @@ func (f *Fake) create(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, http.StatusBadRequest, "Invalid request body: "+err.Error())
 		return
 	}
+	// v2 is always secure and defaults to 300 s (e2b 2.51.0's schema).
+	v2 := strings.HasPrefix(r.URL.Path, "/v2/")
 	timeout := 15
+	if v2 {
+		timeout, req.Secure = 300, true
+	}
 	if req.Timeout != nil {
 		timeout = *req.Timeout
 	}
@@ -412,94 +430,6 @@ func (f *Fake) detailJSON(sb *fsb) map[string]any {
 	return m
 }
 
-func (f *Fake) list(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	v2 := strings.HasPrefix(r.URL.Path, "/v2/")
-	states := map[string]bool{stateRunning: true, statePaused: true}
-	if !v2 {
-		states = map[string]bool{stateRunning: true}
-	} else if s := q.Get("state"); s != "" {
-		states = map[string]bool{}
-		for _, st := range strings.Split(s, ",") {
-			states[st] = true
-		}
-	}
-	var filter url.Values
-	if m := q.Get("metadata"); m != "" {
-		// The parameter value is itself a query string (§2.3): the URL
-		// decoding above was the first decode, ParseQuery is the second.
-		var err error
-		filter, err = url.ParseQuery(m)
-		if err != nil {
-			writeErr(w, http.StatusBadRequest, "invalid metadata query: "+err.Error())
-			return
-		}
-		for _, pair := range strings.Split(m, "&") {
-			if strings.Count(pair, "=") != 1 {
-				writeErr(w, http.StatusBadRequest, fmt.Sprintf("invalid key value pair in query: %q", pair))
-				return
-			}
-		}
-	}
-	limit := 100
-	if l := q.Get("limit"); l != "" {
-		limit, _ = strconv.Atoi(l)
-	}
-	offset := 0
-	if t := q.Get("nextToken"); t != "" {
-		n, err := strconv.Atoi(strings.TrimPrefix(t, "o"))
-		if err != nil || !strings.HasPrefix(t, "o") || n < 0 {
-			writeErr(w, http.StatusBadRequest, "Invalid next token")
-			return
-		}
-		offset = n
-	}
-	f.mu.Lock()
-	f.sweepLocked()
-	var match []*fsb
-	for _, sb := range f.sandboxes {
-		if !states[sb.state] {
-			continue
-		}
-		ok := true
-		for k, vs := range filter {
-			if sb.metadata[k] != vs[0] {
-				ok = false
-				break
-			}
-		}
-		if ok {
-			match = append(match, sb)
-		}
-	}
-	sort.Slice(match, func(i, j int) bool {
-		if !match[i].startedAt.Equal(match[j].startedAt) {
-			return match[i].startedAt.After(match[j].startedAt)
-		}
-		return match[i].seq > match[j].seq
-	})
-	running := 0
-	for _, sb := range match {
-		if sb.state == stateRunning {
-			running++
-		}
-	}
-	page := []map[string]any{}
-	for i := offset; i < len(match) && len(page) < limit; i++ {
-		page = append(page, f.listedJSON(match[i]))
-	}
-	f.mu.Unlock()
-	if v2 {
-		if offset+len(page) < len(match) {
-			w.Header().Set("X-Next-Token", "o"+strconv.Itoa(offset+len(page)))
-		}
-		if states[stateRunning] {
-			w.Header().Set("X-Total-Running", strconv.Itoa(running))
-		}
-	}
-	writeJSON(w, http.StatusOK, page)
-}
-
 func (f *Fake) sandboxOp(w http.ResponseWriter, r *http.Request, endpoint, id string) {
 	var req struct {
 		Timeout  *int `json:"timeout"`
@@ -530,13 +460,18 @@ func (f *Fake) sandboxOp(w http.ResponseWriter, r *http.Request, endpoint, id st
 		f.pauseLocked(sb, now)
 		w.WriteHeader(http.StatusNoContent)
 	case EndpointConnect, EndpointResume:
+		v2 := strings.HasPrefix(r.URL.Path, "/v2/")
 		if bodyErr != nil || req.Timeout == nil {
-			if endpoint == EndpointConnect || bodyErr != io.EOF {
+			// v1 connect needs a timeout; resume and v2 connect do not.
+			if endpoint == EndpointConnect && !v2 || bodyErr != nil && bodyErr != io.EOF {
 				writeErr(w, http.StatusBadRequest, "Invalid request body")
 				return
 			}
 		}
 		timeout := 15
+		if v2 {
+			timeout = 300
+		}
 		if req.Timeout != nil {
 			timeout = *req.Timeout
 		}

@@ -1,9 +1,7 @@
 package e2btest
 
 import (
-	"bytes"
 	"encoding/base64"
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,13 +10,11 @@ import (
 	"mime"
 	"net/http"
 	"os"
-	"os/exec"
 	"path"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -274,19 +270,13 @@ func (f *Fake) upload(w http.ResponseWriter, r *http.Request, sb *fsb, user stri
 	_, _ = w.Write(b)
 }
 
+// entryInfo describes one entry as envd does: a symlink gets its target's
+// type and mode, the resolved target path, and its own size; a broken one
+// has no type and no mode, and names itself as its target.
 func entryInfo(sb *fsb, hp string, st fs.FileInfo) map[string]any {
-	t := "FILE_TYPE_FILE"
-	switch {
-	case st.Mode()&fs.ModeSymlink != 0:
-		t = "FILE_TYPE_SYMLINK"
-	case st.IsDir():
-		t = "FILE_TYPE_DIRECTORY"
-	}
 	e := map[string]any{
 		"name":         st.Name(),
-		"type":         t,
 		"path":         sb.sandboxPath(hp),
-		"mode":         uint32(st.Mode().Perm()),
 		"permissions":  st.Mode().String(),
 		"owner":        "user",
 		"group":        "user",
@@ -295,11 +285,24 @@ func entryInfo(sb *fsb, hp string, st fs.FileInfo) map[string]any {
 	if st.Size() != 0 {
 		e["size"] = strconv.FormatInt(st.Size(), 10) // int64 is a JSON string in protojson
 	}
+	target := st
 	if st.Mode()&fs.ModeSymlink != 0 {
-		if target, err := os.Readlink(hp); err == nil {
-			e["symlinkTarget"] = target
+		e["permissions"] = "L" + st.Mode().String()[1:]
+		e["symlinkTarget"] = sb.sandboxPath(hp)
+		resolved, err := filepath.EvalSymlinks(hp)
+		if err == nil {
+			target, err = os.Stat(resolved)
 		}
+		if err != nil {
+			return e
+		}
+		e["symlinkTarget"] = sb.sandboxPath(resolved)
 	}
+	e["type"] = "FILE_TYPE_FILE"
+	if target.IsDir() {
+		e["type"] = "FILE_TYPE_DIRECTORY"
+	}
+	e["mode"] = uint32(target.Mode().Perm())
 	return e
 }
 
@@ -409,12 +412,12 @@ func (f *Fake) unary(w http.ResponseWriter, sb *fsb, user, method string, body [
 			connectErr(w, "not_found", fmt.Sprintf("process with pid %d not found", sel.Pid))
 			return
 		}
+		// Like envd: the one pid, never its group or children.
 		sig := strings.Trim(string(req.Signal), `"`)
 		if sig == "SIGNAL_SIGTERM" || sig == "15" {
-			interruptGroup(p.cmd)
+			signalPid(p.cmd, sigterm())
 		} else {
-			suspendGroup(p.cmd, false)
-			killGroup(p.cmd)
+			signalPid(p.cmd, sigkill())
 		}
 		writeJSON(w, http.StatusOK, map[string]any{})
 	case "process.Process/List":
@@ -427,284 +430,5 @@ func (f *Fake) unary(w http.ResponseWriter, sb *fsb, user, method string, body [
 		writeJSON(w, http.StatusOK, map[string]any{"processes": procs})
 	default:
 		connectErr(w, "unimplemented", method+" is not implemented by e2btest")
-	}
-}
-
-// fproc is a process started through envd.
-type fproc struct {
-	cmd    *exec.Cmd
-	config map[string]any
-}
-
-type startRequest struct {
-	Process struct {
-		Cmd  string            `json:"cmd"`
-		Args []string          `json:"args"`
-		Envs map[string]string `json:"envs"`
-		Cwd  *string           `json:"cwd"`
-	} `json:"process"`
-	Tag   *string         `json:"tag"`
-	Stdin *bool           `json:"stdin"`
-	Pty   json.RawMessage `json:"pty"`
-}
-
-// streamWriter writes Connect envelopes, flushing each one.
-type streamWriter struct {
-	w   http.ResponseWriter
-	err error
-}
-
-func (s *streamWriter) send(flags byte, v any) error {
-	if s.err != nil {
-		return s.err
-	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	var hdr [5]byte
-	hdr[0] = flags
-	binary.BigEndian.PutUint32(hdr[1:], uint32(len(b)))
-	if _, err := s.w.Write(append(hdr[:], b...)); err != nil {
-		s.err = err
-		return err
-	}
-	if fl, ok := s.w.(http.Flusher); ok {
-		fl.Flush()
-	}
-	return nil
-}
-
-func (s *streamWriter) endWithError(code, msg string) {
-	_ = s.send(0x02, map[string]any{"error": map[string]any{"code": code, "message": msg}})
-}
-
-type chunk struct {
-	stderr bool
-	data   []byte
-}
-
-type dataEvent struct {
-	Event struct {
-		Data map[string][]byte `json:"data"`
-	} `json:"event"`
-}
-
-// startProcess serves process.Process/Start: a Connect server stream of
-// start, data..., end, then the end-of-stream envelope (§4.5, §8.8).
-func (f *Fake) startProcess(w http.ResponseWriter, r *http.Request, sb *fsb, user string, userOK bool) {
-	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/connect+json") {
-		w.WriteHeader(http.StatusUnsupportedMediaType)
-		return
-	}
-	var hdr [5]byte
-	if _, err := io.ReadFull(r.Body, hdr[:]); err != nil {
-		connectErr(w, "invalid_argument", "missing request envelope")
-		return
-	}
-	n := binary.BigEndian.Uint32(hdr[1:])
-	if n > 1<<20 || hdr[0] != 0 {
-		connectErr(w, "invalid_argument", "bad request envelope")
-		return
-	}
-	payload := make([]byte, n)
-	if _, err := io.ReadFull(r.Body, payload); err != nil {
-		connectErr(w, "invalid_argument", "truncated request envelope")
-		return
-	}
-	var req startRequest
-	w.Header().Set("Content-Type", "application/connect+json")
-	w.WriteHeader(http.StatusOK)
-	sw := &streamWriter{w: w}
-	if err := json.Unmarshal(payload, &req); err != nil {
-		sw.endWithError("invalid_argument", "invalid JSON: "+err.Error())
-		return
-	}
-	if !userOK || !knownUser(user) {
-		sw.endWithError("unauthenticated", fmt.Sprintf("invalid username: '%s'", user))
-		return
-	}
-	home := sb.home()
-	toHost := strings.NewReplacer("/home/user", home)
-	fromHost := []byte(home)
-	cwd := home
-	if req.Process.Cwd != nil && *req.Process.Cwd != "" {
-		cwd = sb.hostPath(*req.Process.Cwd, user)
-		if st, err := os.Stat(cwd); err != nil || !st.IsDir() {
-			sw.endWithError("invalid_argument", fmt.Sprintf("cwd '%s' does not exist", *req.Process.Cwd))
-			return
-		}
-	}
-	name, args := req.Process.Cmd, append([]string(nil), req.Process.Args...)
-	if (name == "/bin/bash" || name == "bash") && len(args) > 0 && args[0] == "-l" {
-		args = args[1:] // no login shell: keep host profiles out of tests
-	}
-	if name == "/bin/bash" {
-		if _, err := os.Stat(name); err != nil {
-			name = "/bin/sh"
-		}
-	}
-	for i := range args {
-		args[i] = toHost.Replace(args[i])
-	}
-	cmd := exec.Command(toHost.Replace(name), args...)
-	cmd.Dir = cwd
-	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + home, "USER=" + user, "LOGNAME=" + user, "LANG=C.UTF-8"}
-	for k, v := range sb.envVars {
-		env = append(env, k+"="+toHost.Replace(v))
-	}
-	for k, v := range req.Process.Envs {
-		env = append(env, k+"="+toHost.Replace(v))
-	}
-	cmd.Env = env
-	newGroup(cmd)
-	outR, outW, err := os.Pipe()
-	if err != nil {
-		sw.endWithError("internal", err.Error())
-		return
-	}
-	errR, errW, err := os.Pipe()
-	if err != nil {
-		outR.Close()
-		outW.Close()
-		sw.endWithError("internal", err.Error())
-		return
-	}
-	cmd.Stdout, cmd.Stderr = outW, errW
-	if err := cmd.Start(); err != nil {
-		outR.Close()
-		outW.Close()
-		errR.Close()
-		errW.Close()
-		sw.endWithError("invalid_argument", fmt.Sprintf("error starting process: %v", err))
-		return
-	}
-	outW.Close()
-	errW.Close()
-	pid := uint32(cmd.Process.Pid)
-	cfg := map[string]any{"cmd": req.Process.Cmd, "args": req.Process.Args}
-	sb.pmu.Lock()
-	sb.procs[pid] = &fproc{cmd: cmd, config: cfg}
-	sb.pmu.Unlock()
-
-	// Readers keep draining after the client leaves (the process keeps
-	// running, as in envd), so they never block on a dead handler.
-	detached := make(chan struct{})
-	var detachOnce sync.Once
-	detach := func() { detachOnce.Do(func() { close(detached) }) }
-	defer detach()
-	ch := make(chan chunk)
-	var readers sync.WaitGroup
-	read := func(rd *os.File, isErr bool) {
-		defer readers.Done()
-		defer rd.Close()
-		buf := make([]byte, 32<<10)
-		for {
-			n, err := rd.Read(buf)
-			if n > 0 {
-				data := bytes.ReplaceAll(buf[:n], fromHost, []byte("/home/user"))
-				select {
-				case ch <- chunk{stderr: isErr, data: data}:
-				case <-detached:
-				}
-			}
-			if err != nil {
-				return
-			}
-		}
-	}
-	readers.Add(2)
-	go read(outR, false)
-	go read(errR, true)
-
-	waitDone := make(chan struct{})
-	go func() {
-		_ = cmd.Wait()
-		sb.pmu.Lock()
-		delete(sb.procs, pid)
-		sb.pmu.Unlock()
-		close(waitDone)
-		// A background child may hold the pipes open; stop reading a
-		// little after the main process is gone.
-		t := time.NewTimer(500 * time.Millisecond)
-		defer t.Stop()
-		rdone := make(chan struct{})
-		go func() { readers.Wait(); close(rdone) }()
-		select {
-		case <-rdone:
-		case <-t.C:
-			outR.Close()
-			errR.Close()
-			<-rdone
-		}
-		close(ch)
-	}()
-
-	var timedOut bool
-	var tmu sync.Mutex
-	if ms, err := strconv.ParseInt(r.Header.Get("Connect-Timeout-Ms"), 10, 64); err == nil {
-		tm := time.AfterFunc(time.Duration(ms)*time.Millisecond, func() {
-			tmu.Lock()
-			timedOut = true
-			tmu.Unlock()
-			suspendGroup(cmd, false)
-			killGroup(cmd)
-		})
-		defer tm.Stop()
-	}
-	ka := 90 * time.Second
-	if s, err := strconv.Atoi(r.Header.Get("Keepalive-Ping-Interval")); err == nil && s > 0 {
-		ka = time.Duration(s) * time.Second
-	}
-	ticker := time.NewTicker(ka)
-	defer ticker.Stop()
-
-	if sw.send(0, map[string]any{"event": map[string]any{"start": map[string]any{"pid": pid}}}) != nil {
-		return
-	}
-	for {
-		select {
-		case c, ok := <-ch:
-			if !ok {
-				<-waitDone
-				ps := cmd.ProcessState
-				end := map[string]any{"status": ps.String()}
-				if code := ps.ExitCode(); code != 0 {
-					end["exitCode"] = code
-					end["error"] = ps.String()
-				}
-				if ps.Exited() {
-					end["exited"] = true
-				}
-				_ = sw.send(0, map[string]any{"event": map[string]any{"end": end}})
-				tmu.Lock()
-				to := timedOut
-				tmu.Unlock()
-				if to {
-					sw.endWithError("deadline_exceeded", "the operation timed out")
-				} else {
-					_ = sw.send(0x02, map[string]any{})
-				}
-				return
-			}
-			var ev dataEvent
-			key := "stdout"
-			if c.stderr {
-				key = "stderr"
-			}
-			ev.Event.Data = map[string][]byte{key: c.data}
-			if sw.send(0, ev) != nil {
-				return
-			}
-			ticker.Reset(ka)
-		case <-ticker.C:
-			if sw.send(0, map[string]any{"event": map[string]any{"keepalive": map[string]any{}}}) != nil {
-				return
-			}
-		case <-r.Context().Done():
-			return
-		case <-f.closing:
-			return
-		}
 	}
 }

@@ -69,6 +69,10 @@ const (
 	// FaultLostResponse does the work, then resets the connection, so the
 	// client cannot know it succeeded (the case that forbids blind retries).
 	FaultLostResponse
+	// FaultStuckCell (for EndpointExecute) answers 200 and then sends only
+	// keepalives, never starting the cell: the real server does this to a
+	// cell sent right after an interrupt (recordings 025, 027).
+	FaultStuckCell
 )
 
 // Counts are totals since the fake started.
@@ -463,6 +467,21 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 		f.control(w, r)
 		return
 	}
+	// The shared sandbox host (§3): `sandbox.<domain>`, or localhost / an
+	// IP, routes by E2b-Sandbox-Id and E2b-Sandbox-Port. That is how E2B's
+	// own SDK reaches a sandbox when E2B_SANDBOX_URL is set; the same
+	// loopback address without those headers is the control plane
+	// (E2B_API_URL).
+	if direct := host == "localhost" || net.ParseIP(host) != nil; direct || host == "sandbox."+f.domain {
+		id, port := r.Header.Get("E2b-Sandbox-Id"), r.Header.Get("E2b-Sandbox-Port")
+		switch {
+		case id != "" && port != "":
+			host = port + "-" + id + "." + f.domain
+		case direct:
+			f.control(w, r)
+			return
+		}
+	}
 	label, ok := strings.CutSuffix(host, "."+f.domain)
 	if !ok || strings.Contains(label, ".") {
 		http.Error(w, "e2btest: unknown host "+host, http.StatusMisdirectedRequest)
@@ -526,6 +545,23 @@ func (f *Fake) fault(w http.ResponseWriter, r *http.Request, endpoint string) (d
 		return true, false
 	case FaultLostResponse:
 		return false, true
+	case FaultStuckCell:
+		w.WriteHeader(http.StatusOK)
+		tick := time.NewTicker(5 * time.Second)
+		defer tick.Stop()
+		for {
+			if fl, ok := w.(http.Flusher); ok {
+				fl.Flush()
+			}
+			select {
+			case <-tick.C:
+				_, _ = io.WriteString(w, "{\"type\": \"keepalive\"}\n")
+			case <-r.Context().Done():
+				return true, false
+			case <-f.closing:
+				return true, false
+			}
+		}
 	}
 	return false, false
 }

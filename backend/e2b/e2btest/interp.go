@@ -41,10 +41,11 @@ type pyctx struct {
 
 	exec sync.Mutex // executions in one context are serialized (§5.1)
 
-	mu    sync.Mutex
-	cmd   *exec.Cmd
-	stdin io.WriteCloser
-	lines chan []byte // protocol lines; closed when the helper dies
+	mu         sync.Mutex
+	restarting bool // a restart was asked for while a cell may run
+	cmd        *exec.Cmd
+	stdin      io.WriteCloser
+	lines      chan []byte // protocol lines; closed when the helper dies
 }
 
 func (c *pyctx) ensure() error {
@@ -164,12 +165,52 @@ func (c *pyctx) run(w http.ResponseWriter, r *http.Request, code string, env map
 	keep := time.NewTicker(5 * time.Second)
 	defer keep.Stop()
 	fromHost := []byte(home)
+	// number_of_executions waits for the next line: a kernel that dies at
+	// once never delivers it (ipykernel's messages die with the process),
+	// as E2B's answer to a crash shows.
+	// (Held at most holdFor, so a silent cell is still confirmed started.)
+	var held []byte
+	const holdFor = 100 * time.Millisecond
+	hold := time.NewTimer(time.Hour)
+	defer hold.Stop()
 	for {
 		select {
+		case <-hold.C:
+			if held != nil {
+				_, _ = w.Write(held)
+				flush()
+				held = nil
+			}
+			continue
 		case line, ok := <-lines:
+			if ok && held == nil && bytes.Contains(line, []byte(`"number_of_executions"`)) {
+				held = line
+				hold.Reset(holdFor)
+				continue
+			}
+			if ok && held != nil {
+				_, _ = w.Write(held)
+				held = nil
+			}
 			if !ok {
-				// The kernel died: the stream just ends (a broken stream).
+				// The kernel died. E2B ends the stream in-band: a restart
+				// asked for during the cell gives two error lines, a crash
+				// ContextRestarting; the context gets a fresh kernel.
+				c.mu.Lock()
+				restarted := c.restarting
+				c.mu.Unlock()
 				c.close()
+				var errs []string
+				if restarted {
+					errs = []string{`{"type": "error", "name": "WebSocketError", "value": "The connections was lost, rerun the code to get the results", "traceback": ""}`,
+						`{"type": "error", "name": "UnexpectedEndOfExecution", "value": "Connection to the execution was closed before the execution was finished", "traceback": ""}`}
+				} else {
+					errs = []string{`{"type": "error", "name": "ContextRestarting", "value": "Context was restarted", "traceback": ""}`}
+				}
+				for _, e := range append(errs, `{"type": "end_of_execution"}`) {
+					_, _ = io.WriteString(w, e+"\n")
+				}
+				flush()
 				return
 			}
 			line = bytes.ReplaceAll(line, fromHost, []byte("/home/user"))
@@ -300,15 +341,7 @@ func (f *Fake) interpDispatch(w http.ResponseWriter, r *http.Request, sb *fsb, p
 				http.Error(w, fmt.Sprintf("Failed to create context: e2btest only runs python, not %s", lang), http.StatusInternalServerError)
 				return
 			}
-			sb.pmu.Lock()
-			c = sb.contexts[sb.defaults[lang]]
-			sb.pmu.Unlock()
-			if c == nil {
-				c = sb.newContext(f, lang, "/home/user")
-				sb.pmu.Lock()
-				sb.defaults[lang] = c.id
-				sb.pmu.Unlock()
-			}
+			c = sb.defaultContext(f, lang)
 		}
 		c.run(w, r, *req.Code, req.EnvVars)
 	case p == "/contexts" && r.Method == http.MethodPost:
@@ -339,6 +372,8 @@ func (f *Fake) interpDispatch(w http.ResponseWriter, r *http.Request, sb *fsb, p
 		}
 		writeJSON(w, http.StatusOK, map[string]any{"id": c.id, "language": c.language, "cwd": c.cwd})
 	case p == "/contexts" && r.Method == http.MethodGet:
+		// E2B lists the default context (started with the server) too.
+		sb.defaultContext(f, "python")
 		sb.pmu.Lock()
 		out := []map[string]any{}
 		for _, c := range sb.contexts {
@@ -369,8 +404,16 @@ func (f *Fake) interpDispatch(w http.ResponseWriter, r *http.Request, sb *fsb, p
 			c.close()
 			writeJSON(w, http.StatusOK, nil)
 		case r.Method == http.MethodPost && action == "restart":
-			c.exec.Lock()
+			// Kill first: a running cell's stream then ends with E2B's two
+			// error lines; the lock waits for it.
+			c.mu.Lock()
+			c.restarting = true
+			c.mu.Unlock()
 			c.close()
+			c.exec.Lock()
+			c.mu.Lock()
+			c.restarting = false
+			c.mu.Unlock()
 			c.exec.Unlock()
 			writeJSON(w, http.StatusOK, nil)
 		default:
@@ -379,4 +422,24 @@ func (f *Fake) interpDispatch(w http.ResponseWriter, r *http.Request, sb *fsb, p
 	default:
 		w.WriteHeader(http.StatusMethodNotAllowed)
 	}
+}
+
+// defaultContext returns the language's default context, creating it (its
+// kernel starts on first use).
+func (sb *fsb) defaultContext(f *Fake, lang string) *pyctx {
+	sb.pmu.Lock()
+	c := sb.contexts[sb.defaults[lang]]
+	sb.pmu.Unlock()
+	if c != nil {
+		return c
+	}
+	c = sb.newContext(f, lang, "/home/user")
+	sb.pmu.Lock()
+	defer sb.pmu.Unlock()
+	if d := sb.contexts[sb.defaults[lang]]; d != nil { // lost a race
+		delete(sb.contexts, c.id)
+		return d
+	}
+	sb.defaults[lang] = c.id
+	return c
 }

@@ -22,3 +22,22 @@ func interruptGroup(cmd *exec.Cmd) {
 }
 
 func suspendGroup(cmd *exec.Cmd, stop bool) {}
+
+func (sb *fsb) suspendSandbox(stop bool) {}
+
+func (sb *fsb) killSandbox() {
+	sb.pmu.Lock()
+	defer sb.pmu.Unlock()
+	for _, p := range sb.procs {
+		killGroup(p.cmd)
+	}
+}
+
+func signalPid(cmd *exec.Cmd, sig os.Signal) {
+	if cmd.Process != nil {
+		_ = cmd.Process.Signal(sig)
+	}
+}
+
+func sigterm() os.Signal { return os.Kill }
+func sigkill() os.Signal { return os.Kill }

@@ -38,3 +38,43 @@ func suspendGroup(cmd *exec.Cmd, stop bool) {
 	}
 	_ = syscall.Kill(-cmd.Process.Pid, sig)
 }
+
+// signalPids sends sig to the processes envd started in the sandbox.
+func (sb *fsb) signalPids(sig syscall.Signal) {
+	sb.pmu.Lock()
+	defer sb.pmu.Unlock()
+	for pid := range sb.procs {
+		_ = syscall.Kill(int(pid), sig)
+	}
+}
+
+// stopSandbox freezes (pause) or thaws every process of the sandbox.
+func (sb *fsb) suspendSandbox(stop bool) {
+	if !sb.hadProcs() {
+		return
+	}
+	if stop {
+		sb.signalSandbox(syscall.SIGSTOP)
+	} else {
+		sb.signalSandbox(syscall.SIGCONT)
+	}
+}
+
+// killSandbox kills every process of the sandbox.
+func (sb *fsb) killSandbox() {
+	if !sb.hadProcs() {
+		return
+	}
+	sb.signalSandbox(syscall.SIGCONT)
+	sb.signalSandbox(syscall.SIGKILL)
+}
+
+// signalPid sends one signal to one process, as envd's SendSignal does.
+func signalPid(cmd *exec.Cmd, sig syscall.Signal) {
+	if cmd.Process != nil {
+		_ = cmd.Process.Signal(sig)
+	}
+}
+
+func sigterm() syscall.Signal { return syscall.SIGTERM }
+func sigkill() syscall.Signal { return syscall.SIGKILL }

@@ -58,6 +58,8 @@ func main() {
 		opts = append(opts, e2btest.WithPython(*python))
 	}
 	f := e2btest.New(t, opts...)
+	// Wall-clock time: startedAt/endAt are real times, as at E2B.
+	f.Clock().Set(time.Now())
 	stop := make(chan struct{})
 	go f.RealClock(time.Second, stop)
 
