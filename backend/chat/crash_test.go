@@ -60,25 +60,54 @@ func TestStreamingAnswerIsInTheDatabaseBeforeItEnds(t *testing.T) {
 	wg.Wait()
 }
 
-// A run whose sandbox step fails is a failed turn, not a done one.
+// A run whose sandbox step fails is a failed turn, not a done one, for
+// every step: the row is an error with the step's sentence (and Retry on
+// the page), never "done".
 func TestStepFailureIsAnErrorTurn(t *testing.T) {
-	r := newRig(t)
-	for n := 1; n <= 10; n++ { // past the manager's retries
-		r.fake.FailNth(e2btest.EndpointCreate, n, e2btest.Fault5xx)
+	port := 3000
+	web := fragment.Fragment{Commentary: "A page.", Template: "nextjs-developer", Title: "Page", Port: &port,
+		Files: []fragment.File{{Path: "pages/index.tsx", Content: "export default function P(){return <h1>Hi</h1>}"}}}
+	install := pyFragment("print(1)")
+	install.HasAdditionalDependencies, install.InstallDependenciesCommand = true, "echo installing; exit 3"
+	cases := []struct {
+		step     string
+		frag     fragment.Fragment
+		endpoint string // fails from the first call on
+		fault    e2btest.FaultKind
+	}{
+		{"sandbox", pyFragment("print(1)"), e2btest.EndpointCreate, e2btest.Fault5xx},
+		{"install", install, "", 0},
+		{"write", pyFragment("print(1)"), e2btest.EndpointFiles, e2btest.Fault5xx},
+		{"run", pyFragment("print(1)"), e2btest.EndpointExecute, e2btest.Fault5xx},
+		// Any answer counts as a server (E2B's proxy says 502 for a closed
+		// port); a port that never answers runs into PreviewWait.
+		{"preview", web, e2btest.EndpointPreview, e2btest.FaultTimeout},
 	}
-	r.llm.Push(llmtest.FragmentResponse(pyFragment("print(1)"), 30))
-	res, err, _ := r.send("run it")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res.Assistant == nil || res.Assistant.Status != store.MessageError {
-		t.Fatalf("status %+v", res.Assistant)
-	}
-	rr := runResult(t, res.Assistant)
-	if rr.StepError == nil || rr.StepError.Step != "sandbox" {
-		t.Fatalf("%+v", rr.StepError)
-	}
-	if msgs, _ := r.store.ListMessages(context.Background(), r.proj.ID); msgs[len(msgs)-1].Status != store.MessageError {
-		t.Fatal("stored as", msgs[len(msgs)-1].Status)
+	for _, c := range cases {
+		t.Run(c.step, func(t *testing.T) {
+			r := newRig(t)
+			r.chat.cfg.PreviewWait = 2 * time.Second
+			if c.endpoint != "" {
+				for n := 1; n <= 200; n++ { // past every retry
+					r.fake.FailNth(c.endpoint, n, c.fault)
+				}
+			}
+			r.llm.Push(llmtest.FragmentResponse(c.frag, 30))
+			res, err, _ := r.send("run it")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Assistant == nil || res.Assistant.Status != store.MessageError {
+				t.Fatalf("status %+v", res.Assistant)
+			}
+			rr := runResult(t, res.Assistant)
+			if rr.StepError == nil || rr.StepError.Step != c.step || rr.StepError.Message == "" {
+				t.Fatalf("step error %+v", rr.StepError)
+			}
+			msgs, _ := r.store.ListMessages(context.Background(), r.proj.ID)
+			if last := msgs[len(msgs)-1]; last.Status != store.MessageError {
+				t.Fatal("stored as", last.Status)
+			}
+		})
 	}
 }

@@ -296,6 +296,13 @@ func (f *Fake) FailNth(endpoint string, n int, kind FaultKind) {
 	f.faults[endpoint][n] = kind
 }
 
+// ClearFaults drops the faults still pending for endpoint.
+func (f *Fake) ClearFaults(endpoint string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	delete(f.faults, endpoint)
+}
+
 // FailNext makes the next call to endpoint fail with kind.
 func (f *Fake) FailNext(endpoint string, kind FaultKind) {
 	f.mu.Lock()

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strconv"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -69,6 +70,28 @@ func main() {
 	})
 	mux.HandleFunc("/sandboxes", func(w http.ResponseWriter, _ *http.Request) {
 		json.NewEncoder(w).Encode(f.List())
+	})
+	// POST /fail?endpoint=files&count=3 makes the next count calls to the
+	// endpoint (an e2btest.Endpoint* name) answer 503, as E2B does when a
+	// part of it is down; count=0 drops what is still pending. End-to-end
+	// tests use it to fail one step.
+	mux.HandleFunc("/fail", func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			http.Error(w, "POST only", http.StatusMethodNotAllowed)
+			return
+		}
+		endpoint := r.URL.Query().Get("endpoint")
+		count, err := strconv.Atoi(r.URL.Query().Get("count"))
+		if endpoint == "" || err != nil || count < 0 || count > 1000 {
+			http.Error(w, "want ?endpoint=<name>&count=<0..1000>", http.StatusBadRequest)
+			return
+		}
+		f.ClearFaults(endpoint)
+		base := f.Calls(endpoint)
+		for i := 1; i <= count; i++ {
+			f.FailNth(endpoint, base+i, e2btest.Fault5xx)
+		}
+		w.WriteHeader(http.StatusNoContent)
 	})
 	srv := &http.Server{Addr: *admin, Handler: mux}
 	ln, err := netListen(*admin)
