@@ -56,3 +56,37 @@ describe('KeyField: the key is checked when saved', () => {
     await waitFor(() => expect(screen.queryByTestId('key-check-openai')).toBeNull())
   })
 })
+
+describe('KeyField: the secret never shares the page with "Saved"', () => {
+  it('empties the field before the keychain answers, so "Saved" never shows next to the key', async () => {
+    let done: () => void = () => {}
+    m.settings.setKey.mockImplementationOnce(() => new Promise<void>((r) => (done = r)))
+    const seenWithSaved: string[] = []
+    const unsub = useSettings.subscribe(() => {
+      // Whenever the store says "saved", the input must already be empty.
+      if (useSettings.getState().keys.e2b) seenWithSaved.push((screen.getByTestId('key-input-e2b') as HTMLInputElement).value)
+    })
+    const user = userEvent.setup()
+    render(<KeyField account="e2b" testId="e2b" label="E2B" />)
+    await user.type(screen.getByTestId('key-input-e2b'), 'e2b_secret_value')
+    await user.click(screen.getByTestId('key-save-e2b'))
+    expect(screen.getByTestId('key-input-e2b')).toHaveValue('')
+    expect(document.body.innerHTML).not.toContain('e2b_secret_value')
+    done()
+    await waitFor(() => expect(screen.getByTestId('key-status-e2b')).toHaveTextContent('Saved'))
+    unsub()
+    expect(seenWithSaved.every((v) => v === '')).toBe(true)
+    expect(document.body.innerHTML).not.toContain('e2b_secret_value')
+  })
+
+  it('gives the key back when the keychain refuses it', async () => {
+    m.settings.setKey.mockRejectedValueOnce(new ApiError('unavailable', 'The keychain is locked. Unlock it and try again.'))
+    const user = userEvent.setup()
+    render(<KeyField account="e2b" testId="e2b" label="E2B" />)
+    await user.type(screen.getByTestId('key-input-e2b'), 'e2b_secret_value')
+    await user.click(screen.getByTestId('key-save-e2b'))
+    await waitFor(() => expect(screen.getByRole('alert')).toHaveTextContent('keychain is locked'))
+    expect(screen.getByTestId('key-input-e2b')).toHaveValue('e2b_secret_value')
+    expect(screen.getByTestId('key-status-e2b')).toHaveTextContent('Not set')
+  })
+})

@@ -39,13 +39,18 @@ export function KeyField({
     if (!v) return
     setBusy(true)
     setError(null)
+    // Empty the field before the key is saved: the store marks it "Saved" as
+    // soon as SetKey returns, and React would render that while the secret
+    // was still in the input (and its value attribute) until the next line.
+    setValue('')
     try {
       await setKey(account, v)
-      setValue('')
       onChanged?.()
       // Check the key now, before anything is spent on it.
       void checkKey(account)
     } catch (err) {
+      // Not saved: give the key back so the person can try again.
+      setValue((cur) => cur || v)
       setError(errorMessage(err))
     } finally {
       setBusy(false)
