@@ -94,7 +94,7 @@ func NewApp(getenv config.Getenv) (*App, error) {
 	cancel()
 	if a.startErr != nil {
 		a.log.Error("database open failed", "err", a.startErr)
-		a.bound = []any{api.NewSystemService(a.startErr, a.paths)}
+		a.bound = []any{api.NewSystemService(a.startErr, a.paths, "")}
 		return a, nil
 	}
 	// Answers left streaming were cut off by a crash or a kill: say so on
@@ -145,7 +145,7 @@ func (a *App) wire(ctxf func() context.Context) {
 	})
 	catalog := api.NewCatalogService(ctxf, a.llm, a.store, a.keys, a.store, a.log)
 	a.bound = []any{
-		api.NewSystemService(nil, a.paths),
+		api.NewSystemService(nil, a.paths, a.getenv("E2B_DOMAIN")),
 		api.NewProjectService(ctxf, a.store, a.sandboxes, a.log),
 		api.NewSettingsService(ctxf, a.store, a.keys, a.paths, a.log, a.llm.rebuild),
 		api.NewSandboxService(ctxf, a.sandboxes),

@@ -182,7 +182,7 @@ export default function App() {
         </main>
       </div>
       <CreateProjectDialog open={createOpen} onOpenChange={setCreateOpen} />
-      <SettingsDialog version={boot.status.version} paths={boot.status.paths} />
+      <SettingsDialog version={boot.status.version} paths={boot.status.paths} e2bDomainEnv={boot.status.e2bDomainEnv} />
       <RedirectConfirmDialog />
       <Toaster />
       <QuitOverlay />

@@ -29,6 +29,8 @@ export interface StartupStatus {
   error?: ErrorDTO
   paths: Paths
   version: string
+  /** E2B_DOMAIN when set: the E2B domain in use instead of the one in Settings. */
+  e2bDomainEnv?: string
 }
 
 export interface Project {

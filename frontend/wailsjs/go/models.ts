@@ -305,6 +305,7 @@ export namespace api {
 	    error?: ErrorDTO;
 	    paths: config.Paths;
 	    version: string;
+	    e2bDomainEnv?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new StartupStatus(source);
@@ -316,6 +317,7 @@ export namespace api {
 	        this.error = this.convertValues(source["error"], ErrorDTO);
 	        this.paths = this.convertValues(source["paths"], config.Paths);
 	        this.version = source["version"];
+	        this.e2bDomainEnv = source["e2bDomainEnv"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {

@@ -267,3 +267,22 @@ describe('Settings: refresh models', () => {
     expect(screen.getByTestId('refresh-models-ollama')).not.toBeDisabled()
   })
 })
+
+describe('Settings: the E2B domain and E2B_DOMAIN', () => {
+  it('says when the environment variable overrides the field, and not otherwise', () => {
+    useUI.setState({ settingsOpen: true })
+    const { unmount } = render(
+      <TipProvider>
+        <SettingsDialog version="0.1.0" />
+      </TipProvider>,
+    )
+    expect(screen.queryByTestId('e2b-domain-env')).toBeNull()
+    unmount()
+    render(
+      <TipProvider>
+        <SettingsDialog version="0.1.0" e2bDomainEnv="e2b.internal.example" />
+      </TipProvider>,
+    )
+    expect(screen.getByTestId('e2b-domain-env')).toHaveTextContent('E2B_DOMAIN is set, so Tessera uses e2b.internal.example instead of this field')
+  })
+})

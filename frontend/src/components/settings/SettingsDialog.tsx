@@ -14,7 +14,16 @@ import { errorMessage, type Settings, type Theme } from '../../api'
 
 const NONE = '__none__'
 
-export function SettingsDialog({ version, paths }: { version?: string; paths?: { Home: string; LogFile: string } }) {
+export function SettingsDialog({
+  version,
+  paths,
+  e2bDomainEnv,
+}: {
+  version?: string
+  paths?: { Home: string; LogFile: string }
+  /** E2B_DOMAIN from the environment, which wins over this setting. */
+  e2bDomainEnv?: string
+}) {
   const open = useUI((s) => s.settingsOpen)
   const setOpen = useUI((s) => s.setSettingsOpen)
   const settings = useSettings((s) => s.settings)
@@ -118,7 +127,14 @@ export function SettingsDialog({ version, paths }: { version?: string; paths?: {
               placeholder="e2b.app"
               className="h-8 rounded-md border border-border bg-background px-2 text-sm focus-visible:outline-2 focus-visible:outline-ring"
             />
-            <p className="text-xs text-muted-foreground">Change only for a self-hosted E2B.</p>
+            {e2bDomainEnv ? (
+              <p data-testid="e2b-domain-env" className="text-xs text-amber-700 dark:text-amber-400">
+                The environment variable E2B_DOMAIN is set, so Tessera uses <span className="font-mono">{e2bDomainEnv}</span> instead of
+                this field. Unset it to use the domain here.
+              </p>
+            ) : (
+              <p className="text-xs text-muted-foreground">Change only for a self-hosted E2B.</p>
+            )}
           </div>
           <div className="flex flex-col gap-1">
             <label htmlFor="default-model" className="text-sm font-medium">
