@@ -36,10 +36,7 @@ func (a *App) e2bConfig(ctx context.Context) (e2b.Config, error) {
 	if err != nil {
 		return e2b.Config{}, err
 	}
-	cfg := e2b.Config{APIKey: key, Domain: settings.E2BDomain, HTTPClient: a.e2bHTTP, Logger: a.log}
-	if d := a.getenv("E2B_DOMAIN"); d != "" {
-		cfg.Domain = d
-	}
+	cfg := e2b.Config{APIKey: key, Domain: a.e2bDomain(settings), HTTPClient: a.e2bHTTP, Logger: a.log}
 	cfg.APIURL = a.getenv("E2B_API_URL")
 	if a.e2bScheme != "" {
 		cfg.Scheme = a.e2bScheme
@@ -69,20 +66,25 @@ func newE2BHTTP(getenv config.Getenv) (*http.Client, string, error) {
 	return &http.Client{Transport: tr}, strings.ToLower(u.Scheme), nil
 }
 
+// e2bDomain is the E2B domain in use: the environment's override, else the
+// settings'.
+func (a *App) e2bDomain(s config.Settings) string {
+	if d := a.getenv("E2B_DOMAIN"); d != "" {
+		return d
+	}
+	return s.E2BDomain
+}
+
 // previewHosts is where previews are served from, for the page's
-// Content-Security-Policy: the E2B domain in use (the environment's
-// override, else the settings') and whether sandbox hosts are plain HTTP.
+// Content-Security-Policy, and whether sandbox hosts are plain HTTP.
 func (a *App) previewHosts() (string, bool) {
-	domain := config.DefaultE2BDomain
+	s := config.DefaultSettings()
 	if a.store != nil {
 		ctx, cancel := context.WithTimeout(a.rootCtx, 2*time.Second)
-		if s, err := config.LoadSettings(ctx, a.store); err == nil {
-			domain = s.E2BDomain
+		if got, err := config.LoadSettings(ctx, a.store); err == nil {
+			s = got
 		}
 		cancel()
 	}
-	if d := a.getenv("E2B_DOMAIN"); d != "" {
-		domain = d
-	}
-	return domain, a.e2bScheme == "http"
+	return a.e2bDomain(s), a.e2bScheme == "http"
 }

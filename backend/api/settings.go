@@ -7,7 +7,6 @@ import (
 
 	"tessera/backend/apperr"
 	"tessera/backend/config"
-	"tessera/backend/llm"
 	"tessera/backend/secrets"
 )
 
@@ -49,15 +48,12 @@ func (s *SettingsService) Save(in config.Settings) (SaveResult, error) {
 	if err := in.Validate(); err != nil {
 		return SaveResult{}, err
 	}
-	if len(in.CustomProviders) > 0 {
-		if _, err := llm.NewCatalog(in.CustomProviders); err != nil {
-			return SaveResult{}, err
-		}
-	}
 	prev, err := config.LoadSettings(ctx, s.kv)
 	if err != nil {
 		return SaveResult{}, err
 	}
+	// keyDestinations parses the custom providers with llm.NewCatalog,
+	// which refuses invalid ones with the sentence for the page.
 	dest, err := keyDestinations(ctx, prev, in, s.keys)
 	if err != nil {
 		return SaveResult{}, err

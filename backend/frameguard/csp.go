@@ -2,6 +2,7 @@ package frameguard
 
 import (
 	"net/http"
+	"path"
 	"strings"
 )
 
@@ -45,16 +46,19 @@ func Policy(domain string, plainHTTP bool) string {
 	}, "; ")
 }
 
-// Middleware adds the policy (computed per request, so a changed E2B domain
-// applies at the next page load) and a few hardening headers to every
-// response of the app's asset server. It has the shape of Wails'
-// assetserver.Middleware.
+// Middleware adds a few hardening headers to every response of the app's
+// asset server and the policy to its documents (computed per page load, so
+// a changed E2B domain applies at the next one; scripts, styles and images
+// need no policy of their own, and computing it reads the settings). It has
+// the shape of Wails' assetserver.Middleware.
 func Middleware(hosts PreviewHosts) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			domain, plain := hosts()
 			h := w.Header()
-			h.Set("Content-Security-Policy", Policy(domain, plain))
+			if isDocument(r.URL.Path) {
+				domain, plain := hosts()
+				h.Set("Content-Security-Policy", Policy(domain, plain))
+			}
 			h.Set("X-Frame-Options", "DENY")
 			h.Set("X-Content-Type-Options", "nosniff")
 			h.Set("Referrer-Policy", "no-referrer")
@@ -62,4 +66,13 @@ func Middleware(hosts PreviewHosts) func(http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 		})
 	}
+}
+
+// isDocument says whether a path is a page (the app's index.html, served for
+// "/" and for paths without an extension) rather than an asset.
+func isDocument(p string) bool {
+	if p == "" || strings.HasSuffix(p, "/") || strings.HasSuffix(p, ".html") {
+		return true
+	}
+	return path.Ext(p) == ""
 }

@@ -82,4 +82,17 @@ func TestMiddlewareSetsThePolicyPerRequest(t *testing.T) {
 			t.Errorf("domain %s: no X-Frame-Options", d)
 		}
 	}
+	// Assets get the hardening headers without a settings read.
+	calls := 0
+	h = Middleware(func() (string, bool) { calls++; return "e2b.app", false })(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	for _, p := range []string{"/assets/index-abc.js", "/assets/index.css", "/wails/runtime.js"} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", p, nil))
+		if rec.Header().Get("X-Content-Type-Options") != "nosniff" || rec.Header().Get("Content-Security-Policy") != "" {
+			t.Errorf("%s: headers %v", p, rec.Header())
+		}
+	}
+	if calls != 0 {
+		t.Errorf("an asset read the settings %d times", calls)
+	}
 }
