@@ -6,7 +6,7 @@
 // and the page inside it cannot reach the app's bound methods.
 import fs from 'node:fs';
 import path from 'node:path';
-import { startApp, stopProcess, browser, closeBrowser, openPage, tid, assert, artifacts, startFakeE2B, startFakeLLM, admin, appEnv, configure, createProject, send } from './lib.mjs';
+import { startApp, stopProcess, browser, closeBrowser, openPage, tid, assert, artifacts, startFakeE2B, startFakeLLM, admin, appEnv, configure, createProject, send, pyFragment as py } from './lib.mjs';
 
 const work = process.env.E2E_WORK || fs.mkdtempSync('/tmp/tessera-e2e-');
 
@@ -21,11 +21,6 @@ const chart = [
   '# ' + 'padding so the code streams for a while. '.repeat(30),
 ].join('\n');
 
-const py = (title, code) => ({
-  commentary: `Here is ${title}.`, template: 'code-interpreter-v1', title, description: title,
-  additional_dependencies: [], has_additional_dependencies: false, install_dependencies_command: '',
-  port: null, file_path: 'script.py', code,
-});
 
 const count = (page, sel) => page.$$eval(sel, els => els.length);
 

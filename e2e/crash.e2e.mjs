@@ -5,16 +5,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { startApp, stopProcess, browser, closeBrowser, openPage, tid, assert, artifacts, startFakeE2B, startFakeLLM,
-  appEnv, configure, createProject, send } from './lib.mjs';
+  appEnv, configure, createProject, send, pyFragment as py } from './lib.mjs';
 
 const work = process.env.E2E_WORK || fs.mkdtempSync('/tmp/tessera-e2e-');
 const sleep = ms => new Promise(r => setTimeout(r, ms));
 
-const py = (title, code) => ({
-  commentary: `Here is ${title}.`, template: 'code-interpreter-v1', title, description: title,
-  additional_dependencies: [], has_additional_dependencies: false, install_dependencies_command: '',
-  port: null, file_path: 'script.py', code,
-});
 
 async function kill9(app) {
   app.proc.kill('SIGKILL');

@@ -104,6 +104,13 @@ export async function startFakeE2B(name, work) {
   return { proc, ...info };
 }
 
+// pyFragment is a Python fragment as the fake LLM serves it.
+export const pyFragment = (title, code) => ({
+  commentary: `Here is ${title}.`, template: 'code-interpreter-v1', title, description: title,
+  additional_dependencies: [], has_additional_dependencies: false, install_dependencies_command: '',
+  port: null, file_path: 'script.py', code,
+});
+
 export async function startFakeLLM(name, work, fragments, { pace = '4ms', chunk = 6, port = 0, args = [] } = {}) {
   const fragFile = path.join(work, `${name}-fragments.json`);
   fs.writeFileSync(fragFile, JSON.stringify(fragments));

@@ -5,21 +5,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { startApp, stopProcess, browser, closeBrowser, openPage, tid, assert, artifacts, startFakeE2B, startFakeLLM,
-  appEnv, configure, createProject, send } from './lib.mjs';
+  appEnv, configure, createProject, send, pyFragment } from './lib.mjs';
 
 const work = process.env.E2E_WORK || fs.mkdtempSync('/tmp/tessera-e2e-');
 
-const py = code => ({
-  commentary: 'Here it is.', template: 'code-interpreter-v1', title: 'Step', description: 'd',
-  additional_dependencies: [], has_additional_dependencies: false, install_dependencies_command: '',
-  port: null, file_path: 'script.py', code,
-});
 
 export const tests = {
   async 'a failed sandbox step is an error turn with its sentence and Retry (create, write, run)'() {
     const home = path.join(work, 'steps-home');
     const e2b = await startFakeE2B('steps', work);
-    const llm = await startFakeLLM('steps', work, [py('print(1)')]);
+    const llm = await startFakeLLM('steps', work, [pyFragment('a step', 'print(1)')]);
     let app, ctx;
     try {
       app = await startApp({ home, env: appEnv(e2b), name: 'app-steps' });
