@@ -127,12 +127,13 @@ export function appEnv(e2b) {
   return { TESSERA_E2B_CONNECT: `http://${e2b.addr}`, E2B_DOMAIN: e2b.domain };
 }
 
-// configure saves the keys and points a custom provider at the fake LLM
-// (there is no form for custom providers yet; the bound call is the API).
+// configure saves the E2B key through the Settings form and points a custom
+// provider at the fake LLM through the bound call (settings.e2e.mjs drives
+// the server form itself).
 export async function configure(page, llmURL) {
   await page.click(tid('settings-open'));
   await page.fill(tid('key-input-e2b'), 'e2b_test_key');
-  await page.click(tid('key-save-e2b'));
+  await page.click(tid('settings-save'));
   await page.waitForFunction(() => document.querySelector('[data-testid="key-status-e2b"]')?.textContent?.includes('Saved'));
   await page.evaluate(async (url) => {
     const s = await window.go.api.SettingsService.Get();

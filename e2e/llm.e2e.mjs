@@ -50,21 +50,21 @@ export const tests = {
       await page.click(tid('settings-open'));
       // E2B: a wrong key is refused before anything is spent, the right one works.
       await page.fill(tid('key-input-e2b'), 'e2b_wrong_key');
-      await page.click(tid('key-save-e2b'));
+      await page.click(tid('settings-save'));
       let r = await waitCheck(page, 'e2b', 'failed');
       assert(/E2B/.test(r.text) && /key/i.test(r.text), `E2B refusal named: ${r.text}`);
       await page.fill(tid('key-input-e2b'), 'e2b_test_key');
-      await page.click(tid('key-save-e2b'));
+      await page.click(tid('settings-save'));
       r = await waitCheck(page, 'e2b', 'ok');
       assert(r.text.startsWith('Works: E2B answered'), `E2B works: ${r.text}`);
 
       // The LLM key: the provider's own reason, then "Works".
       await page.fill(tid('key-input-custom'), 'sk-wrong');
-      await page.click(tid('key-save-custom'));
+      await page.click(tid('settings-save'));
       r = await waitCheck(page, 'custom', 'failed');
       assert(r.text.includes('did not accept the API key (Incorrect API key provided)'), `LLM refusal: ${r.text}`);
       await page.fill(tid('key-input-custom'), 'sk-right');
-      await page.click(tid('key-save-custom'));
+      await page.click(tid('settings-save'));
       r = await waitCheck(page, 'custom', 'ok');
       assert(/^Works: .* lists 1 model\.$/.test(r.text), `LLM works: ${r.text}`);
       await page.screenshot({ path: path.join(artifacts, 'e2e-llm-keycheck.png') });

@@ -68,7 +68,7 @@ export const tests = {
       // Save an E2B key; the field is write-only.
       await page.click(tid('settings-open'));
       await page.fill(tid('key-input-e2b'), 'e2b_e2e_secret_value');
-      await page.click(tid('key-save-e2b'));
+      await page.click(tid('settings-save'));
       await page.waitForFunction(() => document.querySelector('[data-testid="key-status-e2b"]')?.textContent?.includes('Saved'));
       const html = await page.content();
       assert(!html.includes('e2b_e2e_secret_value'), 'the saved key must not stay in the page');

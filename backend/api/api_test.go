@@ -167,14 +167,17 @@ func TestSettingsServiceKeysAreWriteOnly(t *testing.T) {
 func TestErrorFormatter(t *testing.T) {
 	f := ErrorFormatter(quiet())
 	cases := []struct {
-		err  error
-		code string
-		msg  string
+		err   error
+		code  string
+		msg   string
+		field string
 	}{
-		{apperr.New(apperr.Invalid, "Give the project a name."), "invalid", "Give the project a name."},
-		{apperr.Wrap(io.EOF, apperr.Unavailable, "E2B is unreachable."), "unavailable", "E2B is unreachable."},
-		{io.EOF, "internal", "Something went wrong"},
-		{&apperr.Error{Code: apperr.RateLimited, Message: "Slow down.", RetryAfter: 1500 * time.Millisecond}, "rate_limited", "Slow down."},
+		{apperr.New(apperr.Invalid, "Give the project a name."), "invalid", "Give the project a name.", ""},
+		{apperr.Wrap(io.EOF, apperr.Unavailable, "E2B is unreachable."), "unavailable", "E2B is unreachable.", ""},
+		{io.EOF, "internal", "Something went wrong", ""},
+		{&apperr.Error{Code: apperr.RateLimited, Message: "Slow down.", RetryAfter: 1500 * time.Millisecond}, "rate_limited", "Slow down.", ""},
+		// The input a refusal is about reaches the page, also through a wrap.
+		{apperr.Wrap(apperr.New(apperr.Invalid, "Bad domain.").InField("e2bDomain"), apperr.Invalid, "Bad domain."), "invalid", "Bad domain.", "e2bDomain"},
 	}
 	dto := func(v any) ErrorDTO {
 		var d ErrorDTO
@@ -185,7 +188,7 @@ func TestErrorFormatter(t *testing.T) {
 	}
 	for _, c := range cases {
 		d := dto(f(c.err))
-		if d.Code != c.code || !strings.HasPrefix(d.Message, c.msg) {
+		if d.Code != c.code || !strings.HasPrefix(d.Message, c.msg) || d.Field != c.field {
 			t.Errorf("%v -> %+v", c.err, d)
 		}
 		if strings.Contains(d.Message, "EOF") {

@@ -15,11 +15,13 @@ type ErrorDTO struct {
 	Message string `json:"message"`
 	// RetryAfterSeconds is set for rate_limited errors when known.
 	RetryAfterSeconds int `json:"retryAfterSeconds,omitempty"`
+	// Field names the input the message is about, when there is one.
+	Field string `json:"field,omitempty"`
 }
 
 // ToDTO converts any error into an ErrorDTO.
 func ToDTO(err error) ErrorDTO {
-	d := ErrorDTO{Code: string(apperr.CodeOf(err)), Message: apperr.MessageOf(err)}
+	d := ErrorDTO{Code: string(apperr.CodeOf(err)), Message: apperr.MessageOf(err), Field: apperr.FieldOf(err)}
 	var e *apperr.Error
 	if errors.As(err, &e) && e.RetryAfter > 0 {
 		d.RetryAfterSeconds = int(e.RetryAfter.Seconds() + 0.999)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"sync"
 	"time"
 
@@ -109,6 +110,10 @@ func keyDestinations(ctx context.Context, prev, next config.Settings, keys Keych
 	}
 	after, err := llm.NewCatalog(next.CustomProviders)
 	if err != nil {
+		var e *apperr.Error
+		if errors.As(err, &e) {
+			return nil, e.InField("customProviders")
+		}
 		return nil, err
 	}
 	for _, p := range after.Providers() {

@@ -32,7 +32,10 @@ type Error struct {
 	Message string
 	// RetryAfter is set for RateLimited errors when the server told us.
 	RetryAfter time.Duration
-	Err        error
+	// Field names the input the sentence is about (a settings field such as
+	// "e2bDomain"), so the page can show it beside that input.
+	Field string
+	Err   error
 }
 
 func (e *Error) Error() string {
@@ -56,6 +59,28 @@ func New(code Code, message string) *Error {
 // Newf is New with formatting.
 func Newf(code Code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// InField returns a copy of e that names the input it is about.
+func (e *Error) InField(field string) *Error {
+	c := *e
+	c.Field = field
+	return &c
+}
+
+// FieldOf returns the input named by the outermost *Error that names one.
+func FieldOf(err error) string {
+	for err != nil {
+		var e *Error
+		if !errors.As(err, &e) {
+			return ""
+		}
+		if e.Field != "" {
+			return e.Field
+		}
+		err = e.Err
+	}
+	return ""
 }
 
 // Wrap attaches a code and a sentence to a cause. A nil cause gives nil.

@@ -96,21 +96,22 @@ func TestSettingsValidation(t *testing.T) {
 		mutate func(*Settings)
 		ok     bool
 		check  func(Settings) bool
+		field  string // the input a refusal names
 	}{
-		{"defaults", func(*Settings) {}, true, nil},
+		{"defaults", func(*Settings) {}, true, nil, ""},
 		{"self-hosted domain normalised", func(s *Settings) { s.E2BDomain = " HTTPS://E2B.Example.com/ " }, true,
-			func(s Settings) bool { return s.E2BDomain == "e2b.example.com" }},
+			func(s Settings) bool { return s.E2BDomain == "e2b.example.com" }, ""},
 		{"empty domain means default", func(s *Settings) { s.E2BDomain = "" }, true,
-			func(s Settings) bool { return s.E2BDomain == DefaultE2BDomain }},
-		{"domain with path", func(s *Settings) { s.E2BDomain = "e2b.app/x" }, false, nil},
-		{"domain with space", func(s *Settings) { s.E2BDomain = "e2b app" }, false, nil},
-		{"timeout too short", func(s *Settings) { s.SandboxTimeoutMinutes = 1 }, false, nil},
-		{"idle longer than timeout", func(s *Settings) { s.IdlePauseMinutes = 120 }, false, nil},
-		{"bad theme", func(s *Settings) { s.Theme = "pink" }, false, nil},
-		{"bad template", func(s *Settings) { s.CustomTemplates = []string{"../x"} }, false, nil},
+			func(s Settings) bool { return s.E2BDomain == DefaultE2BDomain }, ""},
+		{"domain with path", func(s *Settings) { s.E2BDomain = "e2b.app/x" }, false, nil, "e2bDomain"},
+		{"domain with space", func(s *Settings) { s.E2BDomain = "e2b app" }, false, nil, "e2bDomain"},
+		{"timeout too short", func(s *Settings) { s.SandboxTimeoutMinutes = 1 }, false, nil, "sandboxTimeoutMinutes"},
+		{"idle longer than timeout", func(s *Settings) { s.IdlePauseMinutes = 120 }, false, nil, "idlePauseMinutes"},
+		{"bad theme", func(s *Settings) { s.Theme = "pink" }, false, nil, "theme"},
+		{"bad template", func(s *Settings) { s.CustomTemplates = []string{"../x"} }, false, nil, "customTemplates"},
 		{"good template", func(s *Settings) { s.CustomTemplates = []string{" my-tpl "} }, true,
-			func(s Settings) bool { return s.CustomTemplates[0] == "my-tpl" }},
-		{"bad custom providers json", func(s *Settings) { s.CustomProviders = json.RawMessage("{") }, false, nil},
+			func(s Settings) bool { return s.CustomTemplates[0] == "my-tpl" }, ""},
+		{"bad custom providers json", func(s *Settings) { s.CustomProviders = json.RawMessage("{") }, false, nil, "customProviders"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -124,6 +125,9 @@ func TestSettingsValidation(t *testing.T) {
 			if err != nil {
 				if !apperr.Is(err, apperr.Invalid) || len(kv) != 0 {
 					t.Fatalf("invalid settings must change nothing: %v %v", err, kv)
+				}
+				if got := apperr.FieldOf(err); got != c.field {
+					t.Fatalf("field = %q, want %q", got, c.field)
 				}
 				return
 			}

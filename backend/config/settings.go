@@ -59,37 +59,37 @@ func (s *Settings) Validate() error {
 		s.E2BDomain = DefaultE2BDomain
 	}
 	if len(s.E2BDomain) > 253 || !domainRE.MatchString(s.E2BDomain) {
-		return apperr.New(apperr.Invalid, "The E2B domain must be a host name such as e2b.app or e2b.example.com.")
+		return apperr.New(apperr.Invalid, "The E2B domain must be a host name such as e2b.app or e2b.example.com.").InField("e2bDomain")
 	}
 	if s.SandboxTimeoutMinutes < 5 || s.SandboxTimeoutMinutes > 24*60 {
-		return apperr.New(apperr.Invalid, "The sandbox timeout must be between 5 minutes and 24 hours.")
+		return apperr.New(apperr.Invalid, "The sandbox timeout must be between 5 minutes and 24 hours.").InField("sandboxTimeoutMinutes")
 	}
 	if s.IdlePauseMinutes < 1 || s.IdlePauseMinutes > s.SandboxTimeoutMinutes {
-		return apperr.New(apperr.Invalid, "The idle pause must be at least 1 minute and no longer than the sandbox timeout.")
+		return apperr.New(apperr.Invalid, "The idle pause must be at least 1 minute and no longer than the sandbox timeout.").InField("idlePauseMinutes")
 	}
 	switch s.Theme {
 	case "", "system":
 		s.Theme = "system"
 	case "light", "dark":
 	default:
-		return apperr.New(apperr.Invalid, "The theme must be system, light or dark.")
+		return apperr.New(apperr.Invalid, "The theme must be system, light or dark.").InField("theme")
 	}
 	if len(s.DefaultProvider) > 64 || len(s.DefaultModel) > 200 {
-		return apperr.New(apperr.Invalid, "The default model name is too long.")
+		return apperr.New(apperr.Invalid, "The default model name is too long.").InField("defaultModel")
 	}
 	if len(s.CustomProviders) > 0 && !json.Valid(s.CustomProviders) {
-		return apperr.New(apperr.Invalid, "The custom providers are not valid JSON.")
+		return apperr.New(apperr.Invalid, "The custom providers are not valid JSON.").InField("customProviders")
 	}
 	if s.CustomTemplates == nil {
 		s.CustomTemplates = []string{}
 	}
 	if len(s.CustomTemplates) > 50 {
-		return apperr.New(apperr.Invalid, "At most 50 custom templates can be added.")
+		return apperr.New(apperr.Invalid, "At most 50 custom templates can be added.").InField("customTemplates")
 	}
 	for i, t := range s.CustomTemplates {
 		t = strings.TrimSpace(t)
 		if !templateRE.MatchString(t) {
-			return apperr.Newf(apperr.Invalid, "%q is not a valid E2B template id (lowercase letters, digits, '-' and '_').", t)
+			return apperr.Newf(apperr.Invalid, "%q is not a valid E2B template id (lowercase letters, digits, '-' and '_').", t).InField("customTemplates")
 		}
 		s.CustomTemplates[i] = t
 	}

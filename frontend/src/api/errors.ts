@@ -4,16 +4,19 @@ import type { ErrorCode, ErrorDTO } from './types'
 export class ApiError extends Error {
   readonly code: ErrorCode | string
   readonly retryAfterSeconds?: number
+  /** The input the message is about (e.g. "e2bDomain"), when the backend named one. */
+  readonly field?: string
 
-  constructor(code: ErrorCode | string, message: string, retryAfterSeconds?: number) {
+  constructor(code: ErrorCode | string, message: string, retryAfterSeconds?: number, field?: string) {
     super(message)
     this.name = 'ApiError'
     this.code = code
     this.retryAfterSeconds = retryAfterSeconds
+    this.field = field || undefined
   }
 
   toDTO(): ErrorDTO {
-    return { code: this.code, message: this.message, retryAfterSeconds: this.retryAfterSeconds }
+    return { code: this.code, message: this.message, retryAfterSeconds: this.retryAfterSeconds, field: this.field }
   }
 }
 
@@ -38,7 +41,7 @@ export function toApiError(e: unknown): ApiError {
     if (s.startsWith('{')) {
       try {
         const parsed: unknown = JSON.parse(s)
-        if (isDTO(parsed)) return new ApiError(parsed.code || 'internal', parsed.message, parsed.retryAfterSeconds)
+        if (isDTO(parsed)) return new ApiError(parsed.code || 'internal', parsed.message, parsed.retryAfterSeconds, parsed.field)
       } catch {
         // not JSON: fall through
       }
@@ -46,7 +49,7 @@ export function toApiError(e: unknown): ApiError {
     return new ApiError('internal', s || GENERIC)
   }
   if (isDTO(e) && !(e instanceof Error)) {
-    return new ApiError(e.code || 'internal', e.message || GENERIC, e.retryAfterSeconds)
+    return new ApiError(e.code || 'internal', e.message || GENERIC, e.retryAfterSeconds, e.field)
   }
   if (e instanceof Error) {
     if (e.message.startsWith('{')) return toApiError(e.message)

@@ -16,6 +16,7 @@ export interface ErrorDTO {
   code: ErrorCode | string
   message: string
   retryAfterSeconds?: number
+  field?: string
 }
 
 export interface Paths {

@@ -13,6 +13,8 @@ export interface CustomServerForm {
   baseUrl: string
   /** Comma-separated model ids. */
   models: string
+  /** The server's models take images (marked multimodal, so the chat can attach them). */
+  images: boolean
   /** provider id (ollama, lmstudio) -> base URL override ('' = the default). */
   local: Record<string, string>
 }
@@ -58,15 +60,15 @@ export function readCustomServer(raw: unknown): CustomServerForm {
   const parsed = parseExtensions(raw)
   const providers = 'ext' in parsed ? providersOf(parsed.ext) : []
   const custom = entry(providers, CUSTOM_ID)
-  const models = Array.isArray(custom?.models)
-    ? custom.models.map((m) => (isObject(m) && typeof m.id === 'string' ? m.id : '')).filter(Boolean)
-    : []
+  const entries = Array.isArray(custom?.models) ? custom.models.filter((m) => isObject(m) && typeof m.id === 'string' && m.id) : []
+  const models = entries.map((m) => (m as JSONObject).id as string)
+  const images = entries.length > 0 && entries.every((m) => (m as JSONObject).multimodal === true)
   const local: Record<string, string> = {}
   for (const { id } of LOCAL_OVERRIDES) {
     const url = entry(providers, id)?.base_url
     local[id] = typeof url === 'string' ? url : ''
   }
-  return { baseUrl: typeof custom?.base_url === 'string' ? custom.base_url : '', models: models.join(', '), local }
+  return { baseUrl: typeof custom?.base_url === 'string' ? custom.base_url : '', models: models.join(', '), images, local }
 }
 
 /** null when the URL is usable as a provider base URL (http or https with a host), else the sentence. */
@@ -118,7 +120,8 @@ export function buildExtensions(raw: unknown, form: CustomServerForm): { value: 
     const prevModels = Array.isArray(prev?.models) ? prev.models.filter(isObject) : []
     const models = ids.map((id) => {
       const known = prevModels.find((m) => m.id === id)
-      return known ? { ...known, id, name: typeof known.name === 'string' && known.name ? known.name : id } : { id, name: id }
+      const base = known ? { ...known, id, name: typeof known.name === 'string' && known.name ? known.name : id } : { id, name: id }
+      return { ...base, multimodal: form.images }
     })
     providers.push({ ...(prev ?? {}), id: CUSTOM_ID, base_url: baseUrl, models })
   }

@@ -107,10 +107,10 @@ export const useSettings = create<SettingsState>((set, get) => {
     // Throws with the backend's sentence (expired, superseded); the dialog shows it.
     const saved = apply(await api.settings.confirmSave(r.token))
     set({ redirect: null })
+    // The caller of save() goes on (keys typed with the change, a reload
+    // when the E2B domain changed: the page's policy names it).
     settle?.(saved)
     settle = null
-    // The page's Content-Security-Policy names the E2B domain: load it anew.
-    if (r.destinations.some((d) => d.account === E2B_ACCOUNT)) window.location.reload()
   },
 
   cancelRedirect: () => {

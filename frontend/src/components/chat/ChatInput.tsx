@@ -1,7 +1,8 @@
-import { useEffect, useRef, type ClipboardEvent, type KeyboardEvent } from 'react'
+import { useEffect, useRef, useState, type ClipboardEvent, type KeyboardEvent } from 'react'
 import { ArrowUp, ImagePlus, Square, X } from 'lucide-react'
 import { useChat } from '../../stores/chat'
 import { toast } from '../../stores/toast'
+import { useUI } from '../../stores/ui'
 import { Button } from '../ui/Button'
 import { ModelPicker, ParamsPanel, TemplatePicker } from './Pickers'
 
@@ -36,8 +37,14 @@ export function ChatInput({ projectId, multimodal, canSend }: { projectId: strin
   const stop = useChat((s) => s.stop)
   const addAttachment = useChat((s) => s.addAttachment)
   const removeAttachment = useChat((s) => s.removeAttachment)
+  const openSettings = useUI((s) => s.openSettings)
   const fileInput = useRef<HTMLInputElement>(null)
   const input = useRef<HTMLTextAreaElement>(null)
+  // Why images cannot be attached, on screen (a native tooltip alone was easy to miss).
+  const [attachHint, setAttachHint] = useState(false)
+  useEffect(() => {
+    if (multimodal) setAttachHint(false)
+  }, [multimodal])
   // Opening a project puts the cursor where the person types next.
   useEffect(() => input.current?.focus(), [projectId])
 
@@ -67,7 +74,7 @@ export function ChatInput({ projectId, multimodal, canSend }: { projectId: strin
     if (files.length === 0) return
     e.preventDefault()
     if (!multimodal) {
-      toast.info('The chosen model does not take images.')
+      setAttachHint(true)
       return
     }
     void addFiles(files)
@@ -76,6 +83,21 @@ export function ChatInput({ projectId, multimodal, canSend }: { projectId: strin
   return (
     <div className="border-t border-border p-3">
       <div className="mx-auto flex max-w-3xl flex-col gap-2 rounded-xl border border-border bg-card p-2 focus-within:border-accent">
+        {attachHint && !multimodal ? (
+          <p id="chat-attach-hint" role="status" data-testid="chat-attach-hint" className="flex items-start gap-2 rounded-md bg-muted px-2 py-1.5 text-xs">
+            <span className="flex-1">
+              The chosen model does not take images. Choose one that does in the model picker, or, for a server of your own, tick “These
+              models take images” in{' '}
+              <button type="button" className="text-accent underline" onClick={openSettings}>
+                Settings
+              </button>
+              .
+            </span>
+            <button type="button" aria-label="Hide" className="text-muted-foreground hover:text-foreground" onClick={() => setAttachHint(false)}>
+              <X className="h-3.5 w-3.5" />
+            </button>
+          </p>
+        ) : null}
         {attachments.length > 0 ? (
           <div className="flex flex-wrap gap-2" aria-label="Attached images">
             {attachments.map((a) => (
@@ -129,10 +151,11 @@ export function ChatInput({ projectId, multimodal, canSend }: { projectId: strin
             size="icon"
             variant="ghost"
             aria-label={multimodal ? 'Attach images' : 'Attach images (the chosen model does not take images)'}
-            title={multimodal ? 'Attach images' : 'The chosen model does not take images'}
+            aria-disabled={!multimodal || undefined}
+            aria-describedby={attachHint ? 'chat-attach-hint' : undefined}
             data-testid="chat-attach"
-            disabled={!multimodal}
-            onClick={() => fileInput.current?.click()}
+            className="aria-disabled:opacity-50"
+            onClick={() => (multimodal ? fileInput.current?.click() : setAttachHint((v) => !v))}
           >
             <ImagePlus className="h-4 w-4" />
           </Button>

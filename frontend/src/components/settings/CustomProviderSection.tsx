@@ -1,69 +1,33 @@
-import { useState, type KeyboardEvent } from 'react'
-import { Button } from '../ui/Button'
-import { KeyField } from './KeyField'
-import { llmAccount, useSettings } from '../../stores/settings'
-import { useCatalog } from '../../stores/catalog'
-import { toast } from '../../stores/toast'
-import { errorMessage } from '../../api'
-import { buildExtensions, CUSTOM_ID, LOCAL_OVERRIDES, readCustomServer, validateBaseURL, type CustomServerForm } from '../../lib/customProviders'
+import type { ReactNode } from 'react'
+import { LOCAL_OVERRIDES, validateBaseURL, type CustomServerForm } from '../../lib/customProviders'
 
 const inputCls =
   'h-8 min-w-0 rounded-md border border-border bg-background px-2 text-sm focus-visible:outline-2 focus-visible:outline-ring aria-[invalid=true]:border-destructive'
 
 /**
  * An OpenAI-compatible server (vLLM, llama.cpp, a proxy…) and the Ollama /
- * LM Studio base URLs, without editing JSON. Saved into
- * settings.customProviders next to whatever else is there.
+ * LM Studio base URLs, without editing JSON. A part of the Settings form:
+ * the dialog saves it with everything else (into settings.customProviders,
+ * next to whatever else is there).
  */
-export function CustomProviderSection() {
-  const saved = useSettings((s) => s.settings.customProviders)
-  const save = useSettings((s) => s.save)
-  const loadCatalog = useCatalog((s) => s.load)
-  const [form, setForm] = useState<CustomServerForm>(() => readCustomServer(saved))
-  const [error, setError] = useState<string | null>(null)
-  const [touched, setTouched] = useState(false)
-  const [busy, setBusy] = useState(false)
-
-  const urlError = touched && form.baseUrl.trim() ? validateBaseURL(form.baseUrl) : null
-
-  const submit = async () => {
-    setTouched(true)
-    setError(null)
-    // Build from what is saved now, not from when the dialog opened.
-    const built = buildExtensions(useSettings.getState().settings.customProviders, form)
-    if ('error' in built) {
-      setError(built.error)
-      return
-    }
-    setBusy(true)
-    try {
-      const saved = await save({ ...useSettings.getState().settings, customProviders: built.value })
-      if (!saved) {
-        toast.info('Nothing was saved: the server stays as it was.')
-        return
-      }
-      await loadCatalog() // the model picker follows
-      toast.success('Custom server saved.')
-    } catch (err) {
-      // The backend checks the JSON with llm.NewCatalog and says what is wrong.
-      setError(errorMessage(err))
-    } finally {
-      setBusy(false)
-    }
-  }
-
-  const onEnter = (e: KeyboardEvent<HTMLInputElement>) => {
-    if (e.key === 'Enter') {
-      e.preventDefault()
-      void submit()
-    }
-  }
+export function CustomProviderSection({
+  form,
+  onChange,
+  error,
+  keyField,
+}: {
+  form: CustomServerForm
+  onChange: (f: CustomServerForm) => void
+  /** Why the server could not be saved (the page's check or the backend's). */
+  error?: string | null
+  /** The server's optional API key field. */
+  keyField: ReactNode
+}) {
+  const urlError = form.baseUrl.trim() ? validateBaseURL(form.baseUrl) : null
+  const shown = error ?? urlError
 
   return (
-    <section aria-labelledby="custom-heading" className="flex flex-col gap-3" data-testid="custom-provider-section">
-      <h3 id="custom-heading" className="text-sm font-semibold">
-        Custom OpenAI-compatible server
-      </h3>
+    <div className="flex flex-col gap-3" data-testid="custom-provider-section">
       <p className="text-xs text-muted-foreground">
         A server that speaks the OpenAI API (vLLM, llama.cpp, LiteLLM…). It appears in the model picker as “Custom”.
       </p>
@@ -79,17 +43,15 @@ export function CustomProviderSection() {
           spellCheck={false}
           autoComplete="off"
           value={form.baseUrl}
-          onChange={(e) => setForm({ ...form, baseUrl: e.target.value })}
-          onBlur={() => setTouched(true)}
-          onKeyDown={onEnter}
+          onChange={(e) => onChange({ ...form, baseUrl: e.target.value })}
           placeholder="http://localhost:8000/v1"
-          aria-invalid={urlError ? true : undefined}
-          aria-describedby={urlError ? 'custom-base-url-error' : undefined}
+          aria-invalid={shown ? true : undefined}
+          aria-describedby={shown ? 'custom-base-url-error' : undefined}
           className={inputCls}
         />
-        {urlError ? (
-          <p id="custom-base-url-error" data-testid="custom-base-url-error" className="text-xs text-destructive">
-            {urlError}
+        {shown ? (
+          <p id="custom-base-url-error" role="alert" data-testid="custom-provider-error" className="text-xs text-destructive">
+            {shown}
           </p>
         ) : null}
       </div>
@@ -103,13 +65,23 @@ export function CustomProviderSection() {
           spellCheck={false}
           autoComplete="off"
           value={form.models}
-          onChange={(e) => setForm({ ...form, models: e.target.value })}
-          onKeyDown={onEnter}
+          onChange={(e) => onChange({ ...form, models: e.target.value })}
           placeholder="qwen3-coder, llama-3.3-70b"
           className={inputCls}
         />
         <p className="text-xs text-muted-foreground">Separated by commas. Or leave empty and use “Refresh models” once saved.</p>
       </div>
+      <label className="flex items-center gap-2 text-sm">
+        <input
+          type="checkbox"
+          data-testid="custom-images-input"
+          checked={form.images}
+          onChange={(e) => onChange({ ...form, images: e.target.checked })}
+          className="h-4 w-4 accent-[var(--accent)]"
+        />
+        These models take images (screenshots and sketches can be attached in the chat)
+      </label>
+      {keyField}
       <details className="text-sm" open={LOCAL_OVERRIDES.some(({ id }) => !!form.local[id])}>
         <summary className="cursor-pointer text-xs text-muted-foreground">Ollama or LM Studio on another address</summary>
         <div className="mt-2 grid grid-cols-1 gap-2 sm:grid-cols-2">
@@ -125,8 +97,7 @@ export function CustomProviderSection() {
                 spellCheck={false}
                 autoComplete="off"
                 value={form.local[id] ?? ''}
-                onChange={(e) => setForm({ ...form, local: { ...form.local, [id]: e.target.value } })}
-                onKeyDown={onEnter}
+                onChange={(e) => onChange({ ...form, local: { ...form.local, [id]: e.target.value } })}
                 placeholder={placeholder}
                 className={inputCls}
               />
@@ -134,23 +105,6 @@ export function CustomProviderSection() {
           ))}
         </div>
       </details>
-      {error ? (
-        <p role="alert" data-testid="custom-provider-error" className="text-sm text-destructive">
-          {error}
-        </p>
-      ) : null}
-      <div className="flex justify-end">
-        <Button size="sm" variant="primary" data-testid="custom-provider-save" disabled={busy} onClick={() => void submit()}>
-          Save server
-        </Button>
-      </div>
-      <KeyField
-        account={llmAccount(CUSTOM_ID)}
-        testId={CUSTOM_ID}
-        label="API key of the server (optional)"
-        help="Sent only if the server needs one; kept in the keychain."
-        onChanged={() => void loadCatalog()}
-      />
-    </section>
+    </div>
   )
 }

@@ -1,78 +1,66 @@
-import { useRef, useState, type FormEvent } from 'react'
+import { useRef, useState } from 'react'
 import { useSettings } from '../../stores/settings'
 import { useKeyChecks } from '../../stores/keycheck'
 import { errorMessage } from '../../api'
 import { Button } from '../ui/Button'
 
 /**
- * A write-only secret field: the key goes to the OS keychain through SetKey
- * and is never read back or shown; the field is cleared after saving.
+ * A write-only secret field. What is typed is a draft the Settings dialog
+ * saves with everything else (one Save); the key goes to the OS keychain
+ * and is never read back or shown. Check and Remove act on the saved key.
  */
 export function KeyField({
   account,
   testId,
   label,
   help,
-  onChanged,
+  value,
+  onChange,
+  error,
+  onRemoved,
 }: {
   account: string
   testId: string
   label: string
   help?: string
-  onChanged?: () => void
+  /** The draft (not yet saved). */
+  value: string
+  onChange: (v: string) => void
+  /** Why saving this key failed, shown under it. */
+  error?: string | null
+  onRemoved?: () => void
 }) {
   const saved = useSettings((s) => !!s.keys[account])
-  const setKey = useSettings((s) => s.setKey)
   const deleteKey = useSettings((s) => s.deleteKey)
   const checked = useKeyChecks((s) => s.results[account])
   const checkKey = useKeyChecks((s) => s.check)
   const clearCheck = useKeyChecks((s) => s.clear)
-  const [value, setValue] = useState('')
-  const [error, setError] = useState<string | null>(null)
+  const [removeError, setRemoveError] = useState<string | null>(null)
+  const [askRemove, setAskRemove] = useState(false)
   const [busy, setBusy] = useState(false)
   const inputRef = useRef<HTMLInputElement>(null)
   const inputId = `key-${testId}`
+  const shownError = error || removeError
+  const errorId = `${inputId}-error`
 
-  const save = async (e?: FormEvent) => {
-    e?.preventDefault()
-    const v = value.trim()
-    if (!v) return
-    setBusy(true)
-    setError(null)
-    // Empty the field before the key is saved: the store marks it "Saved" as
-    // soon as SetKey returns, and React would render that while the secret
-    // was still in the input (and its value attribute) until the next line.
-    setValue('')
-    try {
-      await setKey(account, v)
-      onChanged?.()
-      // Check the key now, before anything is spent on it.
-      void checkKey(account)
-    } catch (err) {
-      // Not saved: give the key back so the person can try again.
-      setValue((cur) => cur || v)
-      setError(errorMessage(err))
-    } finally {
-      setBusy(false)
-    }
-  }
-
+  // A removed key cannot be brought back (Tessera never keeps a copy), so it asks first.
   const remove = async () => {
     setBusy(true)
-    setError(null)
+    setRemoveError(null)
     try {
       await deleteKey(account)
       clearCheck(account)
-      onChanged?.()
+      onRemoved?.()
     } catch (err) {
-      setError(errorMessage(err))
+      setRemoveError(errorMessage(err))
     } finally {
       setBusy(false)
+      setAskRemove(false)
     }
   }
 
   return (
-    <div className="flex flex-col gap-1">
+    <div className="flex flex-col gap-1" data-testid={`key-field-${testId}`}>
       <div className="flex items-center justify-between">
         <label htmlFor={inputId} className="text-sm font-medium">
           {label}
@@ -81,7 +69,7 @@ export function KeyField({
           data-testid={`key-status-${testId}`}
           className={saved ? 'text-xs font-medium text-emerald-600 dark:text-emerald-400' : 'text-xs text-muted-foreground'}
         >
-          {saved ? 'Saved' : 'Not set'}
+          {value.trim() ? (saved ? 'Saved · will be replaced' : 'Not saved yet') : saved ? 'Saved' : 'Not set'}
         </span>
       </div>
       <div className="flex gap-2">
@@ -93,19 +81,16 @@ export function KeyField({
           autoComplete="off"
           spellCheck={false}
           value={value}
-          onChange={(e) => setValue(e.target.value)}
-          onKeyDown={(e) => {
-            if (e.key === 'Enter') void save()
-          }}
+          onChange={(e) => onChange(e.target.value)}
           placeholder={saved ? 'Saved in the keychain. Type a new key to replace it.' : 'Paste your key'}
-          className="h-8 min-w-0 flex-1 rounded-md border border-border bg-background px-2 text-sm focus-visible:outline-2 focus-visible:outline-ring"
+          aria-invalid={error ? true : undefined}
+          aria-describedby={shownError ? errorId : undefined}
+          className="h-8 min-w-0 flex-1 rounded-md border border-border bg-background px-2 text-sm focus-visible:outline-2 focus-visible:outline-ring aria-[invalid=true]:border-destructive"
         />
-        <Button size="sm" variant="primary" className="h-8" data-testid={`key-save-${testId}`} disabled={busy || !value.trim()} onClick={() => void save()}>
-          Save
-        </Button>
-        {saved ? (
+        {saved && !askRemove ? (
           <>
             <Button
+              type="button"
               size="sm"
               variant="outline"
               className="h-8"
@@ -115,15 +100,43 @@ export function KeyField({
             >
               Check
             </Button>
-            <Button size="sm" variant="outline" className="h-8" data-testid={`key-replace-${testId}`} onClick={() => inputRef.current?.focus()}>
-              Replace
-            </Button>
-            <Button size="sm" variant="outline" className="h-8 text-destructive" data-testid={`key-remove-${testId}`} disabled={busy} onClick={() => void remove()}>
+            <Button
+              type="button"
+              size="sm"
+              variant="outline"
+              className="h-8 text-destructive"
+              data-testid={`key-remove-${testId}`}
+              disabled={busy}
+              onClick={() => setAskRemove(true)}
+            >
               Remove
             </Button>
           </>
         ) : null}
+        {saved && askRemove ? (
+          <>
+            <Button
+              type="button"
+              size="sm"
+              variant="destructive"
+              className="h-8"
+              data-testid={`key-remove-confirm-${testId}`}
+              disabled={busy}
+              onClick={() => void remove()}
+            >
+              Remove key
+            </Button>
+            <Button type="button" size="sm" variant="outline" className="h-8" data-testid={`key-remove-cancel-${testId}`} onClick={() => setAskRemove(false)}>
+              Keep
+            </Button>
+          </>
+        ) : null}
       </div>
+      {askRemove ? (
+        <p className="text-xs text-muted-foreground" data-testid={`key-remove-ask-${testId}`}>
+          The key is deleted from the keychain; to use this provider again you paste it again.
+        </p>
+      ) : null}
       {checked ? (
         <p
           data-testid={`key-check-${testId}`}
@@ -141,9 +154,9 @@ export function KeyField({
         </p>
       ) : null}
       {help ? <p className="text-xs text-muted-foreground">{help}</p> : null}
-      {error ? (
-        <p role="alert" className="text-xs text-destructive">
-          {error}
+      {shownError ? (
+        <p id={errorId} role="alert" data-testid={`key-error-${testId}`} className="text-xs text-destructive">
+          {shownError}
         </p>
       ) : null}
     </div>

@@ -4,12 +4,13 @@ import { beforeEach, describe, expect, it, vi } from 'vitest'
 import * as api from '../../api'
 import { ApiError } from '../../api'
 import { fakeKeychain, type makeApiMock } from '../../test/apiMock'
-import { SettingsDialog } from './SettingsDialog'
+import { defaultModelGroups, SettingsDialog } from './SettingsDialog'
 import { RedirectConfirmDialog } from './RedirectConfirmDialog'
 import { useUI } from '../../stores/ui'
 import { useSettings, DEFAULT_SETTINGS } from '../../stores/settings'
 import { useCatalog } from '../../stores/catalog'
 import { TipProvider } from '../ui/Tip'
+import { useToasts } from '../../stores/toast'
 
 vi.mock('../../api', async (importOriginal) => {
   const { makeApiMock } = await import('../../test/apiMock')
@@ -34,6 +35,7 @@ beforeEach(() => {
   m.catalog.providers.mockImplementation(async () => useCatalog.getState().providers)
   m.settings.save.mockImplementation(async (s) => ({ settings: s }))
   useSettings.setState({ settings: { ...DEFAULT_SETTINGS }, keys: {}, keysError: null, loaded: true })
+  useToasts.setState({ toasts: [] })
   useCatalog.setState({
     providers: [
       { id: 'openai', name: 'OpenAI', needsKey: true, local: false, hasKey: false, usable: false, models: [{ id: 'gpt', name: 'GPT', multimodal: true }] },
@@ -59,12 +61,34 @@ describe('Settings: write-only keys', () => {
     const input = screen.getByTestId('key-input-e2b')
     expect(input).toHaveAttribute('type', 'password')
     await user.type(input, SECRET)
-    await user.click(screen.getByTestId('key-save-e2b'))
+    expect(screen.getByTestId('settings-save')).toHaveTextContent('Save (1 key)')
+    await user.click(screen.getByTestId('settings-save'))
     await waitFor(() => expect(screen.getByTestId('key-status-e2b')).toHaveTextContent('Saved'))
     expect(m.settings.setKey).toHaveBeenCalledWith('e2b', SECRET)
     expect(screen.getByTestId('key-input-e2b')).toHaveValue('')
     expect(document.body.innerHTML).not.toContain(SECRET)
     expect(screen.getByTestId('key-remove-e2b')).toBeInTheDocument()
+    expect(m.keyCheck.check).toHaveBeenCalledWith('e2b') // checked before anything is spent on it
+  })
+
+  it('empties the field before the keychain answers, so "Saved" never shows next to the key', async () => {
+    let done: () => void = () => {}
+    m.settings.setKey.mockImplementationOnce(() => new Promise<void>((r) => (done = r)))
+    const seenWithSaved: string[] = []
+    const unsub = useSettings.subscribe(() => {
+      if (useSettings.getState().keys.e2b) seenWithSaved.push((screen.getByTestId('key-input-e2b') as HTMLInputElement).value)
+    })
+    const user = userEvent.setup()
+    renderDialog()
+    await user.type(screen.getByTestId('key-input-e2b'), SECRET)
+    await user.click(screen.getByTestId('settings-save'))
+    await waitFor(() => expect(m.settings.setKey).toHaveBeenCalled())
+    expect(screen.getByTestId('key-input-e2b')).toHaveValue('')
+    expect(document.body.innerHTML).not.toContain(SECRET)
+    done()
+    await waitFor(() => expect(screen.getByTestId('key-status-e2b')).toHaveTextContent('Saved'))
+    unsub()
+    expect(seenWithSaved.every((v) => v === '')).toBe(true)
   })
 
   it('shows the keychain sentence when saving fails, and keeps the status', async () => {
@@ -72,9 +96,13 @@ describe('Settings: write-only keys', () => {
     const user = userEvent.setup()
     renderDialog()
     await user.type(screen.getByTestId('key-input-openai'), 'sk-x')
-    await user.click(screen.getByTestId('key-save-openai'))
-    expect(await screen.findByText('The system keychain is locked. Unlock it and try again.')).toBeInTheDocument()
-    expect(screen.getByTestId('key-status-openai')).toHaveTextContent('Not set')
+    await user.click(screen.getByTestId('settings-save'))
+    // Beside its field, the draft given back, and no "saved" anywhere.
+    expect(await screen.findByTestId('key-error-openai')).toHaveTextContent('The system keychain is locked. Unlock it and try again.')
+    expect(screen.getByTestId('key-input-openai')).toHaveValue('sk-x')
+    expect(screen.getByTestId('key-status-openai')).toHaveTextContent('Not saved yet')
+    expect(screen.getByTestId('settings-error')).toHaveTextContent('not every key')
+    expect(useToasts.getState().toasts.some((t) => t.kind === 'success')).toBe(false)
   })
 
   it('removes a saved key', async () => {
@@ -83,6 +111,7 @@ describe('Settings: write-only keys', () => {
     renderDialog()
     await waitFor(() => expect(screen.getByTestId('key-status-e2b')).toHaveTextContent('Saved'))
     await user.click(screen.getByTestId('key-remove-e2b'))
+    await user.click(screen.getByTestId('key-remove-confirm-e2b'))
     await waitFor(() => expect(screen.getByTestId('key-status-e2b')).toHaveTextContent('Not set'))
     expect(m.settings.deleteKey).toHaveBeenCalledWith('e2b')
   })
@@ -90,6 +119,7 @@ describe('Settings: write-only keys', () => {
 
 describe('Settings: preferences', () => {
   it('saves the E2B domain and shows validation sentences', async () => {
+    vi.stubGlobal('location', { ...window.location, reload: vi.fn() })
     const user = userEvent.setup()
     renderDialog()
     const domain = screen.getByTestId('e2b-domain-input')
@@ -99,9 +129,71 @@ describe('Settings: preferences', () => {
     await waitFor(() => expect(m.settings.save).toHaveBeenCalled())
     expect(m.settings.save.mock.calls[0][0]).toMatchObject({ e2bDomain: 'e2b.example.com', sandboxTimeoutMinutes: 60 })
 
-    m.settings.save.mockRejectedValueOnce(new ApiError('invalid', 'The E2B domain must be a host name such as e2b.app or e2b.example.com.'))
+    m.settings.save.mockRejectedValueOnce(
+      new ApiError('invalid', 'The E2B domain must be a host name such as e2b.app or e2b.example.com.', undefined, 'e2bDomain'),
+    )
     await user.click(screen.getByTestId('settings-save'))
-    expect(await screen.findByText('The E2B domain must be a host name such as e2b.app or e2b.example.com.')).toBeInTheDocument()
+    // Once, beside its field.
+    expect(await screen.findByTestId('field-error-e2b-domain')).toHaveTextContent('The E2B domain must be a host name')
+    expect(screen.getAllByText(/The E2B domain must be a host name/)).toHaveLength(1)
+    expect(screen.getByTestId('e2b-domain-input')).toHaveAttribute('aria-invalid', 'true')
+    vi.unstubAllGlobals()
+  })
+
+  it('puts each refusal beside its field, and one without a field beside Save', async () => {
+    const user = userEvent.setup()
+    renderDialog()
+    m.settings.save.mockRejectedValueOnce(new ApiError('invalid', 'The idle pause must be at least 1 minute.', undefined, 'idlePauseMinutes'))
+    await user.click(screen.getByTestId('settings-save'))
+    expect(await screen.findByTestId('field-error-idle-pause')).toHaveTextContent('The idle pause must be at least 1 minute.')
+    m.settings.save.mockRejectedValueOnce(new ApiError('internal', 'Tessera could not save the settings.'))
+    await user.click(screen.getByTestId('settings-save'))
+    expect(await screen.findByTestId('settings-error')).toHaveTextContent('Tessera could not save the settings.')
+    expect(screen.queryByTestId('field-error-idle-pause')).toBeNull()
+  })
+
+  it('saves a typed key only after the settings it may depend on, and nothing when the settings are refused', async () => {
+    const user = userEvent.setup()
+    renderDialog()
+    await user.type(screen.getByTestId('key-input-e2b'), 'e2b_key')
+    m.settings.save.mockRejectedValueOnce(new ApiError('invalid', 'Bad domain.', undefined, 'e2bDomain'))
+    await user.click(screen.getByTestId('settings-save'))
+    await screen.findByTestId('field-error-e2b-domain')
+    expect(m.settings.setKey).not.toHaveBeenCalled()
+    expect(screen.getByTestId('key-input-e2b')).toHaveValue('e2b_key') // kept for the next try
+    await user.click(screen.getByTestId('settings-save'))
+    await waitFor(() => expect(m.settings.setKey).toHaveBeenCalledWith('e2b', 'e2b_key'))
+    expect(m.settings.save.mock.invocationCallOrder[1]).toBeLessThan(m.settings.setKey.mock.invocationCallOrder[0])
+    await waitFor(() => expect(useToasts.getState().toasts).toContainEqual(expect.objectContaining({ kind: 'success', message: 'Settings saved.' })))
+  })
+
+  it('shows configured providers first and the others collapsed', async () => {
+    fakeKeychain.add('llm:openai')
+    useCatalog.setState({
+      providers: [
+        { id: 'openai', name: 'OpenAI', needsKey: true, local: false, hasKey: true, usable: true, models: [{ id: 'gpt', name: 'GPT', multimodal: true }] },
+        { id: 'anthropic', name: 'Anthropic', needsKey: true, local: false, hasKey: false, usable: false, models: [{ id: 'claude', name: 'Claude', multimodal: true }] },
+      ],
+    })
+    renderDialog()
+    const configured = screen.getByTestId('configured-providers')
+    await waitFor(() => expect(configured).toContainElement(screen.getByTestId('key-input-openai')))
+    const more = screen.getByTestId('more-providers') as HTMLDetailsElement
+    expect(more.open).toBe(false)
+    expect(more).toContainElement(screen.getByTestId('key-input-anthropic'))
+    expect(more).toContainElement(screen.getByTestId('custom-base-url-input'))
+  })
+
+  it('offers as default model only providers that can answer, and keeps a saved choice visible', () => {
+    const p = (id: string, usable: boolean) => ({ id, name: id.toUpperCase(), needsKey: true, local: false, hasKey: usable, usable, models: [{ id: `${id}-m`, name: `${id} model`, multimodal: false }] })
+    const labels = (g: ReturnType<typeof defaultModelGroups>) => g.map((x) => x.label)
+    expect(labels(defaultModelGroups([p('openai', true), p('anthropic', false)], ''))).toEqual(['', 'OPENAI'])
+    expect(labels(defaultModelGroups([p('openai', true), p('anthropic', false)], 'anthropic'))).toEqual(['', 'OPENAI', 'ANTHROPIC (needs a key)'])
+  })
+
+  it('opens on the provider list when nothing is configured yet', () => {
+    renderDialog()
+    expect((screen.getByTestId('more-providers') as HTMLDetailsElement).open).toBe(true)
   })
 
   it('asks before a new E2B domain gets the key, and saves only after Confirm', async () => {
@@ -130,7 +222,7 @@ describe('Settings: preferences', () => {
     await waitFor(() => expect(m.settings.confirmSave).toHaveBeenCalledWith('t0k'))
     await waitFor(() => expect(useSettings.getState().settings.e2bDomain).toBe('evil.example'))
     expect(useSettings.getState().redirect).toBeNull()
-    expect(reload).toHaveBeenCalled() // the page's CSP names the domain
+    await waitFor(() => expect(reload).toHaveBeenCalled()) // the page's CSP names the domain
     vi.unstubAllGlobals()
   })
 
@@ -165,7 +257,7 @@ describe('Settings: custom OpenAI-compatible server', () => {
     renderDialog()
     await user.type(screen.getByTestId('custom-base-url-input'), 'http://localhost:8000/v1')
     await user.type(screen.getByTestId('custom-models-input'), 'qwen3-coder, llama-3, qwen3-coder,')
-    await user.click(screen.getByTestId('custom-provider-save'))
+    await user.click(screen.getByTestId('settings-save'))
     await waitFor(() => expect(m.settings.save).toHaveBeenCalledTimes(1))
     expect(m.settings.save.mock.calls[0][0].customProviders).toEqual({
       providers: [
@@ -174,8 +266,8 @@ describe('Settings: custom OpenAI-compatible server', () => {
           id: 'custom',
           base_url: 'http://localhost:8000/v1',
           models: [
-            { id: 'qwen3-coder', name: 'qwen3-coder' },
-            { id: 'llama-3', name: 'llama-3' },
+            { id: 'qwen3-coder', name: 'qwen3-coder', multimodal: false },
+            { id: 'llama-3', name: 'llama-3', multimodal: false },
           ],
         },
       ],
@@ -189,7 +281,7 @@ describe('Settings: custom OpenAI-compatible server', () => {
     const user = userEvent.setup()
     renderDialog()
     await user.type(screen.getByTestId('custom-base-url-input'), 'ftp://example.com')
-    await user.click(screen.getByTestId('custom-provider-save'))
+    await user.click(screen.getByTestId('settings-save'))
     expect(screen.getByTestId('custom-provider-error')).toHaveTextContent('must start with http:// or https://')
     expect(screen.getByTestId('custom-base-url-input')).toHaveAttribute('aria-invalid', 'true')
     expect(m.settings.save).not.toHaveBeenCalled()
@@ -197,11 +289,11 @@ describe('Settings: custom OpenAI-compatible server', () => {
 
   it("shows the backend's sentence inline when it rejects the providers", async () => {
     const sentence = 'The base URL of the provider "custom" is not valid (no host). Use something like http://localhost:8000/v1.'
-    m.settings.save.mockRejectedValueOnce(new ApiError('invalid', sentence))
+    m.settings.save.mockRejectedValueOnce(new ApiError('invalid', sentence, undefined, 'customProviders'))
     const user = userEvent.setup()
     renderDialog()
     await user.type(screen.getByTestId('custom-base-url-input'), 'http://localhost:8000/v1')
-    await user.click(screen.getByTestId('custom-provider-save'))
+    await user.click(screen.getByTestId('settings-save'))
     expect(await screen.findByTestId('custom-provider-error')).toHaveTextContent(sentence)
   })
 
@@ -209,21 +301,34 @@ describe('Settings: custom OpenAI-compatible server', () => {
     const user = userEvent.setup()
     renderDialog()
     await user.type(screen.getByTestId('ollama-base-url-input'), 'http://nas:11434/v1')
-    await user.click(screen.getByTestId('custom-provider-save'))
+    await user.click(screen.getByTestId('settings-save'))
     await waitFor(() => expect(m.settings.save).toHaveBeenCalledTimes(1))
     expect(m.settings.save.mock.calls[0][0].customProviders).toEqual({ providers: [{ id: 'ollama', base_url: 'http://nas:11434/v1' }] })
 
     await user.type(screen.getByTestId('key-input-custom'), 'sk-local')
-    await user.click(screen.getByTestId('key-save-custom'))
+    await user.click(screen.getByTestId('settings-save'))
     await waitFor(() => expect(m.settings.setKey).toHaveBeenCalledWith('llm:custom', 'sk-local'))
     expect(screen.getByTestId('key-input-custom')).toHaveValue('')
   })
 
-  it('saving the preferences keeps a custom server saved since the dialog opened', async () => {
+  it('marks the server\'s models as taking images', async () => {
     const user = userEvent.setup()
     renderDialog()
     await user.type(screen.getByTestId('custom-base-url-input'), 'http://localhost:8000/v1')
-    await user.click(screen.getByTestId('custom-provider-save'))
+    await user.type(screen.getByTestId('custom-models-input'), 'llava')
+    await user.click(screen.getByTestId('custom-images-input'))
+    await user.click(screen.getByTestId('settings-save'))
+    await waitFor(() => expect(m.settings.save).toHaveBeenCalledTimes(1))
+    expect(m.settings.save.mock.calls[0][0].customProviders).toEqual({
+      providers: [{ id: 'custom', base_url: 'http://localhost:8000/v1', models: [{ id: 'llava', name: 'llava', multimodal: true }] }],
+    })
+  })
+
+  it('saving twice keeps the custom server saved the first time', async () => {
+    const user = userEvent.setup()
+    renderDialog()
+    await user.type(screen.getByTestId('custom-base-url-input'), 'http://localhost:8000/v1')
+    await user.click(screen.getByTestId('settings-save'))
     await waitFor(() => expect(m.settings.save).toHaveBeenCalledTimes(1))
     await user.click(screen.getByTestId('settings-save'))
     await waitFor(() => expect(m.settings.save).toHaveBeenCalledTimes(2))

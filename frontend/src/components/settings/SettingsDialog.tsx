@@ -1,19 +1,69 @@
-import { useEffect, useMemo, useState, type FormEvent } from 'react'
+import { useEffect, useMemo, useState, type FormEvent, type ReactNode } from 'react'
 import { Dialog } from '../ui/Dialog'
 import { Button } from '../ui/Button'
 import { SelectBox } from '../ui/SelectBox'
 import { KeyField } from './KeyField'
 import { CustomProviderSection } from './CustomProviderSection'
 import { ProviderModelsSection } from './ProviderModelsSection'
-import { CUSTOM_ID } from '../../lib/customProviders'
+import { buildExtensions, CUSTOM_ID, readCustomServer, type CustomServerForm } from '../../lib/customProviders'
 import { E2B_ACCOUNT, llmAccount, useSettings } from '../../stores/settings'
+import { useKeyChecks } from '../../stores/keycheck'
 import { useCatalog } from '../../stores/catalog'
 import { useUI } from '../../stores/ui'
 import { toast } from '../../stores/toast'
-import { errorMessage, type Settings, type Theme } from '../../api'
+import { toApiError, type Provider, type Settings, type Theme } from '../../api'
 
 const NONE = '__none__'
+/** Where an error without a field of its own is shown (beside Save). */
+const GENERAL = '_'
+const inputCls =
+  'h-8 rounded-md border border-border bg-background px-2 text-sm focus-visible:outline-2 focus-visible:outline-ring aria-[invalid=true]:border-destructive'
 
+/** A label, its input and the sentence about it, in that order. */
+function Field({ id, label, error, hint, children }: { id: string; label: string; error?: string; hint?: ReactNode; children: ReactNode }) {
+  return (
+    <div className="flex flex-col gap-1">
+      <label htmlFor={id} className="text-sm font-medium">
+        {label}
+      </label>
+      {children}
+      {error ? (
+        <p id={`${id}-error`} role="alert" data-testid={`field-error-${id}`} className="text-xs text-destructive">
+          {error}
+        </p>
+      ) : (
+        hint
+      )}
+    </div>
+  )
+}
+
+/** Configured providers (a saved key, or a local server that answers) come first; the rest wait behind "Add a provider". */
+export function splitProviders(providers: Provider[], keys: Record<string, boolean>) {
+  const withKey = providers.filter((p) => p.needsKey)
+  const configured = withKey.filter((p) => keys[llmAccount(p.id)] || p.usable)
+  return { configured, others: withKey.filter((p) => !configured.includes(p)) }
+}
+
+/** The default-model choices: providers that can answer now, plus the saved choice's provider so it is not silently dropped. */
+export function defaultModelGroups(providers: Provider[], current: string) {
+  return [
+    { label: '', options: [{ value: NONE, label: 'None (choose in the chat)' }] },
+    ...providers
+      .filter((p) => p.models.length > 0 && (p.usable || p.id === current))
+      .map((p) => ({
+        label: p.usable ? p.name : `${p.name} (needs a key)`,
+        options: p.models.map((m) => ({ value: `${p.id}\u0000${m.id}`, label: m.name || m.id })),
+      })),
+  ]
+}
+
+/**
+ * Settings for a person with one or two providers: E2B first, then the
+ * providers they configured, the others collapsed, then preferences. One
+ * Save writes everything — typed keys to the keychain, the rest to the
+ * settings — and a refusal is shown beside the field it is about.
+ */
 export function SettingsDialog({
   version,
   paths,
@@ -27,119 +77,235 @@ export function SettingsDialog({
   const open = useUI((s) => s.settingsOpen)
   const setOpen = useUI((s) => s.setSettingsOpen)
   const settings = useSettings((s) => s.settings)
-  const save = useSettings((s) => s.save)
+  const keys = useSettings((s) => s.keys)
   const loadKeys = useSettings((s) => s.loadKeys)
   const keysError = useSettings((s) => s.keysError)
   const providers = useCatalog((s) => s.providers)
   const loadCatalog = useCatalog((s) => s.load)
   const [form, setForm] = useState<Settings>(settings)
   const [templatesText, setTemplatesText] = useState('')
-  const [error, setError] = useState<string | null>(null)
+  const [server, setServer] = useState<CustomServerForm>(() => readCustomServer(settings.customProviders))
+  const [drafts, setDrafts] = useState<Record<string, string>>({})
+  const [errors, setErrors] = useState<Record<string, string>>({})
+  const [moreOpen, setMoreOpen] = useState(false)
   const [busy, setBusy] = useState(false)
 
   const keyProviders = useMemo(() => providers.filter((p) => p.needsKey), [providers])
+  const { configured, others } = splitProviders(providers, keys)
+  const serverConfigured = !!readCustomServer(settings.customProviders).baseUrl || !!keys[llmAccount(CUSTOM_ID)]
 
   useEffect(() => {
     if (!open) return
     setForm(settings)
     setTemplatesText((settings.customTemplates ?? []).join('\n'))
-    setError(null)
+    setServer(readCustomServer(settings.customProviders))
+    setDrafts({})
+    setErrors({})
+    setMoreOpen(false)
     void loadKeys([E2B_ACCOUNT, ...keyProviders.map((p) => llmAccount(p.id)), llmAccount(CUSTOM_ID)])
     // Only when the dialog opens (or providers arrive), not on every settings change.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [open, keyProviders])
 
+  const keyField = (account: string, testId: string, label: string, help?: string) => (
+    <KeyField
+      key={account}
+      account={account}
+      testId={testId}
+      label={label}
+      help={help}
+      value={drafts[account] ?? ''}
+      onChange={(v) => setDrafts((d) => ({ ...d, [account]: v }))}
+      error={errors[account]}
+      onRemoved={() => void loadCatalog()}
+    />
+  )
+  const serverSection = (
+    <CustomProviderSection
+      form={server}
+      onChange={setServer}
+      error={errors.customProviders}
+      keyField={keyField(llmAccount(CUSTOM_ID), CUSTOM_ID, 'API key of the server (optional)', 'Sent only if the server needs one; kept in the keychain.')}
+    />
+  )
+
   const modelValue = form.defaultProvider && form.defaultModel ? `${form.defaultProvider}\u0000${form.defaultModel}` : NONE
-  const modelGroups = [
-    { label: '', options: [{ value: NONE, label: 'None (choose in the chat)' }] },
-    ...providers
-      .filter((p) => p.models.length > 0)
-      .map((p) => ({
-        label: p.name,
-        options: p.models.map((m) => ({ value: `${p.id}\u0000${m.id}`, label: m.name || m.id })),
-      })),
-  ]
+  const modelGroups = defaultModelGroups(providers, form.defaultProvider)
 
   const submit = async (e: FormEvent) => {
     e.preventDefault()
     setBusy(true)
-    setError(null)
+    setErrors({})
     try {
+      const current = useSettings.getState().settings
+      const built = buildExtensions(current.customProviders, server)
+      if ('error' in built) {
+        setErrors({ customProviders: built.error })
+        if (!serverConfigured) setMoreOpen(true)
+        return
+      }
       const customTemplates = templatesText
         .split(/[\n,]/)
         .map((s) => s.trim())
         .filter(Boolean)
-      // customProviders is edited by its own section: keep what is saved now.
-      const saved = await save({ ...form, customTemplates, customProviders: useSettings.getState().settings.customProviders })
-      if (!saved) {
-        toast.info('Nothing was saved: the E2B domain stays as it was.')
+      let saved: Settings | null
+      try {
+        saved = await useSettings.getState().save({ ...form, customTemplates, customProviders: built.value })
+      } catch (err) {
+        const ae = toApiError(err)
+        setErrors({ [ae.field ?? GENERAL]: ae.message })
+        if (ae.field === 'customProviders' && !serverConfigured) setMoreOpen(true)
         return
       }
-      void loadCatalog() // custom templates change the template list
+      if (!saved) {
+        toast.info('Nothing was saved: the addresses stay as they were.')
+        return
+      }
+      // Keys after the settings: a key typed for a new address goes there only once the address is saved.
+      const failed: Record<string, string> = {}
+      for (const [account, value] of Object.entries(drafts)) {
+        const v = value.trim()
+        if (!v) continue
+        // Empty the field first: the key must not stay in the page once it is saved.
+        setDrafts((d) => ({ ...d, [account]: '' }))
+        try {
+          await useSettings.getState().setKey(account, v)
+          void useKeyChecks.getState().check(account) // before anything is spent on it
+        } catch (err) {
+          setDrafts((d) => ({ ...d, [account]: d[account] || v })) // not saved: give it back
+          failed[account] = toApiError(err).message
+        }
+      }
+      void loadCatalog() // keys, servers and templates change what the pickers offer
+      if (Object.keys(failed).length > 0) {
+        setErrors({ ...failed, [GENERAL]: 'The settings were saved, but not every key: see the fields marked in red.' })
+        return
+      }
       toast.success('Settings saved.')
-    } catch (err) {
-      setError(errorMessage(err))
+      // The page's Content-Security-Policy names the E2B domain: load it anew.
+      if (saved.e2bDomain !== current.e2bDomain) window.location.reload()
     } finally {
       setBusy(false)
     }
   }
 
   const num = (v: string) => (v === '' ? 0 : Math.round(Number(v)))
+  const pending = Object.values(drafts).filter((v) => v.trim()).length
 
   return (
-    <Dialog open={open} onOpenChange={setOpen} title="Settings" closeTestId="settings-close" className="w-[min(94vw,40rem)]">
-      <div className="flex flex-col gap-6">
-        <section aria-labelledby="keys-heading" className="flex flex-col gap-3">
-          <h3 id="keys-heading" className="text-sm font-semibold">
-            API keys
-          </h3>
-          <p className="text-xs text-muted-foreground">
-            Keys are stored only in your operating system's keychain. Tessera never shows them again.
+    <Dialog open={open} onOpenChange={setOpen} title="Settings" closeTestId="settings-close" className="w-[min(94vw,40rem)] pb-0">
+      <form onSubmit={submit} className="flex flex-col gap-6" aria-label="Settings" noValidate>
+        <p className="-mt-2 text-xs text-muted-foreground">Keys are stored only in your operating system's keychain. Tessera never shows them again.</p>
+        {keysError ? (
+          <p role="alert" className="text-sm text-destructive">
+            {keysError}
           </p>
-          {keysError ? (
-            <p role="alert" className="text-sm text-destructive">
-              {keysError}
-            </p>
-          ) : null}
-          <KeyField account={E2B_ACCOUNT} testId="e2b" label="E2B API key" help="From your E2B dashboard; runs the sandboxes." onChanged={() => void loadCatalog()} />
-          {keyProviders.map((p) => (
-            <KeyField key={p.id} account={llmAccount(p.id)} testId={p.id} label={`${p.name} API key`} onChanged={() => void loadCatalog()} />
-          ))}
-        </section>
+        ) : null}
 
-        <CustomProviderSection />
-
-        <ProviderModelsSection />
-
-        <form onSubmit={submit} className="flex flex-col gap-3" aria-labelledby="prefs-heading">
-          <h3 id="prefs-heading" className="text-sm font-semibold">
-            Preferences
+        <section aria-labelledby="e2b-heading" className="flex flex-col gap-3">
+          <h3 id="e2b-heading" className="text-sm font-semibold">
+            Sandboxes (E2B)
           </h3>
-          <div className="flex flex-col gap-1">
-            <label htmlFor="e2b-domain" className="text-sm font-medium">
-              E2B domain
-            </label>
+          {keyField(E2B_ACCOUNT, 'e2b', 'E2B API key', 'From your E2B dashboard; runs the sandboxes.')}
+          <Field
+            id="e2b-domain"
+            label="E2B domain"
+            error={errors.e2bDomain}
+            hint={
+              e2bDomainEnv ? (
+                <p data-testid="e2b-domain-env" className="text-xs text-amber-700 dark:text-amber-400">
+                  The environment variable E2B_DOMAIN is set, so Tessera uses <span className="font-mono">{e2bDomainEnv}</span> instead of
+                  this field. Unset it to use the domain here.
+                </p>
+              ) : (
+                <p className="text-xs text-muted-foreground">Change only for a self-hosted E2B.</p>
+              )
+            }
+          >
             <input
               id="e2b-domain"
               data-testid="e2b-domain-input"
               value={form.e2bDomain}
               onChange={(e) => setForm({ ...form, e2bDomain: e.target.value })}
               placeholder="e2b.app"
-              className="h-8 rounded-md border border-border bg-background px-2 text-sm focus-visible:outline-2 focus-visible:outline-ring"
+              aria-invalid={errors.e2bDomain ? true : undefined}
+              className={inputCls}
             />
-            {e2bDomainEnv ? (
-              <p data-testid="e2b-domain-env" className="text-xs text-amber-700 dark:text-amber-400">
-                The environment variable E2B_DOMAIN is set, so Tessera uses <span className="font-mono">{e2bDomainEnv}</span> instead of
-                this field. Unset it to use the domain here.
-              </p>
-            ) : (
-              <p className="text-xs text-muted-foreground">Change only for a self-hosted E2B.</p>
-            )}
+          </Field>
+          <div className="grid grid-cols-2 gap-3">
+            <Field id="sandbox-timeout" label="Sandbox timeout (minutes)" error={errors.sandboxTimeoutMinutes}>
+              <input
+                id="sandbox-timeout"
+                data-testid="sandbox-timeout-input"
+                type="number"
+                min={5}
+                max={1440}
+                value={form.sandboxTimeoutMinutes}
+                onChange={(e) => setForm({ ...form, sandboxTimeoutMinutes: num(e.target.value) })}
+                aria-invalid={errors.sandboxTimeoutMinutes ? true : undefined}
+                className={inputCls}
+              />
+            </Field>
+            <Field id="idle-pause" label="Pause when idle after (minutes)" error={errors.idlePauseMinutes}>
+              <input
+                id="idle-pause"
+                data-testid="idle-pause-input"
+                type="number"
+                min={1}
+                max={1440}
+                value={form.idlePauseMinutes}
+                onChange={(e) => setForm({ ...form, idlePauseMinutes: num(e.target.value) })}
+                aria-invalid={errors.idlePauseMinutes ? true : undefined}
+                className={inputCls}
+              />
+            </Field>
           </div>
-          <div className="flex flex-col gap-1">
-            <label htmlFor="default-model" className="text-sm font-medium">
-              Default model
-            </label>
+        </section>
+
+        <section aria-labelledby="providers-heading" className="flex flex-col gap-3" data-testid="providers-section">
+          <h3 id="providers-heading" className="text-sm font-semibold">
+            Model providers
+          </h3>
+          {configured.length === 0 && !serverConfigured ? (
+            <p className="text-xs text-muted-foreground">Add the key of one provider (or a server of your own) to start chatting.</p>
+          ) : null}
+          <div className="flex flex-col gap-3" data-testid="configured-providers">
+            {configured.map((p) => keyField(llmAccount(p.id), p.id, `${p.name} API key`))}
+            {serverConfigured ? (
+              <fieldset className="flex flex-col gap-2 rounded-md border border-border p-3">
+                <legend className="px-1 text-sm font-medium">Custom OpenAI-compatible server</legend>
+                {serverSection}
+              </fieldset>
+            ) : null}
+          </div>
+          <details
+            data-testid="more-providers"
+            open={moreOpen || (configured.length === 0 && !serverConfigured)}
+            onToggle={(e) => setMoreOpen((e.target as HTMLDetailsElement).open)}
+            className="rounded-md border border-border"
+          >
+            <summary className="cursor-pointer px-3 py-2 text-sm text-muted-foreground">
+              {configured.length === 0 && !serverConfigured ? 'Providers' : 'Add another provider'} ({others.length + (serverConfigured ? 0 : 1)})
+            </summary>
+            <div className="flex flex-col gap-3 border-t border-border p-3">
+              {others.map((p) => keyField(llmAccount(p.id), p.id, `${p.name} API key`))}
+              {serverConfigured ? null : (
+                <fieldset className="flex flex-col gap-2">
+                  <legend className="text-sm font-medium">Custom OpenAI-compatible server</legend>
+                  {serverSection}
+                </fieldset>
+              )}
+            </div>
+          </details>
+        </section>
+
+        <ProviderModelsSection />
+
+        <section aria-labelledby="prefs-heading" className="flex flex-col gap-3">
+          <h3 id="prefs-heading" className="text-sm font-semibold">
+            Preferences
+          </h3>
+          <Field id="default-model" label="Default model" error={errors.defaultModel}>
             <SelectBox
               id="default-model"
               ariaLabel="Default model"
@@ -155,43 +321,8 @@ export function SettingsDialog({
               groups={modelGroups}
               className="h-8 text-sm"
             />
-          </div>
-          <div className="grid grid-cols-2 gap-3">
-            <div className="flex flex-col gap-1">
-              <label htmlFor="sandbox-timeout" className="text-sm font-medium">
-                Sandbox timeout (minutes)
-              </label>
-              <input
-                id="sandbox-timeout"
-                data-testid="sandbox-timeout-input"
-                type="number"
-                min={5}
-                max={1440}
-                value={form.sandboxTimeoutMinutes}
-                onChange={(e) => setForm({ ...form, sandboxTimeoutMinutes: num(e.target.value) })}
-                className="h-8 rounded-md border border-border bg-background px-2 text-sm"
-              />
-            </div>
-            <div className="flex flex-col gap-1">
-              <label htmlFor="idle-pause" className="text-sm font-medium">
-                Pause when idle after (minutes)
-              </label>
-              <input
-                id="idle-pause"
-                data-testid="idle-pause-input"
-                type="number"
-                min={1}
-                max={1440}
-                value={form.idlePauseMinutes}
-                onChange={(e) => setForm({ ...form, idlePauseMinutes: num(e.target.value) })}
-                className="h-8 rounded-md border border-border bg-background px-2 text-sm"
-              />
-            </div>
-          </div>
-          <div className="flex flex-col gap-1">
-            <label htmlFor="theme" className="text-sm font-medium">
-              Theme
-            </label>
+          </Field>
+          <Field id="theme" label="Theme" error={errors.theme}>
             <SelectBox
               id="theme"
               ariaLabel="Theme"
@@ -210,11 +341,8 @@ export function SettingsDialog({
               ]}
               className="h-8 text-sm"
             />
-          </div>
-          <div className="flex flex-col gap-1">
-            <label htmlFor="custom-templates" className="text-sm font-medium">
-              Custom templates
-            </label>
+          </Field>
+          <Field id="custom-templates" label="Custom templates" error={errors.customTemplates}>
             <textarea
               id="custom-templates"
               data-testid="custom-templates-input"
@@ -222,12 +350,16 @@ export function SettingsDialog({
               value={templatesText}
               onChange={(e) => setTemplatesText(e.target.value)}
               placeholder="One E2B template id per line, e.g. my-template or my-template:v2"
-              className="rounded-md border border-border bg-background p-2 font-mono text-xs"
+              aria-invalid={errors.customTemplates ? true : undefined}
+              className="rounded-md border border-border bg-background p-2 font-mono text-xs aria-[invalid=true]:border-destructive"
             />
-          </div>
-          {error ? (
-            <p role="alert" className="text-sm text-destructive">
-              {error}
+          </Field>
+        </section>
+
+        <div className="sticky bottom-0 -mx-5 flex flex-col gap-2 border-t border-border bg-card px-5 py-3" data-testid="settings-footer">
+          {errors[GENERAL] ? (
+            <p role="alert" data-testid="settings-error" className="text-sm text-destructive">
+              {errors[GENERAL]}
             </p>
           ) : null}
           <div className="flex items-center justify-between gap-2">
@@ -236,11 +368,11 @@ export function SettingsDialog({
               {paths?.Home ? ` · data in ${paths.Home}` : ''}
             </p>
             <Button type="submit" variant="primary" data-testid="settings-save" disabled={busy}>
-              Save settings
+              {pending > 0 ? `Save (${pending} ${pending === 1 ? 'key' : 'keys'})` : 'Save'}
             </Button>
           </div>
-        </form>
-      </div>
+        </div>
+      </form>
     </Dialog>
   )
 }
