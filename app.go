@@ -139,9 +139,12 @@ func (a *App) wire(ctxf func() context.Context) {
 		Generator: chat.LLMGenerator{Client: a.llm.Client, Models: a.store},
 		Sandboxes: a.sandboxes,
 		Executor:  chat.E2BExecutor{Client: a.e2bRaw},
-		Emitter:   a.emit,
-		Templates: func(ctx context.Context) []fragment.Template { return api.AllTemplates(settings(ctx)) },
-		Logger:    a.log.With("part", "chat"),
+		// How long a web app may take to answer (default 3 min); a slow
+		// template's first build may need more, a test less.
+		PreviewWait: a.durationEnv("TESSERA_PREVIEW_WAIT"),
+		Emitter:     a.emit,
+		Templates:   func(ctx context.Context) []fragment.Template { return api.AllTemplates(settings(ctx)) },
+		Logger:      a.log.With("part", "chat"),
 	})
 	catalog := api.NewCatalogService(ctxf, a.llm, a.store, a.keys, a.store, a.log)
 	a.bound = []any{
@@ -318,4 +321,19 @@ func (a *App) reportGuard(g *frameguard.Guard) {
 	default:
 		a.log.Error("frame guard failed: previews stay off", "detail", r.Detail)
 	}
+}
+
+// durationEnv reads a Go duration (e.g. "90s") from the environment; 0
+// (the default of whatever reads it) when unset or not a positive duration.
+func (a *App) durationEnv(name string) time.Duration {
+	v := a.getenv(name)
+	if v == "" {
+		return 0
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		a.log.Warn("ignoring an environment variable that is not a duration", "name", name, "value", v)
+		return 0
+	}
+	return d
 }

@@ -73,6 +73,10 @@ const (
 	// keepalives, never starting the cell: the real server does this to a
 	// cell sent right after an interrupt (recordings 025, 027).
 	FaultStuckCell
+	// FaultPortClosed (for EndpointPreview) answers as E2B's proxy does for
+	// a running sandbox whose app never opened its port: 502 with the
+	// sandbox id and port.
+	FaultPortClosed
 )
 
 // Counts are totals since the fake started.
@@ -534,6 +538,9 @@ func (f *Fake) fault(w http.ResponseWriter, r *http.Request, endpoint string) (d
 		}
 	}
 	switch kind {
+	case FaultPortClosed:
+		writeJSON(w, http.StatusBadGateway, map[string]any{"message": "The sandbox is running but port is not open", "code": 502})
+		return true, false
 	case Fault5xx:
 		writeJSON(w, http.StatusServiceUnavailable, map[string]any{"code": 503, "message": "Service unavailable (injected by e2btest)"})
 		return true, false

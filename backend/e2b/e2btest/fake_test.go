@@ -135,6 +135,12 @@ func TestPreview(t *testing.T) {
 	if st, body := get("/"); st != 200 || !strings.Contains(body, sb.SandboxID) || !strings.Contains(body, "app/pages/index.tsx") {
 		t.Fatalf("generated page: %d %s", st, body)
 	}
+	// An app that never opens its port, on demand (the proxy's own answer),
+	// though files are there.
+	f.FailNth(EndpointPreview, f.Calls(EndpointPreview)+1, FaultPortClosed)
+	if st, body := get("/"); st != 502 || !strings.Contains(body, "port is not open") {
+		t.Fatalf("port-closed fault: %d %s", st, body)
+	}
 	if err := env.WriteFiles(ctx, []e2b.File{{Path: "public/index.html", Content: []byte("<h1>hello</h1>")}, {Path: "public/app.js", Content: []byte("1")}}); err != nil {
 		t.Fatal(err)
 	}

@@ -121,9 +121,19 @@ export function PreviewPanel({ projectId }: { projectId: string }) {
       </Tabs.Content>
       <Tabs.Content value="preview" className="min-h-0 flex-1 data-[state=inactive]:hidden">
         {result?.stepError ? (
-          <p role="alert" className="m-3 rounded-md border border-destructive/60 p-3 text-sm text-destructive">
-            {result.stepError.message}
-          </p>
+          <div className="m-3 flex flex-col gap-2" data-testid="preview-step-error" data-step={result.stepError.step}>
+            <p role="alert" className="rounded-md border border-destructive/60 p-3 text-sm text-destructive">
+              {result.stepError.message}
+            </p>
+            {result.installLog ? (
+              <details open className="text-xs">
+                <summary className="cursor-pointer text-muted-foreground">What the install printed</summary>
+                <pre data-testid="preview-install-log" className="mt-1 max-h-64 overflow-auto whitespace-pre-wrap rounded-md bg-muted p-2 font-mono">
+                  {result.installLog}
+                </pre>
+              </details>
+            ) : null}
+          </div>
         ) : null}
         {result && hasOutput ? (
           python ? (

@@ -73,8 +73,9 @@ func main() {
 	})
 	// POST /fail?endpoint=files&count=3 makes the next count calls to the
 	// endpoint (an e2btest.Endpoint* name) answer 503, as E2B does when a
-	// part of it is down; count=0 drops what is still pending. End-to-end
-	// tests use it to fail one step.
+	// part of it is down (&kind=port-closed: the proxy's 502 for an app
+	// that never opened its port); count=0 drops what is still pending.
+	// End-to-end tests use it to fail one step.
 	mux.HandleFunc("/fail", func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
 			http.Error(w, "POST only", http.StatusMethodNotAllowed)
@@ -86,10 +87,19 @@ func main() {
 			http.Error(w, "want ?endpoint=<name>&count=<0..1000>", http.StatusBadRequest)
 			return
 		}
+		kind := e2btest.Fault5xx
+		switch r.URL.Query().Get("kind") {
+		case "", "503":
+		case "port-closed":
+			kind = e2btest.FaultPortClosed
+		default:
+			http.Error(w, "kind is 503 (the default) or port-closed", http.StatusBadRequest)
+			return
+		}
 		f.ClearFaults(endpoint)
 		base := f.Calls(endpoint)
 		for i := 1; i <= count; i++ {
-			f.FailNth(endpoint, base+i, e2btest.Fault5xx)
+			f.FailNth(endpoint, base+i, kind)
 		}
 		w.WriteHeader(http.StatusNoContent)
 	})
