@@ -2,7 +2,7 @@ import { act, fireEvent, render, screen, waitFor } from '@testing-library/react'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import * as api from '../api'
 import { ApiError, type ChatEvent, type Message, type SendResult } from '../api'
-import { applyEvents, emptyChat, flushChatEvents, flushDrafts, newRun, useChat } from './chat'
+import { applyEvents, emptyChat, flushDrafts, newRun, useChat } from './chat'
 import { useCatalog } from './catalog'
 import { chatHandlers, type makeApiMock } from '../test/apiMock'
 import { PreviewPanel } from '../components/preview/PreviewPanel'
@@ -31,13 +31,12 @@ function deferred<T>() {
   return { promise, resolve, reject }
 }
 
-/** Emits a batch on the running request's topic and applies it like the next frame would. */
+/** Emits a batch on the running request's topic (the store applies each backend batch as it comes). */
 function emit(events: ChatEvent[]) {
   const [handler] = [...chatHandlers.values()]
   if (!handler) throw new Error('no subscription')
   act(() => {
     handler(events)
-    flushChatEvents()
   })
 }
 
