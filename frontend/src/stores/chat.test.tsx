@@ -183,6 +183,32 @@ describe('chat store: send', () => {
     expect(s.chats[P].pendingUser).toBeNull()
   })
 
+  it('a failed Send the backend says was saved offers Retry and does not put the draft back', async () => {
+    // The reload has not caught up (or is offline): the backend's word decides.
+    m.chat.send.mockRejectedValue(Object.assign(new ApiError('unavailable', 'The model provider cannot be reached.'), { userSaved: true }))
+    m.chat.history.mockRejectedValue(new ApiError('unavailable', 'offline'))
+    useChat.getState().setDraft(P, 'my prompt')
+    await act(async () => {
+      await useChat.getState().send(P)
+    })
+    const s = useChat.getState()
+    expect(s.chats[P].sendError?.action).toBe('retry')
+    expect(s.drafts[P]).toBe('')
+  })
+
+  it('without the backend\'s word, a failed Send whose message the reload shows offers Retry', async () => {
+    m.chat.send.mockRejectedValue(new ApiError('unavailable', 'The model provider cannot be reached.'))
+    m.chat.history.mockResolvedValue({ messages: [msg({ id: 'u1', content: 'my prompt' })], hasMore: false })
+    useChat.getState().setDraft(P, 'my prompt')
+    await act(async () => {
+      await useChat.getState().send(P)
+    })
+    const s = useChat.getState()
+    expect(s.chats[P].messages.map((x) => x.id)).toEqual(['u1'])
+    expect(s.chats[P].sendError?.action).toBe('retry')
+    expect(s.drafts[P]).toBe('')
+  })
+
   it('stop cancels the running request by id', async () => {
     const d = deferred<SendResult>()
     m.chat.send.mockReturnValue(d.promise)
