@@ -15,6 +15,9 @@ async function openThousand() {
   const ids = JSON.parse(execFileSync(path.join(root, 'build/bin/seed'), ['-home', home, '-messages', '1000']).toString());
   const app = await startApp({ home, name: 'bench-app' });
   const ctx = await browser();
+  // The page's benchmark marks (data-last-render, performance marks) are off
+  // unless this flag is set before the app loads (frontend/src/lib/instrument.ts).
+  await ctx.addInitScript(() => { window.__tesseraMarks = true; });
   const times = [];
   try {
     const page = await openPage(ctx, app.url);

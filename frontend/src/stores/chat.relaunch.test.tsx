@@ -2,7 +2,8 @@ import { act, render, screen, waitFor } from '@testing-library/react'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import * as api from '../api'
 import { normalizeMessage, runResultOf, type ChatEvent, type HistoryPage, type Message, type SendResult } from '../api'
-import { emptyChat, flushChatEvents, initialTab, useChat } from './chat'
+import { emptyChat, initialTab, useChat } from './chat'
+import { enableMarks } from '../lib/instrument'
 import { useCatalog } from './catalog'
 import { chatHandlers, type makeApiMock } from '../test/apiMock'
 import { PreviewPanel } from '../components/preview/PreviewPanel'
@@ -196,6 +197,10 @@ describe('user message attachments', () => {
 })
 
 describe('performance marks', () => {
+  // Off in the product; the benchmark turns them on (window.__tesseraMarks).
+  beforeEach(() => enableMarks())
+  afterEach(() => enableMarks(null))
+
   it('marks messages-rendered once the rows are in the DOM, and sets data-last-render', async () => {
     const seen: { name: string; rows: number }[] = []
     vi.spyOn(performance, 'mark').mockImplementation(((name: string) => {
@@ -268,12 +273,10 @@ describe('performance marks', () => {
     const handler = chatHandlers.get(requestId)!
     act(() => {
       handler([{ type: 'stage', stage: 'generating' }] as ChatEvent[])
-      flushChatEvents()
     })
     expect(mark).not.toHaveBeenCalledWith(name)
     act(() => {
       handler([{ type: 'done' }] as ChatEvent[])
-      flushChatEvents()
     })
     expect(mark).toHaveBeenCalledWith(name)
     await act(async () => {

@@ -2,7 +2,7 @@ import { act, fireEvent, render, screen, waitFor } from '@testing-library/react'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import * as api from '../api'
 import { ApiError, type ChatEvent, type Message, type SendResult } from '../api'
-import { applyEvents, emptyChat, flushChatEvents, flushDrafts, newRun, useChat } from './chat'
+import { applyEvents, emptyChat, flushDrafts, newRun, useChat } from './chat'
 import { useCatalog } from './catalog'
 import { chatHandlers, type makeApiMock } from '../test/apiMock'
 import { PreviewPanel } from '../components/preview/PreviewPanel'
@@ -31,13 +31,12 @@ function deferred<T>() {
   return { promise, resolve, reject }
 }
 
-/** Emits a batch on the running request's topic and applies it like the next frame would. */
+/** Emits a batch on the running request's topic (the store applies each backend batch as it comes). */
 function emit(events: ChatEvent[]) {
   const [handler] = [...chatHandlers.values()]
   if (!handler) throw new Error('no subscription')
   act(() => {
     handler(events)
-    flushChatEvents()
   })
 }
 
@@ -182,6 +181,32 @@ describe('chat store: send', () => {
     expect(s.chats[P].sendError?.message).toBe('The model provider cannot be reached. Check your connection and try again.')
     expect(s.chats[P].sendError?.action).toBe('resend')
     expect(s.chats[P].pendingUser).toBeNull()
+  })
+
+  it('a failed Send the backend says was saved offers Retry and does not put the draft back', async () => {
+    // The reload has not caught up (or is offline): the backend's word decides.
+    m.chat.send.mockRejectedValue(Object.assign(new ApiError('unavailable', 'The model provider cannot be reached.'), { userSaved: true }))
+    m.chat.history.mockRejectedValue(new ApiError('unavailable', 'offline'))
+    useChat.getState().setDraft(P, 'my prompt')
+    await act(async () => {
+      await useChat.getState().send(P)
+    })
+    const s = useChat.getState()
+    expect(s.chats[P].sendError?.action).toBe('retry')
+    expect(s.drafts[P]).toBe('')
+  })
+
+  it('without the backend\'s word, a failed Send whose message the reload shows offers Retry', async () => {
+    m.chat.send.mockRejectedValue(new ApiError('unavailable', 'The model provider cannot be reached.'))
+    m.chat.history.mockResolvedValue({ messages: [msg({ id: 'u1', content: 'my prompt' })], hasMore: false })
+    useChat.getState().setDraft(P, 'my prompt')
+    await act(async () => {
+      await useChat.getState().send(P)
+    })
+    const s = useChat.getState()
+    expect(s.chats[P].messages.map((x) => x.id)).toEqual(['u1'])
+    expect(s.chats[P].sendError?.action).toBe('retry')
+    expect(s.drafts[P]).toBe('')
   })
 
   it('stop cancels the running request by id', async () => {
