@@ -135,7 +135,7 @@ export function PreviewPanel({ projectId }: { projectId: string }) {
             ) : null}
           </div>
         ) : null}
-        {result && hasOutput ? (
+        {result?.stepError && result.stepError.step !== 'run' ? null : result && hasOutput ? (
           python ? (
             <PythonOutput result={result} running={live} />
           ) : (

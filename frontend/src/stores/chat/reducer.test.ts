@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { ChatEvent, Message, RunResult } from '../../api'
-import { applyEvents, dropsModel, emptyChat, exchangeOf, hasPreview, initialTab, newRun, settleRun, upsertMessage } from './reducer'
+import { applyEvents, dropsModel, emptyChat, exchangeOf, hasPreview, initialTab, newRun, settleRun, showsStepDetail, upsertMessage } from './reducer'
 
 const P = 'p1'
 
@@ -139,6 +139,21 @@ describe('settleRun', () => {
     const got = settleRun(running({ step: 'install', code: 'unavailable', message: 'down' }), res)
     expect(got.sendError).toEqual(want)
     expect(got.tab).toBe('code')
+  })
+  it.each([
+    { step: 'sandbox', tab: 'preview' },
+    { step: 'install', tab: 'preview' },
+    { step: 'write', tab: 'preview' },
+    { step: 'run', tab: 'preview' },
+    { step: 'preview', tab: 'preview' },
+    { step: 'generate', tab: 'code' },
+  ])('a saved answer whose $step step failed opens $tab, where its detail is', ({ step, tab }) => {
+    const stepError = { step, code: 'unavailable', message: 'down' }
+    const got = settleRun(running(stepError), {
+      assistant: msg({ id: 'a', seq: 3, role: 'assistant', status: 'error', fragment: { title: 'x' } as Message['fragment'], result: { ...py, stepError } }),
+    })
+    expect(got.tab).toBe(tab)
+    expect(showsStepDetail({ ...py, stepError })).toBe(tab === 'preview')
   })
 })
 

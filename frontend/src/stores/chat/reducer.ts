@@ -161,7 +161,8 @@ export function initialTab(messages: Message[]): 'code' | 'preview' {
 /**
  * The chat once Send or Retry returned: the saved messages replace the live
  * run, and a failed step not already shown on the saved answer becomes the
- * inline error (Retry when something was saved, else Resend).
+ * inline error (Retry when something was saved, else Resend). The panel
+ * goes where the outcome is: the output, or the failed step's detail.
  */
 export function settleRun(c: ProjectChat, res: SendResult): globalThis.Partial<ProjectChat> {
   let messages = c.messages
@@ -177,8 +178,17 @@ export function settleRun(c: ProjectChat, res: SendResult): globalThis.Partial<P
       stepError && !shownOnMessage
         ? { code: stepError.code, message: stepError.message, action: res.user || res.assistant ? 'retry' : 'resend' }
         : null,
-    tab: hasPreview(runResultOf(res.assistant)) ? 'preview' : c.tab,
+    tab: hasPreview(runResultOf(res.assistant)) || showsStepDetail(runResultOf(res.assistant)) ? 'preview' : c.tab,
   }
+}
+
+/**
+ * A sandbox step (sandbox, install, write, run, preview) failed: the Preview
+ * tab has its sentence and what the install printed. A failed generation has
+ * no result; its sentence is in the chat.
+ */
+export function showsStepDetail(result: RunResult | null | undefined): boolean {
+  return !!result?.stepError && result.stepError.step !== 'generate'
 }
 
 /** The ids a delete of messageId removes: an answer alone, or a prompt with the answers up to the next prompt. */
