@@ -42,15 +42,3 @@ type Status struct {
 
 // Topic is the event topic of a project's sandbox status.
 func Topic(projectID string) string { return "sandbox:status:" + projectID }
-
-// storeState maps our view to what the projects table keeps.
-func storeState(s State) string {
-	switch s {
-	case StatePaused:
-		return "paused"
-	case StateNone:
-		return "none"
-	default:
-		return "running"
-	}
-}
