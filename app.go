@@ -139,21 +139,25 @@ func (a *App) wire(ctxf func() context.Context) {
 		Templates: func(ctx context.Context) []fragment.Template { return api.AllTemplates(a.settings.get(ctx)) },
 		Logger:    a.log.With("part", "chat"),
 	})
-	settingsChanged := func(s config.Settings) {
-		a.settings.set(s)
-		a.e2b.Invalidate() // the E2B domain is a setting
-		a.llm.rebuild(s)
-	}
 	catalog := api.NewCatalogService(ctxf, a.llm, a.store, a.keys, a.store, a.log)
 	a.bound = []any{
 		api.NewSystemService(nil, a.paths, a.getenv("E2B_DOMAIN")),
 		api.NewProjectService(ctxf, a.store, a.sandboxes, a.log),
-		api.NewSettingsService(ctxf, a.store, keyWatch{Store: a.keys, onE2B: a.e2b.Invalidate}, a.paths, a.log, settingsChanged),
+		api.NewSettingsService(ctxf, a.store, keyWatch{Store: a.keys, onE2B: a.e2b.Invalidate}, a.paths, a.log, a.settingsSaved),
 		api.NewSandboxService(ctxf, a.sandboxes),
 		api.NewChatService(ctxf, a.chat),
 		catalog,
 		api.NewKeyCheckService(ctxf, catalog, a.sandboxes.CheckAccount, a.log),
 	}
+}
+
+// settingsSaved is told about settings SettingsService saved: the running
+// parts follow them (the cached settings, the E2B client built for the old
+// domain, the LLM client for the old provider list).
+func (a *App) settingsSaved(s config.Settings) {
+	a.settings.set(s)
+	a.e2b.Invalidate()
+	a.llm.rebuild(s)
 }
 
 func (a *App) services() []any { return a.bound }
