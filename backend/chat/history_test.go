@@ -56,9 +56,13 @@ func TestPromptPagesHistoryAndReadsImagesOnlyWhenNeeded(t *testing.T) {
 	}
 
 	// A long chat: only the newest historyLimit messages are read.
-	for i := 0; i < historyLimit; i++ {
-		if _, err := r.store.AddMessage(ctx, store.Message{ProjectID: r.proj.ID, Role: "user", Content: fmt.Sprintf("filler %d", i)}); err != nil {
-			t.Fatal(err)
+	// Pairs, so that the window of the newest historyLimit messages
+	// (with the new one) opens with an answer.
+	for i := 0; i < historyLimit/2; i++ {
+		for _, role := range []string{"user", "assistant"} {
+			if _, err := r.store.AddMessage(ctx, store.Message{ProjectID: r.proj.ID, Role: role, Content: fmt.Sprintf("filler %d", i)}); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
 	r.llm.Push(llmtest.FragmentResponse(pyFragment("print(3)"), 50))
@@ -74,6 +78,9 @@ func TestPromptPagesHistoryAndReadsImagesOnlyWhenNeeded(t *testing.T) {
 		if strings.Contains(m.Content, "see this") || strings.Contains(m.Content, "filler 0") {
 			t.Fatalf("an old message reached the prompt: %q", m.Content)
 		}
+	}
+	if msgs[1].Role != "user" {
+		t.Fatalf("the history opens with %q, not the person", msgs[1].Role)
 	}
 	if last := msgs[len(msgs)-1]; last.Content != "last" {
 		t.Fatalf("the new message is not last: %q", last.Content)

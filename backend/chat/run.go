@@ -364,6 +364,11 @@ func (s *Service) prompt(ctx context.Context, t turn) (GenerateRequest, []fragme
 			}
 		}
 	}
+	// A window cut from a long chat may open with an answer; several
+	// providers require the conversation to start with the person.
+	for len(turns) > 1 && turns[0].Role != "user" {
+		turns = turns[1:]
+	}
 	ids := make([]string, 0, len(chosen))
 	for _, tm := range chosen {
 		ids = append(ids, tm.ID)
