@@ -140,7 +140,7 @@ func (a *App) wire(ctxf func() context.Context) {
 		Sandboxes: a.sandboxes,
 		Executor:  chat.E2BExecutor{Client: a.e2bRaw},
 		Emitter:   a.emit,
-		Templates: func(ctx context.Context) []fragment.Template { return api.AllTemplates(settings(ctx)) },
+		Templates: func(ctx context.Context) []fragment.Template { return fragment.WithCustom(settings(ctx).CustomTemplates) },
 		Logger:    a.log.With("part", "chat"),
 	})
 	catalog := api.NewCatalogService(ctxf, a.llm, a.store, a.keys, a.store, a.log)

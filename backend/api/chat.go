@@ -19,12 +19,6 @@ type Chat interface {
 	Files(ctx context.Context, projectID string) ([]chat.File, error)
 }
 
-// SendResult is the outcome of Send or Retry: the saved messages.
-type SendResult struct {
-	User      *store.Message `json:"user,omitempty"`
-	Assistant *store.Message `json:"assistant,omitempty"`
-}
-
 // ChatService is the chat of a project. Bound.
 type ChatService struct {
 	ctx  func() context.Context
@@ -36,22 +30,18 @@ func NewChatService(ctx func() context.Context, c Chat) *ChatService {
 	return &ChatService{ctx: ctx, chat: c}
 }
 
-func toSendResult(r chat.Result, err error) (SendResult, error) {
-	return SendResult{User: r.User, Assistant: r.Assistant}, err
-}
-
 // Send saves the person's message, streams the answer on
 // "chat:delta:<requestId>", runs the fragment and returns the saved
 // messages when everything is done. A step that fails after the answer was
 // saved is reported inside the assistant message (with a retry), not as an
 // error; an error means nothing was kept and the draft should stay.
-func (s *ChatService) Send(req chat.SendRequest) (SendResult, error) {
-	return toSendResult(s.chat.Send(s.ctx(), req))
+func (s *ChatService) Send(req SendRequest) (SendResult, error) {
+	return toSendResult(s.chat.Send(s.ctx(), req.domain()))
 }
 
 // Retry generates the last answer again.
-func (s *ChatService) Retry(req chat.RetryRequest) (SendResult, error) {
-	return toSendResult(s.chat.Retry(s.ctx(), req))
+func (s *ChatService) Retry(req RetryRequest) (SendResult, error) {
+	return toSendResult(s.chat.Retry(s.ctx(), req.domain()))
 }
 
 // Stop cancels a running request at once; the partial answer is kept.
@@ -63,41 +53,20 @@ func (s *ChatService) Undo(projectID string) error { return s.chat.Undo(s.ctx(),
 // Clear drops the whole chat of a project (its files are kept).
 func (s *ChatService) Clear(projectID string) error { return s.chat.Clear(s.ctx(), projectID) }
 
-// DeleteMessageRequest names one message of a project.
-type DeleteMessageRequest struct {
-	ProjectID string `json:"projectId"`
-	MessageID string `json:"messageId"`
-}
-
 // DeleteMessage removes one answer, or one prompt with its answers.
 func (s *ChatService) DeleteMessage(req DeleteMessageRequest) error {
 	return s.chat.Delete(s.ctx(), req.ProjectID, req.MessageID)
-}
-
-// HistoryRequest asks for one page of a chat.
-type HistoryRequest struct {
-	ProjectID string `json:"projectId"`
-	// BeforeSeq: messages older than this seq; 0 = the newest page.
-	BeforeSeq int64 `json:"beforeSeq"`
-	// Limit: page size, default 50, at most 500.
-	Limit int `json:"limit"`
-}
-
-// HistoryPage is one page of a chat, oldest first.
-type HistoryPage struct {
-	Messages []store.Message `json:"messages"`
-	// HasMore is true when older messages exist.
-	HasMore bool `json:"hasMore"`
 }
 
 // History returns one page of a project's chat (newest page first), so a
 // long chat opens as fast as a short one.
 func (s *ChatService) History(req HistoryRequest) (HistoryPage, error) {
 	ms, more, err := s.chat.History(s.ctx(), req.ProjectID, req.BeforeSeq, req.Limit)
-	return HistoryPage{Messages: ms, HasMore: more}, err
+	return HistoryPage{Messages: toMessages(ms), HasMore: more}, err
 }
 
 // Files returns the project's files (the local copy).
-func (s *ChatService) Files(projectID string) ([]chat.File, error) {
-	return s.chat.Files(s.ctx(), projectID)
+func (s *ChatService) Files(projectID string) ([]File, error) {
+	fs, err := s.chat.Files(s.ctx(), projectID)
+	return toFiles(fs), err
 }
