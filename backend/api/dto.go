@@ -10,7 +10,9 @@ package api
 // Times travel as RFC 3339 text (what encoding/json makes of time.Time),
 // typed as string so the page does not see `any`. JSON the backend passes
 // through unread (a stored fragment, a run result, custom providers) is
-// json.RawMessage with a ts_type tag.
+// json.RawMessage with a ts_type tag. A closed set of strings (a state, a
+// role) carries its TypeScript union in a ts_type tag beside the Go field,
+// checked against the Go constants in contract_test.go.
 
 import (
 	"encoding/json"
@@ -69,7 +71,7 @@ type Settings struct {
 	DefaultModel          string `json:"defaultModel"`
 	SandboxTimeoutMinutes int    `json:"sandboxTimeoutMinutes"`
 	IdlePauseMinutes      int    `json:"idlePauseMinutes"`
-	Theme                 string `json:"theme"` // "system", "light" or "dark"
+	Theme                 string `json:"theme" ts_type:"'system' | 'light' | 'dark'"`
 	// CustomProviders is the user-added LLM providers as JSON (llm.Catalog
 	// reads it); the page edits it as JSON.
 	CustomProviders json.RawMessage `json:"customProviders,omitempty" ts_type:"unknown"`
@@ -93,7 +95,7 @@ func (s Settings) domain() config.Settings {
 // payload of the sandbox status topic, which sends the same fields).
 type SandboxStatus struct {
 	ProjectID string `json:"projectId"`
-	State     string `json:"state"`
+	State     string `json:"state" ts_type:"'none' | 'starting' | 'resuming' | 'running' | 'pausing' | 'paused' | 'rebuilding' | 'error' | 'unreachable'"`
 	Error     string `json:"error,omitempty"`
 	Warning   string `json:"warning,omitempty"`
 	SandboxID string `json:"sandboxId"`
@@ -119,11 +121,11 @@ type Message struct {
 	ID        string          `json:"id"`
 	ProjectID string          `json:"projectId"`
 	Seq       int64           `json:"seq"`
-	Role      string          `json:"role"`
+	Role      string          `json:"role" ts_type:"'user' | 'assistant'"`
 	Content   string          `json:"content"`
 	Fragment  json.RawMessage `json:"fragment,omitempty" ts_type:"unknown"`
 	Result    json.RawMessage `json:"result,omitempty" ts_type:"unknown"`
-	Status    string          `json:"status"`
+	Status    string          `json:"status" ts_type:"'done' | 'streaming' | 'stopped' | 'error' | 'interrupted'"`
 	CreatedAt string          `json:"createdAt"`
 }
 

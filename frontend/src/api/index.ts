@@ -1,8 +1,11 @@
 // Typed wrappers over the Wails bindings. Every call resolves with the clean
 // types from ./types or rejects with an ApiError carrying a sentence.
 import { ApiError, BACKEND_MISSING, toApiError } from './errors'
+import type { api } from '../../wailsjs/go/models'
 import type {
   ChatEvent,
+  Data,
+  Fragment,
   CreateProjectRequest,
   FileEntry,
   HistoryPage,
@@ -24,8 +27,9 @@ import type {
   StartupStatus,
   Template,
   UpdateProjectRequest,
+  WireMessage,
 } from './types'
-import { bindings, runtime } from './wails'
+import { bindings, models, runtime } from './wails'
 
 export * from './types'
 export { ApiError, errorMessage, isCanceled, toApiError, BACKEND_MISSING } from './errors'
@@ -91,10 +95,10 @@ function isRunResult(v: unknown): v is RunResult {
  * never a RunResult: it becomes `attachments` and `result` is null, so no
  * preview code can mistake it for run output.
  */
-export function normalizeMessage(m: Message): Message {
-  const fragment = parseJSONField<Message['fragment']>(m.fragment)
+export function normalizeMessage(m: WireMessage | Message): Message {
+  const fragment = parseJSONField<Fragment>(m.fragment)
   if (m.role === 'user') {
-    const attachments = m.attachments?.length ? m.attachments : attachmentsOf(m.result)
+    const attachments = 'attachments' in m && m.attachments?.length ? m.attachments : attachmentsOf(m.result)
     return { ...m, fragment, result: null, attachments }
   }
   const parsed = parseJSONField<unknown>(m.result)
@@ -107,7 +111,7 @@ export function runResultOf(m: Message | null | undefined): RunResult | null {
   return isRunResult(m.result) ? m.result : null
 }
 
-function normalizeResult(r: SendResult | null | undefined): SendResult {
+function normalizeResult(r: Data<api.SendResult> | null | undefined): SendResult {
   return {
     user: r?.user ? normalizeMessage(r.user) : undefined,
     assistant: r?.assistant ? normalizeMessage(r.assistant) : undefined,
@@ -123,8 +127,8 @@ export const system = {
 
 export const projects = {
   list: async () => (await call<Project[] | null>(() => bindings.Projects.List())) ?? [],
-  create: (req: CreateProjectRequest) => call<Project>(() => bindings.Projects.Create(req as never)),
-  update: (req: UpdateProjectRequest) => call<Project>(() => bindings.Projects.Update(req as never)),
+  create: (req: CreateProjectRequest) => call<Project>(() => bindings.Projects.Create(req)),
+  update: (req: UpdateProjectRequest) => call<Project>(() => bindings.Projects.Update(req)),
   remove: (id: string) => call<void>(() => bindings.Projects.Delete(id)),
   select: (id: string) => call<Project>(() => bindings.Projects.Select(id)),
   current: async () => (await call<string | null>(() => bindings.Projects.Current())) ?? '',
@@ -132,10 +136,10 @@ export const projects = {
 
 export const settings = {
   get: () => call<Settings>(() => bindings.Settings.Get()),
-  save: (s: Settings) => call<SaveResult>(() => bindings.Settings.Save(s as never)),
+  save: (s: Settings) => call<SaveResult>(() => bindings.Settings.Save(models.Settings.createFrom(s))),
   confirmSave: (token: string) => call<Settings>(() => bindings.Settings.ConfirmSave(token)),
   setKey: (account: string, value: string) =>
-    call<void>(() => bindings.Settings.SetKey({ account, value } as never)),
+    call<void>(() => bindings.Settings.SetKey({ account, value })),
   hasKey: (account: string) => call<boolean>(() => bindings.Settings.HasKey(account)),
   keyStatus: async (accounts: string[]) =>
     (await call<Record<string, boolean> | null>(() => bindings.Settings.KeyStatus(accounts))) ?? {},
@@ -175,13 +179,13 @@ export const chat = {
    */
   history: async ({ projectId, beforeSeq = 0, limit = HISTORY_PAGE }: Pick<HistoryRequest, 'projectId'> & globalThis.Partial<HistoryRequest>): Promise<HistoryPage> => {
     const req: HistoryRequest = { projectId, beforeSeq, limit }
-    const page = await call<{ messages?: Message[] | null; hasMore?: boolean } | null>(() => bindings.Chat.History(req as never))
+    const page = await call<{ messages?: WireMessage[] | null; hasMore?: boolean } | null>(() => bindings.Chat.History(req))
     return { messages: (page?.messages ?? []).map(normalizeMessage), hasMore: !!page?.hasMore }
   },
   send: async (req: SendRequest) =>
-    normalizeResult(await call<SendResult>(() => bindings.Chat.Send(req as never))),
+    normalizeResult(await call<Data<api.SendResult>>(() => bindings.Chat.Send(models.SendRequest.createFrom(req)))),
   retry: async (req: RetryRequest) =>
-    normalizeResult(await call<SendResult>(() => bindings.Chat.Retry(req as never))),
+    normalizeResult(await call<Data<api.SendResult>>(() => bindings.Chat.Retry(models.RetryRequest.createFrom(req)))),
   stop: (requestId: string) => call<void>(() => bindings.Chat.Stop(requestId)),
   undo: (projectId: string) => call<void>(() => bindings.Chat.Undo(projectId)),
   clear: (projectId: string) => call<void>(() => bindings.Chat.Clear(projectId)),

@@ -51,7 +51,7 @@ beforeEach(() => {
   chatHandlers.clear()
   useChat.setState({ chats: {}, drafts: {}, attachments: {}, model: { providerId: 'openai', modelId: 'gpt' }, templates: {}, params: {} })
   useCatalog.setState({
-    providers: [{ id: 'openai', name: 'OpenAI', needsKey: true, local: false, hasKey: true, usable: true, models: [{ id: 'gpt', name: 'GPT', multimodal: false }] }],
+    providers: [{ id: 'openai', name: 'OpenAI', needsKey: true, local: false, hasKey: true, usable: true, models: [{ id: 'gpt', name: 'GPT', multimodal: false }], defaultModel: '', modelsFetchedAt: 0 }],
     templates: [],
     loaded: true,
   })

@@ -10,7 +10,7 @@ export const fakeKeychain = new Set<string>()
 export function makeApiMock(actual: Record<string, unknown>) {
   return {
     ...actual,
-    system: { status: vi.fn(async (): Promise<StartupStatus> => ({ ok: true, paths: { Home: '', Database: '', LogFile: '' }, version: 'test' })) },
+    system: { status: vi.fn(async (): Promise<StartupStatus> => ({ ok: true, paths: { home: '', database: '', logFile: '' }, version: 'test' })) },
     projects: {
       list: vi.fn(async (): Promise<Project[]> => []),
       create: vi.fn(async (_req: unknown): Promise<Project> => { throw new Error('not mocked') }),
@@ -31,7 +31,7 @@ export function makeApiMock(actual: Record<string, unknown>) {
       deleteKey: vi.fn(async (account: string) => {
         fakeKeychain.delete(account)
       }),
-      paths: vi.fn(async (): Promise<Paths> => ({ Home: '', Database: '', LogFile: '' })),
+      paths: vi.fn(async (): Promise<Paths> => ({ home: '', database: '', logFile: '' })),
     },
     keyCheck: {
       check: vi.fn(async (target: string): Promise<KeyCheck> => ({ ok: true, message: `Works: ${target} answered.` })),
@@ -42,7 +42,7 @@ export function makeApiMock(actual: Record<string, unknown>) {
       templates: vi.fn(async (): Promise<Template[]> => []),
     },
     sandbox: {
-      status: vi.fn(async (projectId: string): Promise<SandboxStatus> => ({ projectId, state: 'none', runningSecondsToday: 0, runningSecondsTotal: 0 })),
+      status: vi.fn(async (projectId: string): Promise<SandboxStatus> => ({ projectId, state: 'none', sandboxId: '', timeoutAt: '', idlePauseAt: '', runningSecondsToday: 0, runningSecondsTotal: 0 })),
       pause: vi.fn(async () => undefined),
       resume: vi.fn(async () => undefined),
       restart: vi.fn(async () => undefined),

@@ -36,8 +36,8 @@ beforeEach(() => {
   useSettings.setState({ settings: { ...DEFAULT_SETTINGS }, keys: {}, keysError: null, loaded: true })
   useCatalog.setState({
     providers: [
-      { id: 'openai', name: 'OpenAI', needsKey: true, local: false, hasKey: false, usable: false, models: [{ id: 'gpt', name: 'GPT', multimodal: true }] },
-      { id: 'ollama', name: 'Ollama', needsKey: false, local: true, hasKey: false, usable: true, models: [] },
+      { id: 'openai', name: 'OpenAI', needsKey: true, local: false, hasKey: false, usable: false, models: [{ id: 'gpt', name: 'GPT', multimodal: true }], defaultModel: '', modelsFetchedAt: 0 },
+      { id: 'ollama', name: 'Ollama', needsKey: false, local: true, hasKey: false, usable: true, models: [], defaultModel: '', modelsFetchedAt: 0 },
     ],
     templates: [],
     loaded: true,

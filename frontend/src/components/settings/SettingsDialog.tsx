@@ -10,7 +10,7 @@ import { E2B_ACCOUNT, llmAccount, useSettings } from '../../stores/settings'
 import { useCatalog } from '../../stores/catalog'
 import { useUI } from '../../stores/ui'
 import { toast } from '../../stores/toast'
-import { errorMessage, type Settings, type Theme } from '../../api'
+import { errorMessage, type Paths, type Settings, type Theme } from '../../api'
 
 const NONE = '__none__'
 
@@ -20,7 +20,7 @@ export function SettingsDialog({
   e2bDomainEnv,
 }: {
   version?: string
-  paths?: { Home: string; LogFile: string }
+  paths?: Pick<Paths, 'home' | 'logFile'>
   /** E2B_DOMAIN from the environment, which wins over this setting. */
   e2bDomainEnv?: string
 }) {
@@ -231,9 +231,9 @@ export function SettingsDialog({
             </p>
           ) : null}
           <div className="flex items-center justify-between gap-2">
-            <p className="truncate text-xs text-muted-foreground" title={paths?.LogFile}>
+            <p className="truncate text-xs text-muted-foreground" title={paths?.logFile}>
               {version ? `Tessera ${version}` : ''}
-              {paths?.Home ? ` · data in ${paths.Home}` : ''}
+              {paths?.home ? ` · data in ${paths.home}` : ''}
             </p>
             <Button type="submit" variant="primary" data-testid="settings-save" disabled={busy}>
               Save settings
