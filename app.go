@@ -140,8 +140,10 @@ func (a *App) wire(ctxf func() context.Context) {
 		Sandboxes: a.sandboxes,
 		Executor:  chat.E2BExecutor{Client: a.e2bRaw},
 		Emitter:   a.emit,
-		Templates: func(ctx context.Context) []fragment.Template { return fragment.WithCustom(settings(ctx).CustomTemplates) },
-		Logger:    a.log.With("part", "chat"),
+		Templates: func(ctx context.Context) []fragment.Template {
+			return fragment.WithCustom(settings(ctx).CustomTemplates)
+		},
+		Logger: a.log.With("part", "chat"),
 	})
 	catalog := api.NewCatalogService(ctxf, a.llm, a.store, a.keys, a.store, a.log)
 	a.bound = []any{
@@ -192,7 +194,7 @@ func (a *App) startup(ctx context.Context) {
 
 // beforeClose pauses running sandboxes before the window goes. The first
 // close request starts the pauses in the background and keeps the window
-// (so the page can show progress on "app:quit"); when they are done (or
+// (so the page can show progress on events.AppQuit); when they are done (or
 // quitWait passed) the app quits for real.
 func (a *App) beforeClose(ctx context.Context) (prevent bool) {
 	if a.sandboxes == nil {
@@ -232,7 +234,7 @@ func (a *App) pauseAll() {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(a.rootCtx), quitWait)
 	defer cancel()
 	err := a.sandboxes.PauseAll(ctx, func(done, total int) {
-		a.emit.Emit("app:quit", quitProgress{Done: done, Total: total})
+		a.emit.Emit(events.AppQuit, quitProgress{Done: done, Total: total})
 	})
 	if err != nil {
 		a.log.Warn("not every sandbox paused before quitting; E2B pauses them at their timeout", "err", err)

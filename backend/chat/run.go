@@ -9,6 +9,7 @@ import (
 
 	"tessera/backend/apperr"
 	"tessera/backend/e2b"
+	"tessera/backend/events"
 	"tessera/backend/fragment"
 	"tessera/backend/llm"
 	"tessera/backend/store"
@@ -28,7 +29,7 @@ const keepEvery = 400 * time.Millisecond
 // which the next start marks interrupted (store.MarkInterrupted). Only the
 // end of the turn moves it on: done, stopped, or error when a step failed.
 func (s *Service) answer(ctx context.Context, requestID, projectID, provider, model, tmpl string, params Params) (Result, error) {
-	b := newBatcher(s.cfg.Emitter, Topic(requestID))
+	b := newBatcher(s.cfg.Emitter, events.ChatDelta(requestID))
 	defer func() { b.add(Event{Type: EventDone}); b.close() }()
 	// Saving after a Stop must still work: use a context that outlives it.
 	saveCtx := context.WithoutCancel(ctx)

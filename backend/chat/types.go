@@ -125,7 +125,7 @@ type RunResult struct {
 	FinishedAt time.Time    `json:"finishedAt"`
 }
 
-// Event types on "chat:delta:<requestID>". Each emission carries a batch
+// Event types on events.ChatDelta(requestID). Each emission carries a batch
 // ([]Event) gathered over ~30 ms so the page never drowns.
 const (
 	EventStage     = "stage"      // Stage set
@@ -162,6 +162,3 @@ type Event struct {
 	Message   json.RawMessage `json:"message,omitempty"`
 	Error     *StepError      `json:"error,omitempty"`
 }
-
-// Topic returns the event topic of a request.
-func Topic(requestID string) string { return "chat:delta:" + requestID }

@@ -196,7 +196,7 @@ func TestFakeE2BLifecycle(t *testing.T) {
 	}
 	want2 := []State{StateStarting, StateRebuilding, StateRunning, StatePausing, StatePaused}
 	var got []State
-	for _, pl := range e.rec.Topic(Topic(p.ID)) {
+	for _, pl := range e.rec.Topic(events.SandboxStatus(p.ID)) {
 		s := pl.(Status)
 		if len(got) == 0 || got[len(got)-1] != s.State {
 			got = append(got, s.State)

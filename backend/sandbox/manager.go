@@ -519,7 +519,7 @@ func (m *Manager) emit(e *entry) {
 	defer e.emitMu.Unlock()
 	ctx, cancel := context.WithTimeout(m.root, 5*time.Second)
 	defer cancel()
-	m.cfg.Emitter.Emit(Topic(e.id), m.status(ctx, e))
+	m.cfg.Emitter.Emit(events.SandboxStatus(e.id), m.status(ctx, e))
 }
 
 // Handle is a ready sandbox returned by Ensure. Its fields are a snapshot;

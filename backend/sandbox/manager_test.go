@@ -94,7 +94,7 @@ func (e *env) stored(pid string) store.Project {
 
 func (e *env) states(pid string) []State {
 	var out []State
-	for _, p := range e.rec.Topic(Topic(pid)) {
+	for _, p := range e.rec.Topic(events.SandboxStatus(pid)) {
 		s := p.(Status)
 		if len(out) == 0 || out[len(out)-1] != s.State {
 			out = append(out, s.State)
@@ -819,8 +819,8 @@ func TestStatusJSON(t *testing.T) {
 			t.Errorf("missing %q in %s", k, b)
 		}
 	}
-	if Topic("p1") != "sandbox:status:p1" {
-		t.Fatal(Topic("p1"))
+	if events.SandboxStatus("p1") != "sandbox:status:p1" {
+		t.Fatal(events.SandboxStatus("p1"))
 	}
 }
 

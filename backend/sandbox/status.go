@@ -18,7 +18,7 @@ const (
 	StateError      State = "error"      // the last operation failed; Error has the sentence
 )
 
-// Status is the payload of the "sandbox:status:<projectID>" event and of
+// Status is the payload of the events.SandboxStatus(projectID) topic and of
 // Manager.Status.
 type Status struct {
 	ProjectID string `json:"projectId"`
@@ -39,9 +39,6 @@ type Status struct {
 	RunningSecondsToday int64     `json:"runningSecondsToday"`
 	RunningSecondsTotal int64     `json:"runningSecondsTotal"`
 }
-
-// Topic is the event topic of a project's sandbox status.
-func Topic(projectID string) string { return "sandbox:status:" + projectID }
 
 // storeState maps our view to what the projects table keeps.
 func storeState(s State) string {

@@ -29,6 +29,7 @@ import type {
   UpdateProjectRequest,
   WireMessage,
 } from './types'
+import { appQuit, chatDelta, sandboxStatus } from './topics'
 import { bindings, models, runtime } from './wails'
 
 export * from './types'
@@ -195,13 +196,8 @@ export const chat = {
     (await call<FileEntry[] | null>(() => bindings.Chat.Files(projectId))) ?? [],
 }
 
-/** Topics the backend pushes on. */
-export const topics = {
-  chatDelta: (requestId: string) => `chat:delta:${requestId}`,
-  sandboxStatus: (projectId: string) => `sandbox:status:${projectId}`,
-  /** {done, total} while sandboxes are paused before the window closes. */
-  appQuit: 'app:quit',
-}
+/** Topics the backend pushes on (generated from backend/events/topics.go). */
+export const topics = { chatDelta, sandboxStatus, appQuit }
 
 /**
  * Listens to a Wails event topic. Returns the function that stops listening
