@@ -209,11 +209,7 @@ func (s *Service) runOnce(ctx context.Context, b *batcher, projectID string, fra
 	}
 
 	b.add(Event{Type: EventStage, Stage: StageWriting})
-	files := make([]store.File, 0, len(frag.Files))
-	for _, f := range frag.Files {
-		files = append(files, store.File{Path: f.Path, Content: []byte(f.Content)})
-	}
-	if err := s.cfg.Sandboxes.WriteFiles(ctx, projectID, files); err != nil {
+	if err := s.cfg.Sandboxes.WriteFiles(ctx, projectID, frag.Files); err != nil {
 		res.StepError = stepErr("write", err)
 		return res
 	}
@@ -277,13 +273,9 @@ func (s *Service) prompt(ctx context.Context, projectID, provider, model, tmpl s
 		}
 		chosen = []fragment.Template{t}
 	}
-	files, err := s.cfg.Store.ListFiles(ctx, projectID)
+	pf, err := s.cfg.Store.ListFiles(ctx, projectID)
 	if err != nil {
 		return GenerateRequest{}, nil, err
-	}
-	pf := make([]fragment.File, 0, len(files))
-	for _, f := range files {
-		pf = append(pf, fragment.File{Path: f.Path, Content: string(f.Content)})
 	}
 	msgs, err := s.cfg.Store.ListMessages(ctx, projectID)
 	if err != nil {

@@ -123,7 +123,7 @@ func TestFakeE2BLifecycle(t *testing.T) {
 
 	// none → starting → rebuilding → running
 	h1 := e.ensure(p.ID)
-	if err := e.m.WriteFiles(e.ctx, p.ID, []store.File{{Path: "app.py", Content: []byte("print('hi')\n")}, {Path: "data/in.csv", Content: []byte("a,b\n1,2\n")}}); err != nil {
+	if err := e.m.WriteFiles(e.ctx, p.ID, []store.File{{Path: "app.py", Content: "print('hi')\n"}, {Path: "data/in.csv", Content: "a,b\n1,2\n"}}); err != nil {
 		t.Fatal(err)
 	}
 	if err := e.m.Install(e.ctx, p.ID, installLine, nil); err != nil {
@@ -261,7 +261,7 @@ func TestFakeE2BFaults(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newFEnv(t)
 			p := e.project("demo")
-			files := []store.File{{Path: "app.py", Content: []byte("v1")}}
+			files := []store.File{{Path: "app.py", Content: "v1"}}
 			if err := e.st.PutFiles(e.ctx, p.ID, files); err != nil {
 				t.Fatal(err)
 			}
