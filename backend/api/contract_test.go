@@ -13,10 +13,6 @@ import (
 	"tessera/backend/store"
 )
 
-// bound is every service main.go binds (app.go's bindingsOnly list).
-var bound = []any{&SystemService{}, &ProjectService{}, &SettingsService{}, &SandboxService{},
-	&ChatService{}, &CatalogService{}, &KeyCheckService{}}
-
 var (
 	errorType   = reflect.TypeFor[error]()
 	rawJSONType = reflect.TypeFor[json.RawMessage]()
@@ -84,7 +80,7 @@ func camel(tag string) bool {
 
 func TestBoundMethodsSpeakOnlyTheContract(t *testing.T) {
 	methods := 0
-	for _, svc := range bound {
+	for _, svc := range ServiceTypes() {
 		st := reflect.TypeOf(svc)
 		for i := range st.NumMethod() {
 			m := st.Method(i)
