@@ -7,25 +7,15 @@ import type {
   Data,
   Fragment,
   CreateProjectRequest,
-  FileEntry,
   HistoryPage,
   HistoryRequest,
   ImageAttachment,
-  KeyCheck,
   Message,
-  Model,
-  Paths,
-  Project,
-  Provider,
   RetryRequest,
   RunResult,
-  SandboxStatus,
-  SaveResult,
   SendRequest,
   SendResult,
   Settings,
-  StartupStatus,
-  Template,
   UpdateProjectRequest,
   WireMessage,
 } from './types'
@@ -47,10 +37,12 @@ function hasRuntime(): boolean {
 }
 
 /** Runs a bound call; a missing backend or any rejection becomes an ApiError. */
-async function call<T>(fn: () => Promise<unknown>): Promise<T> {
+async function call<T>(fn: () => Promise<T>): Promise<Data<T>> {
   if (!hasBackend()) throw new ApiError('unavailable', BACKEND_MISSING)
   try {
-    return (await fn()) as T
+    // The generated classes' data, typed from the bindings themselves (a Go
+    // result type change reaches every caller): Wails delivers plain JSON.
+    return (await fn()) as Data<T>
   } catch (e) {
     throw toApiError(e)
   }
@@ -123,36 +115,36 @@ function normalizeResult(r: Data<api.SendResult> | null | undefined): SendResult
 export const HISTORY_PAGE = 50
 
 export const system = {
-  status: () => call<StartupStatus>(() => bindings.System.Status()),
+  status: () => call(() => bindings.System.Status()),
 }
 
 export const projects = {
-  list: async () => (await call<Project[] | null>(() => bindings.Projects.List())) ?? [],
-  create: (req: CreateProjectRequest) => call<Project>(() => bindings.Projects.Create(req)),
-  update: (req: UpdateProjectRequest) => call<Project>(() => bindings.Projects.Update(req)),
-  remove: (id: string) => call<void>(() => bindings.Projects.Delete(id)),
-  select: (id: string) => call<Project>(() => bindings.Projects.Select(id)),
-  current: async () => (await call<string | null>(() => bindings.Projects.Current())) ?? '',
+  list: async () => (await call(() => bindings.Projects.List())) ?? [],
+  create: (req: CreateProjectRequest) => call(() => bindings.Projects.Create(req)),
+  update: (req: UpdateProjectRequest) => call(() => bindings.Projects.Update(req)),
+  remove: (id: string) => call(() => bindings.Projects.Delete(id)),
+  select: (id: string) => call(() => bindings.Projects.Select(id)),
+  current: async () => (await call(() => bindings.Projects.Current())) ?? '',
 }
 
 export const settings = {
-  get: () => call<Settings>(() => bindings.Settings.Get()),
-  save: (s: Settings) => call<SaveResult>(() => bindings.Settings.Save(models.Settings.createFrom(s))),
-  confirmSave: (token: string) => call<Settings>(() => bindings.Settings.ConfirmSave(token)),
+  get: () => call(() => bindings.Settings.Get()),
+  save: (s: Settings) => call(() => bindings.Settings.Save(models.Settings.createFrom(s))),
+  confirmSave: (token: string) => call(() => bindings.Settings.ConfirmSave(token)),
   setKey: (account: string, value: string) =>
-    call<void>(() => bindings.Settings.SetKey({ account, value })),
-  hasKey: (account: string) => call<boolean>(() => bindings.Settings.HasKey(account)),
+    call(() => bindings.Settings.SetKey({ account, value })),
+  hasKey: (account: string) => call(() => bindings.Settings.HasKey(account)),
   keyStatus: async (accounts: string[]) =>
-    (await call<Record<string, boolean> | null>(() => bindings.Settings.KeyStatus(accounts))) ?? {},
-  deleteKey: (account: string) => call<void>(() => bindings.Settings.DeleteKey(account)),
-  paths: () => call<Paths>(() => bindings.Settings.Paths()),
+    (await call(() => bindings.Settings.KeyStatus(accounts))) ?? {},
+  deleteKey: (account: string) => call(() => bindings.Settings.DeleteKey(account)),
+  paths: () => call(() => bindings.Settings.Paths()),
 }
 
 export const catalog = {
-  providers: async () => (await call<Provider[] | null>(() => bindings.Catalog.Providers())) ?? [],
+  providers: async () => (await call(() => bindings.Catalog.Providers())) ?? [],
   refreshModels: async (providerId: string) =>
-    (await call<Model[] | null>(() => bindings.Catalog.RefreshModels(providerId))) ?? [],
-  templates: async () => (await call<Template[] | null>(() => bindings.Catalog.Templates())) ?? [],
+    (await call(() => bindings.Catalog.RefreshModels(providerId))) ?? [],
+  templates: async () => (await call(() => bindings.Catalog.Templates())) ?? [],
 }
 
 export const keyCheck = {
@@ -162,14 +154,14 @@ export const keyCheck = {
    * E2B's sandbox list ("e2b"). A refused key resolves with ok false and
    * the provider's reason.
    */
-  check: (account: string) => call<KeyCheck>(() => bindings.KeyCheck.CheckKey(account)),
+  check: (account: string) => call(() => bindings.KeyCheck.CheckKey(account)),
 }
 
 export const sandbox = {
-  status: (projectId: string) => call<SandboxStatus>(() => bindings.Sandbox.Status(projectId)),
-  pause: (projectId: string) => call<void>(() => bindings.Sandbox.Pause(projectId)),
-  resume: (projectId: string) => call<void>(() => bindings.Sandbox.Resume(projectId)),
-  restart: (projectId: string) => call<void>(() => bindings.Sandbox.Restart(projectId)),
+  status: (projectId: string) => call(() => bindings.Sandbox.Status(projectId)),
+  pause: (projectId: string) => call(() => bindings.Sandbox.Pause(projectId)),
+  resume: (projectId: string) => call(() => bindings.Sandbox.Resume(projectId)),
+  restart: (projectId: string) => call(() => bindings.Sandbox.Restart(projectId)),
 }
 
 export const chat = {
@@ -180,20 +172,20 @@ export const chat = {
    */
   history: async ({ projectId, beforeSeq = 0, limit = HISTORY_PAGE }: Pick<HistoryRequest, 'projectId'> & globalThis.Partial<HistoryRequest>): Promise<HistoryPage> => {
     const req: HistoryRequest = { projectId, beforeSeq, limit }
-    const page = await call<{ messages?: WireMessage[] | null; hasMore?: boolean } | null>(() => bindings.Chat.History(req))
+    const page = await call(() => bindings.Chat.History(req))
     return { messages: (page?.messages ?? []).map(normalizeMessage), hasMore: !!page?.hasMore }
   },
   send: async (req: SendRequest) =>
-    normalizeResult(await call<Data<api.SendResult>>(() => bindings.Chat.Send(models.SendRequest.createFrom(req)))),
+    normalizeResult(await call(() => bindings.Chat.Send(models.SendRequest.createFrom(req)))),
   retry: async (req: RetryRequest) =>
-    normalizeResult(await call<Data<api.SendResult>>(() => bindings.Chat.Retry(models.RetryRequest.createFrom(req)))),
-  stop: (requestId: string) => call<void>(() => bindings.Chat.Stop(requestId)),
-  undo: (projectId: string) => call<void>(() => bindings.Chat.Undo(projectId)),
-  clear: (projectId: string) => call<void>(() => bindings.Chat.Clear(projectId)),
+    normalizeResult(await call(() => bindings.Chat.Retry(models.RetryRequest.createFrom(req)))),
+  stop: (requestId: string) => call(() => bindings.Chat.Stop(requestId)),
+  undo: (projectId: string) => call(() => bindings.Chat.Undo(projectId)),
+  clear: (projectId: string) => call(() => bindings.Chat.Clear(projectId)),
   deleteMessage: (projectId: string, messageId: string) =>
-    call<void>(() => bindings.Chat.DeleteMessage({ projectId, messageId })),
+    call(() => bindings.Chat.DeleteMessage({ projectId, messageId })),
   files: async (projectId: string) =>
-    (await call<FileEntry[] | null>(() => bindings.Chat.Files(projectId))) ?? [],
+    (await call(() => bindings.Chat.Files(projectId))) ?? [],
 }
 
 /** Topics the backend pushes on (generated from backend/events/topics.go). */
