@@ -73,7 +73,7 @@ func NewApp(getenv config.Getenv) (*App, error) {
 	if bindingsOnly {
 		// `wails generate` only needs the bound types; touch nothing.
 		a.log = slog.New(slog.DiscardHandler)
-		a.bound = []any{&api.SystemService{}, &api.ProjectService{}, &api.SettingsService{}, &api.SandboxService{}, &api.ChatService{}, &api.CatalogService{}, &api.KeyCheckService{}}
+		a.bound = api.ServiceTypes()
 		return a, nil
 	}
 	paths, err := config.Resolve(getenv)
@@ -139,8 +139,10 @@ func (a *App) wire(ctxf func() context.Context) {
 		// template's first build may need more, a test less.
 		PreviewWait: a.durationEnv("TESSERA_PREVIEW_WAIT"),
 		Emitter:     a.emit,
-		Templates:   func(ctx context.Context) []fragment.Template { return api.AllTemplates(a.settings.get(ctx)) },
-		Logger:      a.log.With("part", "chat"),
+		Templates: func(ctx context.Context) []fragment.Template {
+			return fragment.WithCustom(a.settings.get(ctx).CustomTemplates)
+		},
+		Logger: a.log.With("part", "chat"),
 	})
 	catalog := api.NewCatalogService(ctxf, a.llm, a.store, a.keys, a.store, a.log)
 	a.bound = []any{
@@ -187,7 +189,7 @@ func (a *App) startup(ctx context.Context) {
 
 // beforeClose pauses running sandboxes before the window goes. The first
 // close request starts the pauses in the background and keeps the window
-// (so the page can show progress on "app:quit"); when they are done (or
+// (so the page can show progress on events.AppQuit); when they are done (or
 // quitWait passed) the app quits for real.
 func (a *App) beforeClose(ctx context.Context) (prevent bool) {
 	if a.sandboxes == nil {
@@ -227,7 +229,7 @@ func (a *App) pauseAll() {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(a.rootCtx), quitWait)
 	defer cancel()
 	err := a.sandboxes.PauseAll(ctx, func(done, total int) {
-		a.emit.Emit("app:quit", quitProgress{Done: done, Total: total})
+		a.emit.Emit(events.AppQuit, quitProgress{Done: done, Total: total})
 	})
 	if err != nil {
 		a.log.Warn("not every sandbox paused before quitting; E2B pauses them at their timeout", "err", err)

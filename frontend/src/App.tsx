@@ -31,9 +31,9 @@ export function StartupError({ message, status }: { message: string; status?: St
         <AlertTriangle className="mx-auto h-10 w-10 text-destructive" aria-hidden />
         <h1 className="mt-4 text-lg font-semibold">Tessera could not start</h1>
         <p className="mt-2 text-sm">{message}</p>
-        {status?.paths?.LogFile ? (
+        {status?.paths?.logFile ? (
           <p className="mt-4 text-xs text-muted-foreground">
-            Details are in the log file: <span className="font-mono">{status.paths.LogFile}</span>
+            Details are in the log file: <span className="font-mono">{status.paths.logFile}</span>
           </p>
         ) : null}
         <Button className="mt-6" variant="outline" onClick={() => window.location.reload()}>

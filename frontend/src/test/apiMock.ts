@@ -10,7 +10,7 @@ export const fakeKeychain = new Set<string>()
 export function makeApiMock(actual: Record<string, unknown>) {
   return {
     ...actual,
-    system: { status: vi.fn(async (): Promise<StartupStatus> => ({ ok: true, paths: { Home: '', Database: '', LogFile: '' }, version: 'test' })) },
+    system: { status: vi.fn(async (): Promise<StartupStatus> => ({ ok: true, paths: { home: '', database: '', logFile: '' }, version: 'test' })) },
     projects: {
       list: vi.fn(async (): Promise<Project[]> => []),
       create: vi.fn(async (_req: unknown): Promise<Project> => { throw new Error('not mocked') }),
@@ -31,7 +31,7 @@ export function makeApiMock(actual: Record<string, unknown>) {
       deleteKey: vi.fn(async (account: string) => {
         fakeKeychain.delete(account)
       }),
-      paths: vi.fn(async (): Promise<Paths> => ({ Home: '', Database: '', LogFile: '' })),
+      paths: vi.fn(async (): Promise<Paths> => ({ home: '', database: '', logFile: '' })),
     },
     keyCheck: {
       check: vi.fn(async (target: string): Promise<KeyCheck> => ({ ok: true, message: `Works: ${target} answered.` })),
@@ -42,15 +42,15 @@ export function makeApiMock(actual: Record<string, unknown>) {
       templates: vi.fn(async (): Promise<Template[]> => []),
     },
     sandbox: {
-      status: vi.fn(async (projectId: string): Promise<SandboxStatus> => ({ projectId, state: 'none', runningSecondsToday: 0, runningSecondsTotal: 0 })),
+      status: vi.fn(async (projectId: string): Promise<SandboxStatus> => ({ projectId, state: 'none', sandboxId: '', timeoutAt: '', idlePauseAt: '', runningSecondsToday: 0, runningSecondsTotal: 0 })),
       pause: vi.fn(async () => undefined),
       resume: vi.fn(async () => undefined),
       restart: vi.fn(async () => undefined),
     },
     chat: {
       history: vi.fn(async (_req: { projectId: string; beforeSeq?: number; limit?: number }): Promise<HistoryPage> => ({ messages: [], hasMore: false })),
-      send: vi.fn(async (_req: { requestId: string }): Promise<SendResult> => ({})),
-      retry: vi.fn(async (_req: { requestId: string }): Promise<SendResult> => ({})),
+      send: vi.fn(async (_req: { requestId: string }): Promise<SendResult> => ({ userSaved: false })),
+      retry: vi.fn(async (_req: { requestId: string }): Promise<SendResult> => ({ userSaved: false })),
       stop: vi.fn(async (_requestId: string): Promise<void> => undefined),
       undo: vi.fn(async () => undefined),
       clear: vi.fn(async () => undefined),

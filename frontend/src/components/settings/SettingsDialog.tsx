@@ -11,7 +11,7 @@ import { useKeyChecks } from '../../stores/keycheck'
 import { useCatalog } from '../../stores/catalog'
 import { useUI } from '../../stores/ui'
 import { toast } from '../../stores/toast'
-import { toApiError, type Provider, type Settings, type Theme } from '../../api'
+import { toApiError, type Paths, type Provider, type Settings, type Theme } from '../../api'
 
 const NONE = '__none__'
 /** Where an error without a field of its own is shown (beside Save). */
@@ -70,7 +70,7 @@ export function SettingsDialog({
   e2bDomainEnv,
 }: {
   version?: string
-  paths?: { Home: string; LogFile: string }
+  paths?: Pick<Paths, 'home' | 'logFile'>
   /** E2B_DOMAIN from the environment, which wins over this setting. */
   e2bDomainEnv?: string
 }) {
@@ -363,9 +363,9 @@ export function SettingsDialog({
             </p>
           ) : null}
           <div className="flex items-center justify-between gap-2">
-            <p className="truncate text-xs text-muted-foreground" title={paths?.LogFile}>
+            <p className="truncate text-xs text-muted-foreground" title={paths?.logFile}>
               {version ? `Tessera ${version}` : ''}
-              {paths?.Home ? ` · data in ${paths.Home}` : ''}
+              {paths?.home ? ` · data in ${paths.home}` : ''}
             </p>
             <Button type="submit" variant="primary" data-testid="settings-save" disabled={busy}>
               {pending > 0 ? `Save (${pending} ${pending === 1 ? 'key' : 'keys'})` : 'Save'}
