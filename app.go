@@ -21,6 +21,7 @@ import (
 	"tessera/backend/sandbox"
 	"tessera/backend/secrets"
 	"tessera/backend/store"
+	"tessera/backend/update"
 )
 
 // quitWait bounds how long closing the window waits for sandboxes to pause.
@@ -70,7 +71,8 @@ func NewApp(getenv config.Getenv) (*App, error) {
 	if bindingsOnly {
 		// `wails generate` only needs the bound types; touch nothing.
 		a.log = slog.New(slog.DiscardHandler)
-		a.bound = []any{&api.SystemService{}, &api.ProjectService{}, &api.SettingsService{}, &api.SandboxService{}, &api.ChatService{}, &api.CatalogService{}, &api.KeyCheckService{}}
+		a.bound = []any{&api.SystemService{}, &api.ProjectService{}, &api.SettingsService{}, &api.SandboxService{}, &api.ChatService{}, &api.CatalogService{}, &api.KeyCheckService{},
+			&api.AboutService{}, &api.UpdateService{}}
 		return a, nil
 	}
 	paths, err := config.Resolve(getenv)
@@ -94,7 +96,7 @@ func NewApp(getenv config.Getenv) (*App, error) {
 	cancel()
 	if a.startErr != nil {
 		a.log.Error("database open failed", "err", a.startErr)
-		a.bound = []any{api.NewSystemService(a.startErr, a.paths, "")}
+		a.bound = []any{api.NewSystemService(a.startErr, a.paths, ""), api.NewAboutService(buildInfo())}
 		return a, nil
 	}
 	// Answers left streaming were cut off by a crash or a kill: say so on
@@ -144,6 +146,17 @@ func (a *App) wire(ctxf func() context.Context) {
 		Logger:    a.log.With("part", "chat"),
 	})
 	catalog := api.NewCatalogService(ctxf, a.llm, a.store, a.keys, a.store, a.log)
+	about := buildInfo()
+	updates := update.New(update.Config{
+		HTTP:    &http.Client{Transport: &http.Transport{Proxy: http.ProxyFromEnvironment}},
+		Current: about.Version,
+		Prefs: func(ctx context.Context) (update.Prefs, error) {
+			s := settings(ctx)
+			return update.Prefs{Enabled: s.UpdateCheck, FeedURL: s.UpdateFeedURL}, nil
+		},
+		State: a.store,
+		Log:   a.log.With("part", "update"),
+	})
 	a.bound = []any{
 		api.NewSystemService(nil, a.paths, a.getenv("E2B_DOMAIN")),
 		api.NewProjectService(ctxf, a.store, a.sandboxes, a.log),
@@ -152,6 +165,8 @@ func (a *App) wire(ctxf func() context.Context) {
 		api.NewChatService(ctxf, a.chat),
 		catalog,
 		api.NewKeyCheckService(ctxf, catalog, a.e2bRaw, a.log),
+		api.NewAboutService(about),
+		api.NewUpdateService(ctxf, updates),
 	}
 }
 
