@@ -2,6 +2,7 @@
 // types from ./types or rejects with an ApiError carrying a sentence.
 import { ApiError, BACKEND_MISSING, toApiError } from './errors'
 import type {
+  BuildInfo,
   ChatEvent,
   CreateProjectRequest,
   FileEntry,
@@ -24,6 +25,7 @@ import type {
   StartupStatus,
   Template,
   UpdateProjectRequest,
+  UpdateStatus,
 } from './types'
 import { bindings, runtime } from './wails'
 
@@ -128,6 +130,17 @@ export const projects = {
   remove: (id: string) => call<void>(() => bindings.Projects.Delete(id)),
   select: (id: string) => call<Project>(() => bindings.Projects.Select(id)),
   current: async () => (await call<string | null>(() => bindings.Projects.Current())) ?? '',
+}
+
+export const about = {
+  get: () => call<BuildInfo>(() => bindings.About.About()),
+}
+
+export const updates = {
+  /** Asks the release feed at most once a day (and only if the person left it on). */
+  check: () => call<UpdateStatus>(() => bindings.Update.Check()),
+  /** Asks the release feed now ("Check now"). */
+  checkNow: () => call<UpdateStatus>(() => bindings.Update.CheckNow()),
 }
 
 export const settings = {

@@ -70,6 +70,29 @@ export interface Settings {
   customProviders?: unknown
   customTemplates: string[]
   onboarded: boolean
+  /** Ask updateFeedURL once a day whether a newer release exists (never installs). */
+  updateCheck: boolean
+  updateFeedURL: string
+}
+
+/** What the About dialog shows (AboutService.About). */
+export interface BuildInfo {
+  version: string
+  buildDate: string // RFC 3339; "" for a development build
+  goVersion: string
+  wailsVersion: string
+}
+
+/** The update check's answer (UpdateService.Check / CheckNow). */
+export interface UpdateStatus {
+  enabled: boolean
+  current: string
+  checkedAt: string // RFC 3339; "" when never checked
+  available: boolean
+  latest: string
+  url: string // the release page, "" when the feed gave none
+  publishedAt: string
+  error: string
 }
 
 /** A key that a settings change would send to a new place. */

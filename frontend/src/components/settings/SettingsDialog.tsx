@@ -5,6 +5,7 @@ import { SelectBox } from '../ui/SelectBox'
 import { KeyField } from './KeyField'
 import { CustomProviderSection } from './CustomProviderSection'
 import { ProviderModelsSection } from './ProviderModelsSection'
+import { UpdatesSection } from './UpdatesSection'
 import { CUSTOM_ID } from '../../lib/customProviders'
 import { E2B_ACCOUNT, llmAccount, useSettings } from '../../stores/settings'
 import { useCatalog } from '../../stores/catalog'
@@ -225,6 +226,11 @@ export function SettingsDialog({
               className="rounded-md border border-border bg-background p-2 font-mono text-xs"
             />
           </div>
+          <UpdatesSection
+            enabled={form.updateCheck}
+            feedURL={form.updateFeedURL}
+            onChange={(v) => setForm({ ...form, ...v })}
+          />
           {error ? (
             <p role="alert" className="text-sm text-destructive">
               {error}
