@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"tessera/backend/apperr"
 	"tessera/backend/update"
 )
 
@@ -37,8 +38,14 @@ func NewUpdateService(ctx func() context.Context, checker UpdateChecker) *Update
 
 // Check asks the feed at most once a day (and only when the person left the
 // check on); otherwise it answers from the last check.
+// A feed that cannot be read is not an error here: the status says so
+// (Error) and the checker logged it; failing the call would log an error
+// every day Tessera runs offline.
 func (s *UpdateService) Check() (UpdateStatus, error) {
 	st, err := s.checker.Check(s.ctx(), false)
+	if apperr.Is(err, apperr.Unavailable) || apperr.Is(err, apperr.Invalid) {
+		err = nil
+	}
 	return updateDTO(st), err
 }
 

@@ -51,4 +51,10 @@ func TestUpdateService(t *testing.T) {
 	if !apperr.Is(err, apperr.Unavailable) || got.Error == "" {
 		t.Fatalf("CheckNow() = %+v, %v", got, err)
 	}
+	// The automatic check tells a broken feed in the status, not as a failed call.
+	now = now.Add(25 * time.Hour)
+	got, err = svc.Check()
+	if err != nil || got.Error == "" || got.CheckedAt != "2026-12-02T09:00:00Z" {
+		t.Fatalf("Check() on a 404 feed = %+v, %v", got, err)
+	}
 }
