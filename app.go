@@ -147,12 +147,15 @@ func (a *App) wire(ctxf func() context.Context) {
 	})
 	catalog := api.NewCatalogService(ctxf, a.llm, a.store, a.keys, a.store, a.log)
 	about := buildInfo()
+	// Tests set TESSERA_UPDATE_FEED=off (or a local feed) so that no run of
+	// the test suite asks GitHub.
+	feedEnv := a.getenv("TESSERA_UPDATE_FEED")
 	updates := update.New(update.Config{
 		HTTP:    &http.Client{Transport: &http.Transport{Proxy: http.ProxyFromEnvironment}},
 		Current: about.Version,
 		Prefs: func(ctx context.Context) (update.Prefs, error) {
 			s := settings(ctx)
-			return update.Prefs{Enabled: s.UpdateCheck, FeedURL: s.UpdateFeedURL}, nil
+			return update.WithEnv(update.Prefs{Enabled: s.UpdateCheck, FeedURL: s.UpdateFeedURL}, feedEnv), nil
 		},
 		State: a.store,
 		Log:   a.log.With("part", "update"),

@@ -6,6 +6,8 @@ set -euo pipefail
 BIN="$1"; OUT="$2"
 HOME_DIR="$(mktemp -d)"
 trap 'rm -rf "$HOME_DIR"' EXIT
+# No update check against the real feed from a test run.
+export TESSERA_UPDATE_FEED="${TESSERA_UPDATE_FEED:-off}"
 export TESSERA_HOME="$HOME_DIR/tessera" XDG_DATA_HOME="$HOME_DIR/data" XDG_CACHE_HOME="$HOME_DIR/cache" OUT BIN HOME_DIR
 rm -f "$OUT"
 xvfb-run -a -s '-screen 0 1280x900x24' dbus-run-session -- bash -uo pipefail -c '

@@ -225,3 +225,17 @@ func (c *Checker) save(ctx context.Context, st state) error {
 	}
 	return nil
 }
+
+// WithEnv applies the TESSERA_UPDATE_FEED override (tests, packagers): ""
+// leaves p alone, "off" turns the automatic check off, anything else
+// replaces the feed address.
+func WithEnv(p Prefs, env string) Prefs {
+	switch env {
+	case "":
+	case "off":
+		p.Enabled = false
+	default:
+		p.FeedURL = env
+	}
+	return p
+}

@@ -267,3 +267,19 @@ func TestConcurrentChecksAskOnce(t *testing.T) {
 		t.Fatalf("feed asked %d times by concurrent checks, want 1", f.hits.Load())
 	}
 }
+
+func TestWithEnv(t *testing.T) {
+	base := Prefs{Enabled: true, FeedURL: "https://a.test/r"}
+	for _, tc := range []struct {
+		env  string
+		want Prefs
+	}{
+		{"", base},
+		{"off", Prefs{Enabled: false, FeedURL: "https://a.test/r"}},
+		{"http://127.0.0.1:9/r", Prefs{Enabled: true, FeedURL: "http://127.0.0.1:9/r"}},
+	} {
+		if got := WithEnv(base, tc.env); got != tc.want {
+			t.Errorf("WithEnv(%q) = %+v, want %+v", tc.env, got, tc.want)
+		}
+	}
+}
