@@ -13,7 +13,8 @@ rm -f "$OUT"
 xvfb-run -a -s '-screen 0 1280x900x24' dbus-run-session -- bash -uo pipefail -c '
   echo -n test | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1
   "$BIN" >"$HOME_DIR/app.log" 2>&1 & APP=$!
-  for i in $(seq 1 300); do xdotool search --name "^Tessera$" >/dev/null 2>&1 && break; sleep 0.1; done
+  # Up to 60 s: with six builds on two cores the first map once took over 30 s.
+  for i in $(seq 1 600); do xdotool search --name "^Tessera$" >/dev/null 2>&1 && break; sleep 0.1; done
   if ! xdotool search --name "^Tessera$" >/dev/null 2>&1; then echo "the window did not appear"; cat "$HOME_DIR/app.log"; kill $APP; exit 1; fi
   # A loaded machine can take a while to paint: retry until the page shows.
   for i in $(seq 1 60); do
