@@ -6,13 +6,14 @@
 # package-windows` installs it). No C cross-compiler: the Windows build of
 # Wails v2 is pure Go (CGO_ENABLED=0).
 # Writes build/bin/tessera.exe and build/bin/Tessera-amd64-installer.exe and
-# checks both.
+# checks both (7z, from p7zip-full, looks inside the installer).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$(go env GOPATH)/bin:$PATH"
 skip=()
 if [ "${1:-}" = "--skip-frontend" ]; then skip=(-s); fi
 command -v makensis >/dev/null || { echo "makensis is missing: apt-get install nsis (or: make package-windows)" >&2; exit 1; }
+command -v 7z >/dev/null || { echo "7z is missing: apt-get install p7zip-full (or: make package-windows)" >&2; exit 1; }
 mkdir -p build/artifacts
 LDFLAGS="$(scripts/version.sh --ldflags)"
 VERSION="$(scripts/version.sh)"
@@ -36,5 +37,13 @@ grep -q -- "-H windowsgui" <<<"$meta" || fail "$EXE would open a console window"
 # signature "NullsoftInst").
 [ "$(head -c2 "$SETUP")" = "MZ" ] || fail "$SETUP is not a Windows executable"
 grep -aq "NullsoftInst" "$SETUP" || fail "$SETUP is not an NSIS installer"
+# What it installs: this very executable, the uninstaller, and the
+# WebView2 bootstrapper for machines without the runtime (7-Zip reads NSIS).
+listing="$(7z l -slt "$SETUP")"
+for f in Tessera.exe uninstall.exe '$PLUGINSDIR/webview2bootstrapper/MicrosoftEdgeWebview2Setup.exe'; do
+  grep -qxF "Path = $f" <<<"$listing" || fail "$SETUP does not contain $f"
+done
+inside="$(7z e -so "$SETUP" Tessera.exe | sha256sum | cut -d' ' -f1)"
+[ "$inside" = "$(sha256sum "$EXE" | cut -d' ' -f1)" ] || fail "the Tessera.exe in $SETUP is not $EXE"
 kib() { echo $(( $(stat -c %s "$1") / 1024 )); }
 echo "windows: $EXE $(kib "$EXE") KiB, $SETUP $(kib "$SETUP") KiB, built in $((SECONDS - t)) s"
