@@ -6,6 +6,7 @@
 # OUT_DIR (default build/bin) as tessera_<version>_<arch>.deb; its path is the
 # last line printed.
 set -euo pipefail
+umask 022 # the package's modes must not depend on the caller's umask
 cd "$(dirname "$0")/.."
 export PATH="$(go env GOPATH)/bin:$PATH"
 BIN="${1:-build/bin/tessera}"
