@@ -20,6 +20,7 @@ import (
 	"tessera/backend/sandbox"
 	"tessera/backend/secrets"
 	"tessera/backend/store"
+	"tessera/backend/update"
 )
 
 // quitWait bounds how long closing the window waits for sandboxes to pause.
@@ -97,7 +98,7 @@ func NewApp(getenv config.Getenv) (*App, error) {
 	cancel()
 	if a.startErr != nil {
 		a.log.Error("database open failed", "err", a.startErr)
-		a.bound = []any{api.NewSystemService(a.startErr, a.paths, "")}
+		a.bound = []any{api.NewSystemService(a.startErr, a.paths, ""), api.NewAboutService(buildInfo())}
 		return a, nil
 	}
 	// Answers left streaming were cut off by a crash or a kill: say so on
@@ -145,6 +146,20 @@ func (a *App) wire(ctxf func() context.Context) {
 		Logger: a.log.With("part", "chat"),
 	})
 	catalog := api.NewCatalogService(ctxf, a.llm, a.store, a.keys, a.store, a.log)
+	about := buildInfo()
+	// Tests set TESSERA_UPDATE_FEED=off (or a local feed) so that no run of
+	// the test suite asks GitHub.
+	feedEnv := a.getenv("TESSERA_UPDATE_FEED")
+	updates := update.New(update.Config{
+		HTTP:    &http.Client{Transport: &http.Transport{Proxy: http.ProxyFromEnvironment}},
+		Current: about.Version,
+		Prefs: func(ctx context.Context) (update.Prefs, error) {
+			s := a.settings.get(ctx)
+			return update.WithEnv(update.Prefs{Enabled: s.UpdateCheck, FeedURL: s.UpdateFeedURL}, feedEnv), nil
+		},
+		State: a.store,
+		Log:   a.log.With("part", "update"),
+	})
 	a.bound = []any{
 		api.NewSystemService(nil, a.paths, a.getenv("E2B_DOMAIN")),
 		api.NewProjectService(ctxf, a.store, a.sandboxes, a.log),
@@ -153,6 +168,8 @@ func (a *App) wire(ctxf func() context.Context) {
 		api.NewChatService(ctxf, a.chat),
 		catalog,
 		api.NewKeyCheckService(ctxf, catalog, a.sandboxes.CheckAccount, a.log),
+		api.NewAboutService(about),
+		api.NewUpdateService(ctxf, updates),
 	}
 }
 

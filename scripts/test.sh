@@ -57,8 +57,16 @@ fi
 (cd frontend && npx tsc --noEmit && npx vitest run)
 
 step "Production build and its window under Xvfb"
-wails build -nocolour -m >build/artifacts/wails-build.log 2>&1 || { cat build/artifacts/wails-build.log; exit 1; }
+# Stamped like a release (version from wails.json, build date): the About
+# dialog shows both, and the .deb below packages this very binary.
+wails build -nocolour -m -ldflags "$(scripts/version.sh --ldflags)" >build/artifacts/wails-build.log 2>&1 || { cat build/artifacts/wails-build.log; exit 1; }
 bash scripts/window-shot.sh build/bin/tessera build/artifacts/window.png
+
+step "Debian package: build, install with apt, start under Xvfb, remove"
+bash scripts/deb-test.sh build/bin/tessera
+
+step "Windows cross-build: tessera.exe and its NSIS installer"
+bash scripts/package-windows.sh --skip-frontend
 
 step "End-to-end tests of the real app (dev build, Xvfb, Chromium)"
 bash scripts/e2e.sh

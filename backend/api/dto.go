@@ -77,18 +77,24 @@ type Settings struct {
 	CustomProviders json.RawMessage `json:"customProviders,omitempty" ts_type:"unknown"`
 	CustomTemplates []string        `json:"customTemplates"`
 	Onboarded       bool            `json:"onboarded"`
+	// UpdateCheck: ask UpdateFeedURL once a day whether a newer release
+	// exists (never installs).
+	UpdateCheck   bool   `json:"updateCheck"`
+	UpdateFeedURL string `json:"updateFeedURL"`
 }
 
 func toSettings(s config.Settings) Settings {
 	return Settings{E2BDomain: s.E2BDomain, DefaultProvider: s.DefaultProvider, DefaultModel: s.DefaultModel,
 		SandboxTimeoutMinutes: s.SandboxTimeoutMinutes, IdlePauseMinutes: s.IdlePauseMinutes, Theme: s.Theme,
-		CustomProviders: s.CustomProviders, CustomTemplates: s.CustomTemplates, Onboarded: s.Onboarded}
+		CustomProviders: s.CustomProviders, CustomTemplates: s.CustomTemplates, Onboarded: s.Onboarded,
+		UpdateCheck: s.UpdateCheck, UpdateFeedURL: s.UpdateFeedURL}
 }
 
 func (s Settings) domain() config.Settings {
 	return config.Settings{E2BDomain: s.E2BDomain, DefaultProvider: s.DefaultProvider, DefaultModel: s.DefaultModel,
 		SandboxTimeoutMinutes: s.SandboxTimeoutMinutes, IdlePauseMinutes: s.IdlePauseMinutes, Theme: s.Theme,
-		CustomProviders: s.CustomProviders, CustomTemplates: s.CustomTemplates, Onboarded: s.Onboarded}
+		CustomProviders: s.CustomProviders, CustomTemplates: s.CustomTemplates, Onboarded: s.Onboarded,
+		UpdateCheck: s.UpdateCheck, UpdateFeedURL: s.UpdateFeedURL}
 }
 
 // SandboxStatus is a project's sandbox as the badge shows it (also the

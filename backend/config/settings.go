@@ -3,6 +3,7 @@ package config
 import (
 	"context"
 	"encoding/json"
+	"net/url"
 	"regexp"
 	"strings"
 
@@ -30,7 +31,15 @@ type Settings struct {
 	CustomTemplates []string `json:"customTemplates"`
 	// Onboarded is set once the first-launch guide was dismissed.
 	Onboarded bool `json:"onboarded"`
+	// UpdateCheck lets Tessera ask UpdateFeedURL once a day whether a newer
+	// release exists (it never installs anything). On unless turned off.
+	UpdateCheck bool `json:"updateCheck"`
+	// UpdateFeedURL is a GitHub releases API address or an Atom feed.
+	UpdateFeedURL string `json:"updateFeedURL"`
 }
+
+// DefaultUpdateFeedURL is Tessera's releases on GitHub.
+const DefaultUpdateFeedURL = "https://api.github.com/repos/tessera-app/tessera/releases"
 
 // DefaultE2BDomain is E2B's hosted service.
 const DefaultE2BDomain = "e2b.app"
@@ -43,6 +52,8 @@ func DefaultSettings() Settings {
 		IdlePauseMinutes:      10,
 		Theme:                 "system",
 		CustomTemplates:       []string{},
+		UpdateCheck:           true,
+		UpdateFeedURL:         DefaultUpdateFeedURL,
 	}
 }
 
@@ -79,6 +90,9 @@ func (s *Settings) Validate() error {
 	}
 	if len(s.CustomProviders) > 0 && !json.Valid(s.CustomProviders) {
 		return apperr.New(apperr.Invalid, "The custom providers are not valid JSON.").InField("customProviders")
+	}
+	if err := s.validateUpdateFeed(); err != nil {
+		return err
 	}
 	if s.CustomTemplates == nil {
 		s.CustomTemplates = []string{}
@@ -131,4 +145,16 @@ func SaveSettings(ctx context.Context, kv KV, s Settings) (Settings, error) {
 		return Settings{}, apperr.Wrap(err, apperr.Internal, "Tessera could not save the settings.")
 	}
 	return s, kv.SetSetting(ctx, settingsKey, string(b))
+}
+
+func (s *Settings) validateUpdateFeed() error {
+	s.UpdateFeedURL = strings.TrimSpace(s.UpdateFeedURL)
+	if s.UpdateFeedURL == "" {
+		s.UpdateFeedURL = DefaultUpdateFeedURL
+	}
+	u, err := url.Parse(s.UpdateFeedURL)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || len(s.UpdateFeedURL) > 2048 {
+		return apperr.New(apperr.Invalid, "The update feed must be an https address, such as "+DefaultUpdateFeedURL+".").InField("updateFeedURL")
+	}
+	return nil
 }

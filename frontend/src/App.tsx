@@ -11,6 +11,7 @@ import { useQuit } from './stores/quit'
 import { QuitOverlay } from './components/QuitOverlay'
 import { useApplyTheme } from './lib/theme'
 import { TopBar } from './components/TopBar'
+import { UpdateNotice } from './components/UpdateNotice'
 import { ChatPanel } from './components/chat/ChatPanel'
 import { PreviewPanel } from './components/preview/PreviewPanel'
 import { prefetchEditor } from './components/preview/CodeView'
@@ -177,6 +178,7 @@ export default function App() {
     <TipProvider>
       <div className="flex h-full flex-col">
         <TopBar />
+        <UpdateNotice />
         <main className="min-h-0 flex-1">
           <Workspace />
         </main>

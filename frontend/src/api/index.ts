@@ -3,6 +3,7 @@
 import { ApiError, BACKEND_MISSING, toApiError } from './errors'
 import type { api } from '../../wailsjs/go/models'
 import type {
+  BuildInfo,
   ChatEvent,
   Data,
   Fragment,
@@ -17,6 +18,7 @@ import type {
   SendResult,
   Settings,
   UpdateProjectRequest,
+  UpdateStatus,
   WireMessage,
 } from './types'
 import { appQuit, chatDelta, sandboxStatus } from './topics'
@@ -122,6 +124,17 @@ export const projects = {
   remove: (id: string) => call(() => bindings.Projects.Delete(id)),
   select: (id: string) => call(() => bindings.Projects.Select(id)),
   current: async () => (await call(() => bindings.Projects.Current())) ?? '',
+}
+
+export const about = {
+  get: () => call<BuildInfo>(() => bindings.About.About()),
+}
+
+export const updates = {
+  /** Asks the release feed at most once a day (and only if the person left it on). */
+  check: () => call<UpdateStatus>(() => bindings.Update.Check()),
+  /** Asks the release feed now ("Check now"). */
+  checkNow: () => call<UpdateStatus>(() => bindings.Update.CheckNow()),
 }
 
 export const settings = {

@@ -31,6 +31,10 @@ export type StartupStatus = Data<api.StartupStatus>
 export type Project = Data<api.Project>
 export type CreateProjectRequest = Data<api.CreateProjectRequest>
 export type UpdateProjectRequest = Data<api.UpdateProjectRequest>
+/** What the About dialog shows (AboutService.About); buildDate is RFC 3339, "" for a development build. */
+export type BuildInfo = Data<api.BuildInfo>
+/** The update check's answer (UpdateService.Check / CheckNow). */
+export type UpdateStatus = Data<api.UpdateStatus>
 
 export type Settings = Data<api.Settings>
 export type Theme = Settings['theme']

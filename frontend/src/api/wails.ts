@@ -1,5 +1,6 @@
 // The ONLY module of the page that imports the generated Wails bindings and
 // runtime (types.ts and index.ts import the generated types, never code). Everything else goes through src/api/index.ts.
+import * as About from '../../wailsjs/go/api/AboutService'
 import * as Catalog from '../../wailsjs/go/api/CatalogService'
 import * as Chat from '../../wailsjs/go/api/ChatService'
 import * as KeyCheck from '../../wailsjs/go/api/KeyCheckService'
@@ -7,10 +8,11 @@ import * as Projects from '../../wailsjs/go/api/ProjectService'
 import * as Sandbox from '../../wailsjs/go/api/SandboxService'
 import * as SettingsSvc from '../../wailsjs/go/api/SettingsService'
 import * as System from '../../wailsjs/go/api/SystemService'
+import * as Update from '../../wailsjs/go/api/UpdateService'
 import { api as models } from '../../wailsjs/go/models'
 import { BrowserOpenURL, EventsOn } from '../../wailsjs/runtime/runtime'
 
-export const bindings = { Catalog, Chat, KeyCheck, Projects, Sandbox, Settings: SettingsSvc, System }
+export const bindings = { About, Catalog, Chat, KeyCheck, Projects, Sandbox, Settings: SettingsSvc, System, Update }
 export const runtime = { BrowserOpenURL, EventsOn }
 /** The generated classes, for requests whose class has methods (createFrom builds one from plain data). */
 export { models }

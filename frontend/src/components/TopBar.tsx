@@ -1,6 +1,7 @@
 import { Settings as SettingsIcon } from 'lucide-react'
 import { useProjects } from '../stores/projects'
 import { useUI } from '../stores/ui'
+import { AboutDialog } from './AboutDialog'
 import { ProjectSelector } from './projects/ProjectSelector'
 import { SandboxBadge } from './projects/SandboxBadge'
 import { Button } from './ui/Button'
@@ -19,6 +20,7 @@ export function TopBar() {
       <div className="flex-1" />
       {currentId ? <SandboxBadge projectId={currentId} /> : null}
       <ThemeToggle />
+      <AboutDialog />
       <Tip content="Settings">
         <Button size="icon" variant="ghost" aria-label="Settings" data-testid="settings-open" onClick={openSettings}>
           <SettingsIcon className="h-4 w-4" />

@@ -1,6 +1,6 @@
 // A hand-made fake of src/api for store and component tests (never wailsjs).
 import { vi } from 'vitest'
-import type { ChatEvent, FileEntry, HistoryPage, KeyCheck, Model, Project, Provider, SandboxStatus, SaveResult, SendResult, Settings, Template, Paths, StartupStatus } from '../api'
+import type { BuildInfo, ChatEvent, FileEntry, HistoryPage, KeyCheck, Model, Project, Provider, SandboxStatus, SaveResult, SendResult, Settings, Template, Paths, StartupStatus, UpdateStatus } from '../api'
 
 export const chatHandlers = new Map<string, (batch: ChatEvent[]) => void>()
 
@@ -32,6 +32,13 @@ export function makeApiMock(actual: Record<string, unknown>) {
         fakeKeychain.delete(account)
       }),
       paths: vi.fn(async (): Promise<Paths> => ({ home: '', database: '', logFile: '' })),
+    },
+    about: {
+      get: vi.fn(async (): Promise<BuildInfo> => ({ version: '0.0.0-test', buildDate: '', goVersion: 'go1.0', wailsVersion: 'v2.0.0' })),
+    },
+    updates: {
+      check: vi.fn(async (): Promise<UpdateStatus> => ({ enabled: true, current: '0.0.0-test', checkedAt: '', available: false, latest: '', url: '', publishedAt: '', error: '' })),
+      checkNow: vi.fn(async (): Promise<UpdateStatus> => ({ enabled: true, current: '0.0.0-test', checkedAt: '', available: false, latest: '', url: '', publishedAt: '', error: '' })),
     },
     keyCheck: {
       check: vi.fn(async (target: string): Promise<KeyCheck> => ({ ok: true, message: `Works: ${target} answered.` })),

@@ -1,5 +1,23 @@
 export namespace api {
 	
+	export class BuildInfo {
+	    version: string;
+	    buildDate: string;
+	    goVersion: string;
+	    wailsVersion: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new BuildInfo(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.version = source["version"];
+	        this.buildDate = source["buildDate"];
+	        this.goVersion = source["goVersion"];
+	        this.wailsVersion = source["wailsVersion"];
+	    }
+	}
 	export class CreateProjectRequest {
 	    name: string;
 	    description: string;
@@ -462,6 +480,8 @@ export namespace api {
 	    customProviders?: unknown;
 	    customTemplates: string[];
 	    onboarded: boolean;
+	    updateCheck: boolean;
+	    updateFeedURL: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new Settings(source);
@@ -478,6 +498,8 @@ export namespace api {
 	        this.customProviders = source["customProviders"];
 	        this.customTemplates = source["customTemplates"];
 	        this.onboarded = source["onboarded"];
+	        this.updateCheck = source["updateCheck"];
+	        this.updateFeedURL = source["updateFeedURL"];
 	    }
 	}
 	export class SaveResult {
@@ -665,6 +687,32 @@ export namespace api {
 	        this.name = source["name"];
 	        this.description = source["description"];
 	        this.template = source["template"];
+	    }
+	}
+	export class UpdateStatus {
+	    enabled: boolean;
+	    current: string;
+	    checkedAt: string;
+	    available: boolean;
+	    latest: string;
+	    url: string;
+	    publishedAt: string;
+	    error: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new UpdateStatus(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.enabled = source["enabled"];
+	        this.current = source["current"];
+	        this.checkedAt = source["checkedAt"];
+	        this.available = source["available"];
+	        this.latest = source["latest"];
+	        this.url = source["url"];
+	        this.publishedAt = source["publishedAt"];
+	        this.error = source["error"];
 	    }
 	}
 

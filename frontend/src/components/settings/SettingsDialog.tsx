@@ -6,6 +6,7 @@ import { KeyField } from './KeyField'
 import { CustomProviderSection } from './CustomProviderSection'
 import { ProviderModelsSection } from './ProviderModelsSection'
 import { buildExtensions, CUSTOM_ID, readCustomServer, type CustomServerForm } from '../../lib/customProviders'
+import { UpdatesSection } from './UpdatesSection'
 import { E2B_ACCOUNT, llmAccount, useSettings } from '../../stores/settings'
 import { useKeyChecks } from '../../stores/keycheck'
 import { useCatalog } from '../../stores/catalog'
@@ -354,6 +355,12 @@ export function SettingsDialog({
               className="rounded-md border border-border bg-background p-2 font-mono text-xs aria-[invalid=true]:border-destructive"
             />
           </Field>
+          <UpdatesSection
+            enabled={form.updateCheck}
+            feedURL={form.updateFeedURL}
+            error={errors.updateFeedURL}
+            onChange={(v) => setForm({ ...form, ...v })}
+          />
         </section>
 
         <div className="sticky bottom-0 -mx-5 flex flex-col gap-2 border-t border-border bg-card px-5 py-3" data-testid="settings-footer">
