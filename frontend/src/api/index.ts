@@ -18,6 +18,8 @@ import type {
   RunResult,
   SandboxStatus,
   SaveResult,
+  SearchGroup,
+  SearchResponse,
   SendRequest,
   SendResult,
   Settings,
@@ -189,6 +191,14 @@ export const chat = {
     call<void>(() => bindings.Chat.DeleteMessage({ projectId, messageId })),
   files: async (projectId: string) =>
     (await call<FileEntry[] | null>(() => bindings.Chat.Files(projectId))) ?? [],
+}
+
+export const search = {
+  /** Searches every project; any text is a valid query (nothing searchable = no groups). */
+  query: async (query: string, limit = 50): Promise<SearchGroup[]> => {
+    const r = await call<SearchResponse | null>(() => bindings.Search.Search({ query, limit } as never))
+    return (r?.groups ?? []).map((g) => ({ ...g, hits: g.hits ?? [] }))
+  },
 }
 
 /** Topics the backend pushes on. */

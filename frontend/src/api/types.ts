@@ -333,3 +333,33 @@ export interface KeyCheck {
   message: string
   code?: string
 }
+
+/** What a search hit points at. */
+export type SearchHitKind = 'project' | 'message' | 'fragment' | 'file'
+
+/**
+ * One search match. `snippet` marks each matched term with \u0002 … \u0003
+ * (split it with splitSnippet and render text, never HTML). A message or
+ * fragment hit has messageId and seq; a file hit has path and line (0 when
+ * only the path matched).
+ */
+export interface SearchHit {
+  kind: SearchHitKind
+  snippet: string
+  messageId: string
+  seq: number
+  path: string
+  line: number
+}
+
+/** One project's hits, best first. */
+export interface SearchGroup {
+  projectId: string
+  projectName: string
+  hits: SearchHit[]
+}
+
+export interface SearchResponse {
+  query: string
+  groups: SearchGroup[]
+}

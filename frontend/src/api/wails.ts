@@ -5,9 +5,10 @@ import * as Chat from '../../wailsjs/go/api/ChatService'
 import * as KeyCheck from '../../wailsjs/go/api/KeyCheckService'
 import * as Projects from '../../wailsjs/go/api/ProjectService'
 import * as Sandbox from '../../wailsjs/go/api/SandboxService'
+import * as SearchSvc from '../../wailsjs/go/api/SearchService'
 import * as SettingsSvc from '../../wailsjs/go/api/SettingsService'
 import * as System from '../../wailsjs/go/api/SystemService'
 import { BrowserOpenURL, EventsOn } from '../../wailsjs/runtime/runtime'
 
-export const bindings = { Catalog, Chat, KeyCheck, Projects, Sandbox, Settings: SettingsSvc, System }
+export const bindings = { Catalog, Chat, KeyCheck, Projects, Sandbox, Search: SearchSvc, Settings: SettingsSvc, System }
 export const runtime = { BrowserOpenURL, EventsOn }
