@@ -97,6 +97,15 @@ func TestSearchFindsEveryKindWithSnippetsAndPlaces(t *testing.T) {
 	if _, ok := kinds["file:public/logo.png"]; ok {
 		t.Error("binary file content was indexed")
 	}
+	if hits := search(t, s, "export function"); len(hits) != 1 || hits[0].Path != "app/page.tsx" || hits[0].Line != 3 {
+		t.Errorf("two words in a file = %+v", hits)
+	}
+	if err := s.PutFiles(ctx, p.ID, []File{{Path: "count.py", Content: []byte("import math\n\ndef count_pelicans(n):\n")}}); err != nil {
+		t.Fatal(err)
+	}
+	if hits := search(t, s, "count_pelicans"); len(hits) != 1 || hits[0].Path != "count.py" || hits[0].Line != 3 {
+		t.Errorf("identifier with underscore = %+v", hits)
+	}
 	if hits := search(t, s, "logo"); len(hits) != 1 || hits[0].Path != "public/logo.png" || hits[0].Line != 0 {
 		t.Errorf("path search = %+v", hits)
 	}

@@ -85,6 +85,7 @@ export function SearchDialog() {
         <RD.Overlay className="fixed inset-0 z-40 bg-black/50" />
         <RD.Content
           data-testid="search-dialog"
+          data-answered={answered}
           className="fixed left-1/2 top-[12vh] z-50 flex max-h-[70vh] w-[min(92vw,40rem)] -translate-x-1/2 flex-col overflow-hidden rounded-lg border border-border bg-card text-foreground shadow-xl focus:outline-none"
           onKeyDown={onKeyDown}
         >
