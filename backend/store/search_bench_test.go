@@ -115,3 +115,45 @@ func BenchmarkSearch(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkStreamingUpdate is what the index costs a streaming answer: one
+// keepPartial-style update (commentary + partial fragment JSON), with the
+// search triggers and with them dropped.
+func BenchmarkStreamingUpdate(b *testing.B) {
+	for _, indexed := range []bool{true, false} {
+		name := map[bool]string{true: "indexed", false: "no-index"}[indexed]
+		b.Run(name, func(b *testing.B) {
+			ctx := context.Background()
+			s, err := Open(ctx, filepath.Join(b.TempDir(), "w.db"))
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer s.Close()
+			if !indexed {
+				for _, t := range []string{"search_messages_ai", "search_messages_au_content", "search_messages_au_fragment", "search_messages_ad"} {
+					if _, err := s.db.Exec(`DROP TRIGGER ` + t); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+			p, err := s.CreateProject(ctx, NewProject{Name: "bench"})
+			if err != nil {
+				b.Fatal(err)
+			}
+			m, err := s.AddMessage(ctx, Message{ProjectID: p.ID, Role: "assistant"})
+			if err != nil {
+				b.Fatal(err)
+			}
+			commentary := strings.Repeat("I will build the component step by step. ", 25)           // ~1 KB
+			code := strings.Repeat("export const Row = () => <div className=\"row\">x</div>\n", 80) // ~4 KB
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				c := fmt.Sprintf("%s %d", commentary, i)
+				frag := []byte(fmt.Sprintf(`{"title":"Dashboard %d","description":"d","files":[{"path":"app/page.tsx","content":%q}]}`, i, code))
+				if err := s.UpdateMessage(ctx, m.ID, MessageUpdate{Content: &c, Fragment: frag}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
