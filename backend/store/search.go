@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"math"
 	"strings"
@@ -201,13 +200,4 @@ func lineAt(text string, pos int) int {
 		}
 	}
 	return line
-}
-
-// searchIndexSize reports the number of indexed items (tests).
-func searchIndexSize(ctx context.Context, db *sql.DB) (docs, fts int, err error) {
-	if err = db.QueryRowContext(ctx, `SELECT count(*) FROM search_docs`).Scan(&docs); err != nil {
-		return
-	}
-	err = db.QueryRowContext(ctx, `SELECT count(*) FROM search_fts`).Scan(&fts)
-	return
 }

@@ -331,3 +331,12 @@ func TestMigrationIndexesExistingData(t *testing.T) {
 		t.Error("new message on migrated database not found")
 	}
 }
+
+// searchIndexSize reports the number of indexed items (tests).
+func searchIndexSize(ctx context.Context, db *sql.DB) (docs, fts int, err error) {
+	if err = db.QueryRowContext(ctx, `SELECT count(*) FROM search_docs`).Scan(&docs); err != nil {
+		return
+	}
+	err = db.QueryRowContext(ctx, `SELECT count(*) FROM search_fts`).Scan(&fts)
+	return
+}

@@ -91,6 +91,11 @@ describe('keyboard shortcuts', () => {
     expect(useUI.getState().helpOpen).toBe(true)
   })
 
+  it('Ctrl+/ opens the help sheet also where "/" needs Shift', () => {
+    document.body.dispatchEvent(new KeyboardEvent('keydown', { key: '/', ctrlKey: true, shiftKey: true, bubbles: true, cancelable: true }))
+    expect(useUI.getState().helpOpen).toBe(true)
+  })
+
   it('the help sheet lists every shortcut with its keys', () => {
     useUI.setState({ helpOpen: true })
     render(<ShortcutsHelp />)

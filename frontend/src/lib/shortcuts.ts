@@ -148,7 +148,8 @@ export function shortcuts(): Shortcut[] {
       label: 'Show these shortcuts',
       keys: [m, '/'],
       example: { key: '/', ...modInit() },
-      matches: (e) => (mod(e) && e.key === '/') || (mod(e, true) && e.key === '?'),
+      // Shift is ignored: on many layouts "/" itself needs it.
+      matches: (e) => (mod(e) || mod(e, true)) && (e.key === '/' || e.key === '?'),
       run: () => useUI.getState().setHelpOpen(!useUI.getState().helpOpen),
       inFields: true,
     },
