@@ -95,6 +95,14 @@ describe('SearchDialog', () => {
     expect(screen.queryByTestId('search-dialog')).toBeNull()
   })
 
+  it('opens with the focus in the field and the last query selected', async () => {
+    useSearch.setState({ query: 'weather' })
+    render(<SearchDialog />)
+    const input = screen.getByTestId('search-input') as HTMLInputElement
+    await waitFor(() => expect(input).toHaveFocus())
+    expect([input.selectionStart, input.selectionEnd]).toEqual([0, 7])
+  })
+
   it('says when nothing matches', async () => {
     m.search.query.mockResolvedValue([])
     const user = userEvent.setup()

@@ -60,6 +60,7 @@ export function SearchDialog() {
   const openActive = useSearch((s) => s.openActive)
   const openHit = useSearch((s) => s.openHit)
   const list = useRef<HTMLDivElement>(null)
+  const input = useRef<HTMLInputElement>(null)
   const rows = useMemo(() => flatHits(groups), [groups])
 
   useEffect(() => {
@@ -88,6 +89,12 @@ export function SearchDialog() {
           data-answered={answered}
           className="fixed left-1/2 top-[12vh] z-50 flex max-h-[70vh] w-[min(92vw,40rem)] -translate-x-1/2 flex-col overflow-hidden rounded-lg border border-border bg-card text-foreground shadow-xl focus:outline-none"
           onKeyDown={onKeyDown}
+          onOpenAutoFocus={(e) => {
+            // The last query comes back selected: typing replaces it, Enter reopens its hit.
+            e.preventDefault()
+            input.current?.focus()
+            input.current?.select()
+          }}
         >
           <RD.Title className="sr-only">Search everything</RD.Title>
           <RD.Description className="sr-only">
@@ -96,7 +103,7 @@ export function SearchDialog() {
           <div className="flex items-center gap-2 border-b border-border px-3">
             <Search className="h-4 w-4 shrink-0 text-muted-foreground" aria-hidden />
             <input
-              autoFocus
+              ref={input}
               data-testid="search-input"
               role="combobox"
               aria-expanded={rows.length > 0}
