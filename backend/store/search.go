@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"encoding/json"
-	"math"
 	"strings"
 	"unicode"
 )
@@ -81,16 +80,13 @@ func (s *Store) Search(ctx context.Context, query string, limit int) ([]SearchGr
 	if limit <= 0 || limit > MaxSearchLimit {
 		limit = MaxSearchLimit
 	}
-	// Two passes, each evaluating the full-text query once. Ranking costs a
-	// row lookup per match, so a word found in most of 100k messages would
-	// take most of a second to rank in full: FTS5 walks matches in rowid
-	// order and stops early, so pass one takes the newest searchCandidates
-	// matches (ids grow with every write) and ranks only those by bm25.
-	// Pass two builds snippets (and finds a file hit's line) for the rows
-	// kept. It must not be driven row by row (a join on rowid would rerun
-	// the query, prefix expansion included, once per hit): CROSS JOIN keeps
-	// search_fts outermost, the rowid range is handed to FTS5 and the
-	// unary + keeps the IN list away from it.
+	// One evaluation of the full-text query. Ranking costs a row lookup
+	// per match, so a word found in most of 100k messages would take most
+	// of a second to rank in full: FTS5 walks matches in rowid order and
+	// stops early, so the newest searchCandidates matches (ids grow with
+	// every write) are taken and only those are ranked by bm25. The text
+	// of the hits kept is then read by rowid and the snippets are built in
+	// Go (see snippet.go for why not snippet()).
 	rows, err := s.db.QueryContext(ctx, `
 		SELECT id, rank FROM (
 			SELECT rowid AS id, rank FROM search_fts WHERE search_fts MATCH ? ORDER BY rowid DESC LIMIT ?
@@ -100,7 +96,6 @@ func (s *Store) Search(ctx context.Context, query string, limit int) ([]SearchGr
 	}
 	rank := map[int64]float64{}
 	var order []int64
-	lo, hi := int64(math.MaxInt64), int64(math.MinInt64)
 	for rows.Next() {
 		var id int64
 		var r float64
@@ -110,7 +105,6 @@ func (s *Store) Search(ctx context.Context, query string, limit int) ([]SearchGr
 		}
 		rank[id] = r
 		order = append(order, id)
-		lo, hi = min(lo, id), max(hi, id)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -121,18 +115,12 @@ func (s *Store) Search(ctx context.Context, query string, limit int) ([]SearchGr
 	}
 	ids, _ := json.Marshal(order)
 	rows, err = s.db.QueryContext(ctx, `
-		SELECT search_fts.rowid, d.kind, d.project_id, d.ref, p.name,
-			snippet(search_fts, -1, ?1, ?2, '…', 16),
-			CASE WHEN d.kind = 'file' THEN instr(highlight(search_fts, 1, ?1, ?2), ?1) ELSE 0 END,
-			CASE WHEN d.kind = 'file' THEN search_fts.body ELSE '' END,
-			coalesce(m.seq, 0)
-		FROM search_fts
-		CROSS JOIN search_docs d ON d.id = search_fts.rowid
-		CROSS JOIN projects p ON p.id = d.project_id
-		LEFT JOIN messages m ON d.kind IN ('message', 'fragment') AND m.id = d.ref
-		WHERE search_fts MATCH ?3 AND search_fts.rowid BETWEEN ?4 AND ?5
-			AND +search_fts.rowid IN (SELECT value FROM json_each(?6))`,
-		MarkStart, MarkEnd, q, lo, hi, string(ids))
+		SELECT d.id, d.kind, d.project_id, d.ref, p.name, f.title, f.body, coalesce(m.seq, 0)
+		FROM json_each(?) j
+		JOIN search_docs d ON d.id = j.value
+		JOIN search_fts f ON f.rowid = d.id
+		JOIN projects p ON p.id = d.project_id
+		LEFT JOIN messages m ON d.kind IN ('message', 'fragment') AND m.id = d.ref`, string(ids))
 	if err != nil {
 		return nil, dbErr(err, "search")
 	}
@@ -142,21 +130,33 @@ func (s *Store) Search(ctx context.Context, query string, limit int) ([]SearchGr
 		projectID string
 		name      string
 	}
+	match := newMatcher(query)
 	found := map[int64]hitIn{}
 	for rows.Next() {
 		var id int64
 		var h hitIn
-		var ref, body string
-		var markAt int
-		if err := rows.Scan(&id, &h.hit.Kind, &h.projectID, &ref, &h.name, &h.hit.Snippet, &markAt, &body, &h.hit.Seq); err != nil {
+		var ref, title, body string
+		if err := rows.Scan(&id, &h.hit.Kind, &h.projectID, &ref, &h.name, &title, &body, &h.hit.Seq); err != nil {
 			return nil, dbErr(err, "search")
 		}
+		// The text's snippet when the text matched, else the title's
+		// (a project's name, a fragment's title, a file's path).
+		snip, line, inBody := match.snippetOf(body)
+		if !inBody {
+			snip, _, _ = match.snippetOf(title)
+			if snip == "" {
+				snip = oneLine(title)
+			}
+		}
+		h.hit.Snippet = snip
 		switch h.hit.Kind {
 		case HitMessage, HitFragment:
 			h.hit.MessageID = ref
 		case HitFile:
 			h.hit.Path = ref
-			h.hit.Line = lineAt(body, markAt)
+			if inBody {
+				h.hit.Line = line
+			}
 		}
 		h.hit.Rank = rank[id]
 		found[id] = h
@@ -180,24 +180,4 @@ func (s *Store) Search(ctx context.Context, query string, limit int) ([]SearchGr
 		groups[i].Hits = append(groups[i].Hits, h.hit)
 	}
 	return groups, nil
-}
-
-// lineAt returns the 1-based line holding the character at 1-based
-// position pos of text (SQLite's instr counts characters), or 0 when pos
-// is 0 (the match was not in the text).
-func lineAt(text string, pos int) int {
-	if pos <= 0 {
-		return 0
-	}
-	line, n := 1, 0
-	for _, r := range text {
-		n++
-		if n >= pos {
-			break
-		}
-		if r == '\n' {
-			line++
-		}
-	}
-	return line
 }

@@ -7,7 +7,7 @@
 -- VACUUM may renumber them, which would silently point every index entry
 -- at the wrong row. Instead search_docs gives each indexed item a stable
 -- INTEGER id (the FTS rowid) keyed by what it is, and the FTS table keeps
--- its own copy of the text (needed for snippet()). Deletes and updates go
+-- its own copy of the text (read back for snippets). Deletes and updates go
 -- through search_docs by key, so they never scan the FTS table.
 --
 -- The triggers below keep the index current inside the same transaction
