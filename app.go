@@ -170,6 +170,7 @@ func (a *App) wire(ctxf func() context.Context) {
 		api.NewKeyCheckService(ctxf, catalog, a.sandboxes.CheckAccount, a.log),
 		api.NewAboutService(about),
 		api.NewUpdateService(ctxf, updates),
+		api.NewSearchService(ctxf, a.store),
 	}
 }
 

@@ -42,7 +42,7 @@ step "Fuzz (brief)"
 bash scripts/fuzz.sh 5s
 
 step "Benchmarks compile and run once"
-go test -run='^$' -bench=. -benchtime=1x ./backend/... >/dev/null
+go test -short -run='^$' -bench=. -benchtime=1x ./backend/... >/dev/null # -short: small corpora
 
 step "Frontend: bindings regenerated from Go, typecheck and unit tests"
 # The page's types derive from the generated models.ts (src/api/types.ts):

@@ -61,8 +61,9 @@ func TestOpenAppliesMigrationsOnceAndSetsPragmas(t *testing.T) {
 	defer s.Close()
 	var n int
 	s.db.QueryRow(`SELECT count(*) FROM schema_migrations`).Scan(&n)
-	if n != LatestVersion() {
-		t.Fatalf("migrations recorded %d, want %d", n, LatestVersion())
+	all, _ := loadMigrations() // numbers need not be contiguous (0003 and 0004 come from parallel branches)
+	if n != len(all) {
+		t.Fatalf("migrations recorded %d, want %d", n, len(all))
 	}
 }
 

@@ -22,6 +22,9 @@ import { SettingsDialog } from './components/settings/SettingsDialog'
 import { Toaster } from './components/ui/Toaster'
 import { TipProvider } from './components/ui/Tip'
 import { Button } from './components/ui/Button'
+import { SearchDialog } from './components/search/SearchDialog'
+import { ShortcutsHelp } from './components/ShortcutsHelp'
+import { installShortcuts } from './lib/shortcuts'
 
 type Boot = { phase: 'loading' } | { phase: 'failed'; message: string; status?: StartupStatus } | { phase: 'ready'; status: StartupStatus }
 
@@ -140,6 +143,7 @@ export default function App() {
   }, [boot.phase])
   // The sandbox badge follows the current project's status topic.
   useEffect(() => (boot.phase === 'ready' ? followCurrentProject() : undefined), [boot.phase])
+  useEffect(() => (boot.phase === 'ready' ? installShortcuts() : undefined), [boot.phase])
 
   useEffect(() => {
     let alive = true
@@ -186,6 +190,8 @@ export default function App() {
       <CreateProjectDialog open={createOpen} onOpenChange={setCreateOpen} />
       <SettingsDialog version={boot.status.version} paths={boot.status.paths} e2bDomainEnv={boot.status.e2bDomainEnv} />
       <RedirectConfirmDialog />
+      <SearchDialog />
+      <ShortcutsHelp />
       <Toaster />
       <QuitOverlay />
     </TipProvider>

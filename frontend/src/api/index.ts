@@ -14,6 +14,7 @@ import type {
   Message,
   RetryRequest,
   RunResult,
+  SearchGroup,
   SendRequest,
   SendResult,
   Settings,
@@ -196,6 +197,14 @@ export const chat = {
     call(() => bindings.Chat.DeleteMessage({ projectId, messageId })),
   files: async (projectId: string) =>
     (await call(() => bindings.Chat.Files(projectId))) ?? [],
+}
+
+export const search = {
+  /** Searches every project; any text is a valid query (nothing searchable = no groups). */
+  query: async (query: string, limit = 50): Promise<SearchGroup[]> => {
+    const r = await call(() => bindings.Search.Search({ query, limit }))
+    return (r?.groups ?? []).map((g) => ({ ...g, hits: g.hits ?? [] }))
+  },
 }
 
 /** Topics the backend pushes on (generated from backend/events/topics.go). */

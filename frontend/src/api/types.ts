@@ -185,3 +185,15 @@ export interface ChatEvent {
   message?: Message
   error?: StepError
 }
+
+/** What a search hit points at. */
+export type SearchHitKind = SearchHit['kind']
+/**
+ * One search match. `snippet` marks each matched term with \u0002 … \u0003
+ * (split it with splitSnippet and render text, never HTML). A message or
+ * fragment hit has messageId and seq; a file hit has path and line (0 when
+ * only the path matched).
+ */
+export type SearchHit = Data<api.SearchHit>
+/** One project's hits, best first. */
+export type SearchGroup = Data<api.SearchGroup>

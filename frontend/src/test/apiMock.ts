@@ -1,6 +1,6 @@
 // A hand-made fake of src/api for store and component tests (never wailsjs).
 import { vi } from 'vitest'
-import type { BuildInfo, ChatEvent, FileEntry, HistoryPage, KeyCheck, Model, Project, Provider, SandboxStatus, SaveResult, SendResult, Settings, Template, Paths, StartupStatus, UpdateStatus } from '../api'
+import type { BuildInfo, SearchGroup, ChatEvent, FileEntry, HistoryPage, KeyCheck, Model, Project, Provider, SandboxStatus, SaveResult, SendResult, Settings, Template, Paths, StartupStatus, UpdateStatus } from '../api'
 
 export const chatHandlers = new Map<string, (batch: ChatEvent[]) => void>()
 
@@ -63,6 +63,9 @@ export function makeApiMock(actual: Record<string, unknown>) {
       clear: vi.fn(async () => undefined),
       deleteMessage: vi.fn(async (_projectId: string, _messageId: string) => undefined),
       files: vi.fn(async (_projectId: string): Promise<FileEntry[]> => []),
+    },
+    search: {
+      query: vi.fn(async (_query: string, _limit?: number): Promise<SearchGroup[]> => []),
     },
     subscribe: vi.fn((_topic: string, _handler: (p: unknown) => void) => () => {}),
     subscribeChat: vi.fn((requestId: string, handler: (batch: ChatEvent[]) => void) => {
