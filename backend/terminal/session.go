@@ -1,0 +1,256 @@
+package terminal
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"sync"
+
+	"tessera/backend/apperr"
+	"tessera/backend/e2b"
+	"tessera/backend/sandbox"
+)
+
+// session is one terminal or console. Its output is gathered for
+// cfg.Batch and then emitted as one Data event, and kept (bounded) for
+// Snapshot.
+type session struct {
+	m         *Manager
+	id        string
+	projectID string
+	kind      string
+	title     string
+	created   time.Time
+
+	mu         sync.Mutex
+	cols, rows uint32
+	state      string
+	message    string
+	pid        uint32
+	env        Envd
+	sandboxID  string
+	cancel     context.CancelFunc // the running stream
+	attaching  bool
+	closed     bool
+	restart    bool               // console: kill the server and start it on the next attach
+	follow     context.CancelFunc // console: the current follow of the server
+	kick       chan struct{}      // console: look again now
+
+	pending   []byte // not yet emitted
+	pendStart int64
+	timer     *time.Timer
+	scroll    []byte // the last cfg.Scrollback bytes
+	written   int64  // bytes of output so far
+}
+
+func (m *Manager) newSession(projectID, kind, title string, cols, rows uint32) *session {
+	return &session{m: m, id: newID(), projectID: projectID, kind: kind, title: title,
+		created: time.Now(), cols: cols, rows: rows, state: StateStarting, kick: make(chan struct{}, 1)}
+}
+
+func (s *session) infoLocked() Info {
+	return Info{ID: s.id, ProjectID: s.projectID, Kind: s.kind, Title: s.title, State: s.state, Message: s.message}
+}
+
+func (s *session) info() Info {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.infoLocked()
+}
+
+func (s *session) current() (string, uint32, Envd) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.state, s.pid, s.env
+}
+
+// setState records and announces the state (after any pending output, so
+// the page sees them in order).
+func (s *session) setState(state, msg string) {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return
+	}
+	s.flushLocked()
+	if s.state == state && s.message == msg {
+		s.mu.Unlock()
+		return
+	}
+	s.state, s.message = state, msg
+	info := s.infoLocked()
+	s.mu.Unlock()
+	s.m.cfg.Emitter.Emit(TopicState(s.id), info)
+}
+
+// output adds bytes to the session's output.
+func (s *session) output(b []byte) {
+	if len(b) == 0 {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return
+	}
+	if len(s.pending) == 0 {
+		s.pendStart = s.written
+	}
+	s.pending = append(s.pending, b...)
+	s.written += int64(len(b))
+	s.scroll = append(s.scroll, b...)
+	if max := s.m.cfg.Scrollback; len(s.scroll) > max {
+		s.scroll = append(s.scroll[:0:0], s.scroll[len(s.scroll)-max:]...)
+	}
+	if len(s.pending) >= 64<<10 {
+		s.flushLocked()
+		return
+	}
+	if s.timer == nil {
+		s.timer = time.AfterFunc(s.m.cfg.Batch, func() {
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			s.timer = nil
+			s.flushLocked()
+		})
+	}
+}
+
+// notice writes a line of our own into the output (dim, on its own line).
+func (s *session) notice(msg string) {
+	s.output([]byte("\r\n\x1b[2m[" + msg + "]\x1b[0m\r\n"))
+}
+
+// flushLocked emits pending output. Caller holds mu.
+func (s *session) flushLocked() {
+	if s.timer != nil {
+		s.timer.Stop()
+		s.timer = nil
+	}
+	if len(s.pending) == 0 {
+		return
+	}
+	d := Data{Start: s.pendStart, Data: s.pending}
+	s.pending = nil
+	if !s.closed {
+		s.m.cfg.Emitter.Emit(TopicData(s.id), d)
+	}
+}
+
+// begin marks an attach in progress and gives its context; ok is false
+// when one is already running or the session is closed.
+func (s *session) begin() (context.Context, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.attaching || s.closed {
+		return nil, false
+	}
+	s.attaching = true
+	ctx, cancel := context.WithCancel(s.m.root)
+	s.cancel = cancel
+	return ctx, true
+}
+
+func (s *session) done() {
+	s.mu.Lock()
+	s.attaching = false
+	s.mu.Unlock()
+}
+
+// handle ensures the project's sandbox (resuming it) and gives its envd.
+func (m *Manager) handle(ctx context.Context, s *session) (*sandbox.Handle, Envd, error) {
+	h, err := m.cfg.Sandboxes.Ensure(ctx, s.projectID, "")
+	if err != nil {
+		return nil, nil, err
+	}
+	env := m.cfg.EnvdOf(h)
+	if env == nil {
+		return nil, nil, apperr.New(apperr.Unavailable, "This sandbox offers no terminal (its client has no envd connection).")
+	}
+	return h, env, nil
+}
+
+// attach starts (or re-attaches) a shell in the background.
+func (m *Manager) attach(s *session) {
+	ctx, ok := s.begin()
+	if !ok {
+		return
+	}
+	m.wg.Add(1)
+	go func() {
+		defer m.wg.Done()
+		defer s.done()
+		m.runShell(ctx, s)
+	}()
+}
+
+func (m *Manager) runShell(ctx context.Context, s *session) {
+	prev := s.info().State
+	if prev == StatePaused {
+		s.setState(StateStarting, "Resuming the sandbox…")
+	} else {
+		s.setState(StateStarting, "")
+	}
+	h, env, err := m.handle(ctx, s)
+	if err != nil {
+		if ctx.Err() != nil {
+			return
+		}
+		s.notice(apperr.MessageOf(err))
+		s.setState(StateLost, apperr.MessageOf(err)+" Press any key to try again.")
+		return
+	}
+	s.mu.Lock()
+	oldPid, oldSandbox := s.pid, s.sandboxID
+	cols, rows := s.cols, s.rows
+	s.env, s.sandboxID = env, h.SandboxID
+	s.mu.Unlock()
+	cb := e2b.StreamCallbacks{
+		OnStart: func(pid uint32) {
+			s.mu.Lock()
+			s.pid = pid
+			s.mu.Unlock()
+			s.setState(StateRunning, "")
+		},
+		OnData: func(_ bool, b []byte) { s.output(b) },
+	}
+	var ex e2b.ProcessExit
+	reconnected := false
+	if oldPid != 0 && oldSandbox == h.SandboxID && prev != StateExited {
+		// The same sandbox (resumed with its memory): the shell may live.
+		ex, err = env.ConnectProcess(ctx, oldPid, cb)
+		reconnected = err == nil || !apperr.Is(err, apperr.NotFound)
+	}
+	if !reconnected {
+		if oldPid != 0 && prev != StateExited {
+			s.notice("The previous shell is gone (the sandbox was restarted); this is a new one")
+		}
+		ex, err = env.StartPty(ctx, e2b.PtyOptions{Cols: cols, Rows: rows, Tag: "tessera-terminal-" + s.id}, cb)
+	}
+	if ctx.Err() != nil {
+		return // closed or shutting down
+	}
+	if err != nil {
+		m.lost(s, err)
+		return
+	}
+	msg := fmt.Sprintf("The shell ended (exit code %d). Press any key to start a new one.", ex.ExitCode)
+	if !ex.Exited {
+		msg = fmt.Sprintf("The shell was stopped (%s). Press any key to start a new one.", ex.Status)
+	}
+	s.notice(msg)
+	s.setState(StateExited, msg)
+	m.cfg.Emitter.Emit(TopicExit(s.id), Exit{Code: ex.ExitCode, Message: msg})
+}
+
+// lost explains a stream that broke: a paused sandbox or a lost connection.
+func (m *Manager) lost(s *session, err error) {
+	if st := m.cfg.Sandboxes.Status(s.projectID).State; st == sandbox.StatePaused || st == sandbox.StatePausing {
+		s.notice("The sandbox was paused. Press any key to resume it")
+		s.setState(StatePaused, "The sandbox is paused. Press any key to resume it.")
+		return
+	}
+	s.notice("The connection to the sandbox broke: " + apperr.MessageOf(err) + " Press any key to reconnect")
+	s.setState(StateLost, "The connection to the sandbox broke. Press any key to reconnect.")
+}
