@@ -21,6 +21,7 @@ import (
 	"tessera/backend/sandbox"
 	"tessera/backend/secrets"
 	"tessera/backend/store"
+	"tessera/backend/terminal"
 )
 
 // quitWait bounds how long closing the window waits for sandboxes to pause.
@@ -42,6 +43,7 @@ type App struct {
 	e2bClient sandbox.ClientFunc
 	llm       *llmClients
 	sandboxes *sandbox.Manager
+	terminals *terminal.Manager
 	chat      *chat.Service
 
 	// rootCtx is ours, not Wails': the OnStartup context never ends, so we
@@ -70,7 +72,7 @@ func NewApp(getenv config.Getenv) (*App, error) {
 	if bindingsOnly {
 		// `wails generate` only needs the bound types; touch nothing.
 		a.log = slog.New(slog.DiscardHandler)
-		a.bound = []any{&api.SystemService{}, &api.ProjectService{}, &api.SettingsService{}, &api.SandboxService{}, &api.ChatService{}, &api.CatalogService{}, &api.KeyCheckService{}}
+		a.bound = []any{&api.SystemService{}, &api.ProjectService{}, &api.SettingsService{}, &api.SandboxService{}, &api.ChatService{}, &api.CatalogService{}, &api.KeyCheckService{}, &api.TerminalService{}}
 		return a, nil
 	}
 	paths, err := config.Resolve(getenv)
@@ -146,6 +148,7 @@ func (a *App) wire(ctxf func() context.Context) {
 		Templates:   func(ctx context.Context) []fragment.Template { return api.AllTemplates(settings(ctx)) },
 		Logger:      a.log.With("part", "chat"),
 	})
+	a.terminals = terminal.New(terminal.Config{Sandboxes: a.sandboxes, Emitter: a.emit, Logger: a.log.With("part", "terminal")})
 	catalog := api.NewCatalogService(ctxf, a.llm, a.store, a.keys, a.store, a.log)
 	a.bound = []any{
 		api.NewSystemService(nil, a.paths, a.getenv("E2B_DOMAIN")),
@@ -155,6 +158,7 @@ func (a *App) wire(ctxf func() context.Context) {
 		api.NewChatService(ctxf, a.chat),
 		catalog,
 		api.NewKeyCheckService(ctxf, catalog, a.e2bRaw, a.log),
+		api.NewTerminalService(ctxf, a.terminals),
 	}
 }
 
@@ -254,6 +258,7 @@ func (a *App) shutdown(context.Context) {
 			a.pauseAll()
 		}
 		<-a.paused
+		a.terminals.Shutdown()
 		a.sandboxes.Close()
 	}
 	a.cancel()

@@ -34,6 +34,7 @@ export namespace api {
 	    code: string;
 	    message: string;
 	    retryAfterSeconds?: number;
+	    field?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new ErrorDTO(source);
@@ -44,6 +45,7 @@ export namespace api {
 	        this.code = source["code"];
 	        this.message = source["message"];
 	        this.retryAfterSeconds = source["retryAfterSeconds"];
+	        this.field = source["field"];
 	    }
 	}
 	export class HistoryPage {
@@ -717,6 +719,59 @@ export namespace store {
 		    }
 		    return a;
 		}
+	}
+
+}
+
+export namespace terminal {
+	
+	export class Info {
+	    id: string;
+	    projectId: string;
+	    kind: string;
+	    title: string;
+	    state: string;
+	    message?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Info(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.projectId = source["projectId"];
+	        this.kind = source["kind"];
+	        this.title = source["title"];
+	        this.state = source["state"];
+	        this.message = source["message"];
+	    }
+	}
+	export class Snapshot {
+	    id: string;
+	    projectId: string;
+	    kind: string;
+	    title: string;
+	    state: string;
+	    message?: string;
+	    data: number[];
+	    end: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Snapshot(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.projectId = source["projectId"];
+	        this.kind = source["kind"];
+	        this.title = source["title"];
+	        this.state = source["state"];
+	        this.message = source["message"];
+	        this.data = source["data"];
+	        this.end = source["end"];
+	    }
 	}
 
 }
