@@ -32,6 +32,7 @@ type session struct {
 	sandboxID  string
 	cancel     context.CancelFunc // the running stream
 	attaching  bool
+	again      bool // attach once more when the running one ends
 	closed     bool
 	restart    bool               // console: kill the server and start it on the next attach
 	follow     context.CancelFunc // console: the current follow of the server
@@ -138,26 +139,6 @@ func (s *session) flushLocked() {
 	}
 }
 
-// begin marks an attach in progress and gives its context; ok is false
-// when one is already running or the session is closed.
-func (s *session) begin() (context.Context, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.attaching || s.closed {
-		return nil, false
-	}
-	s.attaching = true
-	ctx, cancel := context.WithCancel(s.m.root)
-	s.cancel = cancel
-	return ctx, true
-}
-
-func (s *session) done() {
-	s.mu.Lock()
-	s.attaching = false
-	s.mu.Unlock()
-}
-
 // handle ensures the project's sandbox (resuming it) and gives its envd.
 func (m *Manager) handle(ctx context.Context, s *session) (*sandbox.Handle, Envd, error) {
 	h, err := m.cfg.Sandboxes.Ensure(ctx, s.projectID, "")
@@ -171,18 +152,87 @@ func (m *Manager) handle(ctx context.Context, s *session) (*sandbox.Handle, Envd
 	return h, env, nil
 }
 
-// attach starts (or re-attaches) a shell in the background.
+// attach starts (or re-attaches) a shell in the background; asked while
+// one attach runs, it runs once more after it.
 func (m *Manager) attach(s *session) {
-	ctx, ok := s.begin()
-	if !ok {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
 		return
 	}
+	if s.attaching {
+		s.again = true
+		s.mu.Unlock()
+		return
+	}
+	s.attaching = true
+	s.mu.Unlock()
 	m.wg.Add(1)
 	go func() {
 		defer m.wg.Done()
-		defer s.done()
-		m.runShell(ctx, s)
+		for {
+			ctx, cancel := context.WithCancel(m.root)
+			s.mu.Lock()
+			s.cancel = cancel
+			s.mu.Unlock()
+			m.runShell(ctx, s)
+			cancel()
+			s.mu.Lock()
+			if s.again && !s.closed && m.root.Err() == nil {
+				s.again = false
+				s.mu.Unlock()
+				continue
+			}
+			s.attaching, s.again = false, false
+			s.mu.Unlock()
+			return
+		}
 	}()
+}
+
+// detach stops following a shell (the process stays in the sandbox) and
+// leaves it in state, e.g. paused.
+func (s *session) detach(state, msg string) {
+	s.setState(state, msg)
+	s.mu.Lock()
+	cancel := s.cancel
+	s.mu.Unlock()
+	if cancel != nil {
+		cancel()
+	}
+}
+
+func paused(st sandbox.State) bool { return st == sandbox.StatePaused || st == sandbox.StatePausing }
+
+const pausedMsg = "The sandbox is paused. Press any key to resume it."
+
+// watchPauses tells running shells that their sandbox was paused (the
+// stream may stay open on a frozen sandbox), so the next key resumes it.
+func (m *Manager) watchPauses() {
+	defer m.wg.Done()
+	t := time.NewTicker(m.cfg.Poll)
+	defer t.Stop()
+	for {
+		select {
+		case <-m.root.Done():
+			return
+		case <-t.C:
+		}
+		m.mu.Lock()
+		var ss []*session
+		for _, s := range m.sessions {
+			if s.kind == KindShell {
+				ss = append(ss, s)
+			}
+		}
+		m.mu.Unlock()
+		for _, s := range ss {
+			if st, _, _ := s.current(); st == StateRunning && paused(m.cfg.Sandboxes.Status(s.projectID).State) {
+				s.notice("The sandbox was paused. Press any key to resume it")
+				s.detach(StatePaused, pausedMsg)
+			}
+		}
+	}
 }
 
 func (m *Manager) runShell(ctx context.Context, s *session) {
@@ -246,9 +296,9 @@ func (m *Manager) runShell(ctx context.Context, s *session) {
 
 // lost explains a stream that broke: a paused sandbox or a lost connection.
 func (m *Manager) lost(s *session, err error) {
-	if st := m.cfg.Sandboxes.Status(s.projectID).State; st == sandbox.StatePaused || st == sandbox.StatePausing {
+	if paused(m.cfg.Sandboxes.Status(s.projectID).State) {
 		s.notice("The sandbox was paused. Press any key to resume it")
-		s.setState(StatePaused, "The sandbox is paused. Press any key to resume it.")
+		s.setState(StatePaused, pausedMsg)
 		return
 	}
 	s.notice("The connection to the sandbox broke: " + apperr.MessageOf(err) + " Press any key to reconnect")

@@ -155,7 +155,10 @@ func New(cfg Config) *Manager {
 		cfg.Poll = 2 * time.Second
 	}
 	root, stop := context.WithCancel(context.Background())
-	return &Manager{cfg: cfg, log: cfg.Logger, root: root, stop: stop, sessions: map[string]*session{}}
+	m := &Manager{cfg: cfg, log: cfg.Logger, root: root, stop: stop, sessions: map[string]*session{}}
+	m.wg.Add(1)
+	go m.watchPauses()
+	return m
 }
 
 func newID() string {
@@ -195,8 +198,8 @@ func (m *Manager) Open(ctx context.Context, projectID string, cols, rows int) (I
 	s := m.newSession(projectID, KindShell, "Terminal "+itoa(n), uint32(cols), uint32(rows))
 	m.sessions[s.id] = s
 	m.mu.Unlock()
-	if m.cfg.Sandboxes.Status(projectID).State == sandbox.StatePaused {
-		s.setState(StatePaused, "The sandbox is paused. Press any key to resume it.")
+	if paused(m.cfg.Sandboxes.Status(projectID).State) {
+		s.setState(StatePaused, pausedMsg)
 	} else {
 		m.attach(s)
 	}
@@ -256,6 +259,12 @@ func (m *Manager) Input(ctx context.Context, id string, data []byte) error {
 		m.attach(s)
 		return nil
 	case StateRunning:
+		if paused(m.cfg.Sandboxes.Status(s.projectID).State) {
+			// Paused under a live stream: resume on this key.
+			s.detach(StatePaused, pausedMsg)
+			m.attach(s)
+			return nil
+		}
 	default:
 		return nil // starting: the key is dropped, as on a terminal that is not ready
 	}

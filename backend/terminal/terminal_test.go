@@ -287,3 +287,25 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+func TestPauseUnderARunningShellThenAKey(t *testing.T) {
+	r := newRig(t, "base", nil)
+	ctx := context.Background()
+	info, err := r.m.Open(ctx, "p1", 80, 24)
+	must(t, err)
+	r.waitState(t, info.ID, StateRunning)
+	must(t, r.m.Input(ctx, info.ID, []byte("X=kept-$((5*5))\r")))
+	_, pid, _ := r.m.sessions[info.ID].current()
+	r.sbx.set(sandbox.StatePaused)
+	s := r.waitState(t, info.ID, StatePaused)
+	if !strings.Contains(s.Message, "Press any key") {
+		t.Errorf("message %q", s.Message)
+	}
+	must(t, r.m.Input(ctx, info.ID, []byte("\r")))
+	r.waitState(t, info.ID, StateRunning)
+	if _, again, _ := r.m.sessions[info.ID].current(); again != pid {
+		t.Errorf("after the resume the shell is pid %d, want the same %d (Connect)", again, pid)
+	}
+	must(t, r.m.Input(ctx, info.ID, []byte("echo $X\r")))
+	r.waitOutput(t, info.ID, "kept-25")
+}
