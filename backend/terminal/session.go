@@ -23,6 +23,7 @@ type session struct {
 	title     string
 	created   time.Time
 
+	inMu       sync.Mutex // one SendInput at a time, in the order they came
 	mu         sync.Mutex
 	cols, rows uint32
 	state      string

@@ -269,7 +269,10 @@ func (m *Manager) Input(ctx context.Context, id string, data []byte) error {
 		return nil // starting: the key is dropped, as on a terminal that is not ready
 	}
 	m.cfg.Sandboxes.Touch(s.projectID)
-	if err := env.SendPtyInput(ctx, pid, data); err != nil {
+	s.inMu.Lock()
+	err = env.SendPtyInput(ctx, pid, data)
+	s.inMu.Unlock()
+	if err != nil {
 		if apperr.Is(err, apperr.NotFound) {
 			return nil // the shell just ended; the exit event follows
 		}

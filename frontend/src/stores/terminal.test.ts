@@ -116,3 +116,26 @@ describe('streamTerminal', () => {
     expect(text(out)).toBe('hi')
   })
 })
+
+describe('terminal input', () => {
+  it('sends keys in order, one call at a time, joining what was typed meanwhile', async () => {
+    const calls: string[] = []
+    const waits: Array<() => void> = []
+    api.input.mockImplementation(async (_id: string, d: string) => {
+      calls.push(d)
+      await new Promise<void>((r) => waits.push(r))
+    })
+    const { input } = useTerminal.getState()
+    input('a', 'e')
+    input('a', 'c')
+    input('a', 'h')
+    input('a', 'o')
+    expect(calls).toEqual(['e'])
+    waits.shift()!()
+    await vi.waitFor(() => expect(calls).toEqual(['e', 'cho']))
+    input('a', '\r')
+    waits.shift()!()
+    await vi.waitFor(() => expect(calls).toEqual(['e', 'cho', '\r']))
+    waits.shift()!()
+  })
+})

@@ -41,6 +41,36 @@ interface TerminalStoreState {
 
 const emptyProject = (): ProjectTerminals => ({ ids: [], active: null, loaded: false })
 
+/**
+ * Keys go to the backend one call at a time per terminal, in order (bound
+ * calls run concurrently, so keys sent at once could be reordered); keys
+ * typed while a call is out are sent together with the next.
+ */
+const outbox = new Map<string, { queued: string; sending: boolean }>()
+
+function sendInOrder(id: string, data: string) {
+  const box = outbox.get(id) ?? { queued: '', sending: false }
+  outbox.set(id, box)
+  box.queued += data
+  if (box.sending) return
+  const next = async () => {
+    box.sending = true
+    while (box.queued) {
+      const chunk = box.queued
+      box.queued = ''
+      try {
+        await terminalApi.input(id, chunk)
+      } catch (e) {
+        box.queued = ''
+        toast.error(errorMessage(e))
+      }
+    }
+    box.sending = false
+    outbox.delete(id)
+  }
+  void next()
+}
+
 /** Unsubscribers of the state topics, per session (outside React state). */
 const following = new Map<string, () => void>()
 const loading = new Map<string, Promise<void>>()
@@ -129,9 +159,7 @@ export const useTerminal = create<TerminalStoreState>((set, get) => {
       await terminalApi.close(id).catch((e) => toast.error(errorMessage(e)))
     },
     setActive: (projectId, id) => patchProject(projectId, { active: id }),
-    input: (id, data) => {
-      void terminalApi.input(id, data).catch((e) => toast.error(errorMessage(e)))
-    },
+    input: (id, data) => sendInOrder(id, data),
     resize: (id, cols, rows) => {
       if (get().sessions[id]?.kind !== 'shell' || cols < 2 || rows < 1) return
       void terminalApi.resize(id, cols, rows).catch(() => {})
