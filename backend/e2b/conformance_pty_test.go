@@ -134,6 +134,33 @@ var ptyConformanceCases = []struct {
 		must(t, s.env.Signal(ctx, pid, false))
 		<-done
 	}},
+	{"kill_tree_of_a_detached_process", func(ctx context.Context, t *testing.T, s *confServer, dir string) {
+		m := marker()
+		pidc := make(chan uint32, 1)
+		done := make(chan e2b.ProcessExit, 1)
+		go func() {
+			ex, _ := s.env.StartDetached(ctx, e2b.ProcessOptions{Cmd: "sleep " + m + " & sleep " + m + "; wait"}, "", e2b.StreamCallbacks{OnStart: func(pid uint32) { pidc <- pid }})
+			done <- ex
+		}()
+		pid := <-pidc
+		deadline := time.Now().Add(10 * time.Second)
+		for sleepers(ctx, t, s, m) < 2 {
+			if time.Now().After(deadline) {
+				t.Fatal("the sleeps did not start")
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		must(t, s.env.KillTree(ctx, pid))
+		noSleepers(ctx, t, s, m)
+		select {
+		case ex := <-done:
+			if ex.Exited {
+				t.Errorf("the killed process ended with %+v", ex)
+			}
+		case <-time.After(10 * time.Second):
+			t.Error("the stream of the killed process did not end")
+		}
+	}},
 }
 
 // ptyRun is a pty (or connected) process whose output is collected.

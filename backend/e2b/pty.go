@@ -171,6 +171,31 @@ func (e *Envd) Signal(ctx context.Context, pid uint32, term bool) error {
 		"process.Process/SendSignal", map[string]any{"process": map[string]any{"pid": pid}, "signal": sig}, nil)
 }
 
+// KillTree stops a process envd started and everything under it (found
+// through /proc/<pid>/task/*/children, which needs no procps in the
+// template), children first frozen then killed with the parent. envd
+// signals only the pid, and a server's children (npx → node) would keep
+// its port.
+func (e *Envd) KillTree(ctx context.Context, pid uint32) error {
+	if e.err != nil {
+		return e.err
+	}
+	if pid == 0 {
+		return nil
+	}
+	script := `tree() { echo "$1"; for c in $(cat /proc/"$1"/task/*/children 2>/dev/null); do tree "$c"; done; }
+ps=$(tree ` + strconv.FormatUint(uint64(pid), 10) + `)
+kill -STOP $ps 2>/dev/null; kill -KILL $ps 2>/dev/null; true`
+	code, err := e.Run(ctx, ProcessOptions{Cmd: "/bin/bash", Args: []string{"-c", script}, Timeout: 15 * time.Second, noTree: true})
+	if err != nil {
+		return err
+	}
+	if code != 0 {
+		return apperr.Newf(apperr.Internal, "Tessera could not stop the process %d in the sandbox (exit code %d).", pid, code)
+	}
+	return nil
+}
+
 // ListProcesses lists the processes envd started (process.Process/List).
 func (e *Envd) ListProcesses(ctx context.Context) ([]ProcessInfo, error) {
 	if e.err != nil {

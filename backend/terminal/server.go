@@ -161,7 +161,7 @@ func (m *Manager) followServer(ctx context.Context, s *session) {
 	switch {
 	case restart:
 		if found {
-			if err := env.Kill(fctx, pid); err != nil && !apperr.Is(err, apperr.NotFound) {
+			if err := env.KillTree(fctx, pid); err != nil && !apperr.Is(err, apperr.NotFound) {
 				s.notice("Could not stop the server: " + apperr.MessageOf(err))
 			} else {
 				s.notice("Server stopped")

@@ -58,7 +58,7 @@ type Envd interface {
 	SendPtyInput(ctx context.Context, pid uint32, data []byte) error
 	ResizePty(ctx context.Context, pid uint32, cols, rows uint32) error
 	Signal(ctx context.Context, pid uint32, term bool) error
-	Kill(ctx context.Context, pid uint32) error
+	KillTree(ctx context.Context, pid uint32) error
 	ListProcesses(ctx context.Context) ([]e2b.ProcessInfo, error)
 }
 
@@ -304,7 +304,7 @@ func (m *Manager) Resize(ctx context.Context, id string, cols, rows int) error {
 	return err
 }
 
-// Close ends a session; a shell's process is killed.
+// Close ends a session; a shell's process tree is killed.
 func (m *Manager) Close(ctx context.Context, id string) error {
 	m.mu.Lock()
 	s := m.sessions[id]
@@ -321,7 +321,9 @@ func (m *Manager) Close(ctx context.Context, id string) error {
 	s.closed = true
 	s.mu.Unlock()
 	if kind == KindShell && pid != 0 && env != nil {
-		if err := env.Signal(ctx, pid, false); err != nil && !apperr.Is(err, apperr.NotFound) {
+		// The shell and what runs in it (an interactive bash ignores
+		// SIGTERM, and SIGKILL would leave its background jobs).
+		if err := env.KillTree(ctx, pid); err != nil && !apperr.Is(err, apperr.NotFound) {
 			m.log.Debug("terminal: could not kill the shell", "pid", pid, "err", err)
 		}
 	}

@@ -217,6 +217,17 @@ func TestCloseKillsTheShell(t *testing.T) {
 	}
 	r.waitState(t, a.ID, StateRunning)
 	_, pid, _ := r.m.sessions[a.ID].current()
+	must(t, r.m.Input(ctx, a.ID, []byte("sleep 4242 & echo started-$((1+1))\r")))
+	r.waitOutput(t, a.ID, "started-2")
+	sleeping := func() bool {
+		var out strings.Builder
+		_, err := r.env.Run(ctx, e2b.ProcessOptions{Cmd: "ps -eo args=", OnStdout: func(b []byte) { out.Write(b) }})
+		must(t, err)
+		return strings.Contains(out.String(), "sleep 4242")
+	}
+	if !sleeping() {
+		t.Fatal("the background job did not start")
+	}
 	must(t, r.m.Close(ctx, a.ID))
 	if _, err := r.m.Snapshot(a.ID); apperr.CodeOf(err) != apperr.NotFound {
 		t.Errorf("snapshot of a closed terminal: %v", err)
@@ -229,11 +240,11 @@ func TestCloseKillsTheShell(t *testing.T) {
 		for _, p := range procs {
 			alive = alive || p.Pid == pid
 		}
-		if !alive {
+		if !alive && !sleeping() {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("the shell %d still runs after Close", pid)
+			t.Fatalf("the shell %d or its background job still runs after Close", pid)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
