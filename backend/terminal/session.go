@@ -42,6 +42,7 @@ type session struct {
 	pending   []byte // not yet emitted
 	pendStart int64
 	timer     *time.Timer
+	lastFlush time.Time
 	scroll    []byte // the last cfg.Scrollback bytes
 	written   int64  // bytes of output so far
 }
@@ -105,7 +106,9 @@ func (s *session) output(b []byte) {
 	if max := s.m.cfg.Scrollback; len(s.scroll) > max {
 		s.scroll = append(s.scroll[:0:0], s.scroll[len(s.scroll)-max:]...)
 	}
-	if len(s.pending) >= 64<<10 {
+	// Leading edge: output after a quiet spell (a key's echo) goes at
+	// once; what follows within Batch is gathered.
+	if len(s.pending) >= 64<<10 || (s.timer == nil && time.Since(s.lastFlush) >= s.m.cfg.Batch) {
 		s.flushLocked()
 		return
 	}
@@ -135,6 +138,7 @@ func (s *session) flushLocked() {
 	}
 	d := Data{Start: s.pendStart, Data: s.pending}
 	s.pending = nil
+	s.lastFlush = time.Now()
 	if !s.closed {
 		s.m.cfg.Emitter.Emit(TopicData(s.id), d)
 	}

@@ -277,9 +277,11 @@ func TestOutputIsBatched(t *testing.T) {
 		s.output([]byte("ab"))
 	}
 	time.Sleep(100 * time.Millisecond)
+	// The first chunk goes at once (a key's echo must not wait), the
+	// other 49 in one event.
 	got := rec.Topic(TopicData(s.id))
-	if len(got) != 1 || string(got[0].(Data).Data) != strings.Repeat("ab", 50) {
-		t.Fatalf("events %v, want one of 100 bytes", got)
+	if len(got) != 2 || string(got[0].(Data).Data) != "ab" || got[1].(Data).Start != 2 || string(got[1].(Data).Data) != strings.Repeat("ab", 49) {
+		t.Fatalf("events %v, want 2 then 98 bytes", got)
 	}
 	s.output([]byte("cd"))
 	s.setState(StateExited, "done") // flushes first
