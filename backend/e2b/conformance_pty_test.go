@@ -3,6 +3,8 @@ package e2b_test
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"net"
 	"strings"
 	"sync"
 	"testing"
@@ -159,6 +161,64 @@ var ptyConformanceCases = []struct {
 			}
 		case <-time.After(10 * time.Second):
 			t.Error("the stream of the killed process did not end")
+		}
+	}},
+	{"kill_port", func(ctx context.Context, t *testing.T, s *confServer, dir string) {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		must(t, err)
+		port := l.Addr().(*net.TCPAddr).Port
+		l.Close()
+		pidc := make(chan uint32, 1)
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			// A listener with a child, as npx runs node.
+			cmd := fmt.Sprintf("python3 -c 'import socket,time; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind((\"127.0.0.1\", %d)); s.listen(); print(\"listening\", flush=True); time.sleep(600)' & sleep 600; wait", port)
+			_, _ = s.env.StartDetached(ctx, e2b.ProcessOptions{Cmd: cmd}, "", e2b.StreamCallbacks{OnStart: func(pid uint32) { pidc <- pid }})
+		}()
+		<-pidc
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", port))
+			if err == nil {
+				c.Close()
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("nothing listens on %d: %v", port, err)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		n, err := s.env.KillPort(ctx, port)
+		must(t, err)
+		if n != 1 {
+			t.Errorf("KillPort found %d listeners, want 1", n)
+		}
+		deadline = time.Now().Add(10 * time.Second)
+		for {
+			c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", port))
+			if err != nil {
+				break
+			}
+			c.Close()
+			if time.Now().After(deadline) {
+				t.Fatalf("port %d still open after KillPort", port)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		if n, err := s.env.KillPort(ctx, port); err != nil || n != 0 {
+			t.Errorf("KillPort on a free port: %d %v", n, err)
+		}
+		// The shell around the listener is not under it: stop it too.
+		select {
+		case <-done:
+		default:
+			procs, _ := s.env.ListProcesses(ctx)
+			for _, p := range procs {
+				if strings.Contains(strings.Join(p.Args, " "), fmt.Sprint(port)) {
+					_ = s.env.KillTree(ctx, p.Pid)
+				}
+			}
 		}
 	}},
 }

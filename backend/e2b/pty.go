@@ -196,6 +196,45 @@ kill -STOP $ps 2>/dev/null; kill -KILL $ps 2>/dev/null; true`
 	return nil
 }
 
+// KillPort stops, as root, whatever listens on a TCP port in the sandbox
+// (and its children): a server started outside envd's process list, or by
+// another user, still frees its port for a restart. It reports how many
+// processes listened. Found through /proc/net/tcp{,6} and the sockets in
+// /proc/*/fd (no ss, lsof or fuser needed).
+func (e *Envd) KillPort(ctx context.Context, port int) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	if port <= 0 || port > 65535 {
+		return 0, apperr.Newf(apperr.Invalid, "The port %d is not a TCP port.", port)
+	}
+	script := `p=$(printf ':%04X' ` + strconv.Itoa(port) + `)
+inodes=$(awk -v p="$p" '$4 == "0A" && substr($2, length($2) - 4) == p { print $10 }' /proc/net/tcp /proc/net/tcp6 2>/dev/null)
+pids=
+for i in $inodes; do
+  for f in /proc/[0-9]*/fd/*; do
+    [ "$(readlink "$f" 2>/dev/null)" = "socket:[$i]" ] || continue
+    f=${f#/proc/}; pids="$pids ${f%%/*}"
+  done
+done
+tree() { echo "$1"; for c in $(cat /proc/"$1"/task/*/children 2>/dev/null); do tree "$c"; done; }
+all=; n=0
+for pid in $(printf '%s\n' $pids | sort -u); do n=$((n+1)); all="$all $(tree "$pid")"; done
+[ -n "$all" ] && { kill -STOP $all 2>/dev/null; kill -KILL $all 2>/dev/null; }
+echo "$n"`
+	var out []byte
+	code, err := e.WithUser("root").Run(ctx, ProcessOptions{Cmd: "/bin/bash", Args: []string{"-c", script}, Timeout: 20 * time.Second, noTree: true,
+		OnStdout: func(b []byte) { out = append(out, b...) }})
+	if err != nil {
+		return 0, err
+	}
+	n, perr := strconv.Atoi(strings.TrimSpace(string(out)))
+	if code != 0 || perr != nil {
+		return 0, apperr.Newf(apperr.Internal, "Tessera could not free the port %d in the sandbox (exit code %d).", port, code)
+	}
+	return n, nil
+}
+
 // ListProcesses lists the processes envd started (process.Process/List).
 func (e *Envd) ListProcesses(ctx context.Context) ([]ProcessInfo, error) {
 	if e.err != nil {

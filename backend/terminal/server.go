@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -30,6 +31,19 @@ func StartCommand(template string) (string, bool) {
 		return "gradio app.py", true
 	}
 	return "", false
+}
+
+// ServerPort is the port a built-in web template's server listens on.
+func ServerPort(template string) int {
+	switch strings.TrimSuffix(strings.TrimSpace(template), "-dev") {
+	case "nextjs-developer", "vue-developer":
+		return 3000
+	case "streamlit-developer":
+		return 8501
+	case "gradio-developer":
+		return 7860
+	}
+	return 0
 }
 
 // findServer picks the server among envd's processes: the one Tessera
@@ -165,6 +179,15 @@ func (m *Manager) followServer(ctx context.Context, s *session) {
 				s.notice("Could not stop the server: " + apperr.MessageOf(err))
 			} else {
 				s.notice("Server stopped")
+			}
+		}
+		if port := m.cfg.ServerPort(h.Template); port > 0 {
+			// A server envd does not list (or another user's) would keep
+			// the port, and the new one could not start.
+			if n, err := env.KillPort(fctx, port); err != nil {
+				s.notice("Could not free port " + strconv.Itoa(port) + ": " + apperr.MessageOf(err))
+			} else if n > 0 && !found {
+				s.notice("Stopped what listened on port " + strconv.Itoa(port))
 			}
 		}
 		s.notice("Starting the server: " + cmd)

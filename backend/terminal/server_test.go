@@ -29,6 +29,14 @@ func TestStartCommand(t *testing.T) {
 	}
 }
 
+func TestServerPort(t *testing.T) {
+	for tpl, want := range map[string]int{"nextjs-developer": 3000, "vue-developer": 3000, "streamlit-developer": 8501, "gradio-developer": 7860, "code-interpreter-v1": 0} {
+		if got := ServerPort(tpl); got != want {
+			t.Errorf("ServerPort(%q) = %d, want %d", tpl, got, want)
+		}
+	}
+}
+
 func TestFindServer(t *testing.T) {
 	e2bStart := e2b.ProcessInfo{Pid: 40, Cmd: "/bin/bash", Args: []string{"-l", "-c", "npx next --turbo"}}
 	ours := e2b.ProcessInfo{Pid: 90, Tag: serverTag, Cmd: "/bin/bash", Args: []string{"-l", "-c", "npx next --turbo"}}

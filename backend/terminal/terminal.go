@@ -59,6 +59,7 @@ type Envd interface {
 	ResizePty(ctx context.Context, pid uint32, cols, rows uint32) error
 	Signal(ctx context.Context, pid uint32, term bool) error
 	KillTree(ctx context.Context, pid uint32) error
+	KillPort(ctx context.Context, port int) (int, error)
 	ListProcesses(ctx context.Context) ([]e2b.ProcessInfo, error)
 }
 
@@ -76,6 +77,9 @@ type Config struct {
 	// StartCommand gives a template's server command (default
 	// StartCommand in server.go).
 	StartCommand func(template string) (string, bool)
+	// ServerPort gives the port a template's server listens on, freed
+	// on restart (default ServerPort in server.go; 0: none).
+	ServerPort func(template string) int
 	// Poll is how often a console that lost its server looks for it again
 	// once the sandbox runs (default 2 s).
 	Poll time.Duration
@@ -150,6 +154,9 @@ func New(cfg Config) *Manager {
 	}
 	if cfg.StartCommand == nil {
 		cfg.StartCommand = StartCommand
+	}
+	if cfg.ServerPort == nil {
+		cfg.ServerPort = ServerPort
 	}
 	if cfg.Poll <= 0 {
 		cfg.Poll = 2 * time.Second

@@ -75,7 +75,10 @@ func newRig(t *testing.T, template string, cmd func(string) (string, bool)) *rig
 		h: &sandbox.Handle{ProjectID: "p1", SandboxID: sb.SandboxID, Template: template, Root: "/home/user", Sandbox: sb}},
 		rec: events.NewRecorder(), env: env}
 	r.m = New(Config{Sandboxes: r.sbx, Emitter: r.rec, EnvdOf: func(*sandbox.Handle) Envd { return env },
-		StartCommand: cmd, Poll: 50 * time.Millisecond})
+		StartCommand: cmd, Poll: 50 * time.Millisecond,
+		// The fake runs on this machine: never free a real port here
+		// (KillPort has its conformance case in backend/e2b).
+		ServerPort: func(string) int { return 0 }})
 	t.Cleanup(func() {
 		for _, i := range r.m.List("p1") {
 			_ = r.m.Close(context.Background(), i.ID)
