@@ -109,17 +109,26 @@ func (m *Manager) watchServer(s *session) {
 	s.cancel = cancel
 	s.mu.Unlock()
 	defer cancel()
+	// Looking costs an Ensure (which counts as activity for the idle
+	// pause), so look again only when something changed: the sandbox
+	// (resumed, rebuilt), a restart, or a broken stream to retry.
+	lastLook, retry := "", false
 	for ctx.Err() == nil {
-		st := m.cfg.Sandboxes.Status(s.projectID).State
+		st := m.cfg.Sandboxes.Status(s.projectID)
+		look := string(st.State) + "/" + st.SandboxID
 		s.mu.Lock()
 		restart := s.restart
 		s.mu.Unlock()
 		switch {
-		case st == sandbox.StateRunning || restart:
-			m.followServer(ctx, s)
-		case st == sandbox.StatePaused || st == sandbox.StatePausing:
+		case restart || (st.State == sandbox.StateRunning && (look != lastLook || retry)):
+			lastLook = look
+			retry = m.followServer(ctx, s)
+		case st.State == sandbox.StateRunning:
+		case paused(st.State):
+			lastLook = look
 			s.setState(StatePaused, "The sandbox is paused. The console follows the server again once it runs.")
 		default:
+			lastLook = look
 			s.setState(StateStopped, "The sandbox is not running. The console follows the server once it runs.")
 		}
 		t := time.NewTimer(m.cfg.Poll)
@@ -133,8 +142,9 @@ func (m *Manager) watchServer(s *session) {
 }
 
 // followServer streams the server's output until it ends, the stream
-// breaks, or a restart is asked for.
-func (m *Manager) followServer(ctx context.Context, s *session) {
+// breaks, or a restart is asked for. It reports whether to try again
+// (the connection broke while the sandbox runs).
+func (m *Manager) followServer(ctx context.Context, s *session) bool {
 	fctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	s.mu.Lock()
@@ -147,19 +157,19 @@ func (m *Manager) followServer(ctx context.Context, s *session) {
 		if fctx.Err() == nil {
 			s.setState(StateLost, apperr.MessageOf(err))
 		}
-		return
+		return true
 	}
 	cmd, ok := m.cfg.StartCommand(h.Template)
 	if !ok {
 		s.setState(StateStopped, "This project's template has no web server, so there is no server console.")
-		return
+		return false
 	}
 	procs, err := env.ListProcesses(fctx)
 	if err != nil {
 		if fctx.Err() == nil {
 			s.setState(StateLost, apperr.MessageOf(err))
 		}
-		return
+		return true
 	}
 	pid, found := findServer(procs, cmd)
 	cb := e2b.StreamCallbacks{
@@ -196,7 +206,7 @@ func (m *Manager) followServer(ctx context.Context, s *session) {
 		if s.info().State != StateStopped {
 			s.setState(StateStopped, "No server process is running in the sandbox. Press Restart server to start it.")
 		}
-		return
+		return false
 	default:
 		s.mu.Lock()
 		again := s.sandboxID != "" && s.pid == pid && s.sandboxID == h.SandboxID
@@ -207,15 +217,15 @@ func (m *Manager) followServer(ctx context.Context, s *session) {
 		ex, err = env.ConnectProcess(fctx, pid, cb)
 	}
 	if fctx.Err() != nil {
-		return // a restart or the end
+		return false // a restart (it sets restart) or the end
 	}
 	if err != nil {
-		if st := m.cfg.Sandboxes.Status(s.projectID).State; st == sandbox.StatePaused || st == sandbox.StatePausing {
+		if paused(m.cfg.Sandboxes.Status(s.projectID).State) {
 			s.setState(StatePaused, "The sandbox is paused. The console follows the server again once it runs.")
-		} else {
-			s.setState(StateLost, "The connection to the server's output broke; Tessera keeps trying.")
+			return false
 		}
-		return
+		s.setState(StateLost, "The connection to the server's output broke; Tessera keeps trying.")
+		return true
 	}
 	msg := fmt.Sprintf("The server exited (code %d). Press Restart server to start it again.", ex.ExitCode)
 	if !ex.Exited {
@@ -223,4 +233,5 @@ func (m *Manager) followServer(ctx context.Context, s *session) {
 	}
 	s.notice(msg)
 	s.setState(StateStopped, msg)
+	return false
 }

@@ -147,6 +147,15 @@ func TestServerConsoleWithoutServer(t *testing.T) {
 	if !strings.Contains(s.Message, "Restart server") {
 		t.Errorf("message %q", s.Message)
 	}
+	// An open console does not keep the sandbox awake: it does not look
+	// (Ensure) again until something changed.
+	time.Sleep(10 * r.m.cfg.Poll)
+	r.sbx.mu.Lock()
+	n := r.sbx.ensures
+	r.sbx.mu.Unlock()
+	if n != 1 {
+		t.Errorf("%d Ensure calls while nothing changed, want 1", n)
+	}
 	r2 := newRig(t, "code-interpreter-v1", nil)
 	info, err = r2.m.OpenServer(context.Background(), "p1")
 	must(t, err)
