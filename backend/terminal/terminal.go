@@ -337,6 +337,13 @@ func (m *Manager) Close(ctx context.Context, id string) error {
 	return nil
 }
 
+// CloseProject closes every session of a project (when it is deleted).
+func (m *Manager) CloseProject(ctx context.Context, projectID string) {
+	for _, i := range m.List(projectID) {
+		_ = m.Close(ctx, i.ID)
+	}
+}
+
 // Snapshot returns a session's state and the output it kept.
 func (m *Manager) Snapshot(id string) (Snapshot, error) {
 	s, err := m.session(id)

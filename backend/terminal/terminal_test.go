@@ -254,6 +254,10 @@ func TestCloseKillsTheShell(t *testing.T) {
 	if err := r.m.Input(ctx, a.ID, []byte("x")); apperr.CodeOf(err) != apperr.NotFound {
 		t.Errorf("input to a closed terminal: %v", err)
 	}
+	r.m.CloseProject(ctx, "p1")
+	if l := r.m.List("p1"); len(l) != 0 {
+		t.Errorf("after CloseProject: %+v", l)
+	}
 }
 
 func TestRefusals(t *testing.T) {
