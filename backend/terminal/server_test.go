@@ -2,6 +2,7 @@ package terminal
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -163,4 +164,39 @@ func TestServerConsoleWithoutServer(t *testing.T) {
 	if !strings.Contains(s.Message, "no web server") {
 		t.Errorf("message %q", s.Message)
 	}
+}
+
+func TestServerConsoleFindsTheServerAgainAfterARebuild(t *testing.T) {
+	const cmd = "while true; do echo beat-$$; sleep 0.1; done"
+	r := newRig(t, "gradio-developer", func(string) (string, bool) { return cmd, true })
+	ctx := context.Background()
+	startServer := func() uint32 {
+		started := make(chan uint32, 1)
+		sctx, hang := context.WithCancel(ctx)
+		go func() {
+			_, _ = r.env.StartDetached(sctx, e2b.ProcessOptions{Cmd: cmd}, "", e2b.StreamCallbacks{OnStart: func(p uint32) { started <- p }})
+		}()
+		pid := <-started
+		hang()
+		return pid
+	}
+	r.sbx.mu.Lock()
+	r.sbx.sbID = "sb-1"
+	r.sbx.mu.Unlock()
+	first := startServer()
+	info, err := r.m.OpenServer(ctx, "p1")
+	must(t, err)
+	r.waitState(t, info.ID, StateRunning)
+	r.waitOutput(t, info.ID, "beat-")
+	// The sandbox is rebuilt: the old server is gone, the template starts
+	// a new one in the new sandbox; the console follows it on its own.
+	must(t, r.env.KillTree(ctx, first))
+	r.waitState(t, info.ID, StateStopped)
+	second := startServer()
+	r.sbx.mu.Lock()
+	r.sbx.sbID = "sb-2"
+	r.sbx.mu.Unlock()
+	r.waitState(t, info.ID, StateRunning)
+	r.waitOutput(t, info.ID, fmt.Sprintf("Following the server (pid %d)", second))
+	must(t, r.env.KillTree(ctx, second))
 }

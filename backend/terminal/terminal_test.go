@@ -23,6 +23,7 @@ type fakeSandboxes struct {
 	h       *sandbox.Handle
 	ensures int
 	touches int
+	sbID    string // reported by Status
 }
 
 func (f *fakeSandboxes) Ensure(ctx context.Context, projectID, template string) (*sandbox.Handle, error) {
@@ -37,7 +38,7 @@ func (f *fakeSandboxes) Ensure(ctx context.Context, projectID, template string) 
 func (f *fakeSandboxes) Status(projectID string) sandbox.Status {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return sandbox.Status{ProjectID: projectID, State: f.state}
+	return sandbox.Status{ProjectID: projectID, State: f.state, SandboxID: f.sbID}
 }
 
 func (f *fakeSandboxes) Touch(string) {
