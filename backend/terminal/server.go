@@ -57,7 +57,7 @@ func findServer(procs []e2b.ProcessInfo, cmd string) (uint32, bool) {
 		}
 	}
 	for _, p := range procs {
-		if strings.HasPrefix(p.Tag, "tessera-terminal-") {
+		if strings.HasPrefix(p.Tag, shellTag) {
 			continue // a command typed in a terminal is not the server
 		}
 		line := strings.Join(append([]string{p.Cmd}, p.Args...), " ")

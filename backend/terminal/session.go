@@ -3,9 +3,9 @@ package terminal
 import (
 	"context"
 	"fmt"
-	"time"
-
+	"strings"
 	"sync"
+	"time"
 
 	"tessera/backend/apperr"
 	"tessera/backend/e2b"
@@ -265,7 +265,13 @@ func (m *Manager) runShell(ctx context.Context, s *session) {
 		OnStart: func(pid uint32) {
 			s.mu.Lock()
 			s.pid = pid
+			closed := s.closed
 			s.mu.Unlock()
+			if closed {
+				// Closed while it was starting: Close had no pid to stop.
+				m.reap(env, pid)
+				return
+			}
 			s.setState(StateRunning, "")
 		},
 		OnData: func(_ bool, b []byte) { s.output(b) },
@@ -278,10 +284,11 @@ func (m *Manager) runShell(ctx context.Context, s *session) {
 		reconnected = err == nil || !apperr.Is(err, apperr.NotFound)
 	}
 	if !reconnected {
+		m.reapStale(ctx, env)
 		if oldPid != 0 && prev != StateExited {
 			s.notice("The previous shell is gone (the sandbox was restarted); this is a new one")
 		}
-		ex, err = env.StartPty(ctx, e2b.PtyOptions{Cols: cols, Rows: rows, Tag: "tessera-terminal-" + s.id}, cb)
+		ex, err = env.StartPty(ctx, e2b.PtyOptions{Cols: cols, Rows: rows, Tag: shellTag + s.id}, cb)
 	}
 	if ctx.Err() != nil {
 		return // closed or shutting down
@@ -297,6 +304,41 @@ func (m *Manager) runShell(ctx context.Context, s *session) {
 	s.notice(msg)
 	s.setState(StateExited, msg)
 	m.cfg.Emitter.Emit(TopicExit(s.id), Exit{Code: ex.ExitCode, Message: msg})
+}
+
+const shellTag = "tessera-terminal-"
+
+// reap kills a shell no session owns, in the background.
+func (m *Manager) reap(env Envd, pid uint32) {
+	m.wg.Add(1)
+	go func() {
+		defer m.wg.Done()
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		if err := env.KillTree(ctx, pid); err != nil && !apperr.Is(err, apperr.NotFound) {
+			m.log.Debug("terminal: could not stop a stale shell", "pid", pid, "err", err)
+		}
+	}()
+}
+
+// reapStale stops shells an earlier run of Tessera left in the sandbox
+// (tagged, owned by no open session): a paused sandbox keeps them.
+func (m *Manager) reapStale(ctx context.Context, env Envd) {
+	procs, err := env.ListProcesses(ctx)
+	if err != nil {
+		return
+	}
+	for _, p := range procs {
+		if !strings.HasPrefix(p.Tag, shellTag) {
+			continue
+		}
+		m.mu.Lock()
+		_, open := m.sessions[strings.TrimPrefix(p.Tag, shellTag)]
+		m.mu.Unlock()
+		if !open {
+			m.reap(env, p.Pid)
+		}
+	}
 }
 
 // lost explains a stream that broke: a paused sandbox or a lost connection.

@@ -330,3 +330,41 @@ func TestPauseUnderARunningShellThenAKey(t *testing.T) {
 	must(t, r.m.Input(ctx, info.ID, []byte("echo $X\r")))
 	r.waitOutput(t, info.ID, "kept-25")
 }
+
+func TestShellsLeftByAnEarlierRunAreStopped(t *testing.T) {
+	r := newRig(t, "base", nil)
+	ctx := context.Background()
+	old := New(r.m.cfg)
+	a, err := old.Open(ctx, "p1", 80, 24)
+	must(t, err)
+	deadline := time.Now().Add(15 * time.Second)
+	var pid uint32
+	for pid == 0 {
+		if st, p, _ := old.sessions[a.ID].current(); st == StateRunning {
+			pid = p
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the first run's shell did not start")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	old.Shutdown() // quit: the shell stays in the (paused) sandbox
+	b, err := r.m.Open(ctx, "p1", 80, 24)
+	must(t, err)
+	r.waitState(t, b.ID, StateRunning)
+	for {
+		procs, err := r.env.ListProcesses(ctx)
+		must(t, err)
+		left := false
+		for _, p := range procs {
+			left = left || p.Pid == pid
+		}
+		if !left {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the earlier run's shell %d still runs", pid)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
