@@ -148,7 +148,8 @@ func (a *App) wire(ctxf func() context.Context) {
 		Templates:   func(ctx context.Context) []fragment.Template { return api.AllTemplates(settings(ctx)) },
 		Logger:      a.log.With("part", "chat"),
 	})
-	a.terminals = terminal.New(terminal.Config{Sandboxes: a.sandboxes, Emitter: a.emit, Logger: a.log.With("part", "terminal")})
+	a.terminals = terminal.New(terminal.Config{Sandboxes: a.sandboxes, Emitter: a.emit, Logger: a.log.With("part", "terminal"),
+		TemplateOf: func(ctx context.Context, id string) string { p, _ := a.store.GetProject(ctx, id); return p.Template }})
 	catalog := api.NewCatalogService(ctxf, a.llm, a.store, a.keys, a.store, a.log)
 	a.bound = []any{
 		api.NewSystemService(nil, a.paths, a.getenv("E2B_DOMAIN")),

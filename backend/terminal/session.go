@@ -146,7 +146,11 @@ func (s *session) flushLocked() {
 
 // handle ensures the project's sandbox (resuming it) and gives its envd.
 func (m *Manager) handle(ctx context.Context, s *session) (*sandbox.Handle, Envd, error) {
-	h, err := m.cfg.Sandboxes.Ensure(ctx, s.projectID, "")
+	template := ""
+	if m.cfg.TemplateOf != nil && m.cfg.Sandboxes.Status(s.projectID).State == sandbox.StateNone {
+		template = m.cfg.TemplateOf(ctx, s.projectID)
+	}
+	h, err := m.cfg.Sandboxes.Ensure(ctx, s.projectID, template)
 	if err != nil {
 		return nil, nil, err
 	}

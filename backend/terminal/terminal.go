@@ -80,6 +80,11 @@ type Config struct {
 	// ServerPort gives the port a template's server listens on, freed
 	// on restart (default ServerPort in server.go; 0: none).
 	ServerPort func(template string) int
+	// TemplateOf gives the project's chosen template ("" for Auto); it is
+	// used only when the project has no sandbox yet, so that a terminal
+	// opened first creates the sandbox the project's code will need
+	// (never to replace an existing one). Optional.
+	TemplateOf func(ctx context.Context, projectID string) string
 	// Poll is how often a console that lost its server looks for it again
 	// once the sandbox runs (default 2 s).
 	Poll time.Duration

@@ -23,13 +23,15 @@ type fakeSandboxes struct {
 	h       *sandbox.Handle
 	ensures int
 	touches int
-	sbID    string // reported by Status
+	asked   []string // templates Ensure was given
+	sbID    string   // reported by Status
 }
 
 func (f *fakeSandboxes) Ensure(ctx context.Context, projectID, template string) (*sandbox.Handle, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.ensures++
+	f.asked = append(f.asked, template)
 	f.state = sandbox.StateRunning
 	c := *f.h
 	return &c, nil
@@ -366,5 +368,23 @@ func TestShellsLeftByAnEarlierRunAreStopped(t *testing.T) {
 			t.Fatalf("the earlier run's shell %d still runs", pid)
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func TestTheFirstTerminalCreatesTheProjectsSandbox(t *testing.T) {
+	r := newRig(t, "base", nil)
+	ctx := context.Background()
+	r.m.cfg.TemplateOf = func(context.Context, string) string { return "streamlit-developer" }
+	r.sbx.set(sandbox.StateNone)
+	a, err := r.m.Open(ctx, "p1", 80, 24)
+	must(t, err)
+	r.waitState(t, a.ID, StateRunning)
+	b, err := r.m.Open(ctx, "p1", 80, 24) // the sandbox exists now: never replaced
+	must(t, err)
+	r.waitState(t, b.ID, StateRunning)
+	r.sbx.mu.Lock()
+	defer r.sbx.mu.Unlock()
+	if len(r.sbx.asked) != 2 || r.sbx.asked[0] != "streamlit-developer" || r.sbx.asked[1] != "" {
+		t.Errorf("Ensure was asked for %q, want the project's template only while it had no sandbox", r.sbx.asked)
 	}
 }
