@@ -114,7 +114,7 @@ var ptyConformanceCases = []struct {
 			}
 		}
 	}},
-	{"pty_resize_without_pty", func(ctx context.Context, t *testing.T, s *confServer, dir string) {
+	{"pty_calls_without_pty", func(ctx context.Context, t *testing.T, s *confServer, dir string) {
 		pidc := make(chan uint32, 1)
 		done := make(chan error, 1)
 		go func() {
@@ -132,6 +132,12 @@ var ptyConformanceCases = []struct {
 		// assigned to process".
 		if apperr.CodeOf(err) != apperr.Internal || !strings.Contains(err.Error(), "tty not assigned") {
 			t.Errorf("resize of a process without a pty: %v, want internal (tty not assigned)", err)
+		}
+		// Measured: HTTP 500 "error writing to tty: tty not assigned to
+		// process — input should be written to the stdin, not the tty".
+		err = s.env.SendPtyInput(ctx, pid, []byte("x"))
+		if apperr.CodeOf(err) != apperr.Internal || !strings.Contains(err.Error(), "tty not assigned") {
+			t.Errorf("pty input to a process without a pty: %v, want internal (tty not assigned)", err)
 		}
 		must(t, s.env.Signal(ctx, pid, false))
 		<-done

@@ -357,9 +357,13 @@ func (f *Fake) ptyUnary(w http.ResponseWriter, sb *fsb, method string, body []by
 	switch method {
 	case "process.Process/SendInput":
 		if p.tty == nil {
-			// The fake starts every piped process without stdin (as
-			// Start with stdin false does in envd).
-			connectErr(w, "failed_precondition", "stdin not enabled or closed")
+			// Measured against envd. The fake starts every piped process
+			// without stdin (as Start with stdin false does in envd).
+			if req.Input.Pty != nil {
+				connectErr(w, "internal", "error writing to tty: tty not assigned to process — input should be written to the stdin, not the tty")
+			} else {
+				connectErr(w, "failed_precondition", "stdin not enabled or closed")
+			}
 			return true
 		}
 		data := req.Input.Pty
