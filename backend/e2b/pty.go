@@ -200,7 +200,11 @@ kill -STOP $ps 2>/dev/null; kill -KILL $ps 2>/dev/null; true`
 // (and its children): a server started outside envd's process list, or by
 // another user, still frees its port for a restart. It reports how many
 // processes listened. Found through /proc/net/tcp{,6} and the sockets in
-// /proc/*/fd (no ss, lsof or fuser needed).
+// /proc/*/fd (no ss, lsof or fuser needed). Only processes of this
+// sandbox: in E2B that is every process of the VM; where sandboxes share
+// one machine (the e2btest fake marks each one's processes with
+// E2BTEST_SANDBOX), only those with the script's own mark, so a test or a
+// developer's machine never loses an unrelated server.
 func (e *Envd) KillPort(ctx context.Context, port int) (int, error) {
 	if e.err != nil {
 		return 0, e.err
@@ -219,7 +223,11 @@ for i in $inodes; do
 done
 tree() { echo "$1"; for c in $(cat /proc/"$1"/task/*/children 2>/dev/null); do tree "$c"; done; }
 all=; n=0
-for pid in $(printf '%s\n' $pids | sort -u); do n=$((n+1)); all="$all $(tree "$pid")"; done
+mark=$(tr '\0' '\n' < /proc/$$/environ 2>/dev/null | grep '^E2BTEST_SANDBOX=')
+for pid in $(printf '%s\n' $pids | sort -u); do
+  if [ -n "$mark" ] && ! tr '\0' '\n' < /proc/"$pid"/environ 2>/dev/null | grep -qxF "$mark"; then continue; fi
+  n=$((n+1)); all="$all $(tree "$pid")"
+done
 [ -n "$all" ] && { kill -STOP $all 2>/dev/null; kill -KILL $all 2>/dev/null; }
 echo "$n"`
 	var out []byte

@@ -2,6 +2,7 @@ package e2b_test
 
 import (
 	"context"
+	"net"
 	"testing"
 
 	"tessera/backend/apperr"
@@ -22,4 +23,25 @@ func TestPtySizeRefused(t *testing.T) {
 	if _, err := s.env.StartDetached(ctx, e2b.ProcessOptions{Cmd: "  "}, "", e2b.StreamCallbacks{}); apperr.CodeOf(err) != apperr.Invalid {
 		t.Errorf("StartDetached with no command: %v, want invalid", err)
 	}
+}
+
+// The fake shares this machine: KillPort may stop only the sandbox's own
+// listeners, never this test's.
+func TestKillPortSparesWhatIsNotInTheSandbox(t *testing.T) {
+	s := fakeConfServer(t)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	port := l.Addr().(*net.TCPAddr).Port
+	n, err := s.env.KillPort(context.Background(), port)
+	if err != nil || n != 0 {
+		t.Fatalf("KillPort of a listener outside the sandbox: %d %v, want 0", n, err)
+	}
+	c, err := net.Dial("tcp", l.Addr().String())
+	if err != nil {
+		t.Fatalf("the test's own listener is gone: %v", err)
+	}
+	c.Close()
 }
