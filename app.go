@@ -20,6 +20,7 @@ import (
 	"tessera/backend/sandbox"
 	"tessera/backend/secrets"
 	"tessera/backend/store"
+	"tessera/backend/terminal"
 	"tessera/backend/update"
 )
 
@@ -46,6 +47,7 @@ type App struct {
 	settings  *settingsCache
 	llm       *llmClients
 	sandboxes *sandbox.Manager
+	terminals *terminal.Manager
 	chat      *chat.Service
 
 	// rootCtx is ours, not Wails': the OnStartup context never ends, so we
@@ -145,6 +147,8 @@ func (a *App) wire(ctxf func() context.Context) {
 		},
 		Logger: a.log.With("part", "chat"),
 	})
+	a.terminals = terminal.New(terminal.Config{Sandboxes: a.sandboxes, Emitter: a.emit, Logger: a.log.With("part", "terminal"),
+		TemplateOf: func(ctx context.Context, id string) string { p, _ := a.store.GetProject(ctx, id); return p.Template }})
 	catalog := api.NewCatalogService(ctxf, a.llm, a.store, a.keys, a.store, a.log)
 	about := buildInfo()
 	// Tests set TESSERA_UPDATE_FEED=off (or a local feed) so that no run of
@@ -171,6 +175,7 @@ func (a *App) wire(ctxf func() context.Context) {
 		api.NewAboutService(about),
 		api.NewUpdateService(ctxf, updates),
 		api.NewSearchService(ctxf, a.store),
+		api.NewTerminalService(ctxf, a.terminals),
 	}
 }
 
@@ -266,6 +271,7 @@ func (a *App) shutdown(context.Context) {
 			a.pauseAll()
 		}
 		<-a.paused
+		a.terminals.Shutdown()
 		a.sandboxes.Close()
 	}
 	a.cancel()

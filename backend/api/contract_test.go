@@ -11,6 +11,7 @@ import (
 	"tessera/backend/llm"
 	"tessera/backend/sandbox"
 	"tessera/backend/store"
+	"tessera/backend/terminal"
 )
 
 var (
@@ -153,6 +154,9 @@ func unionOf(t *testing.T, typ reflect.Type, field string) []string {
 }
 
 // The unions the page is typed with are the Go constants, no more, no less.
+var terminalStates = []string{terminal.StateStarting, terminal.StateRunning, terminal.StatePaused, terminal.StateLost,
+	terminal.StateStopped, terminal.StateExited}
+
 func TestUnionsMatchTheGoConstants(t *testing.T) {
 	cases := []struct {
 		typ   reflect.Type
@@ -165,6 +169,10 @@ func TestUnionsMatchTheGoConstants(t *testing.T) {
 		{reflect.TypeFor[Message](), "Status", []string{store.MessageDone, store.MessageStreaming, store.MessageStopped,
 			store.MessageError, store.MessageInterrupted}},
 		{reflect.TypeFor[Message](), "Role", []string{llm.RoleUser, llm.RoleAssistant}},
+		{reflect.TypeFor[TerminalInfo](), "Kind", []string{terminal.KindShell, terminal.KindServer}},
+		{reflect.TypeFor[TerminalInfo](), "State", terminalStates},
+		{reflect.TypeFor[TerminalSnapshot](), "Kind", []string{terminal.KindShell, terminal.KindServer}},
+		{reflect.TypeFor[TerminalSnapshot](), "State", terminalStates},
 	}
 	for _, c := range cases {
 		if got := unionOf(t, c.typ, c.field); !slices.Equal(got, c.want) {

@@ -21,6 +21,10 @@ const (
 	// AppQuit carries {done, total} while sandboxes pause before the
 	// window closes.
 	AppQuit = "app:quit"
+	// terminal…Prefix + terminalID: a terminal's output, state and end.
+	terminalDataPrefix  = "terminal:data:"
+	terminalStatePrefix = "terminal:state:"
+	terminalExitPrefix  = "terminal:exit:"
 )
 
 // ChatDelta is the topic of one chat request's stream.
@@ -28,6 +32,15 @@ func ChatDelta(requestID string) string { return chatDeltaPrefix + requestID }
 
 // SandboxStatus is the topic of a project's sandbox status.
 func SandboxStatus(projectID string) string { return sandboxStatusPrefix + projectID }
+
+// TerminalData is the topic of a terminal's output batches.
+func TerminalData(id string) string { return terminalDataPrefix + id }
+
+// TerminalState is the topic of a terminal's state.
+func TerminalState(id string) string { return terminalStatePrefix + id }
+
+// TerminalExit is the topic of a terminal's end.
+func TerminalExit(id string) string { return terminalExitPrefix + id }
 
 // TopicDef describes one topic for the page: a fixed name, or a prefix
 // followed by one parameter.
@@ -44,6 +57,9 @@ func Topics() []TopicDef {
 		{Name: "chatDelta", Topic: chatDeltaPrefix, Param: "requestId", Doc: "Batches of ChatEvent ([]chat.Event) of one request, every ~30 ms."},
 		{Name: "sandboxStatus", Topic: sandboxStatusPrefix, Param: "projectId", Doc: "A project's SandboxStatus, pushed on every change."},
 		{Name: "appQuit", Topic: AppQuit, Doc: "{done, total} while sandboxes are paused before the window closes."},
+		{Name: "terminalData", Topic: terminalDataPrefix, Param: "terminalId", Doc: "A terminal's output: {start, data (base64)}, batched every ~16 ms."},
+		{Name: "terminalState", Topic: terminalStatePrefix, Param: "terminalId", Doc: "A terminal's TerminalInfo, pushed on every change."},
+		{Name: "terminalExit", Topic: terminalExitPrefix, Param: "terminalId", Doc: "A terminal's end: {code, message}."},
 	}
 }
 

@@ -34,6 +34,23 @@ type Control interface {
 	Execute(ctx context.Context, sb *e2b.Sandbox, code string, onEvent func(e2b.ExecEvent)) (*e2b.Execution, error)
 	// WaitPort waits until port answers in the sandbox; returns its URL.
 	WaitPort(ctx context.Context, sb *e2b.Sandbox, port int) (url string, err error)
+	// Processes is the sandbox's process service for terminals and the
+	// app's server (nil where there is none).
+	Processes(sb *e2b.Sandbox) Processes
+}
+
+// Processes is what the terminals need of a sandbox's process service:
+// shells on a pty, long-running servers, re-attaching, signals, listing.
+type Processes interface {
+	StartPty(ctx context.Context, po e2b.PtyOptions, cb e2b.StreamCallbacks) (e2b.ProcessExit, error)
+	StartDetached(ctx context.Context, po e2b.ProcessOptions, tag string, cb e2b.StreamCallbacks) (e2b.ProcessExit, error)
+	ConnectProcess(ctx context.Context, pid uint32, cb e2b.StreamCallbacks) (e2b.ProcessExit, error)
+	SendPtyInput(ctx context.Context, pid uint32, data []byte) error
+	ResizePty(ctx context.Context, pid uint32, cols, rows uint32) error
+	Signal(ctx context.Context, pid uint32, term bool) error
+	KillTree(ctx context.Context, pid uint32) error
+	KillPort(ctx context.Context, port int) (int, error)
+	ListProcesses(ctx context.Context) ([]e2b.ProcessInfo, error)
 }
 
 // SandboxFile is one file at an absolute path inside the sandbox (the type

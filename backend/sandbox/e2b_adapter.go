@@ -34,6 +34,9 @@ func (c E2B) WaitPort(ctx context.Context, sb *e2b.Sandbox, port int) (string, e
 	return c.Client.WaitPort(ctx, sb, port)
 }
 
+// Processes implements Control.
+func (c E2B) Processes(sb *e2b.Sandbox) Processes { return c.Client.Envd(sb) }
+
 // E2BClients builds the process's E2B client from its configuration (the
 // keychain key and the settings) on first use and keeps it until
 // Invalidate: the keychain and the settings table are read once, not on

@@ -381,6 +381,10 @@ func (f *fakeE2B) Execute(ctx context.Context, sb *e2b.Sandbox, code string, onE
 	return &e2b.Execution{Stdout: []string{out}}, nil
 }
 
+// Processes: the fake has no process service (the terminals are tested
+// against e2btest and the real envd).
+func (f *fakeE2B) Processes(*e2b.Sandbox) Processes { return nil }
+
 // WaitPort answers at once for a running sandbox.
 func (f *fakeE2B) WaitPort(ctx context.Context, sb *e2b.Sandbox, port int) (string, error) {
 	f.mu.Lock()

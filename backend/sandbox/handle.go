@@ -32,6 +32,10 @@ type Handle struct {
 // HostURL is the URL of a port in the sandbox (a web template's preview).
 func (h *Handle) HostURL(port int) string { return h.ctl.HostURL(h.Sandbox, port) }
 
+// Processes is the sandbox's process service (terminals, the app's
+// server); nil when the connection has none.
+func (h *Handle) Processes() Processes { return h.ctl.Processes(h.Sandbox) }
+
 // Path resolves a project-relative file path to an absolute sandbox path,
 // refusing anything outside the project folder.
 func (h *Handle) Path(rel string) (string, error) { return e2b.ResolvePath(h.Root, rel) }

@@ -138,6 +138,34 @@ test('commands: output, exit codes, env, background + kill, timeout', async () =
   } finally { await sb.kill(); }
 });
 
+test('pty: create, input, resize, connect again by pid, kill (sandbox.pty)', async () => {
+  const sb = await e2b.Sandbox.create('base');
+  const dec = new TextDecoder(), enc = new TextEncoder();
+  const until = async (what, pred) => {
+    for (let i = 0; i < 200 && !pred(); i++) await new Promise(r => setTimeout(r, 50));
+    assert.ok(pred(), what);
+  };
+  try {
+    let out = '';
+    const h = await sb.pty.create({ cols: 80, rows: 24, timeoutMs: 0, onData: d => { out += dec.decode(d); } });
+    assert.ok(h.pid > 0);
+    await sb.pty.sendInput(h.pid, enc.encode('echo hi-$((40+2)); stty size; echo $TERM\n'));
+    await until(`echo, size and TERM through the pty: ${JSON.stringify(out)}`, () => out.includes('hi-42') && out.includes('24 80') && out.includes('xterm-256color'));
+    await sb.pty.resize(h.pid, { cols: 120, rows: 40 });
+    await sb.pty.sendInput(h.pid, enc.encode('stty size\n'));
+    await until(`the new size: ${JSON.stringify(out)}`, () => out.includes('40 120'));
+    await h.disconnect();
+    let again = '';
+    const h2 = await sb.pty.connect(h.pid, { timeoutMs: 0, onData: d => { again += dec.decode(d); } });
+    await sb.pty.sendInput(h.pid, enc.encode('echo back-$((3+4))\n'));
+    await until(`output after connect: ${JSON.stringify(again)}`, () => again.includes('back-7'));
+    assert.ok(!again.includes('hi-42'), 'connect does not replay');
+    assert.equal(await sb.pty.kill(h.pid), true);
+    await assert.rejects(h2.wait(), e2b.CommandExitError);
+    assert.equal(await sb.pty.kill(h.pid), false);
+  } finally { await sb.kill(); }
+});
+
 test('runCode: text, chart, error, contexts', async () => {
   const sb = await ci.Sandbox.create();
   try {

@@ -31,7 +31,8 @@ type fsb struct {
 
 	pmu      sync.Mutex
 	procs    map[uint32]*fproc
-	started  bool // a process was ever started (its children may live on)
+	ended    map[uint32]map[string]any // end events of ended processes, for Connect (pty.go)
+	started  bool                      // a process was ever started (its children may live on)
 	contexts map[string]*pyctx
 	defaults map[string]string // language -> default context id
 }

@@ -127,6 +127,10 @@ func (f *Fake) envdDispatch(w http.ResponseWriter, r *http.Request, sb *fsb, end
 			f.startProcess(w, r, sb, user, ok)
 			return
 		}
+		if method == "process.Process/Connect" {
+			f.connectProcess(w, r, sb, user, ok)
+			return
+		}
 		if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
 			w.WriteHeader(http.StatusUnsupportedMediaType)
 			return
@@ -319,6 +323,9 @@ func (f *Fake) unary(w http.ResponseWriter, sb *fsb, user, method string, body [
 		connectErr(w, "invalid_argument", "invalid JSON: "+err.Error())
 		return
 	}
+	if f.ptyUnary(w, sb, method, body) {
+		return
+	}
 	switch method {
 	case "filesystem.Filesystem/Stat":
 		hp := sb.hostPath(req.Path, user)
@@ -424,7 +431,11 @@ func (f *Fake) unary(w http.ResponseWriter, sb *fsb, user, method string, body [
 		sb.pmu.Lock()
 		procs := []map[string]any{}
 		for pid, p := range sb.procs {
-			procs = append(procs, map[string]any{"config": p.config, "pid": pid})
+			pi := map[string]any{"config": p.config, "pid": pid}
+			if p.tag != "" {
+				pi["tag"] = p.tag
+			}
+			procs = append(procs, pi)
 		}
 		sb.pmu.Unlock()
 		writeJSON(w, http.StatusOK, map[string]any{"processes": procs})

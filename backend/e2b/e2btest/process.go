@@ -1,7 +1,6 @@
 package e2btest
 
 import (
-	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
@@ -15,12 +14,6 @@ import (
 	"sync"
 	"time"
 )
-
-// fproc is a process started through envd.
-type fproc struct {
-	cmd    *exec.Cmd
-	config map[string]any
-}
 
 type startRequest struct {
 	Process struct {
@@ -143,88 +136,31 @@ func (f *Fake) startProcess(w http.ResponseWriter, r *http.Request, sb *fsb, use
 		env = append(env, "PATH="+profilePath(user))
 	}
 	cmd.Env = env
-	outR, outW, err := os.Pipe()
-	if err != nil {
-		sw.endWithError("internal", err.Error())
-		return
+	var p *fproc
+	var err error
+	if len(req.Pty) > 0 && string(req.Pty) != "null" {
+		p, err = startOnPty(cmd, req.Pty)
+	} else {
+		p, err = startOnPipes(cmd)
 	}
-	errR, errW, err := os.Pipe()
 	if err != nil {
-		outR.Close()
-		outW.Close()
-		sw.endWithError("internal", err.Error())
-		return
-	}
-	cmd.Stdout, cmd.Stderr = outW, errW
-	if err := cmd.Start(); err != nil {
-		outR.Close()
-		outW.Close()
-		errR.Close()
-		errW.Close()
 		sw.endWithError("invalid_argument", fmt.Sprintf("error starting process: %v", err))
 		return
 	}
-	outW.Close()
-	errW.Close()
+	p.config = map[string]any{"cmd": req.Process.Cmd, "args": req.Process.Args, "envs": req.Process.Envs}
+	if req.Process.Cwd != nil {
+		p.config["cwd"] = *req.Process.Cwd
+	}
+	if req.Tag != nil {
+		p.tag = *req.Tag
+	}
 	pid := uint32(cmd.Process.Pid)
-	cfg := map[string]any{"cmd": req.Process.Cmd, "args": req.Process.Args}
+	sub := p.subscribe()
 	sb.pmu.Lock()
-	sb.procs[pid] = &fproc{cmd: cmd, config: cfg}
+	sb.procs[pid] = p
 	sb.started = true
 	sb.pmu.Unlock()
-
-	// Readers keep draining after the client leaves (the process keeps
-	// running, as in envd), so they never block on a dead handler.
-	detached := make(chan struct{})
-	var detachOnce sync.Once
-	detach := func() { detachOnce.Do(func() { close(detached) }) }
-	defer detach()
-	ch := make(chan chunk)
-	var readers sync.WaitGroup
-	read := func(rd *os.File, isErr bool) {
-		defer readers.Done()
-		defer rd.Close()
-		buf := make([]byte, 32<<10)
-		for {
-			n, err := rd.Read(buf)
-			if n > 0 {
-				data := bytes.ReplaceAll(buf[:n], fromHost, []byte("/home/user"))
-				select {
-				case ch <- chunk{stderr: isErr, data: data}:
-				case <-detached:
-				}
-			}
-			if err != nil {
-				return
-			}
-		}
-	}
-	readers.Add(2)
-	go read(outR, false)
-	go read(errR, true)
-
-	waitDone := make(chan struct{})
-	go func() {
-		_ = cmd.Wait()
-		sb.pmu.Lock()
-		delete(sb.procs, pid)
-		sb.pmu.Unlock()
-		close(waitDone)
-		// A background child may hold the pipes open; stop reading a
-		// little after the main process is gone.
-		t := time.NewTimer(500 * time.Millisecond)
-		defer t.Stop()
-		rdone := make(chan struct{})
-		go func() { readers.Wait(); close(rdone) }()
-		select {
-		case <-rdone:
-		case <-t.C:
-			outR.Close()
-			errR.Close()
-			<-rdone
-		}
-		close(ch)
-	}()
+	go p.pump(sb, pid, fromHost)
 
 	var timedOut bool
 	var tmu sync.Mutex
@@ -237,61 +173,11 @@ func (f *Fake) startProcess(w http.ResponseWriter, r *http.Request, sb *fsb, use
 		})
 		defer tm.Stop()
 	}
-	ka := 90 * time.Second
-	if s, err := strconv.Atoi(r.Header.Get("Keepalive-Ping-Interval")); err == nil && s > 0 {
-		ka = time.Duration(s) * time.Second
-	}
-	ticker := time.NewTicker(ka)
-	defer ticker.Stop()
-
-	if sw.send(0, map[string]any{"event": map[string]any{"start": map[string]any{"pid": pid}}}) != nil {
-		return
-	}
-	for {
-		select {
-		case c, ok := <-ch:
-			if !ok {
-				<-waitDone
-				ps := cmd.ProcessState
-				end := map[string]any{"status": ps.String()}
-				if code := ps.ExitCode(); code != 0 {
-					end["exitCode"] = code
-					end["error"] = ps.String()
-				}
-				if ps.Exited() {
-					end["exited"] = true
-				}
-				_ = sw.send(0, map[string]any{"event": map[string]any{"end": end}})
-				tmu.Lock()
-				to := timedOut
-				tmu.Unlock()
-				if to {
-					sw.endWithError("deadline_exceeded", "the operation timed out")
-				} else {
-					_ = sw.send(0x02, map[string]any{})
-				}
-				return
-			}
-			var ev dataEvent
-			key := "stdout"
-			if c.stderr {
-				key = "stderr"
-			}
-			ev.Event.Data = map[string][]byte{key: c.data}
-			if sw.send(0, ev) != nil {
-				return
-			}
-			ticker.Reset(ka)
-		case <-ticker.C:
-			if sw.send(0, map[string]any{"event": map[string]any{"keepalive": map[string]any{}}}) != nil {
-				return
-			}
-		case <-r.Context().Done():
-			return
-		case <-f.closing:
-			return
-		}
-	}
+	f.serveEvents(sw, r, p, pid, sub, func() bool {
+		tmu.Lock()
+		defer tmu.Unlock()
+		return timedOut
+	})
 }
 
 // loginShell finds `bash -l` anywhere in a command line (a client may put

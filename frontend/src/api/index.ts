@@ -22,7 +22,7 @@ import type {
   UpdateStatus,
   WireMessage,
 } from './types'
-import { appQuit, chatDelta, sandboxStatus } from './topics'
+import { appQuit, chatDelta, sandboxStatus, terminalData, terminalExit, terminalState } from './topics'
 import { bindings, models, runtime } from './wails'
 
 export * from './types'
@@ -40,7 +40,8 @@ function hasRuntime(): boolean {
 }
 
 /** Runs a bound call; a missing backend or any rejection becomes an ApiError. */
-async function call<T>(fn: () => Promise<T>): Promise<Data<T>> {
+/** Runs one bound call (for the src/api modules): the backend's sentence on failure. */
+export async function call<T>(fn: () => Promise<T>): Promise<Data<T>> {
   if (!hasBackend()) throw new ApiError('unavailable', BACKEND_MISSING)
   try {
     // The generated classes' data, typed from the bindings themselves (a Go
@@ -208,7 +209,7 @@ export const search = {
 }
 
 /** Topics the backend pushes on (generated from backend/events/topics.go). */
-export const topics = { chatDelta, sandboxStatus, appQuit }
+export const topics = { chatDelta, sandboxStatus, appQuit, terminalData, terminalState, terminalExit }
 
 /**
  * Listens to a Wails event topic. Returns the function that stops listening

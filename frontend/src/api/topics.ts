@@ -9,3 +9,12 @@ export const sandboxStatus = (projectId: string): string => `sandbox:status:${pr
 
 /** {done, total} while sandboxes are paused before the window closes. */
 export const appQuit = 'app:quit'
+
+/** A terminal's output: {start, data (base64)}, batched every ~16 ms. */
+export const terminalData = (terminalId: string): string => `terminal:data:${terminalId}`
+
+/** A terminal's TerminalInfo, pushed on every change. */
+export const terminalState = (terminalId: string): string => `terminal:state:${terminalId}`
+
+/** A terminal's end: {code, message}. */
+export const terminalExit = (terminalId: string): string => `terminal:exit:${terminalId}`

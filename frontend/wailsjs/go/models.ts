@@ -774,6 +774,54 @@ export namespace api {
 	        this.custom = source["custom"];
 	    }
 	}
+	export class TerminalInfo {
+	    id: string;
+	    projectId: string;
+	    kind: 'shell' | 'server';
+	    title: string;
+	    state: 'starting' | 'running' | 'paused' | 'lost' | 'stopped' | 'exited';
+	    message?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new TerminalInfo(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.projectId = source["projectId"];
+	        this.kind = source["kind"];
+	        this.title = source["title"];
+	        this.state = source["state"];
+	        this.message = source["message"];
+	    }
+	}
+	export class TerminalSnapshot {
+	    id: string;
+	    projectId: string;
+	    kind: 'shell' | 'server';
+	    title: string;
+	    state: 'starting' | 'running' | 'paused' | 'lost' | 'stopped' | 'exited';
+	    message?: string;
+	    data: string;
+	    end: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new TerminalSnapshot(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.projectId = source["projectId"];
+	        this.kind = source["kind"];
+	        this.title = source["title"];
+	        this.state = source["state"];
+	        this.message = source["message"];
+	        this.data = source["data"];
+	        this.end = source["end"];
+	    }
+	}
 	export class UpdateProjectRequest {
 	    id: string;
 	    name?: string;

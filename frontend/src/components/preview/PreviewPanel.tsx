@@ -1,6 +1,6 @@
 import * as Tabs from '@radix-ui/react-tabs'
 import { useEffect, useMemo } from 'react'
-import { Code2, Eye } from 'lucide-react'
+import { Code2, Eye, SquareTerminal } from 'lucide-react'
 import { useChat, emptyChat } from '../../stores/chat'
 import { runResultOf, type Message, type RunResult } from '../../api'
 import { emptyResult, fragmentFromPartial, fragmentFromStored, isPythonTemplate, type FragmentView } from '../../lib/fragment'
@@ -10,6 +10,8 @@ import { templateName } from '../../lib/templates'
 import { TemplateIcon } from '../ui/TemplateIcon'
 import { PythonOutput } from './PythonOutput'
 import { SandboxWebPreview } from './WebPreviewCover'
+import { TerminalPanel } from '../terminal/TerminalPanel'
+import { useTerminal } from '../../stores/terminal'
 
 const tabCls =
   'inline-flex items-center gap-1.5 rounded-md px-3 py-1 text-xs font-medium text-muted-foreground data-[state=active]:bg-muted data-[state=active]:text-foreground disabled:opacity-50'
@@ -28,6 +30,13 @@ export function PreviewPanel({ projectId }: { projectId: string }) {
   const templates = useCatalog((s) => s.templates)
   const loadFiles = useChat((s) => s.loadFiles)
   const { run, selected, messages, tab, files: keptFiles, loaded } = chat
+  const terminalShown = useTerminal((s) => !!s.shown[projectId])
+  const showTerminal = useTerminal((s) => s.show)
+  // A new answer shows its code, as the chat store asks, not the terminal.
+  const runId = run?.requestId
+  useEffect(() => {
+    if (runId) showTerminal(projectId, false)
+  }, [runId, projectId, showTerminal])
 
   const view = useMemo((): { fragment: FragmentView | null; result: RunResult | null; live: boolean; stopped: boolean } => {
     if (run && !selected) {
@@ -85,8 +94,11 @@ export function PreviewPanel({ projectId }: { projectId: string }) {
   const codeFiles = (fragment?.files ?? []).filter((f) => !stopped || f.content.trim() !== '')
   return (
     <Tabs.Root
-      value={tab}
-      onValueChange={(v) => setTab(projectId, v as 'code' | 'preview')}
+      value={terminalShown ? 'terminal' : tab}
+      onValueChange={(v) => {
+        showTerminal(projectId, v === 'terminal')
+        if (v !== 'terminal') setTab(projectId, v as 'code' | 'preview')
+      }}
       className="flex h-full min-h-0 flex-col"
     >
       <div className="flex items-center gap-2 border-b border-border px-3 py-1.5">
@@ -96,6 +108,9 @@ export function PreviewPanel({ projectId }: { projectId: string }) {
           </Tabs.Trigger>
           <Tabs.Trigger value="preview" data-testid="tab-preview" className={tabCls}>
             <Eye className="h-3.5 w-3.5" /> Preview
+          </Tabs.Trigger>
+          <Tabs.Trigger value="terminal" data-testid="tab-terminal" className={tabCls}>
+            <SquareTerminal className="h-3.5 w-3.5" /> Terminal
           </Tabs.Trigger>
         </Tabs.List>
         <div className="min-w-0 flex-1 truncate text-right text-xs text-muted-foreground">
@@ -144,6 +159,9 @@ export function PreviewPanel({ projectId }: { projectId: string }) {
         ) : (
           <p className="p-4 text-sm text-muted-foreground">{live ? 'The preview appears when the app is running…' : 'No preview for this fragment.'}</p>
         )}
+      </Tabs.Content>
+      <Tabs.Content value="terminal" className="min-h-0 flex-1 data-[state=inactive]:hidden">
+        {terminalShown ? <TerminalPanel projectId={projectId} web={!!fragment?.template && !isPythonTemplate(fragment.template)} /> : null}
       </Tabs.Content>
     </Tabs.Root>
   )
