@@ -61,8 +61,11 @@ func TestOpenAppliesMigrationsOnceAndSetsPragmas(t *testing.T) {
 	defer s.Close()
 	var n int
 	s.db.QueryRow(`SELECT count(*) FROM schema_migrations`).Scan(&n)
-	if n != LatestVersion() {
-		t.Fatalf("migrations recorded %d, want %d", n, LatestVersion())
+	// One row per migration file: numbers need not be contiguous (helpers
+	// number their migrations apart and the lead merges them).
+	all, _ := loadMigrations()
+	if n != len(all) {
+		t.Fatalf("migrations recorded %d, want %d", n, len(all))
 	}
 }
 
