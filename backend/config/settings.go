@@ -30,6 +30,10 @@ type Settings struct {
 	CustomTemplates []string `json:"customTemplates"`
 	// Onboarded is set once the first-launch guide was dismissed.
 	Onboarded bool `json:"onboarded"`
+	// WorkspaceRoot is the folder holding each project's folder of files;
+	// "" means the default (see DefaultWorkspaceRoot). A change applies at
+	// the next start, which moves the existing folders there.
+	WorkspaceRoot string `json:"workspaceRoot"`
 }
 
 // DefaultE2BDomain is E2B's hosted service.
@@ -79,6 +83,9 @@ func (s *Settings) Validate() error {
 	}
 	if len(s.CustomProviders) > 0 && !json.Valid(s.CustomProviders) {
 		return apperr.New(apperr.Invalid, "The custom providers are not valid JSON.").InField("customProviders")
+	}
+	if err := s.validateWorkspaceRoot(); err != nil {
+		return err
 	}
 	if s.CustomTemplates == nil {
 		s.CustomTemplates = []string{}
