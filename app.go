@@ -21,6 +21,7 @@ import (
 	"tessera/backend/sandbox"
 	"tessera/backend/secrets"
 	"tessera/backend/store"
+	"tessera/backend/workspace"
 )
 
 // quitWait bounds how long closing the window waits for sandboxes to pause.
@@ -43,6 +44,8 @@ type App struct {
 	llm       *llmClients
 	sandboxes *sandbox.Manager
 	chat      *chat.Service
+	// workspaces holds each project's folder of files under git.
+	workspaces *workspace.Manager
 
 	// rootCtx is ours, not Wails': the OnStartup context never ends, so we
 	// derive one that shutdown cancels.
@@ -70,7 +73,7 @@ func NewApp(getenv config.Getenv) (*App, error) {
 	if bindingsOnly {
 		// `wails generate` only needs the bound types; touch nothing.
 		a.log = slog.New(slog.DiscardHandler)
-		a.bound = []any{&api.SystemService{}, &api.ProjectService{}, &api.SettingsService{}, &api.SandboxService{}, &api.ChatService{}, &api.CatalogService{}, &api.KeyCheckService{}}
+		a.bound = []any{&api.SystemService{}, &api.ProjectService{}, &api.SettingsService{}, &api.SandboxService{}, &api.ChatService{}, &api.CatalogService{}, &api.KeyCheckService{}, &api.VersionsService{}}
 		return a, nil
 	}
 	paths, err := config.Resolve(getenv)
@@ -119,6 +122,7 @@ func (a *App) wire(ctxf func() context.Context) {
 		}
 		return s
 	}
+	a.workspaces = workspace.Start(a.rootCtx, a.store, config.WorkspaceRoot(a.getenv, settings(a.rootCtx)), a.log.With("part", "workspace"))
 	a.e2bClient = sandbox.LazyClient(a.e2bConfig)
 	a.sandboxes = sandbox.NewManager(sandbox.Config{
 		Client:  a.e2bClient,
@@ -147,14 +151,16 @@ func (a *App) wire(ctxf func() context.Context) {
 		Logger:      a.log.With("part", "chat"),
 	})
 	catalog := api.NewCatalogService(ctxf, a.llm, a.store, a.keys, a.store, a.log)
+	ws := api.NewWorkspaces(a.workspaces, a.store)
 	a.bound = []any{
 		api.NewSystemService(nil, a.paths, a.getenv("E2B_DOMAIN")),
-		api.NewProjectService(ctxf, a.store, a.sandboxes, a.log),
+		api.NewProjectService(ctxf, a.store, a.sandboxes, a.log).UseWorkspaces(ws),
 		api.NewSettingsService(ctxf, a.store, a.keys, a.paths, a.log, a.llm.rebuild),
 		api.NewSandboxService(ctxf, a.sandboxes),
 		api.NewChatService(ctxf, a.chat),
 		catalog,
 		api.NewKeyCheckService(ctxf, catalog, a.e2bRaw, a.log),
+		api.NewVersionsService(ctxf, ws, a.sandboxes, a.log),
 	}
 }
 

@@ -42,6 +42,14 @@ type ProjectService struct {
 	store     ProjectStore
 	sandboxes SandboxLifecycle
 	log       *slog.Logger
+	ws        *Workspaces // nil: projects have no folders (tests)
+}
+
+// UseWorkspaces gives projects their folders: made on create, renamed
+// with the project, moved to the trash on delete. Call before binding.
+func (s *ProjectService) UseWorkspaces(ws *Workspaces) *ProjectService {
+	s.ws = ws
+	return s
 }
 
 // NewProjectService builds the service; ctx returns the app's root context.
@@ -79,6 +87,9 @@ func (s *ProjectService) Create(req CreateProjectRequest) (store.Project, error)
 		return store.Project{}, err
 	}
 	s.log.Info("project created", "project", p.ID)
+	if s.ws != nil {
+		p = s.ws.created(s.ctx(), p, s.log)
+	}
 	return p, s.store.SetSetting(s.ctx(), currentProjectKey, p.ID)
 }
 
@@ -89,7 +100,11 @@ func (s *ProjectService) Update(req UpdateProjectRequest) (store.Project, error)
 			return store.Project{}, err
 		}
 	}
-	return s.store.UpdateProject(s.ctx(), req.ID, store.ProjectPatch{Name: req.Name, Description: req.Description, Template: req.Template})
+	p, err := s.store.UpdateProject(s.ctx(), req.ID, store.ProjectPatch{Name: req.Name, Description: req.Description, Template: req.Template})
+	if err == nil && req.Name != nil && s.ws != nil {
+		p = s.ws.renamed(s.ctx(), p, s.log)
+	}
+	return p, err
 }
 
 // Delete kills the project's sandbox and removes the project with its chat
@@ -97,7 +112,8 @@ func (s *ProjectService) Update(req UpdateProjectRequest) (store.Project, error)
 // the next start (its metadata names a project that no longer exists).
 func (s *ProjectService) Delete(id string) error {
 	ctx := s.ctx()
-	if _, err := s.store.GetProject(ctx, id); err != nil {
+	p, err := s.store.GetProject(ctx, id)
+	if err != nil {
 		return err
 	}
 	if s.sandboxes != nil {
@@ -111,6 +127,9 @@ func (s *ProjectService) Delete(id string) error {
 	}
 	if err := s.store.DeleteProject(ctx, id); err != nil {
 		return err
+	}
+	if s.ws != nil {
+		s.ws.deleted(p, s.log)
 	}
 	if cur, _, _ := s.store.GetSetting(ctx, currentProjectKey); cur == id {
 		return s.store.DeleteSetting(ctx, currentProjectKey)

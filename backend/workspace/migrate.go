@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
 
@@ -157,4 +158,23 @@ func copyTree(src, dst string) error {
 		}
 		return out.Close()
 	})
+}
+
+// startWait bounds the start-up step; a project it did not reach gets its
+// folder on first use.
+const startWait = 2 * time.Minute
+
+// Start is the app's one call at start-up, before the window opens (so no
+// turn can write before the import): a manager for root, with Startup run
+// on it. Failures are logged, never fatal: the app works without folders.
+func Start(ctx context.Context, st StartupStore, root string, log *slog.Logger) *Manager {
+	m := NewManager(root)
+	ctx, cancel := context.WithTimeout(ctx, startWait)
+	defer cancel()
+	t := time.Now()
+	if err := Startup(ctx, st, m, log); err != nil {
+		log.Warn("workspaces not all ready", "root", root, "err", err)
+	}
+	log.Info("workspaces ready", "root", root, "took", time.Since(t).Round(time.Millisecond))
+	return m
 }
