@@ -13,7 +13,6 @@ import (
 	"tessera/backend/apperr"
 	"tessera/backend/chat"
 	"tessera/backend/config"
-	"tessera/backend/e2b"
 	"tessera/backend/events"
 	"tessera/backend/fragment"
 	"tessera/backend/frameguard"
@@ -40,7 +39,11 @@ type App struct {
 
 	e2bHTTP   *http.Client
 	e2bScheme string
-	e2bClient sandbox.ClientFunc
+	// e2b is the E2B client built once from the key and the settings;
+	// only the sandbox manager uses it (the chat runs code through the
+	// manager's Handle). Invalidated when the key or the settings change.
+	e2b       *sandbox.E2BClients
+	settings  *settingsCache
 	llm       *llmClients
 	sandboxes *sandbox.Manager
 	chat      *chat.Service
@@ -115,39 +118,32 @@ func NewApp(getenv config.Getenv) (*App, error) {
 
 // wire builds the domain services and the bound ones.
 func (a *App) wire(ctxf func() context.Context) {
-	settings := func(ctx context.Context) config.Settings {
-		s, err := config.LoadSettings(ctx, a.store)
-		if err != nil {
-			a.log.Warn("settings unreadable; using defaults", "err", err)
-		}
-		return s
-	}
-	a.workspaces = workspace.Start(a.rootCtx, a.store, config.WorkspaceRoot(a.getenv, settings(a.rootCtx)), a.log.With("part", "workspace"))
-	a.e2bClient = sandbox.LazyClient(a.e2bConfig)
+	a.settings = newSettingsCache(a.store, a.log)
+	a.workspaces = workspace.Start(a.rootCtx, a.store, config.WorkspaceRoot(a.getenv, a.settings.get(a.rootCtx)), a.log.With("part", "workspace"))
+	a.e2b = sandbox.NewE2BClients(a.e2bConfig)
 	a.sandboxes = sandbox.NewManager(sandbox.Config{
-		Client:  a.e2bClient,
+		Client:  a.e2b.Client,
 		Store:   a.store,
 		Emitter: a.emit,
 		Logger:  a.log.With("part", "sandbox"),
 		Settings: func(ctx context.Context) (sandbox.Timeouts, error) {
-			s := settings(ctx)
+			s := a.settings.get(ctx)
 			return sandbox.Timeouts{Timeout: time.Duration(s.SandboxTimeoutMinutes) * time.Minute,
 				IdlePause: time.Duration(s.IdlePauseMinutes) * time.Minute}, nil
 		},
 	})
 	a.llm = newLLMClients(a.keys, a.log)
 	a.llm.modes = chat.ModeMemory{Store: a.store}
-	a.llm.rebuild(settings(a.rootCtx))
+	a.llm.rebuild(a.settings.get(a.rootCtx))
 	a.chat = chat.New(chat.Config{
 		Store:     a.store,
 		Generator: chat.LLMGenerator{Client: a.llm.Client, Models: a.store},
 		Sandboxes: a.sandboxes,
-		Executor:  chat.E2BExecutor{Client: a.e2bRaw},
 		// How long a web app may take to answer (default 3 min); a slow
 		// template's first build may need more, a test less.
 		PreviewWait: a.durationEnv("TESSERA_PREVIEW_WAIT"),
 		Emitter:     a.emit,
-		Templates:   func(ctx context.Context) []fragment.Template { return api.AllTemplates(settings(ctx)) },
+		Templates:   func(ctx context.Context) []fragment.Template { return api.AllTemplates(a.settings.get(ctx)) },
 		Logger:      a.log.With("part", "chat"),
 	})
 	catalog := api.NewCatalogService(ctxf, a.llm, a.store, a.keys, a.store, a.log)
@@ -155,26 +151,22 @@ func (a *App) wire(ctxf func() context.Context) {
 	a.bound = []any{
 		api.NewSystemService(nil, a.paths, a.getenv("E2B_DOMAIN")),
 		api.NewProjectService(ctxf, a.store, a.sandboxes, a.log).UseWorkspaces(ws),
-		api.NewSettingsService(ctxf, a.store, a.keys, a.paths, a.log, a.llm.rebuild),
+		api.NewSettingsService(ctxf, a.store, keyWatch{Store: a.keys, onE2B: a.e2b.Invalidate}, a.paths, a.log, a.settingsSaved),
 		api.NewSandboxService(ctxf, a.sandboxes),
 		api.NewChatService(ctxf, a.chat),
 		catalog,
-		api.NewKeyCheckService(ctxf, catalog, a.e2bRaw, a.log),
+		api.NewKeyCheckService(ctxf, catalog, a.sandboxes.CheckAccount, a.log),
 		api.NewVersionsService(ctxf, ws, a.sandboxes, a.log),
 	}
 }
 
-// e2bRaw returns the process's *e2b.Client (for code execution).
-func (a *App) e2bRaw(ctx context.Context) (*e2b.Client, error) {
-	ctl, err := a.e2bClient(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c, ok := ctl.(sandbox.E2B)
-	if !ok {
-		return nil, apperr.New(apperr.Internal, "The E2B client is not usable for code execution.")
-	}
-	return c.Client, nil
+// settingsSaved is told about settings SettingsService saved: the running
+// parts follow them (the cached settings, the E2B client built for the old
+// domain, the LLM client for the old provider list).
+func (a *App) settingsSaved(s config.Settings) {
+	a.settings.set(s)
+	a.e2b.Invalidate()
+	a.llm.rebuild(s)
 }
 
 func (a *App) services() []any { return a.bound }

@@ -15,8 +15,10 @@ import (
 )
 
 // e2bConfig builds the E2B client configuration from the keychain and the
-// settings on every call, so a key or domain changed in Settings is used at
-// once (sandbox.LazyClient rebuilds the client only when they change).
+// settings. sandbox.E2BClients calls it once and again only after an
+// Invalidate (a changed E2B key or settings, see wire), so a key or domain
+// changed in Settings is used at once without reading the keychain on
+// every operation.
 //
 // Development overrides, read from the environment:
 //   - E2B_DOMAIN and E2B_API_URL, as in E2B's SDKs;
@@ -32,11 +34,7 @@ func (a *App) e2bConfig(ctx context.Context) (e2b.Config, error) {
 	if err != nil {
 		return e2b.Config{}, err
 	}
-	settings, err := config.LoadSettings(ctx, a.store)
-	if err != nil {
-		return e2b.Config{}, err
-	}
-	cfg := e2b.Config{APIKey: key, Domain: a.e2bDomain(settings), HTTPClient: a.e2bHTTP, Logger: a.log}
+	cfg := e2b.Config{APIKey: key, Domain: a.e2bDomain(a.settings.get(ctx)), HTTPClient: a.e2bHTTP, Logger: a.log}
 	cfg.APIURL = a.getenv("E2B_API_URL")
 	if a.e2bScheme != "" {
 		cfg.Scheme = a.e2bScheme
@@ -79,11 +77,9 @@ func (a *App) e2bDomain(s config.Settings) string {
 // Content-Security-Policy, and whether sandbox hosts are plain HTTP.
 func (a *App) previewHosts() (string, bool) {
 	s := config.DefaultSettings()
-	if a.store != nil {
+	if a.settings != nil {
 		ctx, cancel := context.WithTimeout(a.rootCtx, 2*time.Second)
-		if got, err := config.LoadSettings(ctx, a.store); err == nil {
-			s = got
-		}
+		s = a.settings.get(ctx)
 		cancel()
 	}
 	return a.e2bDomain(s), a.e2bScheme == "http"

@@ -14,6 +14,7 @@ import (
 	"github.com/zalando/go-keyring"
 
 	"tessera/backend/apperr"
+	"tessera/backend/chat"
 	"tessera/backend/config"
 	"tessera/backend/secrets"
 	"tessera/backend/store"
@@ -197,5 +198,16 @@ func TestErrorFormatter(t *testing.T) {
 	}
 	if d := dto(f(cases[3].err)); d.RetryAfterSeconds != 2 {
 		t.Fatal(d)
+	}
+	// A Send that failed after the person's message was saved says so,
+	// with the cause's code and sentence; one that saved nothing does not.
+	user := &store.Message{ID: "m1", Role: "user"}
+	_, err := toSendResult(chat.Result{User: user, UserSaved: true}, apperr.New(apperr.Invalid, "Unknown template."))
+	if d := dto(f(err)); d.UserMessageID != "m1" || d.Code != "invalid" || d.Message != "Unknown template." {
+		t.Fatalf("saved: %+v", d)
+	}
+	_, err = toSendResult(chat.Result{}, apperr.New(apperr.Unavailable, "Offline."))
+	if d := dto(f(err)); d.UserMessageID != "" || d.Code != "unavailable" {
+		t.Fatalf("not saved: %+v", d)
 	}
 }

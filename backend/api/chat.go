@@ -20,9 +20,11 @@ type Chat interface {
 }
 
 // SendResult is the outcome of Send or Retry: the saved messages.
+// UserSaved says the person's message is in the chat.
 type SendResult struct {
 	User      *store.Message `json:"user,omitempty"`
 	Assistant *store.Message `json:"assistant,omitempty"`
+	UserSaved bool           `json:"userSaved"`
 }
 
 // ChatService is the chat of a project. Bound.
@@ -37,14 +39,31 @@ func NewChatService(ctx func() context.Context, c Chat) *ChatService {
 }
 
 func toSendResult(r chat.Result, err error) (SendResult, error) {
-	return SendResult{User: r.User, Assistant: r.Assistant}, err
+	if err != nil && r.UserSaved && r.User != nil {
+		// Wails drops the result of a failed call, so the error itself
+		// says the message was saved (ErrorDTO.UserMessageID).
+		err = userSavedError{err: err, id: r.User.ID}
+	}
+	return SendResult{User: r.User, Assistant: r.Assistant, UserSaved: r.UserSaved}, err
 }
+
+// userSavedError is a failed Send or Retry after the person's message was
+// saved; it keeps the cause's code and sentence.
+type userSavedError struct {
+	err error
+	id  string
+}
+
+func (e userSavedError) Error() string { return e.err.Error() }
+func (e userSavedError) Unwrap() error { return e.err }
 
 // Send saves the person's message, streams the answer on
 // "chat:delta:<requestId>", runs the fragment and returns the saved
 // messages when everything is done. A step that fails after the answer was
 // saved is reported inside the assistant message (with a retry), not as an
-// error; an error means nothing was kept and the draft should stay.
+// error. An error with userMessageId set (see ErrorDTO) came after the
+// person's message was saved: it is in the chat, so the draft goes; an
+// error without it means nothing was kept and the draft should stay.
 func (s *ChatService) Send(req chat.SendRequest) (SendResult, error) {
 	return toSendResult(s.chat.Send(s.ctx(), req))
 }

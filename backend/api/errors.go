@@ -17,6 +17,9 @@ type ErrorDTO struct {
 	RetryAfterSeconds int `json:"retryAfterSeconds,omitempty"`
 	// Field names the input the message is about, when there is one.
 	Field string `json:"field,omitempty"`
+	// UserMessageID is set when Send or Retry failed after the person's
+	// message was saved: the id of that message, which is in the chat.
+	UserMessageID string `json:"userMessageId,omitempty"`
 }
 
 // ToDTO converts any error into an ErrorDTO.
@@ -25,6 +28,10 @@ func ToDTO(err error) ErrorDTO {
 	var e *apperr.Error
 	if errors.As(err, &e) && e.RetryAfter > 0 {
 		d.RetryAfterSeconds = int(e.RetryAfter.Seconds() + 0.999)
+	}
+	var saved userSavedError
+	if errors.As(err, &saved) {
+		d.UserMessageID = saved.id
 	}
 	return d
 }

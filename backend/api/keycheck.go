@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"tessera/backend/apperr"
-	"tessera/backend/e2b"
 )
 
 // KeyCheckDTO is the result of a key check, shown in the Settings field.
@@ -33,13 +32,17 @@ const keyCheckTimeout = 20 * time.Second
 type KeyCheckService struct {
 	ctx     func() context.Context
 	catalog *CatalogService
-	e2b     func(ctx context.Context) (*e2b.Client, error)
+	e2b     E2BCheck
 	log     *slog.Logger
 }
 
+// E2BCheck makes an authenticated call with the saved E2B key and returns
+// how many sandboxes the account has (sandbox.Manager.CheckAccount).
+type E2BCheck func(ctx context.Context) (sandboxes int, err error)
+
 // NewKeyCheckService builds the service.
-func NewKeyCheckService(ctx func() context.Context, catalog *CatalogService, e2bClient func(ctx context.Context) (*e2b.Client, error), log *slog.Logger) *KeyCheckService {
-	return &KeyCheckService{ctx: ctx, catalog: catalog, e2b: e2bClient, log: log}
+func NewKeyCheckService(ctx func() context.Context, catalog *CatalogService, e2b E2BCheck, log *slog.Logger) *KeyCheckService {
+	return &KeyCheckService{ctx: ctx, catalog: catalog, e2b: e2b, log: log}
 }
 
 // CheckKey checks the key saved under a keychain account: "e2b", or
@@ -81,15 +84,11 @@ func (s *KeyCheckService) checkLLM(ctx context.Context, providerID string) (stri
 }
 
 func (s *KeyCheckService) checkE2B(ctx context.Context) (string, error) {
-	c, err := s.e2b(ctx)
+	n, err := s.e2b(ctx)
 	if err != nil {
 		return "", err
 	}
-	list, err := c.List(ctx, e2b.ListOptions{})
-	if err != nil {
-		return "", err
-	}
-	return fmt.Sprintf("Works: E2B answered (%s on this account).", plural(len(list), "sandbox")), nil
+	return fmt.Sprintf("Works: E2B answered (%s on this account).", plural(n, "sandbox")), nil
 }
 
 func plural(n int, what string) string {

@@ -55,10 +55,15 @@ func TestKeyCheck(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			catalog := NewCatalogService(bg, staticLLM{llm.NewClient(cat, tt.keys, srv.Client())}, st, nil, st, quiet())
-			e2bClient := func(context.Context) (*e2b.Client, error) {
+			e2bClient := func(ctx context.Context) (int, error) {
 				cfg := good
 				cfg.APIKey = tt.e2bKey
-				return e2b.New(cfg)
+				c, err := e2b.New(cfg)
+				if err != nil {
+					return 0, err
+				}
+				list, err := c.List(ctx, e2b.ListOptions{})
+				return len(list), err
 			}
 			got, err := NewKeyCheckService(bg, catalog, e2bClient, quiet()).CheckKey(tt.target)
 			if err != nil {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"tessera/backend/apperr"
+	"tessera/backend/sandbox"
 	"tessera/backend/store"
 	"tessera/backend/workspace"
 )
@@ -23,10 +24,10 @@ type WorkspaceStore interface {
 	DeleteFile(ctx context.Context, projectID, path string) error
 }
 
-// Replica is the project's sandbox copy of the files (sandbox.Manager):
-// it saves them in project_files and writes them to the sandbox.
+// Replica is the project's sandbox copy of the files (sandbox.Manager).
 type Replica interface {
-	WriteFiles(ctx context.Context, projectID string, files []store.File) error
+	Ensure(ctx context.Context, projectID, template string) (*sandbox.Handle, error)
+	WriteFiles(ctx context.Context, h *sandbox.Handle, files []store.File) error
 }
 
 // Workspaces joins the workspace manager to the projects table; shared by
@@ -215,7 +216,8 @@ func (s *VersionsService) Restore(projectID, versionID string) (RestoreResult, e
 
 // syncReplica makes project_files and the sandbox hold the workspace's
 // current files: files the restore removed leave project_files (the
-// sandbox keeps them until it is rebuilt), the rest are written.
+// sandbox keeps them until it is rebuilt), the rest are written. A project
+// without a sandbox gets none made: its next run builds one from these.
 func (s *VersionsService) syncReplica(ctx context.Context, projectID string, w *workspace.Workspace, before []workspace.FileEntry) error {
 	now, err := w.Files(ctx)
 	if err != nil {
@@ -234,10 +236,20 @@ func (s *VersionsService) syncReplica(ctx context.Context, projectID string, w *
 			}
 		}
 	}
-	if s.replica == nil {
-		return s.ws.st.PutFiles(ctx, projectID, files)
+	if err := s.ws.st.PutFiles(ctx, projectID, files); err != nil {
+		return err
 	}
-	return s.replica.WriteFiles(ctx, projectID, files)
+	p, err := s.ws.st.GetProject(ctx, projectID)
+	if err != nil || s.replica == nil || p.SandboxID == "" {
+		return err
+	}
+	h, err := s.replica.Ensure(ctx, projectID, "")
+	if err != nil {
+		return err
+	}
+	// Ensure may have rebuilt from project_files (already restored above);
+	// writing again is cheap and covers a resumed sandbox.
+	return s.replica.WriteFiles(ctx, h, files)
 }
 
 // Branch makes a new project holding a version's files (its chat starts

@@ -9,23 +9,27 @@ import (
 	"testing"
 
 	"tessera/backend/apperr"
+	"tessera/backend/sandbox"
 	"tessera/backend/store"
 	"tessera/backend/workspace"
 )
 
-// recordingReplica stands in for the sandbox manager: it saves the files
-// in project_files, as sandbox.Manager.WriteFiles does before the sandbox.
+// recordingReplica stands in for the sandbox manager and records what a
+// restore writes to the sandbox.
 type recordingReplica struct {
-	st    *store.Store
 	mu    sync.Mutex
 	calls [][]store.File
 }
 
-func (r *recordingReplica) WriteFiles(ctx context.Context, projectID string, files []store.File) error {
+func (r *recordingReplica) Ensure(_ context.Context, projectID, _ string) (*sandbox.Handle, error) {
+	return &sandbox.Handle{ProjectID: projectID}, nil
+}
+
+func (r *recordingReplica) WriteFiles(_ context.Context, _ *sandbox.Handle, files []store.File) error {
 	r.mu.Lock()
+	defer r.mu.Unlock()
 	r.calls = append(r.calls, files)
-	r.mu.Unlock()
-	return r.st.PutFiles(ctx, projectID, files)
+	return nil
 }
 
 func TestVersionsServiceHistoryDiffRestoreBranch(t *testing.T) {
@@ -34,7 +38,7 @@ func TestVersionsServiceHistoryDiffRestoreBranch(t *testing.T) {
 	root := filepath.Join(t.TempDir(), "Tessera")
 	ws := NewWorkspaces(workspace.NewManager(root), st)
 	ps := NewProjectService(bg, st, &fakeSandboxes{}, quiet()).UseWorkspaces(ws)
-	rep := &recordingReplica{st: st}
+	rep := &recordingReplica{}
 	vs := NewVersionsService(bg, ws, rep, quiet())
 
 	p, err := ps.Create(CreateProjectRequest{Name: "Weather / app"})
@@ -67,6 +71,7 @@ func TestVersionsServiceHistoryDiffRestoreBranch(t *testing.T) {
 		t.Fatalf("bad version id: %v", err)
 	}
 	st.PutFiles(ctx, p.ID, []store.File{{Path: "extra.txt", Content: []byte("x")}})
+	st.SetSandbox(ctx, p.ID, "sbx-1", store.SandboxPaused)
 
 	res, err := vs.Restore(p.ID, h[2].ID) // back to "make it"
 	if err != nil || res.Version.Kind != "restore" || res.Version.RestoredFrom != h[2].ID || res.Warning != "" {
@@ -77,7 +82,7 @@ func TestVersionsServiceHistoryDiffRestoreBranch(t *testing.T) {
 	for _, r := range rows {
 		got[r.Path] = string(r.Content)
 	}
-	if got["app.py"] != "v1" || got["extra.txt"] != "" || len(rep.calls) != 1 {
+	if got["app.py"] != "v1" || got["extra.txt"] != "" || len(rep.calls) != 1 || len(rep.calls[0]) != len(rows) {
 		t.Fatalf("project_files after restore %v (calls %d)", got, len(rep.calls))
 	}
 	if h2, _ := vs.History(p.ID); len(h2) != 4 || !h2[0].Current {

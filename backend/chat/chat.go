@@ -3,7 +3,6 @@ package chat
 import (
 	"context"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"log/slog"
 	"net"
@@ -15,7 +14,6 @@ import (
 	"unicode/utf8"
 
 	"tessera/backend/apperr"
-	"tessera/backend/e2b"
 	"tessera/backend/events"
 	"tessera/backend/fragment"
 	"tessera/backend/sandbox"
@@ -56,19 +54,15 @@ type Generator interface {
 	Generate(ctx context.Context, req GenerateRequest, onPartial func(fragment.Partial), onReasoning func(string)) (*fragment.Fragment, Usage, error)
 }
 
-// Sandboxes is what the chat needs from the sandbox manager.
+// Sandboxes is what the chat needs from the sandbox manager. A turn
+// ensures once and does the rest (install, write, run, preview) through
+// the Handle that Ensure returned.
 type Sandboxes interface {
 	Ensure(ctx context.Context, projectID, template string) (*sandbox.Handle, error)
-	WriteFiles(ctx context.Context, projectID string, files []store.File) error
-	Install(ctx context.Context, projectID, command string, onOutput func(stream string, b []byte)) error
+	WriteFiles(ctx context.Context, h *sandbox.Handle, files []store.File) error
+	Install(ctx context.Context, h *sandbox.Handle, command string, onOutput func(stream string, b []byte)) error
 	Hold(projectID string) (release func())
 	Invalidate(projectID string)
-}
-
-// Executor runs code and waits for servers inside a sandbox.
-type Executor interface {
-	Execute(ctx context.Context, h *sandbox.Handle, code string, onEvent func(e2b.ExecEvent)) (*e2b.Execution, error)
-	WaitPort(ctx context.Context, h *sandbox.Handle, port int) (url string, err error)
 }
 
 // Store is the part of the database the chat uses.
@@ -78,7 +72,9 @@ type Store interface {
 	AddMessage(ctx context.Context, m store.Message) (store.Message, error)
 	UpdateMessage(ctx context.Context, id string, u store.MessageUpdate) error
 	GetMessage(ctx context.Context, id string) (store.Message, error)
-	ListMessages(ctx context.Context, projectID string) ([]store.Message, error)
+	LastUserMessage(ctx context.Context, projectID string) (store.Message, error)
+	RecentMessages(ctx context.Context, projectID string, limit int) ([]store.Message, error)
+	Attachments(ctx context.Context, messageIDs []string) (map[string][]store.Attachment, error)
 	ListMessagesPage(ctx context.Context, projectID string, beforeSeq int64, limit int) ([]store.Message, bool, error)
 	DeleteMessagesFrom(ctx context.Context, projectID string, seq int64) error
 	DeleteExchange(ctx context.Context, projectID, messageID string) (int64, error)
@@ -93,7 +89,6 @@ type Config struct {
 	Store     Store
 	Generator Generator
 	Sandboxes Sandboxes
-	Executor  Executor
 	Emitter   events.Emitter
 	Templates Templates
 	Logger    *slog.Logger
@@ -101,10 +96,15 @@ type Config struct {
 	PreviewWait time.Duration
 }
 
-// Result of Send and Retry: the saved messages.
+// Result of Send and Retry: the saved messages. User is set, and
+// UserSaved true, whenever the person's message is in the chat, also when
+// the call returns an error (a failure after the message was saved): the
+// page then keeps the message instead of restoring the draft. With
+// UserSaved false nothing of the person's message was kept.
 type Result struct {
 	User      *store.Message
 	Assistant *store.Message
+	UserSaved bool
 }
 
 // Service runs chat requests. Safe for concurrent use; one request per
@@ -223,11 +223,6 @@ func validateModel(provider, model string) error {
 	return nil
 }
 
-// userAttachments is what a user message keeps in its result column.
-type userAttachments struct {
-	Images []Image `json:"images"`
-}
-
 // Send saves the person's message and runs the whole loop.
 func (s *Service) Send(ctx context.Context, req SendRequest) (Result, error) {
 	if err := validateSend(req); err != nil {
@@ -237,7 +232,8 @@ func (s *Service) Send(ctx context.Context, req SendRequest) (Result, error) {
 		return Result{}, apperr.Newf(apperr.Invalid,
 			"%s does not accept images. Remove the images or choose a model that can see them.", req.ModelID)
 	}
-	if _, err := s.cfg.Store.GetProject(ctx, req.ProjectID); err != nil {
+	project, err := s.cfg.Store.GetProject(ctx, req.ProjectID)
+	if err != nil {
 		return Result{}, err
 	}
 	ctx, done, err := s.register(ctx, req.RequestID, req.ProjectID)
@@ -246,21 +242,27 @@ func (s *Service) Send(ctx context.Context, req SendRequest) (Result, error) {
 	}
 	defer done()
 	um := store.Message{ProjectID: req.ProjectID, Role: "user", Content: req.Text}
-	if len(req.Images) > 0 {
-		um.Result, _ = json.Marshal(userAttachments{Images: req.Images})
+	for _, im := range req.Images {
+		um.Attachments = append(um.Attachments, store.Attachment{MIME: im.MIME, Data: im.Data})
 	}
 	user, err := s.cfg.Store.AddMessage(ctx, um)
 	if err != nil {
 		return Result{}, err
 	}
-	res, err := s.answer(ctx, req.RequestID, req.ProjectID, req.ProviderID, req.ModelID, req.Template, req.Params)
+	res, err := s.answer(ctx, turn{RequestID: req.RequestID, Project: project, ProviderID: req.ProviderID,
+		ModelID: req.ModelID, Template: req.Template, Params: req.Params})
 	if err != nil && isUnreachable(err) && res.Assistant == nil {
 		// Nothing reached the model: take the message back so the page
 		// keeps it as a draft and a later send does not duplicate it.
-		_ = s.cfg.Store.DeleteMessagesFrom(context.WithoutCancel(ctx), req.ProjectID, user.Seq)
-		return Result{}, err
+		derr := s.cfg.Store.DeleteMessagesFrom(context.WithoutCancel(ctx), req.ProjectID, user.Seq)
+		if derr == nil {
+			return Result{}, err
+		}
+		// It stays in the chat after all: say so, or the page would keep
+		// a draft of a message that is already there.
+		s.cfg.Logger.Warn("could not take back an unsent message", "project", req.ProjectID, "err", derr)
 	}
-	res.User = &user
+	res.User, res.UserSaved = &user, true
 	return res, err
 }
 
@@ -269,31 +271,25 @@ func (s *Service) Retry(ctx context.Context, req RetryRequest) (Result, error) {
 	if err := validateModel(req.ProviderID, req.ModelID); err != nil {
 		return Result{}, err
 	}
+	project, err := s.cfg.Store.GetProject(ctx, req.ProjectID)
+	if err != nil {
+		return Result{}, err
+	}
 	ctx, done, err := s.register(ctx, req.RequestID, req.ProjectID)
 	if err != nil {
 		return Result{}, err
 	}
 	defer done()
-	msgs, err := s.cfg.Store.ListMessages(ctx, req.ProjectID)
+	user, err := s.cfg.Store.LastUserMessage(ctx, req.ProjectID)
+	if apperr.Is(err, apperr.NotFound) {
+		return Result{}, apperr.New(apperr.Invalid, "There is nothing to retry yet.")
+	}
 	if err != nil {
 		return Result{}, err
 	}
-	last := -1
-	for i := len(msgs) - 1; i >= 0; i-- {
-		if msgs[i].Role == "user" {
-			last = i
-			break
-		}
+	if err := s.cfg.Store.DeleteMessagesFrom(ctx, req.ProjectID, user.Seq+1); err != nil {
+		return Result{User: &user, UserSaved: true}, err
 	}
-	if last < 0 {
-		return Result{}, apperr.New(apperr.Invalid, "There is nothing to retry yet.")
-	}
-	if last+1 < len(msgs) {
-		if err := s.cfg.Store.DeleteMessagesFrom(ctx, req.ProjectID, msgs[last+1].Seq); err != nil {
-			return Result{}, err
-		}
-	}
-	user := msgs[last]
 	params := req.Params
 	s.mu.Lock()
 	if cut := s.cutAt[req.ProjectID]; cut > 0 && params.MaxTokens <= cut {
@@ -301,8 +297,9 @@ func (s *Service) Retry(ctx context.Context, req RetryRequest) (Result, error) {
 		params.MaxTokens = 2 * cut
 	}
 	s.mu.Unlock()
-	res, err := s.answer(ctx, req.RequestID, req.ProjectID, req.ProviderID, req.ModelID, req.Template, params)
-	res.User = &user
+	res, err := s.answer(ctx, turn{RequestID: req.RequestID, Project: project, ProviderID: req.ProviderID,
+		ModelID: req.ModelID, Template: req.Template, Params: params})
+	res.User, res.UserSaved = &user, true
 	return res, err
 }
 
@@ -311,19 +308,16 @@ func (s *Service) Undo(ctx context.Context, projectID string) error {
 	if err := s.idle(projectID); err != nil {
 		return err
 	}
-	msgs, err := s.cfg.Store.ListMessages(ctx, projectID)
-	if err != nil {
+	last, err := s.cfg.Store.LastUserMessage(ctx, projectID)
+	switch {
+	case err == nil:
+		return s.cfg.Store.DeleteMessagesFrom(ctx, projectID, last.Seq)
+	case apperr.Is(err, apperr.NotFound):
+		// Only answers (an interrupted first turn): they all go.
+		return s.cfg.Store.DeleteMessagesFrom(ctx, projectID, 0)
+	default:
 		return err
 	}
-	for i := len(msgs) - 1; i >= 0; i-- {
-		if msgs[i].Role == "user" {
-			return s.cfg.Store.DeleteMessagesFrom(ctx, projectID, msgs[i].Seq)
-		}
-	}
-	if len(msgs) > 0 {
-		return s.cfg.Store.DeleteMessagesFrom(ctx, projectID, msgs[0].Seq)
-	}
-	return nil
 }
 
 // Delete removes one message anywhere in the chat: an answer, or a prompt

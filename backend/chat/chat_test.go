@@ -81,7 +81,6 @@ func newRig(t *testing.T) *rig {
 		Store:       st,
 		Generator:   LLMGenerator{Client: func() *llm.Client { return r.lc }},
 		Sandboxes:   mgr,
-		Executor:    E2BExecutor{Client: func(context.Context) (*e2b.Client, error) { return client, nil }},
 		Emitter:     rec,
 		Templates:   func(context.Context) []fragment.Template { return fragment.Templates() },
 		PreviewWait: 20 * time.Second,
@@ -328,9 +327,9 @@ func TestFailuresBecomeSentencesAndKeepWhatWasSaved(t *testing.T) {
 func TestUnreachableModelKeepsNothing(t *testing.T) {
 	r := newRig(t)
 	r.useBaseURL("http://127.0.0.1:1/v1") // nothing listens there
-	_, err, _ := r.send("hello")
-	if !apperr.Is(err, apperr.Unavailable) {
-		t.Fatalf("want unavailable, got %v", err)
+	res, err, _ := r.send("hello")
+	if !apperr.Is(err, apperr.Unavailable) || res.UserSaved || res.User != nil {
+		t.Fatalf("want unavailable and nothing saved, got %+v %v", res, err)
 	}
 	if msgs, _ := r.store.ListMessages(context.Background(), r.proj.ID); len(msgs) != 0 {
 		t.Fatalf("the draft stays on the page; nothing is saved: %d", len(msgs))
@@ -438,9 +437,14 @@ func TestImagesReachMultimodalModels(t *testing.T) {
 	if len(last.MultiContent) != 2 || last.MultiContent[1].ImageURL == nil || !strings.HasPrefix(last.MultiContent[1].ImageURL.URL, "data:image/png;base64,") {
 		t.Fatalf("the image did not reach the model: %+v", last)
 	}
-	// The attachment is kept with the user message, for the page and for history.
-	if !strings.Contains(string(res.User.Result), img) {
-		t.Fatal("attachment not stored")
+	// The attachment is kept with the user message (its own table, not
+	// the run result's column), for the page and for history.
+	if len(res.User.Attachments) != 1 || res.User.Attachments[0].Data != img || len(res.User.Result) != 0 || !res.UserSaved {
+		t.Fatalf("attachment not stored: %+v", res.User)
+	}
+	saved, err := r.store.GetMessage(context.Background(), res.User.ID)
+	if err != nil || len(saved.Attachments) != 1 || saved.Attachments[0].MIME != "image/png" {
+		t.Fatalf("stored %+v, %v", saved, err)
 	}
 }
 

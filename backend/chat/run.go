@@ -21,26 +21,37 @@ const maxInstallLog = 64 << 10
 // a crash loses at most this much of what was on screen.
 const keepEvery = 400 * time.Millisecond
 
+// turn is what answer needs for one turn, read once by Send or Retry.
+type turn struct {
+	RequestID  string
+	Project    store.Project // as read when the turn began
+	ProviderID string
+	ModelID    string
+	Template   string // "" = the project's template, or Auto
+	Params     Params
+}
+
+// historyLimit is how many recent messages a prompt is built from. The
+// llm client trims further to the model's context window; this bound
+// keeps a long chat from being read (and its images decoded) every turn.
+const historyLimit = 100
+
 // answer generates the assistant message for the project's latest user
 // message and runs its fragment. The assistant message exists (streaming)
 // from the start of the turn and is kept current while the answer arrives
 // and runs: a stop keeps what arrived, and a crash leaves it streaming,
 // which the next start marks interrupted (store.MarkInterrupted). Only the
 // end of the turn moves it on: done, stopped, or error when a step failed.
-func (s *Service) answer(ctx context.Context, requestID, projectID, provider, model, tmpl string, params Params) (Result, error) {
-	b := newBatcher(s.cfg.Emitter, Topic(requestID))
+func (s *Service) answer(ctx context.Context, t turn) (Result, error) {
+	b := newBatcher(s.cfg.Emitter, Topic(t.RequestID))
 	defer func() { b.add(Event{Type: EventDone}); b.close() }()
 	// Saving after a Stop must still work: use a context that outlives it.
 	saveCtx := context.WithoutCancel(ctx)
-
-	project, err := s.cfg.Store.GetProject(ctx, projectID)
-	if err != nil {
-		return Result{}, err
+	projectID := t.Project.ID
+	if t.Template == "" {
+		t.Template = t.Project.Template
 	}
-	if tmpl == "" {
-		tmpl = project.Template
-	}
-	gen, templates, err := s.prompt(ctx, projectID, provider, model, tmpl, params)
+	gen, templates, err := s.prompt(ctx, t)
 	if err != nil {
 		return Result{}, err
 	}
@@ -73,8 +84,11 @@ func (s *Service) answer(ctx context.Context, requestID, projectID, provider, mo
 	s.mu.Unlock()
 	if genErr != nil {
 		if last.Commentary == "" && len(last.Files) == 0 && !ctxDone(ctx) && isUnreachable(genErr) {
-			// Nothing to keep; Send restores the draft.
-			_ = s.cfg.Store.DeleteMessagesFrom(saveCtx, projectID, am.Seq)
+			// Nothing to keep; Send restores the draft (and takes the
+			// user message back, with this row if it is still there).
+			if err := s.cfg.Store.DeleteMessagesFrom(saveCtx, projectID, am.Seq); err != nil {
+				s.cfg.Logger.Warn("could not drop an empty answer", "project", projectID, "message", am.ID, "err", err)
+			}
 			return Result{}, genErr
 		}
 		status, step := store.MessageError, "generate"
@@ -83,10 +97,10 @@ func (s *Service) answer(ctx context.Context, requestID, projectID, provider, mo
 		}
 		upd := store.MessageUpdate{Content: &last.Commentary, Status: &status}
 		if len(last.Files) > 0 || last.Title != "" {
-			upd.Fragment, _ = json.Marshal(partialFragment(last))
+			upd.Fragment = s.encode(am.ID, "fragment", partialFragment(last))
 		}
 		if status == store.MessageError {
-			upd.Result, _ = json.Marshal(RunResult{StepError: stepErr(step, genErr), Usage: usageOf(usage), FinishedAt: time.Now().UTC()})
+			upd.Result = s.encodeRun(am.ID, RunResult{StepError: stepErr(step, genErr), Usage: usageOf(usage), FinishedAt: time.Now().UTC()})
 		}
 		saved, err := s.finish(saveCtx, am.ID, upd)
 		if err != nil {
@@ -99,10 +113,9 @@ func (s *Service) answer(ctx context.Context, requestID, projectID, provider, mo
 		return Result{Assistant: &saved}, nil
 	}
 
-	s.cfg.Logger.Info("answer received", "project", projectID, "provider", provider, "model", model,
+	s.cfg.Logger.Info("answer received", "project", projectID, "provider", t.ProviderID, "model", t.ModelID,
 		"template", frag.Template, "files", len(frag.Files), "promptTokens", usage.PromptTokens, "completionTokens", usage.CompletionTokens)
-	fragJSON, _ := json.Marshal(frag)
-	saved, err := s.finish(saveCtx, am.ID, store.MessageUpdate{Content: &frag.Commentary, Fragment: fragJSON})
+	saved, err := s.finish(saveCtx, am.ID, store.MessageUpdate{Content: &frag.Commentary, Fragment: s.encode(am.ID, "fragment", frag)})
 	if err != nil {
 		return Result{}, err
 	}
@@ -111,7 +124,7 @@ func (s *Service) answer(ctx context.Context, requestID, projectID, provider, mo
 	run := s.run(ctx, b, projectID, frag, templates)
 	run.Usage = usageOf(usage)
 	run.FinishedAt = time.Now().UTC()
-	runJSON, _ := json.Marshal(run)
+	runJSON := s.encodeRun(saved.ID, run)
 	status := store.MessageDone
 	switch {
 	case ctxDone(ctx):
@@ -137,11 +150,36 @@ func (s *Service) answer(ctx context.Context, requestID, projectID, provider, mo
 func (s *Service) keepPartial(ctx context.Context, id string, p fragment.Partial) {
 	upd := store.MessageUpdate{Content: &p.Commentary}
 	if len(p.Files) > 0 || p.Title != "" {
-		upd.Fragment, _ = json.Marshal(partialFragment(p))
+		upd.Fragment = s.encode(id, "fragment", partialFragment(p))
 	}
 	if err := s.cfg.Store.UpdateMessage(ctx, id, upd); err != nil {
 		s.cfg.Logger.Warn("could not keep the streaming answer", "message", id, "err", err)
 	}
+}
+
+// encode marshals what is saved with a message. It cannot fail for our
+// own types, but raw JSON from a provider or a sandbox is checked by
+// Marshal; then the part is not saved (nil keeps what the row has) and the
+// log says why.
+func (s *Service) encode(messageID, what string, v any) json.RawMessage {
+	b, err := json.Marshal(v)
+	if err != nil {
+		s.cfg.Logger.Error("could not encode a part of the answer", "message", messageID, "part", what, "err", err)
+		return nil
+	}
+	return b
+}
+
+// encodeRun is encode for a run result; one that cannot be encoded (a
+// result with invalid raw JSON from the sandbox) is saved as a failed
+// step, so the row still ends with a sentence instead of no result.
+func (s *Service) encodeRun(messageID string, run RunResult) json.RawMessage {
+	if b := s.encode(messageID, "run result", run); b != nil {
+		return b
+	}
+	return s.encode(messageID, "run result", RunResult{Kind: run.Kind, Template: run.Template, SandboxID: run.SandboxID,
+		Usage: run.Usage, FinishedAt: run.FinishedAt, Stdout: []string{}, Stderr: []string{}, Results: []ExecResult{},
+		StepError: &StepError{Step: "run", Code: string(apperr.Internal), Message: "Tessera could not save what the run produced. Run it again."}})
 }
 
 // finish applies an update and returns the message as stored now.
@@ -194,7 +232,7 @@ func (s *Service) runOnce(ctx context.Context, b *batcher, projectID string, fra
 	if frag.HasAdditionalDependencies && strings.TrimSpace(frag.InstallDependenciesCommand) != "" {
 		b.add(Event{Type: EventStage, Stage: StageInstalling})
 		var log strings.Builder
-		err := s.cfg.Sandboxes.Install(ctx, projectID, frag.InstallDependenciesCommand, func(_ string, p []byte) {
+		err := s.cfg.Sandboxes.Install(ctx, h, frag.InstallDependenciesCommand, func(_ string, p []byte) {
 			if log.Len() < maxInstallLog {
 				log.Write(p)
 			}
@@ -212,7 +250,7 @@ func (s *Service) runOnce(ctx context.Context, b *batcher, projectID string, fra
 	for _, f := range frag.Files {
 		files = append(files, store.File{Path: f.Path, Content: []byte(f.Content)})
 	}
-	if err := s.cfg.Sandboxes.WriteFiles(ctx, projectID, files); err != nil {
+	if err := s.cfg.Sandboxes.WriteFiles(ctx, h, files); err != nil {
 		res.StepError = stepErr("write", err)
 		return res
 	}
@@ -221,7 +259,7 @@ func (s *Service) runOnce(ctx context.Context, b *batcher, projectID string, fra
 		b.add(Event{Type: EventStage, Stage: StagePreview})
 		wctx, cancel := context.WithTimeout(ctx, s.cfg.PreviewWait)
 		defer cancel()
-		url, err := s.cfg.Executor.WaitPort(wctx, h, port)
+		url, err := h.WaitPort(wctx, port)
 		if err != nil {
 			res.StepError = stepErr("preview", err)
 			return res
@@ -231,7 +269,10 @@ func (s *Service) runOnce(ctx context.Context, b *batcher, projectID string, fra
 	}
 
 	b.add(Event{Type: EventStage, Stage: StageRunning})
-	exec, err := s.cfg.Executor.Execute(ctx, h, frag.Code, func(ev e2b.ExecEvent) {
+	// The sandbox's default context keeps variables between the cells of
+	// a project for as long as the sandbox lives (pause and resume keep
+	// memory too).
+	exec, err := h.Execute(ctx, frag.Code, func(ev e2b.ExecEvent) {
 		switch ev.Type {
 		case e2b.EventStdout:
 			b.add(Event{Type: EventStdout, Text: ev.Text})
@@ -265,18 +306,21 @@ func (s *Service) runOnce(ctx context.Context, b *batcher, projectID string, fra
 }
 
 // prompt builds the model request: the template(s), the project's current
-// files (so the model edits instead of starting over) and the history.
-func (s *Service) prompt(ctx context.Context, projectID, provider, model, tmpl string, params Params) (GenerateRequest, []fragment.Template, error) {
+// files (so the model edits instead of starting over) and the recent
+// history. Images of earlier messages are read only when the model takes
+// images: a text-only model could not use them, and they are the heavy
+// part of a chat.
+func (s *Service) prompt(ctx context.Context, t turn) (GenerateRequest, []fragment.Template, error) {
 	all := s.cfg.Templates(ctx)
 	chosen := all
-	if tmpl != "" {
-		t, ok := fragment.Lookup(tmpl, customOnly(all))
+	if t.Template != "" {
+		tm, ok := fragment.Lookup(t.Template, customOnly(all))
 		if !ok {
-			return GenerateRequest{}, nil, apperr.Newf(apperr.Invalid, "The template %q is not known. Choose Auto or one of the listed templates.", tmpl)
+			return GenerateRequest{}, nil, apperr.Newf(apperr.Invalid, "The template %q is not known. Choose Auto or one of the listed templates.", t.Template)
 		}
-		chosen = []fragment.Template{t}
+		chosen = []fragment.Template{tm}
 	}
-	files, err := s.cfg.Store.ListFiles(ctx, projectID)
+	files, err := s.cfg.Store.ListFiles(ctx, t.Project.ID)
 	if err != nil {
 		return GenerateRequest{}, nil, err
 	}
@@ -284,20 +328,31 @@ func (s *Service) prompt(ctx context.Context, projectID, provider, model, tmpl s
 	for _, f := range files {
 		pf = append(pf, fragment.File{Path: f.Path, Content: string(f.Content)})
 	}
-	msgs, err := s.cfg.Store.ListMessages(ctx, projectID)
+	msgs, err := s.cfg.Store.RecentMessages(ctx, t.Project.ID, historyLimit)
 	if err != nil {
 		return GenerateRequest{}, nil, err
+	}
+	var atts map[string][]store.Attachment
+	if !s.cfg.Generator.RefusesImages(t.ProviderID, t.ModelID) {
+		var ids []string
+		for _, m := range msgs {
+			if m.Role == "user" {
+				ids = append(ids, m.ID)
+			}
+		}
+		if atts, err = s.cfg.Store.Attachments(ctx, ids); err != nil {
+			return GenerateRequest{}, nil, err
+		}
 	}
 	turns := make([]Turn, 0, len(msgs))
 	for _, m := range msgs {
 		switch m.Role {
 		case "user":
-			t := Turn{Role: "user", Content: m.Content}
-			var att userAttachments
-			if len(m.Result) > 0 && json.Unmarshal(m.Result, &att) == nil {
-				t.Images = att.Images
+			tu := Turn{Role: "user", Content: m.Content}
+			for _, a := range atts[m.ID] {
+				tu.Images = append(tu.Images, Image{MIME: a.MIME, Data: a.Data})
 			}
-			turns = append(turns, t)
+			turns = append(turns, tu)
 		case "assistant":
 			// The model sees its earlier answers as the fragment JSON it wrote.
 			content := string(m.Fragment)
@@ -309,12 +364,17 @@ func (s *Service) prompt(ctx context.Context, projectID, provider, model, tmpl s
 			}
 		}
 	}
-	ids := make([]string, 0, len(chosen))
-	for _, t := range chosen {
-		ids = append(ids, t.ID)
+	// A window cut from a long chat may open with an answer; several
+	// providers require the conversation to start with the person.
+	for len(turns) > 1 && turns[0].Role != "user" {
+		turns = turns[1:]
 	}
-	return GenerateRequest{ProviderID: provider, ModelID: model, System: fragment.SystemPrompt(chosen, pf),
-		Turns: turns, Params: params, Templates: ids}, all, nil
+	ids := make([]string, 0, len(chosen))
+	for _, tm := range chosen {
+		ids = append(ids, tm.ID)
+	}
+	return GenerateRequest{ProviderID: t.ProviderID, ModelID: t.ModelID, System: fragment.SystemPrompt(chosen, pf),
+		Turns: turns, Params: t.Params, Templates: ids}, all, nil
 }
 
 func usageOf(u Usage) *Usage {
@@ -335,8 +395,9 @@ func customOnly(all []fragment.Template) []fragment.Template {
 }
 
 func (s *Service) emitMessage(b *batcher, m store.Message) {
-	raw, _ := json.Marshal(m)
-	b.add(Event{Type: EventMessage, Message: raw})
+	if raw := s.encode(m.ID, "message event", m); raw != nil {
+		b.add(Event{Type: EventMessage, Message: raw})
+	}
 }
 
 func stepErr(step string, err error) *StepError {

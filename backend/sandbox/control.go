@@ -9,9 +9,11 @@ import (
 )
 
 // Control is the slice of E2B the manager needs. The control-plane methods
-// have the exact signatures of *e2b.Client; the two in-sandbox methods
-// (WriteFiles, Run) are added by the adapter in e2b_adapter.go so that the
-// manager can be tested with an in-package fake as well as with e2btest.
+// have the exact signatures of *e2b.Client; the in-sandbox methods
+// (WriteFiles, Run, Execute, WaitPort) are added by the adapter in
+// e2b_adapter.go so that the manager can be tested with an in-package fake
+// as well as with e2btest. A Control never leaves the package: callers
+// work through a Handle.
 type Control interface {
 	Create(ctx context.Context, opts e2b.CreateOptions) (*e2b.Sandbox, error)
 	Get(ctx context.Context, id string) (*e2b.Sandbox, error)
@@ -26,6 +28,11 @@ type Control interface {
 	WriteFiles(ctx context.Context, sb *e2b.Sandbox, files []SandboxFile) error
 	// Run runs a shell command in the sandbox and waits for it.
 	Run(ctx context.Context, sb *e2b.Sandbox, cmd Command) (exitCode int, err error)
+	// Execute runs Python code in the sandbox's code interpreter (default
+	// context), streaming its events.
+	Execute(ctx context.Context, sb *e2b.Sandbox, code string, onEvent func(e2b.ExecEvent)) (*e2b.Execution, error)
+	// WaitPort waits until port answers in the sandbox; returns its URL.
+	WaitPort(ctx context.Context, sb *e2b.Sandbox, port int) (url string, err error)
 }
 
 // SandboxFile is one file at an absolute path inside the sandbox.

@@ -28,49 +28,82 @@ func (c E2B) Run(ctx context.Context, sb *e2b.Sandbox, cmd Command) (int, error)
 		OnStdout: cmd.OnStdout, OnStderr: cmd.OnStderr})
 }
 
-// envdProvider is implemented by E2B (through the embedded client).
-type envdProvider interface {
-	Envd(sb *e2b.Sandbox) *e2b.Envd
+// Execute implements Control.
+func (c E2B) Execute(ctx context.Context, sb *e2b.Sandbox, code string, onEvent func(e2b.ExecEvent)) (*e2b.Execution, error) {
+	return c.Client.Interpreter(sb).Execute(ctx, code, "", onEvent)
 }
 
-// Envd returns the envd client for the handle's sandbox, confined to the
-// project folder, or nil when the handle was not made with an *e2b.Client.
-func (h *Handle) Envd() *e2b.Envd {
-	p, ok := h.ctl.(envdProvider)
-	if !ok {
-		return nil
+// WaitPort implements Control.
+func (c E2B) WaitPort(ctx context.Context, sb *e2b.Sandbox, port int) (string, error) {
+	return c.Client.WaitPort(ctx, sb, port)
+}
+
+// E2BClients builds the process's E2B client from its configuration (the
+// keychain key and the settings) on first use and keeps it until
+// Invalidate: the keychain and the settings table are read once, not on
+// every operation. The app calls Invalidate when the E2B key or the
+// settings change. While no key is set nothing is kept, so a key added
+// later is found by the next call even without an Invalidate.
+type E2BClients struct {
+	config func(ctx context.Context) (e2b.Config, error)
+
+	mu     sync.Mutex
+	cached Control
+	gen    uint64 // bumped by Invalidate
+}
+
+// NewE2BClients returns an E2BClients over config. config should return
+// an apperr.Unauthorized error with the sentence "Add your E2B API key in
+// Settings..." when no key is set (e2b.New also refuses an empty key with
+// such a sentence).
+func NewE2BClients(config func(ctx context.Context) (e2b.Config, error)) *E2BClients {
+	return &E2BClients{config: config}
+}
+
+// Client is a ClientFunc.
+func (l *E2BClients) Client(ctx context.Context) (Control, error) {
+	l.mu.Lock()
+	if l.cached != nil {
+		c := l.cached
+		l.mu.Unlock()
+		return c, nil
 	}
-	return p.Envd(h.Sandbox).WithRoot(h.Root)
+	gen := l.gen
+	l.mu.Unlock()
+	// The keychain can be slow (a locked keyring prompts): read it
+	// without holding the lock.
+	cfg, err := l.config(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c, err := e2b.New(cfg)
+	if err != nil {
+		return nil, err
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.cached != nil {
+		return l.cached, nil // a concurrent first call won
+	}
+	var ctl Control = E2B{c}
+	if l.gen == gen {
+		// Not when Invalidate came during the read: cfg may be stale.
+		l.cached = ctl
+	}
+	return ctl, nil
 }
 
-// LazyClient returns a ClientFunc that builds the E2B client from config
-// on first use and rebuilds it only when the key or the domain changed, so
-// a key added in Settings after start is picked up and the process keeps
-// one HTTP client. config should return an apperr.Unauthorized error with
-// the sentence "Add your E2B API key in Settings..." when no key is set
-// (e2b.New also refuses an empty key with such a sentence).
+// Invalidate drops the kept client; the next call reads the key and the
+// settings again.
+func (l *E2BClients) Invalidate() {
+	l.mu.Lock()
+	l.cached = nil
+	l.gen++
+	l.mu.Unlock()
+}
+
+// LazyClient is NewE2BClients(config).Client, for a configuration that is
+// never invalidated (tests, tools).
 func LazyClient(config func(ctx context.Context) (e2b.Config, error)) ClientFunc {
-	var (
-		mu     sync.Mutex
-		cached Control
-		key    [3]string
-	)
-	return func(ctx context.Context) (Control, error) {
-		cfg, err := config(ctx)
-		if err != nil {
-			return nil, err
-		}
-		k := [3]string{cfg.APIKey, cfg.Domain, cfg.APIURL}
-		mu.Lock()
-		defer mu.Unlock()
-		if cached != nil && k == key {
-			return cached, nil
-		}
-		c, err := e2b.New(cfg)
-		if err != nil {
-			return nil, err
-		}
-		cached, key = E2B{c}, k
-		return cached, nil
-	}
+	return NewE2BClients(config).Client
 }

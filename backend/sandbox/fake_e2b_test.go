@@ -123,10 +123,10 @@ func TestFakeE2BLifecycle(t *testing.T) {
 
 	// none → starting → rebuilding → running
 	h1 := e.ensure(p.ID)
-	if err := e.m.WriteFiles(e.ctx, p.ID, []store.File{{Path: "app.py", Content: []byte("print('hi')\n")}, {Path: "data/in.csv", Content: []byte("a,b\n1,2\n")}}); err != nil {
+	if err := e.m.WriteFiles(e.ctx, e.ensure(p.ID), []store.File{{Path: "app.py", Content: []byte("print('hi')\n")}, {Path: "data/in.csv", Content: []byte("a,b\n1,2\n")}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.m.Install(e.ctx, p.ID, installLine, nil); err != nil {
+	if err := e.m.Install(e.ctx, e.ensure(p.ID), installLine, nil); err != nil {
 		t.Fatal(err)
 	}
 	want := map[string]string{
@@ -138,7 +138,7 @@ func TestFakeE2BLifecycle(t *testing.T) {
 		t.Fatalf("files = %v", got)
 	}
 	// The handle's envd client is confined to the project folder.
-	if b, err := h1.Envd().ReadFile(e.ctx, "app.py"); err != nil || string(b) != "print('hi')\n" {
+	if b, err := e.client.Envd(h1.Sandbox).WithRoot(h1.Root).ReadFile(e.ctx, "app.py"); err != nil || string(b) != "print('hi')\n" {
 		t.Fatalf("envd read = %q, %v", b, err)
 	}
 	info, _ := e.fake.Info(h1.SandboxID)

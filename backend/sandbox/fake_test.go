@@ -361,6 +361,39 @@ func (f *fakeE2B) Run(ctx context.Context, sb *e2b.Sandbox, cmd Command) (int, e
 	return 0, nil
 }
 
+// Execute records the code as a run and echoes it on stdout; the real
+// interpreter is exercised through e2btest by the chat's tests.
+func (f *fakeE2B) Execute(ctx context.Context, sb *e2b.Sandbox, code string, onEvent func(e2b.ExecEvent)) (*e2b.Execution, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.enter("execute"); err != nil {
+		return nil, err
+	}
+	s, err := f.running(sb.SandboxID)
+	if err != nil {
+		return nil, err
+	}
+	s.runs = append(s.runs, "python: "+code)
+	out := code + "\n"
+	if onEvent != nil {
+		onEvent(e2b.ExecEvent{Type: e2b.EventStdout, Text: out})
+	}
+	return &e2b.Execution{Stdout: []string{out}}, nil
+}
+
+// WaitPort answers at once for a running sandbox.
+func (f *fakeE2B) WaitPort(ctx context.Context, sb *e2b.Sandbox, port int) (string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.enter("waitport"); err != nil {
+		return "", err
+	}
+	if _, err := f.running(sb.SandboxID); err != nil {
+		return "", err
+	}
+	return f.HostURL(sb, port), nil
+}
+
 // snapshot helpers for assertions
 func (f *fakeE2B) state(id string) string {
 	f.mu.Lock()

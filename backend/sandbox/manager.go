@@ -21,10 +21,12 @@
 //     Tick, which a ticker calls every few seconds in the app and tests call
 //     directly after moving the clock.
 //
-// Wiring (see app.go): NewManager at start with LazyClient over the
-// keychain key; Reconcile once the window is up; ProjectService.Select
-// calls Open; delete-project calls Kill before deleting the row; the chat
-// calls Hold, Ensure(projectID, fragment.Template), WriteFiles and Install;
+// Wiring (see app.go): NewManager at start with E2BClients over the
+// keychain key (invalidated when the key or the settings change);
+// Reconcile once the window is up; ProjectService.Select calls Open;
+// delete-project calls Kill before deleting the row; the chat calls Hold
+// and Ensure(projectID, fragment.Template) once per turn, and
+// with that Handle WriteFiles, Install, Handle.Execute and Handle.WaitPort;
 // on quit PauseAll (bounded, with progress) and then Close.
 package sandbox
 
@@ -79,7 +81,8 @@ type Config struct {
 	// Timeout default 1 h, IdlePause default 10 min.
 	Timeout   time.Duration
 	IdlePause time.Duration
-	// Settings, when set, is read on every operation and overrides Timeout
+	// Settings, when set, is asked on every operation (it should answer
+	// from memory; the app caches the settings) and overrides Timeout
 	// and IdlePause with the person's choices (zero fields keep defaults).
 	Settings func(ctx context.Context) (Timeouts, error)
 	// KeepaliveEvery bounds how often activity extends the E2B timeout
@@ -356,6 +359,21 @@ func (m *Manager) client(ctx context.Context) (Control, error) {
 	return c, nil
 }
 
+// CheckAccount makes a cheap authenticated call with the saved E2B key
+// (the account's sandbox list) and says how many sandboxes the account
+// has: the Settings page's key check.
+func (m *Manager) CheckAccount(ctx context.Context) (int, error) {
+	c, err := m.client(ctx)
+	if err != nil {
+		return 0, err
+	}
+	list, err := c.List(ctx, e2b.ListOptions{})
+	if err != nil {
+		return 0, err
+	}
+	return len(list), nil
+}
+
 // entryFor returns the project's entry, creating an unloaded one.
 func (m *Manager) entryFor(projectID string) *entry {
 	m.mu.Lock()
@@ -434,146 +452,4 @@ func (m *Manager) fail(e *entry, err error) {
 		e.errMsg = msg
 		e.sb = nil
 	})
-}
-
-// Touch records activity in the project: it postpones the idle pause and
-// lets the next Tick extend the E2B timeout (at most once per
-// KeepaliveEvery). It never blocks on I/O.
-func (m *Manager) Touch(projectID string) {
-	now := m.now()
-	m.mu.Lock()
-	if e := m.entries[projectID]; e != nil {
-		e.lastActive = now
-	}
-	m.mu.Unlock()
-}
-
-// Hold marks the project busy (a long run or install) until release is
-// called: a held sandbox is never paused for idleness and is kept alive.
-func (m *Manager) Hold(projectID string) (release func()) {
-	e := m.entryFor(projectID)
-	m.mu.Lock()
-	e.holds++
-	e.lastActive = m.now()
-	m.mu.Unlock()
-	var once sync.Once
-	return func() {
-		once.Do(func() {
-			m.mu.Lock()
-			e.holds--
-			e.lastActive = m.now()
-			m.mu.Unlock()
-		})
-	}
-}
-
-// Status returns the project's sandbox status.
-func (m *Manager) Status(projectID string) Status {
-	ctx, cancel := context.WithTimeout(m.root, 5*time.Second)
-	defer cancel()
-	e, err := m.load(ctx, projectID)
-	if err != nil {
-		return Status{ProjectID: projectID, State: StateNone, Error: apperr.MessageOf(err)}
-	}
-	return m.status(ctx, e)
-}
-
-func (m *Manager) status(ctx context.Context, e *entry) Status {
-	now := m.now()
-	idle := m.timeouts(ctx).IdlePause
-	m.mu.Lock()
-	s := Status{ProjectID: e.id, State: e.state, SandboxID: e.sandboxID, Template: e.template, Warning: e.warning}
-	if e.state == StateError {
-		s.Error = e.errMsg
-	}
-	if e.state == StateRunning && e.unreachable != "" {
-		s.State, s.Error = StateUnreachable, e.unreachable
-	}
-	var unflushed int64
-	if e.state == StateRunning {
-		s.TimeoutAt = e.timeoutAt
-		if e.holds == 0 {
-			s.IdlePauseAt = e.lastActive.Add(idle)
-		}
-		if !e.accFrom.IsZero() {
-			end := now
-			if !e.timeoutAt.IsZero() && e.timeoutAt.Before(end) {
-				end = e.timeoutAt
-			}
-			if end.After(e.accFrom) {
-				unflushed = int64(end.Sub(e.accFrom) / time.Second)
-			}
-		}
-	}
-	m.mu.Unlock()
-	today, total, err := m.cfg.Store.Usage(ctx, e.id, now)
-	if err != nil {
-		m.log.Warn("reading sandbox usage failed", "project", e.id, "err", err)
-	}
-	s.RunningSecondsToday, s.RunningSecondsTotal = today+unflushed, total+unflushed
-	return s
-}
-
-func (m *Manager) emit(e *entry) {
-	e.emitMu.Lock()
-	defer e.emitMu.Unlock()
-	ctx, cancel := context.WithTimeout(m.root, 5*time.Second)
-	defer cancel()
-	m.cfg.Emitter.Emit(Topic(e.id), m.status(ctx, e))
-}
-
-// Handle is a ready sandbox returned by Ensure. Its fields are a snapshot;
-// call Ensure again before later work (it is cheap when nothing changed).
-type Handle struct {
-	ProjectID string
-	SandboxID string
-	Template  string
-	// Root is the project folder in the sandbox; project file paths are
-	// relative to it.
-	Root string
-	// Resumed is true when Ensure woke a paused sandbox; Rebuilt when it
-	// made a new one and replayed the project's files and installs.
-	Resumed bool
-	Rebuilt bool
-	// Sandbox carries the connection details (envd token, domain).
-	Sandbox *e2b.Sandbox
-	ctl     Control
-}
-
-// HostURL is the URL of a port in the sandbox (a web template's preview).
-func (h *Handle) HostURL(port int) string { return h.ctl.HostURL(h.Sandbox, port) }
-
-// Path resolves a project-relative file path to an absolute sandbox path,
-// refusing anything outside the project folder.
-func (h *Handle) Path(rel string) (string, error) { return e2b.ResolvePath(h.Root, rel) }
-
-// Run runs a shell command in the sandbox (in Root unless cmd.Cwd is set).
-// Call Touch or Hold around long runs.
-func (h *Handle) Run(ctx context.Context, cmd Command) (int, error) {
-	if cmd.Cwd == "" {
-		cmd.Cwd = h.Root
-	}
-	return h.ctl.Run(ctx, h.Sandbox, cmd)
-}
-
-// Control returns the E2B client the handle was made with, for calls the
-// manager does not wrap (the chat's code execution).
-func (h *Handle) Control() Control { return h.ctl }
-
-func (m *Manager) handleOf(e *entry, resumed, rebuilt bool) *Handle {
-	sb := *e.sb
-	sb.Metadata = cloneMap(e.sb.Metadata)
-	return &Handle{ProjectID: e.id, SandboxID: e.sandboxID, Template: e.template,
-		Root: m.cfg.RootFor(e.template), Resumed: resumed, Rebuilt: rebuilt, Sandbox: &sb, ctl: e.ctl}
-}
-
-func cloneMap(in map[string]string) map[string]string {
-	if in == nil {
-		return nil
-	}
-	out := make(map[string]string, len(in))
-	for k, v := range in {
-		out[k] = v
-	}
-	return out
 }

@@ -232,10 +232,10 @@ func TestLostSandboxIsRebuiltWithIdenticalFiles(t *testing.T) {
 			e := newEnv(t)
 			p := e.project("demo", "")
 			h1 := e.ensure(p.ID, "")
-			if err := e.m.WriteFiles(e.ctx, p.ID, []store.File{{Path: "./app.py", Content: []byte("v1")}, {Path: "data/in.csv", Content: []byte("a,b")}}); err != nil {
+			if err := e.m.WriteFiles(e.ctx, e.ensure(p.ID, ""), []store.File{{Path: "./app.py", Content: []byte("v1")}, {Path: "data/in.csv", Content: []byte("a,b")}}); err != nil {
 				t.Fatal(err)
 			}
-			if err := e.m.Install(e.ctx, p.ID, "pip install rich", nil); err != nil {
+			if err := e.m.Install(e.ctx, e.ensure(p.ID, ""), "pip install rich", nil); err != nil {
 				t.Fatal(err)
 			}
 			e.fake.expire(h1.SandboxID) // 404 from now on
@@ -338,7 +338,7 @@ func TestFaults(t *testing.T) {
 		e := newEnv(t)
 		p := e.project("demo", "")
 		h1 := e.ensure(p.ID, "")
-		if err := e.m.WriteFiles(e.ctx, p.ID, []store.File{{Path: "a.py", Content: []byte("1")}}); err != nil {
+		if err := e.m.WriteFiles(e.ctx, e.ensure(p.ID, ""), []store.File{{Path: "a.py", Content: []byte("1")}}); err != nil {
 			t.Fatal(err)
 		}
 		if err := e.m.Pause(e.ctx, p.ID); err != nil {
@@ -541,7 +541,7 @@ func TestCommands(t *testing.T) {
 	e := newEnv(t)
 	p := e.project("demo", "")
 	h1 := e.ensure(p.ID, "")
-	if err := e.m.WriteFiles(e.ctx, p.ID, []store.File{{Path: "app.py", Content: []byte("v1")}}); err != nil {
+	if err := e.m.WriteFiles(e.ctx, e.ensure(p.ID, ""), []store.File{{Path: "app.py", Content: []byte("v1")}}); err != nil {
 		t.Fatal(err)
 	}
 	steps := []struct {
@@ -637,7 +637,7 @@ func TestWriteFilesLocalCopyFirst(t *testing.T) {
 		if c.fault != nil {
 			e.fake.fail("write", c.fault)
 		}
-		err := e.m.WriteFiles(e.ctx, p.ID, c.files)
+		err := e.m.WriteFiles(e.ctx, h, c.files)
 		if apperr.CodeOf(err) != c.code {
 			t.Fatalf("%s: err %v", c.name, err)
 		}
@@ -654,10 +654,10 @@ func TestInstallRecordsOnlySuccess(t *testing.T) {
 	p := e.project("demo", "")
 	e.fake.installFails["pip install broken"] = true
 	var out []string
-	if err := e.m.Install(e.ctx, p.ID, "pip install ok", func(stream string, b []byte) { out = append(out, stream+":"+string(b)) }); err != nil {
+	if err := e.m.Install(e.ctx, e.ensure(p.ID, ""), "pip install ok", func(stream string, b []byte) { out = append(out, stream+":"+string(b)) }); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.m.Install(e.ctx, p.ID, "pip install broken", nil); !apperr.Is(err, apperr.Invalid) {
+	if err := e.m.Install(e.ctx, e.ensure(p.ID, ""), "pip install broken", nil); !apperr.Is(err, apperr.Invalid) {
 		t.Fatalf("err = %v", err)
 	}
 	got, _ := e.st.ListInstalls(e.ctx, p.ID)

@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"tessera/backend/apperr"
-	"tessera/backend/store"
 )
 
 // StateUnreachable is shown (Status.State) for a sandbox Tessera believes
@@ -46,7 +45,7 @@ func (m *Manager) probe(ctx context.Context, e *entry) {
 	}
 	if gone {
 		m.log.Info("probe: sandbox no longer running at E2B", "project", e.id, "sandbox", id)
-		if err := m.cfg.Store.SetSandbox(ctx, e.id, id, store.SandboxPaused); err != nil {
+		if err := m.save(ctx, e.id, id, StatePaused); err != nil {
 			m.log.Warn("recording the paused state failed", "project", e.id, "err", err)
 		}
 	}

@@ -1,7 +1,10 @@
 package sandbox
 
 import (
+	"context"
 	"time"
+
+	"tessera/backend/apperr"
 )
 
 // State is what the page shows on the sandbox badge.
@@ -43,14 +46,57 @@ type Status struct {
 // Topic is the event topic of a project's sandbox status.
 func Topic(projectID string) string { return "sandbox:status:" + projectID }
 
-// storeState maps our view to what the projects table keeps.
-func storeState(s State) string {
-	switch s {
-	case StatePaused:
-		return "paused"
-	case StateNone:
-		return "none"
-	default:
-		return "running"
+// Status returns the project's sandbox status.
+func (m *Manager) Status(projectID string) Status {
+	ctx, cancel := context.WithTimeout(m.root, 5*time.Second)
+	defer cancel()
+	e, err := m.load(ctx, projectID)
+	if err != nil {
+		return Status{ProjectID: projectID, State: StateNone, Error: apperr.MessageOf(err)}
 	}
+	return m.status(ctx, e)
+}
+
+func (m *Manager) status(ctx context.Context, e *entry) Status {
+	now := m.now()
+	idle := m.timeouts(ctx).IdlePause
+	m.mu.Lock()
+	s := Status{ProjectID: e.id, State: e.state, SandboxID: e.sandboxID, Template: e.template, Warning: e.warning}
+	if e.state == StateError {
+		s.Error = e.errMsg
+	}
+	if e.state == StateRunning && e.unreachable != "" {
+		s.State, s.Error = StateUnreachable, e.unreachable
+	}
+	var unflushed int64
+	if e.state == StateRunning {
+		s.TimeoutAt = e.timeoutAt
+		if e.holds == 0 {
+			s.IdlePauseAt = e.lastActive.Add(idle)
+		}
+		if !e.accFrom.IsZero() {
+			end := now
+			if !e.timeoutAt.IsZero() && e.timeoutAt.Before(end) {
+				end = e.timeoutAt
+			}
+			if end.After(e.accFrom) {
+				unflushed = int64(end.Sub(e.accFrom) / time.Second)
+			}
+		}
+	}
+	m.mu.Unlock()
+	today, total, err := m.cfg.Store.Usage(ctx, e.id, now)
+	if err != nil {
+		m.log.Warn("reading sandbox usage failed", "project", e.id, "err", err)
+	}
+	s.RunningSecondsToday, s.RunningSecondsTotal = today+unflushed, total+unflushed
+	return s
+}
+
+func (m *Manager) emit(e *entry) {
+	e.emitMu.Lock()
+	defer e.emitMu.Unlock()
+	ctx, cancel := context.WithTimeout(m.root, 5*time.Second)
+	defer cancel()
+	m.cfg.Emitter.Emit(Topic(e.id), m.status(ctx, e))
 }

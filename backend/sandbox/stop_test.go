@@ -22,7 +22,7 @@ func TestFakeE2BStopInstallEndsItsProcesses(t *testing.T) {
 	m := fmt.Sprint(200000 + rand.IntN(700000))
 	ctx, cancel := context.WithCancel(e.ctx)
 	defer cancel()
-	err := e.m.Install(ctx, p.ID, "echo started; sleep "+m+" & sleep "+m, func(_ string, b []byte) {
+	err := e.m.Install(ctx, e.ensure(p.ID), "echo started; sleep "+m+" & sleep "+m, func(_ string, b []byte) {
 		if bytes.Contains(b, []byte("started")) {
 			cancel()
 		}
@@ -30,7 +30,8 @@ func TestFakeE2BStopInstallEndsItsProcesses(t *testing.T) {
 	if apperr.CodeOf(err) != apperr.Canceled {
 		t.Fatalf("stopped install: %v", err)
 	}
-	env := e.ensure(p.ID).Envd()
+	h := e.ensure(p.ID)
+	env := e.client.Envd(h.Sandbox).WithRoot(h.Root)
 	deadline := time.Now().Add(3 * time.Second)
 	for {
 		var out bytes.Buffer

@@ -26,7 +26,10 @@ const (
 )
 
 // Message is one chat turn. Fragment and Result are stored as JSON so that
-// the store does not depend on the fragment or execution packages.
+// the store does not depend on the fragment or execution packages. Result
+// is an assistant's run result and nothing else; a user message's images
+// are its Attachments (table message_attachments, see attachments.go for
+// the JSON the page receives).
 type Message struct {
 	ID        string          `json:"id"`
 	ProjectID string          `json:"projectId"`
@@ -37,6 +40,9 @@ type Message struct {
 	Result    json.RawMessage `json:"result,omitempty"`
 	Status    string          `json:"status"`
 	CreatedAt time.Time       `json:"createdAt"`
+	// Attachments are loaded by GetMessage, ListMessages, ListMessagesPage
+	// and LastUserMessage; RecentMessages leaves them out (see there).
+	Attachments []Attachment `json:"-"`
 }
 
 const messageCols = `id, project_id, seq, role, content, fragment, result, status, created_at`
@@ -63,7 +69,8 @@ func nullJSON(b json.RawMessage) any {
 	return string(b)
 }
 
-// AddMessage appends a message to a project's chat and records activity.
+// AddMessage appends a message to a project's chat, with its
+// attachments, and records activity.
 func (s *Store) AddMessage(ctx context.Context, m Message) (Message, error) {
 	if m.ID == "" {
 		m.ID = uuid.NewString()
@@ -89,6 +96,9 @@ func (s *Store) AddMessage(ctx context.Context, m Message) (Message, error) {
 		}
 		return Message{}, dbErr(err, "save the message")
 	}
+	if err := insertAttachments(ctx, tx, m.ID, m.Attachments); err != nil {
+		return Message{}, dbErr(err, "save the message")
+	}
 	if _, err := tx.ExecContext(ctx, `UPDATE projects SET last_activity_at=? WHERE id=?`, ms(now), m.ProjectID); err != nil {
 		return Message{}, dbErr(err, "save the message")
 	}
@@ -96,7 +106,7 @@ func (s *Store) AddMessage(ctx context.Context, m Message) (Message, error) {
 }
 
 // MessageUpdate changes a message's content, fragment, result or status;
-// nil fields are kept.
+// nil fields are kept. Attachments never change after AddMessage.
 type MessageUpdate struct {
 	Content  *string
 	Fragment json.RawMessage
@@ -133,31 +143,61 @@ func (s *Store) UpdateMessage(ctx context.Context, id string, u MessageUpdate) e
 	return nil
 }
 
-// GetMessage returns one message.
+// GetMessage returns one message with its attachments.
 func (s *Store) GetMessage(ctx context.Context, id string) (Message, error) {
-	m, err := scanMessage(s.db.QueryRowContext(ctx, `SELECT `+messageCols+` FROM messages WHERE id=?`, id))
+	return s.oneMessage(ctx, `SELECT `+messageCols+` FROM messages WHERE id=?`, id)
+}
+
+// LastUserMessage returns the project's newest user message with its
+// attachments; NotFound when the chat has none.
+func (s *Store) LastUserMessage(ctx context.Context, projectID string) (Message, error) {
+	return s.oneMessage(ctx, `SELECT `+messageCols+` FROM messages WHERE project_id=? AND role='user' ORDER BY seq DESC LIMIT 1`, projectID)
+}
+
+func (s *Store) oneMessage(ctx context.Context, query string, args ...any) (Message, error) {
+	m, err := scanMessage(s.db.QueryRowContext(ctx, query, args...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Message{}, apperr.New(apperr.NotFound, "That message no longer exists.")
 	}
-	return m, dbErr(err, "read the message")
+	if err != nil {
+		return Message{}, dbErr(err, "read the message")
+	}
+	ms := []Message{m}
+	if err := withAttachments(ctx, s.db, ms); err != nil {
+		return Message{}, dbErr(err, "read the message")
+	}
+	return ms[0], nil
 }
 
-// ListMessages returns a project's chat in order.
+// ListMessages returns a project's whole chat in order, with attachments.
+// The chat itself never needs all of it (see ListMessagesPage and
+// RecentMessages); this is for export and tests.
 func (s *Store) ListMessages(ctx context.Context, projectID string) ([]Message, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+messageCols+` FROM messages WHERE project_id=? ORDER BY seq`, projectID)
+	out, err := s.queryMessages(ctx, `SELECT `+messageCols+` FROM messages WHERE project_id=? ORDER BY seq`, projectID)
+	if err == nil {
+		err = withAttachments(ctx, s.db, out)
+	}
 	if err != nil {
 		return nil, dbErr(err, "read the chat")
+	}
+	return out, nil
+}
+
+func (s *Store) queryMessages(ctx context.Context, query string, args ...any) ([]Message, error) {
+	rows, err := s.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
 	}
 	defer rows.Close()
 	out := []Message{}
 	for rows.Next() {
 		m, err := scanMessage(rows)
 		if err != nil {
-			return nil, dbErr(err, "read the chat")
+			return nil, err
 		}
 		out = append(out, m)
 	}
-	return out, dbErr(rows.Err(), "read the chat")
+	return out, rows.Err()
 }
 
 // DeleteMessagesFrom removes the message with seq and everything after it
@@ -206,30 +246,41 @@ func (s *Store) DeleteExchange(ctx context.Context, projectID, messageID string)
 }
 
 // ListMessagesPage returns up to limit messages of a project that come
-// before beforeSeq (0 = the newest), oldest first, and whether older ones
-// exist. The page opens a long chat with its newest page and fetches older
-// pages as the person scrolls up, so opening costs the same at 50 or
-// 50,000 messages.
+// before beforeSeq (0 = the newest), oldest first, with their attachments,
+// and whether older ones exist. The page opens a long chat with its newest
+// page and fetches older pages as the person scrolls up, so opening costs
+// the same at 50 or 50,000 messages.
 func (s *Store) ListMessagesPage(ctx context.Context, projectID string, beforeSeq int64, limit int) ([]Message, bool, error) {
-	if limit <= 0 {
-		limit = 50
+	out, more, err := s.page(ctx, projectID, beforeSeq, limit)
+	if err == nil {
+		err = withAttachments(ctx, s.db, out)
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT `+messageCols+` FROM messages
-		WHERE project_id=? AND (?=0 OR seq<?) ORDER BY seq DESC LIMIT ?`, projectID, beforeSeq, beforeSeq, limit+1)
 	if err != nil {
 		return nil, false, dbErr(err, "read the chat")
 	}
-	defer rows.Close()
-	out := []Message{}
-	for rows.Next() {
-		m, err := scanMessage(rows)
-		if err != nil {
-			return nil, false, dbErr(err, "read the chat")
-		}
-		out = append(out, m)
+	return out, more, nil
+}
+
+// RecentMessages returns the newest limit messages of a project, oldest
+// first, WITHOUT attachments: a prompt is built from the recent turns
+// only, and an old image (base64, megabytes) is read only when the model
+// is going to see it (Attachments).
+func (s *Store) RecentMessages(ctx context.Context, projectID string, limit int) ([]Message, error) {
+	out, _, err := s.page(ctx, projectID, 0, limit)
+	if err != nil {
+		return nil, dbErr(err, "read the chat")
 	}
-	if err := rows.Err(); err != nil {
-		return nil, false, dbErr(err, "read the chat")
+	return out, nil
+}
+
+func (s *Store) page(ctx context.Context, projectID string, beforeSeq int64, limit int) ([]Message, bool, error) {
+	if limit <= 0 {
+		limit = 50
+	}
+	out, err := s.queryMessages(ctx, `SELECT `+messageCols+` FROM messages
+		WHERE project_id=? AND (?=0 OR seq<?) ORDER BY seq DESC LIMIT ?`, projectID, beforeSeq, beforeSeq, limit+1)
+	if err != nil {
+		return nil, false, err
 	}
 	more := len(out) > limit
 	if more {

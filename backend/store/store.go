@@ -31,6 +31,9 @@ var migrationFS embed.FS
 type Store struct {
 	db  *sql.DB
 	now func() time.Time
+	// upTo stops the migrations at this version (0 = all); tests use it to
+	// build a database as an older Tessera left it.
+	upTo int
 }
 
 // Option configures Open.
@@ -130,6 +133,11 @@ func (s *Store) migrate(ctx context.Context) error {
 	ms, err := loadMigrations()
 	if err != nil {
 		return apperr.Wrap(err, apperr.Internal, "Tessera's built-in database migrations are broken.")
+	}
+	if s.upTo > 0 {
+		for len(ms) > 1 && ms[len(ms)-1].version > s.upTo {
+			ms = ms[:len(ms)-1]
+		}
 	}
 	latest := ms[len(ms)-1].version
 

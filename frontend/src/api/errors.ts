@@ -1,22 +1,33 @@
 import type { ErrorCode, ErrorDTO } from './types'
 
+/** What a failed call may say besides its code and sentence (ErrorDTO's optional fields). */
+export type ApiErrorDetail = Omit<ErrorDTO, 'code' | 'message'> & {
+  /** The backend's ErrorFormatter made it (not a page or transport failure). */
+  fromBackend?: boolean
+}
+
 /** A failed bound call: a code from the shared vocabulary and a sentence for the person. */
 export class ApiError extends Error {
   readonly code: ErrorCode | string
   readonly retryAfterSeconds?: number
   /** The input the message is about (e.g. "e2bDomain"), when the backend named one. */
   readonly field?: string
+  /** Set when Send or Retry failed after the person's message was saved. */
+  readonly userMessageId?: string
+  readonly fromBackend: boolean
 
-  constructor(code: ErrorCode | string, message: string, retryAfterSeconds?: number, field?: string) {
+  constructor(code: ErrorCode | string, message: string, detail: ApiErrorDetail = {}) {
     super(message)
     this.name = 'ApiError'
     this.code = code
-    this.retryAfterSeconds = retryAfterSeconds
-    this.field = field || undefined
+    this.retryAfterSeconds = detail.retryAfterSeconds
+    this.field = detail.field || undefined
+    this.userMessageId = detail.userMessageId || undefined
+    this.fromBackend = !!detail.fromBackend
   }
 
   toDTO(): ErrorDTO {
-    return { code: this.code, message: this.message, retryAfterSeconds: this.retryAfterSeconds, field: this.field }
+    return { code: this.code, message: this.message, retryAfterSeconds: this.retryAfterSeconds, field: this.field, userMessageId: this.userMessageId }
   }
 }
 
@@ -27,6 +38,15 @@ const GENERIC = 'Something went wrong. Try again; if it keeps happening, look in
 
 function isDTO(v: unknown): v is ErrorDTO {
   return typeof v === 'object' && v !== null && typeof (v as ErrorDTO).message === 'string'
+}
+
+function fromDTO(d: ErrorDTO): ApiError {
+  return new ApiError(d.code || 'internal', d.message || GENERIC, {
+    retryAfterSeconds: d.retryAfterSeconds,
+    field: d.field,
+    userMessageId: d.userMessageId,
+    fromBackend: true,
+  })
 }
 
 /**
@@ -41,7 +61,7 @@ export function toApiError(e: unknown): ApiError {
     if (s.startsWith('{')) {
       try {
         const parsed: unknown = JSON.parse(s)
-        if (isDTO(parsed)) return new ApiError(parsed.code || 'internal', parsed.message, parsed.retryAfterSeconds, parsed.field)
+        if (isDTO(parsed)) return fromDTO(parsed)
       } catch {
         // not JSON: fall through
       }
@@ -49,7 +69,7 @@ export function toApiError(e: unknown): ApiError {
     return new ApiError('internal', s || GENERIC)
   }
   if (isDTO(e) && !(e instanceof Error)) {
-    return new ApiError(e.code || 'internal', e.message || GENERIC, e.retryAfterSeconds, e.field)
+    return fromDTO(e)
   }
   if (e instanceof Error) {
     if (e.message.startsWith('{')) return toApiError(e.message)

@@ -17,6 +17,7 @@ export interface ErrorDTO {
   message: string
   retryAfterSeconds?: number
   field?: string
+  userMessageId?: string
 }
 
 export interface Paths {

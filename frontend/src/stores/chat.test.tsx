@@ -185,7 +185,7 @@ describe('chat store: send', () => {
 
   it('a failed Send the backend says was saved offers Retry and does not put the draft back', async () => {
     // The reload has not caught up (or is offline): the backend's word decides.
-    m.chat.send.mockRejectedValue(Object.assign(new ApiError('unavailable', 'The model provider cannot be reached.'), { userSaved: true }))
+    m.chat.send.mockRejectedValue(new ApiError('unavailable', 'The model provider cannot be reached.', { userMessageId: 'u1', fromBackend: true }))
     m.chat.history.mockRejectedValue(new ApiError('unavailable', 'offline'))
     useChat.getState().setDraft(P, 'my prompt')
     await act(async () => {
@@ -194,6 +194,18 @@ describe('chat store: send', () => {
     const s = useChat.getState()
     expect(s.chats[P].sendError?.action).toBe('retry')
     expect(s.drafts[P]).toBe('')
+  })
+
+  it('a failed Send the backend says was not saved puts the draft back, whatever the history shows', async () => {
+    m.chat.send.mockRejectedValue(new ApiError('unavailable', 'The model provider cannot be reached.', { fromBackend: true }))
+    m.chat.history.mockResolvedValue({ messages: [msg({ id: 'u0', content: 'my prompt' })], hasMore: false })
+    useChat.getState().setDraft(P, 'my prompt')
+    await act(async () => {
+      await useChat.getState().send(P)
+    })
+    const s = useChat.getState()
+    expect(s.chats[P].sendError?.action).toBe('resend')
+    expect(s.drafts[P]).toBe('my prompt')
   })
 
   it('without the backend\'s word, a failed Send whose message the reload shows offers Retry', async () => {

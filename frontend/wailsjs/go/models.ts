@@ -34,6 +34,7 @@ export namespace api {
 	    code: string;
 	    message: string;
 	    retryAfterSeconds?: number;
+	    field?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new ErrorDTO(source);
@@ -44,6 +45,7 @@ export namespace api {
 	        this.code = source["code"];
 	        this.message = source["message"];
 	        this.retryAfterSeconds = source["retryAfterSeconds"];
+	        this.field = source["field"];
 	    }
 	}
 	export class HistoryPage {

@@ -130,7 +130,7 @@ describe('Settings: preferences', () => {
     expect(m.settings.save.mock.calls[0][0]).toMatchObject({ e2bDomain: 'e2b.example.com', sandboxTimeoutMinutes: 60 })
 
     m.settings.save.mockRejectedValueOnce(
-      new ApiError('invalid', 'The E2B domain must be a host name such as e2b.app or e2b.example.com.', undefined, 'e2bDomain'),
+      new ApiError('invalid', 'The E2B domain must be a host name such as e2b.app or e2b.example.com.', { field: 'e2bDomain' }),
     )
     await user.click(screen.getByTestId('settings-save'))
     // Once, beside its field.
@@ -143,7 +143,7 @@ describe('Settings: preferences', () => {
   it('puts each refusal beside its field, and one without a field beside Save', async () => {
     const user = userEvent.setup()
     renderDialog()
-    m.settings.save.mockRejectedValueOnce(new ApiError('invalid', 'The idle pause must be at least 1 minute.', undefined, 'idlePauseMinutes'))
+    m.settings.save.mockRejectedValueOnce(new ApiError('invalid', 'The idle pause must be at least 1 minute.', { field: 'idlePauseMinutes' }))
     await user.click(screen.getByTestId('settings-save'))
     expect(await screen.findByTestId('field-error-idle-pause')).toHaveTextContent('The idle pause must be at least 1 minute.')
     m.settings.save.mockRejectedValueOnce(new ApiError('internal', 'Tessera could not save the settings.'))
@@ -156,7 +156,7 @@ describe('Settings: preferences', () => {
     const user = userEvent.setup()
     renderDialog()
     await user.type(screen.getByTestId('key-input-e2b'), 'e2b_key')
-    m.settings.save.mockRejectedValueOnce(new ApiError('invalid', 'Bad domain.', undefined, 'e2bDomain'))
+    m.settings.save.mockRejectedValueOnce(new ApiError('invalid', 'Bad domain.', { field: 'e2bDomain' }))
     await user.click(screen.getByTestId('settings-save'))
     await screen.findByTestId('field-error-e2b-domain')
     expect(m.settings.setKey).not.toHaveBeenCalled()
@@ -289,7 +289,7 @@ describe('Settings: custom OpenAI-compatible server', () => {
 
   it("shows the backend's sentence inline when it rejects the providers", async () => {
     const sentence = 'The base URL of the provider "custom" is not valid (no host). Use something like http://localhost:8000/v1.'
-    m.settings.save.mockRejectedValueOnce(new ApiError('invalid', sentence, undefined, 'customProviders'))
+    m.settings.save.mockRejectedValueOnce(new ApiError('invalid', sentence, { field: 'customProviders' }))
     const user = userEvent.setup()
     renderDialog()
     await user.type(screen.getByTestId('custom-base-url-input'), 'http://localhost:8000/v1')

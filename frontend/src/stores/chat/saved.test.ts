@@ -8,15 +8,14 @@ function msg(over: Partial<Message>): Message {
 
 describe('savedFlag', () => {
   it.each<[string, unknown, boolean | undefined]>([
-    ['ApiError with userSaved true', Object.assign(new ApiError('unavailable', 'down'), { userSaved: true }), true],
-    ['ApiError with userSaved false', Object.assign(new ApiError('unavailable', 'down'), { userSaved: false }), false],
-    ['plain ApiError', new ApiError('unavailable', 'down'), undefined],
-    ['error object with the saved user message', { code: 'unavailable', message: 'down', user: { id: 'u1' } }, true],
-    ['JSON text', '{"code":"unavailable","message":"down","userSaved":true}', true],
-    ['Error carrying JSON', new Error('{"code":"internal","message":"x","userSaved":false}'), false],
+    ['the backend names the saved message', '{"code":"unavailable","message":"down","userMessageId":"u1"}', true],
+    ['an Error carrying that JSON (as Wails rejects)', new Error('{"code":"unavailable","message":"down","userMessageId":"u1"}'), true],
+    ['the backend says nothing was saved', new Error('{"code":"invalid","message":"Give the message some text."}'), false],
+    ['a DTO object', { code: 'unavailable', message: 'down', userMessageId: 'u2' }, true],
+    ['an ApiError from the backend without an id', new ApiError('unavailable', 'down', { fromBackend: true }), false],
+    ['a page-side failure', new ApiError('unavailable', 'down'), undefined],
     ['plain text', 'boom', undefined],
     ['broken JSON', '{nope', undefined],
-    ['userSaved not a boolean', { userSaved: 'yes' }, undefined],
     ['null', null, undefined],
   ])('%s', (_name, rejection, want) => {
     expect(savedFlag(rejection)).toBe(want)
@@ -26,12 +25,12 @@ describe('savedFlag', () => {
 describe('userMessageSaved', () => {
   const savedLast = [msg({ id: 'a0', role: 'assistant' }), msg({ id: 'u1', seq: 2, content: ' plot a sine ' })]
   it.each<[string, unknown, Message[], boolean]>([
-    ['explicit yes wins over an empty history', Object.assign(new ApiError('unavailable', 'x'), { userSaved: true }), [], true],
-    ['explicit no wins over a matching last message', Object.assign(new ApiError('unavailable', 'x'), { userSaved: false }), savedLast, false],
-    ['no flag: the last message is the text sent', new ApiError('unavailable', 'x'), savedLast, true],
-    ['no flag: the last message is another text', new ApiError('unavailable', 'x'), [msg({ content: 'other' })], false],
-    ['no flag: the last message is an answer', new ApiError('unavailable', 'x'), [msg({ role: 'assistant', content: 'plot a sine' })], false],
-    ['no flag: nothing loaded', new ApiError('unavailable', 'x'), [], false],
+    ['the backend\'s yes wins over an empty history', new ApiError('unavailable', 'x', { userMessageId: 'u1', fromBackend: true }), [], true],
+    ['the backend\'s no wins over a matching last message', new ApiError('unavailable', 'x', { fromBackend: true }), savedLast, false],
+    ['not from the backend: the last message is the text sent', new ApiError('unavailable', 'x'), savedLast, true],
+    ['not from the backend: the last message is another text', new ApiError('unavailable', 'x'), [msg({ content: 'other' })], false],
+    ['not from the backend: the last message is an answer', new ApiError('unavailable', 'x'), [msg({ role: 'assistant', content: 'plot a sine' })], false],
+    ['not from the backend: nothing loaded', new ApiError('unavailable', 'x'), [], false],
   ])('%s', (_name, rejection, messages, want) => {
     expect(userMessageSaved(rejection, messages, 'plot a sine')).toBe(want)
   })

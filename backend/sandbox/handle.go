@@ -1,0 +1,78 @@
+package sandbox
+
+import (
+	"context"
+
+	"tessera/backend/e2b"
+)
+
+// Handle is a ready sandbox returned by Ensure. Its fields are a snapshot
+// for the work that follows, one turn of the chat: install, write, run,
+// preview all go through the same Handle, so a turn ensures once. The
+// client it was made with stays inside: callers get operations (Run,
+// Execute, WaitPort, HostURL, and the manager's WriteFiles and Install),
+// never the E2B client. When an operation finds the sandbox gone, call
+// Manager.Invalidate and Ensure again.
+type Handle struct {
+	ProjectID string
+	SandboxID string
+	Template  string
+	// Root is the project folder in the sandbox; project file paths are
+	// relative to it.
+	Root string
+	// Resumed is true when Ensure woke a paused sandbox; Rebuilt when it
+	// made a new one and replayed the project's files and installs.
+	Resumed bool
+	Rebuilt bool
+	// Sandbox carries the connection details (envd token, domain).
+	Sandbox *e2b.Sandbox
+	ctl     Control
+}
+
+// HostURL is the URL of a port in the sandbox (a web template's preview).
+func (h *Handle) HostURL(port int) string { return h.ctl.HostURL(h.Sandbox, port) }
+
+// Path resolves a project-relative file path to an absolute sandbox path,
+// refusing anything outside the project folder.
+func (h *Handle) Path(rel string) (string, error) { return e2b.ResolvePath(h.Root, rel) }
+
+// Run runs a shell command in the sandbox (in Root unless cmd.Cwd is set).
+// Call Touch or Hold around long runs.
+func (h *Handle) Run(ctx context.Context, cmd Command) (int, error) {
+	if cmd.Cwd == "" {
+		cmd.Cwd = h.Root
+	}
+	return h.ctl.Run(ctx, h.Sandbox, cmd)
+}
+
+// Execute runs Python code in the sandbox's code interpreter (its default
+// context, which keeps variables between cells for as long as the sandbox
+// lives), streaming what it prints and shows.
+func (h *Handle) Execute(ctx context.Context, code string, onEvent func(e2b.ExecEvent)) (*e2b.Execution, error) {
+	return h.ctl.Execute(ctx, h.Sandbox, code, onEvent)
+}
+
+// WaitPort waits until a server in the sandbox answers on port (a web
+// template's preview) and returns its URL.
+func (h *Handle) WaitPort(ctx context.Context, port int) (string, error) {
+	return h.ctl.WaitPort(ctx, h.Sandbox, port)
+}
+
+func (m *Manager) handleOf(e *entry, resumed, rebuilt bool) *Handle {
+	sb := *e.sb
+	sb.Metadata = cloneMap(e.sb.Metadata)
+	return &Handle{ProjectID: e.id, SandboxID: e.sandboxID, Template: e.template,
+		Root: m.cfg.RootFor(e.template), Resumed: resumed, Rebuilt: rebuilt, Sandbox: &sb, ctl: e.ctl}
+}
+
+func cloneMap(in map[string]string) map[string]string {
+	if in == nil {
+		return nil
+	}
+	out := make(map[string]string, len(in))
+	for k, v := range in {
+		out[k] = v
+	}
+	return out
+
+}
