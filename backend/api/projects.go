@@ -45,16 +45,23 @@ type ProjectService struct {
 	ws        *Workspaces // nil: projects have no folders (tests)
 }
 
-// UseWorkspaces gives projects their folders: made on create, renamed
-// with the project, moved to the trash on delete. Call before binding.
-func (s *ProjectService) UseWorkspaces(ws *Workspaces) *ProjectService {
-	s.ws = ws
-	return s
+// ProjectOption configures NewProjectService.
+type ProjectOption func(*ProjectService)
+
+// WithWorkspaces gives projects their folders: made on create, renamed with
+// the project, moved to the trash on delete. (An option, not a method: every
+// exported method of a bound service is callable from the page.)
+func WithWorkspaces(ws *Workspaces) ProjectOption {
+	return func(s *ProjectService) { s.ws = ws }
 }
 
 // NewProjectService builds the service; ctx returns the app's root context.
-func NewProjectService(ctx func() context.Context, s ProjectStore, sb SandboxLifecycle, log *slog.Logger) *ProjectService {
-	return &ProjectService{ctx: ctx, store: s, sandboxes: sb, log: log}
+func NewProjectService(ctx func() context.Context, s ProjectStore, sb SandboxLifecycle, log *slog.Logger, opts ...ProjectOption) *ProjectService {
+	ps := &ProjectService{ctx: ctx, store: s, sandboxes: sb, log: log}
+	for _, o := range opts {
+		o(ps)
+	}
+	return ps
 }
 
 // CreateProjectRequest is the create dialog.

@@ -37,7 +37,7 @@ func TestVersionsServiceHistoryDiffRestoreBranch(t *testing.T) {
 	st := newStore(t)
 	root := filepath.Join(t.TempDir(), "Tessera")
 	ws := NewWorkspaces(workspace.NewManager(root), st)
-	ps := NewProjectService(bg, st, &fakeSandboxes{}, quiet()).UseWorkspaces(ws)
+	ps := NewProjectService(bg, st, &fakeSandboxes{}, quiet(), WithWorkspaces(ws))
 	rep := &recordingReplica{}
 	vs := NewVersionsService(bg, ws, rep, quiet())
 

@@ -1,5 +1,100 @@
 export namespace api {
 	
+	export class BranchRequest {
+	    projectId: string;
+	    versionId: string;
+	    name: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new BranchRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.projectId = source["projectId"];
+	        this.versionId = source["versionId"];
+	        this.name = source["name"];
+	    }
+	}
+	export class VersionDTO {
+	    id: string;
+	    // Go type: time
+	    time: any;
+	    message: string;
+	    kind: string;
+	    messageId: string;
+	    model: string;
+	    restoredFrom: string;
+	    filesChanged: string[];
+	    current: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new VersionDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.time = this.convertValues(source["time"], null);
+	        this.message = source["message"];
+	        this.kind = source["kind"];
+	        this.messageId = source["messageId"];
+	        this.model = source["model"];
+	        this.restoredFrom = source["restoredFrom"];
+	        this.filesChanged = source["filesChanged"];
+	        this.current = source["current"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class BranchResult {
+	    project: store.Project;
+	    version: VersionDTO;
+	
+	    static createFrom(source: any = {}) {
+	        return new BranchResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.project = this.convertValues(source["project"], store.Project);
+	        this.version = this.convertValues(source["version"], VersionDTO);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class CreateProjectRequest {
 	    name: string;
 	    description: string;
@@ -35,6 +130,7 @@ export namespace api {
 	    message: string;
 	    retryAfterSeconds?: number;
 	    field?: string;
+	    userMessageId?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new ErrorDTO(source);
@@ -46,6 +142,27 @@ export namespace api {
 	        this.message = source["message"];
 	        this.retryAfterSeconds = source["retryAfterSeconds"];
 	        this.field = source["field"];
+	        this.userMessageId = source["userMessageId"];
+	    }
+	}
+	export class FileDiffDTO {
+	    path: string;
+	    status: string;
+	    before: string;
+	    after: string;
+	    binary: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new FileDiffDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.path = source["path"];
+	        this.status = source["status"];
+	        this.before = source["before"];
+	        this.after = source["after"];
+	        this.binary = source["binary"];
 	    }
 	}
 	export class HistoryPage {
@@ -238,6 +355,38 @@ export namespace api {
 		    return a;
 		}
 	}
+	export class RestoreResult {
+	    version: VersionDTO;
+	    warning?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new RestoreResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.version = this.convertValues(source["version"], VersionDTO);
+	        this.warning = source["warning"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class SaveResult {
 	    settings: config.Settings;
 	    confirm?: RedirectConfirm;
@@ -273,6 +422,7 @@ export namespace api {
 	export class SendResult {
 	    user?: store.Message;
 	    assistant?: store.Message;
+	    userSaved: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new SendResult(source);
@@ -282,6 +432,7 @@ export namespace api {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.user = this.convertValues(source["user"], store.Message);
 	        this.assistant = this.convertValues(source["assistant"], store.Message);
+	        this.userSaved = source["userSaved"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -546,6 +697,7 @@ export namespace config {
 	    customProviders?: number[];
 	    customTemplates: string[];
 	    onboarded: boolean;
+	    workspaceRoot: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new Settings(source);
@@ -562,6 +714,7 @@ export namespace config {
 	        this.customProviders = source["customProviders"];
 	        this.customTemplates = source["customTemplates"];
 	        this.onboarded = source["onboarded"];
+	        this.workspaceRoot = source["workspaceRoot"];
 	    }
 	}
 
@@ -624,6 +777,20 @@ export namespace sandbox {
 
 export namespace store {
 	
+	export class Attachment {
+	    mime: string;
+	    data: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Attachment(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.mime = source["mime"];
+	        this.data = source["data"];
+	    }
+	}
 	export class Message {
 	    id: string;
 	    projectId: string;
@@ -684,6 +851,7 @@ export namespace store {
 	    updatedAt: any;
 	    // Go type: time
 	    lastActivityAt: any;
+	    workspace: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new Project(source);
@@ -700,6 +868,7 @@ export namespace store {
 	        this.createdAt = this.convertValues(source["createdAt"], null);
 	        this.updatedAt = this.convertValues(source["updatedAt"], null);
 	        this.lastActivityAt = this.convertValues(source["lastActivityAt"], null);
+	        this.workspace = source["workspace"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
