@@ -45,6 +45,8 @@ export interface Project {
   createdAt: string
   updatedAt: string
   lastActivityAt: string
+  /** The project's folder name under the projects folder ("" until made). */
+  workspace?: string
 }
 
 export interface CreateProjectRequest {
@@ -72,6 +74,8 @@ export interface Settings {
   customProviders?: unknown
   customTemplates: string[]
   onboarded: boolean
+  /** The folder holding every project's folder; "" or absent = the default. */
+  workspaceRoot?: string
 }
 
 /** A key that a settings change would send to a new place. */

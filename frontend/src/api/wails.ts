@@ -7,7 +7,8 @@ import * as Projects from '../../wailsjs/go/api/ProjectService'
 import * as Sandbox from '../../wailsjs/go/api/SandboxService'
 import * as SettingsSvc from '../../wailsjs/go/api/SettingsService'
 import * as System from '../../wailsjs/go/api/SystemService'
+import * as Versions from '../../wailsjs/go/api/VersionsService'
 import { BrowserOpenURL, EventsOn } from '../../wailsjs/runtime/runtime'
 
-export const bindings = { Catalog, Chat, KeyCheck, Projects, Sandbox, Settings: SettingsSvc, System }
+export const bindings = { Catalog, Chat, KeyCheck, Projects, Sandbox, Settings: SettingsSvc, System, Versions }
 export const runtime = { BrowserOpenURL, EventsOn }
