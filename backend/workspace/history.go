@@ -61,6 +61,11 @@ func (w *Workspace) History(ctx context.Context, limit int) ([]Version, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, apperr.Wrap(err, apperr.Canceled, "Reading the history was stopped.")
 		}
+		if d, ok := w.described[h]; ok {
+			out = append(out, d.v)
+			h = d.parent
+			continue
+		}
 		c, err := w.repo.CommitObject(h)
 		if err != nil {
 			return nil, w.gitErr(err)
@@ -86,18 +91,112 @@ func (w *Workspace) version(h plumbing.Hash) (Version, error) {
 	return w.describe(c)
 }
 
+// described is a version as History lists it, with its first parent so a
+// listed history is walked again without reading a commit.
+type described struct {
+	v      Version
+	parent plumbing.Hash
+}
+
+func firstParent(c *object.Commit) plumbing.Hash {
+	if len(c.ParentHashes) == 0 {
+		return plumbing.ZeroHash
+	}
+	return c.ParentHashes[0]
+}
+
 func (w *Workspace) describe(c *object.Commit) (Version, error) {
+	// A commit never changes, so neither does its description: keep it.
+	if d, ok := w.described[c.Hash]; ok {
+		return d.v, nil
+	}
 	msg, tr := ParseMessage(c.Message)
-	changes, err := w.changes(c)
-	if err != nil {
+	parent := plumbing.ZeroHash
+	if len(c.ParentHashes) > 0 {
+		p, err := w.repo.CommitObject(c.ParentHashes[0])
+		if err != nil {
+			return Version{}, w.gitErr(err)
+		}
+		parent = p.TreeHash
+	}
+	paths := []string{}
+	if err := w.changedPaths(parent, c.TreeHash, "", &paths); err != nil {
 		return Version{}, err
 	}
-	paths := make([]string, 0, len(changes))
-	for _, ch := range changes {
-		paths = append(paths, changePath(ch))
-	}
 	sort.Strings(paths)
-	return Version{ID: c.Hash.String(), Time: c.Committer.When.UTC(), Message: msg, Trailers: tr, FilesChanged: paths}, nil
+	v := Version{ID: c.Hash.String(), Time: c.Committer.When.UTC(), Message: msg, Trailers: tr, FilesChanged: paths}
+	if w.described == nil {
+		w.described = map[plumbing.Hash]described{}
+	}
+	w.described[c.Hash] = described{v: v, parent: firstParent(c)}
+	return v, nil
+}
+
+// changedPaths lists the files that differ between two trees, descending
+// only into folders whose hashes differ: it costs what changed, not the
+// project's size (go-git's DiffTree is ~100x slower for a history list).
+func (w *Workspace) changedPaths(from, to plumbing.Hash, prefix string, out *[]string) error {
+	if from == to {
+		return nil
+	}
+	a, err := w.entries(from)
+	if err != nil {
+		return err
+	}
+	b, err := w.entries(to)
+	if err != nil {
+		return err
+	}
+	for name, eb := range b {
+		ea, ok := a[name]
+		switch {
+		case !ok:
+			err = w.allPaths(eb, prefix+name, out)
+		case ea.Hash == eb.Hash && ea.Mode == eb.Mode:
+		case ea.Mode == filemode.Dir && eb.Mode == filemode.Dir:
+			err = w.changedPaths(ea.Hash, eb.Hash, prefix+name+"/", out)
+		case ea.Mode == filemode.Dir || eb.Mode == filemode.Dir:
+			if err = w.allPaths(ea, prefix+name, out); err == nil {
+				err = w.allPaths(eb, prefix+name, out)
+			}
+		default:
+			*out = append(*out, prefix+name)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	for name, ea := range a {
+		if _, ok := b[name]; !ok {
+			if err := w.allPaths(ea, prefix+name, out); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (w *Workspace) entries(h plumbing.Hash) (map[string]object.TreeEntry, error) {
+	out := map[string]object.TreeEntry{}
+	if h.IsZero() {
+		return out, nil
+	}
+	t, err := w.repo.TreeObject(h)
+	if err != nil {
+		return nil, w.gitErr(err)
+	}
+	for _, e := range t.Entries {
+		out[e.Name] = e
+	}
+	return out, nil
+}
+
+func (w *Workspace) allPaths(e object.TreeEntry, p string, out *[]string) error {
+	if e.Mode != filemode.Dir {
+		*out = append(*out, p)
+		return nil
+	}
+	return w.changedPaths(plumbing.ZeroHash, e.Hash, p+"/", out)
 }
 
 // changes compares a commit's tree with its first parent's (an empty tree

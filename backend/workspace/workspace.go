@@ -87,8 +87,9 @@ type Workspace struct {
 	root string // absolute, symlinks resolved
 	now  func() time.Time
 
-	mu   sync.Mutex
-	repo *git.Repository
+	mu        sync.Mutex
+	repo      *git.Repository
+	described map[plumbing.Hash]described // by commit; commits never change
 }
 
 // Option configures Open.
