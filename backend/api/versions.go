@@ -172,6 +172,16 @@ func (s *VersionsService) History(projectID string) ([]VersionDTO, error) {
 	return out, nil
 }
 
+// Folder returns the project's folder on disk (absolute), for the person
+// to open in their own editor.
+func (s *VersionsService) Folder(projectID string) (string, error) {
+	w, err := s.ws.open(s.ctx(), projectID)
+	if err != nil {
+		return "", err
+	}
+	return w.Root(), nil
+}
+
 // Diff returns what a version changed, file by file.
 func (s *VersionsService) Diff(projectID, versionID string) ([]FileDiffDTO, error) {
 	ctx := s.ctx()

@@ -49,6 +49,9 @@ func TestVersionsServiceHistoryDiffRestoreBranch(t *testing.T) {
 		t.Fatalf("no repository in the new project's folder: %v", err)
 	}
 	w, _ := ws.open(ctx, p.ID)
+	if dir, err := vs.Folder(p.ID); err != nil || filepath.Base(dir) != "Weather - app" || !filepath.IsAbs(dir) {
+		t.Fatalf("folder %q %v", dir, err)
+	}
 	turns := []struct{ prompt, content string }{{"make it", "v1"}, {"make it blue", "v2"}, {"add a chart", "v3"}}
 	for i, tn := range turns {
 		files := []workspace.File{{Path: "app.py", Content: []byte(tn.content)}}

@@ -66,6 +66,7 @@ function cleanVersion(v: Version): Version {
 export const versions = {
   history: async (projectId: string) =>
     ((await call<Version[] | null>(() => bindings.Versions.History(projectId))) ?? []).map(cleanVersion),
+  folder: (projectId: string) => call<string>(() => bindings.Versions.Folder(projectId)),
   diff: async (projectId: string, versionId: string) =>
     (await call<FileDiff[] | null>(() => bindings.Versions.Diff(projectId, versionId))) ?? [],
   restore: async (projectId: string, versionId: string) => {

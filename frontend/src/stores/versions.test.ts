@@ -11,7 +11,7 @@ vi.mock('../api', async (importOriginal) => {
   return makeApiMock(await importOriginal())
 })
 vi.mock('../api/versions', () => ({
-  versions: { history: vi.fn(), diff: vi.fn(), restore: vi.fn(), branch: vi.fn() },
+  versions: { history: vi.fn(), diff: vi.fn(), restore: vi.fn(), branch: vi.fn(), folder: vi.fn(async () => '/home/me/Documents/Tessera/Weather') },
 }))
 const m = apiIndex as unknown as ReturnType<typeof makeApiMock>
 const v = vapi as unknown as { [K in keyof typeof vapi]: ReturnType<typeof vi.fn> }
@@ -27,7 +27,7 @@ function proj(id: string, name: string): Project {
 
 beforeEach(() => {
   vi.clearAllMocks()
-  useVersions.setState({ openFor: null, byProject: {}, diffs: {}, selected: {}, file: {}, busy: false })
+  useVersions.setState({ openFor: null, byProject: {}, diffs: {}, selected: {}, file: {}, folder: {}, busy: false })
 })
 
 describe('versions store', () => {

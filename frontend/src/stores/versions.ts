@@ -30,6 +30,8 @@ interface VersionsState {
   selected: Record<string, string | null>
   /** The file shown, per project (null: the first of the version). */
   file: Record<string, string | null>
+  /** The project's folder on disk, per project (once known). */
+  folder: Record<string, string>
   /** A restore or branch is running. */
   busy: boolean
   open: (projectId: string) => void
@@ -68,11 +70,17 @@ export const useVersions = create<VersionsState>((set, get) => {
     diffs: {},
     selected: {},
     file: {},
+    folder: {},
     busy: false,
 
     open: (projectId) => {
       set({ openFor: projectId })
       void get().load(projectId)
+      // Where the files are, for the person's own editor; unknown is fine.
+      api.folder(projectId).then(
+        (dir) => set((s) => ({ folder: { ...s.folder, [projectId]: dir } })),
+        () => undefined,
+      )
     },
     close: () => set({ openFor: null }),
 

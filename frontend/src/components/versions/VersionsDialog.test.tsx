@@ -12,7 +12,7 @@ vi.mock('../../api', async (importOriginal) => {
   return makeApiMock(await importOriginal())
 })
 vi.mock('../../api/versions', () => ({
-  versions: { history: vi.fn(), diff: vi.fn(), restore: vi.fn(), branch: vi.fn() },
+  versions: { history: vi.fn(), diff: vi.fn(), restore: vi.fn(), branch: vi.fn(), folder: vi.fn(async () => '/home/me/Documents/Tessera/Weather') },
 }))
 const v = vapi as unknown as { [K in keyof typeof vapi]: ReturnType<typeof vi.fn> }
 
@@ -31,7 +31,7 @@ function Panel() {
 
 beforeEach(() => {
   vi.clearAllMocks()
-  useVersions.setState({ openFor: null, byProject: {}, diffs: {}, selected: {}, file: {}, busy: false })
+  useVersions.setState({ openFor: null, byProject: {}, diffs: {}, selected: {}, file: {}, folder: {}, busy: false })
   useToasts.setState({ toasts: [] })
   v.history.mockResolvedValue([
     ver('v2', 'make it blue', { current: true, model: 'openai/gpt-5', filesChanged: ['app.py', 'style.css'] }),
@@ -58,6 +58,7 @@ describe('Versions panel', () => {
     expect(rows[0]).toHaveTextContent('2 files changed')
     expect(rows[0]).toHaveTextContent('current')
     expect(rows[1]).toHaveTextContent('1 file changed')
+    expect(await screen.findByTestId('versions-folder')).toHaveTextContent('/home/me/Documents/Tessera/Weather')
     // The real CodeMirror merge view: both sides, the change marked.
     const merge = await screen.findByTestId('merge-view', undefined, { timeout: 5000 })
     await waitFor(() => expect(merge.querySelectorAll('.cm-editor')).toHaveLength(2))

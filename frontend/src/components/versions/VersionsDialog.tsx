@@ -146,6 +146,7 @@ export function VersionsDialog({ projectId }: { projectId: string }) {
   const [restoreError, setRestoreError] = useState<string | null>(null)
   const [branchOf, setBranchOf] = useState<Version | null>(null)
   const selected = state.versions.find((v) => v.id === selectedId) ?? null
+  const folder = useVersions((s) => s.folder[projectId])
 
   return (
     <>
@@ -157,6 +158,11 @@ export function VersionsDialog({ projectId }: { projectId: string }) {
         closeTestId="versions-close"
         className="flex h-[85vh] w-[min(96vw,76rem)] flex-col"
       >
+        {folder ? (
+          <p className="mb-2 text-xs text-muted-foreground">
+            The files are in <code data-testid="versions-folder" className="select-all break-all font-mono">{folder}</code>: open it in your own editor.
+          </p>
+        ) : null}
         {state.error ? (
           <p role="alert" className="text-sm text-destructive">
             {state.error}

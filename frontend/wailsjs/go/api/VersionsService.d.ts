@@ -6,6 +6,8 @@ export function Branch(arg1:api.BranchRequest):Promise<api.BranchResult>;
 
 export function Diff(arg1:string,arg2:string):Promise<Array<api.FileDiffDTO>>;
 
+export function Folder(arg1:string):Promise<string>;
+
 export function History(arg1:string):Promise<Array<api.VersionDTO>>;
 
 export function Restore(arg1:string,arg2:string):Promise<api.RestoreResult>;

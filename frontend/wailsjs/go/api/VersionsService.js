@@ -10,6 +10,10 @@ export function Diff(arg1, arg2) {
   return window['go']['api']['VersionsService']['Diff'](arg1, arg2);
 }
 
+export function Folder(arg1) {
+  return window['go']['api']['VersionsService']['Folder'](arg1);
+}
+
 export function History(arg1) {
   return window['go']['api']['VersionsService']['History'](arg1);
 }
