@@ -44,7 +44,9 @@ const maxDiffBytes = 1 << 20
 
 // History returns up to limit versions, newest first (limit <= 0: all).
 func (w *Workspace) History(ctx context.Context, limit int) ([]Version, error) {
-	w.mu.Lock()
+	if err := w.lock(); err != nil {
+		return nil, err
+	}
 	defer w.mu.Unlock()
 	head, err := w.repo.Head()
 	if errors.Is(err, plumbing.ErrReferenceNotFound) {
@@ -248,7 +250,9 @@ func (w *Workspace) commitByID(id string) (*object.Commit, error) {
 // Diff returns the files a version changed, with their content before and
 // after, ordered by path.
 func (w *Workspace) Diff(ctx context.Context, versionID string) ([]FileDiff, error) {
-	w.mu.Lock()
+	if err := w.lock(); err != nil {
+		return nil, err
+	}
 	defer w.mu.Unlock()
 	c, err := w.commitByID(versionID)
 	if err != nil {
@@ -327,7 +331,9 @@ func isBinary(b []byte) bool {
 
 // Files returns the current version's files (what HEAD holds), by path.
 func (w *Workspace) Files(ctx context.Context) ([]FileEntry, error) {
-	w.mu.Lock()
+	if err := w.lock(); err != nil {
+		return nil, err
+	}
 	defer w.mu.Unlock()
 	head, err := w.repo.Head()
 	if errors.Is(err, plumbing.ErrReferenceNotFound) {

@@ -159,19 +159,27 @@ func (m *Manager) Rename(ctx context.Context, idx Index, p store.Project, newNam
 		return !errors.Is(err, fs.ErrNotExist) || m.existsFold(c)
 	})
 	key := strings.ToLower(p.Workspace)
-	if w, ok := m.open[key]; ok {
-		// Wait for the workspace's writers, and keep new ones out while the
-		// folder moves; the next For opens it at its new place.
+	w, isOpen := m.open[key]
+	if isOpen {
+		// Wait for the workspace's writers and keep new ones out while the
+		// folder moves; then the same Workspace follows it, so a caller
+		// holding it from before writes to the new place.
 		w.mu.Lock()
 		defer w.mu.Unlock()
 	}
 	if err := os.Rename(m.Path(p.Workspace), m.Path(folder)); err != nil {
 		return p.Workspace, nil
 	}
-	delete(m.open, key)
 	if err := idx.SetWorkspace(ctx, p.ID, folder); err != nil {
 		os.Rename(m.Path(folder), m.Path(p.Workspace))
 		return "", err
+	}
+	delete(m.open, key)
+	if isOpen {
+		if err := w.moved(m.Path(folder)); err != nil {
+			return "", err
+		}
+		m.open[strings.ToLower(folder)] = w
 	}
 	return folder, nil
 }
@@ -204,6 +212,9 @@ func (m *Manager) Trash(p store.Project) (string, error) {
 	}))
 	if err := os.Rename(src, dst); err != nil {
 		return "", apperr.Wrap(err, apperr.Internal, fmt.Sprintf("Tessera could not move the project folder %s to %s.", src, trash))
+	}
+	if w, ok := m.open[key]; ok {
+		w.gone = true // its mutex is held above
 	}
 	delete(m.open, key)
 	return dst, nil

@@ -11,6 +11,7 @@ import (
 
 	_ "modernc.org/sqlite"
 
+	"tessera/backend/apperr"
 	"tessera/backend/store"
 )
 
@@ -85,6 +86,14 @@ func TestManagerNamesRenamesAndTrashes(t *testing.T) {
 	if err != nil || a.Workspace != "Renamed ✓" || tree(t, w2)["x.txt"] != "x" {
 		t.Fatalf("after rename: %q %v", a.Workspace, err)
 	}
+	// A caller holding the workspace from before the rename follows it.
+	if w2 != w || filepath.Base(w.Root()) != "Renamed ✓" {
+		t.Fatalf("stale workspace at %s", w.Root())
+	}
+	mustCommit(t, w, []File{{Path: "y.txt", Content: []byte("y")}}, "y")
+	if _, err := os.Stat(m.Path("My App")); !os.IsNotExist(err) {
+		t.Fatal("the old folder came back after a rename")
+	}
 	if f, _ := m.Rename(ctx, st, b, "My-App"); f != "My-App (2)" {
 		t.Fatalf("rename onto a taken name gave %q", f)
 	}
@@ -98,6 +107,13 @@ func TestManagerNamesRenamesAndTrashes(t *testing.T) {
 	}
 	if _, err := os.Stat(m.Path("Renamed ✓")); !os.IsNotExist(err) {
 		t.Fatal("folder still in place after trash")
+	}
+	// A caller holding the trashed workspace is refused, and nothing is recreated.
+	if _, err := w.Write(ctx, []File{{Path: "z.txt", Content: []byte("z")}}); !apperr.Is(err, apperr.NotFound) {
+		t.Fatalf("write after trash: %v", err)
+	}
+	if _, err := os.Stat(m.Path("Renamed ✓")); !os.IsNotExist(err) {
+		t.Fatal("a write after trash recreated the folder")
 	}
 }
 

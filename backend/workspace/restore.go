@@ -21,7 +21,9 @@ import (
 // lacks are deleted; ignored files such as node_modules are left alone)
 // and the new commit points at that version's tree, so history only grows.
 func (w *Workspace) Restore(ctx context.Context, versionID string) (Version, error) {
-	w.mu.Lock()
+	if err := w.lock(); err != nil {
+		return Version{}, err
+	}
 	defer w.mu.Unlock()
 	target, err := w.commitByID(versionID)
 	if err != nil {
@@ -113,7 +115,9 @@ func removeEmptyDirs(root string, files []File) {
 // Branch copies versionID's files into a new workspace at newRoot (which
 // must not exist or be empty) as its first version, for a new project.
 func (w *Workspace) Branch(ctx context.Context, versionID, newRoot string) (*Workspace, Version, error) {
-	w.mu.Lock()
+	if err := w.lock(); err != nil {
+		return nil, Version{}, err
+	}
 	target, err := w.commitByID(versionID)
 	var files []FileEntry
 	if err == nil {

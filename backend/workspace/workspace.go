@@ -38,6 +38,7 @@ __pycache__/
 .venv/
 .env
 .env.*
+!.env.example
 *.log
 `
 
@@ -90,6 +91,19 @@ type Workspace struct {
 	mu        sync.Mutex
 	repo      *git.Repository
 	described map[plumbing.Hash]described // by commit; commits never change
+	gone      bool                        // the folder went to the trash
+}
+
+// lock takes the workspace's mutex. A workspace whose folder went to the
+// trash (its project was deleted) refuses every call, so a caller holding
+// it from before cannot recreate the folder.
+func (w *Workspace) lock() error {
+	w.mu.Lock()
+	if w.gone {
+		w.mu.Unlock()
+		return apperr.New(apperr.NotFound, "That project was deleted; its folder is in the trash.")
+	}
+	return nil
 }
 
 // Option configures Open.
@@ -131,8 +145,27 @@ func Open(root string, opts ...Option) (*Workspace, error) {
 	return w, nil
 }
 
-// Root is the workspace's folder.
-func (w *Workspace) Root() string { return w.root }
+// moved points the workspace at its folder's new place (called with w.mu
+// held, after the folder was renamed).
+func (w *Workspace) moved(root string) error {
+	abs, err := filepath.EvalSymlinks(root)
+	if err != nil {
+		return apperr.Wrap(err, apperr.Internal, "Tessera could not find the renamed project folder "+root+".")
+	}
+	repo, err := git.PlainOpen(abs)
+	if err != nil {
+		return apperr.Wrap(err, apperr.Internal, "Tessera could not open the project's history in "+abs+".")
+	}
+	w.root, w.repo = abs, repo
+	return nil
+}
+
+// Root is the workspace's folder (it follows a rename).
+func (w *Workspace) Root() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.root
+}
 
 func writeIfMissing(p string, b []byte) error {
 	f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, fileMode)
@@ -206,7 +239,9 @@ func (w *Workspace) resolve(rel string) (string, error) {
 // Write puts files on disk (or deletes them) and reports whether anything
 // differs from what was there. Nothing is committed: call Commit.
 func (w *Workspace) Write(ctx context.Context, files []File) (changed bool, err error) {
-	w.mu.Lock()
+	if err := w.lock(); err != nil {
+		return false, err
+	}
 	defer w.mu.Unlock()
 	return w.write(ctx, files)
 }
@@ -290,7 +325,9 @@ func applyFile(abs string, f File) (bool, error) {
 // Commit records the folder as a new version. It returns an error wrapping
 // ErrNoChanges (code invalid) when nothing differs from the current one.
 func (w *Workspace) Commit(ctx context.Context, msg string, trailers []Trailer) (Version, error) {
-	w.mu.Lock()
+	if err := w.lock(); err != nil {
+		return Version{}, err
+	}
 	defer w.mu.Unlock()
 	return w.commit(ctx, msg, trailers)
 }
@@ -322,7 +359,9 @@ func (w *Workspace) commit(ctx context.Context, msg string, trailers []Trailer) 
 // message and the answer's id and model as trailers. changed is false (and
 // no version made) when the files were already exactly so.
 func (w *Workspace) RecordTurn(ctx context.Context, files []File, prompt, messageID, model string) (Version, bool, error) {
-	w.mu.Lock()
+	if err := w.lock(); err != nil {
+		return Version{}, false, err
+	}
 	defer w.mu.Unlock()
 	if _, err := w.write(ctx, files); err != nil {
 		return Version{}, false, err
@@ -337,7 +376,9 @@ func (w *Workspace) RecordTurn(ctx context.Context, files []File, prompt, messag
 
 // RecordEdit writes files the person changed by hand and commits them.
 func (w *Workspace) RecordEdit(ctx context.Context, files []File, msg string) (Version, bool, error) {
-	w.mu.Lock()
+	if err := w.lock(); err != nil {
+		return Version{}, false, err
+	}
 	defer w.mu.Unlock()
 	if _, err := w.write(ctx, files); err != nil {
 		return Version{}, false, err

@@ -207,7 +207,7 @@ func TestRestoreOfRestoreLosesNothing(t *testing.T) {
 func TestRecordTurnTrailersAndGitignore(t *testing.T) {
 	ctx := context.Background()
 	w := open(t)
-	files := []File{{Path: "index.js", Content: []byte("x")}, {Path: "node_modules/react/index.js", Content: []byte("r")}, {Path: ".env", Content: []byte("KEY=secret")}, {Path: "debug.log", Content: []byte("l")}}
+	files := []File{{Path: "index.js", Content: []byte("x")}, {Path: "node_modules/react/index.js", Content: []byte("r")}, {Path: ".env", Content: []byte("KEY=secret")}, {Path: ".env.local", Content: []byte("KEY=s")}, {Path: ".env.example", Content: []byte("KEY=")}, {Path: "debug.log", Content: []byte("l")}}
 	prompt := "Make a todo app\n\nNote: keep it small"
 	v, changed, err := w.RecordTurn(ctx, files, prompt, "msg-1", "openai/gpt-5")
 	if err != nil || !changed {
@@ -217,8 +217,8 @@ func TestRecordTurnTrailersAndGitignore(t *testing.T) {
 		t.Fatalf("version %+v", v)
 	}
 	got := tree(t, w)
-	if _, ok := got["index.js"]; !ok || len(got) != 2 { // index.js and .gitignore
-		t.Fatalf("committed %v; node_modules, .env and *.log must be ignored", got)
+	if _, ok := got["index.js"]; !ok || len(got) != 3 || got[".env.example"] != "KEY=" { // index.js, .env.example, .gitignore
+		t.Fatalf("committed %v; node_modules, .env* (but .env.example) and *.log must be ignored", got)
 	}
 	if _, err := os.Stat(filepath.Join(w.Root(), ".env")); err != nil {
 		t.Fatal("an ignored file must still be written to the folder")
