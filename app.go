@@ -156,7 +156,7 @@ func (a *App) wire(ctxf func() context.Context) {
 		api.NewChatService(ctxf, a.chat),
 		catalog,
 		api.NewKeyCheckService(ctxf, catalog, a.sandboxes.CheckAccount, a.log),
-		api.NewVersionsService(ctxf, ws, a.sandboxes, a.log),
+		api.NewVersionsService(ctxf, ws, api.SandboxReplica{Manager: a.sandboxes}, a.log),
 	}
 }
 

@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"log/slog"
+	"strings"
 	"time"
 
 	"tessera/backend/apperr"
@@ -24,10 +25,51 @@ type WorkspaceStore interface {
 	DeleteFile(ctx context.Context, projectID, path string) error
 }
 
-// Replica is the project's sandbox copy of the files (sandbox.Manager).
+// Replica is the project's sandbox copy of the files (SandboxReplica over
+// sandbox.Manager).
 type Replica interface {
 	Ensure(ctx context.Context, projectID, template string) (*sandbox.Handle, error)
 	WriteFiles(ctx context.Context, h *sandbox.Handle, files []store.File) error
+	// Remove deletes project files from the sandbox of h.
+	Remove(ctx context.Context, h *sandbox.Handle, paths []string) error
+}
+
+// SandboxReplica is the Replica of the sandbox manager.
+type SandboxReplica struct{ *sandbox.Manager }
+
+// removeWait bounds the sandbox delete of a restore.
+const removeWait = 30 * time.Second
+
+// Remove deletes files (project-relative; anything outside the project
+// folder is refused by h.Path) with one rm in the sandbox.
+func (r SandboxReplica) Remove(ctx context.Context, h *sandbox.Handle, paths []string) error {
+	if len(paths) == 0 {
+		return nil
+	}
+	line, err := rmLine(h.Path, paths)
+	if err != nil {
+		return err
+	}
+	code, err := h.Run(ctx, sandbox.Command{Line: line, Timeout: removeWait})
+	if err == nil && code != 0 {
+		err = apperr.Newf(apperr.Unavailable, "Removing old files in the sandbox failed (exit %d); restart the sandbox to rebuild it from the project's files.", code)
+	}
+	return err
+}
+
+// rmLine builds "rm -f -- 'a' 'b'" from resolved sandbox paths, each quoted
+// for the shell (a ' inside becomes '\”).
+func rmLine(resolve func(string) (string, error), paths []string) (string, error) {
+	var b strings.Builder
+	b.WriteString("rm -f --")
+	for _, p := range paths {
+		full, err := resolve(p)
+		if err != nil {
+			return "", err
+		}
+		b.WriteString(" '" + strings.ReplaceAll(full, "'", `'\''`) + "'")
+	}
+	return b.String(), nil
 }
 
 // Workspaces joins the workspace manager to the projects table; shared by
@@ -225,8 +267,8 @@ func (s *VersionsService) Restore(projectID, versionID string) (RestoreResult, e
 }
 
 // syncReplica makes project_files and the sandbox hold the workspace's
-// current files: files the restore removed leave project_files (the
-// sandbox keeps them until it is rebuilt), the rest are written. A project
+// current files: files the restore removed leave project_files and the
+// sandbox, the rest are written. A project
 // without a sandbox gets none made: its next run builds one from these.
 func (s *VersionsService) syncReplica(ctx context.Context, projectID string, w *workspace.Workspace, before []workspace.FileEntry) error {
 	now, err := w.Files(ctx)
@@ -239,8 +281,10 @@ func (s *VersionsService) syncReplica(ctx context.Context, projectID string, w *
 		keep[f.Path] = true
 		files[i] = store.File{Path: f.Path, Content: f.Content}
 	}
+	var removed []string
 	for _, f := range before {
 		if !keep[f.Path] {
+			removed = append(removed, f.Path)
 			if err := s.ws.st.DeleteFile(ctx, projectID, f.Path); err != nil {
 				return err
 			}
@@ -259,7 +303,10 @@ func (s *VersionsService) syncReplica(ctx context.Context, projectID string, w *
 	}
 	// Ensure may have rebuilt from project_files (already restored above);
 	// writing again is cheap and covers a resumed sandbox.
-	return s.replica.WriteFiles(ctx, h, files)
+	if err := s.replica.WriteFiles(ctx, h, files); err != nil {
+		return err
+	}
+	return s.replica.Remove(ctx, h, removed)
 }
 
 // Branch makes a new project holding a version's files (its chat starts

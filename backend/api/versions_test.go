@@ -17,8 +17,16 @@ import (
 // recordingReplica stands in for the sandbox manager and records what a
 // restore writes to the sandbox.
 type recordingReplica struct {
-	mu    sync.Mutex
-	calls [][]store.File
+	mu      sync.Mutex
+	calls   [][]store.File
+	removed []string
+}
+
+func (r *recordingReplica) Remove(_ context.Context, _ *sandbox.Handle, paths []string) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.removed = append(r.removed, paths...)
+	return nil
 }
 
 func (r *recordingReplica) Ensure(_ context.Context, projectID, _ string) (*sandbox.Handle, error) {
@@ -85,7 +93,7 @@ func TestVersionsServiceHistoryDiffRestoreBranch(t *testing.T) {
 	for _, r := range rows {
 		got[r.Path] = string(r.Content)
 	}
-	if got["app.py"] != "v1" || got["extra.txt"] != "" || len(rep.calls) != 1 || len(rep.calls[0]) != len(rows) {
+	if got["app.py"] != "v1" || got["extra.txt"] != "" || len(rep.calls) != 1 || len(rep.calls[0]) != len(rows) || strings.Join(rep.removed, ",") != "extra.txt" {
 		t.Fatalf("project_files after restore %v (calls %d)", got, len(rep.calls))
 	}
 	if h2, _ := vs.History(p.ID); len(h2) != 4 || !h2[0].Current {
@@ -125,5 +133,28 @@ func TestVersionsServiceHistoryDiffRestoreBranch(t *testing.T) {
 	}
 	if _, err := vs.History(p.ID); !apperr.Is(err, apperr.NotFound) {
 		t.Fatalf("history of a deleted project: %v", err)
+	}
+}
+
+func TestRmLineQuotesAndRefuses(t *testing.T) {
+	resolve := func(p string) (string, error) {
+		if strings.HasPrefix(p, "..") {
+			return "", apperr.New(apperr.Invalid, "outside")
+		}
+		return "/home/user/" + p, nil
+	}
+	for _, tc := range []struct {
+		paths []string
+		want  string
+		ok    bool
+	}{
+		{[]string{"a.py", "dir/b c.txt"}, `rm -f -- '/home/user/a.py' '/home/user/dir/b c.txt'`, true},
+		{[]string{"it's $(x).py"}, `rm -f -- '/home/user/it'\''s $(x).py'`, true},
+		{[]string{"ok", "../etc/passwd"}, "", false},
+	} {
+		got, err := rmLine(resolve, tc.paths)
+		if (err == nil) != tc.ok || got != tc.want {
+			t.Errorf("rmLine(%q) = %q, %v; want %q", tc.paths, got, err, tc.want)
+		}
 	}
 }
