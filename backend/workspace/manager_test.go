@@ -151,8 +151,9 @@ func TestStartupImportsTodaysDatabase(t *testing.T) {
 		"p1": {"app.py": []byte("print('hi')\n"), "data/ünï/表.csv": []byte("a,b\n1,2\n"), "img/logo.png": bin, "empty.txt": {}},
 		"p2": {"pages/index.tsx": []byte("export default () => null\n"), "node_modules/x/index.js": []byte("ignored by git, kept on disk")},
 		"p3": {},
+		"p4": {"ok.txt": []byte("kept"), "../outside.txt": []byte("never written out of the folder")},
 	}
-	names := map[string]string{"p1": "Data viz", "p2": "Data viz", "p3": "../escape"}
+	names := map[string]string{"p1": "Data viz", "p2": "Data viz", "p3": "../escape", "p4": "Odd paths"}
 	for id, files := range projects {
 		exec(`INSERT INTO projects(id, name, created_at, updated_at, last_activity_at) VALUES (?, ?, 1, 1, 1)`, id, names[id])
 		for p, c := range files {
@@ -190,6 +191,12 @@ func TestStartupImportsTodaysDatabase(t *testing.T) {
 			inGit[f.Path] = f.Content
 		}
 		for fp, c := range files {
+			if strings.HasPrefix(fp, "../") {
+				if _, err := os.Stat(filepath.Join(w.Root(), fp)); !os.IsNotExist(err) {
+					t.Errorf("%s: a path out of the folder was written", id)
+				}
+				continue
+			}
 			disk, err := os.ReadFile(filepath.Join(w.Root(), filepath.FromSlash(fp)))
 			if err != nil || string(disk) != string(c) {
 				t.Errorf("%s/%s on disk: %v", id, fp, err)

@@ -51,7 +51,7 @@ func Startup(ctx context.Context, st StartupStore, m *Manager, log *slog.Logger)
 	}
 	var first error
 	for _, p := range ps {
-		if err := importProject(ctx, st, m, p); err != nil {
+		if err := importProject(ctx, st, m, p, log); err != nil {
 			log.Warn("workspace not ready", "project", p.ID, "err", err)
 			if first == nil {
 				first = err
@@ -64,7 +64,7 @@ func Startup(ctx context.Context, st StartupStore, m *Manager, log *slog.Logger)
 	return first
 }
 
-func importProject(ctx context.Context, st StartupStore, m *Manager, p store.Project) error {
+func importProject(ctx context.Context, st StartupStore, m *Manager, p store.Project, log *slog.Logger) error {
 	w, err := m.For(ctx, st, p)
 	if err != nil {
 		return err
@@ -80,9 +80,15 @@ func importProject(ctx context.Context, st StartupStore, m *Manager, p store.Pro
 	if err != nil || len(rows) == 0 {
 		return err
 	}
-	files := make([]File, len(rows))
-	for i, f := range rows {
-		files[i] = File{Path: f.Path, Content: f.Content}
+	files := make([]File, 0, len(rows))
+	for _, f := range rows {
+		// A path no folder can hold (an old row from before the path
+		// checks) stays in project_files, where it was; the rest move on.
+		if _, err := CleanPath(f.Path); err != nil {
+			log.Warn("file left in the database: not a path inside the folder", "project", p.ID, "path", f.Path)
+			continue
+		}
+		files = append(files, File{Path: f.Path, Content: f.Content})
 	}
 	if _, err := w.write(ctx, files); err != nil {
 		return err
