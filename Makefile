@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := $(shell go env GOPATH 2>/dev/null)/bin:$(PATH)
 
-.PHONY: run test setup build dev bench fmt
+.PHONY: run test setup build dev bench fmt package-deb package-windows
 
 run: setup build
 	./build/bin/tessera
@@ -14,7 +14,15 @@ setup:
 	@bash scripts/setup.sh
 
 build:
-	wails build -nocolour -m
+	wails build -nocolour -m -ldflags "$$(bash scripts/version.sh --ldflags)"
+
+# Installers (see README, "Installers"). The .deb is also built, installed
+# and removed by `make test`.
+package-deb: setup
+	bash scripts/package-deb.sh
+
+package-windows: setup
+	bash scripts/package-windows.sh
 
 # Benchmarks behind the performance targets in the issues (not part of test).
 bench: setup

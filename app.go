@@ -21,6 +21,7 @@ import (
 	"tessera/backend/secrets"
 	"tessera/backend/store"
 	"tessera/backend/workspace"
+	"tessera/backend/update"
 )
 
 // quitWait bounds how long closing the window waits for sandboxes to pause.
@@ -76,7 +77,7 @@ func NewApp(getenv config.Getenv) (*App, error) {
 	if bindingsOnly {
 		// `wails generate` only needs the bound types; touch nothing.
 		a.log = slog.New(slog.DiscardHandler)
-		a.bound = []any{&api.SystemService{}, &api.ProjectService{}, &api.SettingsService{}, &api.SandboxService{}, &api.ChatService{}, &api.CatalogService{}, &api.KeyCheckService{}, &api.VersionsService{}}
+		a.bound = api.ServiceTypes()
 		return a, nil
 	}
 	paths, err := config.Resolve(getenv)
@@ -100,7 +101,7 @@ func NewApp(getenv config.Getenv) (*App, error) {
 	cancel()
 	if a.startErr != nil {
 		a.log.Error("database open failed", "err", a.startErr)
-		a.bound = []any{api.NewSystemService(a.startErr, a.paths, "")}
+		a.bound = []any{api.NewSystemService(a.startErr, a.paths, ""), api.NewAboutService(buildInfo())}
 		return a, nil
 	}
 	// Answers left streaming were cut off by a crash or a kill: say so on
@@ -143,10 +144,26 @@ func (a *App) wire(ctxf func() context.Context) {
 		// template's first build may need more, a test less.
 		PreviewWait: a.durationEnv("TESSERA_PREVIEW_WAIT"),
 		Emitter:     a.emit,
-		Templates:   func(ctx context.Context) []fragment.Template { return api.AllTemplates(a.settings.get(ctx)) },
-		Logger:      a.log.With("part", "chat"),
+		Templates: func(ctx context.Context) []fragment.Template {
+			return fragment.WithCustom(a.settings.get(ctx).CustomTemplates)
+		},
+		Logger: a.log.With("part", "chat"),
 	})
 	catalog := api.NewCatalogService(ctxf, a.llm, a.store, a.keys, a.store, a.log)
+	about := buildInfo()
+	// Tests set TESSERA_UPDATE_FEED=off (or a local feed) so that no run of
+	// the test suite asks GitHub.
+	feedEnv := a.getenv("TESSERA_UPDATE_FEED")
+	updates := update.New(update.Config{
+		HTTP:    &http.Client{Transport: &http.Transport{Proxy: http.ProxyFromEnvironment}},
+		Current: about.Version,
+		Prefs: func(ctx context.Context) (update.Prefs, error) {
+			s := a.settings.get(ctx)
+			return update.WithEnv(update.Prefs{Enabled: s.UpdateCheck, FeedURL: s.UpdateFeedURL}, feedEnv), nil
+		},
+		State: a.store,
+		Log:   a.log.With("part", "update"),
+	})
 	ws := api.NewWorkspaces(a.workspaces, a.store)
 	a.bound = []any{
 		api.NewSystemService(nil, a.paths, a.getenv("E2B_DOMAIN")),
@@ -157,6 +174,9 @@ func (a *App) wire(ctxf func() context.Context) {
 		catalog,
 		api.NewKeyCheckService(ctxf, catalog, a.sandboxes.CheckAccount, a.log),
 		api.NewVersionsService(ctxf, ws, api.SandboxReplica{Manager: a.sandboxes}, a.log),
+		api.NewAboutService(about),
+		api.NewUpdateService(ctxf, updates),
+		api.NewSearchService(ctxf, a.store),
 	}
 }
 
@@ -193,7 +213,7 @@ func (a *App) startup(ctx context.Context) {
 
 // beforeClose pauses running sandboxes before the window goes. The first
 // close request starts the pauses in the background and keeps the window
-// (so the page can show progress on "app:quit"); when they are done (or
+// (so the page can show progress on events.AppQuit); when they are done (or
 // quitWait passed) the app quits for real.
 func (a *App) beforeClose(ctx context.Context) (prevent bool) {
 	if a.sandboxes == nil {
@@ -233,7 +253,7 @@ func (a *App) pauseAll() {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(a.rootCtx), quitWait)
 	defer cancel()
 	err := a.sandboxes.PauseAll(ctx, func(done, total int) {
-		a.emit.Emit("app:quit", quitProgress{Done: done, Total: total})
+		a.emit.Emit(events.AppQuit, quitProgress{Done: done, Total: total})
 	})
 	if err != nil {
 		a.log.Warn("not every sandbox paused before quitting; E2B pauses them at their timeout", "err", err)

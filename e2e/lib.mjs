@@ -54,7 +54,7 @@ export async function startApp({ home, env = {}, name = 'app' }) {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}/`;
   const p = await startProcess(name, path.join(root, 'build/bin/tessera-dev'), [],
-    { TESSERA_HOME: home, devserver: `127.0.0.1:${port}`, TESSERA_LOG_STDERR: '1', ...env }, url);
+    { TESSERA_HOME: home, devserver: `127.0.0.1:${port}`, TESSERA_LOG_STDERR: '1', TESSERA_UPDATE_FEED: 'off', ...env }, url);
   await waitFor(async () => (await (await fetch(url)).text()).includes('id="root"'), 'the app page');
   return { proc: p, url };
 }

@@ -19,14 +19,6 @@ type Chat interface {
 	Files(ctx context.Context, projectID string) ([]chat.File, error)
 }
 
-// SendResult is the outcome of Send or Retry: the saved messages.
-// UserSaved says the person's message is in the chat.
-type SendResult struct {
-	User      *store.Message `json:"user,omitempty"`
-	Assistant *store.Message `json:"assistant,omitempty"`
-	UserSaved bool           `json:"userSaved"`
-}
-
 // ChatService is the chat of a project. Bound.
 type ChatService struct {
 	ctx  func() context.Context
@@ -36,15 +28,6 @@ type ChatService struct {
 // NewChatService builds the service.
 func NewChatService(ctx func() context.Context, c Chat) *ChatService {
 	return &ChatService{ctx: ctx, chat: c}
-}
-
-func toSendResult(r chat.Result, err error) (SendResult, error) {
-	if err != nil && r.UserSaved && r.User != nil {
-		// Wails drops the result of a failed call, so the error itself
-		// says the message was saved (ErrorDTO.UserMessageID).
-		err = userSavedError{err: err, id: r.User.ID}
-	}
-	return SendResult{User: r.User, Assistant: r.Assistant, UserSaved: r.UserSaved}, err
 }
 
 // userSavedError is a failed Send or Retry after the person's message was
@@ -64,13 +47,13 @@ func (e userSavedError) Unwrap() error { return e.err }
 // error. An error with userMessageId set (see ErrorDTO) came after the
 // person's message was saved: it is in the chat, so the draft goes; an
 // error without it means nothing was kept and the draft should stay.
-func (s *ChatService) Send(req chat.SendRequest) (SendResult, error) {
-	return toSendResult(s.chat.Send(s.ctx(), req))
+func (s *ChatService) Send(req SendRequest) (SendResult, error) {
+	return toSendResult(s.chat.Send(s.ctx(), req.domain()))
 }
 
 // Retry generates the last answer again.
-func (s *ChatService) Retry(req chat.RetryRequest) (SendResult, error) {
-	return toSendResult(s.chat.Retry(s.ctx(), req))
+func (s *ChatService) Retry(req RetryRequest) (SendResult, error) {
+	return toSendResult(s.chat.Retry(s.ctx(), req.domain()))
 }
 
 // Stop cancels a running request at once; the partial answer is kept.
@@ -82,41 +65,20 @@ func (s *ChatService) Undo(projectID string) error { return s.chat.Undo(s.ctx(),
 // Clear drops the whole chat of a project (its files are kept).
 func (s *ChatService) Clear(projectID string) error { return s.chat.Clear(s.ctx(), projectID) }
 
-// DeleteMessageRequest names one message of a project.
-type DeleteMessageRequest struct {
-	ProjectID string `json:"projectId"`
-	MessageID string `json:"messageId"`
-}
-
 // DeleteMessage removes one answer, or one prompt with its answers.
 func (s *ChatService) DeleteMessage(req DeleteMessageRequest) error {
 	return s.chat.Delete(s.ctx(), req.ProjectID, req.MessageID)
-}
-
-// HistoryRequest asks for one page of a chat.
-type HistoryRequest struct {
-	ProjectID string `json:"projectId"`
-	// BeforeSeq: messages older than this seq; 0 = the newest page.
-	BeforeSeq int64 `json:"beforeSeq"`
-	// Limit: page size, default 50, at most 500.
-	Limit int `json:"limit"`
-}
-
-// HistoryPage is one page of a chat, oldest first.
-type HistoryPage struct {
-	Messages []store.Message `json:"messages"`
-	// HasMore is true when older messages exist.
-	HasMore bool `json:"hasMore"`
 }
 
 // History returns one page of a project's chat (newest page first), so a
 // long chat opens as fast as a short one.
 func (s *ChatService) History(req HistoryRequest) (HistoryPage, error) {
 	ms, more, err := s.chat.History(s.ctx(), req.ProjectID, req.BeforeSeq, req.Limit)
-	return HistoryPage{Messages: ms, HasMore: more}, err
+	return HistoryPage{Messages: toMessages(ms), HasMore: more}, err
 }
 
 // Files returns the project's files (the local copy).
-func (s *ChatService) Files(projectID string) ([]chat.File, error) {
-	return s.chat.Files(s.ctx(), projectID)
+func (s *ChatService) Files(projectID string) ([]File, error) {
+	fs, err := s.chat.Files(s.ctx(), projectID)
+	return toFiles(fs), err
 }

@@ -10,8 +10,8 @@ import (
 	"tessera/backend/apperr"
 )
 
-// KeyCheckDTO is the result of a key check, shown in the Settings field.
-type KeyCheckDTO struct {
+// KeyCheck is the result of a key check, shown in the Settings field.
+type KeyCheck struct {
 	OK bool `json:"ok"`
 	// Message is "Works: ..." or the provider's reason in a sentence.
 	Message string `json:"message"`
@@ -48,7 +48,7 @@ func NewKeyCheckService(ctx func() context.Context, catalog *CatalogService, e2b
 // CheckKey checks the key saved under a keychain account: "e2b", or
 // "llm:<provider id>". A refused key is a result (OK false, the
 // provider's reason), not an error.
-func (s *KeyCheckService) CheckKey(account string) (KeyCheckDTO, error) {
+func (s *KeyCheckService) CheckKey(account string) (KeyCheck, error) {
 	ctx, cancel := context.WithTimeout(s.ctx(), keyCheckTimeout)
 	defer cancel()
 	var msg string
@@ -59,16 +59,16 @@ func (s *KeyCheckService) CheckKey(account string) (KeyCheckDTO, error) {
 	case isLLM && providerID != "":
 		msg, err = s.checkLLM(ctx, providerID)
 	default:
-		return KeyCheckDTO{}, apperr.Newf(apperr.Invalid, "%q is not a key Tessera knows. Use \"e2b\" or \"llm:<provider>\".", account)
+		return KeyCheck{}, apperr.Newf(apperr.Invalid, "%q is not a key Tessera knows. Use \"e2b\" or \"llm:<provider>\".", account)
 	}
 	if err != nil {
 		if apperr.Is(err, apperr.Canceled) {
-			return KeyCheckDTO{}, err
+			return KeyCheck{}, err
 		}
 		s.log.Info("key check failed", "account", account, "err", err)
-		return KeyCheckDTO{Message: apperr.MessageOf(err), Code: string(apperr.CodeOf(err))}, nil
+		return KeyCheck{Message: apperr.MessageOf(err), Code: string(apperr.CodeOf(err))}, nil
 	}
-	return KeyCheckDTO{OK: true, Message: msg}, nil
+	return KeyCheck{OK: true, Message: msg}, nil
 }
 
 func (s *KeyCheckService) checkLLM(ctx context.Context, providerID string) (string, error) {
@@ -76,7 +76,7 @@ func (s *KeyCheckService) checkLLM(ctx context.Context, providerID string) (stri
 	if !ok {
 		return "", apperr.Newf(apperr.NotFound, "The provider %q is not known.", providerID)
 	}
-	models, err := s.catalog.refresh(ctx, providerID)
+	models, err := s.catalog.offers.Refresh(ctx, providerID)
 	if err != nil {
 		return "", err
 	}

@@ -80,38 +80,42 @@ type UpdateProjectRequest struct {
 }
 
 // List returns projects by last activity.
-func (s *ProjectService) List() ([]store.Project, error) {
-	return s.store.ListProjects(s.ctx())
+func (s *ProjectService) List() ([]Project, error) {
+	ps, err := s.store.ListProjects(s.ctx())
+	return toProjects(ps), err
 }
 
 // Create makes a project and selects it.
-func (s *ProjectService) Create(req CreateProjectRequest) (store.Project, error) {
+func (s *ProjectService) Create(req CreateProjectRequest) (Project, error) {
 	if err := validTemplate(req.Template); err != nil {
-		return store.Project{}, err
+		return Project{}, err
 	}
 	p, err := s.store.CreateProject(s.ctx(), store.NewProject{Name: req.Name, Description: req.Description, Template: req.Template})
 	if err != nil {
-		return store.Project{}, err
+		return Project{}, err
 	}
 	s.log.Info("project created", "project", p.ID)
 	if s.ws != nil {
 		p = s.ws.created(s.ctx(), p, s.log)
 	}
-	return p, s.store.SetSetting(s.ctx(), currentProjectKey, p.ID)
+	return toProject(p), s.store.SetSetting(s.ctx(), currentProjectKey, p.ID)
 }
 
 // Update renames or edits a project.
-func (s *ProjectService) Update(req UpdateProjectRequest) (store.Project, error) {
+func (s *ProjectService) Update(req UpdateProjectRequest) (Project, error) {
 	if req.Template != nil {
 		if err := validTemplate(*req.Template); err != nil {
-			return store.Project{}, err
+			return Project{}, err
 		}
 	}
 	p, err := s.store.UpdateProject(s.ctx(), req.ID, store.ProjectPatch{Name: req.Name, Description: req.Description, Template: req.Template})
-	if err == nil && req.Name != nil && s.ws != nil {
+	if err != nil {
+		return Project{}, err
+	}
+	if req.Name != nil && s.ws != nil {
 		p = s.ws.renamed(s.ctx(), p, s.log)
 	}
-	return p, err
+	return toProject(p), nil
 }
 
 // Delete kills the project's sandbox and removes the project with its chat
@@ -146,19 +150,19 @@ func (s *ProjectService) Delete(id string) error {
 
 // Select makes a project current (remembered across restarts) and starts
 // resuming its sandbox in the background.
-func (s *ProjectService) Select(id string) (store.Project, error) {
+func (s *ProjectService) Select(id string) (Project, error) {
 	ctx := s.ctx()
 	p, err := s.store.GetProject(ctx, id)
 	if err != nil {
-		return store.Project{}, err
+		return Project{}, err
 	}
 	if err := s.store.SetSetting(ctx, currentProjectKey, id); err != nil {
-		return store.Project{}, err
+		return Project{}, err
 	}
 	if s.sandboxes != nil && p.SandboxID != "" {
 		s.sandboxes.Open(id)
 	}
-	return p, nil
+	return toProject(p), nil
 }
 
 // Current returns the remembered project id, or "" when none (or it was

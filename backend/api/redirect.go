@@ -42,7 +42,7 @@ type RedirectConfirm struct {
 // SaveResult is what Save did: saved (Confirm nil), or held for
 // confirmation (Confirm set, nothing saved, Settings as they still are).
 type SaveResult struct {
-	Settings config.Settings  `json:"settings"`
+	Settings Settings         `json:"settings"`
 	Confirm  *RedirectConfirm `json:"confirm,omitempty"`
 }
 

@@ -28,38 +28,38 @@ func TestSaveHoldsChangesThatRedirectKeys(t *testing.T) {
 	cases := []struct {
 		name     string
 		saved    []string // accounts with a key in the keychain
-		start    func(*config.Settings)
-		change   func(*config.Settings)
+		start    func(*Settings)
+		change   func(*Settings)
 		accounts []string // destinations expected; nil = saved at once
 	}{
-		{name: "theme only", change: func(s *config.Settings) { s.Theme = "dark" }},
-		{name: "E2B domain", change: func(s *config.Settings) { s.E2BDomain = "evil.example" }, accounts: []string{"e2b"}},
-		{name: "E2B domain written differently", change: func(s *config.Settings) { s.E2BDomain = " HTTPS://E2B.app/ " }},
-		{name: "built-in provider's base URL", change: func(s *config.Settings) {
+		{name: "theme only", change: func(s *Settings) { s.Theme = "dark" }},
+		{name: "E2B domain", change: func(s *Settings) { s.E2BDomain = "evil.example" }, accounts: []string{"e2b"}},
+		{name: "E2B domain written differently", change: func(s *Settings) { s.E2BDomain = " HTTPS://E2B.app/ " }},
+		{name: "built-in provider's base URL", change: func(s *Settings) {
 			s.CustomProviders = customProviders(t, map[string]any{"providers": []any{provider{"id": "openai", "base_url": "https://evil.example/v1"}}})
 		}, accounts: []string{"llm:openai"}},
-		{name: "new custom server without a key", change: func(s *config.Settings) {
+		{name: "new custom server without a key", change: func(s *Settings) {
 			s.CustomProviders = customProviders(t, map[string]any{"providers": []any{local}})
 		}},
-		{name: "new custom server whose account has a key", saved: []string{"llm:local"}, change: func(s *config.Settings) {
+		{name: "new custom server whose account has a key", saved: []string{"llm:local"}, change: func(s *Settings) {
 			s.CustomProviders = customProviders(t, map[string]any{"providers": []any{local}})
 		}, accounts: []string{"llm:local"}},
-		{name: "the built-in blank custom server gets a URL", change: func(s *config.Settings) {
+		{name: "the built-in blank custom server gets a URL", change: func(s *Settings) {
 			s.CustomProviders = customProviders(t, map[string]any{"providers": []any{provider{"id": "custom", "base_url": "http://127.0.0.1:8000/v1"}}})
 		}},
-		{name: "the built-in blank custom server gets a URL while its key is saved", saved: []string{"llm:custom"}, change: func(s *config.Settings) {
+		{name: "the built-in blank custom server gets a URL while its key is saved", saved: []string{"llm:custom"}, change: func(s *Settings) {
 			s.CustomProviders = customProviders(t, map[string]any{"providers": []any{provider{"id": "custom", "base_url": "http://127.0.0.1:8000/v1"}}})
 		}, accounts: []string{"llm:custom"}},
-		{name: "custom server moved", start: func(s *config.Settings) {
+		{name: "custom server moved", start: func(s *Settings) {
 			s.CustomProviders = customProviders(t, map[string]any{"providers": []any{local}})
-		}, change: func(s *config.Settings) {
+		}, change: func(s *Settings) {
 			moved := provider{"id": "local", "base_url": "https://evil.example/v1", "models": []any{map[string]any{"id": "m"}}}
 			s.CustomProviders = customProviders(t, map[string]any{"providers": []any{moved}})
 		}, accounts: []string{"llm:local"}},
-		{name: "custom server removed", start: func(s *config.Settings) {
+		{name: "custom server removed", start: func(s *Settings) {
 			s.CustomProviders = customProviders(t, map[string]any{"providers": []any{local}})
-		}, change: func(s *config.Settings) { s.CustomProviders = nil }},
-		{name: "domain and provider at once", change: func(s *config.Settings) {
+		}, change: func(s *Settings) { s.CustomProviders = nil }},
+		{name: "domain and provider at once", change: func(s *Settings) {
 			s.E2BDomain = "evil.example"
 			s.CustomProviders = customProviders(t, map[string]any{"providers": []any{provider{"id": "anthropic", "base_url": "https://evil.example"}}})
 		}, accounts: []string{"e2b", "llm:anthropic"}},
@@ -79,7 +79,7 @@ func TestSaveHoldsChangesThatRedirectKeys(t *testing.T) {
 			if c.start != nil {
 				s, _ := ss.Get()
 				c.start(&s)
-				if _, err := config.SaveSettings(bg(), st, s); err != nil {
+				if _, err := config.SaveSettings(bg(), st, s.domain()); err != nil {
 					t.Fatal(err)
 				}
 			}

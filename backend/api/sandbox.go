@@ -28,7 +28,9 @@ func NewSandboxService(ctx func() context.Context, sb SandboxControl) *SandboxSe
 }
 
 // Status returns the project's sandbox status now.
-func (s *SandboxService) Status(projectID string) sandbox.Status { return s.sb.Status(projectID) }
+func (s *SandboxService) Status(projectID string) SandboxStatus {
+	return toSandboxStatus(s.sb.Status(projectID))
+}
 
 // Pause pauses the project's sandbox (files, packages and memory are kept).
 func (s *SandboxService) Pause(projectID string) error { return s.sb.Pause(s.ctx(), projectID) }

@@ -36,15 +36,16 @@ func NewSettingsService(ctx func() context.Context, kv config.KV, keys Keychain,
 }
 
 // Get returns the settings.
-func (s *SettingsService) Get() (config.Settings, error) {
-	return config.LoadSettings(s.ctx(), s.kv)
+func (s *SettingsService) Get() (Settings, error) {
+	st, err := config.LoadSettings(s.ctx(), s.kv)
+	return toSettings(st), err
 }
 
 // Save validates and stores the settings. A change that would send a key
 // to a new place (see redirect.go) is held instead: nothing is saved and
 // the result carries what to ask the person.
-func (s *SettingsService) Save(in config.Settings) (SaveResult, error) {
-	ctx := s.ctx()
+func (s *SettingsService) Save(req Settings) (SaveResult, error) {
+	ctx, in := s.ctx(), req.domain()
 	if err := in.Validate(); err != nil {
 		return SaveResult{}, err
 	}
@@ -64,23 +65,23 @@ func (s *SettingsService) Save(in config.Settings) (SaveResult, error) {
 			return SaveResult{}, err
 		}
 		s.log.Info("settings change held for confirmation", "destinations", len(dest))
-		return SaveResult{Settings: prev, Confirm: &RedirectConfirm{Token: tok, Destinations: dest}}, nil
+		return SaveResult{Settings: toSettings(prev), Confirm: &RedirectConfirm{Token: tok, Destinations: dest}}, nil
 	}
 	out, err := s.apply(ctx, in)
-	return SaveResult{Settings: out}, err
+	return SaveResult{Settings: toSettings(out)}, err
 }
 
 // ConfirmSave applies the change Save held under token, once.
-func (s *SettingsService) ConfirmSave(token string) (config.Settings, error) {
+func (s *SettingsService) ConfirmSave(token string) (Settings, error) {
 	in, err := s.pending.take(token)
 	if err != nil {
-		return config.Settings{}, err
+		return Settings{}, err
 	}
 	out, err := s.apply(s.ctx(), in)
 	if err == nil {
 		s.log.Info("settings change confirmed: keys go to new places")
 	}
-	return out, err
+	return toSettings(out), err
 }
 
 func (s *SettingsService) apply(ctx context.Context, in config.Settings) (config.Settings, error) {
@@ -143,7 +144,7 @@ func (s *SettingsService) DeleteKey(account string) error {
 
 // Paths tells the page where data and logs live (shown in settings and
 // troubleshooting).
-func (s *SettingsService) Paths() config.Paths { return s.paths }
+func (s *SettingsService) Paths() Paths { return toPaths(s.paths) }
 
 var templateIDRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,99}(:[a-z0-9_.-]{1,64})?$`)
 

@@ -19,10 +19,10 @@ func NewSystemService(startErr error, paths config.Paths, e2bDomainEnv string) *
 // StartupStatus is shown before anything else: when OK is false the page
 // shows Error instead of the app.
 type StartupStatus struct {
-	OK      bool         `json:"ok"`
-	Error   *ErrorDTO    `json:"error,omitempty"`
-	Paths   config.Paths `json:"paths"`
-	Version string       `json:"version"`
+	OK      bool      `json:"ok"`
+	Error   *ErrorDTO `json:"error,omitempty"`
+	Paths   Paths     `json:"paths"`
+	Version string    `json:"version"`
 	// E2BDomainEnv is E2B_DOMAIN when set: the domain in use instead of the
 	// one in Settings.
 	E2BDomainEnv string `json:"e2bDomainEnv,omitempty"`
@@ -33,7 +33,7 @@ const Version = "0.1.0"
 
 // Status returns the start-up outcome.
 func (s *SystemService) Status() StartupStatus {
-	st := StartupStatus{OK: s.startErr == nil, Paths: s.paths, Version: Version, E2BDomainEnv: s.e2bDomainEnv}
+	st := StartupStatus{OK: s.startErr == nil, Paths: toPaths(s.paths), Version: Version, E2BDomainEnv: s.e2bDomainEnv}
 	if s.startErr != nil {
 		d := ToDTO(s.startErr)
 		st.Error = &d

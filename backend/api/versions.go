@@ -142,15 +142,15 @@ func NewVersionsService(ctx func() context.Context, ws *Workspaces, replica Repl
 
 // VersionDTO is one version in the panel.
 type VersionDTO struct {
-	ID           string    `json:"id"`
-	Time         time.Time `json:"time"`
-	Message      string    `json:"message"`      // the person's prompt, or what Tessera did
-	Kind         string    `json:"kind"`         // "turn", "edit", "restore", "branch", "import"
-	MessageID    string    `json:"messageId"`    // the answer that made it (turns)
-	Model        string    `json:"model"`        // provider/model (turns)
-	RestoredFrom string    `json:"restoredFrom"` // the version a restore brought back
-	FilesChanged []string  `json:"filesChanged"`
-	Current      bool      `json:"current"`
+	ID           string   `json:"id"`
+	Time         string   `json:"time"`         // RFC 3339
+	Message      string   `json:"message"`      // the person's prompt, or what Tessera did
+	Kind         string   `json:"kind"`         // "turn", "edit", "restore", "branch", "import"
+	MessageID    string   `json:"messageId"`    // the answer that made it (turns)
+	Model        string   `json:"model"`        // provider/model (turns)
+	RestoredFrom string   `json:"restoredFrom"` // the version a restore brought back
+	FilesChanged []string `json:"filesChanged"`
+	Current      bool     `json:"current"`
 }
 
 // FileDiffDTO is one file a version changed. Binary files carry no text.
@@ -178,8 +178,8 @@ type BranchRequest struct {
 
 // BranchResult is the new project and its first version.
 type BranchResult struct {
-	Project store.Project `json:"project"`
-	Version VersionDTO    `json:"version"`
+	Project Project    `json:"project"`
+	Version VersionDTO `json:"version"`
 }
 
 func versionDTO(v workspace.Version, current bool) VersionDTO {
@@ -191,7 +191,7 @@ func versionDTO(v workspace.Version, current bool) VersionDTO {
 	if files == nil {
 		files = []string{}
 	}
-	return VersionDTO{ID: v.ID, Time: v.Time, Message: v.Message, Kind: kind,
+	return VersionDTO{ID: v.ID, Time: stamp(v.Time), Message: v.Message, Kind: kind,
 		MessageID: v.Trailers[workspace.TrailerMessage], Model: v.Trailers[workspace.TrailerModel],
 		RestoredFrom: v.Trailers[workspace.TrailerRestored], FilesChanged: files, Current: current}
 }
@@ -279,7 +279,7 @@ func (s *VersionsService) syncReplica(ctx context.Context, projectID string, w *
 	files := make([]store.File, len(now))
 	for i, f := range now {
 		keep[f.Path] = true
-		files[i] = store.File{Path: f.Path, Content: f.Content}
+		files[i] = store.File{Path: f.Path, Content: string(f.Content)}
 	}
 	var removed []string
 	for _, f := range before {
@@ -341,7 +341,7 @@ func (s *VersionsService) Branch(req BranchRequest) (BranchResult, error) {
 		return BranchResult{}, err
 	}
 	s.log.Info("project branched", "from", from.ID, "project", p.ID)
-	return BranchResult{Project: p, Version: versionDTO(v, true)}, nil
+	return BranchResult{Project: toProject(p), Version: versionDTO(v, true)}, nil
 }
 
 // copyFiles puts the new workspace's files in project_files, which a
@@ -357,7 +357,7 @@ func (s *VersionsService) copyFiles(ctx context.Context, projectID string) error
 	}
 	files := make([]store.File, len(fs))
 	for i, f := range fs {
-		files[i] = store.File{Path: f.Path, Content: f.Content}
+		files[i] = store.File{Path: f.Path, Content: string(f.Content)}
 	}
 	return s.ws.st.PutFiles(ctx, projectID, files)
 }

@@ -81,7 +81,7 @@ func TestVersionsServiceHistoryDiffRestoreBranch(t *testing.T) {
 	if _, err := vs.Diff(p.ID, "../../etc"); !apperr.Is(err, apperr.Invalid) {
 		t.Fatalf("bad version id: %v", err)
 	}
-	st.PutFiles(ctx, p.ID, []store.File{{Path: "extra.txt", Content: []byte("x")}})
+	st.PutFiles(ctx, p.ID, []store.File{{Path: "extra.txt", Content: "x"}})
 	st.SetSandbox(ctx, p.ID, "sbx-1", store.SandboxPaused)
 
 	res, err := vs.Restore(p.ID, h[2].ID) // back to "make it"

@@ -367,15 +367,7 @@ func (s *Service) History(ctx context.Context, projectID string, beforeSeq int64
 
 // Files returns the project's local copy of its files.
 func (s *Service) Files(ctx context.Context, projectID string) ([]File, error) {
-	fs, err := s.cfg.Store.ListFiles(ctx, projectID)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]File, 0, len(fs))
-	for _, f := range fs {
-		out = append(out, File{Path: f.Path, Content: string(f.Content)})
-	}
-	return out, nil
+	return s.cfg.Store.ListFiles(ctx, projectID)
 }
 
 // isUnreachable tells a request that never reached the model (no network,

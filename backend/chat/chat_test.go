@@ -108,7 +108,7 @@ func (r *rig) send(text string) (Result, error, string) {
 
 func (r *rig) events(requestID string) []Event {
 	var out []Event
-	for _, p := range r.rec.Topic(Topic(requestID)) {
+	for _, p := range r.rec.Topic(events.ChatDelta(requestID)) {
 		out = append(out, p.([]Event)...)
 	}
 	return out

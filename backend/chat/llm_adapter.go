@@ -55,10 +55,8 @@ func (g LLMGenerator) Generate(ctx context.Context, req GenerateRequest, onParti
 		}
 		msgs = append(msgs, m)
 	}
-	p := llm.Params{Temperature: req.Params.Temperature, TopP: req.Params.TopP, MaxTokens: req.Params.MaxTokens,
-		FrequencyPenalty: req.Params.FrequencyPenalty, PresencePenalty: req.Params.PresencePenalty}
 	frag, usage, err := g.Client().StreamFragment(ctx, llm.Request{ProviderID: req.ProviderID, ModelID: req.ModelID,
-		Messages: msgs, Params: p, Schema: fragment.JSONSchema(req.Templates...)}, onPartial, onReasoning)
+		Messages: msgs, Params: req.Params, Schema: fragment.JSONSchema(req.Templates...)}, onPartial, onReasoning)
 	if errors.Is(err, llm.ErrModelGone) && g.Models != nil {
 		err = g.modelGone(context.WithoutCancel(ctx), req.ProviderID, req.ModelID, err)
 	}

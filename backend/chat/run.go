@@ -9,6 +9,7 @@ import (
 
 	"tessera/backend/apperr"
 	"tessera/backend/e2b"
+	"tessera/backend/events"
 	"tessera/backend/fragment"
 	"tessera/backend/llm"
 	"tessera/backend/store"
@@ -43,7 +44,7 @@ const historyLimit = 100
 // which the next start marks interrupted (store.MarkInterrupted). Only the
 // end of the turn moves it on: done, stopped, or error when a step failed.
 func (s *Service) answer(ctx context.Context, t turn) (Result, error) {
-	b := newBatcher(s.cfg.Emitter, Topic(t.RequestID))
+	b := newBatcher(s.cfg.Emitter, events.ChatDelta(t.RequestID))
 	defer func() { b.add(Event{Type: EventDone}); b.close() }()
 	// Saving after a Stop must still work: use a context that outlives it.
 	saveCtx := context.WithoutCancel(ctx)
@@ -246,11 +247,7 @@ func (s *Service) runOnce(ctx context.Context, b *batcher, projectID string, fra
 	}
 
 	b.add(Event{Type: EventStage, Stage: StageWriting})
-	files := make([]store.File, 0, len(frag.Files))
-	for _, f := range frag.Files {
-		files = append(files, store.File{Path: f.Path, Content: []byte(f.Content)})
-	}
-	if err := s.cfg.Sandboxes.WriteFiles(ctx, h, files); err != nil {
+	if err := s.cfg.Sandboxes.WriteFiles(ctx, h, frag.Files); err != nil {
 		res.StepError = stepErr("write", err)
 		return res
 	}
@@ -320,13 +317,9 @@ func (s *Service) prompt(ctx context.Context, t turn) (GenerateRequest, []fragme
 		}
 		chosen = []fragment.Template{tm}
 	}
-	files, err := s.cfg.Store.ListFiles(ctx, t.Project.ID)
+	pf, err := s.cfg.Store.ListFiles(ctx, t.Project.ID)
 	if err != nil {
 		return GenerateRequest{}, nil, err
-	}
-	pf := make([]fragment.File, 0, len(files))
-	for _, f := range files {
-		pf = append(pf, fragment.File{Path: f.Path, Content: string(f.Content)})
 	}
 	msgs, err := s.cfg.Store.RecentMessages(ctx, t.Project.ID, historyLimit)
 	if err != nil {

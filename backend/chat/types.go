@@ -10,6 +10,9 @@ package chat
 import (
 	"encoding/json"
 	"time"
+
+	"tessera/backend/files"
+	"tessera/backend/llm"
 )
 
 // Image is an attachment for multimodal models.
@@ -18,15 +21,10 @@ type Image struct {
 	Data string `json:"data"` // base64, no data: prefix
 }
 
-// Params are the model parameters from the parameters panel. Nil/zero means
-// the provider's default.
-type Params struct {
-	Temperature      *float32 `json:"temperature,omitempty"`
-	TopP             *float32 `json:"topP,omitempty"`
-	MaxTokens        int      `json:"maxTokens,omitempty"`
-	FrequencyPenalty *float32 `json:"frequencyPenalty,omitempty"`
-	PresencePenalty  *float32 `json:"presencePenalty,omitempty"`
-}
+// Params are the model parameters from the parameters panel (llm.Params:
+// one type from the page's request to the provider). Nil/zero means the
+// provider's default.
+type Params = llm.Params
 
 // SendRequest is one message from the person.
 type SendRequest struct {
@@ -54,10 +52,7 @@ type RetryRequest struct {
 }
 
 // File is one file of a fragment or of the project.
-type File struct {
-	Path    string `json:"path"`
-	Content string `json:"content"`
-}
+type File = files.File
 
 // Partial is the fragment as streamed so far.
 type Partial struct {
@@ -125,7 +120,7 @@ type RunResult struct {
 	FinishedAt time.Time    `json:"finishedAt"`
 }
 
-// Event types on "chat:delta:<requestID>". Each emission carries a batch
+// Event types on events.ChatDelta(requestID). Each emission carries a batch
 // ([]Event) gathered over ~30 ms so the page never drowns.
 const (
 	EventStage     = "stage"      // Stage set
@@ -162,6 +157,3 @@ type Event struct {
 	Message   json.RawMessage `json:"message,omitempty"`
 	Error     *StepError      `json:"error,omitempty"`
 }
-
-// Topic returns the event topic of a request.
-func Topic(requestID string) string { return "chat:delta:" + requestID }

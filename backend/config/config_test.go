@@ -112,6 +112,14 @@ func TestSettingsValidation(t *testing.T) {
 		{"good template", func(s *Settings) { s.CustomTemplates = []string{" my-tpl "} }, true,
 			func(s Settings) bool { return s.CustomTemplates[0] == "my-tpl" }, ""},
 		{"bad custom providers json", func(s *Settings) { s.CustomProviders = json.RawMessage("{") }, false, nil, "customProviders"},
+		{"update check on by default", func(*Settings) {}, true,
+			func(s Settings) bool { return s.UpdateCheck && s.UpdateFeedURL == DefaultUpdateFeedURL }, ""},
+		{"empty feed means default", func(s *Settings) { s.UpdateFeedURL = "  " }, true,
+			func(s Settings) bool { return s.UpdateFeedURL == DefaultUpdateFeedURL }, ""},
+		{"own feed kept", func(s *Settings) { s.UpdateFeedURL = " https://example.com/releases.atom " }, true,
+			func(s Settings) bool { return s.UpdateFeedURL == "https://example.com/releases.atom" }, ""},
+		{"feed must be http(s)", func(s *Settings) { s.UpdateFeedURL = "file:///etc/passwd" }, false, nil, "updateFeedURL"},
+		{"feed needs a host", func(s *Settings) { s.UpdateFeedURL = "https://" }, false, nil, "updateFeedURL"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -139,6 +147,22 @@ func TestSettingsValidation(t *testing.T) {
 				t.Fatal("round trip")
 			}
 		})
+	}
+}
+
+// Settings saved before the update fields existed keep the check on.
+func TestOlderSettingsRowKeepsUpdateCheckOn(t *testing.T) {
+	kv := memKV{settingsKey: `{"e2bDomain":"e2b.app","sandboxTimeoutMinutes":60,"idlePauseMinutes":10,"theme":"dark"}`}
+	s, err := LoadSettings(context.Background(), kv)
+	if err != nil || !s.UpdateCheck || s.UpdateFeedURL != DefaultUpdateFeedURL || s.Theme != "dark" {
+		t.Fatal(s, err)
+	}
+	s.UpdateCheck = false
+	if _, err := SaveSettings(context.Background(), kv, s); err != nil {
+		t.Fatal(err)
+	}
+	if back, _ := LoadSettings(context.Background(), kv); back.UpdateCheck {
+		t.Fatal("opting out did not stick")
 	}
 }
 

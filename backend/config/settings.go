@@ -3,6 +3,7 @@ package config
 import (
 	"context"
 	"encoding/json"
+	"net/url"
 	"regexp"
 	"strings"
 
@@ -30,11 +31,19 @@ type Settings struct {
 	CustomTemplates []string `json:"customTemplates"`
 	// Onboarded is set once the first-launch guide was dismissed.
 	Onboarded bool `json:"onboarded"`
+	// UpdateCheck lets Tessera ask UpdateFeedURL once a day whether a newer
+	// release exists (it never installs anything). On unless turned off.
+	UpdateCheck bool `json:"updateCheck"`
+	// UpdateFeedURL is a GitHub releases API address or an Atom feed.
+	UpdateFeedURL string `json:"updateFeedURL"`
 	// WorkspaceRoot is the folder holding each project's folder of files;
 	// "" means the default (see DefaultWorkspaceRoot). A change applies at
 	// the next start, which moves the existing folders there.
-	WorkspaceRoot string `json:"workspaceRoot"`
+	WorkspaceRoot string `json:"workspaceRoot,omitempty"`
 }
+
+// DefaultUpdateFeedURL is Tessera's releases on GitHub.
+const DefaultUpdateFeedURL = "https://api.github.com/repos/tessera-app/tessera/releases"
 
 // DefaultE2BDomain is E2B's hosted service.
 const DefaultE2BDomain = "e2b.app"
@@ -47,6 +56,8 @@ func DefaultSettings() Settings {
 		IdlePauseMinutes:      10,
 		Theme:                 "system",
 		CustomTemplates:       []string{},
+		UpdateCheck:           true,
+		UpdateFeedURL:         DefaultUpdateFeedURL,
 	}
 }
 
@@ -85,6 +96,9 @@ func (s *Settings) Validate() error {
 		return apperr.New(apperr.Invalid, "The custom providers are not valid JSON.").InField("customProviders")
 	}
 	if err := s.validateWorkspaceRoot(); err != nil {
+		return err
+	}
+	if err := s.validateUpdateFeed(); err != nil {
 		return err
 	}
 	if s.CustomTemplates == nil {
@@ -138,4 +152,16 @@ func SaveSettings(ctx context.Context, kv KV, s Settings) (Settings, error) {
 		return Settings{}, apperr.Wrap(err, apperr.Internal, "Tessera could not save the settings.")
 	}
 	return s, kv.SetSetting(ctx, settingsKey, string(b))
+}
+
+func (s *Settings) validateUpdateFeed() error {
+	s.UpdateFeedURL = strings.TrimSpace(s.UpdateFeedURL)
+	if s.UpdateFeedURL == "" {
+		s.UpdateFeedURL = DefaultUpdateFeedURL
+	}
+	u, err := url.Parse(s.UpdateFeedURL)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || len(s.UpdateFeedURL) > 2048 {
+		return apperr.New(apperr.Invalid, "The update feed must be an https address, such as "+DefaultUpdateFeedURL+".").InField("updateFeedURL")
+	}
+	return nil
 }

@@ -60,15 +60,15 @@ var conformanceCases = []struct {
 			bin[i] = byte(i)
 		}
 		files := []e2b.File{
-			{Path: dir + "/a/b/c/deep.txt", Content: []byte("deep\n")},
-			{Path: dir + "/bin.dat", Content: bin},
-			{Path: dir + "/empty", Content: []byte{}},
+			{Path: dir + "/a/b/c/deep.txt", Content: "deep\n"},
+			{Path: dir + "/bin.dat", Content: string(bin)},
+			{Path: dir + "/empty", Content: ""},
 		}
 		must(t, s.env.WriteFiles(ctx, files))
 		for _, f := range files {
 			got, err := s.env.ReadFile(ctx, f.Path)
 			must(t, err)
-			if !bytes.Equal(got, f.Content) {
+			if !bytes.Equal(got, []byte(f.Content)) {
 				t.Errorf("%s: read %d bytes back, wrote %d", f.Path, len(got), len(f.Content))
 			}
 		}
@@ -79,7 +79,7 @@ var conformanceCases = []struct {
 		for i := range big {
 			big[i] = byte(r.Uint32())
 		}
-		must(t, s.env.WriteFiles(ctx, []e2b.File{{Path: dir + "/big.bin", Content: big}}))
+		must(t, s.env.WriteFiles(ctx, []e2b.File{{Path: dir + "/big.bin", Content: string(big)}}))
 		got, err := s.env.ReadFile(ctx, dir+"/big.bin")
 		must(t, err)
 		if !bytes.Equal(got, big) {
@@ -93,7 +93,7 @@ var conformanceCases = []struct {
 	}},
 	{"unicode_names", func(ctx context.Context, t *testing.T, s *confServer, dir string) {
 		name := "héllo wörld/日本語 ファイル 🎉.txt"
-		must(t, s.env.WriteFiles(ctx, []e2b.File{{Path: dir + "/" + name, Content: []byte("ü")}}))
+		must(t, s.env.WriteFiles(ctx, []e2b.File{{Path: dir + "/" + name, Content: "ü"}}))
 		got, err := s.env.ReadFile(ctx, dir+"/"+name)
 		must(t, err)
 		if string(got) != "ü" {
@@ -141,7 +141,7 @@ var conformanceCases = []struct {
 	{"list_stat_mkdir_remove", func(ctx context.Context, t *testing.T, s *confServer, dir string) {
 		must(t, s.env.MakeDir(ctx, dir+"/x/y/z"))
 		must(t, s.env.MakeDir(ctx, dir+"/x/y/z")) // existing: fine
-		must(t, s.env.WriteFiles(ctx, []e2b.File{{Path: dir + "/x/file.txt", Content: []byte("12345")}}))
+		must(t, s.env.WriteFiles(ctx, []e2b.File{{Path: dir + "/x/file.txt", Content: "12345"}}))
 		if err := s.env.MakeDir(ctx, dir+"/x/file.txt"); apperr.CodeOf(err) != apperr.Invalid {
 			t.Errorf("mkdir over a file: %v, want invalid", err)
 		}

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"mime/multipart"
 	"net/http"
 	"path"
@@ -16,6 +17,7 @@ import (
 	"github.com/go-resty/resty/v2"
 
 	"tessera/backend/apperr"
+	"tessera/backend/files"
 )
 
 // MaxReadFile bounds ReadFile so a huge file cannot exhaust memory.
@@ -185,11 +187,9 @@ func (e *Envd) rpc(ctx context.Context, o op, mode retryMode, method string, in,
 	return nil
 }
 
-// File is one file to write.
-type File struct {
-	Path    string
-	Content []byte
-}
+// File is one file to write (the type every layer shares, see package
+// files).
+type File = files.File
 
 // Entry is one item of a folder listing.
 type Entry struct {
@@ -226,7 +226,7 @@ func (e *Envd) WriteFiles(ctx context.Context, files []File) error {
 		if err != nil {
 			return apperr.Wrap(err, apperr.Internal, "Tessera could not prepare the files for upload. This is a bug; the log file has the details.")
 		}
-		if _, err := w.Write(f.Content); err != nil {
+		if _, err := io.WriteString(w, f.Content); err != nil {
 			return apperr.Wrap(err, apperr.Internal, "Tessera could not prepare the files for upload. This is a bug; the log file has the details.")
 		}
 	}

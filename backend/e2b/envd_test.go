@@ -64,9 +64,9 @@ func TestFiles(t *testing.T) {
 	ctx := context.Background()
 	env := c.Envd(sb).WithRoot("/home/user/app")
 	files := []e2b.File{
-		{Path: "index.html", Content: []byte("<h1>hi</h1>")},
-		{Path: "src/main.py", Content: []byte("print('x')\n")},
-		{Path: "/home/user/app/src/util/empty.txt", Content: nil},
+		{Path: "index.html", Content: "<h1>hi</h1>"},
+		{Path: "src/main.py", Content: "print('x')\n"},
+		{Path: "/home/user/app/src/util/empty.txt", Content: ""},
 	}
 	if err := env.WriteFiles(ctx, files); err != nil {
 		t.Fatal(err)
@@ -123,7 +123,7 @@ func TestFiles(t *testing.T) {
 		t.Fatalf("stat %+v %v", st, err)
 	}
 	// Without a root, paths are the sandbox's own (relative = home).
-	if err := c.Envd(sb).WriteFiles(ctx, []e2b.File{{Path: "notes.txt", Content: []byte("n")}}); err != nil {
+	if err := c.Envd(sb).WriteFiles(ctx, []e2b.File{{Path: "notes.txt", Content: "n"}}); err != nil {
 		t.Fatal(err)
 	}
 	if b, _ := f.ReadFile(sb.SandboxID, "/home/user/notes.txt"); string(b) != "n" {
@@ -136,7 +136,7 @@ func TestFilesEscapeRefused(t *testing.T) {
 	ctx := context.Background()
 	env := c.Envd(sb).WithRoot("/home/user/app")
 	for _, p := range []string{"../x", "/etc/passwd", "a/../../b", "/home/user/other/x"} {
-		wantCode(t, env.WriteFiles(ctx, []e2b.File{{Path: "ok.txt"}, {Path: p, Content: []byte("x")}}), apperr.Invalid)
+		wantCode(t, env.WriteFiles(ctx, []e2b.File{{Path: "ok.txt"}, {Path: p, Content: "x"}}), apperr.Invalid)
 		_, err := env.ReadFile(ctx, p)
 		wantCode(t, err, apperr.Invalid)
 		wantCode(t, env.Remove(ctx, p), apperr.Invalid)
@@ -182,7 +182,7 @@ func TestPauseKeepsFiles(t *testing.T) {
 	f, c, sb := newSandbox(t)
 	ctx := context.Background()
 	env := c.Envd(sb)
-	if err := env.WriteFiles(ctx, []e2b.File{{Path: "/home/user/keep.txt", Content: []byte("k")}}); err != nil {
+	if err := env.WriteFiles(ctx, []e2b.File{{Path: "/home/user/keep.txt", Content: "k"}}); err != nil {
 		t.Fatal(err)
 	}
 	if err := c.Pause(ctx, sb.SandboxID); err != nil {
@@ -336,7 +336,7 @@ func TestRunNotRetried(t *testing.T) {
 	}
 	// File writes are idempotent and retried.
 	f.FailNext(e2btest.EndpointFiles, e2btest.FaultReset)
-	if err := c.Envd(sb).WriteFiles(context.Background(), []e2b.File{{Path: "a", Content: []byte("a")}}); err != nil {
+	if err := c.Envd(sb).WriteFiles(context.Background(), []e2b.File{{Path: "a", Content: "a"}}); err != nil {
 		t.Fatal(err)
 	}
 }

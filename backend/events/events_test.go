@@ -2,6 +2,8 @@ package events
 
 import (
 	"fmt"
+	"os"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -42,4 +44,32 @@ func TestLateDropsUntilSet(t *testing.T) {
 		t.Fatalf("%v", got)
 	}
 	Discard{}.Emit("x", nil)
+}
+
+// The page's topics module is what Topics renders: change topics.go, run
+// `go generate ./backend/events`, and the page follows.
+func TestTopicsTSIsCurrent(t *testing.T) {
+	got, err := os.ReadFile("../../frontend/src/api/topics.ts")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != TypeScript() {
+		t.Fatalf("frontend/src/api/topics.ts is stale: run `go generate ./backend/events`\nwant:\n%s", TypeScript())
+	}
+}
+
+func TestTopicBuilders(t *testing.T) {
+	if ChatDelta("r1") != "chat:delta:r1" || SandboxStatus("p1") != "sandbox:status:p1" || AppQuit != "app:quit" {
+		t.Fatal(ChatDelta("r1"), SandboxStatus("p1"), AppQuit)
+	}
+	// Every builder's topic is in the list the page is generated from.
+	listed := map[string]bool{}
+	for _, d := range Topics() {
+		listed[d.Topic] = true
+	}
+	for _, topic := range []string{strings.TrimSuffix(ChatDelta("x"), "x"), strings.TrimSuffix(SandboxStatus("x"), "x"), AppQuit} {
+		if !listed[topic] {
+			t.Errorf("%q is emitted but not listed in Topics", topic)
+		}
+	}
 }

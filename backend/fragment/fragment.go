@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"tessera/backend/apperr"
+	"tessera/backend/files"
 )
 
 // Limits that keep a runaway answer from becoming a runaway project.
@@ -24,11 +25,9 @@ const (
 	MaxFilesBytes = 16 << 20
 )
 
-// File is one file of a project, its path relative to the project root.
-type File struct {
-	Path    string `json:"path"`
-	Content string `json:"content"`
-}
+// File is one file of a project, its path relative to the project root
+// (the type every layer shares, see package files).
+type File = files.File
 
 // Fragment is one LLM answer: Fragments' ten fields plus Files, the
 // multi-file form. After Normalize, Files holds every file of the answer

@@ -65,20 +65,20 @@ func TestNormalize(t *testing.T) {
 		{
 			name: "single file form",
 			in:   Fragment{Template: "streamlit-developer", FilePath: "app.py", Code: "import streamlit", Port: intp(8501)},
-			want: []File{{"app.py", "import streamlit"}},
+			want: []File{{Path: "app.py", Content: "import streamlit"}},
 			port: intp(8501),
 		},
 		{
 			name: "multi file with main",
 			in: Fragment{FilePath: "pages/index.tsx", Code: "A", Files: []File{
-				{"components/b.tsx", "B"}, {"./pages/index.tsx", "A2"}, {"", ""},
+				{Path: "components/b.tsx", Content: "B"}, {Path: "./pages/index.tsx", Content: "A2"}, {Path: "", Content: ""},
 			}},
-			want: []File{{"pages/index.tsx", "A2"}, {"components/b.tsx", "B"}},
+			want: []File{{Path: "pages/index.tsx", Content: "A2"}, {Path: "components/b.tsx", Content: "B"}},
 		},
 		{
 			name: "one file at the cap",
 			in:   Fragment{FilePath: "data.csv", Code: strings.Repeat("x", MaxFileBytes)},
-			want: []File{{"data.csv", strings.Repeat("x", MaxFileBytes)}},
+			want: []File{{Path: "data.csv", Content: strings.Repeat("x", MaxFileBytes)}},
 		},
 		{
 			name:    "one file over the cap",
@@ -87,30 +87,30 @@ func TestNormalize(t *testing.T) {
 		},
 		{
 			name: "many files over the answer cap",
-			in: Fragment{Files: []File{{"a", strings.Repeat("x", MaxFileBytes)}, {"b", strings.Repeat("x", MaxFileBytes)},
-				{"c", strings.Repeat("x", MaxFileBytes)}, {"d", strings.Repeat("x", MaxFileBytes)}, {"e", "x"}}},
+			in: Fragment{Files: []File{{Path: "a", Content: strings.Repeat("x", MaxFileBytes)}, {Path: "b", Content: strings.Repeat("x", MaxFileBytes)},
+				{Path: "c", Content: strings.Repeat("x", MaxFileBytes)}, {Path: "d", Content: strings.Repeat("x", MaxFileBytes)}, {Path: "e", Content: "x"}}},
 			wantErr: true,
 		},
 		{
 			name: "files only",
-			in:   Fragment{Files: []File{{"main.py", "print(1)"}, {"lib/u.py", "x=1"}}},
-			want: []File{{"main.py", "print(1)"}, {"lib/u.py", "x=1"}},
+			in:   Fragment{Files: []File{{Path: "main.py", Content: "print(1)"}, {Path: "lib/u.py", Content: "x=1"}}},
+			want: []File{{Path: "main.py", Content: "print(1)"}, {Path: "lib/u.py", Content: "x=1"}},
 		},
 		{
 			name: "code without path uses template file",
 			in:   Fragment{Template: "gradio-developer", Code: "demo"},
-			want: []File{{"app.py", "demo"}},
+			want: []File{{Path: "app.py", Content: "demo"}},
 		},
 		{
 			name: "deps trimmed, port 0 is none",
 			in:   Fragment{FilePath: "a.py", Code: "x", AdditionalDependencies: []string{" rich ", ""}, Port: intp(0)},
-			want: []File{{"a.py", "x"}},
+			want: []File{{Path: "a.py", Content: "x"}},
 			deps: []string{"rich"},
 		},
 		{name: "code without path, unknown template", in: Fragment{Template: "my-tpl", Code: "x"}, wantErr: true},
 		{name: "no code", in: Fragment{Commentary: "hi"}, wantErr: true},
 		{name: "escaping path", in: Fragment{FilePath: "../../.bashrc", Code: "x"}, wantErr: true},
-		{name: "escaping extra file", in: Fragment{FilePath: "a.py", Code: "x", Files: []File{{"/etc/x", "y"}}}, wantErr: true},
+		{name: "escaping extra file", in: Fragment{FilePath: "a.py", Code: "x", Files: []File{{Path: "/etc/x", Content: "y"}}}, wantErr: true},
 		{name: "bad port", in: Fragment{FilePath: "a.py", Code: "x", Port: intp(70000)}, wantErr: true},
 	}
 	for _, tt := range tests {

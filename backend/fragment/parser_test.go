@@ -46,7 +46,7 @@ func TestParse(t *testing.T) {
 		}},
 		{name: "legacy code array", in: `{"template":"code-interpreter-v1","code":[{"file_name":"a.py","file_path":"src/a.py","file_content":"print(1)","file_finished":true},{"file_name":"b.py","file_content":"x"}],"port":null}`,
 			check: func(t *testing.T, f *Fragment) {
-				if len(f.Files) != 2 || f.Files[0] != (File{"src/a.py", "print(1)"}) || f.Files[1] != (File{"b.py", "x"}) || f.Port != nil {
+				if len(f.Files) != 2 || f.Files[0] != (File{Path: "src/a.py", Content: "print(1)"}) || f.Files[1] != (File{Path: "b.py", Content: "x"}) || f.Port != nil {
 					t.Errorf("files %q port %v", f.Files, f.Port)
 				}
 			}},
@@ -192,7 +192,7 @@ func TestMatchesEncodingJSON(t *testing.T) {
 		Commentary: "quotes \" backslash \\ tab \t ctrl \x01 uni é 😀 \u2028", Template: "code-interpreter-v1",
 		Title: "<T&>", Description: "d", AdditionalDependencies: []string{"a", "b"}, HasAdditionalDependencies: true,
 		Port: nil, FilePath: "x/y.py", Code: strings.Repeat("print('}{')\n", 50),
-		Files: []File{{"x/y.py", "override"}, {"z.py", "z"}},
+		Files: []File{{Path: "x/y.py", Content: "override"}, {Path: "z.py", Content: "z"}},
 	}
 	b, _ := json.Marshal(f)
 	got, err := Parse(string(b))

@@ -32,7 +32,7 @@ func TestSystemPrompt(t *testing.T) {
 		{
 			name:      "existing files are included for editing",
 			templates: all[3:4],
-			files:     []File{{"app.py", "import streamlit as st\nst.title('hi')"}, {"lib/util.py", "X = 1\n"}},
+			files:     []File{{Path: "app.py", Content: "import streamlit as st\nst.title('hi')"}, {Path: "lib/util.py", Content: "X = 1\n"}},
 			want: []string{"Edit it, do not start over", `<file path="app.py">` + "\nimport streamlit as st\nst.title('hi')\n</file>",
 				`<file path="lib/util.py">` + "\nX = 1\n</file>"},
 		},

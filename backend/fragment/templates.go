@@ -96,3 +96,18 @@ func Lookup(id string, custom []Template) (Template, bool) {
 	}
 	return Template{}, false
 }
+
+// WithCustom is the built-in templates followed by the custom E2B template
+// ids from settings (an id that names a built-in adds nothing). It is the
+// one list the template picker shows and the chat chooses from.
+func WithCustom(customIDs []string) []Template {
+	out := Templates()
+	for _, id := range customIDs {
+		if _, builtin := Lookup(id, nil); builtin {
+			continue
+		}
+		out = append(out, Template{ID: id, Name: id, Custom: true,
+			Instructions: "A custom E2B template (" + id + ") chosen by the person."})
+	}
+	return out
+}

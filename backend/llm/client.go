@@ -19,13 +19,16 @@ const (
 )
 
 // Params are the model parameters the person can set; nil / 0 = the
-// provider's default ("Auto").
+// provider's default ("Auto"). The one Params type of the backend (chat
+// aliases it): the provider's wire names (max_tokens or
+// max_completion_tokens, top_p) are chosen per model in request.go, so the
+// json names here are the page's.
 type Params struct {
 	Temperature      *float32 `json:"temperature,omitempty"`
-	TopP             *float32 `json:"top_p,omitempty"`
-	MaxTokens        int      `json:"max_tokens,omitempty"`
-	FrequencyPenalty *float32 `json:"frequency_penalty,omitempty"`
-	PresencePenalty  *float32 `json:"presence_penalty,omitempty"`
+	TopP             *float32 `json:"topP,omitempty"`
+	MaxTokens        int      `json:"maxTokens,omitempty"`
+	FrequencyPenalty *float32 `json:"frequencyPenalty,omitempty"`
+	PresencePenalty  *float32 `json:"presencePenalty,omitempty"`
 }
 
 // Image is an attachment of a user message, for multimodal models.

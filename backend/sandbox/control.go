@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"tessera/backend/e2b"
+	"tessera/backend/files"
 	"tessera/backend/store"
 )
 
@@ -35,11 +36,9 @@ type Control interface {
 	WaitPort(ctx context.Context, sb *e2b.Sandbox, port int) (url string, err error)
 }
 
-// SandboxFile is one file at an absolute path inside the sandbox.
-type SandboxFile struct {
-	Path    string
-	Content []byte
-}
+// SandboxFile is one file at an absolute path inside the sandbox (the type
+// every layer shares, see package files).
+type SandboxFile = files.File
 
 // Command is one shell command run by Install and by a rebuild.
 type Command struct {

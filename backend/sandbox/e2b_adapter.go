@@ -15,11 +15,7 @@ var _ Control = E2B{}
 
 // WriteFiles implements Control.
 func (c E2B) WriteFiles(ctx context.Context, sb *e2b.Sandbox, files []SandboxFile) error {
-	fs := make([]e2b.File, len(files))
-	for i, f := range files {
-		fs[i] = e2b.File{Path: f.Path, Content: f.Content}
-	}
-	return c.Client.Envd(sb).WriteFiles(ctx, fs)
+	return c.Client.Envd(sb).WriteFiles(ctx, files)
 }
 
 // Run implements Control.

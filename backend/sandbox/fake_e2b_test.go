@@ -123,7 +123,7 @@ func TestFakeE2BLifecycle(t *testing.T) {
 
 	// none → starting → rebuilding → running
 	h1 := e.ensure(p.ID)
-	if err := e.m.WriteFiles(e.ctx, e.ensure(p.ID), []store.File{{Path: "app.py", Content: []byte("print('hi')\n")}, {Path: "data/in.csv", Content: []byte("a,b\n1,2\n")}}); err != nil {
+	if err := e.m.WriteFiles(e.ctx, e.ensure(p.ID), []store.File{{Path: "app.py", Content: "print('hi')\n"}, {Path: "data/in.csv", Content: "a,b\n1,2\n"}}); err != nil {
 		t.Fatal(err)
 	}
 	if err := e.m.Install(e.ctx, e.ensure(p.ID), installLine, nil); err != nil {
@@ -196,7 +196,7 @@ func TestFakeE2BLifecycle(t *testing.T) {
 	}
 	want2 := []State{StateStarting, StateRebuilding, StateRunning, StatePausing, StatePaused}
 	var got []State
-	for _, pl := range e.rec.Topic(Topic(p.ID)) {
+	for _, pl := range e.rec.Topic(events.SandboxStatus(p.ID)) {
 		s := pl.(Status)
 		if len(got) == 0 || got[len(got)-1] != s.State {
 			got = append(got, s.State)
@@ -261,7 +261,7 @@ func TestFakeE2BFaults(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newFEnv(t)
 			p := e.project("demo")
-			files := []store.File{{Path: "app.py", Content: []byte("v1")}}
+			files := []store.File{{Path: "app.py", Content: "v1"}}
 			if err := e.st.PutFiles(e.ctx, p.ID, files); err != nil {
 				t.Fatal(err)
 			}

@@ -94,7 +94,7 @@ func (e *env) stored(pid string) store.Project {
 
 func (e *env) states(pid string) []State {
 	var out []State
-	for _, p := range e.rec.Topic(Topic(pid)) {
+	for _, p := range e.rec.Topic(events.SandboxStatus(pid)) {
 		s := p.(Status)
 		if len(out) == 0 || out[len(out)-1] != s.State {
 			out = append(out, s.State)
@@ -131,7 +131,7 @@ func (e *env) localFiles(pid string) map[string]string {
 func TestEnsureCreatesAndRebuildsFromLocalCopy(t *testing.T) {
 	e := newEnv(t)
 	p := e.project("demo", "")
-	if err := e.st.PutFiles(e.ctx, p.ID, []store.File{{Path: "app.py", Content: []byte("print(1)")}, {Path: "lib/u.py", Content: []byte("x=1")}}); err != nil {
+	if err := e.st.PutFiles(e.ctx, p.ID, []store.File{{Path: "app.py", Content: "print(1)"}, {Path: "lib/u.py", Content: "x=1"}}); err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range []string{"pip install pandas", "npm i left-pad"} {
@@ -232,7 +232,7 @@ func TestLostSandboxIsRebuiltWithIdenticalFiles(t *testing.T) {
 			e := newEnv(t)
 			p := e.project("demo", "")
 			h1 := e.ensure(p.ID, "")
-			if err := e.m.WriteFiles(e.ctx, e.ensure(p.ID, ""), []store.File{{Path: "./app.py", Content: []byte("v1")}, {Path: "data/in.csv", Content: []byte("a,b")}}); err != nil {
+			if err := e.m.WriteFiles(e.ctx, e.ensure(p.ID, ""), []store.File{{Path: "./app.py", Content: "v1"}, {Path: "data/in.csv", Content: "a,b"}}); err != nil {
 				t.Fatal(err)
 			}
 			if err := e.m.Install(e.ctx, e.ensure(p.ID, ""), "pip install rich", nil); err != nil {
@@ -300,7 +300,7 @@ func TestConcurrentEnsureMakesOneSandbox(t *testing.T) {
 func TestTemplateChangeReplacesSandbox(t *testing.T) {
 	e := newEnv(t)
 	p := e.project("demo", "")
-	if err := e.st.PutFiles(e.ctx, p.ID, []store.File{{Path: "pages/index.tsx", Content: []byte("export default 1")}}); err != nil {
+	if err := e.st.PutFiles(e.ctx, p.ID, []store.File{{Path: "pages/index.tsx", Content: "export default 1"}}); err != nil {
 		t.Fatal(err)
 	}
 	h1 := e.ensure(p.ID, "code-interpreter-v1")
@@ -338,7 +338,7 @@ func TestFaults(t *testing.T) {
 		e := newEnv(t)
 		p := e.project("demo", "")
 		h1 := e.ensure(p.ID, "")
-		if err := e.m.WriteFiles(e.ctx, e.ensure(p.ID, ""), []store.File{{Path: "a.py", Content: []byte("1")}}); err != nil {
+		if err := e.m.WriteFiles(e.ctx, e.ensure(p.ID, ""), []store.File{{Path: "a.py", Content: "1"}}); err != nil {
 			t.Fatal(err)
 		}
 		if err := e.m.Pause(e.ctx, p.ID); err != nil {
@@ -376,7 +376,7 @@ func TestFaults(t *testing.T) {
 	t.Run("lost create response is adopted, not doubled", func(t *testing.T) {
 		e := newEnv(t)
 		p := e.project("demo", "")
-		if err := e.st.PutFiles(e.ctx, p.ID, []store.File{{Path: "a.py", Content: []byte("1")}}); err != nil {
+		if err := e.st.PutFiles(e.ctx, p.ID, []store.File{{Path: "a.py", Content: "1"}}); err != nil {
 			t.Fatal(err)
 		}
 		e.fake.lostCreate = 1
@@ -391,7 +391,7 @@ func TestFaults(t *testing.T) {
 	t.Run("create keeps failing: clear error, nothing stored", func(t *testing.T) {
 		e := newEnv(t)
 		p := e.project("demo", "")
-		if err := e.st.PutFiles(e.ctx, p.ID, []store.File{{Path: "a.py", Content: []byte("1")}}); err != nil {
+		if err := e.st.PutFiles(e.ctx, p.ID, []store.File{{Path: "a.py", Content: "1"}}); err != nil {
 			t.Fatal(err)
 		}
 		e.fake.fail("create", unavailable(3)...)
@@ -414,7 +414,7 @@ func TestFaults(t *testing.T) {
 	t.Run("rebuild write fails: half-built sandbox deleted", func(t *testing.T) {
 		e := newEnv(t)
 		p := e.project("demo", "")
-		if err := e.st.PutFiles(e.ctx, p.ID, []store.File{{Path: "a.py", Content: []byte("1")}}); err != nil {
+		if err := e.st.PutFiles(e.ctx, p.ID, []store.File{{Path: "a.py", Content: "1"}}); err != nil {
 			t.Fatal(err)
 		}
 		e.fake.fail("write", errUnavailable)
@@ -541,7 +541,7 @@ func TestCommands(t *testing.T) {
 	e := newEnv(t)
 	p := e.project("demo", "")
 	h1 := e.ensure(p.ID, "")
-	if err := e.m.WriteFiles(e.ctx, e.ensure(p.ID, ""), []store.File{{Path: "app.py", Content: []byte("v1")}}); err != nil {
+	if err := e.m.WriteFiles(e.ctx, e.ensure(p.ID, ""), []store.File{{Path: "app.py", Content: "v1"}}); err != nil {
 		t.Fatal(err)
 	}
 	steps := []struct {
@@ -628,10 +628,10 @@ func TestWriteFilesLocalCopyFirst(t *testing.T) {
 		remote  bool // and in the sandbox
 		relPath string
 	}{
-		{"ok", []store.File{{Path: "a.py", Content: []byte("1")}}, nil, "", true, true, "a.py"},
-		{"sandbox write fails", []store.File{{Path: "b.py", Content: []byte("2")}}, apperr.New(apperr.Unavailable, "down"), apperr.Unavailable, true, false, "b.py"},
-		{"escape refused", []store.File{{Path: "../etc/x", Content: []byte("3")}}, nil, apperr.Invalid, false, false, "../etc/x"},
-		{"absolute under root", []store.File{{Path: "/home/user/c.py", Content: []byte("4")}}, nil, "", true, true, "c.py"},
+		{"ok", []store.File{{Path: "a.py", Content: "1"}}, nil, "", true, true, "a.py"},
+		{"sandbox write fails", []store.File{{Path: "b.py", Content: "2"}}, apperr.New(apperr.Unavailable, "down"), apperr.Unavailable, true, false, "b.py"},
+		{"escape refused", []store.File{{Path: "../etc/x", Content: "3"}}, nil, apperr.Invalid, false, false, "../etc/x"},
+		{"absolute under root", []store.File{{Path: "/home/user/c.py", Content: "4"}}, nil, "", true, true, "c.py"},
 	}
 	for _, c := range cases {
 		if c.fault != nil {
@@ -819,8 +819,8 @@ func TestStatusJSON(t *testing.T) {
 			t.Errorf("missing %q in %s", k, b)
 		}
 	}
-	if Topic("p1") != "sandbox:status:p1" {
-		t.Fatal(Topic("p1"))
+	if events.SandboxStatus("p1") != "sandbox:status:p1" {
+		t.Fatal(events.SandboxStatus("p1"))
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"tessera/backend/apperr"
+	"tessera/backend/events"
 )
 
 // State is what the page shows on the sandbox badge.
@@ -42,9 +43,6 @@ type Status struct {
 	RunningSecondsToday int64     `json:"runningSecondsToday"`
 	RunningSecondsTotal int64     `json:"runningSecondsTotal"`
 }
-
-// Topic is the event topic of a project's sandbox status.
-func Topic(projectID string) string { return "sandbox:status:" + projectID }
 
 // Status returns the project's sandbox status.
 func (m *Manager) Status(projectID string) Status {
@@ -98,5 +96,5 @@ func (m *Manager) emit(e *entry) {
 	defer e.emitMu.Unlock()
 	ctx, cancel := context.WithTimeout(m.root, 5*time.Second)
 	defer cancel()
-	m.cfg.Emitter.Emit(Topic(e.id), m.status(ctx, e))
+	m.cfg.Emitter.Emit(events.SandboxStatus(e.id), m.status(ctx, e))
 }

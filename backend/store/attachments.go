@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"strings"
 )
 
@@ -12,27 +11,6 @@ import (
 type Attachment struct {
 	MIME string `json:"mime"`
 	Data string `json:"data"` // base64, no data: prefix
-}
-
-// MarshalJSON keeps the shape the page reads today: a user message's
-// attachments travel as result: {"images": [...]}, as they were stored
-// before migration 0003. The Go type no longer mixes the two (Result is
-// only ever a run result, Attachments its own field); only this wire form
-// does, until the api layer maps messages to its own DTO and the page
-// reads attachments from their own field.
-func (m Message) MarshalJSON() ([]byte, error) {
-	type plain Message // no methods: no recursion
-	p := plain(m)
-	if m.Role == "user" && len(m.Attachments) > 0 && len(m.Result) == 0 {
-		raw, err := json.Marshal(struct {
-			Images []Attachment `json:"images"`
-		}{m.Attachments})
-		if err != nil {
-			return nil, err
-		}
-		p.Result = raw
-	}
-	return json.Marshal(p)
 }
 
 type execer interface {

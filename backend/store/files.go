@@ -3,14 +3,13 @@ package store
 import (
 	"context"
 	"time"
+
+	"tessera/backend/files"
 )
 
-// File is one file of a project's local copy.
-type File struct {
-	Path      string    `json:"path"`
-	Content   []byte    `json:"content"`
-	UpdatedAt time.Time `json:"updatedAt"`
-}
+// File is one file of a project's local copy, its path relative to the
+// project root (the type every layer shares, see package files).
+type File = files.File
 
 // PutFiles upserts files of a project in one transaction. Callers have
 // already validated the paths (see fragment and e2b path checks).
@@ -24,7 +23,7 @@ func (s *Store) PutFiles(ctx context.Context, projectID string, files []File) er
 	for _, f := range files {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO project_files(project_id, path, content, updated_at) VALUES (?,?,?,?)
 			ON CONFLICT(project_id, path) DO UPDATE SET content=excluded.content, updated_at=excluded.updated_at`,
-			projectID, f.Path, f.Content, now); err != nil {
+			projectID, f.Path, []byte(f.Content), now); err != nil { // a BLOB, as ever
 			return dbErr(err, "save the project's files")
 		}
 	}
@@ -33,7 +32,7 @@ func (s *Store) PutFiles(ctx context.Context, projectID string, files []File) er
 
 // ListFiles returns the project's local copy, ordered by path.
 func (s *Store) ListFiles(ctx context.Context, projectID string) ([]File, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT path, content, updated_at FROM project_files WHERE project_id=? ORDER BY path`, projectID)
+	rows, err := s.db.QueryContext(ctx, `SELECT path, content FROM project_files WHERE project_id=? ORDER BY path`, projectID)
 	if err != nil {
 		return nil, dbErr(err, "read the project's files")
 	}
@@ -41,11 +40,9 @@ func (s *Store) ListFiles(ctx context.Context, projectID string) ([]File, error)
 	out := []File{}
 	for rows.Next() {
 		var f File
-		var u int64
-		if err := rows.Scan(&f.Path, &f.Content, &u); err != nil {
+		if err := rows.Scan(&f.Path, &f.Content); err != nil {
 			return nil, dbErr(err, "read the project's files")
 		}
-		f.UpdatedAt = fromMS(u)
 		out = append(out, f)
 	}
 	return out, dbErr(rows.Err(), "read the project's files")

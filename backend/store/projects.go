@@ -39,7 +39,7 @@ type Project struct {
 	LastActivityAt time.Time `json:"lastActivityAt"`
 	// Workspace is the project's folder name under the workspace root
 	// ("" until it is given one).
-	Workspace string `json:"workspace"`
+	Workspace string `json:"workspace,omitempty"`
 }
 
 // NewProject holds what a person types to create a project.

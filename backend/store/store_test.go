@@ -61,9 +61,7 @@ func TestOpenAppliesMigrationsOnceAndSetsPragmas(t *testing.T) {
 	defer s.Close()
 	var n int
 	s.db.QueryRow(`SELECT count(*) FROM schema_migrations`).Scan(&n)
-	// One row per migration file: numbers need not be contiguous (helpers
-	// number their migrations apart and the lead merges them).
-	all, _ := loadMigrations()
+	all, _ := loadMigrations() // numbers need not be contiguous (0003 and 0004 come from parallel branches)
 	if n != len(all) {
 		t.Fatalf("migrations recorded %d, want %d", n, len(all))
 	}
@@ -223,7 +221,7 @@ func TestDeleteCascades(t *testing.T) {
 	if _, err := s.AddMessage(ctx, Message{ProjectID: p.ID, Role: "user", Content: "hi"}); err != nil {
 		t.Fatal(err)
 	}
-	s.PutFiles(ctx, p.ID, []File{{Path: "app.py", Content: []byte("print(1)")}})
+	s.PutFiles(ctx, p.ID, []File{{Path: "app.py", Content: "print(1)"}})
 	s.AddInstall(ctx, p.ID, "pip install x")
 	s.AddRunningSeconds(ctx, p.ID, time.Now(), 10)
 	if err := s.DeleteProject(ctx, p.ID); err != nil {
@@ -279,8 +277,8 @@ func TestFilesInstallsUsageSettings(t *testing.T) {
 	s := openTest(t)
 	ctx := context.Background()
 	p, _ := s.CreateProject(ctx, NewProject{Name: "P"})
-	s.PutFiles(ctx, p.ID, []File{{Path: "b.py", Content: []byte("1")}, {Path: "a.py", Content: []byte("2")}})
-	s.PutFiles(ctx, p.ID, []File{{Path: "b.py", Content: []byte("3")}})
+	s.PutFiles(ctx, p.ID, []File{{Path: "b.py", Content: "1"}, {Path: "a.py", Content: "2"}})
+	s.PutFiles(ctx, p.ID, []File{{Path: "b.py", Content: "3"}})
 	fs, _ := s.ListFiles(ctx, p.ID)
 	if len(fs) != 2 || fs[0].Path != "a.py" || string(fs[1].Content) != "3" {
 		t.Fatal(fs)
@@ -389,5 +387,25 @@ func TestListMessagesPage(t *testing.T) {
 		if fmt.Sprint(seqs) != fmt.Sprint(c.seqs) || more != c.more {
 			t.Errorf("before %d limit %d: %v more=%v", c.before, c.limit, seqs, more)
 		}
+	}
+}
+
+// Files keep any bytes (a string holds them) and stay BLOBs in the table,
+// as before File became the shared files.File with string content.
+func TestFilesKeepBytesAsBlobs(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	p, _ := s.CreateProject(ctx, NewProject{Name: "P"})
+	bin := string([]byte{0, 0xff, 0xfe, '\n', 0x80})
+	if err := s.PutFiles(ctx, p.ID, []File{{Path: "data.bin", Content: bin}, {Path: "empty", Content: ""}}); err != nil {
+		t.Fatal(err)
+	}
+	fs, err := s.ListFiles(ctx, p.ID)
+	if err != nil || len(fs) != 2 || fs[0].Content != bin || fs[1].Content != "" {
+		t.Fatalf("%v %q", err, fs)
+	}
+	var kind string
+	if err := s.db.QueryRowContext(ctx, `SELECT typeof(content) FROM project_files WHERE path='data.bin'`).Scan(&kind); err != nil || kind != "blob" {
+		t.Fatalf("stored as %q (%v)", kind, err)
 	}
 }

@@ -252,22 +252,22 @@ func TestRecorderCommitsTurnsByProject(t *testing.T) {
 		files   []store.File
 		changed bool
 	}{
-		{[]store.File{{Path: "app.py", Content: []byte("1")}}, true},
-		{[]store.File{{Path: "app.py", Content: []byte("1")}}, false},
-		{[]store.File{{Path: "app.py", Content: []byte("2")}, {Path: "lib/u.py", Content: []byte("u")}}, true},
+		{[]store.File{{Path: "app.py", Content: "1"}}, true},
+		{[]store.File{{Path: "app.py", Content: "1"}}, false},
+		{[]store.File{{Path: "app.py", Content: "2"}, {Path: "lib/u.py", Content: "u"}}, true},
 	} {
 		v, changed, err := r.RecordTurn(ctx, p.ID, tc.files, "prompt "+string(rune('a'+i)), "msg", "openai/gpt")
 		if err != nil || changed != tc.changed || (changed && v.Trailers[TrailerModel] != "openai/gpt") {
 			t.Fatalf("turn %d: %+v %v %v", i, v, changed, err)
 		}
 	}
-	if _, _, err := r.RecordTurn(ctx, p.ID, []store.File{{Path: "../out", Content: []byte("x")}}, "p", "m", "x"); err == nil {
+	if _, _, err := r.RecordTurn(ctx, p.ID, []store.File{{Path: "../out", Content: "x"}}, "p", "m", "x"); err == nil {
 		t.Fatal("a path out of the folder was recorded")
 	}
 	if _, _, err := r.RecordTurn(ctx, "nope", nil, "p", "m", "x"); err == nil {
 		t.Fatal("a missing project was recorded")
 	}
-	v, changed, err := r.RecordEdit(ctx, p.ID, []store.File{{Path: "app.py", Content: []byte("3")}}, "")
+	v, changed, err := r.RecordEdit(ctx, p.ID, []store.File{{Path: "app.py", Content: "3"}}, "")
 	if err != nil || !changed || v.Trailers[TrailerKind] != "edit" || v.Message != "Edited by hand" {
 		t.Fatalf("edit: %+v %v %v", v, changed, err)
 	}

@@ -88,7 +88,7 @@ func importProject(ctx context.Context, st StartupStore, m *Manager, p store.Pro
 			log.Warn("file left in the database: not a path inside the folder", "project", p.ID, "path", f.Path)
 			continue
 		}
-		files = append(files, File{Path: f.Path, Content: f.Content})
+		files = append(files, File{Path: f.Path, Content: []byte(f.Content)})
 	}
 	if _, err := w.write(ctx, files); err != nil {
 		return err

@@ -54,7 +54,7 @@ func (r *Recorder) workspace(ctx context.Context, projectID string) (*Workspace,
 func toFiles(in []store.File) []File {
 	out := make([]File, len(in))
 	for i, f := range in {
-		out[i] = File{Path: f.Path, Content: f.Content}
+		out[i] = File{Path: f.Path, Content: []byte(f.Content)}
 	}
 	return out
 }

@@ -11,6 +11,7 @@ import { useQuit } from './stores/quit'
 import { QuitOverlay } from './components/QuitOverlay'
 import { useApplyTheme } from './lib/theme'
 import { TopBar } from './components/TopBar'
+import { UpdateNotice } from './components/UpdateNotice'
 import { ChatPanel } from './components/chat/ChatPanel'
 import { PreviewPanel } from './components/preview/PreviewPanel'
 import { prefetchEditor } from './components/preview/CodeView'
@@ -21,6 +22,9 @@ import { SettingsDialog } from './components/settings/SettingsDialog'
 import { Toaster } from './components/ui/Toaster'
 import { TipProvider } from './components/ui/Tip'
 import { Button } from './components/ui/Button'
+import { SearchDialog } from './components/search/SearchDialog'
+import { ShortcutsHelp } from './components/ShortcutsHelp'
+import { installShortcuts } from './lib/shortcuts'
 
 type Boot = { phase: 'loading' } | { phase: 'failed'; message: string; status?: StartupStatus } | { phase: 'ready'; status: StartupStatus }
 
@@ -31,9 +35,9 @@ export function StartupError({ message, status }: { message: string; status?: St
         <AlertTriangle className="mx-auto h-10 w-10 text-destructive" aria-hidden />
         <h1 className="mt-4 text-lg font-semibold">Tessera could not start</h1>
         <p className="mt-2 text-sm">{message}</p>
-        {status?.paths?.LogFile ? (
+        {status?.paths?.logFile ? (
           <p className="mt-4 text-xs text-muted-foreground">
-            Details are in the log file: <span className="font-mono">{status.paths.LogFile}</span>
+            Details are in the log file: <span className="font-mono">{status.paths.logFile}</span>
           </p>
         ) : null}
         <Button className="mt-6" variant="outline" onClick={() => window.location.reload()}>
@@ -139,6 +143,7 @@ export default function App() {
   }, [boot.phase])
   // The sandbox badge follows the current project's status topic.
   useEffect(() => (boot.phase === 'ready' ? followCurrentProject() : undefined), [boot.phase])
+  useEffect(() => (boot.phase === 'ready' ? installShortcuts() : undefined), [boot.phase])
 
   useEffect(() => {
     let alive = true
@@ -177,6 +182,7 @@ export default function App() {
     <TipProvider>
       <div className="flex h-full flex-col">
         <TopBar />
+        <UpdateNotice />
         <main className="min-h-0 flex-1">
           <Workspace />
         </main>
@@ -184,6 +190,8 @@ export default function App() {
       <CreateProjectDialog open={createOpen} onOpenChange={setCreateOpen} />
       <SettingsDialog version={boot.status.version} paths={boot.status.paths} e2bDomainEnv={boot.status.e2bDomainEnv} />
       <RedirectConfirmDialog />
+      <SearchDialog />
+      <ShortcutsHelp />
       <Toaster />
       <QuitOverlay />
     </TipProvider>

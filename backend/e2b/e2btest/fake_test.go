@@ -129,7 +129,7 @@ func TestPreview(t *testing.T) {
 		t.Fatalf("empty sandbox: %d %s", st, body)
 	}
 	env := c.Envd(sb).WithRoot("/home/user/app")
-	if err := env.WriteFiles(ctx, []e2b.File{{Path: "pages/index.tsx", Content: []byte("export default () => 1")}}); err != nil {
+	if err := env.WriteFiles(ctx, []e2b.File{{Path: "pages/index.tsx", Content: "export default () => 1"}}); err != nil {
 		t.Fatal(err)
 	}
 	if st, body := get("/"); st != 200 || !strings.Contains(body, sb.SandboxID) || !strings.Contains(body, "app/pages/index.tsx") {
@@ -141,7 +141,7 @@ func TestPreview(t *testing.T) {
 	if st, body := get("/"); st != 502 || !strings.Contains(body, "port is not open") {
 		t.Fatalf("port-closed fault: %d %s", st, body)
 	}
-	if err := env.WriteFiles(ctx, []e2b.File{{Path: "public/index.html", Content: []byte("<h1>hello</h1>")}, {Path: "public/app.js", Content: []byte("1")}}); err != nil {
+	if err := env.WriteFiles(ctx, []e2b.File{{Path: "public/index.html", Content: "<h1>hello</h1>"}, {Path: "public/app.js", Content: "1"}}); err != nil {
 		t.Fatal(err)
 	}
 	if st, body := get("/"); st != 200 || body != "<h1>hello</h1>" {
@@ -180,7 +180,7 @@ func TestUploadKeepsFullPath(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := c.Envd(sb).WriteFiles(context.Background(), []e2b.File{{Path: "/home/user/a/b/c.txt", Content: []byte("x")}, {Path: "rel.txt", Content: nil}}); err != nil {
+	if err := c.Envd(sb).WriteFiles(context.Background(), []e2b.File{{Path: "/home/user/a/b/c.txt", Content: "x"}, {Path: "rel.txt", Content: ""}}); err != nil {
 		t.Fatal(err)
 	}
 	files := f.Files(sb.SandboxID)

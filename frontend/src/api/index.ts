@@ -1,31 +1,29 @@
 // Typed wrappers over the Wails bindings. Every call resolves with the clean
 // types from ./types or rejects with an ApiError carrying a sentence.
 import { ApiError, BACKEND_MISSING, toApiError } from './errors'
+import type { api } from '../../wailsjs/go/models'
 import type {
+  BuildInfo,
   ChatEvent,
+  Data,
+  Fragment,
   CreateProjectRequest,
-  FileEntry,
   HistoryPage,
   HistoryRequest,
   ImageAttachment,
-  KeyCheck,
   Message,
-  Model,
-  Paths,
-  Project,
-  Provider,
   RetryRequest,
   RunResult,
-  SandboxStatus,
-  SaveResult,
+  SearchGroup,
   SendRequest,
   SendResult,
   Settings,
-  StartupStatus,
-  Template,
   UpdateProjectRequest,
+  UpdateStatus,
+  WireMessage,
 } from './types'
-import { bindings, runtime } from './wails'
+import { appQuit, chatDelta, sandboxStatus } from './topics'
+import { bindings, models, runtime } from './wails'
 
 export * from './types'
 export { ApiError, errorMessage, isCanceled, toApiError, BACKEND_MISSING } from './errors'
@@ -42,10 +40,12 @@ function hasRuntime(): boolean {
 }
 
 /** Runs a bound call; a missing backend or any rejection becomes an ApiError. */
-async function call<T>(fn: () => Promise<unknown>): Promise<T> {
+async function call<T>(fn: () => Promise<T>): Promise<Data<T>> {
   if (!hasBackend()) throw new ApiError('unavailable', BACKEND_MISSING)
   try {
-    return (await fn()) as T
+    // The generated classes' data, typed from the bindings themselves (a Go
+    // result type change reaches every caller): Wails delivers plain JSON.
+    return (await fn()) as Data<T>
   } catch (e) {
     throw toApiError(e)
   }
@@ -67,12 +67,10 @@ function parseJSONField<T>(v: unknown): T | null {
 const IMAGE_MIME = /^image\/[a-z0-9.+-]{1,64}$/i
 const BASE64 = /^[A-Za-z0-9+/=\s_-]*$/
 
-/** The images of a user message's stored result ({"images":[{mime,data}]}); anything else is dropped. */
-export function attachmentsOf(raw: unknown): ImageAttachment[] {
-  const v = parseJSONField<{ images?: unknown }>(raw)
-  if (!v || typeof v !== 'object' || !Array.isArray(v.images)) return []
+/** The images of a user message, checked (mime and base64); anything else is dropped. */
+export function attachmentsOf(images: readonly unknown[] | null | undefined): ImageAttachment[] {
   const out: ImageAttachment[] = []
-  for (const img of v.images as unknown[]) {
+  for (const img of images ?? []) {
     if (!img || typeof img !== 'object') continue
     const { mime, data } = img as { mime?: unknown; data?: unknown }
     if (typeof mime !== 'string' || typeof data !== 'string' || !data) continue
@@ -83,19 +81,17 @@ export function attachmentsOf(raw: unknown): ImageAttachment[] {
 }
 
 function isRunResult(v: unknown): v is RunResult {
-  return !!v && typeof v === 'object' && !Array.isArray(v) && !('images' in v && !('kind' in v))
+  return !!v && typeof v === 'object' && !Array.isArray(v) && 'kind' in v
 }
 
 /**
- * Parses the JSON columns. A user message's `result` holds its attachments,
- * never a RunResult: it becomes `attachments` and `result` is null, so no
- * preview code can mistake it for run output.
+ * Parses the stored JSON of a wire message and checks its images. Only an
+ * assistant message has a run result; a user message has attachments.
  */
-export function normalizeMessage(m: Message): Message {
-  const fragment = parseJSONField<Message['fragment']>(m.fragment)
+export function normalizeMessage(m: WireMessage | Message): Message {
+  const fragment = parseJSONField<Fragment>(m.fragment)
   if (m.role === 'user') {
-    const attachments = m.attachments?.length ? m.attachments : attachmentsOf(m.result)
-    return { ...m, fragment, result: null, attachments }
+    return { ...m, fragment, result: null, attachments: attachmentsOf(m.attachments) }
   }
   const parsed = parseJSONField<unknown>(m.result)
   return { ...m, fragment, result: isRunResult(parsed) ? parsed : null }
@@ -107,10 +103,11 @@ export function runResultOf(m: Message | null | undefined): RunResult | null {
   return isRunResult(m.result) ? m.result : null
 }
 
-function normalizeResult(r: SendResult | null | undefined): SendResult {
+function normalizeResult(r: Data<api.SendResult> | null | undefined): SendResult {
   return {
     user: r?.user ? normalizeMessage(r.user) : undefined,
     assistant: r?.assistant ? normalizeMessage(r.assistant) : undefined,
+    userSaved: !!r?.userSaved,
   }
 }
 
@@ -118,36 +115,47 @@ function normalizeResult(r: SendResult | null | undefined): SendResult {
 export const HISTORY_PAGE = 50
 
 export const system = {
-  status: () => call<StartupStatus>(() => bindings.System.Status()),
+  status: () => call(() => bindings.System.Status()),
 }
 
 export const projects = {
-  list: async () => (await call<Project[] | null>(() => bindings.Projects.List())) ?? [],
-  create: (req: CreateProjectRequest) => call<Project>(() => bindings.Projects.Create(req as never)),
-  update: (req: UpdateProjectRequest) => call<Project>(() => bindings.Projects.Update(req as never)),
-  remove: (id: string) => call<void>(() => bindings.Projects.Delete(id)),
-  select: (id: string) => call<Project>(() => bindings.Projects.Select(id)),
-  current: async () => (await call<string | null>(() => bindings.Projects.Current())) ?? '',
+  list: async () => (await call(() => bindings.Projects.List())) ?? [],
+  create: (req: CreateProjectRequest) => call(() => bindings.Projects.Create(req)),
+  update: (req: UpdateProjectRequest) => call(() => bindings.Projects.Update(req)),
+  remove: (id: string) => call(() => bindings.Projects.Delete(id)),
+  select: (id: string) => call(() => bindings.Projects.Select(id)),
+  current: async () => (await call(() => bindings.Projects.Current())) ?? '',
+}
+
+export const about = {
+  get: () => call<BuildInfo>(() => bindings.About.About()),
+}
+
+export const updates = {
+  /** Asks the release feed at most once a day (and only if the person left it on). */
+  check: () => call<UpdateStatus>(() => bindings.Update.Check()),
+  /** Asks the release feed now ("Check now"). */
+  checkNow: () => call<UpdateStatus>(() => bindings.Update.CheckNow()),
 }
 
 export const settings = {
-  get: () => call<Settings>(() => bindings.Settings.Get()),
-  save: (s: Settings) => call<SaveResult>(() => bindings.Settings.Save(s as never)),
-  confirmSave: (token: string) => call<Settings>(() => bindings.Settings.ConfirmSave(token)),
+  get: () => call(() => bindings.Settings.Get()),
+  save: (s: Settings) => call(() => bindings.Settings.Save(models.Settings.createFrom(s))),
+  confirmSave: (token: string) => call(() => bindings.Settings.ConfirmSave(token)),
   setKey: (account: string, value: string) =>
-    call<void>(() => bindings.Settings.SetKey({ account, value } as never)),
-  hasKey: (account: string) => call<boolean>(() => bindings.Settings.HasKey(account)),
+    call(() => bindings.Settings.SetKey({ account, value })),
+  hasKey: (account: string) => call(() => bindings.Settings.HasKey(account)),
   keyStatus: async (accounts: string[]) =>
-    (await call<Record<string, boolean> | null>(() => bindings.Settings.KeyStatus(accounts))) ?? {},
-  deleteKey: (account: string) => call<void>(() => bindings.Settings.DeleteKey(account)),
-  paths: () => call<Paths>(() => bindings.Settings.Paths()),
+    (await call(() => bindings.Settings.KeyStatus(accounts))) ?? {},
+  deleteKey: (account: string) => call(() => bindings.Settings.DeleteKey(account)),
+  paths: () => call(() => bindings.Settings.Paths()),
 }
 
 export const catalog = {
-  providers: async () => (await call<Provider[] | null>(() => bindings.Catalog.Providers())) ?? [],
+  providers: async () => (await call(() => bindings.Catalog.Providers())) ?? [],
   refreshModels: async (providerId: string) =>
-    (await call<Model[] | null>(() => bindings.Catalog.RefreshModels(providerId))) ?? [],
-  templates: async () => (await call<Template[] | null>(() => bindings.Catalog.Templates())) ?? [],
+    (await call(() => bindings.Catalog.RefreshModels(providerId))) ?? [],
+  templates: async () => (await call(() => bindings.Catalog.Templates())) ?? [],
 }
 
 export const keyCheck = {
@@ -157,14 +165,14 @@ export const keyCheck = {
    * E2B's sandbox list ("e2b"). A refused key resolves with ok false and
    * the provider's reason.
    */
-  check: (account: string) => call<KeyCheck>(() => bindings.KeyCheck.CheckKey(account)),
+  check: (account: string) => call(() => bindings.KeyCheck.CheckKey(account)),
 }
 
 export const sandbox = {
-  status: (projectId: string) => call<SandboxStatus>(() => bindings.Sandbox.Status(projectId)),
-  pause: (projectId: string) => call<void>(() => bindings.Sandbox.Pause(projectId)),
-  resume: (projectId: string) => call<void>(() => bindings.Sandbox.Resume(projectId)),
-  restart: (projectId: string) => call<void>(() => bindings.Sandbox.Restart(projectId)),
+  status: (projectId: string) => call(() => bindings.Sandbox.Status(projectId)),
+  pause: (projectId: string) => call(() => bindings.Sandbox.Pause(projectId)),
+  resume: (projectId: string) => call(() => bindings.Sandbox.Resume(projectId)),
+  restart: (projectId: string) => call(() => bindings.Sandbox.Restart(projectId)),
 }
 
 export const chat = {
@@ -175,29 +183,32 @@ export const chat = {
    */
   history: async ({ projectId, beforeSeq = 0, limit = HISTORY_PAGE }: Pick<HistoryRequest, 'projectId'> & globalThis.Partial<HistoryRequest>): Promise<HistoryPage> => {
     const req: HistoryRequest = { projectId, beforeSeq, limit }
-    const page = await call<{ messages?: Message[] | null; hasMore?: boolean } | null>(() => bindings.Chat.History(req as never))
+    const page = await call(() => bindings.Chat.History(req))
     return { messages: (page?.messages ?? []).map(normalizeMessage), hasMore: !!page?.hasMore }
   },
   send: async (req: SendRequest) =>
-    normalizeResult(await call<SendResult>(() => bindings.Chat.Send(req as never))),
+    normalizeResult(await call(() => bindings.Chat.Send(models.SendRequest.createFrom(req)))),
   retry: async (req: RetryRequest) =>
-    normalizeResult(await call<SendResult>(() => bindings.Chat.Retry(req as never))),
-  stop: (requestId: string) => call<void>(() => bindings.Chat.Stop(requestId)),
-  undo: (projectId: string) => call<void>(() => bindings.Chat.Undo(projectId)),
-  clear: (projectId: string) => call<void>(() => bindings.Chat.Clear(projectId)),
+    normalizeResult(await call(() => bindings.Chat.Retry(models.RetryRequest.createFrom(req)))),
+  stop: (requestId: string) => call(() => bindings.Chat.Stop(requestId)),
+  undo: (projectId: string) => call(() => bindings.Chat.Undo(projectId)),
+  clear: (projectId: string) => call(() => bindings.Chat.Clear(projectId)),
   deleteMessage: (projectId: string, messageId: string) =>
-    call<void>(() => bindings.Chat.DeleteMessage({ projectId, messageId })),
+    call(() => bindings.Chat.DeleteMessage({ projectId, messageId })),
   files: async (projectId: string) =>
-    (await call<FileEntry[] | null>(() => bindings.Chat.Files(projectId))) ?? [],
+    (await call(() => bindings.Chat.Files(projectId))) ?? [],
 }
 
-/** Topics the backend pushes on. */
-export const topics = {
-  chatDelta: (requestId: string) => `chat:delta:${requestId}`,
-  sandboxStatus: (projectId: string) => `sandbox:status:${projectId}`,
-  /** {done, total} while sandboxes are paused before the window closes. */
-  appQuit: 'app:quit',
+export const search = {
+  /** Searches every project; any text is a valid query (nothing searchable = no groups). */
+  query: async (query: string, limit = 50): Promise<SearchGroup[]> => {
+    const r = await call(() => bindings.Search.Search({ query, limit }))
+    return (r?.groups ?? []).map((g) => ({ ...g, hits: g.hits ?? [] }))
+  },
 }
+
+/** Topics the backend pushes on (generated from backend/events/topics.go). */
+export const topics = { chatDelta, sandboxStatus, appQuit }
 
 /**
  * Listens to a Wails event topic. Returns the function that stops listening

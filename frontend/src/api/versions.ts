@@ -3,57 +3,36 @@
 // and branch. Like index.ts, every call resolves with clean types or rejects
 // with an ApiError carrying a sentence.
 import { ApiError, BACKEND_MISSING, toApiError } from './errors'
-import type { Project } from './types'
+import type { api } from '../../wailsjs/go/models'
+import type { Data } from './types'
 import { bindings } from './wails'
 
 export type VersionKind = 'turn' | 'edit' | 'restore' | 'branch' | 'import'
 
-export interface Version {
-  id: string
-  /** RFC 3339. */
-  time: string
-  /** The person's prompt (a turn), or what Tessera did (restore, import…). */
-  message: string
-  kind: VersionKind | string
-  /** The answer that made it (turns). */
-  messageId: string
-  /** provider/model (turns). */
-  model: string
-  /** The version a restore brought back. */
-  restoredFrom: string
-  filesChanged: string[]
-  /** The project's files are this version's (the newest). */
-  current: boolean
-}
+/**
+ * One version: time (RFC 3339), message (the person's prompt, or what
+ * Tessera did), kind, messageId and model (turns), restoredFrom (restores),
+ * filesChanged, current (the project's files are this version's).
+ */
+export type Version = Data<api.VersionDTO>
 
 export type FileStatus = 'added' | 'modified' | 'deleted'
 
-export interface FileDiff {
-  path: string
-  status: FileStatus | string
-  before: string
-  after: string
-  /** Binary (or very large) files carry no text. */
-  binary: boolean
-}
+/** One file a version changed; binary (or very large) files carry no text. */
+export type FileDiff = Data<api.FileDiffDTO>
 
-export interface RestoreResult {
-  version: Version
-  /** Set when the sandbox could not take the files now. */
-  warning?: string
-}
+/** The new version; warning is set when the sandbox could not take the files now. */
+export type RestoreResult = Data<api.RestoreResult>
 
-export interface BranchResult {
-  project: Project
-  version: Version
-}
+export type BranchResult = Data<api.BranchResult>
 
 type WailsWindow = Window & { go?: Record<string, unknown> }
 
-async function call<T>(fn: () => Promise<unknown>): Promise<T> {
+/** Like index.ts's call: the binding's own result type, as plain data. */
+async function call<T>(fn: () => Promise<T>): Promise<Data<T>> {
   if (typeof window === 'undefined' || !(window as WailsWindow).go) throw new ApiError('unavailable', BACKEND_MISSING)
   try {
-    return (await fn()) as T
+    return (await fn()) as Data<T>
   } catch (e) {
     throw toApiError(e)
   }
@@ -64,17 +43,17 @@ function cleanVersion(v: Version): Version {
 }
 
 export const versions = {
-  history: async (projectId: string) =>
-    ((await call<Version[] | null>(() => bindings.Versions.History(projectId))) ?? []).map(cleanVersion),
-  folder: (projectId: string) => call<string>(() => bindings.Versions.Folder(projectId)),
-  diff: async (projectId: string, versionId: string) =>
-    (await call<FileDiff[] | null>(() => bindings.Versions.Diff(projectId, versionId))) ?? [],
-  restore: async (projectId: string, versionId: string) => {
-    const r = await call<RestoreResult>(() => bindings.Versions.Restore(projectId, versionId))
+  history: async (projectId: string): Promise<Version[]> =>
+    ((await call(() => bindings.Versions.History(projectId))) ?? []).map(cleanVersion),
+  folder: (projectId: string): Promise<string> => call(() => bindings.Versions.Folder(projectId)),
+  diff: async (projectId: string, versionId: string): Promise<FileDiff[]> =>
+    (await call(() => bindings.Versions.Diff(projectId, versionId))) ?? [],
+  restore: async (projectId: string, versionId: string): Promise<RestoreResult> => {
+    const r = await call(() => bindings.Versions.Restore(projectId, versionId))
     return { ...r, version: cleanVersion(r.version) }
   },
-  branch: async (projectId: string, versionId: string, name: string) => {
-    const r = await call<BranchResult>(() => bindings.Versions.Branch({ projectId, versionId, name } as never))
+  branch: async (projectId: string, versionId: string, name: string): Promise<BranchResult> => {
+    const r = await call(() => bindings.Versions.Branch({ projectId, versionId, name }))
     return { ...r, version: cleanVersion(r.version) }
   },
 }

@@ -1,14 +1,20 @@
 // The ONLY module of the page that imports the generated Wails bindings and
-// runtime. Everything else goes through src/api/index.ts.
+// runtime (types.ts and index.ts import the generated types, never code). Everything else goes through src/api/index.ts.
+import * as About from '../../wailsjs/go/api/AboutService'
 import * as Catalog from '../../wailsjs/go/api/CatalogService'
 import * as Chat from '../../wailsjs/go/api/ChatService'
 import * as KeyCheck from '../../wailsjs/go/api/KeyCheckService'
 import * as Projects from '../../wailsjs/go/api/ProjectService'
 import * as Sandbox from '../../wailsjs/go/api/SandboxService'
+import * as SearchSvc from '../../wailsjs/go/api/SearchService'
 import * as SettingsSvc from '../../wailsjs/go/api/SettingsService'
 import * as System from '../../wailsjs/go/api/SystemService'
+import * as Update from '../../wailsjs/go/api/UpdateService'
 import * as Versions from '../../wailsjs/go/api/VersionsService'
+import { api as models } from '../../wailsjs/go/models'
 import { BrowserOpenURL, EventsOn } from '../../wailsjs/runtime/runtime'
 
-export const bindings = { Catalog, Chat, KeyCheck, Projects, Sandbox, Settings: SettingsSvc, System, Versions }
+export const bindings = { About, Catalog, Chat, KeyCheck, Projects, Sandbox, Search: SearchSvc, Settings: SettingsSvc, System, Update, Versions }
 export const runtime = { BrowserOpenURL, EventsOn }
+/** The generated classes, for requests whose class has methods (createFrom builds one from plain data). */
+export { models }

@@ -24,7 +24,7 @@ const msgs: Message[] = [
 ]
 
 function st(over: Partial<SandboxStatus>): SandboxStatus {
-  return { projectId: P, state: 'running', runningSecondsToday: 0, runningSecondsTotal: 0, ...over }
+  return { projectId: P, state: 'running', sandboxId: '', timeoutAt: '', idlePauseAt: '', runningSecondsToday: 0, runningSecondsTotal: 0, ...over }
 }
 
 beforeEach(() => {

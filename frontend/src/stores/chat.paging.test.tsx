@@ -145,7 +145,7 @@ describe('chat store: paged history', () => {
     const fresh: Message = { id: 'a5', projectId: P, seq: 5, role: 'assistant', content: 'again', status: 'done', createdAt: '2026-01-01T00:00:00Z' }
     m.chat.retry.mockImplementation(async (): Promise<SendResult> => {
       db.set([...range(1, 3), fresh])
-      return { user: range(3, 3)[0], assistant: fresh }
+      return { user: range(3, 3)[0], assistant: fresh, userSaved: true }
     })
     await act(async () => {
       await useChat.getState().retry(P)
@@ -159,7 +159,7 @@ describe('chat store: paged history', () => {
     const calls = m.chat.history.mock.calls.length
     const u: Message = { id: 'u101', projectId: P, seq: 101, role: 'user', content: 'hi', status: 'done', createdAt: '' }
     const a: Message = { ...u, id: 'a102', seq: 102, role: 'assistant', content: 'hello' }
-    m.chat.send.mockResolvedValue({ user: u, assistant: a })
+    m.chat.send.mockResolvedValue({ user: u, assistant: a, userSaved: true })
     useChat.getState().setDraft(P, 'hi')
     await act(async () => {
       await useChat.getState().send(P)

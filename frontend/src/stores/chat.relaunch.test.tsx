@@ -42,7 +42,7 @@ beforeEach(() => {
   chatHandlers.clear()
   useChat.setState({ chats: {}, drafts: {}, attachments: {}, model: { providerId: 'openai', modelId: 'gpt' }, templates: {}, params: {} })
   useCatalog.setState({
-    providers: [{ id: 'openai', name: 'OpenAI', needsKey: true, local: false, hasKey: true, usable: true, models: [{ id: 'gpt', name: 'GPT', multimodal: false }] }],
+    providers: [{ id: 'openai', name: 'OpenAI', needsKey: true, local: false, hasKey: true, usable: true, models: [{ id: 'gpt', name: 'GPT', multimodal: false }], defaultModel: '', modelsFetchedAt: 0 }],
     templates: [],
     loaded: true,
   })
@@ -129,7 +129,7 @@ describe('relaunch: the preview opens on the last output', () => {
   })
 
   it('initialTab looks only at the newest assistant message', () => {
-    const user = normalizeMessage(msg({ id: 'u', seq: 3, result: { images: [{ mime: 'image/png', data: PNG }] } as never }))
+    const user = normalizeMessage({ ...msg({ id: 'u', seq: 3 }), attachments: [{ mime: 'image/png', data: PNG }] })
     expect(initialTab([msg({ id: 'a', seq: 2, role: 'assistant', result: pyResult }), user])).toBe('preview')
     expect(initialTab([user])).toBe('code')
     expect(initialTab([])).toBe('code')
@@ -152,22 +152,23 @@ describe('relaunch: the preview opens on the last output', () => {
 describe('user message attachments', () => {
   const stored = { images: [{ mime: 'image/png', data: PNG }, { mime: 'image/jpeg', data: '/9j/4AAQ' }] }
 
-  it('src/api moves a user message result to attachments and never keeps it as a RunResult', () => {
-    const u = normalizeMessage(msg({ id: 'u1', result: JSON.stringify(stored) as never }))
+  it('src/api reads a user message\'s images from attachments, checked, and never as a RunResult', () => {
+    const u = normalizeMessage({ ...msg({ id: 'u1' }), attachments: stored.images })
     expect(u.result).toBeNull()
     expect(u.attachments).toEqual(stored.images)
     expect(runResultOf(u)).toBeNull()
     // Non-image or malformed entries are dropped.
-    const bad = normalizeMessage(
-      msg({ result: { images: [{ mime: 'text/html', data: 'PGI+' }, { mime: 'image/png', data: 'not"base64' }, { mime: 'image/gif' }] } as never }),
-    )
+    const bad = normalizeMessage({
+      ...msg({}),
+      attachments: [{ mime: 'text/html', data: 'PGI+' }, { mime: 'image/png', data: 'not"base64' }, { mime: 'image/gif', data: '' }],
+    })
     expect(bad.attachments).toEqual([])
-    // An assistant's {images}-shaped result is not run output either.
+    // An assistant's result without a kind is not run output.
     expect(normalizeMessage(msg({ role: 'assistant', result: stored as never })).result).toBeNull()
   })
 
-  it('renders the stored images as thumbnails in the user bubble', () => {
-    const u = normalizeMessage(msg({ id: 'u1', content: 'like this', result: stored as never }))
+  it('renders the images as thumbnails in the user bubble', () => {
+    const u = normalizeMessage({ ...msg({ id: 'u1', content: 'like this' }), attachments: stored.images })
     render(<MessageRow message={u} canRetry={false} selected={false} onOpen={() => {}} onRetry={() => {}} />)
     const imgs = screen.getAllByTestId('message-attachment')
     expect(imgs).toHaveLength(2)
@@ -280,7 +281,7 @@ describe('performance marks', () => {
     })
     expect(mark).toHaveBeenCalledWith(name)
     await act(async () => {
-      finish({ user: msg({ id: 'u1', content: 'go' }) })
+      finish({ user: msg({ id: 'u1', content: 'go' }), userSaved: true })
       await sending
     })
     expect(mark.mock.calls.filter(([n]) => n === name)).toHaveLength(1)

@@ -50,7 +50,7 @@ beforeEach(() => {
   chatHandlers.clear()
   useChat.setState({ chats: {}, drafts: {}, attachments: {}, model: { providerId: 'openai', modelId: 'gpt' }, templates: {}, params: {} })
   useCatalog.setState({
-    providers: [{ id: 'openai', name: 'OpenAI', needsKey: true, local: false, hasKey: true, usable: true, models: [{ id: 'gpt', name: 'GPT', multimodal: false }] }],
+    providers: [{ id: 'openai', name: 'OpenAI', needsKey: true, local: false, hasKey: true, usable: true, models: [{ id: 'gpt', name: 'GPT', multimodal: false }], defaultModel: '', modelsFetchedAt: 0 }],
     templates: [],
     loaded: true,
   })
@@ -115,7 +115,7 @@ describe('chat store: send', () => {
       result: { kind: 'python', template: 'code-interpreter-v1', stdout: ['0.84\n'], stderr: [], results: [{ png: 'iVBORw0KGgo=' }] },
     })
     await act(async () => {
-      d.resolve({ user: msg({ id: 'u1', content: 'plot a sine' }), assistant })
+      d.resolve({ user: msg({ id: 'u1', content: 'plot a sine' }), assistant, userSaved: true })
       await sending
     })
     const c = useChat.getState().chats[P]
@@ -138,7 +138,7 @@ describe('chat store: send', () => {
     })
     emit([{ type: 'error', error: { step: 'install', code: 'unavailable', message: 'Installing the packages failed: pip could not reach PyPI.' } }, { type: 'done' }])
     await act(async () => {
-      d.resolve({ user: msg({ id: 'u1', content: 'hello' }) })
+      d.resolve({ user: msg({ id: 'u1', content: 'hello' }), userSaved: true })
       await sending
     })
     expect(useChat.getState().chats[P].sendError).toEqual({
@@ -163,7 +163,7 @@ describe('chat store: send', () => {
     })
     emit([{ type: 'error', error: { step, code, message: 'OpenAI does not offer the model "gpt" any more.' } }, { type: 'done' }])
     await act(async () => {
-      d.resolve({ user: msg({ id: 'u1', content: 'hello' }) })
+      d.resolve({ user: msg({ id: 'u1', content: 'hello' }), userSaved: true })
       await sending
     })
     expect(m.catalog.providers).toHaveBeenCalledTimes(reloads ? 1 : 0)
@@ -236,7 +236,7 @@ describe('chat store: send', () => {
     expect(m.chat.stop).toHaveBeenCalledWith(requestId)
     expect(useChat.getState().chats[P].run?.stopping).toBe(true)
     await act(async () => {
-      d.resolve({ user: msg({ id: 'u1', content: 'go' }), assistant: msg({ id: 'a1', seq: 2, role: 'assistant', status: 'stopped' }) })
+      d.resolve({ user: msg({ id: 'u1', content: 'go' }), assistant: msg({ id: 'a1', seq: 2, role: 'assistant', status: 'stopped' }), userSaved: true })
       await sending
     })
     const c = useChat.getState().chats[P]

@@ -12,6 +12,8 @@ export const DEFAULT_SETTINGS: Settings = {
   theme: 'system',
   customTemplates: [],
   onboarded: false,
+  updateCheck: true,
+  updateFeedURL: 'https://api.github.com/repos/tessera-app/tessera/releases',
 }
 
 export const E2B_ACCOUNT = 'e2b'

@@ -11,6 +11,9 @@ interface UIState {
   /** The project whose "Undo the last exchange?" confirmation is open (header Undo, a failed answer's Remove). */
   undoFor: string | null
   askUndo: (projectId: string | null) => void
+  /** The keyboard-shortcuts help sheet (Ctrl+/ or the ? button). */
+  helpOpen: boolean
+  setHelpOpen: (o: boolean) => void
 }
 
 export const useUI = create<UIState>((set) => ({
@@ -22,4 +25,6 @@ export const useUI = create<UIState>((set) => ({
   setSettingsOpen: (settingsOpen) => set({ settingsOpen }),
   undoFor: null,
   askUndo: (undoFor) => set({ undoFor }),
+  helpOpen: false,
+  setHelpOpen: (helpOpen) => set({ helpOpen }),
 }))

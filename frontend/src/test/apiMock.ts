@@ -1,6 +1,6 @@
 // A hand-made fake of src/api for store and component tests (never wailsjs).
 import { vi } from 'vitest'
-import type { ChatEvent, FileEntry, HistoryPage, KeyCheck, Model, Project, Provider, SandboxStatus, SaveResult, SendResult, Settings, Template, Paths, StartupStatus } from '../api'
+import type { BuildInfo, SearchGroup, ChatEvent, FileEntry, HistoryPage, KeyCheck, Model, Project, Provider, SandboxStatus, SaveResult, SendResult, Settings, Template, Paths, StartupStatus, UpdateStatus } from '../api'
 
 export const chatHandlers = new Map<string, (batch: ChatEvent[]) => void>()
 
@@ -10,7 +10,7 @@ export const fakeKeychain = new Set<string>()
 export function makeApiMock(actual: Record<string, unknown>) {
   return {
     ...actual,
-    system: { status: vi.fn(async (): Promise<StartupStatus> => ({ ok: true, paths: { Home: '', Database: '', LogFile: '' }, version: 'test' })) },
+    system: { status: vi.fn(async (): Promise<StartupStatus> => ({ ok: true, paths: { home: '', database: '', logFile: '' }, version: 'test' })) },
     projects: {
       list: vi.fn(async (): Promise<Project[]> => []),
       create: vi.fn(async (_req: unknown): Promise<Project> => { throw new Error('not mocked') }),
@@ -31,7 +31,14 @@ export function makeApiMock(actual: Record<string, unknown>) {
       deleteKey: vi.fn(async (account: string) => {
         fakeKeychain.delete(account)
       }),
-      paths: vi.fn(async (): Promise<Paths> => ({ Home: '', Database: '', LogFile: '' })),
+      paths: vi.fn(async (): Promise<Paths> => ({ home: '', database: '', logFile: '' })),
+    },
+    about: {
+      get: vi.fn(async (): Promise<BuildInfo> => ({ version: '0.0.0-test', buildDate: '', goVersion: 'go1.0', wailsVersion: 'v2.0.0' })),
+    },
+    updates: {
+      check: vi.fn(async (): Promise<UpdateStatus> => ({ enabled: true, current: '0.0.0-test', checkedAt: '', available: false, latest: '', url: '', publishedAt: '', error: '' })),
+      checkNow: vi.fn(async (): Promise<UpdateStatus> => ({ enabled: true, current: '0.0.0-test', checkedAt: '', available: false, latest: '', url: '', publishedAt: '', error: '' })),
     },
     keyCheck: {
       check: vi.fn(async (target: string): Promise<KeyCheck> => ({ ok: true, message: `Works: ${target} answered.` })),
@@ -42,20 +49,23 @@ export function makeApiMock(actual: Record<string, unknown>) {
       templates: vi.fn(async (): Promise<Template[]> => []),
     },
     sandbox: {
-      status: vi.fn(async (projectId: string): Promise<SandboxStatus> => ({ projectId, state: 'none', runningSecondsToday: 0, runningSecondsTotal: 0 })),
+      status: vi.fn(async (projectId: string): Promise<SandboxStatus> => ({ projectId, state: 'none', sandboxId: '', timeoutAt: '', idlePauseAt: '', runningSecondsToday: 0, runningSecondsTotal: 0 })),
       pause: vi.fn(async () => undefined),
       resume: vi.fn(async () => undefined),
       restart: vi.fn(async () => undefined),
     },
     chat: {
       history: vi.fn(async (_req: { projectId: string; beforeSeq?: number; limit?: number }): Promise<HistoryPage> => ({ messages: [], hasMore: false })),
-      send: vi.fn(async (_req: { requestId: string }): Promise<SendResult> => ({})),
-      retry: vi.fn(async (_req: { requestId: string }): Promise<SendResult> => ({})),
+      send: vi.fn(async (_req: { requestId: string }): Promise<SendResult> => ({ userSaved: false })),
+      retry: vi.fn(async (_req: { requestId: string }): Promise<SendResult> => ({ userSaved: false })),
       stop: vi.fn(async (_requestId: string): Promise<void> => undefined),
       undo: vi.fn(async () => undefined),
       clear: vi.fn(async () => undefined),
       deleteMessage: vi.fn(async (_projectId: string, _messageId: string) => undefined),
       files: vi.fn(async (_projectId: string): Promise<FileEntry[]> => []),
+    },
+    search: {
+      query: vi.fn(async (_query: string, _limit?: number): Promise<SearchGroup[]> => []),
     },
     subscribe: vi.fn((_topic: string, _handler: (p: unknown) => void) => () => {}),
     subscribeChat: vi.fn((requestId: string, handler: (batch: ChatEvent[]) => void) => {

@@ -18,8 +18,7 @@ export namespace api {
 	}
 	export class VersionDTO {
 	    id: string;
-	    // Go type: time
-	    time: any;
+	    time: string;
 	    message: string;
 	    kind: string;
 	    messageId: string;
@@ -35,7 +34,7 @@ export namespace api {
 	    constructor(source: any = {}) {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.id = source["id"];
-	        this.time = this.convertValues(source["time"], null);
+	        this.time = source["time"];
 	        this.message = source["message"];
 	        this.kind = source["kind"];
 	        this.messageId = source["messageId"];
@@ -44,27 +43,39 @@ export namespace api {
 	        this.filesChanged = source["filesChanged"];
 	        this.current = source["current"];
 	    }
+	}
+	export class Project {
+	    id: string;
+	    name: string;
+	    description: string;
+	    template: string;
+	    sandboxId: string;
+	    sandboxState: string;
+	    createdAt: string;
+	    updatedAt: string;
+	    lastActivityAt: string;
+	    workspace?: string;
 	
-		convertValues(a: any, classs: any, asMap: boolean = false): any {
-		    if (!a) {
-		        return a;
-		    }
-		    if (a.slice && a.map) {
-		        return (a as any[]).map(elem => this.convertValues(elem, classs));
-		    } else if ("object" === typeof a) {
-		        if (asMap) {
-		            for (const key of Object.keys(a)) {
-		                a[key] = new classs(a[key]);
-		            }
-		            return a;
-		        }
-		        return new classs(a);
-		    }
-		    return a;
-		}
+	    static createFrom(source: any = {}) {
+	        return new Project(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.name = source["name"];
+	        this.description = source["description"];
+	        this.template = source["template"];
+	        this.sandboxId = source["sandboxId"];
+	        this.sandboxState = source["sandboxState"];
+	        this.createdAt = source["createdAt"];
+	        this.updatedAt = source["updatedAt"];
+	        this.lastActivityAt = source["lastActivityAt"];
+	        this.workspace = source["workspace"];
+	    }
 	}
 	export class BranchResult {
-	    project: store.Project;
+	    project: Project;
 	    version: VersionDTO;
 	
 	    static createFrom(source: any = {}) {
@@ -73,7 +84,7 @@ export namespace api {
 	
 	    constructor(source: any = {}) {
 	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.project = this.convertValues(source["project"], store.Project);
+	        this.project = this.convertValues(source["project"], Project);
 	        this.version = this.convertValues(source["version"], VersionDTO);
 	    }
 	
@@ -94,6 +105,24 @@ export namespace api {
 		    }
 		    return a;
 		}
+	}
+	export class BuildInfo {
+	    version: string;
+	    buildDate: string;
+	    goVersion: string;
+	    wailsVersion: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new BuildInfo(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.version = source["version"];
+	        this.buildDate = source["buildDate"];
+	        this.goVersion = source["goVersion"];
+	        this.wailsVersion = source["wailsVersion"];
+	    }
 	}
 	export class CreateProjectRequest {
 	    name: string;
@@ -145,6 +174,20 @@ export namespace api {
 	        this.userMessageId = source["userMessageId"];
 	    }
 	}
+	export class File {
+	    path: string;
+	    content: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new File(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.path = source["path"];
+	        this.content = source["content"];
+	    }
+	}
 	export class FileDiffDTO {
 	    path: string;
 	    status: string;
@@ -165,8 +208,70 @@ export namespace api {
 	        this.binary = source["binary"];
 	    }
 	}
+	export class Image {
+	    mime: string;
+	    data: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Image(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.mime = source["mime"];
+	        this.data = source["data"];
+	    }
+	}
+	export class Message {
+	    id: string;
+	    projectId: string;
+	    seq: number;
+	    role: 'user' | 'assistant';
+	    content: string;
+	    fragment?: unknown;
+	    result?: unknown;
+	    status: 'done' | 'streaming' | 'stopped' | 'error' | 'interrupted';
+	    createdAt: string;
+	    attachments?: Image[];
+	
+	    static createFrom(source: any = {}) {
+	        return new Message(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.projectId = source["projectId"];
+	        this.seq = source["seq"];
+	        this.role = source["role"];
+	        this.content = source["content"];
+	        this.fragment = source["fragment"];
+	        this.result = source["result"];
+	        this.status = source["status"];
+	        this.createdAt = source["createdAt"];
+	        this.attachments = this.convertValues(source["attachments"], Image);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class HistoryPage {
-	    messages: store.Message[];
+	    messages: Message[];
 	    hasMore: boolean;
 	
 	    static createFrom(source: any = {}) {
@@ -175,7 +280,7 @@ export namespace api {
 	
 	    constructor(source: any = {}) {
 	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.messages = this.convertValues(source["messages"], store.Message);
+	        this.messages = this.convertValues(source["messages"], Message);
 	        this.hasMore = source["hasMore"];
 	    }
 	
@@ -213,13 +318,14 @@ export namespace api {
 	        this.limit = source["limit"];
 	    }
 	}
-	export class KeyCheckDTO {
+	
+	export class KeyCheck {
 	    ok: boolean;
 	    message: string;
 	    code?: string;
 	
 	    static createFrom(source: any = {}) {
-	        return new KeyCheckDTO(source);
+	        return new KeyCheck(source);
 	    }
 	
 	    constructor(source: any = {}) {
@@ -261,13 +367,14 @@ export namespace api {
 	        this.value = source["value"];
 	    }
 	}
-	export class ModelDTO {
+	
+	export class Model {
 	    id: string;
 	    name: string;
 	    multimodal: boolean;
 	
 	    static createFrom(source: any = {}) {
-	        return new ModelDTO(source);
+	        return new Model(source);
 	    }
 	
 	    constructor(source: any = {}) {
@@ -277,19 +384,56 @@ export namespace api {
 	        this.multimodal = source["multimodal"];
 	    }
 	}
-	export class ProviderDTO {
+	export class Params {
+	    temperature?: number;
+	    topP?: number;
+	    maxTokens?: number;
+	    frequencyPenalty?: number;
+	    presencePenalty?: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Params(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.temperature = source["temperature"];
+	        this.topP = source["topP"];
+	        this.maxTokens = source["maxTokens"];
+	        this.frequencyPenalty = source["frequencyPenalty"];
+	        this.presencePenalty = source["presencePenalty"];
+	    }
+	}
+	export class Paths {
+	    home: string;
+	    database: string;
+	    logFile: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Paths(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.home = source["home"];
+	        this.database = source["database"];
+	        this.logFile = source["logFile"];
+	    }
+	}
+	
+	export class Provider {
 	    id: string;
 	    name: string;
 	    needsKey: boolean;
 	    local: boolean;
 	    hasKey: boolean;
 	    usable: boolean;
-	    models: ModelDTO[];
+	    models: Model[];
 	    defaultModel: string;
 	    modelsFetchedAt: number;
 	
 	    static createFrom(source: any = {}) {
-	        return new ProviderDTO(source);
+	        return new Provider(source);
 	    }
 	
 	    constructor(source: any = {}) {
@@ -300,7 +444,7 @@ export namespace api {
 	        this.local = source["local"];
 	        this.hasKey = source["hasKey"];
 	        this.usable = source["usable"];
-	        this.models = this.convertValues(source["models"], ModelDTO);
+	        this.models = this.convertValues(source["models"], Model);
 	        this.defaultModel = source["defaultModel"];
 	        this.modelsFetchedAt = source["modelsFetchedAt"];
 	    }
@@ -387,8 +531,112 @@ export namespace api {
 		    return a;
 		}
 	}
+	export class RetryRequest {
+	    requestId: string;
+	    projectId: string;
+	    providerId: string;
+	    modelId: string;
+	    template: string;
+	    params: Params;
+	
+	    static createFrom(source: any = {}) {
+	        return new RetryRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.requestId = source["requestId"];
+	        this.projectId = source["projectId"];
+	        this.providerId = source["providerId"];
+	        this.modelId = source["modelId"];
+	        this.template = source["template"];
+	        this.params = this.convertValues(source["params"], Params);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class SandboxStatus {
+	    projectId: string;
+	    state: 'none' | 'starting' | 'resuming' | 'running' | 'pausing' | 'paused' | 'rebuilding' | 'error' | 'unreachable';
+	    error?: string;
+	    warning?: string;
+	    sandboxId: string;
+	    template?: string;
+	    timeoutAt: string;
+	    idlePauseAt: string;
+	    runningSecondsToday: number;
+	    runningSecondsTotal: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new SandboxStatus(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.projectId = source["projectId"];
+	        this.state = source["state"];
+	        this.error = source["error"];
+	        this.warning = source["warning"];
+	        this.sandboxId = source["sandboxId"];
+	        this.template = source["template"];
+	        this.timeoutAt = source["timeoutAt"];
+	        this.idlePauseAt = source["idlePauseAt"];
+	        this.runningSecondsToday = source["runningSecondsToday"];
+	        this.runningSecondsTotal = source["runningSecondsTotal"];
+	    }
+	}
+	export class Settings {
+	    e2bDomain: string;
+	    defaultProvider: string;
+	    defaultModel: string;
+	    sandboxTimeoutMinutes: number;
+	    idlePauseMinutes: number;
+	    theme: 'system' | 'light' | 'dark';
+	    customProviders?: unknown;
+	    customTemplates: string[];
+	    onboarded: boolean;
+	    updateCheck: boolean;
+	    updateFeedURL: string;
+	    workspaceRoot?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Settings(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.e2bDomain = source["e2bDomain"];
+	        this.defaultProvider = source["defaultProvider"];
+	        this.defaultModel = source["defaultModel"];
+	        this.sandboxTimeoutMinutes = source["sandboxTimeoutMinutes"];
+	        this.idlePauseMinutes = source["idlePauseMinutes"];
+	        this.theme = source["theme"];
+	        this.customProviders = source["customProviders"];
+	        this.customTemplates = source["customTemplates"];
+	        this.onboarded = source["onboarded"];
+	        this.updateCheck = source["updateCheck"];
+	        this.updateFeedURL = source["updateFeedURL"];
+	        this.workspaceRoot = source["workspaceRoot"];
+	    }
+	}
 	export class SaveResult {
-	    settings: config.Settings;
+	    settings: Settings;
 	    confirm?: RedirectConfirm;
 	
 	    static createFrom(source: any = {}) {
@@ -397,7 +645,7 @@ export namespace api {
 	
 	    constructor(source: any = {}) {
 	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.settings = this.convertValues(source["settings"], config.Settings);
+	        this.settings = this.convertValues(source["settings"], Settings);
 	        this.confirm = this.convertValues(source["confirm"], RedirectConfirm);
 	    }
 	
@@ -419,189 +667,89 @@ export namespace api {
 		    return a;
 		}
 	}
-	export class SendResult {
-	    user?: store.Message;
-	    assistant?: store.Message;
-	    userSaved: boolean;
-	
-	    static createFrom(source: any = {}) {
-	        return new SendResult(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.user = this.convertValues(source["user"], store.Message);
-	        this.assistant = this.convertValues(source["assistant"], store.Message);
-	        this.userSaved = source["userSaved"];
-	    }
-	
-		convertValues(a: any, classs: any, asMap: boolean = false): any {
-		    if (!a) {
-		        return a;
-		    }
-		    if (a.slice && a.map) {
-		        return (a as any[]).map(elem => this.convertValues(elem, classs));
-		    } else if ("object" === typeof a) {
-		        if (asMap) {
-		            for (const key of Object.keys(a)) {
-		                a[key] = new classs(a[key]);
-		            }
-		            return a;
-		        }
-		        return new classs(a);
-		    }
-		    return a;
-		}
-	}
-	export class StartupStatus {
-	    ok: boolean;
-	    error?: ErrorDTO;
-	    paths: config.Paths;
-	    version: string;
-	    e2bDomainEnv?: string;
-	
-	    static createFrom(source: any = {}) {
-	        return new StartupStatus(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.ok = source["ok"];
-	        this.error = this.convertValues(source["error"], ErrorDTO);
-	        this.paths = this.convertValues(source["paths"], config.Paths);
-	        this.version = source["version"];
-	        this.e2bDomainEnv = source["e2bDomainEnv"];
-	    }
-	
-		convertValues(a: any, classs: any, asMap: boolean = false): any {
-		    if (!a) {
-		        return a;
-		    }
-		    if (a.slice && a.map) {
-		        return (a as any[]).map(elem => this.convertValues(elem, classs));
-		    } else if ("object" === typeof a) {
-		        if (asMap) {
-		            for (const key of Object.keys(a)) {
-		                a[key] = new classs(a[key]);
-		            }
-		            return a;
-		        }
-		        return new classs(a);
-		    }
-		    return a;
-		}
-	}
-	export class TemplateDTO {
-	    id: string;
-	    name: string;
-	    file: string;
-	    port: number;
-	    custom: boolean;
-	
-	    static createFrom(source: any = {}) {
-	        return new TemplateDTO(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.id = source["id"];
-	        this.name = source["name"];
-	        this.file = source["file"];
-	        this.port = source["port"];
-	        this.custom = source["custom"];
-	    }
-	}
-	export class UpdateProjectRequest {
-	    id: string;
-	    name?: string;
-	    description?: string;
-	    template?: string;
-	
-	    static createFrom(source: any = {}) {
-	        return new UpdateProjectRequest(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.id = source["id"];
-	        this.name = source["name"];
-	        this.description = source["description"];
-	        this.template = source["template"];
-	    }
-	}
-
-}
-
-export namespace chat {
-	
-	export class File {
+	export class SearchHit {
+	    kind: 'project' | 'message' | 'fragment' | 'file';
+	    snippet: string;
+	    messageId: string;
+	    seq: number;
 	    path: string;
-	    content: string;
+	    line: number;
 	
 	    static createFrom(source: any = {}) {
-	        return new File(source);
+	        return new SearchHit(source);
 	    }
 	
 	    constructor(source: any = {}) {
 	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.kind = source["kind"];
+	        this.snippet = source["snippet"];
+	        this.messageId = source["messageId"];
+	        this.seq = source["seq"];
 	        this.path = source["path"];
-	        this.content = source["content"];
+	        this.line = source["line"];
 	    }
 	}
-	export class Image {
-	    mime: string;
-	    data: string;
-	
-	    static createFrom(source: any = {}) {
-	        return new Image(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.mime = source["mime"];
-	        this.data = source["data"];
-	    }
-	}
-	export class Params {
-	    temperature?: number;
-	    topP?: number;
-	    maxTokens?: number;
-	    frequencyPenalty?: number;
-	    presencePenalty?: number;
-	
-	    static createFrom(source: any = {}) {
-	        return new Params(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.temperature = source["temperature"];
-	        this.topP = source["topP"];
-	        this.maxTokens = source["maxTokens"];
-	        this.frequencyPenalty = source["frequencyPenalty"];
-	        this.presencePenalty = source["presencePenalty"];
-	    }
-	}
-	export class RetryRequest {
-	    requestId: string;
+	export class SearchGroup {
 	    projectId: string;
-	    providerId: string;
-	    modelId: string;
-	    template: string;
-	    params: Params;
+	    projectName: string;
+	    hits: SearchHit[];
 	
 	    static createFrom(source: any = {}) {
-	        return new RetryRequest(source);
+	        return new SearchGroup(source);
 	    }
 	
 	    constructor(source: any = {}) {
 	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.requestId = source["requestId"];
 	        this.projectId = source["projectId"];
-	        this.providerId = source["providerId"];
-	        this.modelId = source["modelId"];
-	        this.template = source["template"];
-	        this.params = this.convertValues(source["params"], Params);
+	        this.projectName = source["projectName"];
+	        this.hits = this.convertValues(source["hits"], SearchHit);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	export class SearchRequest {
+	    query: string;
+	    limit: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new SearchRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.query = source["query"];
+	        this.limit = source["limit"];
+	    }
+	}
+	export class SearchResponse {
+	    query: string;
+	    groups: SearchGroup[];
+	
+	    static createFrom(source: any = {}) {
+	        return new SearchResponse(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.query = source["query"];
+	        this.groups = this.convertValues(source["groups"], SearchGroup);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -666,92 +814,20 @@ export namespace chat {
 		    return a;
 		}
 	}
-
-}
-
-export namespace config {
-	
-	export class Paths {
-	    Home: string;
-	    Database: string;
-	    LogFile: string;
+	export class SendResult {
+	    user?: Message;
+	    assistant?: Message;
+	    userSaved: boolean;
 	
 	    static createFrom(source: any = {}) {
-	        return new Paths(source);
+	        return new SendResult(source);
 	    }
 	
 	    constructor(source: any = {}) {
 	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.Home = source["Home"];
-	        this.Database = source["Database"];
-	        this.LogFile = source["LogFile"];
-	    }
-	}
-	export class Settings {
-	    e2bDomain: string;
-	    defaultProvider: string;
-	    defaultModel: string;
-	    sandboxTimeoutMinutes: number;
-	    idlePauseMinutes: number;
-	    theme: string;
-	    customProviders?: number[];
-	    customTemplates: string[];
-	    onboarded: boolean;
-	    workspaceRoot: string;
-	
-	    static createFrom(source: any = {}) {
-	        return new Settings(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.e2bDomain = source["e2bDomain"];
-	        this.defaultProvider = source["defaultProvider"];
-	        this.defaultModel = source["defaultModel"];
-	        this.sandboxTimeoutMinutes = source["sandboxTimeoutMinutes"];
-	        this.idlePauseMinutes = source["idlePauseMinutes"];
-	        this.theme = source["theme"];
-	        this.customProviders = source["customProviders"];
-	        this.customTemplates = source["customTemplates"];
-	        this.onboarded = source["onboarded"];
-	        this.workspaceRoot = source["workspaceRoot"];
-	    }
-	}
-
-}
-
-export namespace sandbox {
-	
-	export class Status {
-	    projectId: string;
-	    state: string;
-	    error?: string;
-	    warning?: string;
-	    sandboxId: string;
-	    template?: string;
-	    // Go type: time
-	    timeoutAt: any;
-	    // Go type: time
-	    idlePauseAt: any;
-	    runningSecondsToday: number;
-	    runningSecondsTotal: number;
-	
-	    static createFrom(source: any = {}) {
-	        return new Status(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.projectId = source["projectId"];
-	        this.state = source["state"];
-	        this.error = source["error"];
-	        this.warning = source["warning"];
-	        this.sandboxId = source["sandboxId"];
-	        this.template = source["template"];
-	        this.timeoutAt = this.convertValues(source["timeoutAt"], null);
-	        this.idlePauseAt = this.convertValues(source["idlePauseAt"], null);
-	        this.runningSecondsToday = source["runningSecondsToday"];
-	        this.runningSecondsTotal = source["runningSecondsTotal"];
+	        this.user = this.convertValues(source["user"], Message);
+	        this.assistant = this.convertValues(source["assistant"], Message);
+	        this.userSaved = source["userSaved"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -772,89 +848,73 @@ export namespace sandbox {
 		    return a;
 		}
 	}
-
-}
-
-export namespace store {
 	
-	export class Attachment {
-	    mime: string;
-	    data: string;
+	export class StartupStatus {
+	    ok: boolean;
+	    error?: ErrorDTO;
+	    paths: Paths;
+	    version: string;
+	    e2bDomainEnv?: string;
 	
 	    static createFrom(source: any = {}) {
-	        return new Attachment(source);
+	        return new StartupStatus(source);
 	    }
 	
 	    constructor(source: any = {}) {
 	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.mime = source["mime"];
-	        this.data = source["data"];
+	        this.ok = source["ok"];
+	        this.error = this.convertValues(source["error"], ErrorDTO);
+	        this.paths = this.convertValues(source["paths"], Paths);
+	        this.version = source["version"];
+	        this.e2bDomainEnv = source["e2bDomainEnv"];
 	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
-	export class Message {
+	export class Template {
 	    id: string;
-	    projectId: string;
-	    seq: number;
-	    role: string;
-	    content: string;
-	    fragment?: number[];
-	    result?: number[];
-	    status: string;
-	    // Go type: time
-	    createdAt: any;
+	    name: string;
+	    file: string;
+	    port: number;
+	    custom: boolean;
 	
 	    static createFrom(source: any = {}) {
-	        return new Message(source);
+	        return new Template(source);
 	    }
 	
 	    constructor(source: any = {}) {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.id = source["id"];
-	        this.projectId = source["projectId"];
-	        this.seq = source["seq"];
-	        this.role = source["role"];
-	        this.content = source["content"];
-	        this.fragment = source["fragment"];
-	        this.result = source["result"];
-	        this.status = source["status"];
-	        this.createdAt = this.convertValues(source["createdAt"], null);
+	        this.name = source["name"];
+	        this.file = source["file"];
+	        this.port = source["port"];
+	        this.custom = source["custom"];
 	    }
-	
-		convertValues(a: any, classs: any, asMap: boolean = false): any {
-		    if (!a) {
-		        return a;
-		    }
-		    if (a.slice && a.map) {
-		        return (a as any[]).map(elem => this.convertValues(elem, classs));
-		    } else if ("object" === typeof a) {
-		        if (asMap) {
-		            for (const key of Object.keys(a)) {
-		                a[key] = new classs(a[key]);
-		            }
-		            return a;
-		        }
-		        return new classs(a);
-		    }
-		    return a;
-		}
 	}
-	export class Project {
+	export class UpdateProjectRequest {
 	    id: string;
-	    name: string;
-	    description: string;
-	    template: string;
-	    sandboxId: string;
-	    sandboxState: string;
-	    // Go type: time
-	    createdAt: any;
-	    // Go type: time
-	    updatedAt: any;
-	    // Go type: time
-	    lastActivityAt: any;
-	    workspace: string;
+	    name?: string;
+	    description?: string;
+	    template?: string;
 	
 	    static createFrom(source: any = {}) {
-	        return new Project(source);
+	        return new UpdateProjectRequest(source);
 	    }
 	
 	    constructor(source: any = {}) {
@@ -863,31 +923,33 @@ export namespace store {
 	        this.name = source["name"];
 	        this.description = source["description"];
 	        this.template = source["template"];
-	        this.sandboxId = source["sandboxId"];
-	        this.sandboxState = source["sandboxState"];
-	        this.createdAt = this.convertValues(source["createdAt"], null);
-	        this.updatedAt = this.convertValues(source["updatedAt"], null);
-	        this.lastActivityAt = this.convertValues(source["lastActivityAt"], null);
-	        this.workspace = source["workspace"];
+	    }
+	}
+	export class UpdateStatus {
+	    enabled: boolean;
+	    current: string;
+	    checkedAt: string;
+	    available: boolean;
+	    latest: string;
+	    url: string;
+	    publishedAt: string;
+	    error: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new UpdateStatus(source);
 	    }
 	
-		convertValues(a: any, classs: any, asMap: boolean = false): any {
-		    if (!a) {
-		        return a;
-		    }
-		    if (a.slice && a.map) {
-		        return (a as any[]).map(elem => this.convertValues(elem, classs));
-		    } else if ("object" === typeof a) {
-		        if (asMap) {
-		            for (const key of Object.keys(a)) {
-		                a[key] = new classs(a[key]);
-		            }
-		            return a;
-		        }
-		        return new classs(a);
-		    }
-		    return a;
-		}
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.enabled = source["enabled"];
+	        this.current = source["current"];
+	        this.checkedAt = source["checkedAt"];
+	        this.available = source["available"];
+	        this.latest = source["latest"];
+	        this.url = source["url"];
+	        this.publishedAt = source["publishedAt"];
+	        this.error = source["error"];
+	    }
 	}
 
 }

@@ -9,6 +9,7 @@ import { FragmentCard, Markdown, MessageRow, filesWithCode } from './MessageRow'
 import { StageIndicator } from './StageIndicator'
 import { ConfirmDialog } from '../ui/Dialog'
 import { toast } from '../../stores/toast'
+import { useMessageJump } from '../search/useMessageJump'
 
 /** Rendered rows at first; more are added when scrolling up (windowing). */
 export const PAGE = 40
@@ -33,6 +34,7 @@ export function MessageList({ projectId, chat }: { projectId: string; chat: Proj
   const list = run?.assistantId ? messages.filter((m) => m.id !== run.assistantId) : messages
   const start = Math.max(0, list.length - count)
   const visible = list.slice(start)
+  useMessageJump(projectId, list, count, setCount, scroller)
   const last = list[list.length - 1]
   // Only the newest answer's failure is an alert (with Retry); older ones were moved past.
   let lastAnswerSeq = Number.POSITIVE_INFINITY

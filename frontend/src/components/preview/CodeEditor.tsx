@@ -48,11 +48,17 @@ export default function CodeEditor({
   code,
   dark,
   streaming,
+  line = 0,
+  lineNonce,
 }: {
   path: string
   code: string
   dark: boolean
   streaming?: boolean
+  /** A 1-based line to move to and centre (a search result); 0 = none. */
+  line?: number
+  /** Changes when the same line is asked for again. */
+  lineNonce?: number
 }) {
   const host = useRef<HTMLDivElement>(null)
   const view = useRef<EditorView | null>(null)
@@ -118,6 +124,13 @@ export default function CodeEditor({
       effects: streaming ? EditorView.scrollIntoView(followPosition(code), { y: 'end', x: 'nearest', xMargin: 0 }) : undefined,
     })
   }, [code, streaming])
+
+  useEffect(() => {
+    const v = view.current
+    if (!v || line <= 0 || line > v.state.doc.lines) return
+    const pos = v.state.doc.line(line).from
+    v.dispatch({ selection: { anchor: pos }, effects: EditorView.scrollIntoView(pos, { y: 'center' }) })
+  }, [line, lineNonce])
 
   // The stream is over: show the start of the lines whatever scrolled sideways meanwhile.
   useEffect(() => {

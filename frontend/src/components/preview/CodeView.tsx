@@ -4,6 +4,7 @@ import type { FileEntry } from '../../api'
 import { Button } from '../ui/Button'
 import { cn, copyText, downloadText } from '../../lib/utils'
 import { useResolvedTheme } from '../../lib/theme'
+import { useSearch } from '../../stores/search'
 
 const loadEditor = () => import('./CodeEditor')
 const CodeEditor = lazy(loadEditor)
@@ -34,6 +35,19 @@ export function CodeView({ files, streaming, emptyText }: { files: FileEntry[]; 
   const paths = files.map((f) => f.path)
   const current = (active && paths.includes(active) ? active : null) ?? (streaming ? paths[paths.length - 1] : paths[0]) ?? null
   const file = files.find((f) => f.path === current) ?? null
+
+  // A file opened from search: show it, at its line.
+  const reveal = useSearch((s) => s.reveal)
+  const clearReveal = useSearch((s) => s.clearReveal)
+  const [goto, setGoto] = useState<{ path: string; line: number; nonce: number } | null>(null)
+  const pathKey = paths.join('\n')
+  useEffect(() => {
+    if (!reveal || !pathKey.split('\n').includes(reveal.path)) return
+    setActive(reveal.path)
+    setGoto(reveal)
+    clearReveal(reveal.nonce)
+  }, [reveal, pathKey, clearReveal])
+  const gotoLine = goto && file && goto.path === file.path ? goto.line : 0
 
   useEffect(() => {
     if (!copied) return
@@ -94,11 +108,11 @@ export function CodeView({ files, streaming, emptyText }: { files: FileEntry[]; 
       {file ? (
         <div className="relative min-h-0 flex-1">
           <Suspense fallback={<pre className="h-full overflow-auto p-3 font-mono text-xs">{file.content}</pre>}>
-            <CodeEditor key={file.path} path={file.path} code={file.content} dark={dark} streaming={streaming} />
+            <CodeEditor key={file.path} path={file.path} code={file.content} dark={dark} streaming={streaming} line={gotoLine} lineNonce={goto?.nonce} />
           </Suspense>
           {/* CodeMirror renders only the visible lines; this keeps the whole file in
               the container's text (tests, find-in-page tools) without showing it twice. */}
-          <pre hidden data-testid="code-text">
+          <pre hidden data-testid="code-text" data-goto-line={gotoLine || undefined}>
             {file.content}
           </pre>
         </div>

@@ -38,8 +38,8 @@ beforeEach(() => {
   useToasts.setState({ toasts: [] })
   useCatalog.setState({
     providers: [
-      { id: 'openai', name: 'OpenAI', needsKey: true, local: false, hasKey: false, usable: false, models: [{ id: 'gpt', name: 'GPT', multimodal: true }] },
-      { id: 'ollama', name: 'Ollama', needsKey: false, local: true, hasKey: false, usable: true, models: [] },
+      { id: 'openai', name: 'OpenAI', needsKey: true, local: false, hasKey: false, usable: false, models: [{ id: 'gpt', name: 'GPT', multimodal: true }], defaultModel: '', modelsFetchedAt: 0 },
+      { id: 'ollama', name: 'Ollama', needsKey: false, local: true, hasKey: false, usable: true, models: [], defaultModel: '', modelsFetchedAt: 0 },
     ],
     templates: [],
     loaded: true,
@@ -181,8 +181,8 @@ describe('Settings: preferences', () => {
     fakeKeychain.add('llm:openai')
     useCatalog.setState({
       providers: [
-        { id: 'openai', name: 'OpenAI', needsKey: true, local: false, hasKey: true, usable: true, models: [{ id: 'gpt', name: 'GPT', multimodal: true }] },
-        { id: 'anthropic', name: 'Anthropic', needsKey: true, local: false, hasKey: false, usable: false, models: [{ id: 'claude', name: 'Claude', multimodal: true }] },
+        { id: 'openai', name: 'OpenAI', needsKey: true, local: false, hasKey: true, usable: true, models: [{ id: 'gpt', name: 'GPT', multimodal: true }], defaultModel: '', modelsFetchedAt: 0 },
+        { id: 'anthropic', name: 'Anthropic', needsKey: true, local: false, hasKey: false, usable: false, models: [{ id: 'claude', name: 'Claude', multimodal: true }], defaultModel: '', modelsFetchedAt: 0 },
       ],
     })
     renderDialog()
@@ -195,7 +195,7 @@ describe('Settings: preferences', () => {
   })
 
   it('offers as default model only providers that can answer, and keeps a saved choice visible', () => {
-    const p = (id: string, usable: boolean) => ({ id, name: id.toUpperCase(), needsKey: true, local: false, hasKey: usable, usable, models: [{ id: `${id}-m`, name: `${id} model`, multimodal: false }] })
+    const p = (id: string, usable: boolean) => ({ id, name: id.toUpperCase(), needsKey: true, local: false, hasKey: usable, usable, models: [{ id: `${id}-m`, name: `${id} model`, multimodal: false }], defaultModel: '', modelsFetchedAt: 0 })
     const labels = (g: ReturnType<typeof defaultModelGroups>) => g.map((x) => x.label)
     expect(labels(defaultModelGroups([p('openai', true), p('anthropic', false)], ''))).toEqual(['', 'OPENAI'])
     expect(labels(defaultModelGroups([p('openai', true), p('anthropic', false)], 'anthropic'))).toEqual(['', 'OPENAI', 'ANTHROPIC (needs a key)'])

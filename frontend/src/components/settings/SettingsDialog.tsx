@@ -6,12 +6,13 @@ import { KeyField } from './KeyField'
 import { CustomProviderSection } from './CustomProviderSection'
 import { ProviderModelsSection } from './ProviderModelsSection'
 import { buildExtensions, CUSTOM_ID, readCustomServer, type CustomServerForm } from '../../lib/customProviders'
+import { UpdatesSection } from './UpdatesSection'
 import { E2B_ACCOUNT, llmAccount, useSettings } from '../../stores/settings'
 import { useKeyChecks } from '../../stores/keycheck'
 import { useCatalog } from '../../stores/catalog'
 import { useUI } from '../../stores/ui'
 import { toast } from '../../stores/toast'
-import { toApiError, type Provider, type Settings, type Theme } from '../../api'
+import { toApiError, type Paths, type Provider, type Settings, type Theme } from '../../api'
 
 const NONE = '__none__'
 /** Where an error without a field of its own is shown (beside Save). */
@@ -70,7 +71,7 @@ export function SettingsDialog({
   e2bDomainEnv,
 }: {
   version?: string
-  paths?: { Home: string; LogFile: string }
+  paths?: Pick<Paths, 'home' | 'logFile'>
   /** E2B_DOMAIN from the environment, which wins over this setting. */
   e2bDomainEnv?: string
 }) {
@@ -370,6 +371,12 @@ export function SettingsDialog({
               className="rounded-md border border-border bg-background p-2 font-mono text-xs aria-[invalid=true]:border-destructive"
             />
           </Field>
+          <UpdatesSection
+            enabled={form.updateCheck}
+            feedURL={form.updateFeedURL}
+            error={errors.updateFeedURL}
+            onChange={(v) => setForm({ ...form, ...v })}
+          />
         </section>
 
         <div className="sticky bottom-0 -mx-5 flex flex-col gap-2 border-t border-border bg-card px-5 py-3" data-testid="settings-footer">
@@ -379,9 +386,9 @@ export function SettingsDialog({
             </p>
           ) : null}
           <div className="flex items-center justify-between gap-2">
-            <p className="truncate text-xs text-muted-foreground" title={paths?.LogFile}>
+            <p className="truncate text-xs text-muted-foreground" title={paths?.logFile}>
               {version ? `Tessera ${version}` : ''}
-              {paths?.Home ? ` · data in ${paths.Home}` : ''}
+              {paths?.home ? ` · data in ${paths.home}` : ''}
             </p>
             <Button type="submit" variant="primary" data-testid="settings-save" disabled={busy}>
               {pending > 0 ? `Save (${pending} ${pending === 1 ? 'key' : 'keys'})` : 'Save'}

@@ -122,17 +122,18 @@ describe('settleRun', () => {
     const got = settleRun(running(), {
       user: msg({ id: 'u', seq: 2 }),
       assistant: msg({ id: 'a', seq: 3, role: 'assistant', fragment: { title: 'x' } as Message['fragment'], result: py }),
+      userSaved: true,
     })
     expect(got.messages?.map((m) => m.id)).toEqual(['old', 'u', 'a'])
     expect(got).toMatchObject({ run: null, pendingUser: null, sendError: null, tab: 'preview' })
   })
 
   it.each([
-    { name: 'saved messages: Retry', res: { user: msg({ id: 'u', seq: 2 }) }, want: { code: 'unavailable', message: 'down', action: 'retry' } },
-    { name: 'nothing saved: Resend', res: {}, want: { code: 'unavailable', message: 'down', action: 'resend' } },
+    { name: 'saved messages: Retry', res: { user: msg({ id: 'u', seq: 2 }), userSaved: true }, want: { code: 'unavailable', message: 'down', action: 'retry' } },
+    { name: 'nothing saved: Resend', res: { userSaved: false }, want: { code: 'unavailable', message: 'down', action: 'resend' } },
     {
       name: 'shown on the saved answer: no inline error',
-      res: { assistant: msg({ id: 'a', seq: 3, role: 'assistant', status: 'error' }) },
+      res: { assistant: msg({ id: 'a', seq: 3, role: 'assistant', status: 'error' }), userSaved: true },
       want: null,
     },
   ])('a failed step, $name', ({ res, want }) => {
@@ -140,6 +141,7 @@ describe('settleRun', () => {
     expect(got.sendError).toEqual(want)
     expect(got.tab).toBe('code')
   })
+
   it.each([
     { step: 'sandbox', tab: 'preview' },
     { step: 'install', tab: 'preview' },
@@ -151,6 +153,7 @@ describe('settleRun', () => {
     const stepError = { step, code: 'unavailable', message: 'down' }
     const got = settleRun(running(stepError), {
       assistant: msg({ id: 'a', seq: 3, role: 'assistant', status: 'error', fragment: { title: 'x' } as Message['fragment'], result: { ...py, stepError } }),
+      userSaved: true,
     })
     expect(got.tab).toBe(tab)
     expect(showsStepDetail({ ...py, stepError })).toBe(tab === 'preview')
