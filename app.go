@@ -20,8 +20,8 @@ import (
 	"tessera/backend/sandbox"
 	"tessera/backend/secrets"
 	"tessera/backend/store"
-	"tessera/backend/workspace"
 	"tessera/backend/update"
+	"tessera/backend/workspace"
 )
 
 // quitWait bounds how long closing the window waits for sandboxes to pause.
