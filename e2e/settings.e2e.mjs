@@ -68,8 +68,10 @@ export const tests = {
       ctx = await browser();
       const page = await openPage(ctx, app.url);
       await page.click(tid('settings-open'));
-      // Nothing configured yet: the provider list is open.
-      assert(await page.$eval(tid('more-providers'), (d) => d.open), 'the providers are shown to a new person');
+      // The keyring serves the whole e2e run, so a key of an earlier test
+      // may count as configured: open the other providers if they are closed
+      // (that a new person finds them open is a unit test).
+      if (!(await page.$eval(tid('more-providers'), (d) => d.open))) await page.click(`${tid('more-providers')} > summary`);
       await page.fill(tid('custom-base-url-input'), llm.url);
       await page.fill(tid('custom-models-input'), 'fake-model');
       await page.check(tid('custom-images-input'));

@@ -119,6 +119,9 @@ type Service struct {
 	// cutAt is the output limit that cut the project's last answer, so
 	// Retry can ask for more.
 	cutAt map[string]int
+	// serial turns the warm-up off (the steps wait for the whole answer);
+	// only the benchmark sets it, to measure what the warm-up saves.
+	serial bool
 }
 
 // New builds a Service.

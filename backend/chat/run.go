@@ -62,11 +62,18 @@ func (s *Service) answer(ctx context.Context, t turn) (Result, error) {
 	}
 
 	b.add(Event{Type: EventStage, Stage: StageGenerating})
+	// The sandbox gets ready while the answer streams (see warmup).
+	var warm *warmup
+	if !s.serial {
+		warm = newWarmup(ctx, s.cfg.Sandboxes, projectID, s.cfg.Logger)
+	}
+	defer warm.close()
 	var last fragment.Partial
 	var kept time.Time
 	frag, usage, genErr := s.cfg.Generator.Generate(ctx, gen,
 		func(p fragment.Partial) {
 			last = p
+			warm.observe(p)
 			b.addPartial(p)
 			if now := time.Now(); now.Sub(kept) >= keepEvery {
 				kept = now
@@ -122,7 +129,7 @@ func (s *Service) answer(ctx context.Context, t turn) (Result, error) {
 	}
 	s.emitMessage(b, saved)
 
-	run := s.run(ctx, b, projectID, frag, templates)
+	run := s.run(ctx, b, projectID, frag, templates, warm)
 	run.Usage = usageOf(usage)
 	run.FinishedAt = time.Now().UTC()
 	runJSON := s.encodeRun(saved.ID, run)
@@ -196,17 +203,19 @@ func (s *Service) finish(ctx context.Context, id string, upd store.MessageUpdate
 // the sandbox gone (E2B ended it earlier than expected), the cached
 // connection is dropped and the steps run once more: Ensure then recreates
 // the sandbox from the local copy.
-func (s *Service) run(ctx context.Context, b *batcher, projectID string, frag *fragment.Fragment, templates []fragment.Template) RunResult {
-	res := s.runOnce(ctx, b, projectID, frag, templates)
+func (s *Service) run(ctx context.Context, b *batcher, projectID string, frag *fragment.Fragment, templates []fragment.Template, warm *warmup) RunResult {
+	res := s.runOnce(ctx, b, projectID, frag, templates, warm)
 	if e := res.StepError; e != nil && e.Code == string(apperr.NotFound) && e.Step != "sandbox" && ctx.Err() == nil {
 		s.cfg.Logger.Info("sandbox gone during a run; recreating it", "project", projectID, "step", e.Step)
 		s.cfg.Sandboxes.Invalidate(projectID)
-		res = s.runOnce(ctx, b, projectID, frag, templates)
+		res = s.runOnce(ctx, b, projectID, frag, templates, nil) // the warmed handle is of the lost sandbox
 	}
 	return res
 }
 
-func (s *Service) runOnce(ctx context.Context, b *batcher, projectID string, frag *fragment.Fragment, templates []fragment.Template) RunResult {
+// runOnce runs the steps; warm (nil for none) may have done the first ones
+// already while the answer streamed.
+func (s *Service) runOnce(ctx context.Context, b *batcher, projectID string, frag *fragment.Fragment, templates []fragment.Template, warm *warmup) RunResult {
 	t, _ := fragment.Lookup(frag.Template, customOnly(templates))
 	res := RunResult{Template: frag.Template, Kind: "python", Stdout: []string{}, Stderr: []string{}, Results: []ExecResult{}}
 	port := 0
@@ -223,22 +232,29 @@ func (s *Service) runOnce(ctx context.Context, b *batcher, projectID string, fra
 	defer release()
 
 	b.add(Event{Type: EventStage, Stage: StageSandbox})
-	h, err := s.cfg.Sandboxes.Ensure(ctx, projectID, frag.Template)
-	if err != nil {
-		res.StepError = stepErr("sandbox", err)
-		return res
+	h, ok := warm.handle(ctx, frag.Template)
+	if !ok {
+		var err error
+		if h, err = s.cfg.Sandboxes.Ensure(ctx, projectID, frag.Template); err != nil {
+			res.StepError = stepErr("sandbox", err)
+			return res
+		}
 	}
 	res.SandboxID = h.SandboxID
 
 	if frag.HasAdditionalDependencies && strings.TrimSpace(frag.InstallDependenciesCommand) != "" {
 		b.add(Event{Type: EventStage, Stage: StageInstalling})
 		var log strings.Builder
-		err := s.cfg.Sandboxes.Install(ctx, h, frag.InstallDependenciesCommand, func(_ string, p []byte) {
+		out := func(_ string, p []byte) {
 			if log.Len() < maxInstallLog {
 				log.Write(p)
 			}
 			b.add(Event{Type: EventLog, Text: string(p)})
-		})
+		}
+		started, err := warm.awaitInstall(ctx, frag.InstallDependenciesCommand, out)
+		if !started {
+			err = s.cfg.Sandboxes.Install(ctx, h, frag.InstallDependenciesCommand, out)
+		}
 		res.InstallLog = log.String()
 		if err != nil {
 			res.StepError = stepErr("install", err)

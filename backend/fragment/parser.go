@@ -27,6 +27,25 @@ type Partial struct {
 	Files []File `json:"files"`
 	// Done is true once the fragment's JSON object is complete.
 	Done bool `json:"done"`
+	// Setup is what the sandbox needs before the code, as soon as the
+	// stream has settled it.
+	Setup Setup `json:"-"`
+}
+
+// Setup is the part of a fragment that prepares the sandbox: the template
+// and the dependency install. Each field is set only once its value is
+// complete in the stream, so a sandbox can be started (and the install
+// run) while the code is still being written.
+type Setup struct {
+	// Template is the template id once its string is complete, else "".
+	Template string
+	// Done: the install is settled too — has_additional_dependencies and
+	// install_dependencies_command are complete, or the code has begun
+	// (the schema puts them first, so they are not coming).
+	Done bool
+	// Install is the install command when Done and dependencies are
+	// declared; "" when there is nothing to install.
+	Install string
 }
 
 // Parser turns a streamed answer into partial fragments. Each byte is looked
@@ -104,6 +123,22 @@ type fields struct {
 	codeSeen, filePathSeen                                            bool
 	last                                                              *textBuf // the content written last
 	done                                                              bool
+	complete                                                          uint32 // 1<<key for each root value that ended
+}
+
+func (f *fields) completed(k key) bool { return f.complete&(1<<k) != 0 }
+
+// setup is the Setup the fields settle so far.
+func (f *fields) setup() (s Setup) {
+	if f.completed(kTemplate) {
+		s.Template = f.template.String()
+	}
+	begun := f.codeSeen || f.filePathSeen || len(f.files) > 0
+	s.Done = begun || (f.completed(kHasDeps) && (!f.hasDeps || f.completed(kInstall)))
+	if s.Done && f.hasDeps && f.completed(kInstall) {
+		s.Install = strings.TrimSpace(f.install.String())
+	}
+	return s
 }
 
 type fileAcc struct {
@@ -213,6 +248,7 @@ func (p *Parser) Feed(chunk string) (out Partial, err error) {
 	}
 	out.Files, out.FilePaths = p.snapFiles, p.snapPaths
 	out.Done = f.done
+	out.Setup = f.setup()
 	return out, err
 }
 
@@ -310,6 +346,7 @@ func (p *Parser) Partial() (out Partial) {
 	}
 	out.Files, out.FilePaths = p.snapFiles, p.snapPaths
 	out.Done = f.done
+	out.Setup = f.setup()
 	return out
 }
 
@@ -474,6 +511,9 @@ func (p *Parser) valueDone() {
 	if len(p.stack) == 0 {
 		p.st = sSeek
 		return
+	}
+	if t := p.top(); t.role == rRoot && !t.array && t.key != kUnknown {
+		p.f.complete |= 1 << t.key
 	}
 	if p.top().array {
 		p.st = sArrNext

@@ -358,3 +358,58 @@ func TestChunkingInvariance(t *testing.T) {
 		})
 	}
 }
+
+// The setup (template, install) is reported only once each value is
+// complete, and before the code: a sandbox can start while code streams.
+func TestPartialSetupSettlesBeforeTheCode(t *testing.T) {
+	cases := []struct {
+		name, text string
+		template   string
+		install    string
+		doneBefore string // Setup.Done is set before this text has arrived
+		noneBefore string // and not before this one
+	}{
+		{"install declared",
+			`{"commentary":"c","template":"nextjs-developer","title":"t","description":"d","additional_dependencies":["zod"],"has_additional_dependencies":true,"install_dependencies_command":"npm i zod","port":3000,"file_path":"pages/index.tsx","code":"export default 1"}`,
+			"nextjs-developer", "npm i zod", `"port"`, `"npm i zod"`},
+		{"nothing to install",
+			`{"commentary":"c","template":"code-interpreter-v1","title":"t","has_additional_dependencies":false,"install_dependencies_command":"","file_path":"a.py","code":"print(1)"}`,
+			"code-interpreter-v1", "", `"file_path"`, `false`},
+		{"install fields left out: settled when the code begins",
+			`{"template":"code-interpreter-v1","code":"print(1)"}`,
+			"code-interpreter-v1", "", `print`, `"code"`},
+		{"install before has_additional_dependencies",
+			`{"template":"vue-developer","install_dependencies_command":"npm i x","has_additional_dependencies":true,"code":"x"}`,
+			"vue-developer", "npm i x", `"code"`, `true`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p := NewParser()
+			doneAt, noneAt := strings.Index(c.text, c.doneBefore), strings.Index(c.text, c.noneBefore)
+			var last Setup
+			for i := 0; i < len(c.text); i++ {
+				part, err := p.Feed(c.text[i : i+1])
+				if err != nil {
+					t.Fatal(err)
+				}
+				s := part.Setup
+				if s.Template != "" && s.Template != c.template {
+					t.Fatalf("at %d: template %q before it was complete", i, s.Template)
+				}
+				if s.Done && i < noneAt {
+					t.Fatalf("at %d: settled too early: %+v", i, s)
+				}
+				if s.Install != "" && s.Install != c.install {
+					t.Fatalf("at %d: install %q before it was complete", i, s.Install)
+				}
+				if i == doneAt && !s.Done {
+					t.Fatalf("not settled by %q: %+v", c.doneBefore, s)
+				}
+				last = s
+			}
+			if last != (Setup{Template: c.template, Done: true, Install: c.install}) {
+				t.Fatalf("end: %+v", last)
+			}
+		})
+	}
+}
