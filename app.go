@@ -22,6 +22,7 @@ import (
 	"tessera/backend/store"
 	"tessera/backend/terminal"
 	"tessera/backend/update"
+	"tessera/backend/workspace"
 )
 
 // quitWait bounds how long closing the window waits for sandboxes to pause.
@@ -49,6 +50,8 @@ type App struct {
 	sandboxes *sandbox.Manager
 	terminals *terminal.Manager
 	chat      *chat.Service
+	// workspaces holds each project's folder of files under git.
+	workspaces *workspace.Manager
 
 	// rootCtx is ours, not Wails': the OnStartup context never ends, so we
 	// derive one that shutdown cancels.
@@ -119,6 +122,7 @@ func NewApp(getenv config.Getenv) (*App, error) {
 // wire builds the domain services and the bound ones.
 func (a *App) wire(ctxf func() context.Context) {
 	a.settings = newSettingsCache(a.store, a.log)
+	a.workspaces = workspace.Start(a.rootCtx, a.store, config.WorkspaceRoot(a.getenv, a.settings.get(a.rootCtx)), a.log.With("part", "workspace"))
 	a.e2b = sandbox.NewE2BClients(a.e2bConfig)
 	a.sandboxes = sandbox.NewManager(sandbox.Config{
 		Client:  a.e2b.Client,
@@ -141,6 +145,7 @@ func (a *App) wire(ctxf func() context.Context) {
 		// How long a web app may take to answer (default 3 min); a slow
 		// template's first build may need more, a test less.
 		PreviewWait: a.durationEnv("TESSERA_PREVIEW_WAIT"),
+		Versions:    workspace.NewRecorder(a.workspaces, a.store),
 		Emitter:     a.emit,
 		Templates: func(ctx context.Context) []fragment.Template {
 			return fragment.WithCustom(a.settings.get(ctx).CustomTemplates)
@@ -164,14 +169,16 @@ func (a *App) wire(ctxf func() context.Context) {
 		State: a.store,
 		Log:   a.log.With("part", "update"),
 	})
+	ws := api.NewWorkspaces(a.workspaces, a.store)
 	a.bound = []any{
 		api.NewSystemService(nil, a.paths, a.getenv("E2B_DOMAIN")),
-		api.NewProjectService(ctxf, a.store, a.sandboxes, a.log),
+		api.NewProjectService(ctxf, a.store, a.sandboxes, a.log, api.WithWorkspaces(ws)),
 		api.NewSettingsService(ctxf, a.store, keyWatch{Store: a.keys, onE2B: a.e2b.Invalidate}, a.paths, a.log, a.settingsSaved),
 		api.NewSandboxService(ctxf, a.sandboxes),
 		api.NewChatService(ctxf, a.chat),
 		catalog,
 		api.NewKeyCheckService(ctxf, catalog, a.sandboxes.CheckAccount, a.log),
+		api.NewVersionsService(ctxf, ws, api.SandboxReplica{Manager: a.sandboxes}, a.log),
 		api.NewAboutService(about),
 		api.NewUpdateService(ctxf, updates),
 		api.NewSearchService(ctxf, a.store),

@@ -48,12 +48,15 @@ type Project struct {
 	CreatedAt      string `json:"createdAt"`
 	UpdatedAt      string `json:"updatedAt"`
 	LastActivityAt string `json:"lastActivityAt"`
+	// Workspace is the project's folder name under the projects folder.
+	Workspace string `json:"workspace,omitempty"`
 }
 
 func toProject(p store.Project) Project {
 	return Project{ID: p.ID, Name: p.Name, Description: p.Description, Template: p.Template,
 		SandboxID: p.SandboxID, SandboxState: p.SandboxState,
-		CreatedAt: stamp(p.CreatedAt), UpdatedAt: stamp(p.UpdatedAt), LastActivityAt: stamp(p.LastActivityAt)}
+		CreatedAt: stamp(p.CreatedAt), UpdatedAt: stamp(p.UpdatedAt), LastActivityAt: stamp(p.LastActivityAt),
+		Workspace: p.Workspace}
 }
 
 func toProjects(ps []store.Project) []Project {
@@ -81,20 +84,22 @@ type Settings struct {
 	// exists (never installs).
 	UpdateCheck   bool   `json:"updateCheck"`
 	UpdateFeedURL string `json:"updateFeedURL"`
+	// WorkspaceRoot is the projects folder; "" = the default.
+	WorkspaceRoot string `json:"workspaceRoot,omitempty"`
 }
 
 func toSettings(s config.Settings) Settings {
 	return Settings{E2BDomain: s.E2BDomain, DefaultProvider: s.DefaultProvider, DefaultModel: s.DefaultModel,
 		SandboxTimeoutMinutes: s.SandboxTimeoutMinutes, IdlePauseMinutes: s.IdlePauseMinutes, Theme: s.Theme,
 		CustomProviders: s.CustomProviders, CustomTemplates: s.CustomTemplates, Onboarded: s.Onboarded,
-		UpdateCheck: s.UpdateCheck, UpdateFeedURL: s.UpdateFeedURL}
+		UpdateCheck: s.UpdateCheck, UpdateFeedURL: s.UpdateFeedURL, WorkspaceRoot: s.WorkspaceRoot}
 }
 
 func (s Settings) domain() config.Settings {
 	return config.Settings{E2BDomain: s.E2BDomain, DefaultProvider: s.DefaultProvider, DefaultModel: s.DefaultModel,
 		SandboxTimeoutMinutes: s.SandboxTimeoutMinutes, IdlePauseMinutes: s.IdlePauseMinutes, Theme: s.Theme,
 		CustomProviders: s.CustomProviders, CustomTemplates: s.CustomTemplates, Onboarded: s.Onboarded,
-		UpdateCheck: s.UpdateCheck, UpdateFeedURL: s.UpdateFeedURL}
+		UpdateCheck: s.UpdateCheck, UpdateFeedURL: s.UpdateFeedURL, WorkspaceRoot: s.WorkspaceRoot}
 }
 
 // SandboxStatus is a project's sandbox as the badge shows it (also the

@@ -22,6 +22,8 @@ func TestDTOsSendWhatTheDomainTypesSent(t *testing.T) {
 	user := store.Message{ID: "u", ProjectID: "p", Seq: 2, Role: "user", Content: "x", CreatedAt: at}
 	set := config.DefaultSettings()
 	set.CustomProviders = json.RawMessage(`{"providers":[{"id":"local","base_url":"http://127.0.0.1:1"}]}`)
+	withRoot := set
+	withRoot.WorkspaceRoot = "/home/me/Projects"
 	cases := []struct {
 		name     string
 		dto, dom any
@@ -33,6 +35,8 @@ func TestDTOsSendWhatTheDomainTypesSent(t *testing.T) {
 		{"user message without JSON", toMessage(user), user},
 		{"settings", toSettings(set), set},
 		{"settings round trip", toSettings(toSettings(set).domain()), set},
+		{"settings with a projects folder", toSettings(toSettings(withRoot).domain()), withRoot},
+		{"project with a folder", toProject(store.Project{ID: "p", Workspace: "My app (2)"}), store.Project{ID: "p", Workspace: "My app (2)"}},
 		{"running sandbox", toSandboxStatus(sandbox.Status{ProjectID: "p", State: sandbox.StateRunning, SandboxID: "s", TimeoutAt: at, IdlePauseAt: at, RunningSecondsToday: 5}),
 			sandbox.Status{ProjectID: "p", State: sandbox.StateRunning, SandboxID: "s", TimeoutAt: at, IdlePauseAt: at, RunningSecondsToday: 5}},
 		{"sandbox without one", toSandboxStatus(sandbox.Status{ProjectID: "p", State: sandbox.StateNone}), sandbox.Status{ProjectID: "p", State: sandbox.StateNone}},

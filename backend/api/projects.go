@@ -42,11 +42,26 @@ type ProjectService struct {
 	store     ProjectStore
 	sandboxes SandboxLifecycle
 	log       *slog.Logger
+	ws        *Workspaces // nil: projects have no folders (tests)
+}
+
+// ProjectOption configures NewProjectService.
+type ProjectOption func(*ProjectService)
+
+// WithWorkspaces gives projects their folders: made on create, renamed with
+// the project, moved to the trash on delete. (An option, not a method: every
+// exported method of a bound service is callable from the page.)
+func WithWorkspaces(ws *Workspaces) ProjectOption {
+	return func(s *ProjectService) { s.ws = ws }
 }
 
 // NewProjectService builds the service; ctx returns the app's root context.
-func NewProjectService(ctx func() context.Context, s ProjectStore, sb SandboxLifecycle, log *slog.Logger) *ProjectService {
-	return &ProjectService{ctx: ctx, store: s, sandboxes: sb, log: log}
+func NewProjectService(ctx func() context.Context, s ProjectStore, sb SandboxLifecycle, log *slog.Logger, opts ...ProjectOption) *ProjectService {
+	ps := &ProjectService{ctx: ctx, store: s, sandboxes: sb, log: log}
+	for _, o := range opts {
+		o(ps)
+	}
+	return ps
 }
 
 // CreateProjectRequest is the create dialog.
@@ -80,6 +95,9 @@ func (s *ProjectService) Create(req CreateProjectRequest) (Project, error) {
 		return Project{}, err
 	}
 	s.log.Info("project created", "project", p.ID)
+	if s.ws != nil {
+		p = s.ws.created(s.ctx(), p, s.log)
+	}
 	return toProject(p), s.store.SetSetting(s.ctx(), currentProjectKey, p.ID)
 }
 
@@ -94,6 +112,9 @@ func (s *ProjectService) Update(req UpdateProjectRequest) (Project, error) {
 	if err != nil {
 		return Project{}, err
 	}
+	if req.Name != nil && s.ws != nil {
+		p = s.ws.renamed(s.ctx(), p, s.log)
+	}
 	return toProject(p), nil
 }
 
@@ -102,7 +123,8 @@ func (s *ProjectService) Update(req UpdateProjectRequest) (Project, error) {
 // the next start (its metadata names a project that no longer exists).
 func (s *ProjectService) Delete(id string) error {
 	ctx := s.ctx()
-	if _, err := s.store.GetProject(ctx, id); err != nil {
+	p, err := s.store.GetProject(ctx, id)
+	if err != nil {
 		return err
 	}
 	if s.sandboxes != nil {
@@ -116,6 +138,9 @@ func (s *ProjectService) Delete(id string) error {
 	}
 	if err := s.store.DeleteProject(ctx, id); err != nil {
 		return err
+	}
+	if s.ws != nil {
+		s.ws.deleted(p, s.log)
 	}
 	if cur, _, _ := s.store.GetSetting(ctx, currentProjectKey); cur == id {
 		return s.store.DeleteSetting(ctx, currentProjectKey)

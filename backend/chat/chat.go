@@ -18,6 +18,7 @@ import (
 	"tessera/backend/fragment"
 	"tessera/backend/sandbox"
 	"tessera/backend/store"
+	"tessera/backend/workspace"
 )
 
 // Limits on what a person sends.
@@ -94,6 +95,14 @@ type Config struct {
 	Logger    *slog.Logger
 	// PreviewWait bounds how long a web preview may take to answer.
 	PreviewWait time.Duration
+	// Versions commits a turn's files in the project's folder (optional).
+	Versions Versions
+}
+
+// Versions keeps the project's history: one version per turn that
+// changed files (package workspace).
+type Versions interface {
+	RecordTurn(ctx context.Context, projectID string, files []store.File, prompt, messageID, model string) (workspace.Version, bool, error)
 }
 
 // Result of Send and Retry: the saved messages. User is set, and
@@ -253,7 +262,7 @@ func (s *Service) Send(ctx context.Context, req SendRequest) (Result, error) {
 		return Result{}, err
 	}
 	res, err := s.answer(ctx, turn{RequestID: req.RequestID, Project: project, ProviderID: req.ProviderID,
-		ModelID: req.ModelID, Template: req.Template, Params: req.Params})
+		ModelID: req.ModelID, Template: req.Template, Params: req.Params, Prompt: req.Text})
 	if err != nil && isUnreachable(err) && res.Assistant == nil {
 		// Nothing reached the model: take the message back so the page
 		// keeps it as a draft and a later send does not duplicate it.
@@ -301,7 +310,7 @@ func (s *Service) Retry(ctx context.Context, req RetryRequest) (Result, error) {
 	}
 	s.mu.Unlock()
 	res, err := s.answer(ctx, turn{RequestID: req.RequestID, Project: project, ProviderID: req.ProviderID,
-		ModelID: req.ModelID, Template: req.Template, Params: params})
+		ModelID: req.ModelID, Template: req.Template, Params: params, Prompt: user.Content})
 	res.User, res.UserSaved = &user, true
 	return res, err
 }

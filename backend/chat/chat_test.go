@@ -21,6 +21,7 @@ import (
 	"tessera/backend/llm/llmtest"
 	"tessera/backend/sandbox"
 	"tessera/backend/store"
+	"tessera/backend/workspace"
 )
 
 type keys map[string]string
@@ -553,5 +554,43 @@ func TestGoneModelOffersTheProvidersDefault(t *testing.T) {
 	}
 	if g, _ := r.store.GoneModels(ctx, "custom"); !g["m1"] {
 		t.Fatalf("gone = %v", g)
+	}
+}
+
+// Issue 14: every turn that changed files is a version of the project's
+// folder: the prompt as its message, the answer and the model as trailers;
+// a turn that changed nothing adds none.
+func TestTurnsThatChangeFilesAreVersions(t *testing.T) {
+	r := newRig(t)
+	ctx := context.Background()
+	wm := workspace.NewManager(t.TempDir())
+	r.chat.cfg.Versions = workspace.NewRecorder(wm, r.store)
+	for _, c := range []struct{ prompt, code string }{{"first", "print(1)"}, {"same again", "print(1)"}, {"second", "print(2)"}} {
+		r.llm.Push(llmtest.FragmentResponse(pyFragment(c.code), 64))
+		if res, err, _ := r.send(c.prompt); err != nil || res.Assistant.Status != store.MessageDone {
+			t.Fatalf("%s: %+v %v", c.prompt, res.Assistant, err)
+		}
+	}
+	p, err := r.store.GetProject(ctx, r.proj.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := wm.For(ctx, r.store, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hist, err := w.History(ctx, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var msgs []string
+	for _, v := range hist {
+		msgs = append(msgs, v.Message)
+	}
+	if len(hist) != 2 || hist[0].Message != "second" || hist[1].Message != "first" {
+		t.Fatalf("versions %q", msgs)
+	}
+	if hist[0].Trailers["Tessera-Model"] != "custom/m1" || hist[0].Trailers["Tessera-Message"] == "" {
+		t.Fatalf("trailers %v", hist[0].Trailers)
 	}
 }

@@ -30,6 +30,7 @@ type turn struct {
 	ModelID    string
 	Template   string // "" = the project's template, or Auto
 	Params     Params
+	Prompt     string // the person's message, the version's message
 }
 
 // historyLimit is how many recent messages a prompt is built from. The
@@ -128,6 +129,7 @@ func (s *Service) answer(ctx context.Context, t turn) (Result, error) {
 		return Result{}, err
 	}
 	s.emitMessage(b, saved)
+	s.recordVersion(saveCtx, t, saved.ID, frag)
 
 	run := s.run(ctx, b, projectID, frag, templates, warm)
 	run.Usage = usageOf(usage)
@@ -151,6 +153,17 @@ func (s *Service) answer(ctx context.Context, t turn) (Result, error) {
 		b.add(Event{Type: EventError, Error: run.StepError})
 	}
 	return Result{Assistant: &saved}, nil
+}
+
+// recordVersion commits the answer's files as a version of the project
+// (its folder on disk). A failure costs the version, not the turn: logged.
+func (s *Service) recordVersion(ctx context.Context, t turn, messageID string, frag *fragment.Fragment) {
+	if s.cfg.Versions == nil || len(frag.Files) == 0 {
+		return
+	}
+	if _, _, err := s.cfg.Versions.RecordTurn(ctx, t.Project.ID, frag.Files, t.Prompt, messageID, t.ProviderID+"/"+t.ModelID); err != nil {
+		s.cfg.Logger.Warn("turn not recorded as a version", "project", t.Project.ID, "err", err)
+	}
 }
 
 // keepPartial writes what has arrived so far. A failure only costs crash

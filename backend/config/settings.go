@@ -36,6 +36,10 @@ type Settings struct {
 	UpdateCheck bool `json:"updateCheck"`
 	// UpdateFeedURL is a GitHub releases API address or an Atom feed.
 	UpdateFeedURL string `json:"updateFeedURL"`
+	// WorkspaceRoot is the folder holding each project's folder of files;
+	// "" means the default (see DefaultWorkspaceRoot). A change applies at
+	// the next start, which moves the existing folders there.
+	WorkspaceRoot string `json:"workspaceRoot,omitempty"`
 }
 
 // DefaultUpdateFeedURL is Tessera's releases on GitHub.
@@ -90,6 +94,9 @@ func (s *Settings) Validate() error {
 	}
 	if len(s.CustomProviders) > 0 && !json.Valid(s.CustomProviders) {
 		return apperr.New(apperr.Invalid, "The custom providers are not valid JSON.").InField("customProviders")
+	}
+	if err := s.validateWorkspaceRoot(); err != nil {
+		return err
 	}
 	if err := s.validateUpdateFeed(); err != nil {
 		return err

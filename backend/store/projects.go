@@ -37,6 +37,9 @@ type Project struct {
 	CreatedAt      time.Time `json:"createdAt"`
 	UpdatedAt      time.Time `json:"updatedAt"`
 	LastActivityAt time.Time `json:"lastActivityAt"`
+	// Workspace is the project's folder name under the workspace root
+	// ("" until it is given one).
+	Workspace string `json:"workspace,omitempty"`
 }
 
 // NewProject holds what a person types to create a project.
@@ -80,12 +83,12 @@ func ValidateDescription(d string) (string, error) {
 	return d, nil
 }
 
-const projectCols = `id, name, description, template, sandbox_id, sandbox_state, created_at, updated_at, last_activity_at`
+const projectCols = `id, name, description, template, sandbox_id, sandbox_state, created_at, updated_at, last_activity_at, workspace`
 
 func scanProject(row interface{ Scan(...any) error }) (Project, error) {
 	var p Project
 	var c, u, a int64
-	err := row.Scan(&p.ID, &p.Name, &p.Description, &p.Template, &p.SandboxID, &p.SandboxState, &c, &u, &a)
+	err := row.Scan(&p.ID, &p.Name, &p.Description, &p.Template, &p.SandboxID, &p.SandboxState, &c, &u, &a, &p.Workspace)
 	p.CreatedAt, p.UpdatedAt, p.LastActivityAt = fromMS(c), fromMS(u), fromMS(a)
 	return p, err
 }
@@ -104,8 +107,8 @@ func (s *Store) CreateProject(ctx context.Context, in NewProject) (Project, erro
 	p := Project{ID: uuid.NewString(), Name: name, Description: desc, Template: strings.TrimSpace(in.Template),
 		SandboxState: SandboxNone, CreatedAt: now.UTC().Truncate(time.Millisecond)}
 	p.UpdatedAt, p.LastActivityAt = p.CreatedAt, p.CreatedAt
-	_, err = s.db.ExecContext(ctx, `INSERT INTO projects(`+projectCols+`) VALUES (?,?,?,?,?,?,?,?,?)`,
-		p.ID, p.Name, p.Description, p.Template, p.SandboxID, p.SandboxState, ms(now), ms(now), ms(now))
+	_, err = s.db.ExecContext(ctx, `INSERT INTO projects(`+projectCols+`) VALUES (?,?,?,?,?,?,?,?,?,?)`,
+		p.ID, p.Name, p.Description, p.Template, p.SandboxID, p.SandboxState, ms(now), ms(now), ms(now), p.Workspace)
 	if err != nil {
 		return Project{}, dbErr(err, "save the project")
 	}
@@ -198,6 +201,22 @@ func (s *Store) SetSandbox(ctx context.Context, projectID, sandboxID, state stri
 	res, err := s.db.ExecContext(ctx, `UPDATE projects SET sandbox_id=?, sandbox_state=? WHERE id=?`, sandboxID, state, projectID)
 	if err != nil {
 		return dbErr(err, "save the sandbox state")
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return apperr.New(apperr.NotFound, "That project no longer exists.")
+	}
+	return nil
+}
+
+// SetWorkspace records the project's workspace folder name. A name another
+// project has (without regard to case) is refused with a conflict.
+func (s *Store) SetWorkspace(ctx context.Context, projectID, folder string) error {
+	res, err := s.db.ExecContext(ctx, `UPDATE projects SET workspace=? WHERE id=?`, folder, projectID)
+	if err != nil {
+		if strings.Contains(err.Error(), "UNIQUE") {
+			return apperr.Wrap(err, apperr.Conflict, "Another project already uses the folder "+folder+".")
+		}
+		return dbErr(err, "save the project's folder")
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return apperr.New(apperr.NotFound, "That project no longer exists.")

@@ -1,5 +1,111 @@
 export namespace api {
 	
+	export class BranchRequest {
+	    projectId: string;
+	    versionId: string;
+	    name: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new BranchRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.projectId = source["projectId"];
+	        this.versionId = source["versionId"];
+	        this.name = source["name"];
+	    }
+	}
+	export class VersionDTO {
+	    id: string;
+	    time: string;
+	    message: string;
+	    kind: string;
+	    messageId: string;
+	    model: string;
+	    restoredFrom: string;
+	    filesChanged: string[];
+	    current: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new VersionDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.time = source["time"];
+	        this.message = source["message"];
+	        this.kind = source["kind"];
+	        this.messageId = source["messageId"];
+	        this.model = source["model"];
+	        this.restoredFrom = source["restoredFrom"];
+	        this.filesChanged = source["filesChanged"];
+	        this.current = source["current"];
+	    }
+	}
+	export class Project {
+	    id: string;
+	    name: string;
+	    description: string;
+	    template: string;
+	    sandboxId: string;
+	    sandboxState: string;
+	    createdAt: string;
+	    updatedAt: string;
+	    lastActivityAt: string;
+	    workspace?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Project(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.name = source["name"];
+	        this.description = source["description"];
+	        this.template = source["template"];
+	        this.sandboxId = source["sandboxId"];
+	        this.sandboxState = source["sandboxState"];
+	        this.createdAt = source["createdAt"];
+	        this.updatedAt = source["updatedAt"];
+	        this.lastActivityAt = source["lastActivityAt"];
+	        this.workspace = source["workspace"];
+	    }
+	}
+	export class BranchResult {
+	    project: Project;
+	    version: VersionDTO;
+	
+	    static createFrom(source: any = {}) {
+	        return new BranchResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.project = this.convertValues(source["project"], Project);
+	        this.version = this.convertValues(source["version"], VersionDTO);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class BuildInfo {
 	    version: string;
 	    buildDate: string;
@@ -80,6 +186,26 @@ export namespace api {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.path = source["path"];
 	        this.content = source["content"];
+	    }
+	}
+	export class FileDiffDTO {
+	    path: string;
+	    status: string;
+	    before: string;
+	    after: string;
+	    binary: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new FileDiffDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.path = source["path"];
+	        this.status = source["status"];
+	        this.before = source["before"];
+	        this.after = source["after"];
+	        this.binary = source["binary"];
 	    }
 	}
 	export class Image {
@@ -294,34 +420,7 @@ export namespace api {
 	        this.logFile = source["logFile"];
 	    }
 	}
-	export class Project {
-	    id: string;
-	    name: string;
-	    description: string;
-	    template: string;
-	    sandboxId: string;
-	    sandboxState: string;
-	    createdAt: string;
-	    updatedAt: string;
-	    lastActivityAt: string;
 	
-	    static createFrom(source: any = {}) {
-	        return new Project(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.id = source["id"];
-	        this.name = source["name"];
-	        this.description = source["description"];
-	        this.template = source["template"];
-	        this.sandboxId = source["sandboxId"];
-	        this.sandboxState = source["sandboxState"];
-	        this.createdAt = source["createdAt"];
-	        this.updatedAt = source["updatedAt"];
-	        this.lastActivityAt = source["lastActivityAt"];
-	    }
-	}
 	export class Provider {
 	    id: string;
 	    name: string;
@@ -380,6 +479,38 @@ export namespace api {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.token = source["token"];
 	        this.destinations = this.convertValues(source["destinations"], KeyDestination);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class RestoreResult {
+	    version: VersionDTO;
+	    warning?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new RestoreResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.version = this.convertValues(source["version"], VersionDTO);
+	        this.warning = source["warning"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -482,6 +613,7 @@ export namespace api {
 	    onboarded: boolean;
 	    updateCheck: boolean;
 	    updateFeedURL: string;
+	    workspaceRoot?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new Settings(source);
@@ -500,6 +632,7 @@ export namespace api {
 	        this.onboarded = source["onboarded"];
 	        this.updateCheck = source["updateCheck"];
 	        this.updateFeedURL = source["updateFeedURL"];
+	        this.workspaceRoot = source["workspaceRoot"];
 	    }
 	}
 	export class SaveResult {

@@ -10,6 +10,7 @@ import { Button } from '../ui/Button'
 import { ConfirmDialog } from '../ui/Dialog'
 import { MessageList } from './MessageList'
 import { ChatInput } from './ChatInput'
+import { VersionsButton, VersionsDialog } from '../versions/VersionsDialog'
 
 /**
  * Picks a usable model when none (or an unusable one, e.g. one that
@@ -74,6 +75,7 @@ export function ChatPanel({ projectId }: { projectId: string }) {
   return (
     <div className="flex h-full min-h-0 flex-col">
       <div className="flex items-center justify-end gap-1 border-b border-border px-3 py-1.5">
+        <VersionsButton projectId={projectId} disabled={running} />
         <Button
           size="sm"
           variant="ghost"
@@ -152,6 +154,7 @@ export function ChatPanel({ projectId }: { projectId: string }) {
           }
         }}
       />
+      <VersionsDialog projectId={projectId} />
     </div>
   )
 }

@@ -7,7 +7,7 @@ import { defaultHighlightStyle, syntaxHighlighting, bracketMatching, foldGutter 
 import { oneDark } from '@codemirror/theme-one-dark'
 import { languageOf } from '../../lib/fragment'
 
-async function loadLanguage(path: string): Promise<Extension> {
+export async function loadLanguage(path: string): Promise<Extension> {
   switch (languageOf(path)) {
     case 'python':
       return (await import('@codemirror/lang-python')).python()

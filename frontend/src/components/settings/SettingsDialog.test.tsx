@@ -152,6 +152,16 @@ describe('Settings: preferences', () => {
     expect(screen.queryByTestId('field-error-idle-pause')).toBeNull()
   })
 
+  it('saves the projects folder, and shows its refusal beside it', async () => {
+    const user = userEvent.setup()
+    renderDialog()
+    await user.type(screen.getByTestId('workspace-root-input'), 'relative/dir')
+    m.settings.save.mockRejectedValueOnce(new ApiError('invalid', 'Give the projects folder as a full path.', { field: 'workspaceRoot' }))
+    await user.click(screen.getByTestId('settings-save'))
+    expect(await screen.findByTestId('field-error-workspace-root')).toHaveTextContent('Give the projects folder as a full path.')
+    expect(m.settings.save).toHaveBeenLastCalledWith(expect.objectContaining({ workspaceRoot: 'relative/dir' }))
+  })
+
   it('saves a typed key only after the settings it may depend on, and nothing when the settings are refused', async () => {
     const user = userEvent.setup()
     renderDialog()

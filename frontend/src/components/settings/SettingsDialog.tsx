@@ -261,6 +261,22 @@ export function SettingsDialog({
               />
             </Field>
           </div>
+          <Field
+            id="workspace-root"
+            label="Projects folder"
+            error={errors.workspaceRoot}
+            hint={<p className="text-xs text-muted-foreground">Each project's files live in a folder here, under version history. Empty: Tessera in your Documents folder. A change applies at the next start, which moves the folders.</p>}
+          >
+            <input
+              id="workspace-root"
+              data-testid="workspace-root-input"
+              placeholder="Default (Documents/Tessera)"
+              value={form.workspaceRoot ?? ''}
+              onChange={(e) => setForm({ ...form, workspaceRoot: e.target.value })}
+              aria-invalid={errors.workspaceRoot ? true : undefined}
+              className={inputCls}
+            />
+          </Field>
         </section>
 
         <section aria-labelledby="providers-heading" className="flex flex-col gap-3" data-testid="providers-section">

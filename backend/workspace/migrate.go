@@ -1,0 +1,186 @@
+package workspace
+
+import (
+	"context"
+	"errors"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/go-git/go-git/v5/plumbing"
+
+	"tessera/backend/apperr"
+	"tessera/backend/store"
+)
+
+// rootInUseKey remembers the root the workspaces were last found under, so
+// a root changed in Settings moves them at the next start.
+const rootInUseKey = "workspace_root_in_use"
+
+// ImportMessage is the first version of a project made before workspaces.
+const ImportMessage = "Imported from Tessera's database"
+
+// StartupStore is what the start-up step needs from the database.
+type StartupStore interface {
+	Index
+	ListFiles(ctx context.Context, projectID string) ([]store.File, error)
+	GetSetting(ctx context.Context, key string) (string, bool, error)
+	SetSetting(ctx context.Context, key, value string) error
+}
+
+// Startup prepares every project's workspace before the window opens:
+// folders under a root changed in Settings are moved there, each project
+// gets a folder, and a project whose folder has no history yet (one made
+// before workspaces) gets its project_files written and committed as its
+// first version. Nothing is deleted: project_files stays as it was.
+// A project that fails is logged and skipped; the others go on.
+func Startup(ctx context.Context, st StartupStore, m *Manager, log *slog.Logger) error {
+	ps, err := st.ListProjects(ctx)
+	if err != nil {
+		return err
+	}
+	prev, _, err := st.GetSetting(ctx, rootInUseKey)
+	if err != nil {
+		return err
+	}
+	if prev != "" && filepath.Clean(prev) != m.Root() {
+		m.moveFrom(prev, ps, log)
+	}
+	var first error
+	for _, p := range ps {
+		if err := importProject(ctx, st, m, p, log); err != nil {
+			log.Warn("workspace not ready", "project", p.ID, "err", err)
+			if first == nil {
+				first = err
+			}
+		}
+	}
+	if err := st.SetSetting(ctx, rootInUseKey, m.Root()); err != nil {
+		return err
+	}
+	return first
+}
+
+func importProject(ctx context.Context, st StartupStore, m *Manager, p store.Project, log *slog.Logger) error {
+	w, err := m.For(ctx, st, p)
+	if err != nil {
+		return err
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if _, err := w.repo.Head(); err == nil {
+		return nil
+	} else if !errors.Is(err, plumbing.ErrReferenceNotFound) {
+		return w.gitErr(err)
+	}
+	rows, err := st.ListFiles(ctx, p.ID)
+	if err != nil || len(rows) == 0 {
+		return err
+	}
+	files := make([]File, 0, len(rows))
+	for _, f := range rows {
+		// A path no folder can hold (an old row from before the path
+		// checks) stays in project_files, where it was; the rest move on.
+		if _, err := CleanPath(f.Path); err != nil {
+			log.Warn("file left in the database: not a path inside the folder", "project", p.ID, "path", f.Path)
+			continue
+		}
+		files = append(files, File{Path: f.Path, Content: []byte(f.Content)})
+	}
+	if _, err := w.write(ctx, files); err != nil {
+		return err
+	}
+	_, err = w.commit(ctx, ImportMessage, []Trailer{{TrailerKind, "import"}})
+	return err
+}
+
+// moveFrom moves each project's folder from the old root to this one. A
+// folder already present here, or missing there, is left alone; a move
+// across disks copies, then puts the old folder in the old root's trash.
+func (m *Manager) moveFrom(old string, ps []store.Project, log *slog.Logger) {
+	if err := os.MkdirAll(m.root, dirMode); err != nil {
+		log.Warn("workspace root not usable", "root", m.root, "err", err)
+		return
+	}
+	for _, p := range ps {
+		if !validFolder(p.Workspace) {
+			continue
+		}
+		src, dst := filepath.Join(old, p.Workspace), m.Path(p.Workspace)
+		if _, err := os.Lstat(src); err != nil {
+			continue
+		}
+		if _, err := os.Lstat(dst); err == nil {
+			log.Warn("workspace left in the old root: the new root has a folder of that name", "project", p.ID, "old", src)
+			continue
+		}
+		if err := os.Rename(src, dst); err == nil {
+			continue
+		}
+		if err := copyTree(src, dst); err != nil {
+			log.Warn("workspace could not move to the new root", "project", p.ID, "err", err)
+			os.RemoveAll(dst) // only our partial copy; the original is intact
+			continue
+		}
+		trash := filepath.Join(old, TrashDir)
+		if os.MkdirAll(trash, dirMode) == nil {
+			os.Rename(src, filepath.Join(trash, p.Workspace))
+		}
+	}
+}
+
+// copyTree copies regular files and folders (symlinks are skipped).
+func copyTree(src, dst string) error {
+	return filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(src, p)
+		if err != nil {
+			return err
+		}
+		to := filepath.Join(dst, rel)
+		switch {
+		case d.IsDir():
+			return os.MkdirAll(to, dirMode)
+		case !d.Type().IsRegular():
+			return nil
+		}
+		in, err := os.Open(p)
+		if err != nil {
+			return err
+		}
+		defer in.Close()
+		out, err := os.OpenFile(to, os.O_CREATE|os.O_EXCL|os.O_WRONLY, fileMode)
+		if err != nil {
+			return err
+		}
+		if _, err := io.Copy(out, in); err != nil {
+			out.Close()
+			return apperr.Wrap(err, apperr.Internal, "copy "+p)
+		}
+		return out.Close()
+	})
+}
+
+// startWait bounds the start-up step; a project it did not reach gets its
+// folder on first use.
+const startWait = 2 * time.Minute
+
+// Start is the app's one call at start-up, before the window opens (so no
+// turn can write before the import): a manager for root, with Startup run
+// on it. Failures are logged, never fatal: the app works without folders.
+func Start(ctx context.Context, st StartupStore, root string, log *slog.Logger) *Manager {
+	m := NewManager(root)
+	ctx, cancel := context.WithTimeout(ctx, startWait)
+	defer cancel()
+	t := time.Now()
+	if err := Startup(ctx, st, m, log); err != nil {
+		log.Warn("workspaces not all ready", "root", root, "err", err)
+	}
+	log.Info("workspaces ready", "root", root, "took", time.Since(t).Round(time.Millisecond))
+	return m
+}

@@ -1,0 +1,155 @@
+package workspace
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"tessera/backend/apperr"
+)
+
+// Restore makes a new version whose files are exactly those of versionID:
+// the folder is rewritten (files the current version tracks but that one
+// lacks are deleted; ignored files such as node_modules are left alone)
+// and the new commit points at that version's tree, so history only grows.
+func (w *Workspace) Restore(ctx context.Context, versionID string) (Version, error) {
+	if err := w.lock(); err != nil {
+		return Version{}, err
+	}
+	defer w.mu.Unlock()
+	target, err := w.commitByID(versionID)
+	if err != nil {
+		return Version{}, err
+	}
+	head, err := w.repo.Head()
+	if err != nil {
+		return Version{}, w.gitErr(err)
+	}
+	cur, err := w.repo.CommitObject(head.Hash())
+	if err != nil {
+		return Version{}, w.gitErr(err)
+	}
+	if cur.TreeHash == target.TreeHash {
+		return Version{}, apperr.Wrap(ErrNoChanges, apperr.Invalid, "The project's files are already those of that version.")
+	}
+	want, err := w.treeFiles(ctx, target)
+	if err != nil {
+		return Version{}, err
+	}
+	have, err := w.treeFiles(ctx, cur)
+	if err != nil {
+		return Version{}, err
+	}
+	keep := make(map[string]bool, len(want))
+	files := make([]File, 0, len(want)+len(have))
+	for _, f := range want {
+		keep[f.Path] = true
+		files = append(files, File{Path: f.Path, Content: f.Content})
+	}
+	for _, f := range have {
+		if !keep[f.Path] {
+			files = append(files, File{Path: f.Path, Delete: true})
+		}
+	}
+	if _, err := w.write(ctx, files); err != nil {
+		return Version{}, err
+	}
+	removeEmptyDirs(w.root, files)
+	subject, _ := ParseMessage(target.Message)
+	first, _, _ := strings.Cut(subject, "\n")
+	msg := fmt.Sprintf("Restored the version of %s: %s", target.Committer.When.UTC().Format("2006-01-02 15:04"), first)
+	h, err := w.commitTree(target.TreeHash, FormatMessage(msg, []Trailer{{TrailerRestored, target.Hash.String()}, {TrailerKind, "restore"}}), head.Hash())
+	if err != nil {
+		return Version{}, err
+	}
+	return w.version(h)
+}
+
+// commitTree writes a commit of tree on parent and moves the branch and
+// the index to it (a mixed reset: the folder was already written).
+func (w *Workspace) commitTree(tree plumbing.Hash, msg string, parent plumbing.Hash) (plumbing.Hash, error) {
+	sig := w.signature()
+	c := &object.Commit{Author: *sig, Committer: *sig, Message: msg, TreeHash: tree, ParentHashes: []plumbing.Hash{parent}}
+	obj := w.repo.Storer.NewEncodedObject()
+	if err := c.Encode(obj); err != nil {
+		return plumbing.ZeroHash, w.gitErr(err)
+	}
+	h, err := w.repo.Storer.SetEncodedObject(obj)
+	if err != nil {
+		return plumbing.ZeroHash, w.gitErr(err)
+	}
+	wt, err := w.repo.Worktree()
+	if err != nil {
+		return plumbing.ZeroHash, w.gitErr(err)
+	}
+	if err := wt.Reset(&git.ResetOptions{Commit: h, Mode: git.MixedReset}); err != nil {
+		return plumbing.ZeroHash, w.gitErr(err)
+	}
+	return h, nil
+}
+
+// removeEmptyDirs drops the folders of deleted files that the restore left
+// empty (git tracks no folders, so the restored tree has none of them),
+// walking up to the root. Best effort; other folders are never touched.
+func removeEmptyDirs(root string, files []File) {
+	for _, f := range files {
+		if !f.Delete {
+			continue
+		}
+		for d := filepath.Dir(filepath.Join(root, filepath.FromSlash(f.Path))); d != root && strings.HasPrefix(d, root); d = filepath.Dir(d) {
+			if os.Remove(d) != nil { // not empty (or gone): stop here
+				break
+			}
+		}
+	}
+}
+
+// Branch copies versionID's files into a new workspace at newRoot (which
+// must not exist or be empty) as its first version, for a new project.
+func (w *Workspace) Branch(ctx context.Context, versionID, newRoot string) (*Workspace, Version, error) {
+	if err := w.lock(); err != nil {
+		return nil, Version{}, err
+	}
+	target, err := w.commitByID(versionID)
+	var files []FileEntry
+	if err == nil {
+		files, err = w.treeFiles(ctx, target)
+	}
+	w.mu.Unlock()
+	if err != nil {
+		return nil, Version{}, err
+	}
+	if ents, err := os.ReadDir(newRoot); err == nil && len(ents) > 0 {
+		return nil, Version{}, apperr.Newf(apperr.Conflict, "The folder %s already has files; Tessera branches only into a new folder.", newRoot)
+	} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, Version{}, apperr.Wrap(err, apperr.Internal, "Tessera could not read the folder "+newRoot+".")
+	}
+	nw, err := Open(newRoot, WithClock(w.now))
+	if err != nil {
+		return nil, Version{}, err
+	}
+	wf := make([]File, len(files))
+	for i, f := range files {
+		wf[i] = File{Path: f.Path, Content: f.Content}
+	}
+	subject, _ := ParseMessage(target.Message)
+	first, _, _ := strings.Cut(subject, "\n")
+	nw.mu.Lock()
+	defer nw.mu.Unlock()
+	if _, err := nw.write(ctx, wf); err != nil {
+		return nil, Version{}, err
+	}
+	v, err := nw.commit(ctx, "Branched from: "+first, []Trailer{{TrailerBranched, target.Hash.String()}, {TrailerKind, "branch"}})
+	if err != nil {
+		return nil, Version{}, err
+	}
+	return nw, v, nil
+}

@@ -1,0 +1,451 @@
+// Package workspace keeps each project's files in a folder on disk under
+// git: the folder is the source of truth for the files (the sandbox is a
+// replica, SQLite keeps an index), and every turn, manual edit and restore
+// is a commit, so nothing the person made is ever lost.
+//
+// It uses go-git (pure Go) rather than the git program: people using
+// Tessera need not have git installed, and every call takes a context and
+// returns typed errors instead of parsing a tool's output.
+package workspace
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"tessera/backend/apperr"
+)
+
+// DefaultGitignore is written once, when the workspace is created: what a
+// person would not want versioned (dependencies, build output, secrets).
+const DefaultGitignore = `node_modules/
+.next/
+dist/
+build/
+__pycache__/
+.venv/
+.env
+.env.*
+!.env.example
+*.log
+`
+
+const (
+	dirMode  = 0o755
+	fileMode = 0o644
+	// maxMessage caps a commit message (a pasted prompt can be huge).
+	maxMessage = 16 << 10
+)
+
+// Trailer keys Tessera writes on its commits.
+const (
+	TrailerMessage  = "Tessera-Message"
+	TrailerModel    = "Tessera-Model"
+	TrailerRestored = "Tessera-Restored-From"
+	TrailerBranched = "Tessera-Branched-From"
+	TrailerKind     = "Tessera-Kind"
+)
+
+// ErrNoChanges is returned (wrapped, code invalid) by Commit when the
+// files are exactly those of the current version.
+var ErrNoChanges = errors.New("workspace: nothing changed")
+
+// File is one file to write; Delete removes it instead.
+type File struct {
+	Path    string
+	Content []byte
+	Delete  bool
+}
+
+// Version is one commit of a workspace.
+type Version struct {
+	ID           string            `json:"id"`
+	Time         time.Time         `json:"time"`
+	Message      string            `json:"message"`
+	Trailers     map[string]string `json:"trailers"`
+	FilesChanged []string          `json:"filesChanged"`
+}
+
+// Trailer is one "Key: value" line at the end of a commit message.
+type Trailer struct{ Key, Value string }
+
+// Workspace is one project's folder and its repository. Its methods are
+// safe for concurrent use: one mutex serialises every call, because the
+// git index and the folder are shared state that two writers would tear.
+type Workspace struct {
+	root string // absolute, symlinks resolved
+	now  func() time.Time
+
+	mu        sync.Mutex
+	repo      *git.Repository
+	described map[plumbing.Hash]described // by commit; commits never change
+	gone      bool                        // the folder went to the trash
+}
+
+// lock takes the workspace's mutex. A workspace whose folder went to the
+// trash (its project was deleted) refuses every call, so a caller holding
+// it from before cannot recreate the folder.
+func (w *Workspace) lock() error {
+	w.mu.Lock()
+	if w.gone {
+		w.mu.Unlock()
+		return apperr.New(apperr.NotFound, "That project was deleted; its folder is in the trash.")
+	}
+	return nil
+}
+
+// Option configures Open.
+type Option func(*Workspace)
+
+// WithClock injects the clock used for commit times (tests).
+func WithClock(now func() time.Time) Option { return func(w *Workspace) { w.now = now } }
+
+// Open opens the workspace at root, creating the folder, the repository and
+// the default .gitignore when they do not exist yet.
+func Open(root string, opts ...Option) (*Workspace, error) {
+	if err := os.MkdirAll(root, dirMode); err != nil {
+		return nil, apperr.Wrap(err, apperr.Internal, "Tessera could not create the project folder "+root+". Check that you may write there.")
+	}
+	abs, err := filepath.Abs(root)
+	if err == nil {
+		abs, err = filepath.EvalSymlinks(abs)
+	}
+	if err != nil {
+		return nil, apperr.Wrap(err, apperr.Internal, "Tessera could not find the project folder "+root+".")
+	}
+	w := &Workspace{root: abs, now: time.Now}
+	for _, o := range opts {
+		o(w)
+	}
+	repo, err := git.PlainOpen(abs)
+	if errors.Is(err, git.ErrRepositoryNotExists) {
+		repo, err = git.PlainInitWithOptions(abs, &git.PlainInitOptions{
+			InitOptions: git.InitOptions{DefaultBranch: plumbing.NewBranchReferenceName("main")},
+		})
+		if err == nil {
+			err = writeIfMissing(filepath.Join(abs, ".gitignore"), []byte(DefaultGitignore))
+		}
+	}
+	if err != nil {
+		return nil, apperr.Wrap(err, apperr.Internal, "Tessera could not open the project's history in "+abs+".")
+	}
+	w.repo = repo
+	return w, nil
+}
+
+// moved points the workspace at its folder's new place (called with w.mu
+// held, after the folder was renamed).
+func (w *Workspace) moved(root string) error {
+	abs, err := filepath.EvalSymlinks(root)
+	if err != nil {
+		return apperr.Wrap(err, apperr.Internal, "Tessera could not find the renamed project folder "+root+".")
+	}
+	repo, err := git.PlainOpen(abs)
+	if err != nil {
+		return apperr.Wrap(err, apperr.Internal, "Tessera could not open the project's history in "+abs+".")
+	}
+	w.root, w.repo = abs, repo
+	return nil
+}
+
+// Root is the workspace's folder (it follows a rename).
+func (w *Workspace) Root() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.root
+}
+
+func writeIfMissing(p string, b []byte) error {
+	f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, fileMode)
+	if errors.Is(err, fs.ErrExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(b); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// CleanPath checks a path relative to the workspace and returns it in
+// slash form. Absolute paths, "..", empty parts and anything inside .git
+// are refused: the model and the page name files, never places.
+func CleanPath(p string) (string, error) {
+	orig := p
+	p = strings.ReplaceAll(p, "\\", "/")
+	p = strings.TrimPrefix(p, "./")
+	bad := func(why string) (string, error) {
+		return "", apperr.Newf(apperr.Invalid, "%q is not a file path inside the project (%s).", orig, why)
+	}
+	switch {
+	case p == "":
+		return bad("empty")
+	case !utf8.ValidString(p) || strings.ContainsRune(p, 0):
+		return bad("invalid characters")
+	case strings.HasPrefix(p, "/") || filepath.IsAbs(orig) || filepath.VolumeName(orig) != "" || (len(p) > 1 && p[1] == ':'):
+		return bad("absolute")
+	case len(p) > 4096:
+		return bad("too long")
+	}
+	for _, part := range strings.Split(p, "/") {
+		switch {
+		case part == "" || part == ".":
+			return bad("empty part")
+		case part == "..":
+			return bad("it leaves the project")
+		case strings.EqualFold(part, ".git"):
+			return bad("the history folder")
+		}
+	}
+	return path.Clean(p), nil
+}
+
+// resolve turns a clean relative path into an absolute one, refusing any
+// symlink on the way: a link could point out of the folder, and following
+// it would write where the person never agreed to.
+func (w *Workspace) resolve(rel string) (string, error) {
+	cur := w.root
+	for _, part := range strings.Split(rel, "/") {
+		cur = filepath.Join(cur, part)
+		fi, err := os.Lstat(cur)
+		if errors.Is(err, fs.ErrNotExist) {
+			return filepath.Join(w.root, filepath.FromSlash(rel)), nil
+		}
+		if err != nil {
+			return "", apperr.Wrap(err, apperr.Internal, "Tessera could not read "+rel+" in the project folder.")
+		}
+		if fi.Mode()&fs.ModeSymlink != 0 {
+			return "", apperr.Newf(apperr.Invalid, "%q goes through a symbolic link; Tessera writes only plain files inside the project folder.", rel)
+		}
+	}
+	return cur, nil
+}
+
+// Write puts files on disk (or deletes them) and reports whether anything
+// differs from what was there. Nothing is committed: call Commit.
+func (w *Workspace) Write(ctx context.Context, files []File) (changed bool, err error) {
+	if err := w.lock(); err != nil {
+		return false, err
+	}
+	defer w.mu.Unlock()
+	return w.write(ctx, files)
+}
+
+func (w *Workspace) write(ctx context.Context, files []File) (bool, error) {
+	type op struct {
+		abs string
+		f   File
+	}
+	ops := make([]op, 0, len(files))
+	for _, f := range files {
+		rel, err := CleanPath(f.Path)
+		if err != nil {
+			return false, err
+		}
+		abs, err := w.resolve(rel)
+		if err != nil {
+			return false, err
+		}
+		f.Path = rel
+		ops = append(ops, op{abs, f})
+	}
+	changed := false
+	for _, o := range ops {
+		if err := ctx.Err(); err != nil {
+			return changed, apperr.Wrap(err, apperr.Canceled, "Writing the files was stopped.")
+		}
+		c, err := applyFile(o.abs, o.f)
+		if err != nil {
+			return changed, err
+		}
+		changed = changed || c
+	}
+	return changed, nil
+}
+
+func applyFile(abs string, f File) (bool, error) {
+	old, err := os.ReadFile(abs)
+	exists := err == nil
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return false, apperr.Wrap(err, apperr.Internal, "Tessera could not read "+f.Path+" in the project folder.")
+	}
+	if f.Delete {
+		if !exists {
+			return false, nil
+		}
+		if err := os.Remove(abs); err != nil {
+			return false, apperr.Wrap(err, apperr.Internal, "Tessera could not delete "+f.Path+".")
+		}
+		return true, nil
+	}
+	if exists && bytes.Equal(old, f.Content) {
+		return false, nil
+	}
+	if err := os.MkdirAll(filepath.Dir(abs), dirMode); err != nil {
+		return false, apperr.Wrap(err, apperr.Internal, "Tessera could not create the folder for "+f.Path+".")
+	}
+	// Write beside and rename, so an editor or a crash never sees half a file.
+	tmp, err := os.CreateTemp(filepath.Dir(abs), ".tessera-*")
+	if err != nil {
+		return false, apperr.Wrap(err, apperr.Internal, "Tessera could not write "+f.Path+". Check the disk has space.")
+	}
+	_, werr := tmp.Write(f.Content)
+	cerr := tmp.Close()
+	if werr == nil {
+		werr = cerr
+	}
+	if werr == nil {
+		werr = os.Chmod(tmp.Name(), fileMode)
+	}
+	if werr == nil {
+		werr = os.Rename(tmp.Name(), abs)
+	}
+	if werr != nil {
+		os.Remove(tmp.Name())
+		return false, apperr.Wrap(werr, apperr.Internal, "Tessera could not write "+f.Path+". Check the disk has space.")
+	}
+	return true, nil
+}
+
+// Commit records the folder as a new version. It returns an error wrapping
+// ErrNoChanges (code invalid) when nothing differs from the current one.
+func (w *Workspace) Commit(ctx context.Context, msg string, trailers []Trailer) (Version, error) {
+	if err := w.lock(); err != nil {
+		return Version{}, err
+	}
+	defer w.mu.Unlock()
+	return w.commit(ctx, msg, trailers)
+}
+
+func (w *Workspace) commit(ctx context.Context, msg string, trailers []Trailer) (Version, error) {
+	if err := ctx.Err(); err != nil {
+		return Version{}, apperr.Wrap(err, apperr.Canceled, "Saving the version was stopped.")
+	}
+	wt, err := w.repo.Worktree()
+	if err != nil {
+		return Version{}, w.gitErr(err)
+	}
+	if err := wt.AddWithOptions(&git.AddOptions{All: true}); err != nil {
+		return Version{}, w.gitErr(err)
+	}
+	sig := w.signature()
+	h, err := wt.Commit(FormatMessage(msg, trailers), &git.CommitOptions{Author: sig, Committer: sig})
+	if errors.Is(err, git.ErrEmptyCommit) {
+		return Version{}, apperr.Wrap(ErrNoChanges, apperr.Invalid, "Nothing changed since the last version.")
+	}
+	if err != nil {
+		return Version{}, w.gitErr(err)
+	}
+	return w.version(h)
+}
+
+// RecordTurn is what the chat calls after a turn wrote files: it writes
+// them and, when anything changed, commits with the person's prompt as the
+// message and the answer's id and model as trailers. changed is false (and
+// no version made) when the files were already exactly so.
+func (w *Workspace) RecordTurn(ctx context.Context, files []File, prompt, messageID, model string) (Version, bool, error) {
+	if err := w.lock(); err != nil {
+		return Version{}, false, err
+	}
+	defer w.mu.Unlock()
+	if _, err := w.write(ctx, files); err != nil {
+		return Version{}, false, err
+	}
+	tr := []Trailer{{TrailerMessage, messageID}, {TrailerModel, model}}
+	v, err := w.commit(ctx, prompt, tr)
+	if errors.Is(err, ErrNoChanges) {
+		return Version{}, false, nil
+	}
+	return v, err == nil, err
+}
+
+// RecordEdit writes files the person changed by hand and commits them.
+func (w *Workspace) RecordEdit(ctx context.Context, files []File, msg string) (Version, bool, error) {
+	if err := w.lock(); err != nil {
+		return Version{}, false, err
+	}
+	defer w.mu.Unlock()
+	if _, err := w.write(ctx, files); err != nil {
+		return Version{}, false, err
+	}
+	if strings.TrimSpace(msg) == "" {
+		msg = "Edited by hand"
+	}
+	v, err := w.commit(ctx, msg, []Trailer{{TrailerKind, "edit"}})
+	if errors.Is(err, ErrNoChanges) {
+		return Version{}, false, nil
+	}
+	return v, err == nil, err
+}
+
+func (w *Workspace) signature() *object.Signature {
+	return &object.Signature{Name: "Tessera", Email: "tessera@localhost", When: w.now()}
+}
+
+func (w *Workspace) gitErr(err error) error {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return apperr.Wrap(err, apperr.Canceled, "The operation was stopped.")
+	}
+	return apperr.Wrap(err, apperr.Internal, "Tessera could not update the project's history in "+w.root+".")
+}
+
+// FormatMessage builds a commit message: the text, a blank line, then one
+// "Key: value" line per trailer (values kept on one line).
+func FormatMessage(msg string, trailers []Trailer) string {
+	msg = strings.TrimSpace(strings.ReplaceAll(msg, "\r\n", "\n"))
+	if len(msg) > maxMessage {
+		msg = strings.ToValidUTF8(msg[:maxMessage], "") + "…"
+	}
+	if msg == "" {
+		msg = "(no message)"
+	}
+	var b strings.Builder
+	b.WriteString(msg)
+	sep := "\n\n"
+	for _, t := range trailers {
+		v := strings.Join(strings.Fields(t.Value), " ")
+		if t.Key == "" || v == "" {
+			continue
+		}
+		b.WriteString(sep)
+		sep = "\n"
+		b.WriteString(t.Key + ": " + v)
+	}
+	b.WriteString("\n")
+	return b.String()
+}
+
+// ParseMessage splits a commit message into its text and trailers (the
+// last paragraph, when every line of it is "Tessera-Key: value"; a prompt
+// that merely ends in "Note: x" stays whole).
+func ParseMessage(full string) (string, map[string]string) {
+	full = strings.TrimRight(full, "\n")
+	tr := map[string]string{}
+	i := strings.LastIndex(full, "\n\n")
+	if i < 0 {
+		return full, tr
+	}
+	for _, line := range strings.Split(full[i+2:], "\n") {
+		k, v, ok := strings.Cut(line, ": ")
+		if !ok || !strings.HasPrefix(k, "Tessera-") || strings.ContainsAny(k, " \t") {
+			return full, map[string]string{}
+		}
+		tr[k] = v
+	}
+	return full[:i], tr
+}
