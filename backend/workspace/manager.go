@@ -76,6 +76,18 @@ func (m *Manager) For(ctx context.Context, idx Index, p store.Project) (*Workspa
 	return m.get(p.Workspace)
 }
 
+// ensureFolder gives the project its folder (name recorded, folder made)
+// when it has none yet, without opening the repository.
+func (m *Manager) ensureFolder(ctx context.Context, idx Index, p store.Project) error {
+	if p.Workspace != "" {
+		return nil
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	_, err := m.assign(ctx, idx, p.ID, p.Name)
+	return err
+}
+
 // assign picks a free folder name for the project, creates the folder
 // (reserving the name on disk) and records it. Called with m.mu held.
 func (m *Manager) assign(ctx context.Context, idx Index, projectID, name string) (string, error) {

@@ -219,9 +219,18 @@ func TestStartupImportsTodaysDatabase(t *testing.T) {
 			t.Errorf("%s: project_files changed by the import", id)
 		}
 	}
-	// Running again changes nothing (no second version).
+	// Running again changes nothing (no second version), and, on a fresh
+	// manager as at the next start, opens no repository: the folders
+	// already have their history.
 	if err := Startup(ctx, st, m, discard()); err != nil {
 		t.Fatal(err)
+	}
+	again := NewManager(m.Root())
+	if err := Startup(ctx, st, again, discard()); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(again.open); n != 0 {
+		t.Fatalf("the next start opened %d repositories", n)
 	}
 	p1, _ := st.GetProject(ctx, "p1")
 	w, _ := m.For(ctx, st, p1)

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -65,6 +66,21 @@ func Startup(ctx context.Context, st StartupStore, m *Manager, log *slog.Logger)
 }
 
 func importProject(ctx context.Context, st StartupStore, m *Manager, p store.Project, log *slog.Logger) error {
+	// The common case at every start: the folder has its history. Known
+	// from two small reads, without opening (and keeping) the repository:
+	// a thousand projects must not delay the window.
+	if p.Workspace != "" && hasHistory(m.Path(p.Workspace)) {
+		return nil
+	}
+	rows, err := st.ListFiles(ctx, p.ID)
+	if err != nil {
+		return err
+	}
+	if len(rows) == 0 {
+		// Nothing to import: the folder, without opening a repository
+		// (that happens on first use).
+		return m.ensureFolder(ctx, st, p)
+	}
 	w, err := m.For(ctx, st, p)
 	if err != nil {
 		return err
@@ -75,10 +91,6 @@ func importProject(ctx context.Context, st StartupStore, m *Manager, p store.Pro
 		return nil
 	} else if !errors.Is(err, plumbing.ErrReferenceNotFound) {
 		return w.gitErr(err)
-	}
-	rows, err := st.ListFiles(ctx, p.ID)
-	if err != nil || len(rows) == 0 {
-		return err
 	}
 	files := make([]File, 0, len(rows))
 	for _, f := range rows {
@@ -183,4 +195,22 @@ func Start(ctx context.Context, st StartupStore, root string, log *slog.Logger) 
 	}
 	log.Info("workspaces ready", "root", root, "took", time.Since(t).Round(time.Millisecond))
 	return m
+}
+
+// hasHistory reports whether the git repository in dir has a commit on
+// its HEAD, from the files alone (.git/HEAD, the ref, packed-refs).
+func hasHistory(dir string) bool {
+	head, err := os.ReadFile(filepath.Join(dir, ".git", "HEAD"))
+	if err != nil {
+		return false
+	}
+	ref, symbolic := strings.CutPrefix(strings.TrimSpace(string(head)), "ref: ")
+	if !symbolic {
+		return ref != "" // a detached HEAD names a commit
+	}
+	if _, err := os.Stat(filepath.Join(dir, ".git", filepath.FromSlash(ref))); err == nil {
+		return true
+	}
+	packed, err := os.ReadFile(filepath.Join(dir, ".git", "packed-refs"))
+	return err == nil && strings.Contains(string(packed), " "+ref+"\n")
 }

@@ -15,16 +15,21 @@ import { UpdateNotice } from './components/UpdateNotice'
 import { ChatPanel } from './components/chat/ChatPanel'
 import { PreviewPanel } from './components/preview/PreviewPanel'
 import { prefetchEditor } from './components/preview/CodeView'
-import { CreateProjectDialog } from './components/projects/CreateProjectDialog'
 import { WelcomePanel } from './components/projects/WelcomePanel'
-import { RedirectConfirmDialog } from './components/settings/RedirectConfirmDialog'
-import { SettingsDialog } from './components/settings/SettingsDialog'
 import { Toaster } from './components/ui/Toaster'
 import { TipProvider } from './components/ui/Tip'
 import { Button } from './components/ui/Button'
-import { SearchDialog } from './components/search/SearchDialog'
-import { ShortcutsHelp } from './components/ShortcutsHelp'
 import { installShortcuts } from './lib/shortcuts'
+import { useSearch } from './stores/search'
+import {
+  CreateProjectDialog,
+  OnceOpened,
+  prefetchDialogs,
+  RedirectConfirmDialog,
+  SearchDialog,
+  SettingsDialog,
+  ShortcutsHelp,
+} from './components/lazyDialogs'
 
 type Boot = { phase: 'loading' } | { phase: 'failed'; message: string; status?: StartupStatus } | { phase: 'ready'; status: StartupStatus }
 
@@ -134,12 +139,18 @@ export default function App() {
   const [boot, setBoot] = useState<Boot>({ phase: 'loading' })
   const createOpen = useUI((s) => s.createOpen)
   const setCreateOpen = useUI((s) => s.setCreateOpen)
+  const settingsOpen = useUI((s) => s.settingsOpen)
+  const helpOpen = useUI((s) => s.helpOpen)
+  const searchOpen = useSearch((s) => s.open)
+  const redirectAsked = useSettings((s) => !!s.redirect)
   useApplyTheme()
 
   // Quit progress can arrive whatever the page shows.
   useEffect(() => useQuit.getState().listen(), [])
   useEffect(() => {
-    if (boot.phase === 'ready') prefetchEditor()
+    if (boot.phase !== 'ready') return
+    prefetchEditor()
+    prefetchDialogs()
   }, [boot.phase])
   // The sandbox badge follows the current project's status topic.
   useEffect(() => (boot.phase === 'ready' ? followCurrentProject() : undefined), [boot.phase])
@@ -187,11 +198,21 @@ export default function App() {
           <Workspace />
         </main>
       </div>
-      <CreateProjectDialog open={createOpen} onOpenChange={setCreateOpen} />
-      <SettingsDialog version={boot.status.version} paths={boot.status.paths} e2bDomainEnv={boot.status.e2bDomainEnv} />
-      <RedirectConfirmDialog />
-      <SearchDialog />
-      <ShortcutsHelp />
+      <OnceOpened open={createOpen}>
+        <CreateProjectDialog open={createOpen} onOpenChange={setCreateOpen} />
+      </OnceOpened>
+      <OnceOpened open={settingsOpen}>
+        <SettingsDialog version={boot.status.version} paths={boot.status.paths} e2bDomainEnv={boot.status.e2bDomainEnv} />
+      </OnceOpened>
+      <OnceOpened open={redirectAsked}>
+        <RedirectConfirmDialog />
+      </OnceOpened>
+      <OnceOpened open={searchOpen}>
+        <SearchDialog />
+      </OnceOpened>
+      <OnceOpened open={helpOpen}>
+        <ShortcutsHelp />
+      </OnceOpened>
       <Toaster />
       <QuitOverlay />
     </TipProvider>
