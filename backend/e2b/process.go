@@ -3,6 +3,7 @@ package e2b
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -192,7 +193,10 @@ func (e *Envd) Run(ctx context.Context, po ProcessOptions) (int, error) {
 	if cwd != "" {
 		proc["cwd"] = cwd
 	}
-	msg, err := json.Marshal(map[string]any{"process": proc, "stdin": false})
+	// A tag of its own: a Stop that comes before envd told us the pid can
+	// still find the process (killStarted) instead of leaving it running.
+	tag := "tessera-run-" + rand.Text()
+	msg, err := json.Marshal(map[string]any{"process": proc, "stdin": false, "tag": tag})
 	if err != nil {
 		return -1, apperr.Wrap(err, apperr.Internal, "Tessera could not prepare the command. This is a bug; the log file has the details.")
 	}
@@ -228,6 +232,9 @@ func (e *Envd) Run(ctx context.Context, po ProcessOptions) (int, error) {
 	resp, err := req.Execute(http.MethodPost, e.base+"/process.Process/Start")
 	headerTimer.Stop()
 	if err != nil {
+		if sctx.Err() != nil {
+			e.killStarted(ctx, tag, po.noTree)
+		}
 		return -1, e.streamError(ctx, sctx, o, err, timeout)
 	}
 	rb := resp.RawBody()
@@ -257,8 +264,11 @@ func (e *Envd) Run(ctx context.Context, po ProcessOptions) (int, error) {
 				return int(end.ExitCode), nil
 			}
 			serr := e.streamError(ctx, sctx, o, err, timeout)
-			if started {
+			switch {
+			case started:
 				e.killTree(ctx, pid, po.noTree)
+			case sctx.Err() != nil:
+				e.killStarted(ctx, tag, po.noTree)
 			}
 			return -1, serr
 		}
@@ -338,6 +348,33 @@ func (e *Envd) streamError(ctx, sctx context.Context, o op, err error, timeout t
 		return apperr.Wrap(err, apperr.Unavailable, "The sandbox sent a message Tessera could not read while running the command. Try again.")
 	}
 	return transportError(ctx, o, err)
+}
+
+// killStarted stops the process started with tag when it was stopped
+// before envd told its pid (the Start stream was cut early): envd keeps a
+// process whose stream ended, so it is looked up by its tag. The start may
+// still be on its way to envd, hence a few looks.
+func (e *Envd) killStarted(ctx context.Context, tag string, noTree bool) {
+	kctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 3*time.Second)
+	defer cancel()
+	for i := 0; i < 5; i++ {
+		ps, err := e.ListProcesses(kctx)
+		if err != nil {
+			e.c.log.Debug("e2b: could not look for a stopped command", "sandbox", e.id, "err", err)
+			return
+		}
+		for _, p := range ps {
+			if p.Tag == tag {
+				e.killTree(ctx, p.Pid, noTree)
+				return
+			}
+		}
+		select {
+		case <-kctx.Done():
+			return
+		case <-time.After(150 * time.Millisecond):
+		}
+	}
 }
 
 // killTree stops a command we stopped listening to, with everything it
