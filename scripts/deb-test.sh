@@ -10,7 +10,7 @@ SUDO=""; if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 apt_() { $SUDO env DEBIAN_FRONTEND=noninteractive apt-get "$@"; }
 ms() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
 
-if dpkg-query -W -f='${Status}' tessera 2>/dev/null | grep -q "ok installed"; then
+if dpkg-query -W -f='${Status}' tessera 2>/dev/null | grep "ok installed" >/dev/null; then
   echo "a tessera package is already installed here; remove it first (apt-get remove tessera)" >&2
   exit 1
 fi
@@ -19,7 +19,7 @@ t=$(date +%s%N)
 DEB="$(scripts/package-deb.sh "${1:-build/bin/tessera}" build/artifacts | tail -1)"
 pack_ms=$(ms "$t")
 # Whatever happens below, do not leave the package installed.
-trap 'dpkg-query -W -f="\${Status}" tessera 2>/dev/null | grep -q "ok installed" && apt_ remove -y -qq tessera >/dev/null 2>&1 || true' EXIT
+trap 'dpkg-query -W -f="\${Status}" tessera 2>/dev/null | grep "ok installed" >/dev/null && apt_ remove -y -qq tessera >/dev/null 2>&1 || true' EXIT
 
 dpkg-deb --info "$DEB" | sed -n '/Package:/,/Description:/p'
 t=$(date +%s%N)
@@ -36,7 +36,7 @@ for f in /usr/bin/tessera /usr/share/applications/tessera.desktop /usr/share/ico
 done
 [ -x /usr/bin/tessera ] || fail "/usr/bin/tessera is not executable"
 # Every library the installed binary needs resolves (the Depends were enough).
-if ldd /usr/bin/tessera | grep -q "not found"; then ldd /usr/bin/tessera | grep "not found"; fail "unresolved libraries"; fi
+if ldd /usr/bin/tessera | grep "not found" >/dev/null; then ldd /usr/bin/tessera | grep "not found"; fail "unresolved libraries"; fi
 
 t=$(date +%s%N)
 bash scripts/window-shot.sh /usr/bin/tessera build/artifacts/deb-window.png
@@ -45,7 +45,7 @@ start_ms=$(ms "$t")
 t=$(date +%s%N)
 apt_ remove -y -qq tessera >build/artifacts/deb-remove.log 2>&1 || { cat build/artifacts/deb-remove.log; exit 1; }
 remove_ms=$(ms "$t")
-if dpkg-query -W -f='${Status}' tessera 2>/dev/null | grep -q "ok installed"; then fail "still installed after remove"; fi
+if dpkg-query -W -f='${Status}' tessera 2>/dev/null | grep "ok installed" >/dev/null; then fail "still installed after remove"; fi
 left=""
 while read -r f; do
   if [ -f "$f" ] || [ -L "$f" ]; then left+=" $f"; fi

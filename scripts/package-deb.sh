@@ -56,11 +56,13 @@ install -D -m 0644 LICENSE "$ROOT/usr/share/doc/tessera/copyright"
 # NEEDED entries), at least the version installed here; the two the issue
 # names are always listed.
 declare -A deps=([libgtk-3-0]=1 [libwebkit2gtk-4.1-0]=1)
+# (Every reader below takes its whole input: a reader that stops early
+# leaves the writer a SIGPIPE, which pipefail turns into a failed build.)
 while read -r soname; do
-  path="$(ldconfig -p | awk -v n="$soname" '$1 == n && /x86-64|x86_64/ {print $NF; exit}')"
+  path="$(ldconfig -p | awk -v n="$soname" '$1 == n && /x86-64|x86_64/ && !found {print $NF; found = 1}')"
   [ -n "$path" ] || { echo "cannot find $soname (needed by $BIN)" >&2; exit 1; }
-  pkg="$(dpkg -S "$(readlink -f "$path")" 2>/dev/null | head -1 | cut -d: -f1)" ||
-    pkg="$(dpkg -S "$path" | head -1 | cut -d: -f1)"
+  pkg="$(dpkg -S "$(readlink -f "$path")" 2>/dev/null | sed -n '1s/:.*//p')" ||
+    pkg="$(dpkg -S "$path" | sed -n '1s/:.*//p')"
   deps[$pkg]=1
 done < <(objdump -p "$BIN" | awk '/NEEDED/ {print $2}')
 depends=""

@@ -19,7 +19,7 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 # --- system packages -------------------------------------------------------
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep "install ok installed" >/dev/null || missing+=("$p")
 done
 if ((${#missing[@]})); then
   if ! command -v apt-get >/dev/null; then
