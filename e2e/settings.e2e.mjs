@@ -71,6 +71,7 @@ export const tests = {
       // The keyring serves the whole e2e run, so a key of an earlier test
       // may count as configured: open the other providers if they are closed
       // (that a new person finds them open is a unit test).
+      await page.waitForSelector(tid('more-providers')); // the dialog's code loads on first open
       if (!(await page.$eval(tid('more-providers'), (d) => d.open))) await page.click(`${tid('more-providers')} > summary`);
       await page.fill(tid('custom-base-url-input'), llm.url);
       await page.fill(tid('custom-models-input'), 'fake-model');
@@ -100,7 +101,7 @@ export const tests = {
 
       // The configured server now comes first.
       await page.click(tid('settings-open'));
-      assert(await page.$(`${tid('configured-providers')} ${tid('custom-base-url-input')}`), 'the server is among the configured providers');
+      await page.waitForSelector(`${tid('configured-providers')} ${tid('custom-base-url-input')}`, { timeout: 10000 }); // the server is among the configured providers
       await page.click(tid('settings-close'));
       // In the chat, its model takes images.
       await createProject(page, 'Images');

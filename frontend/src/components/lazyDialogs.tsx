@@ -1,4 +1,5 @@
 import { lazy, Suspense, useState, type ReactNode } from 'react'
+import { prefetchMarkdown } from './chat/LazyMarkdown'
 
 // The dialogs nobody sees at start-up load on first use (and on idle once
 // the window is painted, so the first open is instant): their code is not
@@ -17,9 +18,12 @@ export const CreateProjectDialog = lazy(() => load.create().then((m) => ({ defau
 export const SearchDialog = lazy(() => load.search().then((m) => ({ default: m.SearchDialog })))
 export const ShortcutsHelp = lazy(() => load.help().then((m) => ({ default: m.ShortcutsHelp })))
 
-/** Fetches every dialog's code while the page is idle. */
+/** Fetches every dialog's code (and the markdown renderer) while the page is idle. */
 export function prefetchDialogs(): void {
-  const all = () => Object.values(load).forEach((f) => void f())
+  const all = () => {
+    prefetchMarkdown()
+    Object.values(load).forEach((f) => void f())
+  }
   if (typeof window !== 'undefined' && 'requestIdleCallback' in window) window.requestIdleCallback(all, { timeout: 3000 })
   else setTimeout(all, 1000)
 }

@@ -1,10 +1,8 @@
 import { memo } from 'react'
-import ReactMarkdown from 'react-markdown'
-import remarkGfm from 'remark-gfm'
 import { RotateCcw, Trash2 } from 'lucide-react'
 import type { ImageAttachment, Message } from '../../api'
 import { commentaryOf, fragmentFromStored } from '../../lib/fragment'
-import { markdownComponents } from './markdown'
+import { LazyMarkdown } from './LazyMarkdown'
 import { Button } from '../ui/Button'
 import { cn } from '../../lib/utils'
 import { useCatalog } from '../../stores/catalog'
@@ -14,9 +12,7 @@ import { TemplateIcon } from '../ui/TemplateIcon'
 export const Markdown = memo(function Markdown({ text }: { text: string }) {
   return (
     <div className="markdown text-sm leading-relaxed break-words">
-      <ReactMarkdown remarkPlugins={[remarkGfm]} components={markdownComponents}>
-        {text}
-      </ReactMarkdown>
+      <LazyMarkdown text={text} />
     </div>
   )
 })
@@ -156,7 +152,7 @@ export const MessageRow = memo(function MessageRow({
   const stepError = message.result?.stepError
   return (
     <div data-testid="chat-message" data-message-id={message.id} data-role="assistant" data-status={message.status} className="group flex flex-col items-start">
-      {text ? <Markdown text={text} /> : null}
+      {text ? <LazyMarkdown text={text} /> : null}
       {frag ? (
         <FragmentCard
           title={frag.title}

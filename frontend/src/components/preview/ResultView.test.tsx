@@ -1,4 +1,4 @@
-import { render, screen } from '@testing-library/react'
+import { waitFor, render, screen } from '@testing-library/react'
 import { describe, expect, it } from 'vitest'
 import { ExecErrorView, ResultView, kindOf } from './ResultView'
 import { PythonOutput } from './PythonOutput'
@@ -42,10 +42,11 @@ describe('ResultView', () => {
     expect(document.getElementById('df')).toBeNull()
   })
 
-  it('markdown rendered', () => {
+  it('markdown: the text at once, then rendered once the renderer has loaded', async () => {
     const el = one({ markdown: '# Title\n\n**bold**' })
     expect(el).toHaveAttribute('data-kind', 'markdown')
-    expect(el.querySelector('h1')).toHaveTextContent('Title')
+    expect(el).toHaveTextContent('Title')
+    await waitFor(() => expect(el.querySelector('h1')).toHaveTextContent('Title'))
     expect(el.querySelector('strong')).toHaveTextContent('bold')
   })
 

@@ -1,9 +1,7 @@
 import { memo } from 'react'
-import ReactMarkdown from 'react-markdown'
-import remarkGfm from 'remark-gfm'
 import type { ExecError, ExecResult } from '../../api'
 import { stripAnsi, utf8ToBase64 } from '../../lib/utils'
-import { markdownComponents } from '../chat/markdown'
+import { LazyMarkdown } from '../chat/LazyMarkdown'
 
 export type ResultKind =
   | 'png'
@@ -95,9 +93,7 @@ export const ResultView = memo(function ResultView({ result }: { result: ExecRes
     case 'markdown':
       return (
         <div {...common} className={box + ' markdown p-3 text-sm'}>
-          <ReactMarkdown remarkPlugins={[remarkGfm]} components={markdownComponents}>
-            {result.markdown as string}
-          </ReactMarkdown>
+          <LazyMarkdown text={result.markdown as string} />
         </div>
       )
     case 'latex':
