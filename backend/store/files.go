@@ -30,6 +30,24 @@ func (s *Store) PutFiles(ctx context.Context, projectID string, files []File) er
 	return dbErr(tx.Commit(), "save the project's files")
 }
 
+// ProjectsWithFiles returns the ids of the projects that have files kept.
+func (s *Store) ProjectsWithFiles(ctx context.Context) (map[string]bool, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT project_id FROM project_files`)
+	if err != nil {
+		return nil, dbErr(err, "read which projects have files")
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, dbErr(err, "read which projects have files")
+		}
+		out[id] = true
+	}
+	return out, dbErr(rows.Err(), "read which projects have files")
+}
+
 // ListFiles returns the project's local copy, ordered by path.
 func (s *Store) ListFiles(ctx context.Context, projectID string) ([]File, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT path, content FROM project_files WHERE project_id=? ORDER BY path`, projectID)

@@ -28,6 +28,7 @@ const ImportMessage = "Imported from Tessera's database"
 type StartupStore interface {
 	Index
 	ListFiles(ctx context.Context, projectID string) ([]store.File, error)
+	ProjectsWithFiles(ctx context.Context) (map[string]bool, error)
 	GetSetting(ctx context.Context, key string) (string, bool, error)
 	SetSetting(ctx context.Context, key, value string) error
 }
@@ -50,9 +51,13 @@ func Startup(ctx context.Context, st StartupStore, m *Manager, log *slog.Logger)
 	if prev != "" && filepath.Clean(prev) != m.Root() {
 		m.moveFrom(prev, ps, log)
 	}
+	withFiles, err := st.ProjectsWithFiles(ctx)
+	if err != nil {
+		return err
+	}
 	var first error
 	for _, p := range ps {
-		if err := importProject(ctx, st, m, p, log); err != nil {
+		if err := importProject(ctx, st, m, p, withFiles[p.ID], log); err != nil {
 			log.Warn("workspace not ready", "project", p.ID, "err", err)
 			if first == nil {
 				first = err
@@ -65,21 +70,21 @@ func Startup(ctx context.Context, st StartupStore, m *Manager, log *slog.Logger)
 	return first
 }
 
-func importProject(ctx context.Context, st StartupStore, m *Manager, p store.Project, log *slog.Logger) error {
+func importProject(ctx context.Context, st StartupStore, m *Manager, p store.Project, hasFiles bool, log *slog.Logger) error {
 	// The common case at every start: the folder has its history. Known
 	// from two small reads, without opening (and keeping) the repository:
 	// a thousand projects must not delay the window.
 	if p.Workspace != "" && hasHistory(m.Path(p.Workspace)) {
 		return nil
 	}
-	rows, err := st.ListFiles(ctx, p.ID)
-	if err != nil {
-		return err
-	}
-	if len(rows) == 0 {
+	if !hasFiles {
 		// Nothing to import: the folder, without opening a repository
 		// (that happens on first use).
 		return m.ensureFolder(ctx, st, p)
+	}
+	rows, err := st.ListFiles(ctx, p.ID)
+	if err != nil || len(rows) == 0 {
+		return err
 	}
 	w, err := m.For(ctx, st, p)
 	if err != nil {
