@@ -98,7 +98,10 @@ func NewApp(getenv config.Getenv) (*App, error) {
 	if a.e2bHTTP, a.e2bScheme, err = newE2BHTTP(getenv); err != nil {
 		return nil, err
 	}
-	openCtx, cancel := context.WithTimeout(a.rootCtx, 30*time.Second)
+	// Generous: an upgrade's migrations run here, and indexing a large
+	// database for search (0004) took 21 s for 100k messages on a 2-core
+	// machine; a slower one must not fail to start because of it.
+	openCtx, cancel := context.WithTimeout(a.rootCtx, 10*time.Minute)
 	a.store, a.startErr = store.Open(openCtx, paths.Database)
 	cancel()
 	if a.startErr != nil {
