@@ -49,10 +49,16 @@ func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)
 
 func bg() context.Context { return context.Background() }
 
+// closedTerminals records which projects' terminals were closed.
+type closedTerminals struct{ closed []string }
+
+func (c *closedTerminals) CloseProject(_ context.Context, id string) { c.closed = append(c.closed, id) }
+
 func TestProjectService(t *testing.T) {
 	st := newStore(t)
 	sb := &fakeSandboxes{}
-	ps := NewProjectService(bg, st, sb, quiet())
+	terms := &closedTerminals{}
+	ps := NewProjectService(bg, st, sb, quiet(), WithTerminals(terms))
 
 	if _, err := ps.Create(CreateProjectRequest{Name: "  "}); !apperr.Is(err, apperr.Invalid) {
 		t.Fatal("empty name accepted:", err)
@@ -97,6 +103,9 @@ func TestProjectService(t *testing.T) {
 	}
 	if len(sb.killed) != 1 {
 		t.Fatal("delete must kill the sandbox")
+	}
+	if len(terms.closed) != 1 || terms.closed[0] != a.ID {
+		t.Fatal("delete must close the project's terminals:", terms.closed)
 	}
 	if cur, _ := ps.Current(); cur != "" {
 		t.Fatal("deleted project still current")

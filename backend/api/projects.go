@@ -43,6 +43,18 @@ type ProjectService struct {
 	sandboxes SandboxLifecycle
 	log       *slog.Logger
 	ws        *Workspaces // nil: projects have no folders (tests)
+	terminals ProjectTerminals
+}
+
+// ProjectTerminals closes a project's terminals (package terminal).
+type ProjectTerminals interface {
+	CloseProject(ctx context.Context, projectID string)
+}
+
+// WithTerminals closes a deleted project's terminals before its sandbox is
+// killed, so that none of them brings the sandbox back.
+func WithTerminals(t ProjectTerminals) ProjectOption {
+	return func(s *ProjectService) { s.terminals = t }
 }
 
 // ProjectOption configures NewProjectService.
@@ -126,6 +138,11 @@ func (s *ProjectService) Delete(id string) error {
 	p, err := s.store.GetProject(ctx, id)
 	if err != nil {
 		return err
+	}
+	if s.terminals != nil {
+		tctx, cancel := context.WithTimeout(ctx, killOnDeleteWait) // bounded, as the kill below
+		s.terminals.CloseProject(tctx, id)
+		cancel()
 	}
 	if s.sandboxes != nil {
 		// Bounded: a slow or unreachable E2B must not hold up the delete.
