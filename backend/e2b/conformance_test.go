@@ -312,6 +312,32 @@ var conformanceCases = []struct {
 		}
 		noSleepers(ctx, t, s, m)
 	}},
+	{"a_run_is_found_by_its_tag", func(ctx context.Context, t *testing.T, s *confServer, dir string) {
+		// A Stop that comes before envd told the pid finds the command by
+		// the tag Run gives it: envd must keep and list that tag.
+		m := marker()
+		rctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		go s.env.Run(rctx, e2b.ProcessOptions{Cmd: "sleep " + m + " & sleep " + m, Timeout: -1})
+		tag := ""
+		for i := 0; i < 50 && tag == ""; i++ {
+			ps, err := s.env.ListProcesses(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range ps {
+				if strings.HasPrefix(p.Tag, "tessera-run-") && strings.Contains(strings.Join(p.Args, " "), "sleep "+m) {
+					tag = p.Tag
+				}
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		if tag == "" {
+			t.Fatal("the command is not listed with its tag")
+		}
+		s.env.KillStarted(ctx, tag)
+		noSleepers(ctx, t, s, m)
+	}},
 	{"timeout_stops_the_tree", func(ctx context.Context, t *testing.T, s *confServer, dir string) {
 		m := marker()
 		start := time.Now()

@@ -17,3 +17,7 @@ func (e *Envd) WithoutSetsid() *Envd {
 	cp.setsid = "/nonexistent/setsid"
 	return &cp
 }
+
+// KillStarted is killStarted, for the conformance suite: the lookup of a
+// command by its tag that a Stop before the start event relies on.
+func (e *Envd) KillStarted(ctx context.Context, tag string) { e.killStarted(ctx, tag, false) }
