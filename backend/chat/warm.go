@@ -74,10 +74,16 @@ func (w *warmup) ensure(template string) {
 }
 
 func (w *warmup) install(ctx context.Context, command string) {
-	<-w.ensured
-	w.mu.Lock()
-	h, err := w.h, w.err
-	w.mu.Unlock()
+	var h *sandbox.Handle
+	var err error
+	select {
+	case <-w.ensured: // the sandbox is there (or failed)
+		w.mu.Lock()
+		h, err = w.h, w.err
+		w.mu.Unlock()
+	case <-ctx.Done(): // cancelled before the sandbox was: the turn's end need not wait for it
+		err = ctx.Err()
+	}
 	if err == nil {
 		err = w.sb.Install(ctx, h, command, w.output)
 	}

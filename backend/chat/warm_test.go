@@ -135,17 +135,21 @@ func TestStopKillsTheEarlyInstall(t *testing.T) {
 
 // stubSandboxes records what the warm-up asks for.
 type stubSandboxes struct {
-	mu        sync.Mutex
-	ensures   []string
-	installs  []string
-	gate      chan struct{} // Install waits on it (or its context)
-	ensureErr error
+	mu         sync.Mutex
+	ensures    []string
+	installs   []string
+	gate       chan struct{} // Install waits on it (or its context)
+	ensureErr  error
+	ensureGate chan struct{} // when set, Ensure waits on it
 }
 
 func (s *stubSandboxes) Ensure(_ context.Context, _, template string) (*sandbox.Handle, error) {
 	s.mu.Lock()
 	s.ensures = append(s.ensures, template)
 	s.mu.Unlock()
+	if s.ensureGate != nil {
+		<-s.ensureGate
+	}
 	if s.ensureErr != nil {
 		return nil, s.ensureErr
 	}
@@ -240,6 +244,23 @@ func TestWarmupCases(t *testing.T) {
 			t.Fatal("the early install still runs")
 		}
 		w.close()
+	})
+
+	t.Run("the turn's end does not wait for a sandbox still being made", func(t *testing.T) {
+		sb := &stubSandboxes{gate: make(chan struct{}), ensureGate: make(chan struct{})}
+		defer close(sb.ensureGate)
+		w := newWarmup(ctx, sb, "p", log)
+		w.observe(setupPartial("code-interpreter-v1", "pip install a", true))
+		closed := make(chan struct{})
+		go func() { w.close(); close(closed) }()
+		select {
+		case <-closed:
+		case <-time.After(5 * time.Second):
+			t.Fatal("close waited for Ensure")
+		}
+		if !errors.Is(w.installErr, context.Canceled) || len(sb.installs) != 0 {
+			t.Fatalf("install err %v, installs %v", w.installErr, sb.installs)
+		}
 	})
 
 	t.Run("an install nobody waits for is cancelled when the turn ends", func(t *testing.T) {

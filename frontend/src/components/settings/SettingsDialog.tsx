@@ -40,7 +40,7 @@ function Field({ id, label, error, hint, children }: { id: string; label: string
 }
 
 /** Configured providers (a saved key, or a local server that answers) come first; the rest wait behind "Add a provider". */
-export function splitProviders(providers: Provider[], keys: Record<string, boolean>) {
+function splitProviders(providers: Provider[], keys: Record<string, boolean>) {
   const withKey = providers.filter((p) => p.needsKey)
   const configured = withKey.filter((p) => keys[llmAccount(p.id)] || p.usable)
   return { configured, others: withKey.filter((p) => !configured.includes(p)) }
