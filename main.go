@@ -12,6 +12,7 @@ import (
 
 	"tessera/backend/api"
 	"tessera/backend/frameguard"
+	"tessera/backend/webassets"
 )
 
 //go:embed all:frontend/dist
@@ -35,7 +36,7 @@ func main() {
 		Height:                   820,
 		MinWidth:                 900,
 		MinHeight:                600,
-		AssetServer:              &assetserver.Options{Assets: assets, Middleware: frameguard.Middleware(app.previewHosts)},
+		AssetServer:              &assetserver.Options{Assets: webassets.GunzipFS(assets), Middleware: frameguard.Middleware(app.previewHosts)},
 		BackgroundColour:         &options.RGBA{R: 17, G: 17, B: 19, A: 1},
 		OnStartup:                app.startup,
 		OnBeforeClose:            app.beforeClose,
