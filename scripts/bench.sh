@@ -22,3 +22,5 @@ xvfb-run -a -s '-screen 0 1280x900x24' dbus-run-session -- bash -euo pipefail -c
   cd e2e && node bench.mjs' 2>&1 | grep -E '^\{'
 echo "== Start-up benchmark"
 bash scripts/startup-bench.sh "${STARTUP_RUNS:-5}"
+echo "== What the large dependencies add to the binary"
+bash scripts/binary-size.sh

@@ -90,6 +90,7 @@ func BenchmarkSearch(b *testing.B) {
 		{"rare", vocab[15000]},
 		{"mid", vocab[300]},
 		{"common", vocab[3]},
+		{"commonest", vocab[0]},
 		{"two-words", vocab[40] + " " + vocab[900]},
 		{"prefix-typing", "w12"},
 		{"no-match", "nothinglikethis"},
