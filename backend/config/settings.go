@@ -43,7 +43,7 @@ type Settings struct {
 	// AutoFixOnce: when a run fails (a traceback, a failed install, a
 	// server that never opened its port), send the error to the model once
 	// by itself, as the Fix button would. Off unless turned on.
-	AutoFixOnce bool `json:"autoFixOnce,omitempty"`
+	AutoFixOnce bool `json:"autoFixOnce"`
 }
 
 // DefaultUpdateFeedURL is Tessera's releases on GitHub.
