@@ -97,4 +97,39 @@ export const tests = {
       await stopProcess(e2b.proc);
     }
   },
+
+  async 'auto-fix once: a failed run is sent back to the model once, with its traceback'() {
+    const home = path.join(work, 'autofix-home');
+    const e2b = await startFakeE2B('autofix', work);
+    const llm = await startFakeLLM('autofix', work, [py('a division', 'def f():\n    return 1 / 0\nf()'), py('a fixed division', 'print("half:", 1 / 2)')]);
+    let app;
+    let ctx;
+    try {
+      app = await startApp({ home, env: appEnv(e2b), name: 'app-autofix' });
+      ctx = await browser();
+      const page = await openPage(ctx, app.url);
+      await configure(page, llm.url);
+      await createProject(page, 'Fixes');
+      // Turned on in Settings, by the person.
+      await page.click(tid('settings-open'));
+      await page.check(tid('auto-fix-once-input'));
+      await page.click(tid('settings-save'));
+      await page.waitForSelector(`${tid('toast')}[data-kind="success"]`);
+      const s = await page.evaluate(() => window.go.api.SettingsService.Get());
+      assert(s.autoFixOnce === true, 'auto-fix once is saved');
+      await page.keyboard.press('Escape');
+
+      await send(page, 'Divide one by zero');
+      await page.waitForFunction(() => document.querySelector('[data-testid="preview-stdout"]')?.textContent?.includes('half: 0.5'), null, { timeout: 90000 });
+      const reqs = await requests(llm);
+      assert(reqs.length === 2, `one automatic fix, got ${reqs.length} turns`);
+      const turn = reqs[1].messages.at(-1);
+      assert(turn.role === 'user' && turn.content.includes('ZeroDivisionError') && turn.content.includes('Traceback'), `the fix carries the traceback:\n${turn.content}`);
+    } finally {
+      if (ctx) await closeBrowser(ctx);
+      if (app) await stopProcess(app.proc);
+      await stopProcess(llm.proc);
+      await stopProcess(e2b.proc);
+    }
+  },
 };
