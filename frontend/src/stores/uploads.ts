@@ -108,7 +108,16 @@ export const useUploads = create<UploadsState>((set, get) => {
         }
       }
       return run(projectId, async () => {
-        const payload = await Promise.all(files.map(async (f) => ({ name: f.name, data: await readBase64(f) })))
+        const payload = await Promise.all(
+          files.map(async (f) => {
+            try {
+              return { name: f.name, data: await readBase64(f) }
+            } catch {
+              // A dropped folder arrives as a "file" that cannot be read.
+              throw new Error(`${f.name || 'A file'} could not be read. Folders cannot be uploaded; drop the files inside it.`)
+            }
+          }),
+        )
         return uploadsApi.upload(projectId, payload)
       })
     },
