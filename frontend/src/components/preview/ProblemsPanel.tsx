@@ -2,13 +2,19 @@ import { useEffect, useMemo, useState } from 'react'
 import { AlertTriangle, Wand2 } from 'lucide-react'
 import type { RunResult } from '../../api'
 import type { FragmentView } from '../../lib/fragment'
-import { problemLabel, problemsOf, serverProblem, type Problem } from '../../lib/problems'
+import { MAX_DETAIL, problemLabel, problemsOf, serverProblem, type Problem } from '../../lib/problems'
+import { stripAnsi } from '../../lib/utils'
 import { useChat } from '../../stores/chat'
 import { streamTerminal, useTerminal } from '../../stores/terminal'
 import { Button } from '../ui/Button'
 
 /** How much of the server console is kept for finding errors. */
 const KEEP = 32 * 1024
+
+function consoleTail(text: string): string {
+  const t = stripAnsi(text).trimEnd()
+  return t.length > MAX_DETAIL ? '…' + t.slice(t.length - MAX_DETAIL) : t
+}
 
 /** The output of the project's server console, when one is open (the Server console tab). */
 function useServerConsole(projectId: string): string {
@@ -46,7 +52,10 @@ export function ProblemsPanel({ projectId, result, fragment, live, web }: {
   const consoleText = useServerConsole(web ? projectId : '')
   const problems = useMemo((): Problem[] => {
     if (live) return []
-    const out = problemsOf(result, fragment)
+    // A server that never opened its port: what its console printed is the context.
+    const out = problemsOf(result, fragment).map((p) =>
+      p.kind === 'port' && !p.detail && consoleText.trim() ? { ...p, detail: consoleTail(consoleText) } : p,
+    )
     const server = web ? serverProblem(consoleText, fragment?.files[0]?.path) : null
     if (server) out.push(server)
     return out
