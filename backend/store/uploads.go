@@ -65,11 +65,3 @@ func (s *Store) ListUploads(ctx context.Context, projectID string) ([]Upload, er
 	}
 	return out, dbErr(rows.Err(), "read the uploaded files")
 }
-
-// UploadsSize is the total size of the project's uploaded files.
-func (s *Store) UploadsSize(ctx context.Context, projectID string) (int64, error) {
-	var n int64
-	err := s.db.QueryRowContext(ctx, `SELECT COALESCE(SUM(u.size), 0) FROM project_uploads u
-		JOIN project_files f ON f.project_id = u.project_id AND f.path = u.path WHERE u.project_id=?`, projectID).Scan(&n)
-	return n, dbErr(err, "read the uploaded files")
-}

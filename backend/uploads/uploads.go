@@ -46,7 +46,6 @@ type Store interface {
 	GetProject(ctx context.Context, id string) (store.Project, error)
 	PutUpload(ctx context.Context, projectID string, u store.Upload, content []byte) (store.Upload, error)
 	ListUploads(ctx context.Context, projectID string) ([]store.Upload, error)
-	UploadsSize(ctx context.Context, projectID string) (int64, error)
 }
 
 // Folder commits the uploaded files in the project's workspace.
@@ -66,6 +65,9 @@ type Config struct {
 	Folder    Folder    // nil: no workspace (tests)
 	Sandboxes Sandboxes // nil: files reach the sandbox on its next build
 	Logger    *slog.Logger
+	// ProjectLimit is the most a project's uploads may take together
+	// (default MaxProjectBytes).
+	ProjectLimit int64
 }
 
 // Service uploads files. Safe for concurrent use.
@@ -75,6 +77,9 @@ type Service struct{ cfg Config }
 func New(cfg Config) *Service {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.ProjectLimit <= 0 {
+		cfg.ProjectLimit = MaxProjectBytes
 	}
 	return &Service{cfg: cfg}
 }
@@ -123,9 +128,16 @@ func (s *Service) Upload(ctx context.Context, projectID string, in []File, maxEa
 	if err != nil {
 		return Result{}, err
 	}
-	total, err := s.cfg.Store.UploadsSize(ctx, projectID)
+	have, err := s.cfg.Store.ListUploads(ctx, projectID)
 	if err != nil {
 		return Result{}, err
+	}
+	// An upload of a path already uploaded replaces it: only the new size counts.
+	var total int64
+	sizes := make(map[string]int64, len(have))
+	for _, u := range have {
+		sizes[u.Path] = u.Size
+		total += u.Size
 	}
 	seen := map[string]bool{}
 	paths := make([]string, len(in))
@@ -142,11 +154,11 @@ func (s *Service) Upload(ctx context.Context, projectID string, in []File, maxEa
 			return Result{}, tooLarge(path.Base(rel), n, maxEach)
 		}
 		paths[i] = rel
-		total += int64(len(f.Content))
+		total += int64(len(f.Content)) - sizes[rel]
 	}
-	if total > MaxProjectBytes {
+	if total > s.cfg.ProjectLimit {
 		return Result{}, apperr.Newf(apperr.Invalid, "The project's uploads would take %s; a project holds at most %s of uploaded files.",
-			HumanSize(total), HumanSize(MaxProjectBytes))
+			HumanSize(total), HumanSize(s.cfg.ProjectLimit))
 	}
 
 	files := make([]store.File, len(in))

@@ -225,3 +225,24 @@ func TestPromptSection(t *testing.T) {
 		}
 	}
 }
+
+// The project's limit counts what it will hold: a file uploaded again
+// replaces the old one instead of adding to it.
+func TestUploadProjectLimit(t *testing.T) {
+	r := newRig(t)
+	ctx := context.Background()
+	r.up = New(Config{Store: r.st, ProjectLimit: 4 << 10})
+	big := make([]byte, 1<<10)
+	for i := range 4 {
+		if _, err := r.up.Upload(ctx, r.proj.ID, []File{{Name: "part" + string(rune('0'+i)) + ".bin", Content: big}}, MaxInlineBytes); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := r.up.Upload(ctx, r.proj.ID, []File{{Name: "part0.bin", Content: big}}, MaxInlineBytes); err != nil {
+		t.Fatalf("a replacement must fit: %v", err)
+	}
+	_, err := r.up.Upload(ctx, r.proj.ID, []File{{Name: "one-more.txt", Content: []byte("x")}}, MaxInlineBytes)
+	if !apperr.Is(err, apperr.Invalid) || !strings.Contains(apperr.MessageOf(err), "would take 4.0 KB; a project holds at most 4.0 KB of uploaded files") {
+		t.Fatal(err)
+	}
+}
