@@ -22,6 +22,7 @@ import (
 	"tessera/backend/store"
 	"tessera/backend/terminal"
 	"tessera/backend/update"
+	"tessera/backend/uploads"
 	"tessera/backend/workspace"
 )
 
@@ -67,6 +68,8 @@ type App struct {
 	paused   chan struct{}
 
 	bound []any
+	// picker opens the native file dialog for uploads.
+	picker filePicker
 }
 
 // NewApp sets up paths, logging, the database and the services before the
@@ -186,6 +189,8 @@ func (a *App) wire(ctxf func() context.Context) {
 		api.NewUpdateService(ctxf, updates),
 		api.NewSearchService(ctxf, a.store),
 		api.NewTerminalService(ctxf, a.terminals),
+		api.NewUploadService(ctxf, uploads.New(uploads.Config{Store: a.store, Folder: workspace.NewRecorder(a.workspaces, a.store),
+			Sandboxes: a.sandboxes, Logger: a.log.With("part", "uploads")}), a.picker.pick),
 	}
 }
 
@@ -204,6 +209,7 @@ func (a *App) services() []any { return a.bound }
 // sandboxes left from the last run are reconciled in the background.
 func (a *App) startup(ctx context.Context) {
 	a.emit.Set(events.NewWails(ctx))
+	a.picker.set(ctx)
 	if a.sandboxes == nil {
 		return
 	}

@@ -86,20 +86,24 @@ type Settings struct {
 	UpdateFeedURL string `json:"updateFeedURL"`
 	// WorkspaceRoot is the projects folder; "" = the default.
 	WorkspaceRoot string `json:"workspaceRoot,omitempty"`
+	// AutoFixOnce: a failed run is sent back to the model once, by itself.
+	AutoFixOnce bool `json:"autoFixOnce"`
 }
 
 func toSettings(s config.Settings) Settings {
 	return Settings{E2BDomain: s.E2BDomain, DefaultProvider: s.DefaultProvider, DefaultModel: s.DefaultModel,
 		SandboxTimeoutMinutes: s.SandboxTimeoutMinutes, IdlePauseMinutes: s.IdlePauseMinutes, Theme: s.Theme,
 		CustomProviders: s.CustomProviders, CustomTemplates: s.CustomTemplates, Onboarded: s.Onboarded,
-		UpdateCheck: s.UpdateCheck, UpdateFeedURL: s.UpdateFeedURL, WorkspaceRoot: s.WorkspaceRoot}
+		UpdateCheck: s.UpdateCheck, UpdateFeedURL: s.UpdateFeedURL, WorkspaceRoot: s.WorkspaceRoot,
+		AutoFixOnce: s.AutoFixOnce}
 }
 
 func (s Settings) domain() config.Settings {
 	return config.Settings{E2BDomain: s.E2BDomain, DefaultProvider: s.DefaultProvider, DefaultModel: s.DefaultModel,
 		SandboxTimeoutMinutes: s.SandboxTimeoutMinutes, IdlePauseMinutes: s.IdlePauseMinutes, Theme: s.Theme,
 		CustomProviders: s.CustomProviders, CustomTemplates: s.CustomTemplates, Onboarded: s.Onboarded,
-		UpdateCheck: s.UpdateCheck, UpdateFeedURL: s.UpdateFeedURL, WorkspaceRoot: s.WorkspaceRoot}
+		UpdateCheck: s.UpdateCheck, UpdateFeedURL: s.UpdateFeedURL, WorkspaceRoot: s.WorkspaceRoot,
+		AutoFixOnce: s.AutoFixOnce}
 }
 
 // SandboxStatus is a project's sandbox as the badge shows it (also the

@@ -18,6 +18,7 @@ import (
 	"tessera/backend/fragment"
 	"tessera/backend/sandbox"
 	"tessera/backend/store"
+	"tessera/backend/uploads"
 	"tessera/backend/workspace"
 )
 
@@ -80,6 +81,7 @@ type Store interface {
 	DeleteMessagesFrom(ctx context.Context, projectID string, seq int64) error
 	DeleteExchange(ctx context.Context, projectID, messageID string) (int64, error)
 	ListFiles(ctx context.Context, projectID string) ([]store.File, error)
+	ListUploads(ctx context.Context, projectID string) ([]store.Upload, error)
 }
 
 // Templates resolves template ids (built-in plus custom from settings).
@@ -97,6 +99,9 @@ type Config struct {
 	PreviewWait time.Duration
 	// Versions commits a turn's files in the project's folder (optional).
 	Versions Versions
+	// SandboxRoot is the project folder in the sandbox, for the prompt's
+	// paths of uploaded files (default sandbox.DefaultRoot).
+	SandboxRoot string
 }
 
 // Versions keeps the project's history: one version per turn that
@@ -140,6 +145,9 @@ func New(cfg Config) *Service {
 	}
 	if cfg.Emitter == nil {
 		cfg.Emitter = events.Discard{}
+	}
+	if cfg.SandboxRoot == "" {
+		cfg.SandboxRoot = sandbox.DefaultRoot
 	}
 	if cfg.PreviewWait == 0 {
 		cfg.PreviewWait = 3 * time.Minute
@@ -377,9 +385,35 @@ func (s *Service) History(ctx context.Context, projectID string, beforeSeq int64
 	return s.cfg.Store.ListMessagesPage(ctx, projectID, beforeSeq, limit)
 }
 
-// Files returns the project's local copy of its files.
+// maxShownUpload is the largest uploaded text file the page is given
+// with the project's files (the Code tab); larger or binary uploads are
+// left out, as they are left out of the prompt.
+const maxShownUpload = 256 << 10
+
+// Files returns the project's local copy of its files, without uploaded
+// files that are binary or large.
 func (s *Service) Files(ctx context.Context, projectID string) ([]File, error) {
-	return s.cfg.Store.ListFiles(ctx, projectID)
+	fs, err := s.cfg.Store.ListFiles(ctx, projectID)
+	if err != nil {
+		return nil, err
+	}
+	ups, err := s.cfg.Store.ListUploads(ctx, projectID)
+	if err != nil {
+		return nil, err
+	}
+	hide := map[string]bool{}
+	for _, u := range ups {
+		if u.Kind == uploads.KindBinary || u.Size > maxShownUpload {
+			hide[u.Path] = true
+		}
+	}
+	out := fs[:0]
+	for _, f := range fs {
+		if !hide[f.Path] {
+			out = append(out, f)
+		}
+	}
+	return out, nil
 }
 
 // isUnreachable tells a request that never reached the model (no network,

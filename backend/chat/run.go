@@ -13,6 +13,7 @@ import (
 	"tessera/backend/fragment"
 	"tessera/backend/llm"
 	"tessera/backend/store"
+	"tessera/backend/uploads"
 )
 
 // maxInstallLog keeps the stored install log bounded.
@@ -346,9 +347,25 @@ func (s *Service) prompt(ctx context.Context, t turn) (GenerateRequest, []fragme
 		}
 		chosen = []fragment.Template{tm}
 	}
-	pf, err := s.cfg.Store.ListFiles(ctx, t.Project.ID)
+	allFiles, err := s.cfg.Store.ListFiles(ctx, t.Project.ID)
 	if err != nil {
 		return GenerateRequest{}, nil, err
+	}
+	ups, err := s.cfg.Store.ListUploads(ctx, t.Project.ID)
+	if err != nil {
+		return GenerateRequest{}, nil, err
+	}
+	// Uploaded files are described, not pasted: a CSV of megabytes (or a
+	// binary) would fill the model's context.
+	uploaded := make(map[string]bool, len(ups))
+	for _, u := range ups {
+		uploaded[u.Path] = true
+	}
+	pf := make([]store.File, 0, len(allFiles))
+	for _, f := range allFiles {
+		if !uploaded[f.Path] {
+			pf = append(pf, f)
+		}
 	}
 	msgs, err := s.cfg.Store.RecentMessages(ctx, t.Project.ID, historyLimit)
 	if err != nil {
@@ -395,7 +412,7 @@ func (s *Service) prompt(ctx context.Context, t turn) (GenerateRequest, []fragme
 	for _, tm := range chosen {
 		ids = append(ids, tm.ID)
 	}
-	return GenerateRequest{ProviderID: t.ProviderID, ModelID: t.ModelID, System: fragment.SystemPrompt(chosen, pf),
+	return GenerateRequest{ProviderID: t.ProviderID, ModelID: t.ModelID, System: fragment.SystemPrompt(chosen, pf) + uploads.PromptSection(ups, s.cfg.SandboxRoot),
 		Turns: turns, Params: t.Params, Templates: ids}, all, nil
 }
 

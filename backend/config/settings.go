@@ -40,6 +40,10 @@ type Settings struct {
 	// "" means the default (see DefaultWorkspaceRoot). A change applies at
 	// the next start, which moves the existing folders there.
 	WorkspaceRoot string `json:"workspaceRoot,omitempty"`
+	// AutoFixOnce: when a run fails (a traceback, a failed install, a
+	// server that never opened its port), send the error to the model once
+	// by itself, as the Fix button would. Off unless turned on.
+	AutoFixOnce bool `json:"autoFixOnce"`
 }
 
 // DefaultUpdateFeedURL is Tessera's releases on GitHub.

@@ -43,6 +43,15 @@ func (r *Recorder) RecordEdit(ctx context.Context, projectID string, files []sto
 	return w.RecordEdit(ctx, toFiles(files), msg)
 }
 
+// RecordUpload commits files the person uploaded (one version).
+func (r *Recorder) RecordUpload(ctx context.Context, projectID string, files []store.File, msg string) (Version, bool, error) {
+	w, err := r.workspace(ctx, projectID)
+	if err != nil {
+		return Version{}, false, err
+	}
+	return w.RecordUpload(ctx, toFiles(files), msg)
+}
+
 func (r *Recorder) workspace(ctx context.Context, projectID string) (*Workspace, error) {
 	p, err := r.st.GetProject(ctx, projectID)
 	if err != nil {

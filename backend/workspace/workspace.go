@@ -393,6 +393,23 @@ func (w *Workspace) RecordEdit(ctx context.Context, files []File, msg string) (V
 	return v, err == nil, err
 }
 
+// RecordUpload writes files the person uploaded and commits them (one
+// version, kind "upload").
+func (w *Workspace) RecordUpload(ctx context.Context, files []File, msg string) (Version, bool, error) {
+	if err := w.lock(); err != nil {
+		return Version{}, false, err
+	}
+	defer w.mu.Unlock()
+	if _, err := w.write(ctx, files); err != nil {
+		return Version{}, false, err
+	}
+	v, err := w.commit(ctx, msg, []Trailer{{TrailerKind, "upload"}})
+	if errors.Is(err, ErrNoChanges) {
+		return Version{}, false, nil
+	}
+	return v, err == nil, err
+}
+
 func (w *Workspace) signature() *object.Signature {
 	return &object.Signature{Name: "Tessera", Email: "tessera@localhost", When: w.now()}
 }

@@ -14,6 +14,7 @@ export const DEFAULT_SETTINGS: Settings = {
   onboarded: false,
   updateCheck: true,
   updateFeedURL: 'https://api.github.com/repos/tessera-app/tessera/releases',
+  autoFixOnce: false,
 }
 
 export const E2B_ACCOUNT = 'e2b'

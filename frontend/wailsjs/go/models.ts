@@ -614,6 +614,7 @@ export namespace api {
 	    updateCheck: boolean;
 	    updateFeedURL: string;
 	    workspaceRoot?: string;
+	    autoFixOnce: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new Settings(source);
@@ -633,6 +634,7 @@ export namespace api {
 	        this.updateCheck = source["updateCheck"];
 	        this.updateFeedURL = source["updateFeedURL"];
 	        this.workspaceRoot = source["workspaceRoot"];
+	        this.autoFixOnce = source["autoFixOnce"];
 	    }
 	}
 	export class SaveResult {
@@ -998,6 +1000,104 @@ export namespace api {
 	        this.publishedAt = source["publishedAt"];
 	        this.error = source["error"];
 	    }
+	}
+	export class UploadDTO {
+	    path: string;
+	    size: number;
+	    kind: 'csv' | 'text' | 'binary';
+	    summary: string;
+	    createdAt: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new UploadDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.path = source["path"];
+	        this.size = source["size"];
+	        this.kind = source["kind"];
+	        this.summary = source["summary"];
+	        this.createdAt = source["createdAt"];
+	    }
+	}
+	export class UploadFile {
+	    name: string;
+	    data: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new UploadFile(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.data = source["data"];
+	    }
+	}
+	export class UploadRequest {
+	    projectId: string;
+	    files: UploadFile[];
+	
+	    static createFrom(source: any = {}) {
+	        return new UploadRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.projectId = source["projectId"];
+	        this.files = this.convertValues(source["files"], UploadFile);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class UploadResult {
+	    uploads: UploadDTO[];
+	    warning?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new UploadResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.uploads = this.convertValues(source["uploads"], UploadDTO);
+	        this.warning = source["warning"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 
 }

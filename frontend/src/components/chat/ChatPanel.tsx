@@ -10,6 +10,7 @@ import { Button } from '../ui/Button'
 import { ConfirmDialog } from '../ui/Dialog'
 import { MessageList } from './MessageList'
 import { ChatInput } from './ChatInput'
+import { UploadButton, UploadDropZone, UploadList } from './Uploads'
 import { VersionsButton, VersionsDialog } from '../versions/VersionsDialog'
 
 /**
@@ -73,8 +74,9 @@ export function ChatPanel({ projectId }: { projectId: string }) {
   const { sendError } = chat
 
   return (
-    <div className="flex h-full min-h-0 flex-col">
+    <UploadDropZone projectId={projectId} className="flex h-full min-h-0 flex-col">
       <div className="flex items-center justify-end gap-1 border-b border-border px-3 py-1.5">
+        <UploadButton projectId={projectId} />
         <VersionsButton projectId={projectId} disabled={running} />
         <Button
           size="sm"
@@ -118,6 +120,7 @@ export function ChatPanel({ projectId }: { projectId: string }) {
           </button>
         </div>
       ) : null}
+      <UploadList projectId={projectId} />
       <ChatInput projectId={projectId} multimodal={!!chosen?.model.multimodal} canSend={!!chosen} />
       <ConfirmDialog
         open={clearOpen}
@@ -155,6 +158,6 @@ export function ChatPanel({ projectId }: { projectId: string }) {
         }}
       />
       <VersionsDialog projectId={projectId} />
-    </div>
+    </UploadDropZone>
   )
 }

@@ -9,6 +9,7 @@ import { useCatalog } from '../../stores/catalog'
 import { templateName } from '../../lib/templates'
 import { TemplateIcon } from '../ui/TemplateIcon'
 import { PythonOutput } from './PythonOutput'
+import { ProblemsPanel } from './ProblemsPanel'
 import { SandboxWebPreview } from './WebPreviewCover'
 import { TerminalPanel } from '../terminal/TerminalPanel'
 import { useTerminal } from '../../stores/terminal'
@@ -134,7 +135,8 @@ export function PreviewPanel({ projectId }: { projectId: string }) {
           emptyText={stopped ? 'The answer was stopped before any code was written.' : undefined}
         />
       </Tabs.Content>
-      <Tabs.Content value="preview" className="min-h-0 flex-1 data-[state=inactive]:hidden">
+      <Tabs.Content value="preview" className="flex min-h-0 flex-1 flex-col data-[state=inactive]:hidden">
+        <ProblemsPanel projectId={projectId} result={result} fragment={fragment} live={live} web={!python && !!fragment?.template} />
         {result?.stepError ? (
           <div className="m-3 flex flex-col gap-2" data-testid="preview-step-error" data-step={result.stepError.step}>
             <p role="alert" className="rounded-md border border-destructive/60 p-3 text-sm text-destructive">

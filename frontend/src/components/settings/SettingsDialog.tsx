@@ -371,6 +371,19 @@ export function SettingsDialog({
               className="rounded-md border border-border bg-background p-2 font-mono text-xs aria-[invalid=true]:border-destructive"
             />
           </Field>
+          <label className="flex items-start gap-2 text-sm">
+            <input
+              type="checkbox"
+              className="mt-1"
+              data-testid="auto-fix-once-input"
+              checked={!!form.autoFixOnce}
+              onChange={(e) => setForm({ ...form, autoFixOnce: e.target.checked })}
+            />
+            <span>
+              Auto-fix once: when a run fails (an error, a failed install, an app that does not start), send the error to the assistant
+              once by itself, as the Fix button does
+            </span>
+          </label>
           <UpdatesSection
             enabled={form.updateCheck}
             feedURL={form.updateFeedURL}

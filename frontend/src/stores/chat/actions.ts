@@ -6,12 +6,15 @@ import { toApiError } from '../../api'
 import { newId } from '../../lib/utils'
 import { markStreamDone } from '../../lib/instrument'
 import { useCatalog } from '../catalog'
+import { useSettings } from '../settings'
+import { fragmentFromStored } from '../../lib/fragment'
+import { fixPrompt, problemsOf } from '../../lib/problems'
 import { useProjects } from '../projects'
 import { persistDrafts } from './drafts'
 import { refreshNewest } from './paging'
 import { applyEvents, dropsModel, exchangeOf, newRun, settleRun } from './reducer'
 import { userMessageSaved } from './saved'
-import type { ActionsSlice, StoreTools } from './types'
+import type { ActionsSlice, Attachment, StoreTools } from './types'
 
 const NO_MODEL = 'Choose a model first (add an LLM key in Settings if none is listed).'
 
@@ -52,7 +55,7 @@ export function actionsSlice(tools: StoreTools): ActionsSlice {
     kind: 'send' | 'retry',
     start: (requestId: string) => Promise<api.SendResult>,
     onReject: (err: api.ApiError, rejection: unknown) => Promise<void> | void,
-  ): Promise<boolean> => {
+  ): Promise<api.SendResult | null> => {
     const requestId = newId()
     patchChat(projectId, { run: newRun(requestId, kind), sendError: null, selected: null, tab: 'code' })
     // Subscribe before calling: events may arrive as soon as Send starts.
@@ -62,12 +65,12 @@ export function actionsSlice(tools: StoreTools): ActionsSlice {
       // The request is over even if its done event was lost.
       markStreamDone(requestId)
       patchChat(projectId, (c) => settleRun(c, res))
-      return true
+      return res
     } catch (e) {
       markStreamDone(requestId)
       patchChat(projectId, { run: null })
       await onReject(toApiError(e), e)
-      return false
+      return null
     } finally {
       off()
     }
@@ -82,6 +85,68 @@ export function actionsSlice(tools: StoreTools): ActionsSlice {
     }
   }
 
+  /**
+   * Sends a message: the person's draft (fromDraft: the input clears at
+   * once and comes back if nothing was kept) or a Fix (the draft is left
+   * alone). A turn that ends with a problem is fixed once by itself when
+   * the person turned auto-fix on, unless it was that fix already.
+   */
+  const submit = async (projectId: string, text: string, images: Attachment[], fromDraft: boolean, auto: boolean) => {
+    const s = get()
+    const model = s.model
+    if (!model) {
+      patchChat(projectId, { sendError: { code: 'invalid', message: NO_MODEL, action: 'resend' } })
+      return
+    }
+    const draftText = s.drafts[projectId] ?? ''
+    if (fromDraft) {
+      // Clear the input at once; it comes back if the call fails.
+      set((st) => ({
+        drafts: { ...st.drafts, [projectId]: '' },
+        attachments: { ...st.attachments, [projectId]: [] },
+      }))
+      persistDrafts(get().drafts)
+    }
+    patchChat(projectId, { pendingUser: { text, images } })
+    const res = await runRequest(
+      projectId,
+      'send',
+      (requestId) =>
+        api.chat.send({
+          requestId,
+          projectId,
+          text,
+          images: images.map(({ mime, data }) => ({ mime, data })),
+          providerId: model.providerId,
+          modelId: model.modelId,
+          template: templateOf(get().templates, projectId),
+          params: s.params,
+        }),
+      async (err, rejection) => {
+        // Learn what the backend kept: the message may have been saved before the failure.
+        await tryRefresh(projectId)
+        const saved = userMessageSaved(rejection, get().chats[projectId]?.messages ?? [], text)
+        patchChat(projectId, {
+          pendingUser: null,
+          sendError: err.code === 'canceled' ? null : { code: err.code, message: err.message, action: saved ? 'retry' : 'resend' },
+        })
+        // A canceled Send drops the draft; any other failure keeps it.
+        if (fromDraft && !saved && err.code !== 'canceled') {
+          // Put it back unless the person already typed something new.
+          set((st) => ({
+            drafts: st.drafts[projectId] ? st.drafts : { ...st.drafts, [projectId]: draftText },
+            attachments: (st.attachments[projectId] ?? []).length ? st.attachments : { ...st.attachments, [projectId]: images },
+          }))
+          persistDrafts(get().drafts)
+        }
+      },
+    )
+    if (!res?.assistant || auto || !useSettings.getState().settings.autoFixOnce) return
+    if (res.assistant.status === 'stopped') return
+    const [first] = problemsOf(api.runResultOf(res.assistant), fragmentFromStored(res.assistant.fragment))
+    if (first) await submit(projectId, fixPrompt(first), [], false, true)
+  }
+
   return {
     send: async (projectId) => {
       const s = get()
@@ -89,52 +154,12 @@ export function actionsSlice(tools: StoreTools): ActionsSlice {
       const text = (s.drafts[projectId] ?? '').trim()
       const images = s.attachments[projectId] ?? []
       if (!text && images.length === 0) return
-      const model = s.model
-      if (!model) {
-        patchChat(projectId, { sendError: { code: 'invalid', message: NO_MODEL, action: 'resend' } })
-        return
-      }
-      const draftText = s.drafts[projectId] ?? ''
-      // Clear the input at once; it comes back if the call fails.
-      set((st) => ({
-        drafts: { ...st.drafts, [projectId]: '' },
-        attachments: { ...st.attachments, [projectId]: [] },
-      }))
-      persistDrafts(get().drafts)
-      patchChat(projectId, { pendingUser: { text, images } })
-      await runRequest(
-        projectId,
-        'send',
-        (requestId) =>
-          api.chat.send({
-            requestId,
-            projectId,
-            text,
-            images: images.map(({ mime, data }) => ({ mime, data })),
-            providerId: model.providerId,
-            modelId: model.modelId,
-            template: templateOf(get().templates, projectId),
-            params: s.params,
-          }),
-        async (err, rejection) => {
-          // Learn what the backend kept: the message may have been saved before the failure.
-          await tryRefresh(projectId)
-          const saved = userMessageSaved(rejection, get().chats[projectId]?.messages ?? [], text)
-          patchChat(projectId, {
-            pendingUser: null,
-            sendError: err.code === 'canceled' ? null : { code: err.code, message: err.message, action: saved ? 'retry' : 'resend' },
-          })
-          // A canceled Send drops the draft; any other failure keeps it.
-          if (!saved && err.code !== 'canceled') {
-            // Put it back unless the person already typed something new.
-            set((st) => ({
-              drafts: st.drafts[projectId] ? st.drafts : { ...st.drafts, [projectId]: draftText },
-              attachments: (st.attachments[projectId] ?? []).length ? st.attachments : { ...st.attachments, [projectId]: images },
-            }))
-            persistDrafts(get().drafts)
-          }
-        },
-      )
+      await submit(projectId, text, images, true, false)
+    },
+
+    fix: async (projectId, problem, opts) => {
+      if (get().chats[projectId]?.run) return
+      await submit(projectId, fixPrompt(problem), [], false, !!opts?.auto)
     },
 
     retry: async (projectId) => {

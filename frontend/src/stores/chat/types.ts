@@ -67,6 +67,8 @@ export interface ProjectChat {
   files: FileEntry[] | null
 }
 
+import type { Problem } from '../../lib/problems'
+
 export interface ModelChoice {
   providerId: string
   modelId: string
@@ -99,6 +101,13 @@ export interface PagingSlice {
 /** What the person does to the chat (actions.ts). */
 export interface ActionsSlice {
   send: (projectId: string) => Promise<void>
+  /**
+   * Fix with AI: sends the problem (its file, its error text) to the model
+   * as the next turn; the person's draft stays as it is. auto marks the
+   * one automatic fix of a failed run (Settings: auto-fix once), which is
+   * never followed by another.
+   */
+  fix: (projectId: string, problem: Problem, opts?: { auto?: boolean }) => Promise<void>
   retry: (projectId: string) => Promise<void>
   stop: (projectId: string) => Promise<void>
   undo: (projectId: string) => Promise<void>

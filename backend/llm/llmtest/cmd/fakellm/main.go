@@ -86,12 +86,19 @@ func run(addr, file string, chunk int, pace time.Duration, refusals llmtest.Refu
 	mux := http.NewServeMux()
 	mux.Handle("/", h)
 	mux.HandleFunc("GET /debug/requests", func(w http.ResponseWriter, _ *http.Request) {
+		type message struct {
+			Role    string `json:"role"`
+			Content string `json:"content"`
+		}
 		type summary struct {
 			Path           string `json:"path"`
 			Stream         bool   `json:"stream"`
 			ResponseFormat string `json:"response_format,omitempty"`
 			Tools          bool   `json:"tools,omitempty"`
 			MaxTokens      int    `json:"max_tokens,omitempty"`
+			// Messages are the conversation sent (role and text), so a
+			// test can see what a turn told the model.
+			Messages []message `json:"messages"`
 		}
 		out := []summary{}
 		for _, rec := range h.Requests() {
@@ -102,6 +109,14 @@ func run(addr, file string, chunk int, pace time.Duration, refusals llmtest.Refu
 			s := summary{Path: rec.Path, Stream: c.Stream, Tools: len(c.Tools) > 0, MaxTokens: max(c.MaxTokens, c.MaxCompletionTokens)}
 			if c.ResponseFormat != nil {
 				s.ResponseFormat = string(c.ResponseFormat.Type)
+			}
+			s.Messages = []message{}
+			for _, m := range c.Messages {
+				text := m.Content
+				for _, part := range m.MultiContent {
+					text += part.Text
+				}
+				s.Messages = append(s.Messages, message{Role: m.Role, Content: text})
 			}
 			out = append(out, s)
 		}
