@@ -193,3 +193,10 @@ func (s *Store) ForgetSnapshot(ctx context.Context, snapshotID string) error {
 	_, err := s.db.ExecContext(ctx, `DELETE FROM snapshots WHERE snapshot_id=? AND version=''`, snapshotID)
 	return dbErr(err, "forget the restore point")
 }
+
+// DropSnapshot forgets a snapshot E2B no longer has: the versions tied to
+// it lose their restore point.
+func (s *Store) DropSnapshot(ctx context.Context, snapshotID string) error {
+	_, err := s.db.ExecContext(ctx, `DELETE FROM snapshots WHERE snapshot_id=?`, snapshotID)
+	return dbErr(err, "forget the restore point")
+}
