@@ -97,6 +97,15 @@ type Config struct {
 	PreviewWait time.Duration
 	// Versions commits a turn's files in the project's folder (optional).
 	Versions Versions
+	// RestorePoints saves a snapshot of the sandbox after a turn whose
+	// install ran, tied to its version (optional).
+	RestorePoints RestorePoints
+}
+
+// RestorePoints is told about turns that changed the sandbox's
+// dependencies (sandbox.RestorePoints); it works in the background.
+type RestorePoints interface {
+	AfterInstall(projectID, version string)
 }
 
 // Versions keeps the project's history: one version per turn that
