@@ -8,6 +8,7 @@ import { errorMessage } from '../../api'
 import type { FileDiff, Version } from '../../api/versions'
 import { diffKey, summary, useVersions, versionsOf } from '../../stores/versions'
 import { useProjects, validateProjectName } from '../../stores/projects'
+import { useSandbox } from '../../stores/sandbox'
 import { toast } from '../../stores/toast'
 import { useResolvedTheme } from '../../lib/theme'
 import { cn } from '../../lib/utils'
@@ -80,7 +81,8 @@ function BranchDialog({ projectId, version, onClose }: { projectId: string; vers
   const [withSandbox, setWithSandbox] = useState(true)
   // The live sandbox holds the current version's files: only that version
   // can take it along.
-  const canCopy = !!version?.current && !!project?.sandboxId
+  const liveId = useSandbox((s) => s.byProject[projectId]?.sandboxId)
+  const canCopy = !!version?.current && !!(liveId || project?.sandboxId)
   useEffect(() => {
     if (version) {
       setName(`${project?.name ?? 'Project'} (branch)`.slice(0, 100))
