@@ -102,8 +102,7 @@ func (r *RestorePoints) take(ctx context.Context, projectID, version string) err
 	if _, err := r.st.KeepSnapshots(ctx, projectID, r.keep); err != nil {
 		return err
 	}
-	r.deleteUnneeded(ctx)
-	return nil
+	return r.tidyLocked(ctx)
 }
 
 // Wait blocks until the restore points being saved are done (tests, quit).
@@ -176,6 +175,10 @@ func (r *RestorePoints) Versions(ctx context.Context, projectID string) (map[str
 func (r *RestorePoints) Tidy(ctx context.Context) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	return r.tidyLocked(ctx)
+}
+
+func (r *RestorePoints) tidyLocked(ctx context.Context) error {
 	projects, err := r.st.ListProjects(ctx)
 	if err != nil {
 		return err
