@@ -135,6 +135,11 @@ func (c *Client) ListSnapshots(ctx context.Context, sandboxID string) ([]Snapsho
 	return out, nil
 }
 
+// snapshotSegment escapes a (validated) snapshot id for a path segment as
+// the SDK's encodeURIComponent does: ":" and "/" are escaped, the other
+// allowed characters are plain.
+var snapshotSegment = strings.NewReplacer(":", "%3A", "/", "%2F")
+
 // DeleteSnapshot deletes a snapshot (DELETE /templates/{id}, as the SDK's
 // deleteSnapshot). found is false when E2B did not have it (404), which
 // the SDK also reports as "not found" rather than an error.
@@ -143,7 +148,7 @@ func (c *Client) DeleteSnapshot(ctx context.Context, snapshotID string) (found b
 		return false, err
 	}
 	o := op{what: "delete a restore point"}
-	a, err := c.do(ctx, o, idempotent, c.api, http.MethodDelete, "/templates/"+url.PathEscape(snapshotID), nil)
+	a, err := c.do(ctx, o, idempotent, c.api, http.MethodDelete, "/templates/"+snapshotSegment.Replace(snapshotID), nil)
 	if err != nil {
 		return false, err
 	}

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
@@ -182,6 +183,11 @@ func (f *Fake) listSnapshots(w http.ResponseWriter, r *http.Request) {
 // for an id the fake has no snapshot of (which the SDK reports as "not
 // found"; base templates cannot be deleted through the fake).
 func (f *Fake) deleteTemplate(w http.ResponseWriter, id string) {
+	// The router hands the segment over as sent: the SDK escapes ":"
+	// (encodeURIComponent), Go's url.PathEscape does not.
+	if u, err := url.PathUnescape(id); err == nil {
+		id = u
+	}
 	f.mu.Lock()
 	s := f.lookupSnapshotLocked(id)
 	if s != nil {
