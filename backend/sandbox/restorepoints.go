@@ -43,9 +43,11 @@ type RestorePoints struct {
 	keep int
 	log  *slog.Logger
 
-	mu      sync.Mutex // one snapshot or tidy at a time (they are rare)
-	wg      sync.WaitGroup
-	pending sync.Map // projectID -> struct{}: a snapshot is being saved
+	mu sync.Mutex // one snapshot or tidy at a time (they are rare)
+	wg sync.WaitGroup
+
+	pmu     sync.Mutex
+	pending map[string]int // projectID -> snapshots being saved
 }
 
 // NewRestorePoints wires restore points to the manager; keep <= 0 means
@@ -57,7 +59,7 @@ func NewRestorePoints(m *Manager, st RestoreStore, keep int, log *slog.Logger) *
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &RestorePoints{m: m, st: st, keep: keep, log: log.With("component", "restorepoints")}
+	return &RestorePoints{m: m, st: st, keep: keep, log: log.With("component", "restorepoints"), pending: map[string]int{}}
 }
 
 // snapshotWait bounds saving one restore point (E2B pauses the sandbox
@@ -72,11 +74,11 @@ func (r *RestorePoints) AfterInstall(projectID, version string) {
 		return
 	}
 	r.wg.Add(1)
-	r.pending.Store(projectID, struct{}{})
+	r.pendingAdd(projectID, 1)
 	go func() {
 		defer r.m.wg.Done()
 		defer r.wg.Done()
-		defer r.pending.Delete(projectID)
+		defer r.pendingAdd(projectID, -1)
 		ctx, cancel := context.WithTimeout(r.m.root, snapshotWait)
 		defer cancel()
 		if err := r.take(ctx, projectID, version); err != nil {
@@ -108,10 +110,19 @@ func (r *RestorePoints) take(ctx context.Context, projectID, version string) err
 // Wait blocks until the restore points being saved are done (tests, quit).
 func (r *RestorePoints) Wait() { r.wg.Wait() }
 
+func (r *RestorePoints) pendingAdd(projectID string, n int) {
+	r.pmu.Lock()
+	defer r.pmu.Unlock()
+	if r.pending[projectID] += n; r.pending[projectID] <= 0 {
+		delete(r.pending, projectID)
+	}
+}
+
 // Saving reports whether a restore point of the project is being saved.
 func (r *RestorePoints) Saving(projectID string) bool {
-	_, ok := r.pending.Load(projectID)
-	return ok
+	r.pmu.Lock()
+	defer r.pmu.Unlock()
+	return r.pending[projectID] > 0
 }
 
 // Restore gives the project a sandbox made from the restore point of

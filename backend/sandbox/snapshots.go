@@ -178,6 +178,9 @@ func (m *Manager) RestoreSnapshot(ctx context.Context, projectID, snapshotID, te
 // it is paused. to must have no sandbox yet. On an error to keeps none, and
 // its first run builds one from its files.
 func (m *Manager) Fork(ctx context.Context, from, to string) error {
+	if from == to {
+		return apperr.New(apperr.Invalid, "A project's sandbox can only be copied to another project.")
+	}
 	src, err := m.load(ctx, from)
 	if err != nil {
 		return err
@@ -199,22 +202,27 @@ func (m *Manager) Fork(ctx context.Context, from, to string) error {
 		c, s, err = m.snapshotter(ctx)
 	}
 	t := m.timeouts(ctx)
-	var sb *e2b.Sandbox
-	if err == nil {
-		// Fork needs a running sandbox: connect resumes a paused one.
-		if _, _, err = c.Connect(ctx, sp.SandboxID, t.Timeout); err == nil {
-			sb, err = s.Fork(ctx, sp.SandboxID, t.Timeout)
-		}
-	}
 	m.mu.Lock()
 	template := src.template
 	m.mu.Unlock()
+	if template == "" {
+		template = sp.Template
+	}
+	var sb *e2b.Sandbox
+	if err == nil {
+		// Fork needs a running sandbox: connect resumes a paused one,
+		// which is then known as running (the idle pause applies to it).
+		var cur *e2b.Sandbox
+		if cur, _, err = c.Connect(ctx, sp.SandboxID, t.Timeout); err == nil {
+			if merr := m.markRunning(ctx, src, c, cur, template, "", t.Timeout); merr != nil {
+				m.log.Warn("the resumed source sandbox was not recorded", "project", from, "err", merr)
+			}
+			sb, err = s.Fork(ctx, sp.SandboxID, t.Timeout)
+		}
+	}
 	src.op.unlock()
 	if err != nil {
 		return wrapOp(err, "copy the sandbox")
-	}
-	if template == "" {
-		template = sp.Template
 	}
 	if err := dst.op.lock(ctx); err != nil {
 		m.killQuietly(c, sb.SandboxID)

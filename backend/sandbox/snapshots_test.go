@@ -187,6 +187,12 @@ func TestForkCopiesTheLiveSandbox(t *testing.T) {
 	if after.Forks-before.Forks != 1 || after.ProcessStarts != before.ProcessStarts || after.Creates != before.Creates {
 		t.Fatalf("fork counts %+v -> %+v", before, after)
 	}
+	if st := e.m.Status(p.ID).State; st != StateRunning || e.state(h.SandboxID) != "running" {
+		t.Fatalf("the paused source was resumed for the fork but is %s (E2B: %s)", st, e.state(h.SandboxID))
+	}
+	if err := e.m.Fork(e.ctx, p.ID, p.ID); !apperr.Is(err, apperr.Invalid) {
+		t.Fatalf("fork onto itself: %v", err)
+	}
 	nq, _ := e.st.GetProject(e.ctx, q.ID)
 	if nq.SandboxID == "" || nq.SandboxID == h.SandboxID || nq.SandboxState != store.SandboxRunning {
 		t.Fatalf("copy's sandbox = %q %s", nq.SandboxID, nq.SandboxState)
