@@ -190,10 +190,10 @@ export function VersionsDialog({ projectId }: { projectId: string }) {
         {points && (points.count > 0 || points.saving) ? (
           <p className="mb-2 flex items-center gap-1 text-xs text-muted-foreground">
             <Package className="h-3 w-3" aria-hidden />
-            <span data-testid="restore-points-count">
-              {points.count === 1 ? '1 restore point' : `${points.count} restore points`}
+            <span>
+              <span data-testid="restore-points-count">{points.count === 1 ? '1 restore point' : `${points.count} restore points`}</span>
+              {': restoring a marked version brings its sandbox back with the installed packages and data. The newest are kept.'}
             </span>
-            : restoring a marked version brings its sandbox back with the installed packages and data. The newest are kept.
             {points.saving ? <span data-testid="restore-point-saving"> Saving one now…</span> : null}
           </p>
         ) : null}
