@@ -49,6 +49,7 @@ type App struct {
 	settings  *settingsCache
 	llm       *llmClients
 	sandboxes *sandbox.Manager
+	points    *sandbox.RestorePoints // runtime restore points (snapshots)
 	terminals *terminal.Manager
 	chat      *chat.Service
 	// workspaces holds each project's folder of files under git.
@@ -141,6 +142,7 @@ func (a *App) wire(ctxf func() context.Context) {
 				IdlePause: time.Duration(s.IdlePauseMinutes) * time.Minute}, nil
 		},
 	})
+	a.points = sandbox.NewRestorePoints(a.sandboxes, a.store, 0, a.log.With("part", "sandbox"))
 	a.llm = newLLMClients(a.keys, a.log)
 	a.llm.modes = chat.ModeMemory{Store: a.store}
 	a.llm.rebuild(a.settings.get(a.rootCtx))
@@ -152,7 +154,9 @@ func (a *App) wire(ctxf func() context.Context) {
 		// template's first build may need more, a test less.
 		PreviewWait: a.durationEnv("TESSERA_PREVIEW_WAIT"),
 		Versions:    workspace.NewRecorder(a.workspaces, a.store),
-		Emitter:     a.emit,
+		// After a turn that installed: a snapshot tied to its version.
+		RestorePoints: a.points,
+		Emitter:       a.emit,
 		Templates: func(ctx context.Context) []fragment.Template {
 			return fragment.WithCustom(a.settings.get(ctx).CustomTemplates)
 		},
@@ -184,7 +188,7 @@ func (a *App) wire(ctxf func() context.Context) {
 		api.NewChatService(ctxf, a.chat),
 		catalog,
 		api.NewKeyCheckService(ctxf, catalog, a.sandboxes.CheckAccount, a.log),
-		api.NewVersionsService(ctxf, ws, api.SandboxReplica{Manager: a.sandboxes}, a.log),
+		api.NewVersionsService(ctxf, ws, api.SandboxReplica{Manager: a.sandboxes}, a.log, api.WithRestorePoints(a.points)),
 		api.NewAboutService(about),
 		api.NewUpdateService(ctxf, updates),
 		api.NewSearchService(ctxf, a.store),
@@ -222,6 +226,10 @@ func (a *App) startup(ctx context.Context) {
 				return
 			}
 			a.log.Warn("reconcile failed", "err", err)
+		}
+		// Snapshots of deleted projects and those no version needs.
+		if err := a.points.Tidy(rctx); err != nil && !apperr.Is(err, apperr.Unauthorized) {
+			a.log.Warn("tidying the restore points failed", "err", err)
 		}
 	}()
 }

@@ -133,11 +133,16 @@ type VersionsService struct {
 	ws      *Workspaces
 	replica Replica
 	log     *slog.Logger
+	points  RestorePoints // nil: no runtime restore points
 }
 
 // NewVersionsService builds the service; replica may be nil (tests).
-func NewVersionsService(ctx func() context.Context, ws *Workspaces, replica Replica, log *slog.Logger) *VersionsService {
-	return &VersionsService{ctx: ctx, ws: ws, replica: replica, log: log}
+func NewVersionsService(ctx func() context.Context, ws *Workspaces, replica Replica, log *slog.Logger, opts ...VersionsOption) *VersionsService {
+	s := &VersionsService{ctx: ctx, ws: ws, replica: replica, log: log}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
 }
 
 // VersionDTO is one version in the panel.
@@ -151,6 +156,9 @@ type VersionDTO struct {
 	RestoredFrom string   `json:"restoredFrom"` // the version a restore brought back
 	FilesChanged []string `json:"filesChanged"`
 	Current      bool     `json:"current"`
+	// RestorePoint: the version has a runtime restore point (a sandbox
+	// snapshot with its installed packages and data).
+	RestorePoint bool `json:"restorePoint"`
 }
 
 // FileDiffDTO is one file a version changed. Binary files carry no text.
@@ -167,6 +175,9 @@ type FileDiffDTO struct {
 type RestoreResult struct {
 	Version VersionDTO `json:"version"`
 	Warning string     `json:"warning,omitempty"`
+	// Runtime: the sandbox was made from the version's restore point
+	// (installed packages and data back without reinstalling).
+	Runtime bool `json:"runtime"`
 }
 
 // BranchRequest makes a new project from a version.
@@ -174,12 +185,18 @@ type BranchRequest struct {
 	ProjectID string `json:"projectId"`
 	VersionID string `json:"versionId"`
 	Name      string `json:"name"`
+	// WithSandbox copies the project's live sandbox (installed packages,
+	// data) to the new project; only for the current version.
+	WithSandbox bool `json:"withSandbox"`
 }
 
 // BranchResult is the new project and its first version.
 type BranchResult struct {
 	Project Project    `json:"project"`
 	Version VersionDTO `json:"version"`
+	// Warning says the sandbox could not be copied (the new project builds
+	// its own from the files on its first run).
+	Warning string `json:"warning,omitempty"`
 }
 
 func versionDTO(v workspace.Version, current bool) VersionDTO {
@@ -208,8 +225,10 @@ func (s *VersionsService) History(projectID string) ([]VersionDTO, error) {
 		return nil, err
 	}
 	out := make([]VersionDTO, len(vs))
+	marked := s.restorePoints(ctx, projectID)
 	for i, v := range vs {
 		out[i] = versionDTO(v, i == 0)
+		out[i].RestorePoint = marked[v.ID] != ""
 	}
 	return out, nil
 }
@@ -259,6 +278,9 @@ func (s *VersionsService) Restore(projectID, versionID string) (RestoreResult, e
 		return RestoreResult{}, err
 	}
 	res := RestoreResult{Version: versionDTO(v, true)}
+	if s.points != nil {
+		return s.restoreRuntime(ctx, projectID, versionID, w, before, res)
+	}
 	if err := s.syncReplica(ctx, projectID, w, before); err != nil {
 		s.log.Warn("restored version not yet in the sandbox", "project", projectID, "err", err)
 		res.Warning = apperr.MessageOf(err)
@@ -271,9 +293,19 @@ func (s *VersionsService) Restore(projectID, versionID string) (RestoreResult, e
 // sandbox, the rest are written. A project
 // without a sandbox gets none made: its next run builds one from these.
 func (s *VersionsService) syncReplica(ctx context.Context, projectID string, w *workspace.Workspace, before []workspace.FileEntry) error {
-	now, err := w.Files(ctx)
+	files, removed, err := s.syncLocal(ctx, projectID, w, before)
 	if err != nil {
 		return err
+	}
+	return s.syncSandbox(ctx, projectID, files, removed)
+}
+
+// syncLocal makes project_files hold the workspace's current files and
+// returns them with the paths that left.
+func (s *VersionsService) syncLocal(ctx context.Context, projectID string, w *workspace.Workspace, before []workspace.FileEntry) ([]store.File, []string, error) {
+	now, err := w.Files(ctx)
+	if err != nil {
+		return nil, nil, err
 	}
 	keep := map[string]bool{}
 	files := make([]store.File, len(now))
@@ -286,13 +318,19 @@ func (s *VersionsService) syncReplica(ctx context.Context, projectID string, w *
 		if !keep[f.Path] {
 			removed = append(removed, f.Path)
 			if err := s.ws.st.DeleteFile(ctx, projectID, f.Path); err != nil {
-				return err
+				return nil, nil, err
 			}
 		}
 	}
 	if err := s.ws.st.PutFiles(ctx, projectID, files); err != nil {
-		return err
+		return nil, nil, err
 	}
+	return files, removed, nil
+}
+
+// syncSandbox writes files to the project's sandbox and removes removed;
+// a project without a sandbox gets none made.
+func (s *VersionsService) syncSandbox(ctx context.Context, projectID string, files []store.File, removed []string) error {
 	p, err := s.ws.st.GetProject(ctx, projectID)
 	if err != nil || s.replica == nil || p.SandboxID == "" {
 		return err
@@ -316,6 +354,11 @@ func (s *VersionsService) Branch(req BranchRequest) (BranchResult, error) {
 	from, err := s.ws.st.GetProject(ctx, req.ProjectID)
 	if err != nil {
 		return BranchResult{}, err
+	}
+	if req.WithSandbox {
+		if err := s.canFork(ctx, from, req.VersionID); err != nil {
+			return BranchResult{}, err
+		}
 	}
 	p, err := s.ws.st.CreateProject(ctx, store.NewProject{Name: req.Name, Description: from.Description, Template: from.Template})
 	if err != nil {
@@ -341,7 +384,15 @@ func (s *VersionsService) Branch(req BranchRequest) (BranchResult, error) {
 		return BranchResult{}, err
 	}
 	s.log.Info("project branched", "from", from.ID, "project", p.ID)
-	return BranchResult{Project: toProject(p), Version: versionDTO(v, true)}, nil
+	res := BranchResult{Project: toProject(p), Version: versionDTO(v, true)}
+	if req.WithSandbox {
+		if res.Warning = s.fork(ctx, from.ID, p.ID); res.Warning == "" {
+			if np, err := s.ws.st.GetProject(ctx, p.ID); err == nil {
+				res.Project = toProject(np)
+			}
+		}
+	}
+	return res, nil
 }
 
 // copyFiles puts the new workspace's files in project_files, which a

@@ -102,6 +102,15 @@ type Config struct {
 	// SandboxRoot is the project folder in the sandbox, for the prompt's
 	// paths of uploaded files (default sandbox.DefaultRoot).
 	SandboxRoot string
+	// RestorePoints saves a snapshot of the sandbox after a turn whose
+	// install ran, tied to its version (optional).
+	RestorePoints RestorePoints
+}
+
+// RestorePoints is told about turns that changed the sandbox's
+// dependencies (sandbox.RestorePoints); it works in the background.
+type RestorePoints interface {
+	AfterInstall(projectID, version string)
 }
 
 // Versions keeps the project's history: one version per turn that

@@ -130,9 +130,10 @@ func (s *Service) answer(ctx context.Context, t turn) (Result, error) {
 		return Result{}, err
 	}
 	s.emitMessage(b, saved)
-	s.recordVersion(saveCtx, t, saved.ID, frag)
+	version := s.recordVersion(saveCtx, t, saved.ID, frag)
 
 	run := s.run(ctx, b, projectID, frag, templates, warm)
+	s.afterRun(ctx, projectID, version, frag, run)
 	run.Usage = usageOf(usage)
 	run.FinishedAt = time.Now().UTC()
 	runJSON := s.encodeRun(saved.ID, run)
@@ -158,13 +159,33 @@ func (s *Service) answer(ctx context.Context, t turn) (Result, error) {
 
 // recordVersion commits the answer's files as a version of the project
 // (its folder on disk). A failure costs the version, not the turn: logged.
-func (s *Service) recordVersion(ctx context.Context, t turn, messageID string, frag *fragment.Fragment) {
+// It returns the new version's id, "" when none was made.
+func (s *Service) recordVersion(ctx context.Context, t turn, messageID string, frag *fragment.Fragment) string {
 	if s.cfg.Versions == nil || len(frag.Files) == 0 {
+		return ""
+	}
+	v, changed, err := s.cfg.Versions.RecordTurn(ctx, t.Project.ID, frag.Files, t.Prompt, messageID, t.ProviderID+"/"+t.ModelID)
+	if err != nil {
+		s.cfg.Logger.Warn("turn not recorded as a version", "project", t.Project.ID, "err", err)
+		return ""
+	}
+	if !changed {
+		return ""
+	}
+	return v.ID
+}
+
+// afterRun asks for a restore point of the sandbox when the turn's install
+// ran (its dependencies changed) and the turn made a version to tie it to.
+func (s *Service) afterRun(ctx context.Context, projectID, version string, frag *fragment.Fragment, run RunResult) {
+	if s.cfg.RestorePoints == nil || version == "" || ctxDone(ctx) ||
+		!frag.HasAdditionalDependencies || strings.TrimSpace(frag.InstallDependenciesCommand) == "" {
 		return
 	}
-	if _, _, err := s.cfg.Versions.RecordTurn(ctx, t.Project.ID, frag.Files, t.Prompt, messageID, t.ProviderID+"/"+t.ModelID); err != nil {
-		s.cfg.Logger.Warn("turn not recorded as a version", "project", t.Project.ID, "err", err)
+	if e := run.StepError; e != nil && (e.Step == "sandbox" || e.Step == "install") {
+		return
 	}
+	s.cfg.RestorePoints.AfterInstall(projectID, version)
 }
 
 // keepPartial writes what has arrived so far. A failure only costs crash

@@ -56,8 +56,15 @@ func (m *Manager) createLocked(ctx context.Context, e *entry, c Control, templat
 // first looks for a sandbox the failed attempt made anyway and adopts it:
 // otherwise a flaky network would leave the project with two.
 func (m *Manager) create(ctx context.Context, c Control, projectID, template, exclude string, timeout time.Duration) (*e2b.Sandbox, error) {
+	return m.createFrom(ctx, c, projectID, template, template, exclude, timeout)
+}
+
+// createFrom is create from source, a template or a snapshot (which is a
+// template at E2B); template is what the project's code needs, recorded in
+// the metadata.
+func (m *Manager) createFrom(ctx context.Context, c Control, projectID, source, template, exclude string, timeout time.Duration) (*e2b.Sandbox, error) {
 	opts := e2b.CreateOptions{
-		TemplateID: template,
+		TemplateID: source,
 		Timeout:    timeout,
 		Metadata:   map[string]string{MetaApp: AppName, MetaProject: projectID, MetaTemplate: template},
 		AutoPause:  true, // E2B pauses it on timeout: covers a crash of the app
@@ -91,10 +98,11 @@ func (m *Manager) findCreated(ctx context.Context, c Control, projectID, exclude
 	if err != nil {
 		return nil
 	}
+	others := m.othersSandboxes(ctx, projectID, list)
 	var found *e2b.Sandbox
 	for i := range list {
 		id := list[i].SandboxID
-		if id == exclude {
+		if id == exclude || others[id] {
 			continue
 		}
 		if found != nil {
@@ -109,6 +117,30 @@ func (m *Manager) findCreated(ctx context.Context, c Control, projectID, exclude
 	return found
 }
 
+// othersSandboxes returns the ids in list that another project has as its
+// sandbox: a fork carries the metadata of the sandbox it was copied from,
+// so a project's metadata can be on another project's sandbox.
+func (m *Manager) othersSandboxes(ctx context.Context, projectID string, list []e2b.Sandbox) map[string]bool {
+	out := map[string]bool{}
+	if len(list) == 0 {
+		return out
+	}
+	projects, err := m.cfg.Store.ListProjects(ctx)
+	if err != nil {
+		// Unknown owners: adopt nothing rather than another's sandbox.
+		for _, sb := range list {
+			out[sb.SandboxID] = true
+		}
+		return out
+	}
+	for _, p := range projects {
+		if p.ID != projectID && p.SandboxID != "" {
+			out[p.SandboxID] = true
+		}
+	}
+	return out
+}
+
 // maxBatchBytes bounds one upload during a rebuild.
 const maxBatchBytes = 8 << 20
 
@@ -118,9 +150,39 @@ const maxBatchBytes = 8 << 20
 // files, which are the work, are there).
 func (m *Manager) rebuild(ctx context.Context, c Control, projectID string, sb *e2b.Sandbox, template string) (string, error) {
 	root := m.cfg.RootFor(template)
-	files, err := m.cfg.Store.ListFiles(ctx, projectID)
+	files, err := m.writeLocalCopy(ctx, c, projectID, sb, root)
 	if err != nil {
 		return "", err
+	}
+	installs, err := m.cfg.Store.ListInstalls(ctx, projectID)
+	if err != nil {
+		return "", err
+	}
+	failed := 0
+	for _, line := range installs {
+		code, err := c.Run(ctx, sb, Command{Line: line, Cwd: root, Timeout: m.cfg.InstallTimeout})
+		if ctx.Err() != nil {
+			return "", ctx.Err()
+		}
+		if err != nil || code != 0 {
+			failed++
+			m.log.Warn("a recorded install failed during the rebuild", "project", projectID, "command", line, "exit", code, "err", err)
+		}
+	}
+	m.log.Info("sandbox rebuilt", "project", projectID, "sandbox", sb.SandboxID, "files", files, "installs", len(installs), "failedInstalls", failed)
+	if failed > 0 {
+		return fmt.Sprintf("%d of %d recorded installs failed while the sandbox was rebuilt. Ask the assistant to install them again.", failed, len(installs)), nil
+	}
+	return "", nil
+}
+
+// writeLocalCopy writes the project's local copy into the sandbox (in
+// batches of at most maxBatchBytes; one request for a usual project) and
+// says how many files there were.
+func (m *Manager) writeLocalCopy(ctx context.Context, c Control, projectID string, sb *e2b.Sandbox, root string) (int, error) {
+	files, err := m.cfg.Store.ListFiles(ctx, projectID)
+	if err != nil {
+		return 0, err
 	}
 	var batch []SandboxFile
 	size := 0
@@ -140,35 +202,13 @@ func (m *Manager) rebuild(ctx context.Context, c Control, projectID string, sb *
 		}
 		if size > 0 && size+len(f.Content) > maxBatchBytes {
 			if err := flush(); err != nil {
-				return "", err
+				return 0, err
 			}
 		}
 		batch = append(batch, SandboxFile{Path: p, Content: f.Content})
 		size += len(f.Content)
 	}
-	if err := flush(); err != nil {
-		return "", err
-	}
-	installs, err := m.cfg.Store.ListInstalls(ctx, projectID)
-	if err != nil {
-		return "", err
-	}
-	failed := 0
-	for _, line := range installs {
-		code, err := c.Run(ctx, sb, Command{Line: line, Cwd: root, Timeout: m.cfg.InstallTimeout})
-		if ctx.Err() != nil {
-			return "", ctx.Err()
-		}
-		if err != nil || code != 0 {
-			failed++
-			m.log.Warn("a recorded install failed during the rebuild", "project", projectID, "command", line, "exit", code, "err", err)
-		}
-	}
-	m.log.Info("sandbox rebuilt", "project", projectID, "sandbox", sb.SandboxID, "files", len(files), "installs", len(installs), "failedInstalls", failed)
-	if failed > 0 {
-		return fmt.Sprintf("%d of %d recorded installs failed while the sandbox was rebuilt. Ask the assistant to install them again.", failed, len(installs)), nil
-	}
-	return "", nil
+	return len(files), flush()
 }
 
 // Restart deletes the project's sandbox and builds a fresh one from the

@@ -35,13 +35,22 @@ func (m *Manager) Reconcile(ctx context.Context) error {
 		return err
 	}
 	known := make(map[string]bool, len(projects))
+	owner := map[string]string{} // sandbox id -> the project that has it
 	for _, p := range projects {
 		known[p.ID] = true
+		if p.SandboxID != "" {
+			owner[p.SandboxID] = p.ID
+		}
 	}
 	byProject := map[string][]e2b.Sandbox{}
 	var errs []error
 	for _, sb := range list {
 		pid := sb.Metadata[MetaProject]
+		if o, ok := owner[sb.SandboxID]; ok {
+			// A fork carries the metadata of the sandbox it was copied
+			// from: the project that recorded it owns it.
+			pid = o
+		}
 		if !known[pid] {
 			m.log.Info("deleting the sandbox of a deleted project", "sandbox", sb.SandboxID, "project", pid)
 			if err := c.Kill(ctx, sb.SandboxID); err != nil && !apperr.Is(err, apperr.NotFound) {

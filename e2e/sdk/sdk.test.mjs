@@ -199,6 +199,49 @@ test('runCode: text, chart, error, contexts', async () => {
   } finally { await sb.kill(); }
 });
 
+test('snapshots: create, a sandbox from one, list (per sandbox, paged), delete; fork', async () => {
+  const sb = await e2b.Sandbox.create('base', { metadata: { app: 'tessera' }, timeoutMs: 60_000 });
+  const made = [];
+  try {
+    await sb.files.write('/home/user/lib/pkg.txt', 'v1');
+    const snap = await sb.createSnapshot();
+    assert.match(snap.snapshotId, /:default$/);
+    assert.ok(snap.names.length > 0);
+    await sb.files.write('/home/user/lib/pkg.txt', 'v2');
+    const from = await e2b.Sandbox.create(snap.snapshotId, { timeoutMs: 60_000 });
+    made.push(from);
+    assert.equal(await from.files.read('/home/user/lib/pkg.txt'), 'v1');
+    const mine = await sb.listSnapshots().nextItems();
+    assert.deepEqual(mine.map(s => s.snapshotId), [snap.snapshotId]);
+    assert.deepEqual(await from.listSnapshots().nextItems(), []);
+    // Pages of two with the SDK's paginator.
+    for (let i = 0; i < 2; i++) await sb.createSnapshot();
+    const pages = e2b.Sandbox.listSnapshots({ sandboxId: sb.sandboxId, limit: 2 });
+    const ids = [];
+    while (pages.hasNext) ids.push(...(await pages.nextItems()).map(s => s.snapshotId));
+    assert.equal(ids.length, 3);
+    for (const id of ids) assert.equal(await e2b.Sandbox.deleteSnapshot(id), true);
+    assert.equal(await e2b.Sandbox.deleteSnapshot(snap.snapshotId), false);
+    await assert.rejects(e2b.Sandbox.create(snap.snapshotId), /404/);
+
+    // Fork: two copies from one checkpoint, each with the files.
+    const forks = await sb.fork({ count: 2, timeoutMs: 60_000 });
+    assert.equal(forks.length, 2);
+    for (const f of forks) {
+      assert.ok(f instanceof e2b.Sandbox, `a fork failed: ${f}`);
+      made.push(f);
+      assert.notEqual(f.sandboxId, sb.sandboxId);
+      assert.equal(await f.files.read('/home/user/lib/pkg.txt'), 'v2');
+      assert.deepEqual((await f.getInfo()).metadata, { app: 'tessera' });
+    }
+    assert.equal((await sb.getInfo()).state, 'running');
+    await assert.rejects(e2b.Sandbox.fork('inotthere000000000000'), e2b.SandboxNotFoundError);
+  } finally {
+    for (const s of made) await s.kill();
+    await sb.kill();
+  }
+});
+
 test('the fake saw no request or answer outside its openapi.yml', async () => {
   const res = await fetch(`http://${info.admin}/counts`);
   const { contractErrors } = await res.json();

@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path"
 	"path/filepath"
 	"strconv"
@@ -195,7 +194,7 @@ func (f *Fake) control(w http.ResponseWriter, r *http.Request) {
 		if done {
 			return
 		}
-		f.handleControl(rec, r, endpoint, in.PathParams["sandboxID"])
+		f.handleControl(rec, r, endpoint, in.PathParams)
 		if lost {
 			resetConn(w)
 			return
@@ -233,6 +232,14 @@ func endpointOf(method, route string) string {
 		return EndpointTimeout
 	case strings.HasSuffix(route, "/refreshes"):
 		return EndpointRefresh
+	case method == http.MethodPost && route == "/sandboxes/{sandboxID}/snapshots":
+		return EndpointSnapshot
+	case method == http.MethodGet && route == "/snapshots":
+		return EndpointSnapshots
+	case method == http.MethodDelete && route == "/templates/{templateID}":
+		return EndpointDeleteSnapshot
+	case strings.HasSuffix(route, "/fork"):
+		return EndpointFork
 	}
 	return method + " " + route
 }
@@ -260,7 +267,8 @@ func decodeBody(r *http.Request, v any) error {
 	return json.Unmarshal(b, v)
 }
 
-func (f *Fake) handleControl(w http.ResponseWriter, r *http.Request, endpoint, id string) {
+func (f *Fake) handleControl(w http.ResponseWriter, r *http.Request, endpoint string, params map[string]string) {
+	id := params["sandboxID"]
 	if id != "" && !validID(id) {
 		writeErr(w, http.StatusBadRequest, "Invalid sandbox ID")
 		return
@@ -270,6 +278,14 @@ func (f *Fake) handleControl(w http.ResponseWriter, r *http.Request, endpoint, i
 		f.create(w, r)
 	case EndpointList:
 		f.list(w, r)
+	case EndpointSnapshot:
+		f.createSnapshot(w, r, id)
+	case EndpointSnapshots:
+		f.listSnapshots(w, r)
+	case EndpointDeleteSnapshot:
+		f.deleteTemplate(w, params["templateID"])
+	case EndpointFork:
+		f.fork(w, r, id)
 	default:
 		f.sandboxOp(w, r, endpoint, id)
 	}
@@ -309,55 +325,31 @@ func (f *Fake) create(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, http.StatusBadRequest, fmt.Sprintf("Timeout cannot be greater than %d hours", int(f.maxLife.Hours())))
 		return
 	}
-	if f.templates != nil && !f.templates[req.TemplateID] {
+	spec := sandboxSpec{templateID: templateIDFor(req.TemplateID), alias: req.TemplateID, metadata: req.Metadata,
+		envVars: req.EnvVars, autoPause: req.AutoPause, secure: req.Secure, timeout: timeout}
+	f.mu.Lock()
+	snap := f.lookupSnapshotLocked(req.TemplateID)
+	if snap != nil {
+		// A snapshot is a template: the new sandbox starts with its files.
+		spec.templateID, spec.alias, spec.from = snap.templateID, snap.alias, snap.dir
+	}
+	f.mu.Unlock()
+	// An unknown "<id>:default" is a deleted snapshot (no base template
+	// of the fake has that tag).
+	if snap == nil && (strings.HasSuffix(req.TemplateID, snapshotTag) || f.templates != nil && !f.templates[req.TemplateID]) {
 		writeErr(w, http.StatusNotFound, fmt.Sprintf("template '%s' not found", req.TemplateID))
 		return
 	}
-	f.mu.Lock()
-	f.sweepLocked()
-	if f.maxRunning > 0 {
-		running := 0
-		for _, sb := range f.sandboxes {
-			if sb.state == stateRunning {
-				running++
-			}
-		}
-		if running >= f.maxRunning {
-			f.mu.Unlock()
-			writeErr(w, http.StatusTooManyRequests, fmt.Sprintf("you have reached the maximum number of concurrent E2B sandboxes (%d). If you need more, please contact us at 'https://e2b.dev/docs/getting-help'", f.maxRunning))
-			return
-		}
-	}
-	now := f.clock.Now()
-	f.seq++
-	sb := &fsb{
-		id:         randomID("i", 20),
-		templateID: templateIDFor(req.TemplateID),
-		alias:      req.TemplateID,
-		metadata:   cloneMap(req.Metadata),
-		envVars:    cloneMap(req.EnvVars),
-		state:      stateRunning,
-		autoPause:  req.AutoPause,
-		secure:     req.Secure,
-		seq:        f.seq,
-		startedAt:  now,
-		endAt:      now.Add(time.Duration(timeout) * time.Second),
-		runSince:   now,
-		procs:      map[uint32]*fproc{},
-		contexts:   map[string]*pyctx{},
-		defaults:   map[string]string{},
-	}
-	if sb.secure {
-		sb.token = randomID("tok_", 32)
-	}
-	sb.root = filepath.Join(f.baseDir, sb.id)
-	if err := os.MkdirAll(sb.home(), 0o755); err != nil {
-		f.mu.Unlock()
-		writeErr(w, http.StatusInternalServerError, err.Error())
+	sb, status, msg := f.startSandbox(spec)
+	if sb == nil {
+		writeErr(w, status, msg)
 		return
 	}
-	f.sandboxes[sb.id] = sb
+	f.mu.Lock()
 	f.counts.Creates++
+	if snap != nil {
+		f.counts.SnapshotStarts++
+	}
 	body := f.sandboxJSON(sb)
 	f.mu.Unlock()
 	writeJSON(w, http.StatusCreated, body)

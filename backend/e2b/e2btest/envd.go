@@ -124,6 +124,9 @@ func (f *Fake) envdDispatch(w http.ResponseWriter, r *http.Request, sb *fsb, end
 		user, ok := basicUser(r)
 		method := r.URL.Path[1:]
 		if method == "process.Process/Start" {
+			f.mu.Lock()
+			f.counts.ProcessStarts++
+			f.mu.Unlock()
 			f.startProcess(w, r, sb, user, ok)
 			return
 		}

@@ -37,21 +37,26 @@ import (
 
 // Endpoint names for Calls, Latency and FailNth.
 const (
-	EndpointCreate     = "create"
-	EndpointGet        = "get"
-	EndpointList       = "list"
-	EndpointConnect    = "connect"
-	EndpointPause      = "pause"
-	EndpointResume     = "resume"
-	EndpointKill       = "kill"
-	EndpointTimeout    = "timeout"
-	EndpointRefresh    = "refresh"
-	EndpointFiles      = "files"      // envd GET/POST /files
-	EndpointFilesystem = "filesystem" // envd filesystem.Filesystem/*
-	EndpointProcess    = "process"    // envd process.Process/*
-	EndpointExecute    = "execute"    // interpreter POST /execute
-	EndpointContexts   = "contexts"   // interpreter /contexts*
-	EndpointPreview    = "preview"    // any other port
+	EndpointCreate    = "create"
+	EndpointGet       = "get"
+	EndpointList      = "list"
+	EndpointConnect   = "connect"
+	EndpointPause     = "pause"
+	EndpointResume    = "resume"
+	EndpointKill      = "kill"
+	EndpointTimeout   = "timeout"
+	EndpointRefresh   = "refresh"
+	EndpointSnapshot  = "snapshot"  // POST /sandboxes/{id}/snapshots
+	EndpointSnapshots = "snapshots" // GET /snapshots
+	EndpointFork      = "fork"      // POST /sandboxes/{id}/fork
+	// EndpointDeleteSnapshot is DELETE /templates/{id}.
+	EndpointDeleteSnapshot = "delete-snapshot"
+	EndpointFiles          = "files"      // envd GET/POST /files
+	EndpointFilesystem     = "filesystem" // envd filesystem.Filesystem/*
+	EndpointProcess        = "process"    // envd process.Process/*
+	EndpointExecute        = "execute"    // interpreter POST /execute
+	EndpointContexts       = "contexts"   // interpreter /contexts*
+	EndpointPreview        = "preview"    // any other port
 )
 
 // FaultKind is what FailNth does to a call.
@@ -88,6 +93,12 @@ type Counts struct {
 	Resumes    int // connects that resumed (201) and resume calls
 	Kills      int // explicit kills, timeout kills and Expire
 	Expiries   int // timeouts and Expire calls
+
+	Snapshots       int // snapshots created
+	SnapshotDeletes int // snapshots deleted through the API
+	SnapshotStarts  int // creates whose template was a snapshot (also in Creates)
+	Forks           int // sandboxes started by fork
+	ProcessStarts   int // envd process.Process/Start calls (commands, installs, terminals)
 }
 
 // Sandbox states in the fake; "killed" is never reported over the API
@@ -148,7 +159,9 @@ type Fake struct {
 	mu         sync.Mutex
 	keys       map[string]bool
 	sandboxes  map[string]*fsb
+	snapshots  map[string]*fsnap
 	seq        int
+	snapSeq    int
 	counts     Counts
 	calls      map[string]int
 	faults     map[string]map[int]FaultKind
@@ -166,6 +179,7 @@ func New(t testing.TB, opts ...Option) *Fake {
 		maxLife:    24 * time.Hour,
 		keys:       map[string]bool{},
 		sandboxes:  map[string]*fsb{},
+		snapshots:  map[string]*fsnap{},
 		calls:      map[string]int{},
 		faults:     map[string]map[int]FaultKind{},
 		latency:    map[string]time.Duration{},

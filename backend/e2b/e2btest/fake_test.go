@@ -44,6 +44,9 @@ func TestFakeRejectsRequestsOutsideTheSpec(t *testing.T) {
 		{"connect without body", "POST", "/sandboxes/iabc/connect", ``, "does not match openapi.yml"},
 		{"bad state", "GET", "/v2/sandboxes?state=dead", ``, "does not match openapi.yml"},
 		{"unknown path", "GET", "/sandboxes/iabc/whatever", ``, "not an operation"},
+		{"fork of too many", "POST", "/sandboxes/iabc/fork", `{"count":101}`, "does not match openapi.yml"},
+		{"snapshot without body", "POST", "/sandboxes/iabc/snapshots", ``, "does not match openapi.yml"},
+		{"snapshot list over the page size", "GET", "/snapshots?limit=500", ``, "does not match openapi.yml"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -26,6 +26,9 @@ export type RestoreResult = Data<api.RestoreResult>
 
 export type BranchResult = Data<api.BranchResult>
 
+/** How many runtime restore points (sandbox snapshots) the project keeps; saving: one is being saved. */
+export type RestorePoints = Data<api.RestorePointsDTO>
+
 type WailsWindow = Window & { go?: Record<string, unknown> }
 
 /** Like index.ts's call: the binding's own result type, as plain data. */
@@ -39,7 +42,7 @@ async function call<T>(fn: () => Promise<T>): Promise<Data<T>> {
 }
 
 function cleanVersion(v: Version): Version {
-  return { ...v, filesChanged: v.filesChanged ?? [], time: String(v.time ?? '') }
+  return { ...v, filesChanged: v.filesChanged ?? [], time: String(v.time ?? ''), restorePoint: !!v.restorePoint }
 }
 
 export const versions = {
@@ -52,8 +55,9 @@ export const versions = {
     const r = await call(() => bindings.Versions.Restore(projectId, versionId))
     return { ...r, version: cleanVersion(r.version) }
   },
-  branch: async (projectId: string, versionId: string, name: string): Promise<BranchResult> => {
-    const r = await call(() => bindings.Versions.Branch({ projectId, versionId, name }))
+  branch: async (projectId: string, versionId: string, name: string, withSandbox = false): Promise<BranchResult> => {
+    const r = await call(() => bindings.Versions.Branch({ projectId, versionId, name, withSandbox }))
     return { ...r, version: cleanVersion(r.version) }
   },
+  restorePoints: (projectId: string): Promise<RestorePoints> => call(() => bindings.Versions.RestorePoints(projectId)),
 }

@@ -11,13 +11,13 @@ vi.mock('../api', async (importOriginal) => {
   return makeApiMock(await importOriginal())
 })
 vi.mock('../api/versions', () => ({
-  versions: { history: vi.fn(), diff: vi.fn(), restore: vi.fn(), branch: vi.fn(), folder: vi.fn(async () => '/home/me/Documents/Tessera/Weather') },
+  versions: { history: vi.fn(), diff: vi.fn(), restore: vi.fn(), branch: vi.fn(), folder: vi.fn(async () => '/home/me/Documents/Tessera/Weather'), restorePoints: vi.fn(async () => ({ count: 0, saving: false })) },
 }))
 const m = apiIndex as unknown as ReturnType<typeof makeApiMock>
 const v = vapi as unknown as { [K in keyof typeof vapi]: ReturnType<typeof vi.fn> }
 
 function ver(id: string, message: string, extra: Partial<Version> = {}): Version {
-  return { id, time: '2026-05-01T10:00:00Z', message, kind: 'turn', messageId: '', model: '', restoredFrom: '', filesChanged: ['app.py'], current: false, ...extra }
+  return { id, time: '2026-05-01T10:00:00Z', message, kind: 'turn', messageId: '', model: '', restoredFrom: '', filesChanged: ['app.py'], current: false, restorePoint: false, ...extra }
 }
 
 function proj(id: string, name: string): Project {
@@ -27,7 +27,7 @@ function proj(id: string, name: string): Project {
 
 beforeEach(() => {
   vi.clearAllMocks()
-  useVersions.setState({ openFor: null, byProject: {}, diffs: {}, selected: {}, file: {}, folder: {}, busy: false })
+  useVersions.setState({ openFor: null, byProject: {}, diffs: {}, selected: {}, file: {}, folder: {}, points: {}, busy: false })
 })
 
 describe('versions store', () => {
@@ -82,7 +82,7 @@ describe('versions store', () => {
     m.projects.list.mockResolvedValue([proj('p1', 'One'), proj('p2', 'Copy')])
     m.projects.select.mockResolvedValue(proj('p2', 'Copy'))
     await useVersions.getState().branch('p1', 'a', 'Copy')
-    expect(v.branch).toHaveBeenCalledWith('p1', 'a', 'Copy')
+    expect(v.branch).toHaveBeenCalledWith('p1', 'a', 'Copy', false)
     expect(useProjects.getState().currentId).toBe('p2')
     expect(useVersions.getState().openFor).toBeNull()
   })
@@ -91,5 +91,14 @@ describe('versions store', () => {
     expect(summary(ver('a', 'Make a todo app\n\nwith dark mode'))).toBe('Make a todo app')
     expect(summary(ver('a', ''))).toBe('(no message)')
     expect(summary(ver('a', 'x'.repeat(300))).length).toBe(120)
+  })
+
+  it('asks again while a restore point is being saved, then shows its marker', async () => {
+    v.history.mockResolvedValueOnce([ver('a', 'add pandas', { current: true })]).mockResolvedValue([ver('a', 'add pandas', { current: true, restorePoint: true })])
+    v.diff.mockResolvedValue([])
+    v.restorePoints.mockResolvedValueOnce({ count: 0, saving: true }).mockResolvedValue({ count: 1, saving: false })
+    useVersions.getState().open('p1')
+    await vi.waitFor(() => expect(useVersions.getState().points.p1).toEqual({ count: 1, saving: false }), { timeout: 5000 })
+    expect(versionsOf(useVersions.getState(), 'p1').versions[0].restorePoint).toBe(true)
   })
 })

@@ -3,7 +3,7 @@
 // file are shown, and restore/branch in flight.
 import { create } from 'zustand'
 import { errorMessage } from '../api'
-import { versions as api, type BranchResult, type FileDiff, type RestoreResult, type Version } from '../api/versions'
+import { versions as api, type BranchResult, type FileDiff, type RestorePoints, type RestoreResult, type Version } from '../api/versions'
 import { useChat } from './chat'
 import { useProjects } from './projects'
 
@@ -32,6 +32,8 @@ interface VersionsState {
   file: Record<string, string | null>
   /** The project's folder on disk, per project (once known). */
   folder: Record<string, string>
+  /** Runtime restore points (sandbox snapshots) per project, once known. */
+  points: Record<string, RestorePoints>
   /** A restore or branch is running. */
   busy: boolean
   open: (projectId: string) => void
@@ -40,8 +42,12 @@ interface VersionsState {
   select: (projectId: string, versionId: string) => Promise<void>
   selectFile: (projectId: string, path: string) => void
   restore: (projectId: string, versionId: string) => Promise<RestoreResult>
-  branch: (projectId: string, versionId: string, name: string) => Promise<BranchResult>
+  branch: (projectId: string, versionId: string, name: string, withSandbox?: boolean) => Promise<BranchResult>
+  loadPoints: (projectId: string) => Promise<void>
 }
+
+/** How often the open panel asks again while a restore point is being saved. */
+export const POINTS_POLL_MS = 1500
 
 const emptyVersions: ProjectVersions = { versions: [], loaded: false, loading: false, error: null }
 const emptyDiff: DiffState = { files: null, loading: false, error: null }
@@ -71,6 +77,7 @@ export const useVersions = create<VersionsState>((set, get) => {
     selected: {},
     file: {},
     folder: {},
+    points: {},
     busy: false,
 
     open: (projectId) => {
@@ -89,6 +96,7 @@ export const useVersions = create<VersionsState>((set, get) => {
       try {
         const vs = await api.history(projectId)
         patch(projectId, { versions: vs, loaded: true, loading: false })
+        void get().loadPoints(projectId)
         const sel = get().selected[projectId]
         if (vs.length > 0 && (!sel || !vs.some((v) => v.id === sel))) await get().select(projectId, vs[0].id)
       } catch (e) {
@@ -109,6 +117,22 @@ export const useVersions = create<VersionsState>((set, get) => {
       }
     },
 
+    loadPoints: async (projectId) => {
+      try {
+        const p = await api.restorePoints(projectId)
+        set((s) => ({ points: { ...s.points, [projectId]: p } }))
+        // A restore point is being saved after a turn that installed:
+        // ask again (history too: its marker) while the panel is open.
+        if (p.saving) {
+          setTimeout(() => {
+            if (get().openFor === projectId) void get().load(projectId)
+          }, POINTS_POLL_MS)
+        }
+      } catch {
+        // The count is a hint; the history shows regardless.
+      }
+    },
+
     selectFile: (projectId, path) => set((s) => ({ file: { ...s.file, [projectId]: path } })),
 
     restore: async (projectId, versionId) => {
@@ -119,16 +143,17 @@ export const useVersions = create<VersionsState>((set, get) => {
         patch(projectId, { versions: [r.version, ...versionsOf(get(), projectId).versions.map((v) => ({ ...v, current: false }))] })
         await get().select(projectId, r.version.id)
         void useChat.getState().loadFiles(projectId)
+        void get().loadPoints(projectId)
         return r
       } finally {
         set({ busy: false })
       }
     },
 
-    branch: async (projectId, versionId, name) => {
+    branch: async (projectId, versionId, name, withSandbox = false) => {
       set({ busy: true })
       try {
-        const r = await api.branch(projectId, versionId, name)
+        const r = await api.branch(projectId, versionId, name, withSandbox)
         await useProjects.getState().load()
         await useProjects.getState().select(r.project.id)
         set({ openFor: null })

@@ -4,6 +4,7 @@ export namespace api {
 	    projectId: string;
 	    versionId: string;
 	    name: string;
+	    withSandbox: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new BranchRequest(source);
@@ -14,6 +15,7 @@ export namespace api {
 	        this.projectId = source["projectId"];
 	        this.versionId = source["versionId"];
 	        this.name = source["name"];
+	        this.withSandbox = source["withSandbox"];
 	    }
 	}
 	export class VersionDTO {
@@ -26,6 +28,7 @@ export namespace api {
 	    restoredFrom: string;
 	    filesChanged: string[];
 	    current: boolean;
+	    restorePoint: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new VersionDTO(source);
@@ -42,6 +45,7 @@ export namespace api {
 	        this.restoredFrom = source["restoredFrom"];
 	        this.filesChanged = source["filesChanged"];
 	        this.current = source["current"];
+	        this.restorePoint = source["restorePoint"];
 	    }
 	}
 	export class Project {
@@ -77,6 +81,7 @@ export namespace api {
 	export class BranchResult {
 	    project: Project;
 	    version: VersionDTO;
+	    warning?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new BranchResult(source);
@@ -86,6 +91,7 @@ export namespace api {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.project = this.convertValues(source["project"], Project);
 	        this.version = this.convertValues(source["version"], VersionDTO);
+	        this.warning = source["warning"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -499,9 +505,24 @@ export namespace api {
 		    return a;
 		}
 	}
+	export class RestorePointsDTO {
+	    count: number;
+	    saving: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new RestorePointsDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.count = source["count"];
+	        this.saving = source["saving"];
+	    }
+	}
 	export class RestoreResult {
 	    version: VersionDTO;
 	    warning?: string;
+	    runtime: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new RestoreResult(source);
@@ -511,6 +532,7 @@ export namespace api {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.version = this.convertValues(source["version"], VersionDTO);
 	        this.warning = source["warning"];
+	        this.runtime = source["runtime"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {

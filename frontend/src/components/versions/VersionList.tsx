@@ -1,4 +1,4 @@
-import { FileText } from 'lucide-react'
+import { FileText, Package } from 'lucide-react'
 import type { Version } from '../../api/versions'
 import { summary } from '../../stores/versions'
 import { cn } from '../../lib/utils'
@@ -50,7 +50,17 @@ export function VersionList({
                 <span className="font-medium text-foreground">#{versions.length - i}</span>
                 <time dateTime={v.time}>{formatVersionTime(v.time)}</time>
                 {KIND_LABEL[v.kind] ? <span className="rounded bg-secondary px-1">{KIND_LABEL[v.kind]}</span> : null}
-                {v.current ? <span className="ml-auto rounded bg-primary/15 px-1 text-primary">current</span> : null}
+                {v.restorePoint ? (
+                  <span
+                    data-testid="version-restore-point"
+                    title="Restore point: restoring this version brings back the sandbox with its installed packages and data, without reinstalling."
+                    className="ml-auto flex items-center gap-0.5 rounded bg-secondary px-1"
+                  >
+                    <Package className="h-3 w-3" aria-hidden />
+                    <span className="sr-only">Restore point</span>
+                  </span>
+                ) : null}
+                {v.current ? <span className={cn('rounded bg-primary/15 px-1 text-primary', !v.restorePoint && 'ml-auto')}>current</span> : null}
               </span>
               <span className="line-clamp-2 break-words">{summary(v)}</span>
               <span className="flex items-center gap-1 text-xs text-muted-foreground">

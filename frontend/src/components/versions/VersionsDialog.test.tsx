@@ -5,6 +5,8 @@ import { ApiError } from '../../api'
 import { versions as vapi, type Version } from '../../api/versions'
 import { useVersions } from '../../stores/versions'
 import { useToasts } from '../../stores/toast'
+import { useProjects } from '../../stores/projects'
+import type { Project } from '../../api'
 import { VersionsButton, VersionsDialog } from './VersionsDialog'
 
 vi.mock('../../api', async (importOriginal) => {
@@ -12,12 +14,12 @@ vi.mock('../../api', async (importOriginal) => {
   return makeApiMock(await importOriginal())
 })
 vi.mock('../../api/versions', () => ({
-  versions: { history: vi.fn(), diff: vi.fn(), restore: vi.fn(), branch: vi.fn(), folder: vi.fn(async () => '/home/me/Documents/Tessera/Weather') },
+  versions: { history: vi.fn(), diff: vi.fn(), restore: vi.fn(), branch: vi.fn(), folder: vi.fn(async () => '/home/me/Documents/Tessera/Weather'), restorePoints: vi.fn(async () => ({ count: 0, saving: false })) },
 }))
 const v = vapi as unknown as { [K in keyof typeof vapi]: ReturnType<typeof vi.fn> }
 
 function ver(id: string, message: string, extra: Partial<Version> = {}): Version {
-  return { id, time: '2026-05-01T10:00:00Z', message, kind: 'turn', messageId: '', model: '', restoredFrom: '', filesChanged: ['app.py'], current: false, ...extra }
+  return { id, time: '2026-05-01T10:00:00Z', message, kind: 'turn', messageId: '', model: '', restoredFrom: '', filesChanged: ['app.py'], current: false, restorePoint: false, ...extra }
 }
 
 function Panel() {
@@ -31,7 +33,7 @@ function Panel() {
 
 beforeEach(() => {
   vi.clearAllMocks()
-  useVersions.setState({ openFor: null, byProject: {}, diffs: {}, selected: {}, file: {}, folder: {}, busy: false })
+  useVersions.setState({ openFor: null, byProject: {}, diffs: {}, selected: {}, file: {}, folder: {}, points: {}, busy: false })
   useToasts.setState({ toasts: [] })
   v.history.mockResolvedValue([
     ver('v2', 'make it blue', { current: true, model: 'openai/gpt-5', filesChanged: ['app.py', 'style.css'] }),
@@ -118,8 +120,46 @@ describe('Versions panel', () => {
     expect(v.branch).not.toHaveBeenCalled()
     await user.type(input, 'Weather v1')
     await user.click(screen.getByTestId('branch-submit'))
-    await waitFor(() => expect(v.branch).toHaveBeenCalledWith('p1', 'v1', 'Weather v1'))
+    await waitFor(() => expect(v.branch).toHaveBeenCalledWith('p1', 'v1', 'Weather v1', false))
     expect(await screen.findByText(/at most 100 characters/)).toBeInTheDocument()
+  })
+
+  it('marks the versions with a restore point and counts them; a runtime restore says so', async () => {
+    const user = userEvent.setup()
+    v.history.mockResolvedValue([ver('v2', 'add pandas', { current: true }), ver('v1', 'make a weather app', { restorePoint: true })])
+    v.restorePoints.mockResolvedValue({ count: 1, saving: false })
+    v.restore.mockResolvedValue({ version: ver('v3', 'Restored', { kind: 'restore', current: true, restoredFrom: 'v1', restorePoint: true }), runtime: true })
+    render(<Panel />)
+    await user.click(screen.getByTestId('chat-versions'))
+    const rows = await screen.findAllByTestId('version-row')
+    expect(within(rows[1]).getByTestId('version-restore-point')).toBeInTheDocument()
+    expect(within(rows[0]).queryByTestId('version-restore-point')).toBeNull()
+    expect(await screen.findByTestId('restore-points-count')).toHaveTextContent('1 restore point')
+    await user.click(rows[1])
+    await user.click(screen.getByTestId('version-restore'))
+    await user.click(await screen.findByTestId('confirm-restore'))
+    await waitFor(() => expect(useToasts.getState().toasts.some((t) => /installed packages/.test(t.message))).toBe(true))
+  })
+
+  it('offers to copy the sandbox only for the current version of a project that has one', async () => {
+    const user = userEvent.setup()
+    const at = '2026-01-01T00:00:00Z'
+    const p: Project = { id: 'p1', name: 'Weather', description: '', template: '', sandboxId: 'sbx1', sandboxState: 'running', createdAt: at, updatedAt: at, lastActivityAt: at, workspace: 'Weather' }
+    useProjects.setState({ projects: [p], currentId: 'p1', loaded: true })
+    v.branch.mockRejectedValue(new ApiError('invalid', 'stop here'))
+    render(<Panel />)
+    await user.click(screen.getByTestId('chat-versions'))
+    const rows = await screen.findAllByTestId('version-row')
+    await user.click(rows[1])
+    await user.click(screen.getByTestId('version-branch'))
+    await screen.findByTestId('branch-name')
+    expect(screen.queryByTestId('branch-with-sandbox')).toBeNull()
+    await user.keyboard('{Escape}')
+    await user.click(rows[0])
+    await user.click(screen.getByTestId('version-branch'))
+    expect(await screen.findByTestId('branch-with-sandbox')).toBeChecked()
+    await user.click(screen.getByTestId('branch-submit'))
+    await waitFor(() => expect(v.branch).toHaveBeenCalledWith('p1', 'v2', 'Weather (branch)', true))
   })
 
   it('says when there are no versions yet', async () => {

@@ -3,11 +3,12 @@
 // file by file, restore (itself a new version: nothing is lost) and branch
 // to a new project.
 import { lazy, Suspense, useEffect, useState, type FormEvent } from 'react'
-import { GitBranch, History, RotateCcw } from 'lucide-react'
+import { GitBranch, History, Package, RotateCcw } from 'lucide-react'
 import { errorMessage } from '../../api'
 import type { FileDiff, Version } from '../../api/versions'
 import { diffKey, summary, useVersions, versionsOf } from '../../stores/versions'
 import { useProjects, validateProjectName } from '../../stores/projects'
+import { useSandbox } from '../../stores/sandbox'
 import { toast } from '../../stores/toast'
 import { useResolvedTheme } from '../../lib/theme'
 import { cn } from '../../lib/utils'
@@ -77,10 +78,16 @@ function BranchDialog({ projectId, version, onClose }: { projectId: string; vers
   const busy = useVersions((s) => s.busy)
   const [name, setName] = useState('')
   const [error, setError] = useState<string | null>(null)
+  const [withSandbox, setWithSandbox] = useState(true)
+  // The live sandbox holds the current version's files: only that version
+  // can take it along.
+  const liveId = useSandbox((s) => s.byProject[projectId]?.sandboxId)
+  const canCopy = !!version?.current && !!(liveId || project?.sandboxId)
   useEffect(() => {
     if (version) {
       setName(`${project?.name ?? 'Project'} (branch)`.slice(0, 100))
       setError(null)
+      setWithSandbox(true)
     }
   }, [version, project?.name])
 
@@ -90,9 +97,10 @@ function BranchDialog({ projectId, version, onClose }: { projectId: string; vers
     const v = validateProjectName(name)
     if (v) return setError(v)
     try {
-      const r = await branch(projectId, version.id, name)
+      const r = await branch(projectId, version.id, name, canCopy && withSandbox)
       onClose()
       toast.success(`“${r.project.name}” was made from that version and is now open.`)
+      if (r.warning) toast.info(r.warning)
     } catch (err) {
       setError(errorMessage(err))
     }
@@ -116,6 +124,21 @@ function BranchDialog({ projectId, version, onClose }: { projectId: string; vers
           aria-invalid={!!error}
           className="h-9 rounded-md border border-border bg-background px-2 text-sm focus-visible:outline-2 focus-visible:outline-ring"
         />
+        {canCopy ? (
+          <label className="flex items-start gap-2 text-sm">
+            <input
+              type="checkbox"
+              data-testid="branch-with-sandbox"
+              className="mt-0.5"
+              checked={withSandbox}
+              onChange={(e) => setWithSandbox(e.target.checked)}
+            />
+            <span>
+              Copy the sandbox too
+              <span className="block text-xs text-muted-foreground">The new project gets a copy of this project's sandbox as it is now, with its installed packages and data.</span>
+            </span>
+          </label>
+        ) : null}
         {error ? (
           <p role="alert" className="text-xs text-destructive">
             {error}
@@ -147,6 +170,7 @@ export function VersionsDialog({ projectId }: { projectId: string }) {
   const [branchOf, setBranchOf] = useState<Version | null>(null)
   const selected = state.versions.find((v) => v.id === selectedId) ?? null
   const folder = useVersions((s) => s.folder[projectId])
+  const points = useVersions((s) => s.points[projectId])
 
   return (
     <>
@@ -161,6 +185,16 @@ export function VersionsDialog({ projectId }: { projectId: string }) {
         {folder ? (
           <p className="mb-2 text-xs text-muted-foreground">
             The files are in <code data-testid="versions-folder" className="select-all break-all font-mono">{folder}</code>: open it in your own editor.
+          </p>
+        ) : null}
+        {points && (points.count > 0 || points.saving) ? (
+          <p className="mb-2 flex items-center gap-1 text-xs text-muted-foreground">
+            <Package className="h-3 w-3" aria-hidden />
+            <span>
+              <span data-testid="restore-points-count">{points.count === 1 ? '1 restore point' : `${points.count} restore points`}</span>
+              {': restoring a marked version brings its sandbox back with the installed packages and data. The newest are kept.'}
+            </span>
+            {points.saving ? <span data-testid="restore-point-saving"> Saving one now…</span> : null}
           </p>
         ) : null}
         {state.error ? (
@@ -230,7 +264,10 @@ export function VersionsDialog({ projectId }: { projectId: string }) {
           try {
             const r = await restore(projectId, confirm.id)
             setConfirm(null)
-            toast.success(`Restored the version of ${formatVersionTime(confirm.time)}. It is a new version, so nothing was lost.`)
+            toast.success(
+              `Restored the version of ${formatVersionTime(confirm.time)}. It is a new version, so nothing was lost.` +
+                (r.runtime ? ' The sandbox came back from its restore point, with its installed packages and data.' : ''),
+            )
             if (r.warning) toast.info(r.warning)
           } catch (e) {
             setRestoreError(errorMessage(e))

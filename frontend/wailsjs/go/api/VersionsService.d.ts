@@ -11,3 +11,5 @@ export function Folder(arg1:string):Promise<string>;
 export function History(arg1:string):Promise<Array<api.VersionDTO>>;
 
 export function Restore(arg1:string,arg2:string):Promise<api.RestoreResult>;
+
+export function RestorePoints(arg1:string):Promise<api.RestorePointsDTO>;

@@ -21,3 +21,7 @@ export function History(arg1) {
 export function Restore(arg1, arg2) {
   return window['go']['api']['VersionsService']['Restore'](arg1, arg2);
 }
+
+export function RestorePoints(arg1) {
+  return window['go']['api']['VersionsService']['RestorePoints'](arg1);
+}

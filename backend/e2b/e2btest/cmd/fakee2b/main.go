@@ -71,6 +71,19 @@ func main() {
 	mux.HandleFunc("/sandboxes", func(w http.ResponseWriter, _ *http.Request) {
 		json.NewEncoder(w).Encode(f.List())
 	})
+	// GET /snapshots lists the snapshot ids; POST /drop-snapshot?id=
+	// deletes one behind the app's back (E2B lost it).
+	mux.HandleFunc("/snapshots", func(w http.ResponseWriter, _ *http.Request) {
+		json.NewEncoder(w).Encode(f.Snapshots())
+	})
+	mux.HandleFunc("/drop-snapshot", func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost || r.URL.Query().Get("id") == "" {
+			http.Error(w, "POST ?id=<snapshot id>", http.StatusBadRequest)
+			return
+		}
+		f.DropSnapshot(r.URL.Query().Get("id"))
+		w.WriteHeader(http.StatusNoContent)
+	})
 	// POST /fail?endpoint=files&count=3 makes the next count calls to the
 	// endpoint (an e2btest.Endpoint* name) answer 503, as E2B does when a
 	// part of it is down (&kind=port-closed: the proxy's 502 for an app
