@@ -84,7 +84,9 @@ type Archive struct {
 func (a *Archive) Close() error { return a.zc.Close() }
 
 // HasHistory says whether the archive carries the project's history.
-func (a *Archive) HasHistory() bool { return a.pack != nil && a.Manifest != nil && a.Manifest.Head != "" }
+func (a *Archive) HasHistory() bool {
+	return a.pack != nil && a.Manifest != nil && a.Manifest.Head != ""
+}
 
 // Pack opens the history for reading, bounded by the limits.
 func (a *Archive) Pack() (io.ReadCloser, error) {
