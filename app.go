@@ -67,13 +67,16 @@ type App struct {
 	paused   chan struct{}
 
 	bound []any
+
+	// dialogs opens the native file dialogs once the window exists.
+	dialogs *nativeDialogs
 }
 
 // NewApp sets up paths, logging, the database and the services before the
 // window opens.
 func NewApp(getenv config.Getenv) (*App, error) {
 	a := &App{getenv: getenv, keys: secrets.New(secrets.OSBackend{}, secrets.DefaultTimeout), emit: &events.Late{},
-		paused: make(chan struct{})}
+		paused: make(chan struct{}), dialogs: &nativeDialogs{}}
 	a.rootCtx, a.cancel = context.WithCancel(context.Background())
 	ctxf := func() context.Context { return a.rootCtx }
 	if bindingsOnly {
@@ -186,6 +189,8 @@ func (a *App) wire(ctxf func() context.Context) {
 		api.NewUpdateService(ctxf, updates),
 		api.NewSearchService(ctxf, a.store),
 		api.NewTerminalService(ctxf, a.terminals),
+		api.NewTransferService(api.TransferConfig{Ctx: ctxf, Workspaces: ws, Store: a.store, Sandboxes: a.sandboxes,
+			Keys: a.keys, Dialogs: a.dialogs, Version: about.Version, Log: a.log.With("part", "transfer")}),
 	}
 }
 
@@ -204,6 +209,7 @@ func (a *App) services() []any { return a.bound }
 // sandboxes left from the last run are reconciled in the background.
 func (a *App) startup(ctx context.Context) {
 	a.emit.Set(events.NewWails(ctx))
+	a.dialogs.set(ctx)
 	if a.sandboxes == nil {
 		return
 	}

@@ -240,7 +240,7 @@ func TestReadFolder(t *testing.T) {
 	if want := []string{".gitignore", "main.py", "sub/.gitignore", "sub/x.txt"}; !reflect.DeepEqual(paths, want) {
 		t.Fatalf("paths = %v", paths)
 	}
-	if skipped != 3 { // .env, y.tmp, link (folders are not counted)
+	if skipped != 5 { // .env, sub/y.tmp, link, node_modules/, sub/local/
 		t.Fatalf("skipped = %d", skipped)
 	}
 	small := DefaultLimits

@@ -52,7 +52,8 @@ func IsRepo(dir string) bool {
 
 // ReadFolder reads a folder as a project's files: links are skipped (they
 // could point anywhere), so are .git and what the ignore patterns match;
-// the limits stop a folder too large. It returns how many were skipped.
+// the limits stop a folder too large. It returns how many files and
+// folders were left out.
 func ReadFolder(ctx context.Context, dir string, lim Limits) ([]workspace.File, int, error) {
 	fi, err := os.Stat(dir)
 	if err != nil || !fi.IsDir() {
@@ -88,10 +89,10 @@ func ReadFolder(ctx context.Context, dir string, lim Limits) ([]workspace.File, 
 			return nil
 		}
 		if ign.Match(rel, d.IsDir()) {
+			skipped++ // a folder (node_modules) counts once
 			if d.IsDir() {
 				return filepath.SkipDir
 			}
-			skipped++
 			return nil
 		}
 		if d.IsDir() {
