@@ -130,7 +130,15 @@ func (a *App) wire(ctxf func() context.Context) {
 	a.settings = newSettingsCache(a.store, a.log)
 	a.workspaces = workspace.Start(a.rootCtx, a.store, config.WorkspaceRoot(a.getenv, a.settings.get(a.rootCtx)), a.log.With("part", "workspace"))
 	a.e2b = sandbox.NewE2BClients(a.e2bConfig)
+	// Marks this computer's sandboxes, so that another computer's start-up
+	// (same E2B account) leaves them alone. Without it (a database that
+	// cannot be written) every sandbox counts as this one's, as before.
+	install, err := a.store.InstallID(a.rootCtx)
+	if err != nil {
+		a.log.Warn("no installation id; sandboxes are not marked as this computer's", "err", err)
+	}
 	a.sandboxes = sandbox.NewManager(sandbox.Config{
+		Install: install,
 		Client:  a.e2b.Client,
 		Store:   a.store,
 		Emitter: a.emit,

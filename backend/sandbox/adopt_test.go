@@ -83,3 +83,61 @@ func TestAdoptWithoutASandbox(t *testing.T) {
 		t.Fatalf("rebuilt files = %v", files)
 	}
 }
+
+// Two computers on one E2B account: each one's start-up tidying leaves the
+// other's sandboxes alone, whether their project is unknown here or a
+// second sandbox of a project both have.
+func TestReconcileLeavesAnotherComputersSandboxes(t *testing.T) {
+	e := newFEnv(t, func(c *Config) { c.Install = "install-a" })
+	pa := e.project("only on A")
+	ha := e.ensure(pa.ID)
+	shared := e.project("on both")
+	hs := e.ensure(shared.ID)
+
+	st, _ := e.otherComputer()
+	cfgB := e.cfg
+	cfgB.Store, cfgB.Install = st, "install-b"
+	mb := NewManager(cfgB)
+	t.Cleanup(mb.Close)
+	// B has the shared project (imported) with a sandbox of its own.
+	if _, _, err := st.ImportProject(e.ctx, store.ImportedProject{Project: store.Project{ID: shared.ID, Name: shared.Name}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SetSandbox(e.ctx, shared.ID, "", store.SandboxNone); err != nil {
+		t.Fatal(err)
+	}
+	hb, err := mb.Ensure(e.ctx, shared.ID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if hb.SandboxID == hs.SandboxID {
+		t.Fatal("B reused A's sandbox")
+	}
+	if err := mb.Reconcile(e.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.m.Reconcile(e.ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{ha.SandboxID, hs.SandboxID, hb.SandboxID} {
+		if s := e.state(id); s == "killed" || s == "" {
+			t.Fatalf("sandbox %s was deleted by the other computer's tidying (%q)", id, s)
+		}
+	}
+	// Its own orphans are still deleted: B's project goes, B's sandbox with it.
+	if err := st.DeleteProject(e.ctx, shared.ID); err != nil {
+		t.Fatal(err)
+	}
+	mb.Close()
+	mb = NewManager(cfgB)
+	t.Cleanup(mb.Close)
+	if err := mb.Reconcile(e.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if s := e.state(hb.SandboxID); s != "killed" && s != "" {
+		t.Fatalf("B's own orphan is %q, want deleted", s)
+	}
+	if s := e.state(hs.SandboxID); s == "killed" {
+		t.Fatal("A's sandbox of the project B deleted went too")
+	}
+}

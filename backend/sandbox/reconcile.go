@@ -9,7 +9,8 @@ import (
 	"tessera/backend/e2b"
 )
 
-// Reconcile brings the store and E2B into agreement at start:
+// Reconcile brings the store and E2B into agreement at start (sandboxes
+// another installation made, see foreign, are never deleted):
 //   - a tessera sandbox whose project no longer exists is deleted;
 //   - a project's recorded sandbox is adopted with the state E2B reports;
 //   - any other tessera sandbox of a known project (a duplicate, or one a
@@ -42,6 +43,9 @@ func (m *Manager) Reconcile(ctx context.Context) error {
 	var errs []error
 	for _, sb := range list {
 		pid := sb.Metadata[MetaProject]
+		if !known[pid] && m.foreign(sb) {
+			continue // another computer's project
+		}
 		if !known[pid] {
 			m.log.Info("deleting the sandbox of a deleted project", "sandbox", sb.SandboxID, "project", pid)
 			if err := c.Kill(ctx, sb.SandboxID); err != nil && !apperr.Is(err, apperr.NotFound) {
@@ -82,6 +86,9 @@ func (m *Manager) reconcileOne(ctx context.Context, c Control, projectID string,
 		if found[i].SandboxID == p.SandboxID && mine == nil {
 			mine = &found[i]
 			continue
+		}
+		if m.foreign(found[i]) {
+			continue // the project's sandbox on another computer (it was moved there)
 		}
 		m.log.Info("deleting an extra sandbox of a project", "project", projectID, "sandbox", found[i].SandboxID)
 		if err := c.Kill(ctx, found[i].SandboxID); err != nil && !apperr.Is(err, apperr.NotFound) {

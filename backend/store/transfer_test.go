@@ -108,3 +108,18 @@ func TestRemotes(t *testing.T) {
 		t.Fatalf("remote outlived its project: %v", err)
 	}
 }
+
+func TestInstallID(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	a, err := s.InstallID(ctx)
+	if err != nil || len(a) != 36 {
+		t.Fatalf("id %q %v", a, err)
+	}
+	if b, _ := s.InstallID(ctx); b != a {
+		t.Fatalf("second call %q, want %q", b, a)
+	}
+	if other, _ := openTest(t).InstallID(ctx); other == a {
+		t.Fatal("two databases share an id")
+	}
+}
