@@ -41,10 +41,12 @@ func (m *Manager) Reconcile(ctx context.Context) error {
 	}
 	byProject := map[string][]e2b.Sandbox{}
 	var errs []error
+	others := 0
 	for _, sb := range list {
 		pid := sb.Metadata[MetaProject]
 		if !known[pid] && m.foreign(sb) {
-			continue // another computer's project
+			others++ // another computer's project
+			continue
 		}
 		if !known[pid] {
 			m.log.Info("deleting the sandbox of a deleted project", "sandbox", sb.SandboxID, "project", pid)
@@ -60,6 +62,7 @@ func (m *Manager) Reconcile(ctx context.Context) error {
 			errs = append(errs, err)
 		}
 	}
+	m.log.Info("sandboxes reconciled", "listed", len(list), "otherComputers", others, "errors", len(errs))
 	if len(errs) > 0 {
 		return wrapOp(errors.Join(errs...), "tidy up the sandboxes")
 	}
