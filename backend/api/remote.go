@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"log/slog"
 	"time"
 
 	"tessera/backend/apperr"
@@ -38,6 +39,18 @@ type PushResultDTO struct {
 	Head     string `json:"head"`
 	UpToDate bool   `json:"upToDate"`
 	PushedAt string `json:"pushedAt"`
+}
+
+// WithRemoteTokens removes a deleted project's push token from the
+// keychain (its remote row goes with the project, by cascade).
+func WithRemoteTokens(keys Keychain, log *slog.Logger) ProjectOption {
+	return func(s *ProjectService) {
+		s.deleted = append(s.deleted, func(ctx context.Context, projectID string) {
+			if err := keys.Delete(ctx, secrets.GitAccount(projectID)); err != nil {
+				log.Warn("a deleted project's push token stays in the keychain", "project", projectID, "err", err)
+			}
+		})
+	}
 }
 
 // GetRemote returns the project's remote (URL "" when it has none).

@@ -32,6 +32,7 @@ type computer struct {
 	ps    *ProjectService
 	ts    *TransferService
 	adopt *recordingAdopter
+	keys  *memKeys
 	log   *bytes.Buffer
 }
 
@@ -97,10 +98,12 @@ func newComputer(t *testing.T) *computer {
 	c := &computer{st: st, root: filepath.Join(home, "Tessera"), log: &bytes.Buffer{}}
 	log := slog.New(slog.NewTextHandler(c.log, nil))
 	c.ws = NewWorkspaces(workspace.NewManager(c.root), c.st)
-	c.ps = NewProjectService(bg, c.st, &fakeSandboxes{}, log, WithWorkspaces(c.ws))
+	c.keys = &memKeys{m: map[string]string{}}
+	keys := secrets.New(c.keys, time.Second)
+	c.ps = NewProjectService(bg, c.st, &fakeSandboxes{}, log, WithWorkspaces(c.ws), WithRemoteTokens(keys, log))
 	c.adopt = &recordingAdopter{atE2B: map[string]string{}, st: c.st}
 	c.ts = NewTransferService(TransferConfig{Ctx: bg, Workspaces: c.ws, Store: c.st, Sandboxes: c.adopt,
-		Keys: secrets.New(&memKeys{m: map[string]string{}}, time.Second), Version: "test", Log: log})
+		Keys: keys, Version: "test", Log: log})
 	return c
 }
 
@@ -405,6 +408,17 @@ func TestPushToARemote(t *testing.T) {
 	}
 	if len(dbFiles) == 0 || strings.Contains(c.log.String(), token) {
 		t.Fatal("the token leaked")
+	}
+	// Deleting the project takes its token out of the keychain.
+	p2 := c.made(t)
+	if err := c.ts.SetRemoteToken(p2.ID, "other-token"); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.ps.Delete(p2.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, left := c.keys.m[secrets.GitAccount(p2.ID)]; left {
+		t.Fatal("a deleted project's token stayed in the keychain")
 	}
 	if err := c.ts.RemoveRemote(p.ID); err != nil {
 		t.Fatal(err)

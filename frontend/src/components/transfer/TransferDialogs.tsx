@@ -8,13 +8,14 @@ import { useTransfer } from '../../stores/transfer'
 import { toast } from '../../stores/toast'
 import { Button } from '../ui/Button'
 import { Dialog } from '../ui/Dialog'
+import { cn } from '../../lib/utils'
 
 const input =
   'h-9 min-w-0 flex-1 rounded-md border border-border bg-background px-2 text-sm focus-visible:outline-2 focus-visible:outline-ring'
 
-function Field(props: { id: string; label: string; children: ReactNode; hint?: string }) {
+function Field(props: { id: string; label: string; children: ReactNode; hint?: string; className?: string }) {
   return (
-    <div className="flex flex-col gap-1">
+    <div className={cn('flex flex-col gap-1', props.className)}>
       <label htmlFor={props.id} className="text-sm font-medium">
         {props.label}
       </label>
@@ -216,10 +217,10 @@ function PushDialog() {
           <input id="push-url" data-testid="push-url" className={input} value={url} placeholder="https://github.com/you/project.git" onChange={(e) => { setUrl(e.target.value); setError(null) }} />
         </Field>
         <div className="flex gap-3">
-          <Field id="push-branch" label="Branch">
+          <Field id="push-branch" label="Branch" className="flex-1">
             <input id="push-branch" data-testid="push-branch" className={input} value={branch} onChange={(e) => setBranch(e.target.value)} />
           </Field>
-          <Field id="push-username" label="User name (https)">
+          <Field id="push-username" label="User name (https)" className="flex-1">
             <input id="push-username" data-testid="push-username" className={input} value={username} autoComplete="off" onChange={(e) => setUsername(e.target.value)} />
           </Field>
         </div>
