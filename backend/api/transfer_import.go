@@ -103,7 +103,9 @@ func (s *TransferService) stageZip(ctx context.Context, path, staging string) (s
 		st.w, err = workspace.ImportPack(ctx, staging, pack, a.Manifest.Head, s.limits.Workspace())
 		return st, err
 	}
-	if len(a.Files) == 0 {
+	// An export of a project that has no version yet (a chat whose answers
+	// wrote no files) brings its chat and an empty folder.
+	if len(a.Files) == 0 && a.Manifest == nil {
 		return staged{}, apperr.New(apperr.Invalid, "That archive holds no files to import.")
 	}
 	st.w, _, err = workspace.ImportFiles(ctx, staging, a.Files, "Imported from "+filepath.Base(path))

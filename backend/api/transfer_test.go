@@ -339,6 +339,28 @@ func TestImportFolderAndRepository(t *testing.T) {
 	}
 }
 
+func TestExportImportOfAProjectWithoutVersions(t *testing.T) {
+	a, b := newComputer(t), newComputer(t)
+	p, err := a.ps.Create(CreateProjectRequest{Name: "Just a chat"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.st.AddMessage(context.Background(), store.Message{ProjectID: p.ID, Role: "user", Content: "hello?"}); err != nil {
+		t.Fatal(err)
+	}
+	ex, err := a.ts.Export(ExportRequest{ProjectID: p.ID, Path: filepath.Join(t.TempDir(), "chat.zip")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := b.ts.Import(ex.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Messages != 1 || res.Project.Name != "Just a chat" {
+		t.Fatalf("import = %+v", res)
+	}
+}
+
 func TestExportPath(t *testing.T) {
 	c := newComputer(t)
 	p := c.made(t)
