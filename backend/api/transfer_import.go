@@ -95,8 +95,17 @@ func (s *TransferService) stageZip(ctx context.Context, path, staging string) (s
 		}
 	}
 	if a.HasHistory() {
+		// Read twice: once to check what the pack inflates to, then to load it.
 		pack, err := a.Pack()
 		if err != nil {
+			return staged{}, err
+		}
+		err = workspace.CheckPack(ctx, pack, s.limits.MaxBytes, s.limits.MaxHistory)
+		pack.Close()
+		if err != nil {
+			return staged{}, err
+		}
+		if pack, err = a.Pack(); err != nil {
 			return staged{}, err
 		}
 		defer pack.Close()

@@ -339,6 +339,31 @@ func TestImportFolderAndRepository(t *testing.T) {
 	}
 }
 
+func TestImportRefusesAHistoryThatInflatesPastTheLimit(t *testing.T) {
+	a, b := newComputer(t), newComputer(t)
+	p := a.made(t)
+	w, _ := a.ws.open(context.Background(), p.ID)
+	big := bytes.Repeat([]byte("all work and no play "), 50000) // ~1 MiB, deflates to little
+	if _, _, err := w.RecordTurn(context.Background(), []workspace.File{{Path: "big.txt", Content: big}}, "big", "m", "x"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := w.RecordTurn(context.Background(), []workspace.File{{Path: "big.txt", Content: []byte("small")}}, "small again", "m", "x"); err != nil {
+		t.Fatal(err)
+	}
+	ex, err := a.ts.Export(ExportRequest{ProjectID: p.ID, Path: filepath.Join(t.TempDir(), "big.zip")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.ts.limits.MaxHistory = 512 << 10 // the current files are small; an old version is not
+	before, _ := b.ps.List()
+	if _, err := b.ts.Import(ex.Path); !apperr.Is(err, apperr.Invalid) || !strings.Contains(apperr.MessageOf(err), "too large") {
+		t.Fatalf("import = %v", err)
+	}
+	if after, _ := b.ps.List(); len(after) != len(before) {
+		t.Fatal("a refused import left a project")
+	}
+}
+
 func TestExportImportOfAProjectWithoutVersions(t *testing.T) {
 	a, b := newComputer(t), newComputer(t)
 	p, err := a.ps.Create(CreateProjectRequest{Name: "Just a chat"})

@@ -26,7 +26,8 @@ type Limits struct {
 	MaxEntries      int
 	MaxFiles        int
 	MaxBytes        int64 // the project's files together
-	MaxPackBytes    int64 // the history
+	MaxPackBytes    int64 // the history as stored (compressed)
+	MaxHistory      int64 // the history's objects once inflated, all together
 	MaxChatBytes    int64 // chat.json (with its images)
 }
 
@@ -38,6 +39,7 @@ var DefaultLimits = Limits{
 	MaxFiles:        workspace.DefaultImportLimits.MaxFiles,
 	MaxBytes:        workspace.DefaultImportLimits.MaxBytes,
 	MaxPackBytes:    2 << 30,
+	MaxHistory:      4 << 30,
 	MaxChatBytes:    512 << 20,
 }
 

@@ -245,3 +245,73 @@ func ImportFiles(ctx context.Context, root string, files []File, msg string, opt
 	}
 	return w, v, nil
 }
+
+// CheckPack reads a packfile's object headers (and the start of each
+// delta) without storing anything, and refuses one whose objects would
+// inflate past the limits: a small pack can otherwise expand into more
+// memory and disk than the machine has (a zip bomb in git form). Object
+// sizes are the pack's own declarations, which go-git's reader enforces
+// when the pack is loaded; a delta's is the size of the object it makes.
+func CheckPack(ctx context.Context, r io.Reader, maxObject, maxTotal int64) error {
+	s := packfile.NewScanner(r)
+	_, n, err := s.Header()
+	if err != nil {
+		return apperr.Wrap(err, apperr.Invalid, "The project's history in the archive is damaged (its git pack could not be read). Export the project again.")
+	}
+	tooBig := apperr.Newf(apperr.Invalid, "The project's history in the archive is too large to import: Tessera takes histories of at most %s, with no file over %s.", byteSize(maxTotal), byteSize(maxObject))
+	var total int64
+	for i := uint32(0); i < n; i++ {
+		if err := ctx.Err(); err != nil {
+			return apperr.Wrap(err, apperr.Canceled, "The import was stopped.")
+		}
+		h, err := s.NextObjectHeader()
+		if err != nil {
+			return apperr.Wrap(err, apperr.Invalid, "The project's history in the archive is damaged. Export the project again.")
+		}
+		if h.Length > maxObject {
+			return tooBig
+		}
+		size := h.Length
+		if h.Type == plumbing.OFSDeltaObject || h.Type == plumbing.REFDeltaObject {
+			delta := &headWriter{}
+			if _, _, err := s.NextObject(delta); err != nil {
+				return apperr.Wrap(err, apperr.Invalid, "The project's history in the archive is damaged. Export the project again.")
+			}
+			_, b := deltaSize(delta.b)
+			size, _ = deltaSize(b)
+		} else if _, _, err := s.NextObject(io.Discard); err != nil {
+			return apperr.Wrap(err, apperr.Invalid, "The project's history in the archive is damaged. Export the project again.")
+		}
+		total += size
+		if size > maxObject || total > maxTotal {
+			return tooBig
+		}
+	}
+	return nil
+}
+
+// headWriter keeps the first bytes written (a delta's two sizes fit in 20)
+// and drops the rest.
+type headWriter struct{ b []byte }
+
+func (w *headWriter) Write(p []byte) (int, error) {
+	if room := 20 - len(w.b); room > 0 {
+		w.b = append(w.b, p[:min(room, len(p))]...)
+	}
+	return len(p), nil
+}
+
+// deltaSize reads one size at the start of a git delta (7 bits a byte,
+// least significant first) and returns it with the rest.
+func deltaSize(b []byte) (int64, []byte) {
+	var v int64
+	for shift := uint(0); len(b) > 0 && shift < 63; shift += 7 {
+		c := b[0]
+		b = b[1:]
+		v |= int64(c&0x7f) << shift
+		if c&0x80 == 0 {
+			break
+		}
+	}
+	return v, b
+}

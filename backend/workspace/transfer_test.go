@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	"tessera/backend/apperr"
@@ -161,5 +162,42 @@ func TestImportFiles(t *testing.T) {
 	}
 	if _, _, err := ImportFiles(ctx, filepath.Join(t.TempDir(), "y"), []File{{Path: "../evil", Content: []byte("x")}}, "m"); !apperr.Is(err, apperr.Invalid) {
 		t.Fatalf("traversal: %v", err)
+	}
+}
+
+func TestCheckPack(t *testing.T) {
+	ctx := context.Background()
+	w := open(t)
+	big := bytes.Repeat([]byte("0123456789abcdef"), 1<<14) // 256 KiB, deflates to little
+	mustCommit(t, w, []File{{Path: "big.txt", Content: big}}, "one")
+	mustCommit(t, w, []File{{Path: "big.txt", Content: append(big, '!')}}, "two") // a delta of big
+	var pack bytes.Buffer
+	if _, err := w.WritePack(ctx, &pack); err != nil {
+		t.Fatal(err)
+	}
+	if pack.Len() > 64<<10 {
+		t.Fatalf("pack is %d bytes; the test wants it far smaller than what it inflates to", pack.Len())
+	}
+	for _, tc := range []struct {
+		name              string
+		maxObject, maxAll int64
+		ok                bool
+	}{
+		{"within", 1 << 20, 4 << 20, true},
+		{"an object over", 200 << 10, 4 << 20, false},
+		{"the whole over (counting the delta's result)", 1 << 20, 400 << 10, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := CheckPack(ctx, bytes.NewReader(pack.Bytes()), tc.maxObject, tc.maxAll)
+			if (err == nil) != tc.ok {
+				t.Fatalf("err = %v, want ok=%v", err, tc.ok)
+			}
+			if err != nil && (!apperr.Is(err, apperr.Invalid) || !strings.Contains(apperr.MessageOf(err), "too large")) {
+				t.Fatalf("err = %v", err)
+			}
+		})
+	}
+	if err := CheckPack(ctx, bytes.NewReader([]byte("not a pack")), 1<<20, 1<<20); !apperr.Is(err, apperr.Invalid) {
+		t.Fatalf("junk: %v", err)
 	}
 }
