@@ -45,7 +45,7 @@ var DefaultLimits = Limits{
 
 // Workspace returns the limits on the files of the current version.
 func (l Limits) Workspace() workspace.ImportLimits {
-	return workspace.ImportLimits{MaxFiles: l.MaxFiles, MaxBytes: l.MaxBytes}
+	return workspace.ImportLimits{MaxFiles: l.MaxFiles, MaxBytes: l.MaxBytes, MaxHistory: l.MaxHistory}
 }
 
 func (l Limits) tooBig(what string, n int64) error {

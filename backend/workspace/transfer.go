@@ -28,11 +28,14 @@ const KindImport = "import"
 type ImportLimits struct {
 	MaxFiles int
 	MaxBytes int64 // all files together
+	// MaxHistory bounds a repository's whole history (every version's
+	// objects, uncompressed) copied by ImportRepo; 0 = 4 × MaxBytes.
+	MaxHistory int64
 }
 
 // DefaultImportLimits are generous for an app, small enough that an
 // archive cannot fill the disk by surprise.
-var DefaultImportLimits = ImportLimits{MaxFiles: 20000, MaxBytes: 1 << 30}
+var DefaultImportLimits = ImportLimits{MaxFiles: 20000, MaxBytes: 1 << 30, MaxHistory: 4 << 30}
 
 // TooBig is the sentence for an import over the limits.
 func (l ImportLimits) TooBig() error {
@@ -139,12 +142,20 @@ func ImportRepo(ctx context.Context, root, src string, lim ImportLimits, opts ..
 	if err != nil {
 		return nil, err
 	}
+	maxHistory := lim.MaxHistory
+	if maxHistory <= 0 {
+		maxHistory = 4 * lim.MaxBytes
+	}
+	var total int64
 	for _, h := range hashes {
 		if err := ctx.Err(); err != nil {
 			return nil, apperr.Wrap(err, apperr.Canceled, "The import was stopped.")
 		}
 		obj, err := from.Storer.EncodedObject(plumbing.AnyObject, h)
 		if err == nil {
+			if total += obj.Size(); total > maxHistory {
+				return nil, apperr.Newf(apperr.Invalid, "The history of %s is too large to import (over %s). Import the folder's files without .git instead, or a smaller repository.", src, byteSize(maxHistory))
+			}
 			_, err = w.repo.Storer.SetEncodedObject(obj)
 		}
 		if err != nil {

@@ -135,6 +135,10 @@ func TestImportRepo(t *testing.T) {
 	if got, want := tree(t, nw), tree(t, w); !reflect.DeepEqual(got, want) {
 		t.Fatalf("files = %v, want %v", got, want)
 	}
+	// A history over the limit is refused (the current files are small).
+	if _, err := ImportRepo(ctx, filepath.Join(t.TempDir(), "x"), w.Root(), ImportLimits{MaxFiles: 100, MaxBytes: 1 << 20, MaxHistory: 100}); !apperr.Is(err, apperr.Invalid) {
+		t.Fatalf("history over the limit: %v", err)
+	}
 	// The source is not a repository.
 	if _, err := ImportRepo(ctx, filepath.Join(t.TempDir(), "x"), t.TempDir(), DefaultImportLimits); !apperr.Is(err, apperr.Invalid) {
 		t.Fatalf("plain folder: %v, want invalid", err)
