@@ -69,15 +69,16 @@ type App struct {
 	paused   chan struct{}
 
 	bound []any
-	// picker opens the native file dialog for uploads.
-	picker filePicker
+
+	// dialogs opens the native file dialogs once the window exists.
+	dialogs *nativeDialogs
 }
 
 // NewApp sets up paths, logging, the database and the services before the
 // window opens.
 func NewApp(getenv config.Getenv) (*App, error) {
 	a := &App{getenv: getenv, keys: secrets.New(secrets.OSBackend{}, secrets.DefaultTimeout), emit: &events.Late{},
-		paused: make(chan struct{})}
+		paused: make(chan struct{}), dialogs: &nativeDialogs{}}
 	a.rootCtx, a.cancel = context.WithCancel(context.Background())
 	ctxf := func() context.Context { return a.rootCtx }
 	if bindingsOnly {
@@ -131,7 +132,15 @@ func (a *App) wire(ctxf func() context.Context) {
 	a.settings = newSettingsCache(a.store, a.log)
 	a.workspaces = workspace.Start(a.rootCtx, a.store, config.WorkspaceRoot(a.getenv, a.settings.get(a.rootCtx)), a.log.With("part", "workspace"))
 	a.e2b = sandbox.NewE2BClients(a.e2bConfig)
+	// Marks this computer's sandboxes, so that another computer's start-up
+	// (same E2B account) leaves them alone. Without it (a database that
+	// cannot be written) every sandbox counts as this one's, as before.
+	install, err := a.store.InstallID(a.rootCtx)
+	if err != nil {
+		a.log.Warn("no installation id; sandboxes are not marked as this computer's", "err", err)
+	}
 	a.sandboxes = sandbox.NewManager(sandbox.Config{
+		Install: install,
 		Client:  a.e2b.Client,
 		Store:   a.store,
 		Emitter: a.emit,
@@ -182,7 +191,8 @@ func (a *App) wire(ctxf func() context.Context) {
 	ws := api.NewWorkspaces(a.workspaces, a.store)
 	a.bound = []any{
 		api.NewSystemService(nil, a.paths, a.getenv("E2B_DOMAIN")),
-		api.NewProjectService(ctxf, a.store, a.sandboxes, a.log, api.WithWorkspaces(ws), api.WithTerminals(a.terminals)),
+		api.NewProjectService(ctxf, a.store, a.sandboxes, a.log, api.WithWorkspaces(ws), api.WithTerminals(a.terminals),
+			api.WithRemoteTokens(a.keys, a.log)),
 		api.NewSettingsService(ctxf, a.store, keyWatch{Store: a.keys, onE2B: a.e2b.Invalidate}, a.paths, a.log, a.settingsSaved),
 		api.NewSandboxService(ctxf, a.sandboxes),
 		api.NewChatService(ctxf, a.chat),
@@ -194,7 +204,9 @@ func (a *App) wire(ctxf func() context.Context) {
 		api.NewSearchService(ctxf, a.store),
 		api.NewTerminalService(ctxf, a.terminals),
 		api.NewUploadService(ctxf, uploads.New(uploads.Config{Store: a.store, Folder: workspace.NewRecorder(a.workspaces, a.store),
-			Sandboxes: a.sandboxes, Logger: a.log.With("part", "uploads")}), a.picker.pick),
+			Sandboxes: a.sandboxes, Logger: a.log.With("part", "uploads")}), a.dialogs.OpenFiles),
+		api.NewTransferService(api.TransferConfig{Ctx: ctxf, Workspaces: ws, Store: a.store, Sandboxes: a.sandboxes,
+			Keys: a.keys, Dialogs: a.dialogs, Version: about.Version, Log: a.log.With("part", "transfer")}),
 	}
 }
 
@@ -213,7 +225,7 @@ func (a *App) services() []any { return a.bound }
 // sandboxes left from the last run are reconciled in the background.
 func (a *App) startup(ctx context.Context) {
 	a.emit.Set(events.NewWails(ctx))
-	a.picker.set(ctx)
+	a.dialogs.set(ctx)
 	if a.sandboxes == nil {
 		return
 	}

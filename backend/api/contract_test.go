@@ -173,6 +173,7 @@ func TestUnionsMatchTheGoConstants(t *testing.T) {
 		{reflect.TypeFor[TerminalInfo](), "State", terminalStates},
 		{reflect.TypeFor[TerminalSnapshot](), "Kind", []string{terminal.KindShell, terminal.KindServer}},
 		{reflect.TypeFor[TerminalSnapshot](), "State", terminalStates},
+		{reflect.TypeFor[ImportResult](), "Sandbox", []string{ImportSandboxAdopted, ImportSandboxNone}},
 	}
 	for _, c := range cases {
 		if got := unionOf(t, c.typ, c.field); !slices.Equal(got, c.want) {

@@ -44,6 +44,8 @@ type ProjectService struct {
 	log       *slog.Logger
 	ws        *Workspaces // nil: projects have no folders (tests)
 	terminals ProjectTerminals
+	// deleted are told a project is gone (its push token leaves the keychain).
+	deleted []func(ctx context.Context, projectID string)
 }
 
 // ProjectTerminals closes a project's terminals (package terminal).
@@ -158,6 +160,9 @@ func (s *ProjectService) Delete(id string) error {
 	}
 	if s.ws != nil {
 		s.ws.deleted(p, s.log)
+	}
+	for _, f := range s.deleted {
+		f(ctx, id)
 	}
 	if cur, _, _ := s.store.GetSetting(ctx, currentProjectKey); cur == id {
 		return s.store.DeleteSetting(ctx, currentProjectKey)

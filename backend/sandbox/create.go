@@ -66,7 +66,7 @@ func (m *Manager) createFrom(ctx context.Context, c Control, projectID, source, 
 	opts := e2b.CreateOptions{
 		TemplateID: source,
 		Timeout:    timeout,
-		Metadata:   map[string]string{MetaApp: AppName, MetaProject: projectID, MetaTemplate: template},
+		Metadata:   m.metadata(projectID, template),
 		AutoPause:  true, // E2B pauses it on timeout: covers a crash of the app
 		Secure:     true,
 	}
@@ -102,7 +102,7 @@ func (m *Manager) findCreated(ctx context.Context, c Control, projectID, exclude
 	var found *e2b.Sandbox
 	for i := range list {
 		id := list[i].SandboxID
-		if id == exclude || others[id] {
+		if id == exclude || others[id] || m.foreign(list[i]) {
 			continue
 		}
 		if found != nil {
@@ -297,4 +297,22 @@ func (m *Manager) Kill(ctx context.Context, projectID string) error {
 		e.state, e.errMsg, e.warning, e.sandboxID, e.sb, e.template = StateNone, "", "", "", nil, ""
 	})
 	return nil
+}
+
+// metadata is what every sandbox Tessera makes carries.
+func (m *Manager) metadata(projectID, template string) map[string]string {
+	md := map[string]string{MetaApp: AppName, MetaProject: projectID, MetaTemplate: template}
+	if m.cfg.Install != "" {
+		md[MetaInstall] = m.cfg.Install
+	}
+	return md
+}
+
+// foreign reports a sandbox another Tessera installation made (on another
+// computer with the same E2B account): reconcile leaves it alone, since a
+// project unknown here, or a second sandbox of a project, may be in use
+// there. Sandboxes without the mark (made before it existed) are ours.
+func (m *Manager) foreign(sb e2b.Sandbox) bool {
+	owner := sb.Metadata[MetaInstall]
+	return owner != "" && m.cfg.Install != "" && owner != m.cfg.Install
 }

@@ -51,7 +51,11 @@ const (
 	MetaApp      = "app"
 	MetaProject  = "projectID"
 	MetaTemplate = "template"
-	AppName      = "tessera"
+	// MetaInstall names the Tessera installation that made the sandbox
+	// (Config.Install), so that one computer's start-up tidying never
+	// deletes the sandboxes of another on the same E2B account.
+	MetaInstall = "tesseraInstall"
+	AppName     = "tessera"
 )
 
 // DefaultTemplate is used for an Auto project that has no sandbox yet.
@@ -118,6 +122,10 @@ type Config struct {
 	Sleep func(ctx context.Context, d time.Duration) error
 	// Parallel bounds concurrent pauses on quit and on tick (default 8).
 	Parallel int
+	// Install identifies this installation (a random id kept in its
+	// database); put on every sandbox it makes (MetaInstall). "" leaves
+	// the metadata out and treats every sandbox as this one's.
+	Install string
 }
 
 func (c *Config) defaults() {

@@ -9,7 +9,8 @@ import (
 	"tessera/backend/e2b"
 )
 
-// Reconcile brings the store and E2B into agreement at start:
+// Reconcile brings the store and E2B into agreement at start (sandboxes
+// another installation made, see foreign, are never deleted):
 //   - a tessera sandbox whose project no longer exists is deleted;
 //   - a project's recorded sandbox is adopted with the state E2B reports;
 //   - any other tessera sandbox of a known project (a duplicate, or one a
@@ -44,12 +45,17 @@ func (m *Manager) Reconcile(ctx context.Context) error {
 	}
 	byProject := map[string][]e2b.Sandbox{}
 	var errs []error
+	others := 0
 	for _, sb := range list {
 		pid := sb.Metadata[MetaProject]
 		if o, ok := owner[sb.SandboxID]; ok {
 			// A fork carries the metadata of the sandbox it was copied
 			// from: the project that recorded it owns it.
 			pid = o
+		}
+		if !known[pid] && m.foreign(sb) {
+			others++ // another computer's project
+			continue
 		}
 		if !known[pid] {
 			m.log.Info("deleting the sandbox of a deleted project", "sandbox", sb.SandboxID, "project", pid)
@@ -65,6 +71,7 @@ func (m *Manager) Reconcile(ctx context.Context) error {
 			errs = append(errs, err)
 		}
 	}
+	m.log.Info("sandboxes reconciled", "listed", len(list), "otherComputers", others, "errors", len(errs))
 	if len(errs) > 0 {
 		return wrapOp(errors.Join(errs...), "tidy up the sandboxes")
 	}
@@ -91,6 +98,9 @@ func (m *Manager) reconcileOne(ctx context.Context, c Control, projectID string,
 		if found[i].SandboxID == p.SandboxID && mine == nil {
 			mine = &found[i]
 			continue
+		}
+		if m.foreign(found[i]) {
+			continue // the project's sandbox on another computer (it was moved there)
 		}
 		m.log.Info("deleting an extra sandbox of a project", "project", projectID, "sandbox", found[i].SandboxID)
 		if err := c.Kill(ctx, found[i].SandboxID); err != nil && !apperr.Is(err, apperr.NotFound) {

@@ -27,10 +27,14 @@ const AccountE2B = "e2b"
 // LLMAccount returns the keychain account of a provider's key.
 func LLMAccount(providerID string) string { return "llm:" + providerID }
 
+// GitAccount returns the keychain account of a project's git remote
+// token (push).
+func GitAccount(projectID string) string { return "git:" + projectID }
+
 // MaxKeyLen bounds what we store: real API keys are well under this.
 const MaxKeyLen = 4096
 
-var accountRE = regexp.MustCompile(`^(e2b|llm:[a-z0-9][a-z0-9_.-]{0,63})$`)
+var accountRE = regexp.MustCompile(`^(e2b|llm:[a-z0-9][a-z0-9_.-]{0,63}|git:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$`)
 
 // Backend is the subset of go-keyring Tessera uses; tests substitute it.
 type Backend interface {
@@ -178,6 +182,9 @@ func mapErr(err error, account string) error {
 func label(account string) string {
 	if account == AccountE2B {
 		return "E2B"
+	}
+	if strings.HasPrefix(account, "git:") {
+		return "git remote"
 	}
 	return strings.TrimPrefix(account, "llm:")
 }

@@ -44,6 +44,8 @@ func TestWithMockKeyring(t *testing.T) {
 		{"huge", AccountE2B, strings.Repeat("k", MaxKeyLen+1), apperr.Invalid},
 		{"unknown account", "bank", "x", apperr.Invalid},
 		{"traversal account", "llm:../x", "x", apperr.Invalid},
+		{"git remote token", GitAccount("3f1c3f44-1b0e-4a43-9d38-0f5a1e0c2b7d"), "ghp_abc", ""},
+		{"git account not a project id", "git:../../x", "x", apperr.Invalid},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -180,6 +180,38 @@ export namespace api {
 	        this.userMessageId = source["userMessageId"];
 	    }
 	}
+	export class ExportRequest {
+	    projectId: string;
+	    path: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ExportRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.projectId = source["projectId"];
+	        this.path = source["path"];
+	    }
+	}
+	export class ExportResult {
+	    path: string;
+	    files: number;
+	    messages: number;
+	    bytes: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new ExportResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.path = source["path"];
+	        this.files = source["files"];
+	        this.messages = source["messages"];
+	        this.bytes = source["bytes"];
+	    }
+	}
 	export class File {
 	    path: string;
 	    content: string;
@@ -325,6 +357,48 @@ export namespace api {
 	    }
 	}
 	
+	export class ImportResult {
+	    project: Project;
+	    files: number;
+	    versions: number;
+	    messages: number;
+	    skipped: number;
+	    sandbox: 'adopted' | 'none';
+	    warning?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ImportResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.project = this.convertValues(source["project"], Project);
+	        this.files = source["files"];
+	        this.versions = source["versions"];
+	        this.messages = source["messages"];
+	        this.skipped = source["skipped"];
+	        this.sandbox = source["sandbox"];
+	        this.warning = source["warning"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class KeyCheck {
 	    ok: boolean;
 	    message: string;
@@ -473,6 +547,26 @@ export namespace api {
 		    return a;
 		}
 	}
+	export class PushResultDTO {
+	    url: string;
+	    branch: string;
+	    head: string;
+	    upToDate: boolean;
+	    pushedAt: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new PushResultDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.url = source["url"];
+	        this.branch = source["branch"];
+	        this.head = source["head"];
+	        this.upToDate = source["upToDate"];
+	        this.pushedAt = source["pushedAt"];
+	    }
+	}
 	export class RedirectConfirm {
 	    token: string;
 	    destinations: KeyDestination[];
@@ -504,6 +598,26 @@ export namespace api {
 		    }
 		    return a;
 		}
+	}
+	export class RemoteDTO {
+	    url: string;
+	    username: string;
+	    branch: string;
+	    hasToken: boolean;
+	    pushedAt: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new RemoteDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.url = source["url"];
+	        this.username = source["username"];
+	        this.branch = source["branch"];
+	        this.hasToken = source["hasToken"];
+	        this.pushedAt = source["pushedAt"];
+	    }
 	}
 	export class RestorePointsDTO {
 	    count: number;
@@ -871,6 +985,24 @@ export namespace api {
 		    }
 		    return a;
 		}
+	}
+	export class SetRemoteRequest {
+	    projectId: string;
+	    url: string;
+	    username: string;
+	    branch: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new SetRemoteRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.projectId = source["projectId"];
+	        this.url = source["url"];
+	        this.username = source["username"];
+	        this.branch = source["branch"];
+	    }
 	}
 	
 	export class StartupStatus {

@@ -1,5 +1,5 @@
 import * as DM from '@radix-ui/react-dropdown-menu'
-import { Check, ChevronDown, FolderOpen, Pencil, Plus, Trash2 } from 'lucide-react'
+import { Check, ChevronDown, Download, FolderOpen, Pencil, Plus, Trash2, Upload, UploadCloud } from 'lucide-react'
 import { useState } from 'react'
 import { useProjects } from '../../stores/projects'
 import { useUI } from '../../stores/ui'
@@ -7,6 +7,8 @@ import { toast } from '../../stores/toast'
 import { errorMessage } from '../../api'
 import { ConfirmDialog } from '../ui/Dialog'
 import { RenameProjectDialog } from './RenameProjectDialog'
+import { TransferDialogs } from '../transfer/TransferDialogs'
+import { useTransfer } from '../../stores/transfer'
 
 const item =
   'flex cursor-pointer select-none items-center gap-2 rounded px-2 py-1.5 text-sm outline-none data-[highlighted]:bg-muted'
@@ -83,10 +85,23 @@ export function ProjectSelector() {
             <DM.Item data-testid="project-new" className={item} onSelect={() => openCreate()}>
               <Plus className="h-3.5 w-3.5" /> New project…
             </DM.Item>
+            <DM.Item data-testid="project-import" className={item} onSelect={() => useTransfer.getState().openImport()}>
+              <Download className="h-3.5 w-3.5" /> Import a project…
+            </DM.Item>
             {current ? (
               <>
                 <DM.Item data-testid="project-rename" className={item} onSelect={() => setRenameOpen(true)}>
                   <Pencil className="h-3.5 w-3.5" /> Rename “{current.name}”…
+                </DM.Item>
+                <DM.Item data-testid="project-export" className={item} onSelect={() => useTransfer.getState().openExport(current.id)}>
+                  <Upload className="h-3.5 w-3.5" /> Export “{current.name}”…
+                </DM.Item>
+                <DM.Item
+                  data-testid="project-push"
+                  className={item}
+                  onSelect={() => useTransfer.getState().openPush(current.id).catch((e) => toast.error(errorMessage(e)))}
+                >
+                  <UploadCloud className="h-3.5 w-3.5" /> Push to git…
                 </DM.Item>
                 <DM.Item
                   data-testid="project-delete"
@@ -104,6 +119,7 @@ export function ProjectSelector() {
         </DM.Portal>
       </DM.Root>
       <RenameProjectDialog project={current} open={renameOpen} onOpenChange={setRenameOpen} />
+      <TransferDialogs />
       <ConfirmDialog
         open={deleteOpen}
         onOpenChange={setDeleteOpen}

@@ -1,0 +1,323 @@
+package archive
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"strings"
+
+	"tessera/backend/apperr"
+	"tessera/backend/store"
+	"tessera/backend/workspace"
+)
+
+// Limits bound what an import reads. Sizes are counted on the bytes
+// actually decompressed, so an archive lying in its headers (a zip bomb)
+// is stopped at the limit.
+type Limits struct {
+	MaxArchiveBytes int64 // the zip file itself
+	MaxEntries      int
+	MaxFiles        int
+	MaxBytes        int64 // the project's files together
+	MaxPackBytes    int64 // the history as stored (compressed)
+	MaxHistory      int64 // the history's objects once inflated, all together
+	MaxChatBytes    int64 // chat.json (with its images)
+}
+
+// DefaultLimits suit a desktop: a few GB at most, well past any project
+// an LLM writes, short of filling a disk by surprise.
+var DefaultLimits = Limits{
+	MaxArchiveBytes: 4 << 30,
+	MaxEntries:      50000,
+	MaxFiles:        workspace.DefaultImportLimits.MaxFiles,
+	MaxBytes:        workspace.DefaultImportLimits.MaxBytes,
+	MaxPackBytes:    2 << 30,
+	MaxHistory:      4 << 30,
+	MaxChatBytes:    512 << 20,
+}
+
+// Workspace returns the limits on the files of the current version.
+func (l Limits) Workspace() workspace.ImportLimits {
+	return workspace.ImportLimits{MaxFiles: l.MaxFiles, MaxBytes: l.MaxBytes, MaxHistory: l.MaxHistory}
+}
+
+func (l Limits) tooBig(what string, n int64) error {
+	return apperr.Newf(apperr.Invalid, "That archive is too large to import: its %s is over %s. Tessera imports projects of at most %d files and %s of files.",
+		what, size(n), l.MaxFiles, size(l.MaxBytes))
+}
+
+func size(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	default:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+}
+
+// Archive is a zip read and checked by Open. Close it when done.
+type Archive struct {
+	// Manifest is nil for a zip that is not a Tessera export (its files
+	// are the project, without history or chat).
+	Manifest *Manifest
+	// Files are the project's files: of a plain zip, or an export's
+	// files/ (informative: an export's history is the authority).
+	Files    []workspace.File
+	Messages []store.Message
+	// Skipped counts files left out of a plain zip (ignored by default,
+	// such as node_modules, or system litter such as __MACOSX).
+	Skipped int
+
+	zc   *zip.ReadCloser
+	pack *zip.File
+	lim  Limits
+}
+
+// Close releases the zip file.
+func (a *Archive) Close() error { return a.zc.Close() }
+
+// HasHistory says whether the archive carries the project's history.
+func (a *Archive) HasHistory() bool {
+	return a.pack != nil && a.Manifest != nil && a.Manifest.Head != ""
+}
+
+// Pack opens the history for reading, bounded by the limits.
+func (a *Archive) Pack() (io.ReadCloser, error) {
+	if a.pack == nil {
+		return nil, apperr.New(apperr.Invalid, "That archive carries no history.")
+	}
+	rc, err := a.pack.Open()
+	if err != nil {
+		return nil, damaged(PackName, err)
+	}
+	return &limited{r: io.LimitReader(rc, a.lim.MaxPackBytes+1), c: rc, n: a.lim.MaxPackBytes, lim: a.lim}, nil
+}
+
+type limited struct {
+	r    io.Reader
+	c    io.Closer
+	n    int64
+	read int64
+	lim  Limits
+}
+
+func (l *limited) Read(p []byte) (int, error) {
+	n, err := l.r.Read(p)
+	l.read += int64(n)
+	if l.read > l.n {
+		return n, l.lim.tooBig("history", l.read)
+	}
+	return n, err
+}
+
+func (l *limited) Close() error { return l.c.Close() }
+
+func damaged(name string, err error) error {
+	return apperr.Wrap(err, apperr.Invalid, "The archive is damaged ("+name+" could not be read). Export the project again, or check the file was copied whole.")
+}
+
+// Open reads and checks the zip at p: every name, every limit, the
+// manifest, the chat. It writes nothing.
+func Open(ctx context.Context, p string, lim Limits) (*Archive, error) {
+	fi, err := os.Stat(p)
+	if err != nil {
+		return nil, apperr.Wrap(err, apperr.NotFound, "Tessera could not find "+p+".")
+	}
+	if fi.IsDir() {
+		return nil, apperr.Newf(apperr.Invalid, "%s is a folder, not a zip file.", p)
+	}
+	if fi.Size() > lim.MaxArchiveBytes {
+		return nil, lim.tooBig("file", fi.Size())
+	}
+	zc, err := zip.OpenReader(p)
+	if err != nil {
+		return nil, apperr.Wrap(err, apperr.Invalid, "That file is not a zip archive Tessera can read. Choose a .zip exported from Tessera, or a zip of a project's files.")
+	}
+	a := &Archive{zc: zc, lim: lim}
+	if err := a.read(ctx); err != nil {
+		zc.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+func (a *Archive) read(ctx context.Context) error {
+	if len(a.zc.File) > a.lim.MaxEntries {
+		return apperr.Newf(apperr.Invalid, "That archive has %d entries; Tessera imports at most %d.", len(a.zc.File), a.lim.MaxEntries)
+	}
+	byName := map[string]*zip.File{}
+	for _, f := range a.zc.File {
+		name := strings.ReplaceAll(f.Name, "\\", "/")
+		if f.Mode()&fs.ModeSymlink != 0 {
+			return apperr.Newf(apperr.Invalid, "The archive holds a link (%q). Tessera imports only plain files, so nothing was imported.", f.Name)
+		}
+		if f.FileInfo().IsDir() || strings.HasSuffix(name, "/") {
+			continue
+		}
+		if _, err := workspace.CleanPath(name); err != nil && !isGitEntry(name) {
+			return apperr.Newf(apperr.Invalid, "The archive holds %q, which would land outside the project folder, so nothing was imported.", f.Name)
+		}
+		if _, dup := byName[strings.ToLower(name)]; dup {
+			return apperr.Newf(apperr.Invalid, "The archive holds %q twice, so nothing was imported.", f.Name)
+		}
+		byName[strings.ToLower(name)] = f
+	}
+	if mf, ok := byName[ManifestName]; ok {
+		return a.readExport(ctx, mf, byName)
+	}
+	return a.readPlain(ctx)
+}
+
+// isGitEntry: a .git folder in a plain zip (a zipped working copy) is
+// skipped, not an attack.
+func isGitEntry(name string) bool {
+	for _, part := range strings.Split(name, "/") {
+		if strings.EqualFold(part, ".git") {
+			return true
+		}
+	}
+	return false
+}
+
+func (a *Archive) readAll(f *zip.File, max int64, what string) ([]byte, error) {
+	rc, err := f.Open()
+	if err != nil {
+		return nil, damaged(f.Name, err)
+	}
+	defer rc.Close()
+	b, err := io.ReadAll(io.LimitReader(rc, max+1))
+	if err != nil {
+		return nil, damaged(f.Name, err)
+	}
+	if int64(len(b)) > max {
+		return nil, a.lim.tooBig(what, int64(len(b)))
+	}
+	return b, nil
+}
+
+func (a *Archive) readExport(ctx context.Context, mf *zip.File, byName map[string]*zip.File) error {
+	b, err := a.readAll(mf, 1<<20, "description")
+	if err != nil {
+		return err
+	}
+	var m Manifest
+	if err := json.Unmarshal(b, &m); err != nil {
+		return damaged(ManifestName, err)
+	}
+	if m.App != "tessera" || m.Format < 1 {
+		return apperr.New(apperr.Invalid, "The archive's "+ManifestName+" is not a Tessera project description, so nothing was imported.")
+	}
+	if m.Format > Format {
+		return apperr.New(apperr.Invalid, "That project was exported by a newer Tessera. Update Tessera to import it.")
+	}
+	a.Manifest = &m
+	if m.Head != "" {
+		if a.pack = byName[PackName]; a.pack == nil {
+			return apperr.New(apperr.Invalid, "The archive names a history but holds no "+PackName+", so nothing was imported. Export the project again.")
+		}
+	}
+	if cf, ok := byName[ChatJSONName]; ok {
+		b, err := a.readAll(cf, a.lim.MaxChatBytes, "chat")
+		if err != nil {
+			return err
+		}
+		var chat Chat
+		dec := json.NewDecoder(bytes.NewReader(b))
+		if err := dec.Decode(&chat); err != nil {
+			return damaged(ChatJSONName, err)
+		}
+		for i, msg := range chat.Messages {
+			if msg.Role != "user" && msg.Role != "assistant" && msg.Role != "system" {
+				return apperr.Newf(apperr.Invalid, "Message %d of the archive's chat has the role %q, which Tessera does not know; nothing was imported.", i+1, msg.Role)
+			}
+			if (len(msg.Fragment) > 0 && !json.Valid(msg.Fragment)) || (len(msg.Result) > 0 && !json.Valid(msg.Result)) {
+				return damaged(ChatJSONName, errors.New("invalid embedded JSON"))
+			}
+			if len(msg.Attachments) == 0 {
+				msg.Attachments = nil
+			}
+			a.Messages = append(a.Messages, store.Message{ID: msg.ID, Role: msg.Role, Content: msg.Content, Fragment: msg.Fragment,
+				Result: msg.Result, Status: msg.Status, CreatedAt: msg.CreatedAt, Attachments: msg.Attachments})
+		}
+	}
+	var files []*zip.File
+	for _, f := range a.zc.File {
+		if n := strings.ReplaceAll(f.Name, "\\", "/"); strings.HasPrefix(n, FilesDir) && !strings.HasSuffix(n, "/") {
+			files = append(files, f)
+		}
+	}
+	return a.readFiles(ctx, files, FilesDir, nil)
+}
+
+// readPlain takes every file of a plain zip; a single top folder (as
+// GitHub's "Download ZIP" makes) is dropped from the paths.
+func (a *Archive) readPlain(ctx context.Context) error {
+	var files []*zip.File
+	top, one := "", true
+	for _, f := range a.zc.File {
+		n := strings.ReplaceAll(f.Name, "\\", "/")
+		if f.FileInfo().IsDir() || strings.HasSuffix(n, "/") || litter(n) {
+			if !f.FileInfo().IsDir() && !strings.HasSuffix(n, "/") {
+				a.Skipped++
+			}
+			continue
+		}
+		first, _, nested := strings.Cut(n, "/")
+		if !nested || (top != "" && first != top) {
+			one = false
+		}
+		top = first
+		files = append(files, f)
+	}
+	if len(files) == 0 {
+		return apperr.New(apperr.Invalid, "That archive holds no files to import.")
+	}
+	prefix := ""
+	if one {
+		prefix = top + "/"
+	}
+	return a.readFiles(ctx, files, prefix, NewIgnore(nil))
+}
+
+// litter is what systems add to a zip that no project wants.
+func litter(n string) bool {
+	base := path.Base(n)
+	return strings.HasPrefix(n, "__MACOSX/") || base == ".DS_Store" || base == "Thumbs.db" || isGitEntry(n)
+}
+
+func (a *Archive) readFiles(ctx context.Context, zfs []*zip.File, prefix string, ign *Ignore) error {
+	var total int64
+	for _, f := range zfs {
+		if err := ctx.Err(); err != nil {
+			return apperr.Wrap(err, apperr.Canceled, "The import was stopped.")
+		}
+		rel := strings.TrimPrefix(strings.ReplaceAll(f.Name, "\\", "/"), prefix)
+		clean, err := workspace.CleanPath(rel)
+		if err != nil {
+			return err
+		}
+		if ign != nil && ign.Match(clean, false) {
+			a.Skipped++
+			continue
+		}
+		if len(a.Files) >= a.lim.MaxFiles {
+			return a.lim.Workspace().TooBig()
+		}
+		b, err := a.readAll(f, a.lim.MaxBytes-total, "files")
+		if err != nil {
+			return err
+		}
+		total += int64(len(b))
+		a.Files = append(a.Files, workspace.File{Path: clean, Content: b})
+	}
+	return nil
+}

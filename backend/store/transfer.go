@@ -1,0 +1,102 @@
+package store
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"tessera/backend/apperr"
+)
+
+// ImportedProject is a project brought in from an export: its row (ID kept
+// when free, so that its sandbox at E2B can be found by its metadata), its
+// chat in order and its files, saved in one transaction.
+type ImportedProject struct {
+	Project  Project
+	Messages []Message
+	Files    []File
+}
+
+// ImportProject saves an imported project with its messages and files, all
+// or nothing. An ID already used here (the export was made on this
+// computer, or imported before) is replaced by a new one, and so are the
+// messages' ids; KeptID says whether the project's own id was kept. The
+// project starts with no sandbox: the caller adopts one.
+func (s *Store) ImportProject(ctx context.Context, in ImportedProject) (p Project, keptID bool, err error) {
+	p = in.Project
+	if p.Name, err = ValidateName(p.Name); err != nil {
+		return Project{}, false, err
+	}
+	if p.Description, err = ValidateDescription(p.Description); err != nil {
+		return Project{}, false, err
+	}
+	p.Template = strings.TrimSpace(p.Template)
+	now := s.now().UTC().Truncate(time.Millisecond)
+	if p.CreatedAt.IsZero() {
+		p.CreatedAt = now
+	}
+	p.UpdatedAt, p.LastActivityAt = now, now
+	p.SandboxID, p.SandboxState, p.Workspace = "", SandboxNone, ""
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return Project{}, false, dbErr(err, "import the project")
+	}
+	defer tx.Rollback()
+	var n int
+	if _, perr := uuid.Parse(p.ID); perr == nil {
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM projects WHERE id=?`, p.ID).Scan(&n); err != nil {
+			return Project{}, false, dbErr(err, "import the project")
+		}
+	}
+	keptID = p.ID != "" && n == 0
+	if _, perr := uuid.Parse(p.ID); perr != nil || !keptID {
+		p.ID, keptID = uuid.NewString(), false
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO projects(`+projectCols+`) VALUES (?,?,?,?,?,?,?,?,?,?)`,
+		p.ID, p.Name, p.Description, p.Template, p.SandboxID, p.SandboxState, ms(p.CreatedAt), ms(now), ms(now), p.Workspace); err != nil {
+		return Project{}, false, dbErr(err, "import the project")
+	}
+	for i, m := range in.Messages {
+		switch m.Role {
+		case "user", "assistant", "system":
+		default:
+			return Project{}, false, apperr.Newf(apperr.Invalid, "Message %d of the chat has the role %q, which Tessera does not know.", i+1, m.Role)
+		}
+		if m.Status == "" || m.Status == MessageStreaming {
+			m.Status = MessageDone
+			if in.Messages[i].Status == MessageStreaming {
+				m.Status = MessageInterrupted
+			}
+		}
+		if !keptID || m.ID == "" {
+			m.ID = uuid.NewString()
+		} else if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM messages WHERE id=?`, m.ID).Scan(&n); err != nil {
+			return Project{}, false, dbErr(err, "import the chat")
+		} else if n > 0 {
+			m.ID = uuid.NewString()
+		}
+		created := m.CreatedAt
+		if created.IsZero() {
+			created = now
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO messages(`+messageCols+`) VALUES (?,?,?,?,?,?,?,?,?)`,
+			m.ID, p.ID, i+1, m.Role, m.Content, nullJSON(m.Fragment), nullJSON(m.Result), m.Status, ms(created)); err != nil {
+			return Project{}, false, dbErr(err, "import the chat")
+		}
+		if err := insertAttachments(ctx, tx, m.ID, m.Attachments); err != nil {
+			return Project{}, false, dbErr(err, "import the chat")
+		}
+	}
+	for _, f := range in.Files {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO project_files(project_id, path, content, updated_at) VALUES (?,?,?,?)`,
+			p.ID, f.Path, []byte(f.Content), ms(now)); err != nil {
+			return Project{}, false, dbErr(err, "import the project's files")
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return Project{}, false, dbErr(err, "import the project")
+	}
+	return p, keptID, nil
+}
