@@ -23,6 +23,7 @@ type WorkspaceStore interface {
 	DeleteProject(ctx context.Context, id string) error
 	PutFiles(ctx context.Context, projectID string, files []store.File) error
 	DeleteFile(ctx context.Context, projectID, path string) error
+	ListFiles(ctx context.Context, projectID string) ([]store.File, error)
 }
 
 // Replica is the project's sandbox copy of the files (SandboxReplica over

@@ -16,6 +16,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -92,6 +93,13 @@ type Workspace struct {
 	repo      *git.Repository
 	described map[plumbing.Hash]described // by commit; commits never change
 	gone      bool                        // the folder went to the trash
+	// turnBase is the version a running turn started from (BeginTurn).
+	turnBase    plumbing.Hash
+	turnStarted bool
+
+	// noted are paths the watcher saw change, not yet compared (Note).
+	noteMu sync.Mutex
+	noted  map[string]bool
 }
 
 // lock takes the workspace's mutex. A workspace whose folder went to the
@@ -363,15 +371,53 @@ func (w *Workspace) RecordTurn(ctx context.Context, files []File, prompt, messag
 		return Version{}, false, err
 	}
 	defer w.mu.Unlock()
+	// Edits made outside Tessera that are not committed yet become their
+	// own version first, so the turn's version never swallows them and a
+	// file both changed keeps the person's text in history (conflicts).
+	paths := make([]string, 0, len(files))
+	for _, f := range files {
+		paths = append(paths, f.Path)
+	}
+	_, outside, err := w.commitOutside(ctx, append(w.takeNoted(), paths...))
+	if err != nil {
+		return Version{}, false, err
+	}
+	edited := w.outsideSinceTurn()
+	for _, c := range outside {
+		edited[c.Path] = true
+	}
+	w.turnStarted = false
+	clash := w.conflicts(files, edited)
 	if _, err := w.write(ctx, files); err != nil {
 		return Version{}, false, err
 	}
 	tr := []Trailer{{TrailerMessage, messageID}, {TrailerModel, model}}
+	if c := clash; c != "" {
+		tr = append(tr, Trailer{TrailerConflict, c})
+	}
 	v, err := w.commit(ctx, prompt, tr)
 	if errors.Is(err, ErrNoChanges) {
 		return Version{}, false, nil
 	}
 	return v, err == nil, err
+}
+
+// conflicts lists, "; "-separated, the files of a turn that were also
+// edited outside Tessera (edited, by clean path) and that the turn now
+// writes differently. Called with w.mu held, before the turn's write.
+func (w *Workspace) conflicts(files []File, edited map[string]bool) string {
+	var out []string
+	for _, f := range files {
+		p, err := CleanPath(f.Path)
+		if err != nil || !edited[p] {
+			continue
+		}
+		if now, err := os.ReadFile(filepath.Join(w.root, filepath.FromSlash(p))); err != nil || !bytes.Equal(now, f.Content) {
+			out = append(out, p)
+		}
+	}
+	sort.Strings(out)
+	return strings.Join(out, "; ")
 }
 
 // RecordEdit writes files the person changed by hand and commits them.
