@@ -149,8 +149,11 @@ func TestCommitOutside(t *testing.T) {
 		files   map[string]string
 	}{
 		{
-			name:    "a changed and a new file",
-			edit:    func(t *testing.T, w *Workspace) { writeOutside(t, w, "app.py", "print(2)"); writeOutside(t, w, "lib/util.py", "x = 1") },
+			name: "a changed and a new file",
+			edit: func(t *testing.T, w *Workspace) {
+				writeOutside(t, w, "app.py", "print(2)")
+				writeOutside(t, w, "lib/util.py", "x = 1")
+			},
 			noted:   []string{"app.py", "lib"},
 			changes: []string{"app.py", "lib/util.py"},
 			files:   map[string]string{".gitignore": DefaultGitignore, "app.py": "print(2)", "README.md": "hi", "lib/util.py": "x = 1"},

@@ -26,6 +26,7 @@ export namespace api {
 	    restoredFrom: string;
 	    filesChanged: string[];
 	    current: boolean;
+	    conflicts: string[];
 	
 	    static createFrom(source: any = {}) {
 	        return new VersionDTO(source);
@@ -42,6 +43,7 @@ export namespace api {
 	        this.restoredFrom = source["restoredFrom"];
 	        this.filesChanged = source["filesChanged"];
 	        this.current = source["current"];
+	        this.conflicts = source["conflicts"];
 	    }
 	}
 	export class Project {
@@ -953,6 +955,22 @@ export namespace api {
 	        this.message = source["message"];
 	        this.data = source["data"];
 	        this.end = source["end"];
+	    }
+	}
+	export class UndoResult {
+	    restored: boolean;
+	    warning?: string;
+	    canRedo: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new UndoResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.restored = source["restored"];
+	        this.warning = source["warning"];
+	        this.canRedo = source["canRedo"];
 	    }
 	}
 	export class UpdateProjectRequest {
