@@ -309,6 +309,11 @@ func (w *Workspace) diffDisk(head *object.Tree, paths map[string]bool) ([]Change
 		if versioned && bytes.Equal(was, now) {
 			continue
 		}
+		if head == nil && p == ".gitignore" && string(now) == DefaultGitignore {
+			// Open wrote it into a repository with no version yet: Tessera's
+			// own file, committed with the first version.
+			continue
+		}
 		c := Change{Path: p, Content: now}
 		if len(now) > maxOutsideFile {
 			c.Content = nil

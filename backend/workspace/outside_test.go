@@ -326,6 +326,20 @@ func TestSweepFindsEditsMadeWhileClosed(t *testing.T) {
 	}
 }
 
+// A new project's folder holds only the .gitignore Open wrote: that is
+// Tessera's, not an outside edit; a file the person drops in is.
+func TestNewFolderIsNotAnOutsideEdit(t *testing.T) {
+	ctx := context.Background()
+	w := open(t)
+	if v, cs, err := w.Sweep(ctx); err != nil || v.ID != "" || len(cs) != 0 {
+		t.Fatalf("the default .gitignore was taken for an outside edit: %+v %v %v", v, cs, err)
+	}
+	writeOutside(t, w, "data.csv", "a,b")
+	if _, cs, err := w.Sweep(ctx); err != nil || !slices.Equal(paths(cs), []string{"data.csv"}) {
+		t.Fatalf("swept %v %v", paths(cs), err)
+	}
+}
+
 func TestRestoreBefore(t *testing.T) {
 	ctx := context.Background()
 	w := open(t)
