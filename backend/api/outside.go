@@ -198,7 +198,7 @@ func (o *OutsideSync) bringIn(ctx context.Context, projectID string, commit func
 		case c.Content != nil:
 			files = append(files, store.File{Path: c.Path, Content: string(c.Content)})
 		default:
-			o.log.Warn("outside edit too big for the sandbox copy; it is in the project's history", "project", projectID, "path", c.Path)
+			o.log.Info("outside edit is binary or very large: versioned, kept out of the prompt and the sandbox copy", "project", projectID, "path", c.Path)
 		}
 	}
 	if err := o.ws.st.PutFiles(ctx, projectID, files); err != nil {

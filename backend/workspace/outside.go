@@ -39,14 +39,13 @@ const KindOutside = "outside"
 // person's.
 const TrailerConflict = "Tessera-Conflict"
 
-// maxOutsideFile bounds a file an outside edit brings in (bigger ones are
-// still committed, but the change lists it without content).
-const maxOutsideFile = 8 << 20
-
 // Change is one file an outside edit changed, as it is now.
 type Change struct {
-	Path    string
-	Content []byte // nil when Deleted or too big to copy
+	Path string
+	// Content is nil when Deleted, and for a binary or very large file
+	// (isBinary): it is versioned, but kept out of project_files, and so
+	// out of the model's prompt and the sandbox copy.
+	Content []byte
 	Deleted bool
 }
 
@@ -72,14 +71,6 @@ func (w *Workspace) ignoreMatcher() gitignore.Matcher {
 		}
 	}
 	return gitignore.NewMatcher(ps)
-}
-
-// Ignored reports whether a slash path relative to the workspace is left
-// out of its history (and so out of the sandbox and the prompt).
-func (w *Workspace) Ignored(rel string, isDir bool) bool {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return ignoredBy(w.ignoreMatcher(), rel, isDir)
 }
 
 func ignoredBy(m gitignore.Matcher, rel string, isDir bool) bool {
@@ -315,7 +306,7 @@ func (w *Workspace) diffDisk(head *object.Tree, paths map[string]bool) ([]Change
 			continue
 		}
 		c := Change{Path: p, Content: now}
-		if len(now) > maxOutsideFile {
+		if isBinary(now) {
 			c.Content = nil
 		}
 		out = append(out, c)
