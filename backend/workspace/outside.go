@@ -56,7 +56,9 @@ var alwaysIgnored = func() []gitignore.Pattern {
 	lines := append(strings.Split(strings.TrimSpace(DefaultGitignore), "\n"), ".git/", ".tessera-*", ".trash/")
 	out := make([]gitignore.Pattern, 0, len(lines))
 	for _, l := range lines {
-		out = append(out, gitignore.ParsePattern(l, nil))
+		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
+			out = append(out, gitignore.ParsePattern(l, nil))
+		}
 	}
 	return out
 }()

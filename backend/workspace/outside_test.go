@@ -109,6 +109,10 @@ func TestIgnoredBy(t *testing.T) {
 		{"secret.txt", false, true},
 		{"notes/x.tmp", false, true},
 		{"src/building.py", false, false},
+		{".app.py.swp", false, true},
+		{"src/app.py~", false, true},
+		{".#app.py", false, true},
+		{".DS_Store", false, true},
 	} {
 		if got := ignoredBy(m, tc.path, tc.isDir); got != tc.want {
 			t.Errorf("ignored(%q) = %v, want %v", tc.path, got, tc.want)

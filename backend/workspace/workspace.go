@@ -41,6 +41,12 @@ __pycache__/
 .env.*
 !.env.example
 *.log
+*.swp
+*.swo
+*~
+.#*
+.DS_Store
+Thumbs.db
 `
 
 const (
