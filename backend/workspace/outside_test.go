@@ -418,3 +418,48 @@ func TestWatcher(t *testing.T) {
 		}
 	}
 }
+
+// A project folder renamed (the project was renamed) is watched under its
+// new name, its subfolders too.
+func TestWatcherFollowsARenamedFolder(t *testing.T) {
+	root := t.TempDir()
+	old := filepath.Join(root, "Old name")
+	if err := os.MkdirAll(filepath.Join(old, "src"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan []string, 64)
+	w, err := Watch(root, WatchConfig{Quiet: 30 * time.Millisecond, OnChange: func(folder string, paths []string) {
+		got <- append([]string{folder}, paths...)
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	if err := os.Rename(old, filepath.Join(root, "New name")); err != nil {
+		t.Fatal(err)
+	}
+	waitEdit := func(rel, folder string) {
+		t.Helper()
+		deadline := time.After(20 * time.Second)
+		for {
+			os.WriteFile(filepath.Join(root, folder, filepath.FromSlash(rel)), []byte("x"), 0o644)
+			select {
+			case b := <-got:
+				if slices.Contains(b[1:], rel) {
+					if b[0] != folder {
+						t.Fatalf("the edit was reported under another folder: %v", b)
+					}
+					return
+				}
+			case <-deadline:
+				t.Fatalf("no change of %s seen in %s", rel, folder)
+			}
+		}
+	}
+	waitEdit("src/a.py", "New name")
+	// A subfolder renamed inside the project, likewise.
+	if err := os.Rename(filepath.Join(root, "New name", "src"), filepath.Join(root, "New name", "lib")); err != nil {
+		t.Fatal(err)
+	}
+	waitEdit("lib/b.py", "New name")
+}

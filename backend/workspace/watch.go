@@ -242,6 +242,12 @@ func (w *Watcher) handle(ev fsnotify.Event) {
 	if ev.Op == fsnotify.Chmod {
 		return
 	}
+	if ev.Has(fsnotify.Rename) || ev.Has(fsnotify.Remove) {
+		// A folder moved away keeps its watches under its old name (they
+		// follow the inode): drop them; its new name arrives as a Create
+		// and is watched afresh.
+		w.unwatch(ev.Name)
+	}
 	folder, rel, ok := w.split(ev.Name)
 	if !ok {
 		return
@@ -267,6 +273,15 @@ func (w *Watcher) handle(ev fsnotify.Event) {
 		w.cfg.OnEvent(folder, rel)
 	}
 	w.deb.add(folder, rel)
+}
+
+// unwatch drops the watches of a folder and the folders under it.
+func (w *Watcher) unwatch(dir string) {
+	for _, p := range w.fw.WatchList() {
+		if p == dir || strings.HasPrefix(p, dir+string(filepath.Separator)) {
+			_ = w.fw.Remove(p) // gone with the folder already: nothing to drop
+		}
+	}
 }
 
 // addTree watches a folder and the folders under it, minus ignored ones.
