@@ -119,7 +119,12 @@ func (w *Workspace) CommitOutside(ctx context.Context, extra ...string) (Version
 		return Version{}, nil, err
 	}
 	defer w.mu.Unlock()
-	return w.commitOutside(ctx, append(w.takeNoted(), extra...))
+	v, ch, err := w.commitOutside(ctx, append(w.takeNoted(), extra...))
+	if err != nil {
+		return v, ch, err
+	}
+	ch, err = w.withUnsynced(ch)
+	return v, ch, err
 }
 
 // Sweep compares every file of the folder with the current version (what
@@ -130,7 +135,54 @@ func (w *Workspace) Sweep(ctx context.Context) (Version, []Change, error) {
 		return Version{}, nil, err
 	}
 	defer w.mu.Unlock()
-	return w.commitOutside(ctx, append(w.takeNoted(), ""))
+	v, ch, err := w.commitOutside(ctx, append(w.takeNoted(), ""))
+	if err != nil {
+		return v, ch, err
+	}
+	ch, err = w.withUnsynced(ch)
+	return v, ch, err
+}
+
+// withUnsynced adds to changes the outside edits a turn committed before
+// its own version (RecordTurn) that were not handed on yet, as the current
+// version has them. Called with w.mu held.
+func (w *Workspace) withUnsynced(changes []Change) ([]Change, error) {
+	if len(w.unsynced) == 0 {
+		return changes, nil
+	}
+	have := map[string]bool{}
+	for _, c := range changes {
+		have[c.Path] = true
+	}
+	head, err := w.headTree()
+	if err != nil {
+		return changes, err
+	}
+	paths := make([]string, 0, len(w.unsynced))
+	for p := range w.unsynced {
+		if !have[p] {
+			paths = append(paths, p)
+		}
+	}
+	sort.Strings(paths)
+	for _, p := range paths {
+		c := Change{Path: p, Deleted: true}
+		if head != nil {
+			if f, err := head.File(p); err == nil {
+				b, err := readBlob(&f.Blob)
+				if err != nil {
+					return changes, err
+				}
+				c = Change{Path: p, Content: b}
+				if isBinary(b) {
+					c.Content = nil
+				}
+			}
+		}
+		changes = append(changes, c)
+	}
+	w.unsynced = nil
+	return changes, nil
 }
 
 // commitOutside: candidates are paths or folders ("" is the whole
@@ -365,4 +417,22 @@ func (w *Workspace) outsideSinceTurn() map[string]bool {
 		h = firstParent(c)
 	}
 	return out
+}
+
+// conflicts lists, "; "-separated, the files of a turn that were also
+// edited outside Tessera (edited, by clean path) and that the turn now
+// writes differently. Called with w.mu held, before the turn's write.
+func (w *Workspace) conflicts(files []File, edited map[string]bool) string {
+	var out []string
+	for _, f := range files {
+		p, err := CleanPath(f.Path)
+		if err != nil || !edited[p] {
+			continue
+		}
+		if now, err := os.ReadFile(filepath.Join(w.root, filepath.FromSlash(p))); err != nil || !bytes.Equal(now, f.Content) {
+			out = append(out, p)
+		}
+	}
+	sort.Strings(out)
+	return strings.Join(out, "; ")
 }

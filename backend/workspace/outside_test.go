@@ -310,6 +310,22 @@ func TestOutsideEditDuringATurnKeepsBothSides(t *testing.T) {
 			if got := tree(t, w)["app.py"]; got != "model's text" {
 				t.Errorf("app.py = %q, want the model's", got)
 			}
+			// What the turn committed for the person is handed on next (to
+			// project_files and the sandbox), but never the turn's own files.
+			_, cs, err := w.CommitOutside(ctx)
+			want := []string{}
+			if tc.other {
+				want = []string{"notes.md"}
+			}
+			if err != nil || !slices.Equal(paths(cs), want) {
+				t.Fatalf("handed on after the turn: %v %v, want %v", paths(cs), err, want)
+			}
+			if tc.other && string(cs[0].Content) != "person's text" {
+				t.Errorf("notes.md handed on as %q", cs[0].Content)
+			}
+			if _, cs, _ := w.CommitOutside(ctx); len(cs) != 0 {
+				t.Errorf("handed on twice: %v", paths(cs))
+			}
 		})
 	}
 }

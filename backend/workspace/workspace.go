@@ -16,7 +16,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -106,6 +105,9 @@ type Workspace struct {
 	// noted are paths the watcher saw change, not yet compared (Note).
 	noteMu sync.Mutex
 	noted  map[string]bool
+	// unsynced are outside edits RecordTurn committed that the next
+	// CommitOutside or Sweep hands on (to project_files and the sandbox).
+	unsynced map[string]bool
 }
 
 // lock takes the workspace's mutex. A workspace whose folder went to the
@@ -389,8 +391,20 @@ func (w *Workspace) RecordTurn(ctx context.Context, files []File, prompt, messag
 		return Version{}, false, err
 	}
 	edited := w.outsideSinceTurn()
+	mine := map[string]bool{}
+	for _, p := range paths {
+		if c, err := CleanPath(p); err == nil {
+			mine[c] = true
+		}
+	}
 	for _, c := range outside {
 		edited[c.Path] = true
+		if !mine[c.Path] { // the turn's own files reach the sandbox with the turn
+			if w.unsynced == nil {
+				w.unsynced = map[string]bool{}
+			}
+			w.unsynced[c.Path] = true
+		}
 	}
 	w.turnStarted = false
 	clash := w.conflicts(files, edited)
@@ -406,24 +420,6 @@ func (w *Workspace) RecordTurn(ctx context.Context, files []File, prompt, messag
 		return Version{}, false, nil
 	}
 	return v, err == nil, err
-}
-
-// conflicts lists, "; "-separated, the files of a turn that were also
-// edited outside Tessera (edited, by clean path) and that the turn now
-// writes differently. Called with w.mu held, before the turn's write.
-func (w *Workspace) conflicts(files []File, edited map[string]bool) string {
-	var out []string
-	for _, f := range files {
-		p, err := CleanPath(f.Path)
-		if err != nil || !edited[p] {
-			continue
-		}
-		if now, err := os.ReadFile(filepath.Join(w.root, filepath.FromSlash(p))); err != nil || !bytes.Equal(now, f.Content) {
-			out = append(out, p)
-		}
-	}
-	sort.Strings(out)
-	return strings.Join(out, "; ")
 }
 
 // RecordEdit writes files the person changed by hand and commits them.
