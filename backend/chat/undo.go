@@ -42,7 +42,7 @@ type UndoResult struct {
 	// Warning is set when the sandbox could not take the files now (they
 	// reach it when it is back).
 	Warning string
-	// CanUndo and CanRedo say what the buttons can do next.
+	// CanRedo says whether Redo has more to bring back.
 	CanRedo bool
 }
 
@@ -54,6 +54,25 @@ type undone struct {
 
 // maxRedo bounds the exchanges kept for Redo per project.
 const maxRedo = 50
+
+// busyUndo marks a project's turn slot while Undo or Redo change its files
+// and chat, so no turn starts (Send answers "still working") meanwhile.
+const busyUndo = "\x00undo"
+
+// hold takes the project's turn slot for Undo or Redo.
+func (s *Service) hold(projectID string) (release func(), err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, busy := s.projects[projectID]; busy {
+		return nil, apperr.New(apperr.Conflict, "Stop the running message first.")
+	}
+	s.projects[projectID] = busyUndo
+	return func() {
+		s.mu.Lock()
+		delete(s.projects, projectID)
+		s.mu.Unlock()
+	}, nil
+}
 
 func (s *Service) forgetRedo(projectID string) {
 	s.mu.Lock()
@@ -70,9 +89,11 @@ func (s *Service) CanRedo(projectID string) bool {
 
 // Undo takes the last exchange back and restores the files from before it.
 func (s *Service) Undo(ctx context.Context, projectID string) (UndoResult, error) {
-	if err := s.idle(projectID); err != nil {
+	release, err := s.hold(projectID)
+	if err != nil {
 		return UndoResult{}, err
 	}
+	defer release()
 	from := int64(0) // only answers (an interrupted first turn): they all go
 	last, err := s.cfg.Store.LastUserMessage(ctx, projectID)
 	switch {
@@ -151,9 +172,11 @@ func (s *Service) exchange(ctx context.Context, projectID string, from int64) ([
 
 // Redo brings back what the last Undo took: its messages and its files.
 func (s *Service) Redo(ctx context.Context, projectID string) (UndoResult, error) {
-	if err := s.idle(projectID); err != nil {
+	release, err := s.hold(projectID)
+	if err != nil {
 		return UndoResult{}, err
 	}
+	defer release()
 	s.mu.Lock()
 	st := s.redo[projectID]
 	if len(st) == 0 {

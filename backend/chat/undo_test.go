@@ -115,3 +115,24 @@ func TestUndoFailsCleanly(t *testing.T) {
 		t.Fatalf("a failed undo changed the chat: %d messages", len(msgs))
 	}
 }
+
+// Undo and Redo hold the project's turn slot: no turn starts meanwhile,
+// and neither runs during a turn.
+func TestUndoHoldsTheProject(t *testing.T) {
+	ctx := context.Background()
+	r := newRig(t)
+	release, err := r.chat.hold(r.proj.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err, _ := r.send("while undoing"); !apperr.Is(err, apperr.Conflict) {
+		t.Fatalf("send during an undo: %v", err)
+	}
+	if _, err := r.chat.Undo(ctx, r.proj.ID); !apperr.Is(err, apperr.Conflict) {
+		t.Fatalf("undo during an undo: %v", err)
+	}
+	release()
+	if _, err := r.chat.Undo(ctx, r.proj.ID); !apperr.Is(err, apperr.Invalid) {
+		t.Fatalf("undo of an empty chat: %v", err)
+	}
+}
