@@ -155,7 +155,12 @@ func (a *App) wire(ctxf func() context.Context) {
 	a.llm = newLLMClients(a.keys, a.log)
 	a.llm.modes = chat.ModeMemory{Store: a.store}
 	a.llm.rebuild(a.settings.get(a.rootCtx))
+	ws := api.NewWorkspaces(a.workspaces, a.store)
+	versions := api.NewVersionsService(ctxf, ws, api.SandboxReplica{Manager: a.sandboxes}, a.log, api.WithRestorePoints(a.points))
+	outside := api.NewOutsideSync(ws, api.SandboxReplica{Manager: a.sandboxes}, a.log.With("part", "outside"))
 	a.chat = chat.New(chat.Config{
+		Outside:   outside,
+		Restorer:  api.NewUndoVersions(versions),
 		Store:     a.store,
 		Generator: chat.LLMGenerator{Client: a.llm.Client, Models: a.store},
 		Sandboxes: a.sandboxes,
@@ -188,7 +193,7 @@ func (a *App) wire(ctxf func() context.Context) {
 		State: a.store,
 		Log:   a.log.With("part", "update"),
 	})
-	ws := api.NewWorkspaces(a.workspaces, a.store)
+	a.watchOutside(outside)
 	a.bound = []any{
 		api.NewSystemService(nil, a.paths, a.getenv("E2B_DOMAIN")),
 		api.NewProjectService(ctxf, a.store, a.sandboxes, a.log, api.WithWorkspaces(ws), api.WithTerminals(a.terminals),
@@ -198,7 +203,7 @@ func (a *App) wire(ctxf func() context.Context) {
 		api.NewChatService(ctxf, a.chat),
 		catalog,
 		api.NewKeyCheckService(ctxf, catalog, a.sandboxes.CheckAccount, a.log),
-		api.NewVersionsService(ctxf, ws, api.SandboxReplica{Manager: a.sandboxes}, a.log, api.WithRestorePoints(a.points)),
+		versions,
 		api.NewAboutService(about),
 		api.NewUpdateService(ctxf, updates),
 		api.NewSearchService(ctxf, a.store),
@@ -208,6 +213,18 @@ func (a *App) wire(ctxf func() context.Context) {
 		api.NewTransferService(api.TransferConfig{Ctx: ctxf, Workspaces: ws, Store: a.store, Sandboxes: a.sandboxes,
 			Keys: a.keys, Dialogs: a.dialogs, Version: about.Version, Log: a.log.With("part", "transfer")}),
 	}
+}
+
+// watchOutside brings in edits made to the project folders in other
+// programs: first what changed while Tessera was closed, then as they
+// happen (see api.OutsideSync).
+func (a *App) watchOutside(o *api.OutsideSync) {
+	go func() {
+		if _, err := a.workspaces.Watch(a.rootCtx, func(folder string, paths []string) { o.Changed(a.rootCtx, folder, paths) }); err != nil {
+			a.log.Warn("edits made outside Tessera will not be seen", "err", err)
+		}
+		o.SweepAll(a.rootCtx)
+	}()
 }
 
 // settingsSaved is told about settings SettingsService saved: the running

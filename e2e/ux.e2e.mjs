@@ -1,7 +1,8 @@
 // Issue 13, page side: a web project reopens on its preview; Restart asks
 // and the preview follows the new sandbox (no stale 502 frame); a paused
-// sandbox covers the preview with "Paused — Resume"; Undo asks, and with
-// the chat emptied the Code tab still shows the kept files; Tab reaches
+// sandbox covers the preview with "Paused — Resume"; Undo asks and brings
+// the files back to the version before, Redo forward again; with the chat
+// cleared the Code tab still shows the kept files; Tab reaches
 // the input past one fragment card.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -17,7 +18,7 @@ const webFragment = n => ({
 });
 
 export const tests = {
-  async 'web project: reopens on Preview, Restart asks and the preview follows, Paused — Resume, Undo asks and keeps the files'() {
+  async 'web project: reopens on Preview, Restart asks and the preview follows, Paused — Resume, Undo asks and restores the version before, Redo, Clear keeps the files'() {
     const home = path.join(work, 'ux-home');
     const e2b = await startFakeE2B('ux', work);
     const llm = await startFakeLLM('ux', work, [webFragment(1), webFragment(2)]);
@@ -83,16 +84,25 @@ export const tests = {
       await page.waitForSelector(`${tid('sandbox-badge')}[data-state="running"]`, { timeout: 30000 });
       await page.waitForSelector(tid('preview-cover'), { state: 'detached', timeout: 10000 });
 
-      // Undo asks; confirmed twice, the chat is empty and the Code tab shows the kept files.
+      // Undo asks; confirmed, the last exchange goes and the files are back
+      // at the version before it (issue 14); Redo brings both back.
       await page.click(tid('chat-undo'));
       await page.click('text=Cancel');
       assert(await page.$$eval(tid('chat-message'), e => e.length) === 4, 'Cancel keeps the messages');
-      for (const left of [2, 0]) {
-        await page.click(tid('chat-undo'));
-        await page.click(tid('confirm-undo'));
-        await page.waitForFunction(n => document.querySelectorAll('[data-testid="chat-message"]').length === n, left, { timeout: 10000 });
-      }
+      const onDisk = () => fs.readFileSync(path.join(home, 'workspaces', 'Web UX', 'public', 'index.html'), 'utf8');
+      await page.click(tid('chat-undo'));
+      await page.click(tid('confirm-undo'));
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid="chat-message"]').length === 2, null, { timeout: 10000 });
+      await waitFor(() => onDisk().includes('Hello 1'), 'the files of the version before the undone answer');
+      await page.click(tid('chat-redo'));
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid="chat-message"]').length === 4, null, { timeout: 10000 });
+      await waitFor(() => onDisk().includes('Hello 2'), 'redo brings the answer\'s files back');
+      // Clear empties the chat; the Code tab still shows the kept files.
+      await page.locator(tid('chat-clear')).dispatchEvent('click'); // under the Redo toast
+      await page.click(tid('confirm-clear'));
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid="chat-message"]').length === 0, null, { timeout: 10000 });
       await page.waitForSelector(tid('kept-files'), { timeout: 10000 });
+      await page.click(`${tid('kept-files')} ${tid('code-file-tab')}:has-text("index.html")`);
       const kept = await page.$eval(tid('code-text'), el => el.textContent);
       assert(kept.includes('Hello 2'), `the kept files are shown after the chat is emptied: ${kept.slice(0, 80)}`);
       await page.screenshot({ path: path.join(artifacts, 'e2e-ux-kept-files.png') });

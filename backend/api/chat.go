@@ -12,7 +12,9 @@ type Chat interface {
 	Send(ctx context.Context, req chat.SendRequest) (chat.Result, error)
 	Retry(ctx context.Context, req chat.RetryRequest) (chat.Result, error)
 	Stop(requestID string)
-	Undo(ctx context.Context, projectID string) error
+	Undo(ctx context.Context, projectID string) (chat.UndoResult, error)
+	Redo(ctx context.Context, projectID string) (chat.UndoResult, error)
+	CanRedo(projectID string) bool
 	Clear(ctx context.Context, projectID string) error
 	Delete(ctx context.Context, projectID, messageID string) error
 	History(ctx context.Context, projectID string, beforeSeq int64, limit int) ([]store.Message, bool, error)
@@ -59,8 +61,31 @@ func (s *ChatService) Retry(req RetryRequest) (SendResult, error) {
 // Stop cancels a running request at once; the partial answer is kept.
 func (s *ChatService) Stop(requestID string) { s.chat.Stop(requestID) }
 
-// Undo drops the last exchange.
-func (s *ChatService) Undo(projectID string) error { return s.chat.Undo(s.ctx(), projectID) }
+// UndoResult says what Undo or Redo did: Restored when the project's
+// files went back (or forward) to another version, Warning when the
+// sandbox could not take them now, CanRedo whether Redo has more.
+type UndoResult struct {
+	Restored bool   `json:"restored"`
+	Warning  string `json:"warning,omitempty"`
+	CanRedo  bool   `json:"canRedo"`
+}
+
+// Undo takes the last exchange out of the chat and restores the files of
+// the version before its answer (a new version: nothing is lost).
+func (s *ChatService) Undo(projectID string) (UndoResult, error) {
+	r, err := s.chat.Undo(s.ctx(), projectID)
+	return UndoResult(r), err
+}
+
+// Redo puts back the exchange the last Undo took, with its files.
+func (s *ChatService) Redo(projectID string) (UndoResult, error) {
+	r, err := s.chat.Redo(s.ctx(), projectID)
+	return UndoResult(r), err
+}
+
+// CanRedo reports whether Redo has something to bring back (the page asks
+// when it opens a project).
+func (s *ChatService) CanRedo(projectID string) bool { return s.chat.CanRedo(projectID) }
 
 // Clear drops the whole chat of a project (its files are kept).
 func (s *ChatService) Clear(projectID string) error { return s.chat.Clear(s.ctx(), projectID) }

@@ -23,6 +23,7 @@ type WorkspaceStore interface {
 	DeleteProject(ctx context.Context, id string) error
 	PutFiles(ctx context.Context, projectID string, files []store.File) error
 	DeleteFile(ctx context.Context, projectID, path string) error
+	ListFiles(ctx context.Context, projectID string) ([]store.File, error)
 }
 
 // Replica is the project's sandbox copy of the files (SandboxReplica over
@@ -150,7 +151,7 @@ type VersionDTO struct {
 	ID           string   `json:"id"`
 	Time         string   `json:"time"`         // RFC 3339
 	Message      string   `json:"message"`      // the person's prompt, or what Tessera did
-	Kind         string   `json:"kind"`         // "turn", "edit", "restore", "branch", "import"
+	Kind         string   `json:"kind"`         // "turn", "edit", "restore", "branch", "import", "outside", "undo"
 	MessageID    string   `json:"messageId"`    // the answer that made it (turns)
 	Model        string   `json:"model"`        // provider/model (turns)
 	RestoredFrom string   `json:"restoredFrom"` // the version a restore brought back
@@ -159,6 +160,10 @@ type VersionDTO struct {
 	// RestorePoint: the version has a runtime restore point (a sandbox
 	// snapshot with its installed packages and data).
 	RestorePoint bool `json:"restorePoint"`
+	// Conflicts are files of a turn the person also edited outside
+	// Tessera while it ran: this version has the model's text, the
+	// "outside" version before it the person's.
+	Conflicts []string `json:"conflicts"`
 }
 
 // FileDiffDTO is one file a version changed. Binary files carry no text.
@@ -210,7 +215,18 @@ func versionDTO(v workspace.Version, current bool) VersionDTO {
 	}
 	return VersionDTO{ID: v.ID, Time: stamp(v.Time), Message: v.Message, Kind: kind,
 		MessageID: v.Trailers[workspace.TrailerMessage], Model: v.Trailers[workspace.TrailerModel],
-		RestoredFrom: v.Trailers[workspace.TrailerRestored], FilesChanged: files, Current: current}
+		RestoredFrom: v.Trailers[workspace.TrailerRestored], FilesChanged: files, Current: current,
+		Conflicts: splitConflicts(v.Trailers[workspace.TrailerConflict])}
+}
+
+func splitConflicts(s string) []string {
+	out := []string{}
+	for _, p := range strings.Split(s, "; ") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // History returns the project's versions, newest first.

@@ -105,12 +105,29 @@ type Config struct {
 	// RestorePoints saves a snapshot of the sandbox after a turn whose
 	// install ran, tied to its version (optional).
 	RestorePoints RestorePoints
+	// Outside brings in edits made outside Tessera (optional).
+	Outside Outside
+	// Restorer restores versions for Undo and Redo (optional; without
+	// it Undo only drops the exchange, as before workspaces).
+	Restorer Restorer
 }
 
 // RestorePoints is told about turns that changed the sandbox's
 // dependencies (sandbox.RestorePoints); it works in the background.
 type RestorePoints interface {
 	AfterInstall(projectID, version string)
+}
+
+// Outside brings the edits the person made to the project's folder in
+// their own editor into the turn (package api's OutsideSync).
+type Outside interface {
+	// Settle commits outside edits not committed yet and puts them in
+	// the project's files, so the prompt about to be built has them, and
+	// marks the version the turn starts from.
+	Settle(ctx context.Context, projectID string) error
+	// Catchup writes to the sandbox of h the outside edits it missed
+	// while it was not running.
+	Catchup(ctx context.Context, h *sandbox.Handle) error
 }
 
 // Versions keeps the project's history: one version per turn that
@@ -142,6 +159,8 @@ type Service struct {
 	// cutAt is the output limit that cut the project's last answer, so
 	// Retry can ask for more.
 	cutAt map[string]int
+	// redo holds, per project, what Undo took away, newest last (undo.go).
+	redo map[string][]undone
 	// serial turns the warm-up off (the steps wait for the whole answer);
 	// only the benchmark sets it, to measure what the warm-up saves.
 	serial bool
@@ -161,7 +180,7 @@ func New(cfg Config) *Service {
 	if cfg.PreviewWait == 0 {
 		cfg.PreviewWait = 3 * time.Minute
 	}
-	return &Service{cfg: cfg, running: map[string]context.CancelFunc{}, early: map[string]time.Time{}, projects: map[string]string{}, cutAt: map[string]int{}}
+	return &Service{cfg: cfg, running: map[string]context.CancelFunc{}, early: map[string]time.Time{}, projects: map[string]string{}, cutAt: map[string]int{}, redo: map[string][]undone{}}
 }
 
 var requestIDRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
@@ -189,6 +208,9 @@ func (s *Service) register(ctx context.Context, requestID, projectID string) (co
 	}
 	s.running[requestID] = cancel
 	s.projects[projectID] = requestID
+	// A new turn (Send, Retry) starts a new line of history: what Undo
+	// took away can no longer be redone (its versions stay in History).
+	delete(s.redo, projectID)
 	return ctx, func() {
 		s.mu.Lock()
 		delete(s.running, requestID)
@@ -332,29 +354,13 @@ func (s *Service) Retry(ctx context.Context, req RetryRequest) (Result, error) {
 	return res, err
 }
 
-// Undo drops the last exchange (the last user message and what followed).
-func (s *Service) Undo(ctx context.Context, projectID string) error {
-	if err := s.idle(projectID); err != nil {
-		return err
-	}
-	last, err := s.cfg.Store.LastUserMessage(ctx, projectID)
-	switch {
-	case err == nil:
-		return s.cfg.Store.DeleteMessagesFrom(ctx, projectID, last.Seq)
-	case apperr.Is(err, apperr.NotFound):
-		// Only answers (an interrupted first turn): they all go.
-		return s.cfg.Store.DeleteMessagesFrom(ctx, projectID, 0)
-	default:
-		return err
-	}
-}
-
 // Delete removes one message anywhere in the chat: an answer, or a prompt
 // with its answers. Not while the project has a turn running.
 func (s *Service) Delete(ctx context.Context, projectID, messageID string) error {
 	if err := s.idle(projectID); err != nil {
 		return err
 	}
+	s.forgetRedo(projectID)
 	_, err := s.cfg.Store.DeleteExchange(ctx, projectID, messageID)
 	return err
 }
@@ -367,6 +373,7 @@ func (s *Service) Clear(ctx context.Context, projectID string) error {
 	if _, err := s.cfg.Store.GetProject(ctx, projectID); err != nil {
 		return err
 	}
+	s.forgetRedo(projectID)
 	return s.cfg.Store.DeleteMessagesFrom(ctx, projectID, 0)
 }
 

@@ -460,7 +460,7 @@ func TestUndoAndClear(t *testing.T) {
 		}
 	}
 	ctx := context.Background()
-	if err := r.chat.Undo(ctx, r.proj.ID); err != nil {
+	if _, err := r.chat.Undo(ctx, r.proj.ID); err != nil {
 		t.Fatal(err)
 	}
 	msgs, _ := r.store.ListMessages(ctx, r.proj.ID)

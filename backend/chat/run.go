@@ -54,6 +54,14 @@ func (s *Service) answer(ctx context.Context, t turn) (Result, error) {
 	if t.Template == "" {
 		t.Template = t.Project.Template
 	}
+	if s.cfg.Outside != nil {
+		// The prompt is built from the project's files: bring in what the
+		// person changed in their own editor first. A failure costs that
+		// edit in this prompt (the watcher brings it in later), not the turn.
+		if err := s.cfg.Outside.Settle(ctx, projectID); err != nil {
+			s.cfg.Logger.Warn("outside edits not brought in before the turn", "project", projectID, "err", err)
+		}
+	}
 	gen, templates, err := s.prompt(ctx, t)
 	if err != nil {
 		return Result{}, err
@@ -276,6 +284,11 @@ func (s *Service) runOnce(ctx context.Context, b *batcher, projectID string, fra
 		}
 	}
 	res.SandboxID = h.SandboxID
+	if s.cfg.Outside != nil {
+		if err := s.cfg.Outside.Catchup(ctx, h); err != nil {
+			s.cfg.Logger.Warn("outside edits not yet in the sandbox", "project", projectID, "err", err)
+		}
+	}
 
 	if frag.HasAdditionalDependencies && strings.TrimSpace(frag.InstallDependenciesCommand) != "" {
 		b.add(Event{Type: EventStage, Stage: StageInstalling})

@@ -354,8 +354,12 @@ func (w *Workspace) treeFiles(ctx context.Context, c *object.Commit) ([]FileEntr
 	if err != nil {
 		return nil, w.gitErr(err)
 	}
+	return w.filesOf(ctx, t)
+}
+
+func (w *Workspace) filesOf(ctx context.Context, t *object.Tree) ([]FileEntry, error) {
 	out := []FileEntry{}
-	err = t.Files().ForEach(func(f *object.File) error {
+	err := t.Files().ForEach(func(f *object.File) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}

@@ -40,7 +40,20 @@ func (w *Workspace) Restore(ctx context.Context, versionID string) (Version, err
 	if cur.TreeHash == target.TreeHash {
 		return Version{}, apperr.Wrap(ErrNoChanges, apperr.Invalid, "The project's files are already those of that version.")
 	}
-	want, err := w.treeFiles(ctx, target)
+	subject, _ := ParseMessage(target.Message)
+	first, _, _ := strings.Cut(subject, "\n")
+	msg := fmt.Sprintf("Restored the version of %s: %s", target.Committer.When.UTC().Format("2006-01-02 15:04"), first)
+	return w.restoreTree(ctx, cur, target.TreeHash, msg, []Trailer{{TrailerRestored, target.Hash.String()}, {TrailerKind, "restore"}})
+}
+
+// restoreTree rewrites the folder to hold exactly the files of tree and
+// commits it on cur. Called with w.mu held.
+func (w *Workspace) restoreTree(ctx context.Context, cur *object.Commit, tree plumbing.Hash, msg string, trailers []Trailer) (Version, error) {
+	t, err := w.repo.TreeObject(tree)
+	if err != nil {
+		return Version{}, w.gitErr(err)
+	}
+	want, err := w.filesOf(ctx, t)
 	if err != nil {
 		return Version{}, err
 	}
@@ -63,14 +76,75 @@ func (w *Workspace) Restore(ctx context.Context, versionID string) (Version, err
 		return Version{}, err
 	}
 	removeEmptyDirs(w.root, files)
-	subject, _ := ParseMessage(target.Message)
-	first, _, _ := strings.Cut(subject, "\n")
-	msg := fmt.Sprintf("Restored the version of %s: %s", target.Committer.When.UTC().Format("2006-01-02 15:04"), first)
-	h, err := w.commitTree(target.TreeHash, FormatMessage(msg, []Trailer{{TrailerRestored, target.Hash.String()}, {TrailerKind, "restore"}}), head.Hash())
+	h, err := w.commitTree(tree, FormatMessage(msg, trailers), cur.Hash)
 	if err != nil {
 		return Version{}, err
 	}
 	return w.version(h)
+}
+
+// RestoreBefore makes a new version whose files are those of the version
+// before versionID (what Undo of a turn brings back). For the first
+// version, that is no files but its .gitignore (so what must never be
+// versioned stays out).
+func (w *Workspace) RestoreBefore(ctx context.Context, versionID string) (Version, error) {
+	if err := w.lock(); err != nil {
+		return Version{}, err
+	}
+	defer w.mu.Unlock()
+	c, err := w.commitByID(versionID)
+	if err != nil {
+		return Version{}, err
+	}
+	head, err := w.repo.Head()
+	if err != nil {
+		return Version{}, w.gitErr(err)
+	}
+	cur, err := w.repo.CommitObject(head.Hash())
+	if err != nil {
+		return Version{}, w.gitErr(err)
+	}
+	subject, _ := ParseMessage(c.Message)
+	first, _, _ := strings.Cut(subject, "\n")
+	msg := "Undid: " + first
+	var tree plumbing.Hash
+	if p := firstParent(c); !p.IsZero() {
+		pc, err := w.repo.CommitObject(p)
+		if err != nil {
+			return Version{}, w.gitErr(err)
+		}
+		tree = pc.TreeHash
+		msg = fmt.Sprintf("%s (back to the version of %s)", msg, pc.Committer.When.UTC().Format("2006-01-02 15:04"))
+	} else if tree, err = w.gitignoreOnly(c); err != nil {
+		return Version{}, err
+	}
+	if cur.TreeHash == tree {
+		return Version{}, apperr.Wrap(ErrNoChanges, apperr.Invalid, "The project's files are already those of the version before.")
+	}
+	from := ""
+	if p := firstParent(c); !p.IsZero() {
+		from = p.String()
+	}
+	return w.restoreTree(ctx, cur, tree, msg, []Trailer{{TrailerRestored, from}, {TrailerKind, "undo"}})
+}
+
+// gitignoreOnly stores a tree holding only c's .gitignore (empty if none).
+func (w *Workspace) gitignoreOnly(c *object.Commit) (plumbing.Hash, error) {
+	t := &object.Tree{}
+	if ct, err := c.Tree(); err == nil {
+		if e, err := ct.FindEntry(".gitignore"); err == nil {
+			t.Entries = []object.TreeEntry{*e}
+		}
+	}
+	obj := w.repo.Storer.NewEncodedObject()
+	if err := t.Encode(obj); err != nil {
+		return plumbing.ZeroHash, w.gitErr(err)
+	}
+	h, err := w.repo.Storer.SetEncodedObject(obj)
+	if err != nil {
+		return plumbing.ZeroHash, w.gitErr(err)
+	}
+	return h, nil
 }
 
 // commitTree writes a commit of tree on parent and moves the branch and

@@ -40,6 +40,12 @@ __pycache__/
 .env.*
 !.env.example
 *.log
+*.swp
+*.swo
+*~
+.#*
+.DS_Store
+Thumbs.db
 `
 
 const (
@@ -92,6 +98,16 @@ type Workspace struct {
 	repo      *git.Repository
 	described map[plumbing.Hash]described // by commit; commits never change
 	gone      bool                        // the folder went to the trash
+	// turnBase is the version a running turn started from (BeginTurn).
+	turnBase    plumbing.Hash
+	turnStarted bool
+
+	// noted are paths the watcher saw change, not yet compared (Note).
+	noteMu sync.Mutex
+	noted  map[string]bool
+	// unsynced are outside edits RecordTurn committed that the next
+	// CommitOutside or Sweep hands on (to project_files and the sandbox).
+	unsynced map[string]bool
 }
 
 // lock takes the workspace's mutex. A workspace whose folder went to the
@@ -363,10 +379,42 @@ func (w *Workspace) RecordTurn(ctx context.Context, files []File, prompt, messag
 		return Version{}, false, err
 	}
 	defer w.mu.Unlock()
+	// Edits made outside Tessera that are not committed yet become their
+	// own version first, so the turn's version never swallows them and a
+	// file both changed keeps the person's text in history (conflicts).
+	paths := make([]string, 0, len(files))
+	for _, f := range files {
+		paths = append(paths, f.Path)
+	}
+	_, outside, err := w.commitOutside(ctx, append(w.takeNoted(), paths...))
+	if err != nil {
+		return Version{}, false, err
+	}
+	edited := w.outsideSinceTurn()
+	mine := map[string]bool{}
+	for _, p := range paths {
+		if c, err := CleanPath(p); err == nil {
+			mine[c] = true
+		}
+	}
+	for _, c := range outside {
+		edited[c.Path] = true
+		if !mine[c.Path] { // the turn's own files reach the sandbox with the turn
+			if w.unsynced == nil {
+				w.unsynced = map[string]bool{}
+			}
+			w.unsynced[c.Path] = true
+		}
+	}
+	w.turnStarted = false
+	clash := w.conflicts(files, edited)
 	if _, err := w.write(ctx, files); err != nil {
 		return Version{}, false, err
 	}
 	tr := []Trailer{{TrailerMessage, messageID}, {TrailerModel, model}}
+	if c := clash; c != "" {
+		tr = append(tr, Trailer{TrailerConflict, c})
+	}
 	v, err := w.commit(ctx, prompt, tr)
 	if errors.Is(err, ErrNoChanges) {
 		return Version{}, false, nil

@@ -20,6 +20,7 @@ import type {
   Settings,
   UpdateProjectRequest,
   UpdateStatus,
+  UndoResult,
   WireMessage,
 } from './types'
 import { appQuit, chatDelta, sandboxStatus, terminalData, terminalExit, terminalState } from './topics'
@@ -192,7 +193,11 @@ export const chat = {
   retry: async (req: RetryRequest) =>
     normalizeResult(await call(() => bindings.Chat.Retry(models.RetryRequest.createFrom(req)))),
   stop: (requestId: string) => call(() => bindings.Chat.Stop(requestId)),
-  undo: (projectId: string) => call(() => bindings.Chat.Undo(projectId)),
+  /** Takes the last exchange out and restores the files of the version before it. */
+  undo: (projectId: string): Promise<UndoResult> => call(() => bindings.Chat.Undo(projectId)),
+  /** Puts back what the last Undo took, with its files. */
+  redo: (projectId: string): Promise<UndoResult> => call(() => bindings.Chat.Redo(projectId)),
+  canRedo: (projectId: string): Promise<boolean> => call(() => bindings.Chat.CanRedo(projectId)),
   clear: (projectId: string) => call(() => bindings.Chat.Clear(projectId)),
   deleteMessage: (projectId: string, messageId: string) =>
     call(() => bindings.Chat.DeleteMessage({ projectId, messageId })),

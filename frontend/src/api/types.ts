@@ -60,6 +60,8 @@ export type ImageAttachment = Data<api.Image>
 export type ModelParams = Data<api.Params>
 export type SendRequest = Data<api.SendRequest>
 export type RetryRequest = Data<api.RetryRequest>
+/** What Undo or Redo did: restored (the files changed), warning (the sandbox could not take them now), canRedo. */
+export type UndoResult = Data<api.UndoResult>
 /** One page of a chat: ChatService.History. */
 export type HistoryRequest = Data<api.HistoryRequest>
 

@@ -7,7 +7,7 @@ import type { api } from '../../wailsjs/go/models'
 import type { Data } from './types'
 import { bindings } from './wails'
 
-export type VersionKind = 'turn' | 'edit' | 'restore' | 'branch' | 'import'
+export type VersionKind = 'turn' | 'edit' | 'restore' | 'branch' | 'import' | 'outside' | 'undo'
 
 /**
  * One version: time (RFC 3339), message (the person's prompt, or what
@@ -42,7 +42,7 @@ async function call<T>(fn: () => Promise<T>): Promise<Data<T>> {
 }
 
 function cleanVersion(v: Version): Version {
-  return { ...v, filesChanged: v.filesChanged ?? [], time: String(v.time ?? ''), restorePoint: !!v.restorePoint }
+  return { ...v, filesChanged: v.filesChanged ?? [], conflicts: v.conflicts ?? [], time: String(v.time ?? ''), restorePoint: !!v.restorePoint }
 }
 
 export const versions = {

@@ -50,6 +50,24 @@ describe('Undo asks first', () => {
     await waitFor(() => expect(useToasts.getState().toasts.at(-1)?.message).toMatch(/last exchange was removed/))
   })
 
+  it('an undo that restored files says so and offers Redo, which brings the exchange back', async () => {
+    m.chat.history.mockResolvedValue({ messages: [], hasMore: false })
+    m.chat.undo.mockResolvedValueOnce({ restored: true, canRedo: true })
+    render(<TipProvider><ChatPanel projectId={P} /></TipProvider>)
+    expect(screen.queryByTestId('chat-redo')).toBeNull()
+    await userEvent.click(screen.getByTestId('chat-undo'))
+    expect(screen.getByText(/go back to the version before that answer/)).toBeInTheDocument()
+    await userEvent.click(screen.getByTestId('confirm-undo'))
+    await waitFor(() => expect(useToasts.getState().toasts.at(-1)?.message).toMatch(/files are back to the version before it/))
+    m.chat.history.mockResolvedValue({ messages: msgs, hasMore: false })
+    m.chat.redo.mockResolvedValueOnce({ restored: true, canRedo: false, warning: 'The sandbox could not be reached; the files reach it when it is back.' })
+    await userEvent.click(await screen.findByTestId('chat-redo'))
+    await waitFor(() => expect(m.chat.redo).toHaveBeenCalledWith(P))
+    // A warning is shown as one, and Redo goes once nothing is left to redo.
+    await waitFor(() => expect(useToasts.getState().toasts.at(-1)?.message).toMatch(/sandbox could not be reached/))
+    await waitFor(() => expect(screen.queryByTestId('chat-redo')).toBeNull())
+  })
+
   it('Clear promises what the page then shows', async () => {
     render(<TipProvider><ChatPanel projectId={P} /></TipProvider>)
     await userEvent.click(screen.getByTestId('chat-clear'))

@@ -17,7 +17,7 @@ const m = apiIndex as unknown as ReturnType<typeof makeApiMock>
 const v = vapi as unknown as { [K in keyof typeof vapi]: ReturnType<typeof vi.fn> }
 
 function ver(id: string, message: string, extra: Partial<Version> = {}): Version {
-  return { id, time: '2026-05-01T10:00:00Z', message, kind: 'turn', messageId: '', model: '', restoredFrom: '', filesChanged: ['app.py'], current: false, restorePoint: false, ...extra }
+  return { id, time: '2026-05-01T10:00:00Z', message, kind: 'turn', messageId: '', model: '', restoredFrom: '', filesChanged: ['app.py'], current: false, restorePoint: false, conflicts: [], ...extra }
 }
 
 function proj(id: string, name: string): Project {

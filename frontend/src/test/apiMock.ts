@@ -1,6 +1,6 @@
 // A hand-made fake of src/api for store and component tests (never wailsjs).
 import { vi } from 'vitest'
-import type { BuildInfo, SearchGroup, ChatEvent, FileEntry, HistoryPage, KeyCheck, Model, Project, Provider, SandboxStatus, SaveResult, SendResult, Settings, Template, Paths, StartupStatus, UpdateStatus } from '../api'
+import type { BuildInfo, SearchGroup, ChatEvent, FileEntry, HistoryPage, KeyCheck, Model, Project, Provider, SandboxStatus, SaveResult, SendResult, Settings, Template, Paths, StartupStatus, UpdateStatus, UndoResult } from '../api'
 
 export const chatHandlers = new Map<string, (batch: ChatEvent[]) => void>()
 
@@ -59,7 +59,9 @@ export function makeApiMock(actual: Record<string, unknown>) {
       send: vi.fn(async (_req: { requestId: string }): Promise<SendResult> => ({ userSaved: false })),
       retry: vi.fn(async (_req: { requestId: string }): Promise<SendResult> => ({ userSaved: false })),
       stop: vi.fn(async (_requestId: string): Promise<void> => undefined),
-      undo: vi.fn(async () => undefined),
+      undo: vi.fn(async (_projectId: string): Promise<UndoResult> => ({ restored: false, canRedo: true })),
+      redo: vi.fn(async (_projectId: string): Promise<UndoResult> => ({ restored: false, canRedo: false })),
+      canRedo: vi.fn(async (_projectId: string): Promise<boolean> => false),
       clear: vi.fn(async () => undefined),
       deleteMessage: vi.fn(async (_projectId: string, _messageId: string) => undefined),
       files: vi.fn(async (_projectId: string): Promise<FileEntry[]> => []),

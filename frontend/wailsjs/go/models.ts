@@ -29,6 +29,7 @@ export namespace api {
 	    filesChanged: string[];
 	    current: boolean;
 	    restorePoint: boolean;
+	    conflicts: string[];
 	
 	    static createFrom(source: any = {}) {
 	        return new VersionDTO(source);
@@ -46,6 +47,7 @@ export namespace api {
 	        this.filesChanged = source["filesChanged"];
 	        this.current = source["current"];
 	        this.restorePoint = source["restorePoint"];
+	        this.conflicts = source["conflicts"];
 	    }
 	}
 	export class Project {
@@ -1109,6 +1111,22 @@ export namespace api {
 	        this.message = source["message"];
 	        this.data = source["data"];
 	        this.end = source["end"];
+	    }
+	}
+	export class UndoResult {
+	    restored: boolean;
+	    warning?: string;
+	    canRedo: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new UndoResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.restored = source["restored"];
+	        this.warning = source["warning"];
+	        this.canRedo = source["canRedo"];
 	    }
 	}
 	export class UpdateProjectRequest {

@@ -1,5 +1,5 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'react'
-import { Eraser, RotateCcw, Undo2, X } from 'lucide-react'
+import { Eraser, Redo2, RotateCcw, Undo2, X } from 'lucide-react'
 import { useChat, emptyChat, markMessagesRendered } from '../../stores/chat'
 import { useCatalog, findModel } from '../../stores/catalog'
 import { useSettings } from '../../stores/settings'
@@ -12,6 +12,8 @@ import { MessageList } from './MessageList'
 import { ChatInput } from './ChatInput'
 import { UploadButton, UploadDropZone, UploadList } from './Uploads'
 import { VersionsButton, VersionsDialog } from '../versions/VersionsDialog'
+import { useVersions } from '../../stores/versions'
+import type { UndoResult } from '../../api'
 
 /**
  * Picks a usable model when none (or an unusable one, e.g. one that
@@ -42,6 +44,8 @@ export function ChatPanel({ projectId }: { projectId: string }) {
   const chat = useChat((s) => s.chats[projectId]) ?? emptyChat()
   const load = useChat((s) => s.load)
   const undo = useChat((s) => s.undo)
+  const redo = useChat((s) => s.redo)
+  const loadCanRedo = useChat((s) => s.loadCanRedo)
   const clear = useChat((s) => s.clear)
   const retry = useChat((s) => s.retry)
   const send = useChat((s) => s.send)
@@ -56,7 +60,24 @@ export function ChatPanel({ projectId }: { projectId: string }) {
 
   useEffect(() => {
     void load(projectId)
-  }, [projectId, load])
+    void loadCanRedo(projectId)
+  }, [projectId, load, loadCanRedo])
+
+  /** After Undo or Redo: the Versions panel, when it has the project, lists the new version. */
+  const afterUndoRedo = (r: UndoResult, done: string) => {
+    const v = useVersions.getState()
+    if (v.byProject[projectId]?.loaded) void v.load(projectId)
+    if (r.warning) toast.error(r.warning)
+    else toast.info(done)
+  }
+  const onRedo = async () => {
+    try {
+      const r = await redo(projectId)
+      afterUndoRedo(r, r.restored ? 'The exchange is back, and the files are those of its version again.' : 'The exchange is back.')
+    } catch (e) {
+      toast.error(errorMessage(e))
+    }
+  }
 
   // Benchmarks: once per project switch (this panel is keyed by project), as
   // soon as the loaded messages' rows are committed. A layout effect of the
@@ -87,6 +108,11 @@ export function ChatPanel({ projectId }: { projectId: string }) {
         >
           <Undo2 className="h-3.5 w-3.5" /> Undo
         </Button>
+        {chat.canRedo ? (
+          <Button size="sm" variant="ghost" data-testid="chat-redo" disabled={running} onClick={() => void onRedo()}>
+            <Redo2 className="h-3.5 w-3.5" /> Redo
+          </Button>
+        ) : null}
         <Button size="sm" variant="ghost" data-testid="chat-clear" disabled={running || chat.messages.length === 0} onClick={() => setClearOpen(true)}>
           <Eraser className="h-3.5 w-3.5" /> Clear
         </Button>
@@ -143,14 +169,14 @@ export function ChatPanel({ projectId }: { projectId: string }) {
         open={undoOpen}
         onOpenChange={setUndoOpen}
         title="Undo the last exchange?"
-        description="Your last message and its answer are deleted from the chat. The project's files stay as they are now."
+        description="Your last message and its answer leave the chat, and the project's files go back to the version before that answer (as a new version: nothing is lost). Redo brings both back."
         confirmLabel="Undo"
         confirmTestId="confirm-undo"
         onConfirm={async () => {
           try {
-            await undo(projectId)
+            const r = await undo(projectId)
             setUndoOpen(false)
-            toast.info('The last exchange was removed. The project\'s files are unchanged.')
+            afterUndoRedo(r, r.restored ? 'The last exchange was undone and the files are back to the version before it. Redo brings it back.' : 'The last exchange was removed; it had not changed the files. Redo brings it back.')
           } catch (e) {
             setUndoOpen(false)
             toast.error(errorMessage(e))

@@ -8,6 +8,8 @@ const KIND_LABEL: Record<string, string> = {
   branch: 'Branched',
   import: 'Imported',
   edit: 'Edited',
+  outside: 'Outside Tessera',
+  undo: 'Undone',
 }
 
 /** "14:05" today, "3 Mar 14:05" this year, else with the year. */
@@ -67,6 +69,12 @@ export function VersionList({
                 <FileText className="h-3 w-3" aria-hidden />
                 {n === 1 ? '1 file changed' : `${n} files changed`}
               </span>
+              {v.conflicts?.length ? (
+                <span data-testid="version-conflict" className="text-xs text-amber-600 dark:text-amber-400">
+                  Also edited outside Tessera during this answer: {v.conflicts.join(', ')}. This version has the
+                  model&apos;s text; yours is in the version before.
+                </span>
+              ) : null}
             </button>
           </li>
         )

@@ -19,7 +19,7 @@ vi.mock('../../api/versions', () => ({
 const v = vapi as unknown as { [K in keyof typeof vapi]: ReturnType<typeof vi.fn> }
 
 function ver(id: string, message: string, extra: Partial<Version> = {}): Version {
-  return { id, time: '2026-05-01T10:00:00Z', message, kind: 'turn', messageId: '', model: '', restoredFrom: '', filesChanged: ['app.py'], current: false, restorePoint: false, ...extra }
+  return { id, time: '2026-05-01T10:00:00Z', message, kind: 'turn', messageId: '', model: '', restoredFrom: '', filesChanged: ['app.py'], current: false, restorePoint: false, conflicts: [], ...extra }
 }
 
 function Panel() {

@@ -65,10 +65,13 @@ export function actionsSlice(tools: StoreTools): ActionsSlice {
       // The request is over even if its done event was lost.
       markStreamDone(requestId)
       patchChat(projectId, (c) => settleRun(c, res))
+      // A new turn: what Undo took can no longer be redone.
+      patchChat(projectId, { canRedo: false })
       return res
     } catch (e) {
       markStreamDone(requestId)
       patchChat(projectId, { run: null })
+      void get().loadCanRedo(projectId)
       await onReject(toApiError(e), e)
       return null
     } finally {
@@ -209,10 +212,31 @@ export function actionsSlice(tools: StoreTools): ActionsSlice {
       }
     },
 
+    // Undo and Redo change the files as well as the list: the preview
+    // follows the latest answer again and the Code tab reloads the files.
     undo: async (projectId) => {
-      await api.chat.undo(projectId)
+      const r = await api.chat.undo(projectId)
+      patchChat(projectId, { canRedo: r.canRedo })
       await refreshNewest(tools, projectId)
       patchChat(projectId, { selected: null, sendError: null, files: null })
+      return r
+    },
+
+    redo: async (projectId) => {
+      const r = await api.chat.redo(projectId)
+      patchChat(projectId, { canRedo: r.canRedo })
+      await refreshNewest(tools, projectId)
+      patchChat(projectId, { selected: null, sendError: null, files: null })
+      return r
+    },
+
+    loadCanRedo: async (projectId) => {
+      try {
+        const canRedo = await api.chat.canRedo(projectId)
+        patchChat(projectId, { canRedo })
+      } catch {
+        // unknown: keep what is shown
+      }
     },
 
     deleteMessage: async (projectId, messageId) => {
@@ -220,6 +244,7 @@ export function actionsSlice(tools: StoreTools): ActionsSlice {
       patchChat(projectId, (c) => {
         const gone = new Set(exchangeOf(c.messages, messageId))
         return {
+          canRedo: false,
           messages: c.messages.filter((m) => !gone.has(m.id)),
           selected: c.selected !== null && gone.has(c.selected) ? null : c.selected,
         }
@@ -229,7 +254,7 @@ export function actionsSlice(tools: StoreTools): ActionsSlice {
 
     clear: async (projectId) => {
       await api.chat.clear(projectId)
-      patchChat(projectId, { messages: [], hasMore: false, oldestSeq: 0, selected: null, sendError: null, pendingUser: null, files: null, tab: 'code' })
+      patchChat(projectId, { canRedo: false, messages: [], hasMore: false, oldestSeq: 0, selected: null, sendError: null, pendingUser: null, files: null, tab: 'code' })
       // The chat was cleared: empty is right even offline.
       await tryRefresh(projectId)
     },

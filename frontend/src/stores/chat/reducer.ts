@@ -41,6 +41,7 @@ export function emptyChat(): ProjectChat {
     tab: 'code',
     tabChosen: false,
     files: null,
+    canRedo: false,
   }
 }
 

@@ -8,6 +8,7 @@ import type {
   Partial as PartialFragment,
   Stage,
   StepError,
+  UndoResult,
 } from '../../api'
 
 /** What a request in flight has produced so far (from `chat:delta:<id>` batches). */
@@ -65,6 +66,8 @@ export interface ProjectChat {
   tabChosen: boolean
   /** The project's kept files (ChatService.Files), shown when no answer is left to show them (after Clear). */
   files: FileEntry[] | null
+  /** Redo can bring back what Undo took (the backend's answer; a new turn, Clear or Delete forget it). */
+  canRedo: boolean
 }
 
 import type { Problem } from '../../lib/problems'
@@ -110,7 +113,12 @@ export interface ActionsSlice {
   fix: (projectId: string, problem: Problem, opts?: { auto?: boolean }) => Promise<void>
   retry: (projectId: string) => Promise<void>
   stop: (projectId: string) => Promise<void>
-  undo: (projectId: string) => Promise<void>
+  /** Takes the last exchange out of the chat; its files go back to the version before it. */
+  undo: (projectId: string) => Promise<UndoResult>
+  /** Puts back what the last Undo took: the messages and their files. */
+  redo: (projectId: string) => Promise<UndoResult>
+  /** Asks the backend whether Redo has something (when a project opens). */
+  loadCanRedo: (projectId: string) => Promise<void>
   clear: (projectId: string) => Promise<void>
   /** Deletes one answer, or one prompt with its answers (as the backend does). */
   deleteMessage: (projectId: string, messageId: string) => Promise<void>

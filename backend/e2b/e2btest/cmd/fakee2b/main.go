@@ -84,6 +84,17 @@ func main() {
 		f.DropSnapshot(r.URL.Query().Get("id"))
 		w.WriteHeader(http.StatusNoContent)
 	})
+	// GET /file?id=<sandbox>&path=/home/user/app.py answers one file of a
+	// live sandbox (404 when it has none), for tests that check what
+	// reached the sandbox.
+	mux.HandleFunc("GET /file", func(w http.ResponseWriter, r *http.Request) {
+		b, ok := f.ReadFile(r.URL.Query().Get("id"), r.URL.Query().Get("path"))
+		if !ok {
+			http.Error(w, "no such file", http.StatusNotFound)
+			return
+		}
+		w.Write(b)
+	})
 	// POST /fail?endpoint=files&count=3 makes the next count calls to the
 	// endpoint (an e2btest.Endpoint* name) answer 503, as E2B does when a
 	// part of it is down (&kind=port-closed: the proxy's 502 for an app

@@ -99,6 +99,8 @@ func run(addr, file string, chunk int, pace time.Duration, refusals llmtest.Refu
 			// Messages are the conversation sent (role and text), so a
 			// test can see what a turn told the model.
 			Messages []message `json:"messages"`
+			// Text is every message's text, joined: what the model was told.
+			Text string `json:"text,omitempty"`
 		}
 		out := []summary{}
 		for _, rec := range h.Requests() {
@@ -107,6 +109,15 @@ func run(addr, file string, chunk int, pace time.Duration, refusals llmtest.Refu
 			}
 			c := rec.Chat()
 			s := summary{Path: rec.Path, Stream: c.Stream, Tools: len(c.Tools) > 0, MaxTokens: max(c.MaxTokens, c.MaxCompletionTokens)}
+			var text strings.Builder
+			for _, m := range c.Messages {
+				text.WriteString(m.Content)
+				for _, p := range m.MultiContent {
+					text.WriteString(p.Text)
+				}
+				text.WriteString("\n")
+			}
+			s.Text = text.String()
 			if c.ResponseFormat != nil {
 				s.ResponseFormat = string(c.ResponseFormat.Type)
 			}
