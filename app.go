@@ -186,6 +186,7 @@ func (a *App) wire(ctxf func() context.Context) {
 		api.NewUpdateService(ctxf, updates),
 		api.NewSearchService(ctxf, a.store),
 		api.NewTerminalService(ctxf, a.terminals),
+		api.NewFilesService(ctxf, ws, api.SandboxReplica{Manager: a.sandboxes}, a.log),
 	}
 }
 
