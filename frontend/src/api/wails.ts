@@ -11,11 +11,12 @@ import * as SettingsSvc from '../../wailsjs/go/api/SettingsService'
 import * as System from '../../wailsjs/go/api/SystemService'
 import * as Terminal from '../../wailsjs/go/api/TerminalService'
 import * as Update from '../../wailsjs/go/api/UpdateService'
+import * as FilesSvc from '../../wailsjs/go/api/FilesService'
 import * as Versions from '../../wailsjs/go/api/VersionsService'
 import { api as models } from '../../wailsjs/go/models'
 import { BrowserOpenURL, EventsOn } from '../../wailsjs/runtime/runtime'
 
-export const bindings = { About, Catalog, Chat, KeyCheck, Projects, Sandbox, Search: SearchSvc, Settings: SettingsSvc, System, Terminal, Update, Versions }
+export const bindings = { About, Catalog, Chat, KeyCheck, Projects, Sandbox, Search: SearchSvc, Settings: SettingsSvc, System, Terminal, Update, Versions, Files: FilesSvc }
 export const runtime = { BrowserOpenURL, EventsOn }
 /** The generated classes, for requests whose class has methods (createFrom builds one from plain data). */
 export { models }
