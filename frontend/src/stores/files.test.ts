@@ -135,8 +135,10 @@ describe('files store', () => {
   it('rename moves open tabs and drafts with the folder', async () => {
     await s().open(P, 'src/lib/a.ts')
     s().edit(P, 'src/lib/a.ts', 'draft')
+    s().toggle(P, 'src/lib')
     expect(await s().rename(P, 'src', 'web')).toBe(true)
     const p = filesOf(s(), P)
+    expect(p.expanded).toEqual({ 'web/lib': true })
     expect(p.tabs).toEqual(['web/lib/a.ts'])
     expect(p.active).toBe('web/lib/a.ts')
     expect(p.files['web/lib/a.ts'].draft).toBe('draft')

@@ -270,7 +270,10 @@ export const useFiles = create<FilesState>((set, get) => {
       patch(projectId, (p) => {
         const files: Record<string, OpenFile> = {}
         for (const f of Object.values(p.files)) files[move(f.path)] = { ...f, path: move(f.path) }
-        return { tabs: p.tabs.map(move), active: p.active ? move(p.active) : null, files }
+        // A renamed folder stays open as it was.
+        const expanded: Record<string, boolean> = {}
+        for (const [d, on] of Object.entries(p.expanded)) expanded[move(d)] = on
+        return { tabs: p.tabs.map(move), active: p.active ? move(p.active) : null, files, expanded }
       })
       persist(true)
       await get().loadTree(projectId)
