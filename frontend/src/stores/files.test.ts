@@ -96,6 +96,14 @@ describe('files store', () => {
     expect(filesOf(s(), P).files['app.py'].draft).toBe('print("unsaved")\n')
   })
 
+  it('leaving the page keeps the last keystrokes at once', async () => {
+    await s().open(P, 'app.py')
+    s().edit(P, 'app.py', 'typed just before quitting')
+    expect(readKept()[P]?.drafts?.['app.py']).toBeUndefined() // not yet: written a moment later
+    window.dispatchEvent(new Event('pagehide'))
+    expect(readKept()[P].drafts['app.py'].draft).toBe('typed just before quitting')
+  })
+
   it('switching projects keeps each one its own drafts', async () => {
     await s().open(P, 'app.py')
     s().edit(P, 'app.py', 'one')

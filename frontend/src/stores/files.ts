@@ -3,7 +3,7 @@
 // localStorage as they are typed, so switching projects, reloading or
 // quitting never loses them: the tab comes back, still unsaved.
 import { create } from 'zustand'
-import { errorMessage } from '../api'
+import { errorMessage, subscribe, topics } from '../api'
 import { filesApi, type FileChangeResult, type TreeEntry } from '../api/files'
 import { toast } from './toast'
 
@@ -146,7 +146,17 @@ export const useFiles = create<FilesState>((set, get) => {
     if (now) writeKept(get().byProject)
     else timer = setTimeout(() => persist(true), 250)
   }
-  if (typeof window !== 'undefined') window.addEventListener('beforeunload', () => persist(true))
+  if (typeof window !== 'undefined') {
+    window.addEventListener('beforeunload', () => persist(true))
+    window.addEventListener('pagehide', () => persist(true))
+  }
+  // Quitting (the backend's "app:quit", sent before the window closes) keeps the last keystrokes too.
+  let quitHooked = false
+  const hookQuit = () => {
+    if (quitHooked) return
+    quitHooked = true
+    subscribe(topics.appQuit, () => persist(true))
+  }
 
   const reportChange = (projectId: string, r: FileChangeResult) => {
     if (r.warning) toast.error(r.warning)
@@ -221,6 +231,7 @@ export const useFiles = create<FilesState>((set, get) => {
     },
 
     edit: (projectId, path, text) => {
+      hookQuit()
       patchFile(projectId, path, (f) => ({ draft: text === f.content ? null : text }))
       persist()
     },

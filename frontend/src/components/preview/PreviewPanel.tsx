@@ -1,5 +1,5 @@
 import * as Tabs from '@radix-ui/react-tabs'
-import { useEffect, useMemo, useRef, useState } from 'react'
+import { useEffect, useMemo, useRef } from 'react'
 import { Code2, Eye, FolderTree, SquareTerminal } from 'lucide-react'
 import { useChat, emptyChat } from '../../stores/chat'
 import { runResultOf, type Message, type RunResult } from '../../api'
@@ -55,7 +55,9 @@ export function PreviewPanel({ projectId }: { projectId: string }) {
     showTerminal(projectId, false)
     showFiles(projectId, true)
   }
-  const [editKept, setEditKept] = useState(false)
+  // Without an answer there are no tabs: the Files flag shows the explorer in place of the message.
+  const editKept = filesShown
+  const setEditKept = (on: boolean) => showFiles(projectId, on)
 
   const view = useMemo((): { fragment: FragmentView | null; result: RunResult | null; live: boolean; stopped: boolean } => {
     if (run && !selected) {
@@ -109,9 +111,27 @@ export function PreviewPanel({ projectId }: { projectId: string }) {
         </div>
       )
     }
+    if (editKept) {
+      return (
+        <div className="flex h-full min-h-0 flex-col">
+          <p className="flex items-center gap-2 border-b border-border px-3 py-2 text-xs text-muted-foreground">
+            <span className="flex-1">The project's folder. Your next message builds on what is here.</span>
+            <button className="rounded px-2 py-0.5 font-medium text-foreground hover:bg-muted" data-testid="kept-edit" onClick={() => setEditKept(false)}>
+              Close
+            </button>
+          </p>
+          <div className="min-h-0 flex-1">
+            <Explorer projectId={projectId} />
+          </div>
+        </div>
+      )
+    }
     return (
-      <div className="flex h-full items-center justify-center p-6 text-center text-sm text-muted-foreground">
+      <div className="flex h-full flex-col items-center justify-center gap-3 p-6 text-center text-sm text-muted-foreground">
         The code and the running app appear here once you send a message.
+        <button className="rounded px-2 py-1 text-xs font-medium text-foreground hover:bg-muted" data-testid="files-open" onClick={() => setEditKept(true)}>
+          Or open the project's files to write them yourself
+        </button>
       </div>
     )
   }
