@@ -104,4 +104,58 @@ export const tests = {
       await stopProcess(e2b.proc);
     }
   },
+
+  async 'web: device sizes resize the preview; a page edited in the Files tab is what the preview serves'() {
+    const home = path.join(work, 'files-web-home');
+    const e2b = await startFakeE2B('files-web', work);
+    const page1 = '<!doctype html><html><body><h1 id="hello">Hello from the model</h1></body></html>';
+    const llm = await startFakeLLM('files-web', work, [{
+      commentary: 'A static page.', template: 'nextjs-developer', title: 'Hello page', description: 'hello',
+      additional_dependencies: [], has_additional_dependencies: false, install_dependencies_command: '',
+      port: 3000, file_path: 'public/index.html', code: page1,
+    }]);
+    let app;
+    let ctx;
+    try {
+      app = await startApp({ home, env: appEnv(e2b), name: 'app-files-web' });
+      ctx = await browser([`--host-resolver-rules=MAP *.${e2b.domain} ${e2b.addr}`]);
+      const page = await openPage(ctx, app.url);
+      await configure(page, llm.url);
+      await createProject(page, 'Web edit');
+      await send(page, 'A hello page');
+      let frameEl = await page.waitForSelector(tid('preview-iframe'), { timeout: 60000 });
+      await (await frameEl.contentFrame()).waitForSelector('#hello', { timeout: 20000 });
+
+      const width = () => page.$eval(tid('preview-iframe'), el => Math.round(el.getBoundingClientRect().width));
+      const full = await width();
+      await page.click(tid('preview-device-phone'));
+      assert((await width()) === 390, `phone width ${await width()}`);
+      await page.click(tid('preview-device-tablet'));
+      const tablet = await width();
+      assert(tablet > 390 && tablet <= 820 && tablet < full, `tablet width ${tablet} (full ${full})`);
+      await page.click(tid('preview-device-desktop'));
+      assert((await width()) === full, `desktop width ${await width()} want ${full}`);
+
+      // Edit the page in the Files tab and save: the sandbox serves the new page.
+      await page.click(tid('tab-files'));
+      await page.click(`${tid('tree-row')}[data-path="public"]`);
+      await page.click(`${tid('tree-row')}[data-path="public/index.html"]`);
+      await page.waitForSelector(`${tid('editor')}[data-path="public/index.html"] .cm-content`);
+      await page.click(`${tid('editor')} .cm-content`);
+      await page.keyboard.press('Control+a');
+      await page.keyboard.insertText('<!doctype html><html><body><h1 id="hello">Edited by hand</h1></body></html>');
+      await page.keyboard.press('Control+s');
+      await page.waitForSelector(`${tid('editor-tab')}[data-path="public/index.html"][data-dirty="false"]`, { timeout: 30000 });
+      await page.click(tid('tab-preview'));
+      frameEl = await page.waitForSelector(tid('preview-iframe'));
+      const frame = await frameEl.contentFrame();
+      await frame.waitForFunction(() => document.querySelector('#hello')?.textContent === 'Edited by hand', null, { timeout: 20000 });
+      await page.screenshot({ path: path.join(artifacts, 'e2e-files-web.png') });
+    } finally {
+      if (ctx) await closeBrowser(ctx);
+      if (app) await stopProcess(app.proc);
+      await stopProcess(llm.proc);
+      await stopProcess(e2b.proc);
+    }
+  },
 };
