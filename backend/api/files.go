@@ -25,6 +25,10 @@ func NewFilesService(ctx func() context.Context, ws *Workspaces, replica Replica
 	return &FilesService{ctx: ctx, ws: ws, replica: replica, log: log}
 }
 
+// maxSyncBytes bounds one moved file read back for project_files and the
+// sandbox (larger ones stay in the folder and its history).
+const maxSyncBytes = 64 << 20
+
 // TreeEntryDTO is one file or folder (path relative to the project).
 type TreeEntryDTO struct {
 	Path string `json:"path"`
@@ -184,7 +188,7 @@ func (s *FilesService) Rename(req RenameFileRequest) (FileChangeResult, error) {
 	files := make([]store.File, 0, len(moved))
 	old := make([]string, 0, len(moved))
 	for _, m := range moved {
-		b, err := w.ReadFile(ctx, m.To)
+		b, err := w.ReadLimited(ctx, m.To, maxSyncBytes)
 		if err != nil {
 			s.log.Warn("moved file not read back for the sandbox", "project", req.ProjectID, "path", m.To, "err", err)
 			continue

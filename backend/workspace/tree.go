@@ -137,6 +137,12 @@ func (w *Workspace) target(rel string) (clean, abs string, fi fs.FileInfo, err e
 // ReadFile returns a file's bytes; a folder, a missing file or one larger
 // than MaxEditBytes is refused with a sentence.
 func (w *Workspace) ReadFile(ctx context.Context, rel string) ([]byte, error) {
+	return w.ReadLimited(ctx, rel, MaxEditBytes)
+}
+
+// ReadLimited is ReadFile with another size limit (the replicas take files
+// the editor does not open).
+func (w *Workspace) ReadLimited(ctx context.Context, rel string, limit int64) ([]byte, error) {
 	if err := w.lock(); err != nil {
 		return nil, err
 	}
@@ -152,8 +158,8 @@ func (w *Workspace) ReadFile(ctx context.Context, rel string) ([]byte, error) {
 		return nil, apperr.Newf(apperr.NotFound, "%s is not in the project any more.", clean)
 	case fi.IsDir():
 		return nil, apperr.Newf(apperr.Invalid, "%s is a folder, not a file.", clean)
-	case fi.Size() > MaxEditBytes:
-		return nil, apperr.Newf(apperr.Invalid, "%s is %d MB, too large to open in the editor (at most %d MB). Open the project folder in your own editor.", clean, fi.Size()>>20, MaxEditBytes>>20)
+	case fi.Size() > limit:
+		return nil, apperr.Newf(apperr.Invalid, "%s is %d MB, too large to open in the editor (at most %d MB). Open the project folder in your own editor.", clean, fi.Size()>>20, limit>>20)
 	}
 	b, err := os.ReadFile(abs)
 	if err != nil {

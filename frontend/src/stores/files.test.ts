@@ -93,7 +93,17 @@ describe('files store', () => {
     expect(back.tabs).toEqual(['app.py', 'src/b.ts'])
     expect(back.files['app.py']).toMatchObject({ draft: 'print("unsaved")\n', content: 'print(1)\n' })
     await s().open(P, 'app.py')
-    expect(filesOf(s(), P).files['app.py'].draft).toBe('print("unsaved")\n')
+    expect(filesOf(s(), P).files['app.py']).toMatchObject({ draft: 'print("unsaved")\n', stale: false, size: 9 })
+  })
+
+  it('a kept draft whose file changed while the app was closed comes back stale', async () => {
+    await s().open(P, 'app.py')
+    s().edit(P, 'app.py', 'mine')
+    s().close(P, 'README.md') // writes at once
+    useFiles.setState({ byProject: {} })
+    folder.files.set('app.py', 'changed meanwhile')
+    await s().open(P, 'app.py')
+    expect(filesOf(s(), P).files['app.py']).toMatchObject({ draft: 'mine', content: 'changed meanwhile', stale: true })
   })
 
   it('leaving the page keeps the last keystrokes at once', async () => {
@@ -168,8 +178,11 @@ describe('files store', () => {
     folder.files.set('app.py', 'print("from the model")\n')
     folder.files.set('src/b.ts', 'theirs')
     await s().refresh(P)
-    expect(filesOf(s(), P).files['app.py'].content).toBe('print("from the model")\n')
-    expect(filesOf(s(), P).files['src/b.ts'].draft).toBe('mine')
+    expect(filesOf(s(), P).files['app.py']).toMatchObject({ content: 'print("from the model")\n', stale: false })
+    // The draft stays, marked: saving it would replace what the model wrote.
+    expect(filesOf(s(), P).files['src/b.ts']).toMatchObject({ draft: 'mine', content: 'theirs', stale: true })
+    await s().save(P, 'src/b.ts')
+    expect(filesOf(s(), P).files['src/b.ts']).toMatchObject({ draft: null, content: 'mine', stale: false })
   })
 
   it('the wrap choice is kept', () => {

@@ -18,6 +18,8 @@ export interface OpenFile {
   loading: boolean
   saving: boolean
   error: string | null
+  /** The file changed in the folder (a turn wrote it) while the person had unsaved text: saving replaces that change. */
+  stale: boolean
 }
 
 export interface ProjectFiles {
@@ -121,7 +123,7 @@ export function emptyProjectFiles(): ProjectFiles {
   return { entries: [], truncated: false, loaded: false, loading: false, error: null, tabs: [], active: null, files: {}, expanded: {}, query: '' }
 }
 
-const blankFile = (path: string): OpenFile => ({ path, content: '', draft: null, binary: false, size: 0, loading: true, saving: false, error: null })
+const blankFile = (path: string): OpenFile => ({ path, content: '', draft: null, binary: false, size: 0, loading: true, saving: false, error: null, stale: false })
 
 /** True when p is dir itself or inside it. */
 export const under = (p: string, dir: string) => p === dir || p.startsWith(dir + '/')
@@ -164,10 +166,17 @@ export const useFiles = create<FilesState>((set, get) => {
   }
 
   const read = async (projectId: string, path: string) => {
+    const before = proj(projectId).files[path]
+    // Only a file already shown can go stale (a first read has nothing to compare with).
+    const shown = !!before && !before.loading && !before.error
     patchFile(projectId, path, () => ({ loading: true, error: null }))
     try {
       const c = await filesApi.read(projectId, path)
-      patchFile(projectId, path, (f) => ({ content: c.content, binary: c.binary, size: c.size, loading: false, draft: f.draft === c.content ? null : f.draft }))
+      patchFile(projectId, path, (f) => {
+        const draft = f.draft === c.content ? null : f.draft
+        const stale = draft !== null && shown && f.content !== c.content
+        return { content: c.content, binary: c.binary, size: c.size, loading: false, draft, stale: draft !== null && (f.stale || stale) }
+      })
     } catch (e) {
       patchFile(projectId, path, () => ({ loading: false, error: errorMessage(e) }))
     }
@@ -193,7 +202,7 @@ export const useFiles = create<FilesState>((set, get) => {
     refresh: async (projectId) => {
       await get().loadTree(projectId)
       const p = proj(projectId)
-      await Promise.all(p.tabs.filter((t) => p.files[t] && p.files[t].draft === null).map((t) => read(projectId, t)))
+      await Promise.all(p.tabs.filter((t) => p.files[t] && !p.files[t].saving).map((t) => read(projectId, t)))
     },
 
     open: async (projectId, path) => {
@@ -201,16 +210,8 @@ export const useFiles = create<FilesState>((set, get) => {
       patch(projectId, (c) => ({ tabs: c.tabs.includes(path) ? c.tabs : [...c.tabs, path], active: path }))
       persist()
       const f = p.files[path]
-      // A restored draft still needs the file's binary flag and size; its base stays what the draft was made from.
-      if (!f || (!f.loading && f.error)) await read(projectId, path)
-      else if (f.draft !== null && f.size === 0 && !f.saving) {
-        try {
-          const c = await filesApi.read(projectId, path)
-          patchFile(projectId, path, () => ({ binary: c.binary, size: c.size }))
-        } catch {
-          /* the draft is still there; saving writes it */
-        }
-      }
+      // A draft kept from before a restart is read once too: the file may have changed meanwhile (then it is stale).
+      if (!f || (!f.loading && f.error) || (f.draft !== null && f.size === 0 && !f.saving)) await read(projectId, path)
     },
 
     activate: (projectId, path) => {
@@ -244,7 +245,7 @@ export const useFiles = create<FilesState>((set, get) => {
       try {
         const r = await filesApi.save(projectId, path, text)
         // Typing during the save keeps the newer text as the draft.
-        patchFile(projectId, path, (cur) => ({ saving: false, content: text, size: new Blob([text]).size, draft: cur.draft === text ? null : cur.draft }))
+        patchFile(projectId, path, (cur) => ({ saving: false, stale: false, content: text, size: new Blob([text]).size, draft: cur.draft === text ? null : cur.draft }))
         persist(true)
         reportChange(projectId, r)
         void get().loadTree(projectId)

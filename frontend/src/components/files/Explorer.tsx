@@ -133,6 +133,12 @@ export function Explorer({ projectId, stream }: { projectId: string; stream?: Fi
             ) : file.loading && file.draft === null ? (
               <div className="flex flex-1 items-center justify-center text-sm text-muted-foreground">Loading…</div>
             ) : (
+              <>
+              {file.stale ? (
+                <p role="status" data-testid="editor-stale" className="border-b border-amber-500/40 bg-amber-500/10 px-3 py-1.5 text-xs">
+                  The assistant changed {active} after you started editing it. Saving replaces its version with yours (both are kept in the versions).
+                </p>
+              ) : null}
               <div className="relative min-h-0 flex-1" data-testid="editor" data-path={active} data-dirty={dirty ? 'true' : 'false'}>
                 <Suspense fallback={<pre className="h-full overflow-auto p-3 font-mono text-xs">{text}</pre>}>
                   <CodeEditor
@@ -152,6 +158,7 @@ export function Explorer({ projectId, stream }: { projectId: string; stream?: Fi
                   {text}
                 </pre>
               </div>
+              </>
             )}
           </>
         )}
