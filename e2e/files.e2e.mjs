@@ -19,7 +19,8 @@ export const tests = {
   async 'edit a file, save with Ctrl+S: the folder, a version and the sandbox have it; drafts survive'() {
     const home = path.join(work, 'files-home');
     const e2b = await startFakeE2B('files', work);
-    const llm = await startFakeLLM('files', work, [py('a greeting', 'print("hello from the model")\n')]);
+    const second = 'print("second turn")\n' + '# ' + 'the model writes for a while. '.repeat(80) + '\n';
+    const llm = await startFakeLLM('files', work, [py('a greeting', 'print("hello from the model")\n'), py('a change', second)]);
     let app;
     let ctx;
     try {
@@ -76,6 +77,14 @@ export const tests = {
       assert((await editorText(page)).endsWith('# not saved yet'), 'the draft came back after a reload');
       assert(!fs.readFileSync(path.join(folder, 'script.py'), 'utf8').includes('not saved yet'), 'a draft is not written until saved');
 
+      // A turn while the Files tab is open: the code streams there, live; then the
+      // draft is still there, marked as older than what the model wrote.
+      await send(page, 'Change it');
+      await page.waitForFunction(() => document.querySelector('[data-testid="explorer"] [data-testid="code-view"]')?.textContent?.includes('second turn'), null, { timeout: 30000 });
+      await page.waitForSelector(tid('editor-stale'), { timeout: 60000 });
+      assert((await editorText(page)).endsWith('# not saved yet'), 'the draft survived the turn');
+      assert(inSandbox() === second, 'the turn wrote the sandbox');
+
       // New file, rename, delete after the confirmation.
       await page.click(tid('tree-new-file'));
       await page.fill(tid('tree-new-input'), 'notes/todo.md');
@@ -94,7 +103,7 @@ export const tests = {
       await page.waitForSelector(row('docs'), { state: 'detached' });
       assert(!fs.existsSync(path.join(folder, 'docs')), 'the folder was deleted');
       const log2 = execFileSync('git', ['-C', folder, 'log', '--format=%s'], { encoding: 'utf8' }).trim().split('\n');
-      assert(log2.slice(0, 3).join('|') === 'deleted docs|renamed notes to docs|created notes/todo.md', `versions: ${JSON.stringify(log2)}`);
+      assert(log2.slice(0, 4).join('|') === 'deleted docs|renamed notes to docs|created notes/todo.md|Change it', `versions: ${JSON.stringify(log2)}`);
       const counts = await admin(e2b, 'counts');
       assert(counts.contractErrors === 0, `requests the fake E2B refused as off-spec: ${counts.contractErrors}`);
     } finally {
