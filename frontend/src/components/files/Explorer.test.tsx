@@ -83,6 +83,25 @@ describe('Explorer', () => {
     expect(folder.files.has('app.py')).toBe(false)
   })
 
+  it('works from the keyboard: Enter opens, F2 renames, Delete asks', async () => {
+    const user = userEvent.setup()
+    render(<Explorer projectId={P} />)
+    await waitFor(() => expect(rows()).toHaveLength(3))
+    row('src')!.focus()
+    await user.keyboard('{Enter}')
+    expect(rows()).toContain('src/lib')
+    row('app.py')!.focus()
+    await user.keyboard('{Enter}')
+    await waitFor(() => expect(screen.getByTestId('editor-text')).toHaveTextContent('print(1)'))
+    row('data.csv')!.focus()
+    await user.keyboard('{F2}')
+    expect(screen.getByTestId('tree-rename-input')).toHaveValue('data.csv')
+    await user.keyboard('{Escape}')
+    row('data.csv')!.focus()
+    await user.keyboard('{Delete}')
+    expect(await screen.findByText('Delete data.csv?')).toBeInTheDocument()
+  })
+
   it('deletes only after the confirmation', async () => {
     const user = userEvent.setup()
     render(<Explorer projectId={P} />)

@@ -165,9 +165,19 @@ export function FileTree({ projectId }: { projectId: string }) {
               data-testid="tree-row"
               data-path={entry.path}
               data-dir={entry.dir ? 'true' : 'false'}
-              className={cn('group flex cursor-pointer items-center gap-1 py-0.5 pr-1 hover:bg-muted', p.active === entry.path && 'bg-muted font-medium')}
+              className={cn('group flex cursor-pointer items-center gap-1 py-0.5 pr-1 outline-none hover:bg-muted focus-visible:ring-1 focus-visible:ring-ring', p.active === entry.path && 'bg-muted font-medium')}
               style={{ paddingLeft: 4 + depth * 12 }}
+              tabIndex={0}
               onClick={() => (entry.dir ? toggle(projectId, entry.path) : void open(projectId, entry.path))}
+              onKeyDown={(e) => {
+                if (e.target !== e.currentTarget) return
+                if (e.key === 'Enter' || e.key === ' ') {
+                  e.preventDefault()
+                  if (entry.dir) toggle(projectId, entry.path)
+                  else void open(projectId, entry.path)
+                } else if (e.key === 'F2') setRenaming(entry.path)
+                else if (e.key === 'Delete') setDeleting({ path: entry.path, dir: entry.dir })
+              }}
             >
               <ChevronRight aria-hidden className={cn('h-3 w-3 shrink-0 text-muted-foreground transition-transform', !entry.dir && 'invisible', isOpen && 'rotate-90')} />
               <FileIcon name={name} dir={entry.dir} open={isOpen} />
