@@ -6,6 +6,7 @@ import { create } from 'zustand'
 import { errorMessage, subscribe, topics } from '../api'
 import { filesApi, type FileChangeResult, type TreeEntry } from '../api/files'
 import { toast } from './toast'
+import { useChat } from './chat'
 
 export interface OpenFile {
   path: string
@@ -162,6 +163,8 @@ export const useFiles = create<FilesState>((set, get) => {
 
   const reportChange = (projectId: string, r: FileChangeResult) => {
     if (r.warning) toast.error(r.warning)
+    // The chat's copy of the files (shown when no answer is left) follows the change.
+    if (useChat.getState().chats[projectId]?.files) void useChat.getState().loadFiles(projectId)
     if (r.synced) set((s) => ({ savedNonce: { ...s.savedNonce, [projectId]: (s.savedNonce[projectId] ?? 0) + 1 } }))
   }
 
