@@ -212,6 +212,7 @@ func (a *App) wire(ctxf func() context.Context) {
 			Sandboxes: a.sandboxes, Logger: a.log.With("part", "uploads")}), a.dialogs.OpenFiles),
 		api.NewTransferService(api.TransferConfig{Ctx: ctxf, Workspaces: ws, Store: a.store, Sandboxes: a.sandboxes,
 			Keys: a.keys, Dialogs: a.dialogs, Version: about.Version, Log: a.log.With("part", "transfer")}),
+		api.NewFilesService(ctxf, ws, api.SandboxReplica{Manager: a.sandboxes}, a.log),
 	}
 }
 

@@ -101,3 +101,4 @@ async function stream20k() {
 
 await openThousand();
 await stream20k();
+await (await import('./files-bench.mjs')).tree500();

@@ -100,3 +100,23 @@ func BenchmarkOwnWriteCheck500(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkTree500 lists a 500-file project in 20 folders: what opening
+// the Code tab's explorer costs on the Go side (issue 15: ≤ 50 ms).
+func BenchmarkTree500(b *testing.B) {
+	ctx := context.Background()
+	w, err := Open(filepath.Join(b.TempDir(), "w"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, _, err := w.RecordTurn(ctx, project(500), "init", "m", "p/m"); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		es, _, err := w.Tree(ctx)
+		if err != nil || len(es) != 500+1+1+20 { // files, .gitignore, src/, src/dirNN/
+			b.Fatal(len(es), err)
+		}
+	}
+}

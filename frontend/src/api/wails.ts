@@ -13,11 +13,12 @@ import * as Terminal from '../../wailsjs/go/api/TerminalService'
 import * as Transfer from '../../wailsjs/go/api/TransferService'
 import * as Update from '../../wailsjs/go/api/UpdateService'
 import * as UploadSvc from '../../wailsjs/go/api/UploadService'
+import * as FilesSvc from '../../wailsjs/go/api/FilesService'
 import * as Versions from '../../wailsjs/go/api/VersionsService'
 import { api as models } from '../../wailsjs/go/models'
 import { BrowserOpenURL, EventsOn } from '../../wailsjs/runtime/runtime'
 
-export const bindings = { About, Catalog, Chat, KeyCheck, Projects, Sandbox, Search: SearchSvc, Settings: SettingsSvc, System, Terminal, Transfer, Update, Upload: UploadSvc, Versions }
+export const bindings = { About, Catalog, Chat, Files: FilesSvc, KeyCheck, Projects, Sandbox, Search: SearchSvc, Settings: SettingsSvc, System, Terminal, Transfer, Update, Upload: UploadSvc, Versions }
 export const runtime = { BrowserOpenURL, EventsOn }
 /** The generated classes, for requests whose class has methods (createFrom builds one from plain data). */
 export { models }

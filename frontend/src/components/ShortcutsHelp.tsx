@@ -27,7 +27,7 @@ export function ShortcutsHelp() {
           ))}
         </tbody>
       </table>
-      <p className="mt-3 text-xs text-muted-foreground">In the search: ↑ ↓ move, Enter opens, Escape closes. Shift+Enter is a new line in the message box.</p>
+      <p className="mt-3 text-xs text-muted-foreground">In the search: ↑ ↓ move, Enter opens, Escape closes. Shift+Enter is a new line in the message box. In the Files tab&apos;s editor: Ctrl+S saves, Ctrl+F finds and replaces, Ctrl+Z undoes.</p>
     </Dialog>
   )
 }

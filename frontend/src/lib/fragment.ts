@@ -86,6 +86,9 @@ export function languageOf(path: string): string {
       return 'html'
     case 'json':
       return 'json'
+    case 'md':
+    case 'markdown':
+      return 'markdown'
     default:
       return 'text'
   }

@@ -132,6 +132,22 @@ export namespace api {
 	        this.wailsVersion = source["wailsVersion"];
 	    }
 	}
+	export class CreateFileRequest {
+	    projectId: string;
+	    path: string;
+	    dir: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new CreateFileRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.projectId = source["projectId"];
+	        this.path = source["path"];
+	        this.dir = source["dir"];
+	    }
+	}
 	export class CreateProjectRequest {
 	    name: string;
 	    description: string;
@@ -146,6 +162,20 @@ export namespace api {
 	        this.name = source["name"];
 	        this.description = source["description"];
 	        this.template = source["template"];
+	    }
+	}
+	export class DeleteFileRequest {
+	    projectId: string;
+	    path: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new DeleteFileRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.projectId = source["projectId"];
+	        this.path = source["path"];
 	    }
 	}
 	export class DeleteMessageRequest {
@@ -228,6 +258,58 @@ export namespace api {
 	        this.content = source["content"];
 	    }
 	}
+	export class FileChangeResult {
+	    version?: VersionDTO;
+	    warning?: string;
+	    synced: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new FileChangeResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.version = this.convertValues(source["version"], VersionDTO);
+	        this.warning = source["warning"];
+	        this.synced = source["synced"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class FileContentDTO {
+	    path: string;
+	    content: string;
+	    binary: boolean;
+	    size: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new FileContentDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.path = source["path"];
+	        this.content = source["content"];
+	        this.binary = source["binary"];
+	        this.size = source["size"];
+	    }
+	}
 	export class FileDiffDTO {
 	    path: string;
 	    status: string;
@@ -247,6 +329,54 @@ export namespace api {
 	        this.after = source["after"];
 	        this.binary = source["binary"];
 	    }
+	}
+	export class TreeEntryDTO {
+	    path: string;
+	    dir: boolean;
+	    size: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new TreeEntryDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.path = source["path"];
+	        this.dir = source["dir"];
+	        this.size = source["size"];
+	    }
+	}
+	export class FileTreeDTO {
+	    entries: TreeEntryDTO[];
+	    truncated: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new FileTreeDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.entries = this.convertValues(source["entries"], TreeEntryDTO);
+	        this.truncated = source["truncated"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 	export class Image {
 	    mime: string;
@@ -621,6 +751,22 @@ export namespace api {
 	        this.pushedAt = source["pushedAt"];
 	    }
 	}
+	export class RenameFileRequest {
+	    projectId: string;
+	    from: string;
+	    to: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new RenameFileRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.projectId = source["projectId"];
+	        this.from = source["from"];
+	        this.to = source["to"];
+	    }
+	}
 	export class RestorePointsDTO {
 	    count: number;
 	    saving: boolean;
@@ -737,6 +883,22 @@ export namespace api {
 	        this.idlePauseAt = source["idlePauseAt"];
 	        this.runningSecondsToday = source["runningSecondsToday"];
 	        this.runningSecondsTotal = source["runningSecondsTotal"];
+	    }
+	}
+	export class SaveFileRequest {
+	    projectId: string;
+	    path: string;
+	    content: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new SaveFileRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.projectId = source["projectId"];
+	        this.path = source["path"];
+	        this.content = source["content"];
 	    }
 	}
 	export class Settings {
@@ -1113,6 +1275,7 @@ export namespace api {
 	        this.end = source["end"];
 	    }
 	}
+	
 	export class UndoResult {
 	    restored: boolean;
 	    warning?: string;

@@ -1,9 +1,13 @@
-// CodeMirror 6, read-only. Loaded lazily (React.lazy) with its languages, so
-// the first paint does not wait for the editor.
+// CodeMirror 6: read-only for an answer being streamed or an old fragment,
+// editable for the project's files (history, find/replace, Ctrl+S). Loaded
+// lazily (React.lazy) with its languages, so the first paint does not wait
+// for the editor.
 import { useEffect, useRef } from 'react'
-import { Compartment, EditorState, type Extension } from '@codemirror/state'
-import { EditorView, lineNumbers, highlightActiveLineGutter, drawSelection } from '@codemirror/view'
-import { defaultHighlightStyle, syntaxHighlighting, bracketMatching, foldGutter } from '@codemirror/language'
+import { Annotation, Compartment, EditorState, type Extension } from '@codemirror/state'
+import { EditorView, lineNumbers, highlightActiveLineGutter, highlightActiveLine, drawSelection, keymap } from '@codemirror/view'
+import { defaultHighlightStyle, syntaxHighlighting, bracketMatching, foldGutter, indentOnInput } from '@codemirror/language'
+import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands'
+import { highlightSelectionMatches, search, searchKeymap } from '@codemirror/search'
 import { oneDark } from '@codemirror/theme-one-dark'
 import { languageOf } from '../../lib/fragment'
 
@@ -27,6 +31,8 @@ export async function loadLanguage(path: string): Promise<Extension> {
       return (await import('@codemirror/lang-html')).html()
     case 'json':
       return (await import('@codemirror/lang-json')).json()
+    case 'markdown':
+      return (await import('@codemirror/lang-markdown')).markdown()
     default:
       return []
   }
@@ -41,6 +47,13 @@ export function followPosition(code: string): number {
   return code.lastIndexOf('\n') + 1
 }
 
+/** Marks the changes that come from the props (a stream, a reload), not from the person. */
+const external = Annotation.define<boolean>()
+
+function modeOf(editable: boolean): Extension {
+  return editable ? [highlightActiveLine()] : [EditorState.readOnly.of(true), EditorView.editable.of(false)]
+}
+
 const lightTheme = [syntaxHighlighting(defaultHighlightStyle, { fallback: true })]
 
 export default function CodeEditor({
@@ -50,6 +63,10 @@ export default function CodeEditor({
   streaming,
   line = 0,
   lineNonce,
+  editable = false,
+  wrap = false,
+  onChange,
+  onSave,
 }: {
   path: string
   code: string
@@ -59,12 +76,25 @@ export default function CodeEditor({
   line?: number
   /** Changes when the same line is asked for again. */
   lineNonce?: number
+  /** The person may type; code is then the text to start from (or the file reloaded). */
+  editable?: boolean
+  /** Long lines wrap instead of scrolling sideways. */
+  wrap?: boolean
+  onChange?: (text: string) => void
+  /** Ctrl+S / Cmd+S. */
+  onSave?: () => void
 }) {
   const host = useRef<HTMLDivElement>(null)
   const view = useRef<EditorView | null>(null)
   const shown = useRef('')
   const lang = useRef(new Compartment())
   const theme = useRef(new Compartment())
+  const mode = useRef(new Compartment())
+  const wrapping = useRef(new Compartment())
+  const changed = useRef(onChange)
+  const saved = useRef(onSave)
+  changed.current = onChange
+  saved.current = onSave
 
   useEffect(() => {
     if (!host.current) return
@@ -78,9 +108,26 @@ export default function CodeEditor({
           foldGutter(),
           drawSelection(),
           bracketMatching(),
-          EditorState.readOnly.of(true),
-          EditorView.editable.of(false),
-          EditorView.contentAttributes.of({ 'aria-label': `Code of ${path}`, tabindex: '0' }),
+          highlightSelectionMatches(),
+          search({ top: true }),
+          history(),
+          indentOnInput(),
+          keymap.of([
+            { key: 'Mod-s', preventDefault: true, run: () => (saved.current?.(), true) },
+            ...searchKeymap,
+            ...historyKeymap,
+            ...defaultKeymap,
+            indentWithTab,
+          ]),
+          mode.current.of(modeOf(editable)),
+          wrapping.current.of(wrap ? EditorView.lineWrapping : []),
+          EditorView.updateListener.of((u) => {
+            if (!u.docChanged || u.transactions.every((t) => t.annotation(external))) return
+            const text = u.state.doc.toString()
+            shown.current = text
+            changed.current?.(text)
+          }),
+          EditorView.contentAttributes.of({ 'aria-label': `Code of ${path}`, tabindex: '0', 'data-testid': 'code-editor-content' }),
           lang.current.of([]),
           theme.current.of(dark ? oneDark : lightTheme),
         ],
@@ -111,6 +158,14 @@ export default function CodeEditor({
   }, [dark])
 
   useEffect(() => {
+    view.current?.dispatch({ effects: mode.current.reconfigure(modeOf(editable)) })
+  }, [editable])
+
+  useEffect(() => {
+    view.current?.dispatch({ effects: wrapping.current.reconfigure(wrap ? EditorView.lineWrapping : []) })
+  }, [wrap])
+
+  useEffect(() => {
     const v = view.current
     if (!v || code === shown.current) return
     const prev = shown.current
@@ -121,6 +176,7 @@ export default function CodeEditor({
     shown.current = code
     v.dispatch({
       changes,
+      annotations: external.of(true),
       effects: streaming ? EditorView.scrollIntoView(followPosition(code), { y: 'end', x: 'nearest', xMargin: 0 }) : undefined,
     })
   }, [code, streaming])

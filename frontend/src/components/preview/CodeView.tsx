@@ -1,5 +1,5 @@
 import { lazy, Suspense, useEffect, useState } from 'react'
-import { Check, Copy, Download } from 'lucide-react'
+import { Check, Copy, Download, Pencil } from 'lucide-react'
 import type { FileEntry } from '../../api'
 import { Button } from '../ui/Button'
 import { cn, copyText, downloadText } from '../../lib/utils'
@@ -26,7 +26,18 @@ export function prefetchEditor(): void {
   }
 }
 
-export function CodeView({ files, streaming, emptyText }: { files: FileEntry[]; streaming?: boolean; emptyText?: string }) {
+export function CodeView({
+  files,
+  streaming,
+  emptyText,
+  onEdit,
+}: {
+  files: FileEntry[]
+  streaming?: boolean
+  emptyText?: string
+  /** Opens the file shown in the project's editor (the Files tab). */
+  onEdit?: (path: string) => void
+}) {
   const [active, setActive] = useState<string | null>(null)
   const [copied, setCopied] = useState(false)
   const dark = useResolvedTheme() === 'dark'
@@ -84,6 +95,11 @@ export function CodeView({ files, streaming, emptyText }: { files: FileEntry[]; 
             </button>
           ))}
         </div>
+        {onEdit && !streaming ? (
+          <Button size="icon" variant="ghost" aria-label="Edit this file" data-testid="code-edit" disabled={!file} onClick={() => file && onEdit(file.path)}>
+            <Pencil className="h-4 w-4" />
+          </Button>
+        ) : null}
         <Button
           size="icon"
           variant="ghost"

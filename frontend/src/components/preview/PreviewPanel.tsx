@@ -1,6 +1,6 @@
 import * as Tabs from '@radix-ui/react-tabs'
-import { useEffect, useMemo } from 'react'
-import { Code2, Eye, SquareTerminal } from 'lucide-react'
+import { useEffect, useMemo, useRef } from 'react'
+import { Code2, Eye, FolderTree, SquareTerminal } from 'lucide-react'
 import { useChat, emptyChat } from '../../stores/chat'
 import { runResultOf, type Message, type RunResult } from '../../api'
 import { emptyResult, fragmentFromPartial, fragmentFromStored, isPythonTemplate, type FragmentView } from '../../lib/fragment'
@@ -13,6 +13,8 @@ import { ProblemsPanel } from './ProblemsPanel'
 import { SandboxWebPreview } from './WebPreviewCover'
 import { TerminalPanel } from '../terminal/TerminalPanel'
 import { useTerminal } from '../../stores/terminal'
+import { useFiles } from '../../stores/files'
+import { Explorer } from '../files/Explorer'
 
 const tabCls =
   'inline-flex items-center gap-1.5 rounded-md px-3 py-1 text-xs font-medium text-muted-foreground data-[state=active]:bg-muted data-[state=active]:text-foreground disabled:opacity-50'
@@ -38,6 +40,25 @@ export function PreviewPanel({ projectId }: { projectId: string }) {
   useEffect(() => {
     if (runId) showTerminal(projectId, false)
   }, [runId, projectId, showTerminal])
+  const filesShown = useFiles((s) => !!s.shown[projectId])
+  const showFiles = useFiles((s) => s.show)
+  // A turn that ended may have written files: the explorer reads them again (drafts stay).
+  const hadRun = useRef(false)
+  useEffect(() => {
+    if (runId) hadRun.current = true
+    else if (hadRun.current) {
+      hadRun.current = false
+      void useFiles.getState().refresh(projectId)
+    }
+  }, [runId, projectId])
+  const editFile = (path: string) => {
+    void useFiles.getState().open(projectId, path)
+    showTerminal(projectId, false)
+    showFiles(projectId, true)
+  }
+  // Without an answer there are no tabs: the Files flag shows the explorer in place of the message.
+  const editKept = filesShown
+  const setEditKept = (on: boolean) => showFiles(projectId, on)
 
   const view = useMemo((): { fragment: FragmentView | null; result: RunResult | null; live: boolean; stopped: boolean } => {
     if (run && !selected) {
@@ -76,18 +97,42 @@ export function PreviewPanel({ projectId }: { projectId: string }) {
     if (keptFiles && keptFiles.length > 0) {
       return (
         <div className="flex h-full min-h-0 flex-col" data-testid="kept-files">
-          <p className="border-b border-border px-3 py-2 text-xs text-muted-foreground">
-            The project's files, kept from earlier answers. Your next message builds on them.
+          <p className="flex items-center gap-2 border-b border-border px-3 py-2 text-xs text-muted-foreground">
+            <span className="flex-1">The project's files, kept from earlier answers. Your next message builds on them.</span>
+            <button className="rounded px-2 py-0.5 font-medium text-foreground hover:bg-muted" data-testid="kept-edit" onClick={() => setEditKept(!editKept)}>
+              {editKept ? 'Back to the code' : 'Edit the files'}
+            </button>
           </p>
           <div className="min-h-0 flex-1">
-            <CodeView files={keptFiles} />
+            {editKept ? <Explorer projectId={projectId} /> : <CodeView files={keptFiles} onEdit={(path) => {
+              void useFiles.getState().open(projectId, path)
+              setEditKept(true)
+            }} />}
+          </div>
+        </div>
+      )
+    }
+    if (editKept) {
+      return (
+        <div className="flex h-full min-h-0 flex-col">
+          <p className="flex items-center gap-2 border-b border-border px-3 py-2 text-xs text-muted-foreground">
+            <span className="flex-1">The project's folder. Your next message builds on what is here.</span>
+            <button className="rounded px-2 py-0.5 font-medium text-foreground hover:bg-muted" data-testid="kept-edit" onClick={() => setEditKept(false)}>
+              Close
+            </button>
+          </p>
+          <div className="min-h-0 flex-1">
+            <Explorer projectId={projectId} />
           </div>
         </div>
       )
     }
     return (
-      <div className="flex h-full items-center justify-center p-6 text-center text-sm text-muted-foreground">
+      <div className="flex h-full flex-col items-center justify-center gap-3 p-6 text-center text-sm text-muted-foreground">
         The code and the running app appear here once you send a message.
+        <button className="rounded px-2 py-1 text-xs font-medium text-foreground hover:bg-muted" data-testid="files-open" onClick={() => setEditKept(true)}>
+          Or open the project's files to write them yourself
+        </button>
       </div>
     )
   }
@@ -95,10 +140,11 @@ export function PreviewPanel({ projectId }: { projectId: string }) {
   const codeFiles = (fragment?.files ?? []).filter((f) => !stopped || f.content.trim() !== '')
   return (
     <Tabs.Root
-      value={terminalShown ? 'terminal' : tab}
+      value={terminalShown ? 'terminal' : filesShown ? 'files' : tab}
       onValueChange={(v) => {
         showTerminal(projectId, v === 'terminal')
-        if (v !== 'terminal') setTab(projectId, v as 'code' | 'preview')
+        showFiles(projectId, v === 'files')
+        if (v !== 'terminal' && v !== 'files') setTab(projectId, v as 'code' | 'preview')
       }}
       className="flex h-full min-h-0 flex-col"
     >
@@ -109,6 +155,9 @@ export function PreviewPanel({ projectId }: { projectId: string }) {
           </Tabs.Trigger>
           <Tabs.Trigger value="preview" data-testid="tab-preview" className={tabCls}>
             <Eye className="h-3.5 w-3.5" /> Preview
+          </Tabs.Trigger>
+          <Tabs.Trigger value="files" data-testid="tab-files" className={tabCls}>
+            <FolderTree className="h-3.5 w-3.5" /> Files
           </Tabs.Trigger>
           <Tabs.Trigger value="terminal" data-testid="tab-terminal" className={tabCls}>
             <SquareTerminal className="h-3.5 w-3.5" /> Terminal
@@ -133,7 +182,11 @@ export function PreviewPanel({ projectId }: { projectId: string }) {
           files={codeFiles}
           streaming={live}
           emptyText={stopped ? 'The answer was stopped before any code was written.' : undefined}
+          onEdit={editFile}
         />
+      </Tabs.Content>
+      <Tabs.Content value="files" className="min-h-0 flex-1 data-[state=inactive]:hidden">
+        {filesShown ? <Explorer projectId={projectId} stream={live ? codeFiles : undefined} /> : null}
       </Tabs.Content>
       <Tabs.Content value="preview" className="flex min-h-0 flex-1 flex-col data-[state=inactive]:hidden">
         <ProblemsPanel projectId={projectId} result={result} fragment={fragment} live={live} web={!python && !!fragment?.template} />

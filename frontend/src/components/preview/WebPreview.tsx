@@ -1,16 +1,46 @@
 import { useState } from 'react'
-import { Check, Copy, ExternalLink, RefreshCw } from 'lucide-react'
+import { Check, Copy, ExternalLink, Monitor, RefreshCw, Smartphone, Tablet } from 'lucide-react'
 import { frameSandbox, openURL, previewIsolation } from '../../api'
 import { Button } from '../ui/Button'
-import { copyText } from '../../lib/utils'
+import { cn, copyText } from '../../lib/utils'
+
+export type Device = 'phone' | 'tablet' | 'desktop'
+
+/** The frame's size per device (CSS pixels); desktop fills the panel. */
+export const DEVICES: Record<Device, { label: string; width?: number; height?: number }> = {
+  phone: { label: 'Phone (390 × 844)', width: 390, height: 844 },
+  tablet: { label: 'Tablet (820 × 1180)', width: 820, height: 1180 },
+  desktop: { label: 'Desktop (full width)' },
+}
+
+const DEVICE_KEY = 'tessera.preview.device'
+
+function savedDevice(): Device {
+  try {
+    const d = localStorage.getItem(DEVICE_KEY)
+    return d === 'phone' || d === 'tablet' ? d : 'desktop'
+  } catch {
+    return 'desktop'
+  }
+}
 
 /**
  * The sandbox's web app, in a sandboxed iframe (see src/api/security.ts for
  * what it may do). It is not shown at all when this window cannot keep
  * frames away from the app's bindings.
  */
-export function WebPreview({ url, template = '' }: { url: string; template?: string }) {
+export function WebPreview({ url, template = '', reloadKey = 0 }: { url: string; template?: string; reloadKey?: number }) {
   const [key, setKey] = useState(0)
+  const [device, setDeviceState] = useState<Device>(savedDevice)
+  const setDevice = (d: Device) => {
+    setDeviceState(d)
+    try {
+      localStorage.setItem(DEVICE_KEY, d)
+    } catch {
+      /* the choice lasts this session only */
+    }
+  }
+  const size = DEVICES[device]
   const [copied, setCopied] = useState(false)
   const [isolation] = useState(previewIsolation)
   return (
@@ -36,6 +66,25 @@ export function WebPreview({ url, template = '' }: { url: string; template?: str
         >
           {copied ? <Check className="h-4 w-4" /> : <Copy className="h-4 w-4" />}
         </Button>
+        <div role="group" aria-label="Device size" className="flex">
+          {(Object.keys(DEVICES) as Device[]).map((d) => {
+            const Icon = d === 'phone' ? Smartphone : d === 'tablet' ? Tablet : Monitor
+            return (
+              <Button
+                key={d}
+                size="icon"
+                variant="ghost"
+                aria-label={DEVICES[d].label}
+                aria-pressed={device === d}
+                data-testid={`preview-device-${d}`}
+                className={cn(device === d && 'bg-muted text-foreground')}
+                onClick={() => setDevice(d)}
+              >
+                <Icon className="h-4 w-4" />
+              </Button>
+            )
+          })}
+        </div>
         <Button size="icon" variant="ghost" aria-label="Open in browser" data-testid="preview-open" onClick={() => openURL(url)}>
           <ExternalLink className="h-4 w-4" />
         </Button>
@@ -45,15 +94,18 @@ export function WebPreview({ url, template = '' }: { url: string; template?: str
           {isolation.reason}
         </p>
       ) : (
-      <iframe
-        key={key}
-        data-testid="preview-iframe"
-        title="App preview"
-        src={url}
-        sandbox={frameSandbox(url, template)}
-        referrerPolicy="no-referrer"
-        className="min-h-0 w-full flex-1 border-0 bg-white"
-      />
+      <div className={cn('flex min-h-0 flex-1', !!size.width && 'justify-center overflow-auto bg-muted/40 p-3')} data-testid="preview-frame-box" data-device={device}>
+        <iframe
+          key={`${key}#${reloadKey}`}
+          data-testid="preview-iframe"
+          title="App preview"
+          src={url}
+          sandbox={frameSandbox(url, template)}
+          referrerPolicy="no-referrer"
+          style={size.width ? { width: size.width, height: size.height, maxWidth: '100%', flexShrink: 0 } : undefined}
+          className={cn('border-0 bg-white', size.width ? 'rounded-md shadow-md ring-1 ring-border' : 'min-h-0 w-full flex-1')}
+        />
+      </div>
       )}
     </div>
   )

@@ -4,6 +4,7 @@ import { useSandbox } from '../../stores/sandbox'
 import { followSandboxURL, previewCover } from '../../lib/preview'
 import { Button } from '../ui/Button'
 import { WebPreview } from './WebPreview'
+import { useFiles } from '../../stores/files'
 
 /**
  * WebPreview of a stored result, kept on the project's current sandbox: the
@@ -38,10 +39,12 @@ export function SandboxWebPreview({
     prev.current = state
   }, [state])
 
+  // A file saved into the sandbox: the app shows it (a server that reloads on change has it already; others get the new page).
+  const saved = useFiles((s) => s.savedNonce[projectId] ?? 0)
   const cover = previewCover(state, status?.error)
   return (
     <div className="relative flex h-full min-h-0 flex-col" data-testid="web-preview" data-sandbox-state={state ?? ''}>
-      <WebPreview key={`${shownUrl}#${epoch}`} url={shownUrl} template={template} />
+      <WebPreview key={`${shownUrl}#${epoch}`} url={shownUrl} template={template} reloadKey={saved} />
       {cover ? (
         <div
           data-testid="preview-cover"
