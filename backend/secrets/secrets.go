@@ -30,7 +30,10 @@ func LLMAccount(providerID string) string { return "llm:" + providerID }
 // MaxKeyLen bounds what we store: real API keys are well under this.
 const MaxKeyLen = 4096
 
-var accountRE = regexp.MustCompile(`^(e2b|llm:[a-z0-9][a-z0-9_.-]{0,63})$`)
+// EnvAccount returns the keychain account of a project's secret variable.
+func EnvAccount(projectID, name string) string { return "env:" + projectID + ":" + name }
+
+var accountRE = regexp.MustCompile(`^(e2b|llm:[a-z0-9][a-z0-9_.-]{0,63}|env:[A-Za-z0-9-]{1,64}:[A-Za-z_][A-Za-z0-9_]{0,127})$`)
 
 // Backend is the subset of go-keyring Tessera uses; tests substitute it.
 type Backend interface {
@@ -178,6 +181,9 @@ func mapErr(err error, account string) error {
 func label(account string) string {
 	if account == AccountE2B {
 		return "E2B"
+	}
+	if strings.HasPrefix(account, "env:") {
+		return "the variable " + account[strings.LastIndex(account, ":")+1:]
 	}
 	return strings.TrimPrefix(account, "llm:")
 }

@@ -44,6 +44,9 @@ func TestWithMockKeyring(t *testing.T) {
 		{"huge", AccountE2B, strings.Repeat("k", MaxKeyLen+1), apperr.Invalid},
 		{"unknown account", "bank", "x", apperr.Invalid},
 		{"traversal account", "llm:../x", "x", apperr.Invalid},
+		{"project secret", EnvAccount("0b6f8a6e-1c1e-4a8e-9d2a-5b1e2f3a4b5c", "API_TOKEN"), "tok", ""},
+		{"project secret bad name", EnvAccount("p1", "A-B"), "tok", apperr.Invalid},
+		{"project secret traversal", EnvAccount("../p", "A"), "tok", apperr.Invalid},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
