@@ -127,7 +127,20 @@ func (a *App) wire(ctxf func() context.Context) {
 	a.settings = newSettingsCache(a.store, a.log)
 	a.workspaces = workspace.Start(a.rootCtx, a.store, config.WorkspaceRoot(a.getenv, a.settings.get(a.rootCtx)), a.log.With("part", "workspace"))
 	a.e2b = sandbox.NewE2BClients(a.e2bConfig)
+	ws := api.NewWorkspaces(a.workspaces, a.store)
 	a.sandboxes = sandbox.NewManager(sandbox.Config{
+		// The project's variables and the idle-sandbox cleanup (issue 16).
+		Env: api.ProjectEnv(a.store, a.keys),
+		Cleanup: &sandbox.CleanupPolicy{
+			After: a.cleanupAfter,
+			Check: func(ctx context.Context, id string) error {
+				local, err := a.store.ListFiles(ctx, id)
+				if err != nil {
+					return err
+				}
+				return ws.HoldsEveryFile(ctx, id, local)
+			},
+		},
 		Client:  a.e2b.Client,
 		Store:   a.store,
 		Emitter: a.emit,
@@ -153,7 +166,8 @@ func (a *App) wire(ctxf func() context.Context) {
 		Templates: func(ctx context.Context) []fragment.Template {
 			return fragment.WithCustom(a.settings.get(ctx).CustomTemplates)
 		},
-		Logger: a.log.With("part", "chat"),
+		Logger:   a.log.With("part", "chat"),
+		EnvNames: api.EnvNames(a.store),
 	})
 	a.terminals = terminal.New(terminal.Config{Sandboxes: a.sandboxes, Emitter: a.emit, Logger: a.log.With("part", "terminal"),
 		TemplateOf: func(ctx context.Context, id string) string { p, _ := a.store.GetProject(ctx, id); return p.Template }})
@@ -172,10 +186,10 @@ func (a *App) wire(ctxf func() context.Context) {
 		State: a.store,
 		Log:   a.log.With("part", "update"),
 	})
-	ws := api.NewWorkspaces(a.workspaces, a.store)
 	a.bound = []any{
 		api.NewSystemService(nil, a.paths, a.getenv("E2B_DOMAIN")),
-		api.NewProjectService(ctxf, a.store, a.sandboxes, a.log, api.WithWorkspaces(ws), api.WithTerminals(a.terminals)),
+		api.NewProjectService(ctxf, a.store, a.sandboxes, a.log, api.WithWorkspaces(ws), api.WithTerminals(a.terminals),
+			api.WithHome(a.store, a.keys, a.cleanupAfter)),
 		api.NewSettingsService(ctxf, a.store, keyWatch{Store: a.keys, onE2B: a.e2b.Invalidate}, a.paths, a.log, a.settingsSaved),
 		api.NewSandboxService(ctxf, a.sandboxes),
 		api.NewChatService(ctxf, a.chat),
@@ -186,6 +200,8 @@ func (a *App) wire(ctxf func() context.Context) {
 		api.NewUpdateService(ctxf, updates),
 		api.NewSearchService(ctxf, a.store),
 		api.NewTerminalService(ctxf, a.terminals),
+		api.NewEnvService(ctxf, a.store, a.keys, a.sandboxes, a.terminals,
+			func(template string) bool { _, ok := terminal.StartCommand(template); return ok }),
 	}
 }
 
@@ -199,6 +215,12 @@ func (a *App) settingsSaved(s config.Settings) {
 }
 
 func (a *App) services() []any { return a.bound }
+
+// cleanupAfter is the idle age after which a project's sandbox is removed
+// (Settings, days; 0 = never).
+func (a *App) cleanupAfter(ctx context.Context) time.Duration {
+	return time.Duration(a.settings.get(ctx).SandboxCleanupDays) * 24 * time.Hour
+}
 
 // startup runs once the window exists: events can flow from now on, and
 // sandboxes left from the last run are reconciled in the background.

@@ -50,13 +50,24 @@ type Project struct {
 	LastActivityAt string `json:"lastActivityAt"`
 	// Workspace is the project's folder name under the projects folder.
 	Workspace string `json:"workspace,omitempty"`
+	// KeptAt: when "Keep" last postponed the sandbox cleanup;
+	// SandboxRemovedAt: when the cleanup removed the idle sandbox (the
+	// next use rebuilds it). Zero times when never.
+	KeptAt           string `json:"keptAt"`
+	SandboxRemovedAt string `json:"sandboxRemovedAt"`
+	// RunningSeconds is the sandbox's running time over all days.
+	RunningSeconds int64 `json:"runningSeconds"`
+	// CleanupAt is when the cleanup policy will remove the sandbox unless
+	// the project is used or kept; absent when it has none or the policy
+	// is off.
+	CleanupAt string `json:"cleanupAt,omitempty"`
 }
 
 func toProject(p store.Project) Project {
 	return Project{ID: p.ID, Name: p.Name, Description: p.Description, Template: p.Template,
 		SandboxID: p.SandboxID, SandboxState: p.SandboxState,
 		CreatedAt: stamp(p.CreatedAt), UpdatedAt: stamp(p.UpdatedAt), LastActivityAt: stamp(p.LastActivityAt),
-		Workspace: p.Workspace}
+		Workspace: p.Workspace, KeptAt: stamp(p.KeptAt), SandboxRemovedAt: stamp(p.SandboxRemovedAt), RunningSeconds: p.RunningSeconds}
 }
 
 func toProjects(ps []store.Project) []Project {
@@ -86,20 +97,25 @@ type Settings struct {
 	UpdateFeedURL string `json:"updateFeedURL"`
 	// WorkspaceRoot is the projects folder; "" = the default.
 	WorkspaceRoot string `json:"workspaceRoot,omitempty"`
+	// SandboxCleanupDays: an idle project's sandbox is removed after this
+	// many days (0 = never).
+	SandboxCleanupDays int `json:"sandboxCleanupDays"`
 }
 
 func toSettings(s config.Settings) Settings {
 	return Settings{E2BDomain: s.E2BDomain, DefaultProvider: s.DefaultProvider, DefaultModel: s.DefaultModel,
 		SandboxTimeoutMinutes: s.SandboxTimeoutMinutes, IdlePauseMinutes: s.IdlePauseMinutes, Theme: s.Theme,
 		CustomProviders: s.CustomProviders, CustomTemplates: s.CustomTemplates, Onboarded: s.Onboarded,
-		UpdateCheck: s.UpdateCheck, UpdateFeedURL: s.UpdateFeedURL, WorkspaceRoot: s.WorkspaceRoot}
+		UpdateCheck: s.UpdateCheck, UpdateFeedURL: s.UpdateFeedURL, WorkspaceRoot: s.WorkspaceRoot,
+		SandboxCleanupDays: s.SandboxCleanupDays}
 }
 
 func (s Settings) domain() config.Settings {
 	return config.Settings{E2BDomain: s.E2BDomain, DefaultProvider: s.DefaultProvider, DefaultModel: s.DefaultModel,
 		SandboxTimeoutMinutes: s.SandboxTimeoutMinutes, IdlePauseMinutes: s.IdlePauseMinutes, Theme: s.Theme,
 		CustomProviders: s.CustomProviders, CustomTemplates: s.CustomTemplates, Onboarded: s.Onboarded,
-		UpdateCheck: s.UpdateCheck, UpdateFeedURL: s.UpdateFeedURL, WorkspaceRoot: s.WorkspaceRoot}
+		UpdateCheck: s.UpdateCheck, UpdateFeedURL: s.UpdateFeedURL, WorkspaceRoot: s.WorkspaceRoot,
+		SandboxCleanupDays: s.SandboxCleanupDays}
 }
 
 // SandboxStatus is a project's sandbox as the badge shows it (also the

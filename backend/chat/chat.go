@@ -97,6 +97,9 @@ type Config struct {
 	PreviewWait time.Duration
 	// Versions commits a turn's files in the project's folder (optional).
 	Versions Versions
+	// EnvNames gives the names of the project's variables, which the
+	// prompt lists (optional; values never reach the model).
+	EnvNames func(ctx context.Context, projectID string) []string
 }
 
 // Versions keeps the project's history: one version per turn that

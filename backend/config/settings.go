@@ -40,7 +40,13 @@ type Settings struct {
 	// "" means the default (see DefaultWorkspaceRoot). A change applies at
 	// the next start, which moves the existing folders there.
 	WorkspaceRoot string `json:"workspaceRoot,omitempty"`
+	// SandboxCleanupDays removes the sandbox of a project idle for longer
+	// (its files stay; the next use rebuilds it); 0 = never.
+	SandboxCleanupDays int `json:"sandboxCleanupDays"`
 }
+
+// MaxCleanupDays bounds SandboxCleanupDays.
+const MaxCleanupDays = 365
 
 // DefaultUpdateFeedURL is Tessera's releases on GitHub.
 const DefaultUpdateFeedURL = "https://api.github.com/repos/tessera-app/tessera/releases"
@@ -58,6 +64,7 @@ func DefaultSettings() Settings {
 		CustomTemplates:       []string{},
 		UpdateCheck:           true,
 		UpdateFeedURL:         DefaultUpdateFeedURL,
+		SandboxCleanupDays:    14,
 	}
 }
 
@@ -81,6 +88,9 @@ func (s *Settings) Validate() error {
 	}
 	if s.IdlePauseMinutes < 1 || s.IdlePauseMinutes > s.SandboxTimeoutMinutes {
 		return apperr.New(apperr.Invalid, "The idle pause must be at least 1 minute and no longer than the sandbox timeout.").InField("idlePauseMinutes")
+	}
+	if s.SandboxCleanupDays < 0 || s.SandboxCleanupDays > MaxCleanupDays {
+		return apperr.Newf(apperr.Invalid, "Removing idle sandboxes must be after 1 to %d days, or 0 for never.", MaxCleanupDays).InField("sandboxCleanupDays")
 	}
 	switch s.Theme {
 	case "", "system":
