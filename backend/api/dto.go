@@ -53,10 +53,10 @@ type Project struct {
 	// KeptAt: when "Keep" last postponed the sandbox cleanup;
 	// SandboxRemovedAt: when the cleanup removed the idle sandbox (the
 	// next use rebuilds it). Zero times when never.
-	KeptAt           string `json:"keptAt"`
-	SandboxRemovedAt string `json:"sandboxRemovedAt"`
+	KeptAt           string `json:"keptAt,omitempty"`
+	SandboxRemovedAt string `json:"sandboxRemovedAt,omitempty"`
 	// RunningSeconds is the sandbox's running time over all days.
-	RunningSeconds int64 `json:"runningSeconds"`
+	RunningSeconds int64 `json:"runningSeconds,omitempty"`
 	// CleanupAt is when the cleanup policy will remove the sandbox unless
 	// the project is used or kept; absent when it has none or the policy
 	// is off.
@@ -67,7 +67,15 @@ func toProject(p store.Project) Project {
 	return Project{ID: p.ID, Name: p.Name, Description: p.Description, Template: p.Template,
 		SandboxID: p.SandboxID, SandboxState: p.SandboxState,
 		CreatedAt: stamp(p.CreatedAt), UpdatedAt: stamp(p.UpdatedAt), LastActivityAt: stamp(p.LastActivityAt),
-		Workspace: p.Workspace, KeptAt: stamp(p.KeptAt), SandboxRemovedAt: stamp(p.SandboxRemovedAt), RunningSeconds: p.RunningSeconds}
+		Workspace: p.Workspace, KeptAt: stampOrEmpty(p.KeptAt), SandboxRemovedAt: stampOrEmpty(p.SandboxRemovedAt), RunningSeconds: p.RunningSeconds}
+}
+
+// stampOrEmpty is stamp, or "" for the zero time (a field left out).
+func stampOrEmpty(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return stamp(t)
 }
 
 func toProjects(ps []store.Project) []Project {

@@ -44,10 +44,10 @@ type Project struct {
 	// cleanup policy (zero: never); SandboxRemovedAt is when the cleanup
 	// removed the idle sandbox (zero: it was not), so the project says it
 	// will be rebuilt on next use.
-	KeptAt           time.Time `json:"keptAt"`
-	SandboxRemovedAt time.Time `json:"sandboxRemovedAt"`
+	KeptAt           time.Time `json:"keptAt,omitzero"`
+	SandboxRemovedAt time.Time `json:"sandboxRemovedAt,omitzero"`
 	// RunningSeconds is the sandbox's running time over all days.
-	RunningSeconds int64 `json:"runningSeconds"`
+	RunningSeconds int64 `json:"runningSeconds,omitempty"`
 }
 
 // IdleSince is when the project was last used or kept, whichever is later:
