@@ -1,5 +1,5 @@
 import * as DM from '@radix-ui/react-dropdown-menu'
-import { Check, ChevronDown, FolderOpen, Pencil, Plus, Trash2 } from 'lucide-react'
+import { Check, ChevronDown, FolderOpen, KeyRound, Pencil, Plus, Trash2 } from 'lucide-react'
 import { useState } from 'react'
 import { useProjects } from '../../stores/projects'
 import { useUI } from '../../stores/ui'
@@ -7,6 +7,7 @@ import { toast } from '../../stores/toast'
 import { errorMessage } from '../../api'
 import { ConfirmDialog } from '../ui/Dialog'
 import { RenameProjectDialog } from './RenameProjectDialog'
+import { EnvDialog } from './EnvDialog'
 
 const item =
   'flex cursor-pointer select-none items-center gap-2 rounded px-2 py-1.5 text-sm outline-none data-[highlighted]:bg-muted'
@@ -19,6 +20,7 @@ export function ProjectSelector() {
   const openCreate = useUI((s) => s.openCreate)
   const current = projects.find((p) => p.id === currentId) ?? null
   const [renameOpen, setRenameOpen] = useState(false)
+  const [envOpen, setEnvOpen] = useState(false)
   const [deleteOpen, setDeleteOpen] = useState(false)
   const [deleteBusy, setDeleteBusy] = useState(false)
   const [deleteError, setDeleteError] = useState<string | null>(null)
@@ -85,6 +87,9 @@ export function ProjectSelector() {
             </DM.Item>
             {current ? (
               <>
+                <DM.Item data-testid="project-env" className={item} onSelect={() => setEnvOpen(true)}>
+                  <KeyRound className="h-3.5 w-3.5" /> Environment…
+                </DM.Item>
                 <DM.Item data-testid="project-rename" className={item} onSelect={() => setRenameOpen(true)}>
                   <Pencil className="h-3.5 w-3.5" /> Rename “{current.name}”…
                 </DM.Item>
@@ -104,6 +109,7 @@ export function ProjectSelector() {
         </DM.Portal>
       </DM.Root>
       <RenameProjectDialog project={current} open={renameOpen} onOpenChange={setRenameOpen} />
+      <EnvDialog projectId={current?.id ?? null} projectName={current?.name ?? ''} open={envOpen} onOpenChange={setEnvOpen} />
       <ConfirmDialog
         open={deleteOpen}
         onOpenChange={setDeleteOpen}
