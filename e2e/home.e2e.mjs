@@ -178,6 +178,27 @@ export const tests = {
       const counts = (await admin(e2b, 'counts'));
       assert(counts.contractErrors === 0, `requests the spec refuses: ${counts.contractErrors}`);
       await page.screenshot({ path: path.join(artifacts, 'e2e-env.png') });
+
+      // The cleanup policy is shown before it happens, with Keep: with a
+      // 2-day policy the project's sandbox is due in 2 days.
+      await page.evaluate(async () => {
+        const s = await window.go.api.SettingsService.Get();
+        s.sandboxCleanupDays = 2;
+        const r = await window.go.api.SettingsService.Save(s);
+        if (r.confirm) await window.go.api.SettingsService.ConfirmSave(r.confirm.token);
+      });
+      await page.click(tid('home-nav'));
+      await page.waitForSelector(`${tid('home-cleanup')}[data-kind="soon"]`, { timeout: 15000 });
+      const notice = await page.$eval(tid('home-cleanup'), e => e.textContent);
+      assert(/removed in 2 days/.test(notice), `cleanup notice ${notice}`);
+      const before = await page.evaluate(async () => (await window.go.api.ProjectService.List())[0]);
+      assert(before.cleanupAt && !before.keptAt, `due, not kept ${JSON.stringify(before)}`);
+      await new Promise(r => setTimeout(r, 20));
+      await page.click(tid('home-keep'));
+      await page.waitForFunction(async () => !!(await window.go.api.ProjectService.List())[0].keptAt, null, { timeout: 10000 });
+      const after = await page.evaluate(async () => (await window.go.api.ProjectService.List())[0]);
+      assert(after.cleanupAt > before.cleanupAt, `Keep moved the date: ${before.cleanupAt} -> ${after.cleanupAt}`);
+      assert(after.sandboxId === before.sandboxId && after.sandboxId, 'the sandbox is kept');
     } finally {
       if (ctx) await closeBrowser(ctx);
       if (app) await stopProcess(app.proc);
