@@ -1,4 +1,4 @@
-import { render, screen, waitFor, within } from '@testing-library/react'
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import * as api from '../../api'
@@ -154,5 +154,26 @@ describe('EnvDialog', () => {
     expect(row).toHaveTextContent('secret')
     expect(document.body.textContent).not.toContain('sk-123')
     expect(screen.getByTestId('env-value-input')).toHaveValue('')
+  })
+})
+
+describe('HomeScreen with 1,000 projects', () => {
+  it('shows the first 100 at once, all on request, and filters them', async () => {
+    const many = Array.from({ length: 1000 }, (_, i) =>
+      proj(`p${i}`, `Project ${i}`, { lastActivityAt: new Date(NOW - i * 60000).toISOString(), runningSeconds: i }),
+    )
+    useProjects.setState({ projects: many })
+    const t0 = performance.now()
+    render(<HomeScreen />)
+    const rendered = performance.now() - t0
+    const rowsNow = () => document.querySelectorAll('[data-testid="home-row"]').length
+    expect(rowsNow()).toBe(100)
+    expect(document.querySelector('[data-testid="home-name"]')?.textContent).toBe('Project 0')
+    fireEvent.click(screen.getByTestId('home-more'))
+    expect(rowsNow()).toBe(1000)
+    fireEvent.change(screen.getByTestId('home-filter'), { target: { value: 'Project 99' } })
+    // every word: 99, 199, … 899 and 990..999
+    await waitFor(() => expect(rowsNow()).toBe(19))
+    console.info(`home screen: first 100 of 1,000 rows rendered in ${Math.round(rendered)} ms (jsdom)`)
   })
 })

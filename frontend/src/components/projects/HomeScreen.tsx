@@ -1,4 +1,4 @@
-import { useMemo, useRef, useState, type KeyboardEvent } from 'react'
+import { memo, useDeferredValue, useMemo, useRef, useState, type KeyboardEvent } from 'react'
 import { Copy, KeyRound, Pencil, Plus, Search, Trash2 } from 'lucide-react'
 import { errorMessage, type Project } from '../../api'
 import { useProjects } from '../../stores/projects'
@@ -31,9 +31,15 @@ export function HomeScreen() {
   const [deleteBusy, setDeleteBusy] = useState(false)
   const [deleteError, setDeleteError] = useState<string | null>(null)
   const listRef = useRef<HTMLUListElement>(null)
-  const now = Date.now()
+  const [limit, setLimit] = useState(PAGE)
+  // Typing in the filter stays quick with many projects: the list follows
+  // a moment later (a deferred value), and rows that stay are not redrawn.
+  const deferredFilter = useDeferredValue(filter)
+  // "2 days ago" is computed against the time the list was last read.
+  const now = useMemo(() => Date.now(), [projects])
 
-  const rows = useMemo(() => sortProjects(filterProjects(projects, filter), sort), [projects, filter, sort])
+  const all = useMemo(() => sortProjects(filterProjects(projects, deferredFilter), sort), [projects, deferredFilter, sort])
+  const rows = all.length > limit ? all.slice(0, limit) : all
 
   const open = (id: string) => select(id).catch((e) => toast.error(errorMessage(e)))
   const onDuplicate = async (p: Project) => {
@@ -87,6 +93,20 @@ export function HomeScreen() {
     e.stopPropagation()
   }
 
+  // One stable object for every row (memo keeps rows that did not change):
+  // it reads the latest handlers through a ref.
+  const latest = useRef({ open, onDuplicate, onKeep, onRowKey, setEnvOf, setRenaming, askDelete: (p: Project) => { setDeleteError(null); setDeleting(p) } })
+  latest.current = { open, onDuplicate, onKeep, onRowKey, setEnvOf, setRenaming, askDelete: (p: Project) => { setDeleteError(null); setDeleting(p) } }
+  const actions = useMemo<RowActions>(() => ({
+    open: (id) => void latest.current.open(id),
+    duplicate: (p) => void latest.current.onDuplicate(p),
+    keep: (p) => void latest.current.onKeep(p),
+    key: (e, p, i) => latest.current.onRowKey(e, p, i),
+    env: (p) => latest.current.setEnvOf(p),
+    rename: (p) => latest.current.setRenaming(p),
+    remove: (p) => latest.current.askDelete(p),
+  }), [])
+
   return (
     <section data-testid="home-screen" aria-labelledby="home-title" className="mx-auto flex w-[min(96vw,60rem)] flex-col gap-3 p-4">
       <div className="flex flex-wrap items-center gap-2">
@@ -136,69 +156,16 @@ export function HomeScreen() {
         </p>
       ) : (
         <ul ref={listRef} aria-label="Projects" data-testid="home-list" className="flex flex-col divide-y divide-border rounded-lg border border-border bg-card">
-          {rows.map((p, i) => {
-            const notice = cleanupNotice(p, now)
-            return (
-              <li key={p.id} data-testid="home-row" data-project-id={p.id} className="flex flex-wrap items-center gap-2 px-3 py-2">
-                <button
-                  type="button"
-                  data-row-main
-                  data-testid="home-open"
-                  onClick={() => void open(p.id)}
-                  onKeyDown={(e) => onRowKey(e, p, i)}
-                  aria-keyshortcuts="Enter F2 Delete Control+D E"
-                  className="flex min-w-0 flex-1 flex-col items-start rounded px-1 text-left focus-visible:outline-2 focus-visible:outline-ring"
-                >
-                  <span className="truncate text-sm font-medium" data-testid="home-name">
-                    {p.name}
-                  </span>
-                  <span className="flex flex-wrap gap-x-3 text-xs text-muted-foreground">
-                    <span data-testid="home-template">{p.template || 'Auto'}</span>
-                    <span data-testid="home-activity" title={p.lastActivityAt}>
-                      {ago(p.lastActivityAt, now)}
-                    </span>
-                    <span data-testid="home-sandbox">{sandboxLabel(p)}</span>
-                    <span data-testid="home-minutes">{minutes(p)}</span>
-                  </span>
-                </button>
-                {notice ? (
-                  <span data-testid="home-cleanup" data-kind={notice.kind} className="flex items-center gap-1 text-xs text-muted-foreground">
-                    {notice.text}
-                    {notice.kind === 'soon' ? (
-                      <Button size="sm" variant="outline" data-testid="home-keep" onClick={() => void onKeep(p)}>
-                        Keep
-                      </Button>
-                    ) : null}
-                  </span>
-                ) : null}
-                <span className="flex items-center">
-                  <Button size="icon" variant="ghost" aria-label={`Environment of ${p.name}`} data-testid="home-env" onClick={() => setEnvOf(p)}>
-                    <KeyRound className="h-4 w-4" />
-                  </Button>
-                  <Button size="icon" variant="ghost" aria-label={`Rename ${p.name}`} data-testid="home-rename" onClick={() => setRenaming(p)}>
-                    <Pencil className="h-4 w-4" />
-                  </Button>
-                  <Button size="icon" variant="ghost" aria-label={`Duplicate ${p.name}`} data-testid="home-duplicate" onClick={() => void onDuplicate(p)}>
-                    <Copy className="h-4 w-4" />
-                  </Button>
-                  <Button
-                    size="icon"
-                    variant="ghost"
-                    aria-label={`Delete ${p.name}`}
-                    data-testid="home-delete"
-                    onClick={() => {
-                      setDeleteError(null)
-                      setDeleting(p)
-                    }}
-                  >
-                    <Trash2 className="h-4 w-4 text-destructive" />
-                  </Button>
-                </span>
-              </li>
-            )
-          })}
+          {rows.map((p, i) => (
+            <Row key={p.id} p={p} i={i} now={now} actions={actions} />
+          ))}
         </ul>
       )}
+      {all.length > rows.length ? (
+        <Button variant="outline" className="self-center" data-testid="home-more" onClick={() => setLimit(all.length)}>
+          Show all {all.length} projects
+        </Button>
+      ) : null}
       <p className="text-xs text-muted-foreground">Keys on a project: Enter opens, F2 renames, Ctrl+D duplicates, E edits its environment, Delete deletes, ↑/↓ move.</p>
       <RenameProjectDialog project={renaming} open={!!renaming} onOpenChange={(o) => !o && setRenaming(null)} />
       <EnvDialog projectId={envOf?.id ?? null} projectName={envOf?.name ?? ''} open={!!envOf} onOpenChange={(o) => !o && setEnvOf(null)} />
@@ -216,3 +183,69 @@ export function HomeScreen() {
     </section>
   )
 }
+
+/** Rows shown at first; "Show all" renders the rest. */
+const PAGE = 100
+
+interface RowActions {
+  open: (id: string) => void
+  duplicate: (p: Project) => void
+  keep: (p: Project) => void
+  key: (e: KeyboardEvent, p: Project, i: number) => void
+  env: (p: Project) => void
+  rename: (p: Project) => void
+  remove: (p: Project) => void
+}
+
+const Row = memo(function Row({ p, i, now, actions }: { p: Project; i: number; now: number; actions: RowActions }) {
+  const notice = cleanupNotice(p, now)
+  return (
+    <li data-testid="home-row" data-project-id={p.id} className="flex flex-wrap items-center gap-2 px-3 py-2">
+      <button
+        type="button"
+        data-row-main
+        data-testid="home-open"
+        onClick={() => actions.open(p.id)}
+        onKeyDown={(e) => actions.key(e, p, i)}
+        aria-keyshortcuts="Enter F2 Delete Control+D E"
+        className="flex min-w-0 flex-1 flex-col items-start rounded px-1 text-left focus-visible:outline-2 focus-visible:outline-ring"
+      >
+        <span className="truncate text-sm font-medium" data-testid="home-name">
+          {p.name}
+        </span>
+        <span className="flex flex-wrap gap-x-3 text-xs text-muted-foreground">
+          <span data-testid="home-template">{p.template || 'Auto'}</span>
+          <span data-testid="home-activity" title={p.lastActivityAt}>
+            {ago(p.lastActivityAt, now)}
+          </span>
+          <span data-testid="home-sandbox">{sandboxLabel(p)}</span>
+          <span data-testid="home-minutes">{minutes(p)}</span>
+        </span>
+      </button>
+      {notice ? (
+        <span data-testid="home-cleanup" data-kind={notice.kind} className="flex items-center gap-1 text-xs text-muted-foreground">
+          {notice.text}
+          {notice.kind === 'soon' ? (
+            <Button size="sm" variant="outline" data-testid="home-keep" onClick={() => actions.keep(p)}>
+              Keep
+            </Button>
+          ) : null}
+        </span>
+      ) : null}
+      <span className="flex items-center">
+        <Button size="icon" variant="ghost" aria-label={`Environment of ${p.name}`} data-testid="home-env" onClick={() => actions.env(p)}>
+          <KeyRound className="h-4 w-4" />
+        </Button>
+        <Button size="icon" variant="ghost" aria-label={`Rename ${p.name}`} data-testid="home-rename" onClick={() => actions.rename(p)}>
+          <Pencil className="h-4 w-4" />
+        </Button>
+        <Button size="icon" variant="ghost" aria-label={`Duplicate ${p.name}`} data-testid="home-duplicate" onClick={() => actions.duplicate(p)}>
+          <Copy className="h-4 w-4" />
+        </Button>
+        <Button size="icon" variant="ghost" aria-label={`Delete ${p.name}`} data-testid="home-delete" onClick={() => actions.remove(p)}>
+          <Trash2 className="h-4 w-4 text-destructive" />
+        </Button>
+      </span>
+    </li>
+  )
+})
