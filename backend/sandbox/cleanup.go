@@ -14,6 +14,10 @@ import (
 	"tessera/backend/apperr"
 )
 
+// RemovedWarning is what the badge says of a project whose idle sandbox
+// the cleanup removed.
+const RemovedWarning = "The idle sandbox was removed; it will be rebuilt from the project's files on next use."
+
 // DefaultCleanupAfter is the default idle age before a sandbox is removed.
 const DefaultCleanupAfter = 14 * 24 * time.Hour
 
@@ -109,7 +113,7 @@ func (m *Manager) cleanupOne(ctx context.Context, projectID, sandboxID string) (
 	m.log.Info("idle sandbox removed by the cleanup policy; the next use rebuilds it", "project", projectID, "sandbox", sandboxID)
 	m.set(e, func(e *entry) {
 		e.loaded = true
-		e.state, e.errMsg, e.warning, e.sandboxID, e.sb, e.template = StateNone, "", "", "", nil, ""
+		e.state, e.errMsg, e.warning, e.sandboxID, e.sb, e.template = StateNone, "", RemovedWarning, "", nil, ""
 	})
 	return true, nil
 }

@@ -186,7 +186,7 @@ func TestCleanupRemovesOnlyIdleVerifiedSandboxes(t *testing.T) {
 		}
 	}
 	gp, _ := e.st.GetProject(e.ctx, idle.ID)
-	if gp.SandboxID != "" || gp.SandboxRemovedAt.IsZero() || e.m.Status(idle.ID).State != StateNone {
+	if st := e.m.Status(idle.ID); gp.SandboxID != "" || gp.SandboxRemovedAt.IsZero() || st.State != StateNone || st.Warning != RemovedWarning {
 		t.Fatalf("after cleanup: %+v / %+v", gp, e.m.Status(idle.ID))
 	}
 
