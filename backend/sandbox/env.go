@@ -83,8 +83,9 @@ func (m *Manager) warnEnv(e *entry, failed bool) {
 }
 
 // writeEnvLocked writes the .env into the connected sandbox when the
-// variables differ from what it was last given (always once per process:
-// they may have changed while Tessera was closed). The caller holds e.op.
+// variables differ from what it was last given (once per process when
+// there are any: they may have changed while Tessera was closed). The
+// caller holds e.op.
 func (m *Manager) writeEnvLocked(ctx context.Context, e *entry, c Control, template string, fresh bool) error {
 	m.mu.Lock()
 	env, sb, written := e.env, e.sb, e.envWritten
@@ -93,8 +94,12 @@ func (m *Manager) writeEnvLocked(ctx context.Context, e *entry, c Control, templ
 		return nil
 	}
 	h := envHash(env)
-	if written == h || (fresh && len(env) == 0) {
-		// A new sandbox without variables needs no file.
+	if written == h || (len(env) == 0 && (fresh || written == "")) {
+		// No file for a project without variables: not in a new sandbox,
+		// nor (so that every project's sandbox does not get an empty one)
+		// in one this process has not written. The one case this misses:
+		// the last variable deleted while paused, then Tessera restarted
+		// before the resume; the next change rewrites the file.
 		m.mu.Lock()
 		e.envWritten = h
 		m.mu.Unlock()

@@ -132,6 +132,32 @@ func TestProjectEnvUnreadableIsAWarningNotAFailure(t *testing.T) {
 	if _, ok := e.projectFiles(h.SandboxID)["/home/user/.env"]; ok {
 		t.Fatal("a new sandbox without variables got a .env")
 	}
+	// Nor does a resumed one, after a restart of Tessera.
+	src.set(nil, nil)
+	if err := e.m.Pause(e.ctx, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	e.restart()
+	h = e.ensure(p.ID)
+	if _, ok := e.projectFiles(h.SandboxID)["/home/user/.env"]; ok || !h.Resumed {
+		t.Fatalf("a resumed sandbox without variables got a .env (resumed %v)", h.Resumed)
+	}
+	// Variables added while paused and across a restart reach it on resume.
+	src.set(map[string]string{"LATE": "yes"}, nil)
+	e.m.Pause(e.ctx, p.ID)
+	e.restart()
+	h = e.ensure(p.ID)
+	if dot := e.projectFiles(h.SandboxID)["/home/user/.env"]; !strings.Contains(dot, `LATE="yes"`) {
+		t.Fatalf(".env after a restart = %q", dot)
+	}
+	// Deleting the last one while it runs empties the file.
+	src.set(nil, nil)
+	if _, err := e.m.ApplyEnv(e.ctx, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	if dot := e.projectFiles(h.SandboxID)["/home/user/.env"]; strings.Contains(dot, "LATE") {
+		t.Fatalf(".env after deleting the last variable = %q", dot)
+	}
 }
 
 func TestCleanupRemovesOnlyIdleVerifiedSandboxes(t *testing.T) {
