@@ -14,7 +14,6 @@ import (
 	"tessera/backend/sandbox"
 	"tessera/backend/secrets"
 	"tessera/backend/store"
-	"tessera/backend/workspace"
 )
 
 // SecretKeychain is the part of the keychain the project services use for
@@ -145,25 +144,20 @@ func (s *ProjectService) removeSecrets(ctx context.Context, projectID string) {
 	}
 }
 
-// duplicated gives a duplicate its folder holding the source's current
-// files (a branch of its last version); a source without versions gives
-// an empty folder.
+// duplicated gives a duplicate its folder: a copy of the source's, whole
+// history included. When that fails it starts with an empty folder (the
+// files are still in the duplicate's local copy, and logged).
 func (w *Workspaces) duplicated(ctx context.Context, from, p store.Project, log *slog.Logger) store.Project {
-	src, err := w.open(ctx, from.ID)
+	src, err := w.st.GetProject(ctx, from.ID)
 	if err == nil {
-		var vs []workspace.Version
-		if vs, err = src.History(ctx, 1); err == nil && len(vs) > 0 {
-			if _, err = w.m.Branch(ctx, w.st, from, vs[0].ID, p); err == nil {
-				if np, gerr := w.st.GetProject(ctx, p.ID); gerr == nil {
-					return np
-				}
-				return p
+		if _, err = w.m.Duplicate(ctx, w.st, src, p); err == nil {
+			if np, gerr := w.st.GetProject(ctx, p.ID); gerr == nil {
+				return np
 			}
+			return p
 		}
 	}
-	if err != nil {
-		log.Warn("the duplicate's folder starts empty", "project", p.ID, "err", err)
-	}
+	log.Warn("the duplicate's folder starts empty", "project", p.ID, "err", err)
 	return w.created(ctx, p, log)
 }
 

@@ -185,6 +185,9 @@ func TestHomeDuplicateKeepAndCleanupDate(t *testing.T) {
 		t.Fatalf("the duplicate's secret = %q %v", v, err)
 	}
 	dw, _ := ws.open(ctx, d.ID)
+	if h, err := dw.History(ctx, 0); err != nil || len(h) != 1 || h[0].Message != "go" {
+		t.Fatalf("the duplicate's history = %+v %v", h, err)
+	}
 	files, _ := dw.Files(ctx)
 	got := map[string]string{}
 	for _, f := range files {
