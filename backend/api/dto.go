@@ -50,7 +50,8 @@ type Project struct {
 	LastActivityAt string `json:"lastActivityAt"`
 	// Workspace is the project's folder name under the projects folder.
 	Workspace string `json:"workspace,omitempty"`
-	// KeptAt: when "Keep" last postponed the sandbox cleanup;
+	// KeptAt: when opening the project or "Keep" last postponed the
+	// sandbox cleanup;
 	// SandboxRemovedAt: when the cleanup removed the idle sandbox (the
 	// next use rebuilds it). Zero times when never.
 	KeptAt           string `json:"keptAt,omitempty"`

@@ -176,6 +176,11 @@ func TestHomeDuplicateKeepAndCleanupDate(t *testing.T) {
 	if _, err := ps.KeepSandbox("nope"); !apperr.Is(err, apperr.NotFound) {
 		t.Fatalf("keep missing: %v", err)
 	}
+	// Opening the project counts as use too.
+	time.Sleep(5 * time.Millisecond)
+	if opened, err := ps.Select(a.ID); err != nil || opened.CleanupAt <= kept.CleanupAt {
+		t.Fatalf("opening did not move the date: %+v %v", opened, err)
+	}
 
 	d, err := ps.Duplicate(a.ID)
 	if err != nil || d.Name != "Alpha (copy)" || d.SandboxID != "" || d.Workspace == "" || d.Workspace == a.Workspace {

@@ -200,6 +200,14 @@ func (s *ProjectService) Select(id string) (Project, error) {
 	if s.sandboxes != nil && p.SandboxID != "" {
 		s.sandboxes.Open(id)
 	}
+	if s.home != nil && p.SandboxID != "" {
+		// Opening it is using it: the cleanup counts idle time from now.
+		if err := s.home.KeepSandbox(ctx, id); err != nil {
+			s.log.Warn("could not record the project's use for the sandbox cleanup", "project", id, "err", err)
+		} else if kept, err := s.store.GetProject(ctx, id); err == nil {
+			p = kept
+		}
+	}
 	return s.dto(ctx, p), nil
 }
 

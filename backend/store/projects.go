@@ -40,8 +40,9 @@ type Project struct {
 	// Workspace is the project's folder name under the workspace root
 	// ("" until it is given one).
 	Workspace string `json:"workspace,omitempty"`
-	// KeptAt is when the person last chose to keep the sandbox past the
-	// cleanup policy (zero: never); SandboxRemovedAt is when the cleanup
+	// KeptAt is when the person last opened the project or chose to keep
+	// its sandbox past the cleanup policy (zero: never); SandboxRemovedAt
+	// is when the cleanup
 	// removed the idle sandbox (zero: it was not), so the project says it
 	// will be rebuilt on next use.
 	KeptAt           time.Time `json:"keptAt,omitzero"`
