@@ -139,8 +139,21 @@ func (a *App) wire(ctxf func() context.Context) {
 	if err != nil {
 		a.log.Warn("no installation id; sandboxes are not marked as this computer's", "err", err)
 	}
+	ws := api.NewWorkspaces(a.workspaces, a.store)
 	a.sandboxes = sandbox.NewManager(sandbox.Config{
 		Install: install,
+		// The project's variables and the idle-sandbox cleanup (issue 16).
+		Env: api.ProjectEnv(a.store, a.keys),
+		Cleanup: &sandbox.CleanupPolicy{
+			After: a.cleanupAfter,
+			Check: func(ctx context.Context, id string) error {
+				local, err := a.store.ListFiles(ctx, id)
+				if err != nil {
+					return err
+				}
+				return ws.HoldsEveryFile(ctx, id, local)
+			},
+		},
 		Client:  a.e2b.Client,
 		Store:   a.store,
 		Emitter: a.emit,
@@ -155,7 +168,6 @@ func (a *App) wire(ctxf func() context.Context) {
 	a.llm = newLLMClients(a.keys, a.log)
 	a.llm.modes = chat.ModeMemory{Store: a.store}
 	a.llm.rebuild(a.settings.get(a.rootCtx))
-	ws := api.NewWorkspaces(a.workspaces, a.store)
 	versions := api.NewVersionsService(ctxf, ws, api.SandboxReplica{Manager: a.sandboxes}, a.log, api.WithRestorePoints(a.points))
 	outside := api.NewOutsideSync(ws, api.SandboxReplica{Manager: a.sandboxes}, a.log.With("part", "outside"))
 	a.chat = chat.New(chat.Config{
@@ -174,7 +186,8 @@ func (a *App) wire(ctxf func() context.Context) {
 		Templates: func(ctx context.Context) []fragment.Template {
 			return fragment.WithCustom(a.settings.get(ctx).CustomTemplates)
 		},
-		Logger: a.log.With("part", "chat"),
+		Logger:   a.log.With("part", "chat"),
+		EnvNames: api.EnvNames(a.store),
 	})
 	a.terminals = terminal.New(terminal.Config{Sandboxes: a.sandboxes, Emitter: a.emit, Logger: a.log.With("part", "terminal"),
 		TemplateOf: func(ctx context.Context, id string) string { p, _ := a.store.GetProject(ctx, id); return p.Template }})
@@ -197,7 +210,7 @@ func (a *App) wire(ctxf func() context.Context) {
 	a.bound = []any{
 		api.NewSystemService(nil, a.paths, a.getenv("E2B_DOMAIN")),
 		api.NewProjectService(ctxf, a.store, a.sandboxes, a.log, api.WithWorkspaces(ws), api.WithTerminals(a.terminals),
-			api.WithRemoteTokens(a.keys, a.log)),
+			api.WithRemoteTokens(a.keys, a.log), api.WithHome(a.store, a.keys, a.cleanupAfter)),
 		api.NewSettingsService(ctxf, a.store, keyWatch{Store: a.keys, onE2B: a.e2b.Invalidate}, a.paths, a.log, a.settingsSaved),
 		api.NewSandboxService(ctxf, a.sandboxes),
 		api.NewChatService(ctxf, a.chat),
@@ -213,6 +226,8 @@ func (a *App) wire(ctxf func() context.Context) {
 		api.NewTransferService(api.TransferConfig{Ctx: ctxf, Workspaces: ws, Store: a.store, Sandboxes: a.sandboxes,
 			Keys: a.keys, Dialogs: a.dialogs, Version: about.Version, Log: a.log.With("part", "transfer")}),
 		api.NewFilesService(ctxf, ws, api.SandboxReplica{Manager: a.sandboxes}, a.log),
+		api.NewEnvService(ctxf, a.store, a.keys, a.sandboxes, a.terminals,
+			func(template string) bool { _, ok := terminal.StartCommand(template); return ok }),
 	}
 }
 
@@ -238,6 +253,12 @@ func (a *App) settingsSaved(s config.Settings) {
 }
 
 func (a *App) services() []any { return a.bound }
+
+// cleanupAfter is the idle age after which a project's sandbox is removed
+// (Settings, days; 0 = never).
+func (a *App) cleanupAfter(ctx context.Context) time.Duration {
+	return time.Duration(a.settings.get(ctx).SandboxCleanupDays) * 24 * time.Hour
+}
 
 // startup runs once the window exists: events can flow from now on, and
 // sandboxes left from the last run are reconciled in the background.

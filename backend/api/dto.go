@@ -50,13 +50,33 @@ type Project struct {
 	LastActivityAt string `json:"lastActivityAt"`
 	// Workspace is the project's folder name under the projects folder.
 	Workspace string `json:"workspace,omitempty"`
+	// KeptAt: when opening the project or "Keep" last postponed the
+	// sandbox cleanup;
+	// SandboxRemovedAt: when the cleanup removed the idle sandbox (the
+	// next use rebuilds it). Zero times when never.
+	KeptAt           string `json:"keptAt,omitempty"`
+	SandboxRemovedAt string `json:"sandboxRemovedAt,omitempty"`
+	// RunningSeconds is the sandbox's running time over all days.
+	RunningSeconds int64 `json:"runningSeconds,omitempty"`
+	// CleanupAt is when the cleanup policy will remove the sandbox unless
+	// the project is used or kept; absent when it has none or the policy
+	// is off.
+	CleanupAt string `json:"cleanupAt,omitempty"`
 }
 
 func toProject(p store.Project) Project {
 	return Project{ID: p.ID, Name: p.Name, Description: p.Description, Template: p.Template,
 		SandboxID: p.SandboxID, SandboxState: p.SandboxState,
 		CreatedAt: stamp(p.CreatedAt), UpdatedAt: stamp(p.UpdatedAt), LastActivityAt: stamp(p.LastActivityAt),
-		Workspace: p.Workspace}
+		Workspace: p.Workspace, KeptAt: stampOrEmpty(p.KeptAt), SandboxRemovedAt: stampOrEmpty(p.SandboxRemovedAt), RunningSeconds: p.RunningSeconds}
+}
+
+// stampOrEmpty is stamp, or "" for the zero time (a field left out).
+func stampOrEmpty(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return stamp(t)
 }
 
 func toProjects(ps []store.Project) []Project {
@@ -88,6 +108,9 @@ type Settings struct {
 	WorkspaceRoot string `json:"workspaceRoot,omitempty"`
 	// AutoFixOnce: a failed run is sent back to the model once, by itself.
 	AutoFixOnce bool `json:"autoFixOnce"`
+	// SandboxCleanupDays: an idle project's sandbox is removed after this
+	// many days (0 = never).
+	SandboxCleanupDays int `json:"sandboxCleanupDays"`
 }
 
 func toSettings(s config.Settings) Settings {
@@ -95,7 +118,7 @@ func toSettings(s config.Settings) Settings {
 		SandboxTimeoutMinutes: s.SandboxTimeoutMinutes, IdlePauseMinutes: s.IdlePauseMinutes, Theme: s.Theme,
 		CustomProviders: s.CustomProviders, CustomTemplates: s.CustomTemplates, Onboarded: s.Onboarded,
 		UpdateCheck: s.UpdateCheck, UpdateFeedURL: s.UpdateFeedURL, WorkspaceRoot: s.WorkspaceRoot,
-		AutoFixOnce: s.AutoFixOnce}
+		AutoFixOnce: s.AutoFixOnce, SandboxCleanupDays: s.SandboxCleanupDays}
 }
 
 func (s Settings) domain() config.Settings {
@@ -103,7 +126,7 @@ func (s Settings) domain() config.Settings {
 		SandboxTimeoutMinutes: s.SandboxTimeoutMinutes, IdlePauseMinutes: s.IdlePauseMinutes, Theme: s.Theme,
 		CustomProviders: s.CustomProviders, CustomTemplates: s.CustomTemplates, Onboarded: s.Onboarded,
 		UpdateCheck: s.UpdateCheck, UpdateFeedURL: s.UpdateFeedURL, WorkspaceRoot: s.WorkspaceRoot,
-		AutoFixOnce: s.AutoFixOnce}
+		AutoFixOnce: s.AutoFixOnce, SandboxCleanupDays: s.SandboxCleanupDays}
 }
 
 // SandboxStatus is a project's sandbox as the badge shows it (also the

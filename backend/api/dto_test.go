@@ -36,6 +36,8 @@ func TestDTOsSendWhatTheDomainTypesSent(t *testing.T) {
 		{"settings", toSettings(set), set},
 		{"settings round trip", toSettings(toSettings(set).domain()), set},
 		{"settings with a projects folder", toSettings(toSettings(withRoot).domain()), withRoot},
+		{"project kept, cleaned up, with running time", toProject(store.Project{ID: "p", KeptAt: at, SandboxRemovedAt: at, RunningSeconds: 90}),
+			store.Project{ID: "p", KeptAt: at, SandboxRemovedAt: at, RunningSeconds: 90}},
 		{"project with a folder", toProject(store.Project{ID: "p", Workspace: "My app (2)"}), store.Project{ID: "p", Workspace: "My app (2)"}},
 		{"running sandbox", toSandboxStatus(sandbox.Status{ProjectID: "p", State: sandbox.StateRunning, SandboxID: "s", TimeoutAt: at, IdlePauseAt: at, RunningSecondsToday: 5}),
 			sandbox.Status{ProjectID: "p", State: sandbox.StateRunning, SandboxID: "s", TimeoutAt: at, IdlePauseAt: at, RunningSecondsToday: 5}},

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"tessera/backend/apperr"
+	"tessera/backend/secrets"
 	"tessera/backend/store"
 )
 
@@ -46,6 +47,10 @@ type ProjectService struct {
 	terminals ProjectTerminals
 	// deleted are told a project is gone (its push token leaves the keychain).
 	deleted []func(ctx context.Context, projectID string)
+	// home, keys, cleanupAfter: see WithHome (home.go).
+	home         HomeStore
+	keys         SecretKeychain
+	cleanupAfter func(ctx context.Context) time.Duration
 }
 
 // ProjectTerminals closes a project's terminals (package terminal).
@@ -96,7 +101,7 @@ type UpdateProjectRequest struct {
 // List returns projects by last activity.
 func (s *ProjectService) List() ([]Project, error) {
 	ps, err := s.store.ListProjects(s.ctx())
-	return toProjects(ps), err
+	return s.dtos(s.ctx(), ps), err
 }
 
 // Create makes a project and selects it.
@@ -112,7 +117,7 @@ func (s *ProjectService) Create(req CreateProjectRequest) (Project, error) {
 	if s.ws != nil {
 		p = s.ws.created(s.ctx(), p, s.log)
 	}
-	return toProject(p), s.store.SetSetting(s.ctx(), currentProjectKey, p.ID)
+	return s.dto(s.ctx(), p), s.store.SetSetting(s.ctx(), currentProjectKey, p.ID)
 }
 
 // Update renames or edits a project.
@@ -129,7 +134,7 @@ func (s *ProjectService) Update(req UpdateProjectRequest) (Project, error) {
 	if req.Name != nil && s.ws != nil {
 		p = s.ws.renamed(s.ctx(), p, s.log)
 	}
-	return toProject(p), nil
+	return s.dto(s.ctx(), p), nil
 }
 
 // Delete kills the project's sandbox and removes the project with its chat
@@ -155,8 +160,24 @@ func (s *ProjectService) Delete(id string) error {
 			s.log.Warn("sandbox kill on delete failed; reconcile will retry", "project", id, "err", err)
 		}
 	}
+	// Read before the rows go (cascade); removed from the keychain after.
+	var secretNames []string
+	if s.home != nil {
+		if vars, err := s.home.ListEnv(ctx, id); err == nil {
+			for _, v := range vars {
+				if v.Secret {
+					secretNames = append(secretNames, v.Name)
+				}
+			}
+		}
+	}
 	if err := s.store.DeleteProject(ctx, id); err != nil {
 		return err
+	}
+	for _, n := range secretNames {
+		if err := s.keys.Delete(ctx, secrets.EnvAccount(id, n)); err != nil {
+			s.log.Warn("a deleted project's secret stays in the keychain", "project", id, "name", n, "err", err)
+		}
 	}
 	if s.ws != nil {
 		s.ws.deleted(p, s.log)
@@ -184,7 +205,15 @@ func (s *ProjectService) Select(id string) (Project, error) {
 	if s.sandboxes != nil && p.SandboxID != "" {
 		s.sandboxes.Open(id)
 	}
-	return toProject(p), nil
+	if s.home != nil && p.SandboxID != "" {
+		// Opening it is using it: the cleanup counts idle time from now.
+		if err := s.home.KeepSandbox(ctx, id); err != nil {
+			s.log.Warn("could not record the project's use for the sandbox cleanup", "project", id, "err", err)
+		} else if kept, err := s.store.GetProject(ctx, id); err == nil {
+			p = kept
+		}
+	}
+	return s.dto(ctx, p), nil
 }
 
 // Current returns the remembered project id, or "" when none (or it was

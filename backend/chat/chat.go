@@ -110,6 +110,9 @@ type Config struct {
 	// Restorer restores versions for Undo and Redo (optional; without
 	// it Undo only drops the exchange, as before workspaces).
 	Restorer Restorer
+	// EnvNames gives the names of the project's variables, which the
+	// prompt lists (optional; values never reach the model).
+	EnvNames func(ctx context.Context, projectID string) []string
 }
 
 // RestorePoints is told about turns that changed the sandbox's

@@ -446,7 +446,11 @@ func (s *Service) prompt(ctx context.Context, t turn) (GenerateRequest, []fragme
 	for _, tm := range chosen {
 		ids = append(ids, tm.ID)
 	}
-	return GenerateRequest{ProviderID: t.ProviderID, ModelID: t.ModelID, System: fragment.SystemPrompt(chosen, pf) + uploads.PromptSection(ups, s.cfg.SandboxRoot),
+	system := fragment.SystemPrompt(chosen, pf)
+	if s.cfg.EnvNames != nil {
+		system += fragment.EnvPrompt(s.cfg.EnvNames(ctx, t.Project.ID))
+	}
+	return GenerateRequest{ProviderID: t.ProviderID, ModelID: t.ModelID, System: system + uploads.PromptSection(ups, s.cfg.SandboxRoot),
 		Turns: turns, Params: t.Params, Templates: ids}, all, nil
 }
 

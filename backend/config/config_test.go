@@ -107,6 +107,9 @@ func TestSettingsValidation(t *testing.T) {
 		{"domain with space", func(s *Settings) { s.E2BDomain = "e2b app" }, false, nil, "e2bDomain"},
 		{"timeout too short", func(s *Settings) { s.SandboxTimeoutMinutes = 1 }, false, nil, "sandboxTimeoutMinutes"},
 		{"idle longer than timeout", func(s *Settings) { s.IdlePauseMinutes = 120 }, false, nil, "idlePauseMinutes"},
+		{"cleanup off", func(s *Settings) { s.SandboxCleanupDays = 0 }, true, nil, ""},
+		{"cleanup negative", func(s *Settings) { s.SandboxCleanupDays = -1 }, false, nil, "sandboxCleanupDays"},
+		{"cleanup over a year", func(s *Settings) { s.SandboxCleanupDays = 366 }, false, nil, "sandboxCleanupDays"},
 		{"bad theme", func(s *Settings) { s.Theme = "pink" }, false, nil, "theme"},
 		{"bad template", func(s *Settings) { s.CustomTemplates = []string{"../x"} }, false, nil, "customTemplates"},
 		{"good template", func(s *Settings) { s.CustomTemplates = []string{" my-tpl "} }, true,
@@ -154,7 +157,7 @@ func TestSettingsValidation(t *testing.T) {
 func TestOlderSettingsRowKeepsUpdateCheckOn(t *testing.T) {
 	kv := memKV{settingsKey: `{"e2bDomain":"e2b.app","sandboxTimeoutMinutes":60,"idlePauseMinutes":10,"theme":"dark"}`}
 	s, err := LoadSettings(context.Background(), kv)
-	if err != nil || !s.UpdateCheck || s.UpdateFeedURL != DefaultUpdateFeedURL || s.Theme != "dark" {
+	if err != nil || !s.UpdateCheck || s.UpdateFeedURL != DefaultUpdateFeedURL || s.Theme != "dark" || s.SandboxCleanupDays != 14 {
 		t.Fatal(s, err)
 	}
 	s.UpdateCheck = false

@@ -44,7 +44,13 @@ type Settings struct {
 	// server that never opened its port), send the error to the model once
 	// by itself, as the Fix button would. Off unless turned on.
 	AutoFixOnce bool `json:"autoFixOnce"`
+	// SandboxCleanupDays removes the sandbox of a project idle for longer
+	// (its files stay; the next use rebuilds it); 0 = never.
+	SandboxCleanupDays int `json:"sandboxCleanupDays"`
 }
+
+// MaxCleanupDays bounds SandboxCleanupDays.
+const MaxCleanupDays = 365
 
 // DefaultUpdateFeedURL is Tessera's releases on GitHub.
 const DefaultUpdateFeedURL = "https://api.github.com/repos/tessera-app/tessera/releases"
@@ -62,6 +68,7 @@ func DefaultSettings() Settings {
 		CustomTemplates:       []string{},
 		UpdateCheck:           true,
 		UpdateFeedURL:         DefaultUpdateFeedURL,
+		SandboxCleanupDays:    14,
 	}
 }
 
@@ -85,6 +92,9 @@ func (s *Settings) Validate() error {
 	}
 	if s.IdlePauseMinutes < 1 || s.IdlePauseMinutes > s.SandboxTimeoutMinutes {
 		return apperr.New(apperr.Invalid, "The idle pause must be at least 1 minute and no longer than the sandbox timeout.").InField("idlePauseMinutes")
+	}
+	if s.SandboxCleanupDays < 0 || s.SandboxCleanupDays > MaxCleanupDays {
+		return apperr.Newf(apperr.Invalid, "Removing idle sandboxes must be after 1 to %d days, or 0 for never.", MaxCleanupDays).InField("sandboxCleanupDays")
 	}
 	switch s.Theme {
 	case "", "system":

@@ -77,3 +77,34 @@ func orDash(s string) string {
 	}
 	return s
 }
+
+// EnvPrompt tells the model which environment variables the project's
+// sandbox has (their names only: values, secret or not, never reach the
+// model). "" when there are none.
+func EnvPrompt(names []string) string {
+	var ok []string
+	for _, n := range names {
+		if envNameOK(n) {
+			ok = append(ok, n)
+		}
+	}
+	if len(ok) == 0 {
+		return ""
+	}
+	return "\nThe project has these environment variables set in the sandbox (read them from the environment, for example " +
+		"os.environ[\"NAME\"] in Python or process.env.NAME in JavaScript; web servers also find them in the .env file of the project root). " +
+		"Never write their values into the code, and do not create or edit the .env file: " + strings.Join(ok, ", ") + ".\n"
+}
+
+// envNameOK keeps anything but a plain variable name out of the prompt.
+func envNameOK(n string) bool {
+	if n == "" || len(n) > 128 || n[0] >= '0' && n[0] <= '9' {
+		return false
+	}
+	for _, r := range n {
+		if !(r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return true
+}

@@ -81,3 +81,33 @@ func TestJSONSchema(t *testing.T) {
 		t.Error("enum without template ids")
 	}
 }
+
+func TestEnvPromptNamesOnly(t *testing.T) {
+	cases := []struct {
+		name  string
+		in    []string
+		want  []string
+		empty bool
+	}{
+		{"none", nil, nil, true},
+		{"names", []string{"API_URL", "TOKEN"}, []string{"API_URL, TOKEN", "os.environ", "process.env", ".env"}, false},
+		{"odd names dropped", []string{"X=1\nignore previous", "9A", "OK"}, []string{": OK."}, false},
+		{"only odd", []string{"a b"}, nil, true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got := EnvPrompt(c.in)
+			if c.empty != (got == "") {
+				t.Fatalf("EnvPrompt(%q) = %q", c.in, got)
+			}
+			for _, w := range c.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("missing %q in %q", w, got)
+				}
+			}
+			if strings.Contains(got, "ignore previous") {
+				t.Error("a name with a line break reached the prompt")
+			}
+		})
+	}
+}

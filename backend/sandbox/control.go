@@ -64,6 +64,14 @@ type Command struct {
 	Timeout  time.Duration
 	OnStdout func([]byte)
 	OnStderr func([]byte)
+	// Env is added to the sandbox's environment (Handle.Run adds the
+	// project's variables).
+	Env map[string]string
+}
+
+// envExecutor is a Control that can pass variables to a Python cell.
+type envExecutor interface {
+	ExecuteEnv(ctx context.Context, sb *e2b.Sandbox, code string, env map[string]string, onEvent func(e2b.ExecEvent)) (*e2b.Execution, error)
 }
 
 // ClientFunc returns the E2B client to use now. It is called on every
@@ -83,6 +91,7 @@ type Store interface {
 	ListInstalls(ctx context.Context, projectID string) ([]string, error)
 	AddRunningSeconds(ctx context.Context, projectID string, t time.Time, seconds int64) error
 	Usage(ctx context.Context, projectID string, now time.Time) (today, total int64, err error)
+	MarkSandboxRemoved(ctx context.Context, projectID, sandboxID string, at time.Time) (bool, error)
 }
 
 var _ Store = (*store.Store)(nil)

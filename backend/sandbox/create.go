@@ -20,8 +20,10 @@ import (
 func (m *Manager) createLocked(ctx context.Context, e *entry, c Control, template, exclude string, t Timeouts) (*Handle, error) {
 	m.set(e, func(e *entry) {
 		e.state, e.errMsg, e.warning, e.sandboxID, e.sb, e.template = StateStarting, "", "", "", nil, ""
+		e.envWritten = ""
 	})
-	sb, err := m.create(ctx, c, e.id, template, exclude, t.Timeout)
+	env, envFailed := m.loadEnv(ctx, e)
+	sb, err := m.create(ctx, c, e.id, template, exclude, t.Timeout, env)
 	if err != nil {
 		err = wrapCreate(err, template)
 		m.fail(e, err)
@@ -31,6 +33,10 @@ func (m *Manager) createLocked(ctx context.Context, e *entry, c Control, templat
 	warning, err := m.rebuild(ctx, c, e.id, sb, template)
 	if err == nil {
 		err = m.markRunning(ctx, e, c, sb, template, warning, t.Timeout)
+	}
+	if err == nil {
+		m.warnEnv(e, envFailed)
+		m.envIntoSandbox(ctx, e, c, template, true)
 	}
 	if err != nil {
 		// Do not keep a half-built sandbox: the local copy is intact and the
@@ -55,15 +61,16 @@ func (m *Manager) createLocked(ctx context.Context, e *entry, c Control, templat
 // or a timeout may come after the sandbox was made), so this does, but
 // first looks for a sandbox the failed attempt made anyway and adopts it:
 // otherwise a flaky network would leave the project with two.
-func (m *Manager) create(ctx context.Context, c Control, projectID, template, exclude string, timeout time.Duration) (*e2b.Sandbox, error) {
-	return m.createFrom(ctx, c, projectID, template, template, exclude, timeout)
+func (m *Manager) create(ctx context.Context, c Control, projectID, template, exclude string, timeout time.Duration, env map[string]string) (*e2b.Sandbox, error) {
+	return m.createFrom(ctx, c, projectID, template, template, exclude, timeout, env)
 }
 
 // createFrom is create from source, a template or a snapshot (which is a
 // template at E2B); template is what the project's code needs, recorded in
-// the metadata.
-func (m *Manager) createFrom(ctx context.Context, c Control, projectID, source, template, exclude string, timeout time.Duration) (*e2b.Sandbox, error) {
+// the metadata; env are the project's variables.
+func (m *Manager) createFrom(ctx context.Context, c Control, projectID, source, template, exclude string, timeout time.Duration, env map[string]string) (*e2b.Sandbox, error) {
 	opts := e2b.CreateOptions{
+		EnvVars:    cloneMap(env),
 		TemplateID: source,
 		Timeout:    timeout,
 		Metadata:   m.metadata(projectID, template),

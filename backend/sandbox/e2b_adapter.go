@@ -21,7 +21,13 @@ func (c E2B) WriteFiles(ctx context.Context, sb *e2b.Sandbox, files []SandboxFil
 // Run implements Control.
 func (c E2B) Run(ctx context.Context, sb *e2b.Sandbox, cmd Command) (int, error) {
 	return c.Client.Envd(sb).Run(ctx, e2b.ProcessOptions{Cmd: cmd.Line, Cwd: cmd.Cwd, Timeout: cmd.Timeout,
-		OnStdout: cmd.OnStdout, OnStderr: cmd.OnStderr})
+		OnStdout: cmd.OnStdout, OnStderr: cmd.OnStderr, Env: cmd.Env})
+}
+
+// ExecuteEnv is Execute with variables for the cell (the code
+// interpreter's env_vars).
+func (c E2B) ExecuteEnv(ctx context.Context, sb *e2b.Sandbox, code string, env map[string]string, onEvent func(e2b.ExecEvent)) (*e2b.Execution, error) {
+	return c.Client.Interpreter(sb).ExecuteWith(ctx, e2b.ExecuteRequest{Code: code, EnvVars: env}, onEvent)
 }
 
 // Execute implements Control.

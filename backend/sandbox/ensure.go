@@ -206,6 +206,9 @@ func (m *Manager) ensureLocked(ctx context.Context, e *entry, template string, c
 					m.fail(e, err)
 					return nil, err
 				}
+				_, envFailed := m.loadEnv(ctx, e)
+				m.warnEnv(e, envFailed)
+				m.envIntoSandbox(ctx, e, c, got, false)
 				m.mu.Lock()
 				h := m.handleOf(e, resumed, false)
 				m.mu.Unlock()

@@ -27,6 +27,7 @@ type Handle struct {
 	// Sandbox carries the connection details (envd token, domain).
 	Sandbox *e2b.Sandbox
 	ctl     Control
+	env     map[string]string // the project's variables (env.go)
 }
 
 // HostURL is the URL of a port in the sandbox (a web template's preview).
@@ -46,6 +47,13 @@ func (h *Handle) Run(ctx context.Context, cmd Command) (int, error) {
 	if cmd.Cwd == "" {
 		cmd.Cwd = h.Root
 	}
+	if len(h.env) > 0 {
+		env := cloneMap(h.env)
+		for k, v := range cmd.Env {
+			env[k] = v
+		}
+		cmd.Env = env
+	}
 	return h.ctl.Run(ctx, h.Sandbox, cmd)
 }
 
@@ -53,6 +61,11 @@ func (h *Handle) Run(ctx context.Context, cmd Command) (int, error) {
 // context, which keeps variables between cells for as long as the sandbox
 // lives), streaming what it prints and shows.
 func (h *Handle) Execute(ctx context.Context, code string, onEvent func(e2b.ExecEvent)) (*e2b.Execution, error) {
+	if x, ok := h.ctl.(envExecutor); ok && len(h.env) > 0 {
+		// Per cell: variables changed since the kernel started (while
+		// the sandbox was paused) apply at once.
+		return x.ExecuteEnv(ctx, h.Sandbox, code, h.env, onEvent)
+	}
 	return h.ctl.Execute(ctx, h.Sandbox, code, onEvent)
 }
 
@@ -66,7 +79,7 @@ func (m *Manager) handleOf(e *entry, resumed, rebuilt bool) *Handle {
 	sb := *e.sb
 	sb.Metadata = cloneMap(e.sb.Metadata)
 	return &Handle{ProjectID: e.id, SandboxID: e.sandboxID, Template: e.template,
-		Root: m.cfg.RootFor(e.template), Resumed: resumed, Rebuilt: rebuilt, Sandbox: &sb, ctl: e.ctl}
+		Root: m.cfg.RootFor(e.template), Resumed: resumed, Rebuilt: rebuilt, Sandbox: &sb, ctl: e.ctl, env: cloneMap(e.env)}
 }
 
 func cloneMap(in map[string]string) map[string]string {

@@ -126,6 +126,12 @@ type Config struct {
 	// database); put on every sandbox it makes (MetaInstall). "" leaves
 	// the metadata out and treats every sandbox as this one's.
 	Install string
+
+	// Env, when set, gives the project's variables (secret values
+	// included) for the sandbox: see env.go.
+	Env func(ctx context.Context, projectID string) (map[string]string, error)
+	// Cleanup, when set, is the policy for idle sandboxes: see cleanup.go.
+	Cleanup *CleanupPolicy
 }
 
 func (c *Config) defaults() {
@@ -243,6 +249,11 @@ type entry struct {
 	unreachable string
 	lastProbe   time.Time
 	probing     bool
+	// env is the project's variables as last read (env.go); envWritten
+	// the hash of what the sandbox's .env holds ("" = not written by
+	// this process).
+	env        map[string]string
+	envWritten string
 }
 
 // Manager owns the lifecycle of every project's sandbox. It is safe for
@@ -267,6 +278,9 @@ func NewManager(cfg Config) *Manager {
 	root, cancel := context.WithCancel(context.Background())
 	m := &Manager{cfg: cfg, log: cfg.Logger.With("component", "sandbox"), root: root, cancel: cancel,
 		entries: map[string]*entry{}}
+	if !cfg.ManualTick && cfg.Cleanup != nil && m.enter() {
+		go m.cleanupLoop()
+	}
 	if !cfg.ManualTick && m.enter() {
 		go func() {
 			defer m.wg.Done()

@@ -141,8 +141,10 @@ func (m *Manager) RestoreSnapshot(ctx context.Context, projectID, snapshotID, te
 	t := m.timeouts(octx)
 	m.set(e, func(e *entry) {
 		e.state, e.errMsg, e.warning, e.sandboxID, e.sb, e.template = StateStarting, "", "", "", nil, ""
+		e.envWritten = ""
 	})
-	sb, err := m.createFrom(octx, c, projectID, snapshotID, template, p.SandboxID, t.Timeout)
+	env, envFailed := m.loadEnv(octx, e)
+	sb, err := m.createFrom(octx, c, projectID, snapshotID, template, p.SandboxID, t.Timeout, env)
 	if apperr.Is(err, apperr.NotFound) {
 		m.log.Warn("the restore point is gone at E2B; rebuilding from the files", "project", projectID, "snapshot", snapshotID)
 		_, err = m.createLocked(octx, e, c, template, p.SandboxID, t)
@@ -157,6 +159,10 @@ func (m *Manager) RestoreSnapshot(ctx context.Context, projectID, snapshotID, te
 	_, err = m.writeLocalCopy(octx, c, projectID, sb, m.cfg.RootFor(template))
 	if err == nil {
 		err = m.markRunning(octx, e, c, sb, template, "", t.Timeout)
+	}
+	if err == nil {
+		m.warnEnv(e, envFailed)
+		m.envIntoSandbox(octx, e, c, template, true)
 	}
 	if err != nil {
 		kctx, kcancel := context.WithTimeout(context.WithoutCancel(octx), 30*time.Second)

@@ -34,7 +34,10 @@ func GitAccount(projectID string) string { return "git:" + projectID }
 // MaxKeyLen bounds what we store: real API keys are well under this.
 const MaxKeyLen = 4096
 
-var accountRE = regexp.MustCompile(`^(e2b|llm:[a-z0-9][a-z0-9_.-]{0,63}|git:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$`)
+// EnvAccount returns the keychain account of a project's secret variable.
+func EnvAccount(projectID, name string) string { return "env:" + projectID + ":" + name }
+
+var accountRE = regexp.MustCompile(`^(e2b|llm:[a-z0-9][a-z0-9_.-]{0,63}|git:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|env:[A-Za-z0-9-]{1,64}:[A-Za-z_][A-Za-z0-9_]{0,127})$`)
 
 // Backend is the subset of go-keyring Tessera uses; tests substitute it.
 type Backend interface {
@@ -185,6 +188,9 @@ func label(account string) string {
 	}
 	if strings.HasPrefix(account, "git:") {
 		return "git remote"
+	}
+	if strings.HasPrefix(account, "env:") {
+		return "the variable " + account[strings.LastIndex(account, ":")+1:]
 	}
 	return strings.TrimPrefix(account, "llm:")
 }

@@ -46,6 +46,9 @@ func TestWithMockKeyring(t *testing.T) {
 		{"traversal account", "llm:../x", "x", apperr.Invalid},
 		{"git remote token", GitAccount("3f1c3f44-1b0e-4a43-9d38-0f5a1e0c2b7d"), "ghp_abc", ""},
 		{"git account not a project id", "git:../../x", "x", apperr.Invalid},
+		{"project secret", EnvAccount("0b6f8a6e-1c1e-4a8e-9d2a-5b1e2f3a4b5c", "API_TOKEN"), "tok", ""},
+		{"project secret bad name", EnvAccount("p1", "A-B"), "tok", apperr.Invalid},
+		{"project secret traversal", EnvAccount("../p", "A"), "tok", apperr.Invalid},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -40,6 +40,24 @@ type Project struct {
 	// Workspace is the project's folder name under the workspace root
 	// ("" until it is given one).
 	Workspace string `json:"workspace,omitempty"`
+	// KeptAt is when the person last opened the project or chose to keep
+	// its sandbox past the cleanup policy (zero: never); SandboxRemovedAt
+	// is when the cleanup
+	// removed the idle sandbox (zero: it was not), so the project says it
+	// will be rebuilt on next use.
+	KeptAt           time.Time `json:"keptAt,omitzero"`
+	SandboxRemovedAt time.Time `json:"sandboxRemovedAt,omitzero"`
+	// RunningSeconds is the sandbox's running time over all days.
+	RunningSeconds int64 `json:"runningSeconds,omitempty"`
+}
+
+// IdleSince is when the project was last used or kept, whichever is later:
+// what the cleanup policy counts from.
+func (p Project) IdleSince() time.Time {
+	if p.KeptAt.After(p.LastActivityAt) {
+		return p.KeptAt
+	}
+	return p.LastActivityAt
 }
 
 // NewProject holds what a person types to create a project.
@@ -85,11 +103,24 @@ func ValidateDescription(d string) (string, error) {
 
 const projectCols = `id, name, description, template, sandbox_id, sandbox_state, created_at, updated_at, last_activity_at, workspace`
 
+// projectSelect reads a project with its cleanup fields and its total
+// running time in one statement: a correlated lookup on sandbox_usage's
+// primary key, so listing every project stays one query (no N+1).
+const projectSelect = `SELECT ` + projectCols + `, kept_at, sandbox_removed_at,
+	(SELECT COALESCE(sum(u.seconds), 0) FROM sandbox_usage u WHERE u.project_id = projects.id) FROM projects`
+
 func scanProject(row interface{ Scan(...any) error }) (Project, error) {
 	var p Project
-	var c, u, a int64
-	err := row.Scan(&p.ID, &p.Name, &p.Description, &p.Template, &p.SandboxID, &p.SandboxState, &c, &u, &a, &p.Workspace)
+	var c, u, a, k, r int64
+	err := row.Scan(&p.ID, &p.Name, &p.Description, &p.Template, &p.SandboxID, &p.SandboxState, &c, &u, &a, &p.Workspace,
+		&k, &r, &p.RunningSeconds)
 	p.CreatedAt, p.UpdatedAt, p.LastActivityAt = fromMS(c), fromMS(u), fromMS(a)
+	if k > 0 {
+		p.KeptAt = fromMS(k)
+	}
+	if r > 0 {
+		p.SandboxRemovedAt = fromMS(r)
+	}
 	return p, err
 }
 
@@ -117,7 +148,7 @@ func (s *Store) CreateProject(ctx context.Context, in NewProject) (Project, erro
 
 // GetProject returns one project or a not_found error.
 func (s *Store) GetProject(ctx context.Context, id string) (Project, error) {
-	p, err := scanProject(s.db.QueryRowContext(ctx, `SELECT `+projectCols+` FROM projects WHERE id = ?`, id))
+	p, err := scanProject(s.db.QueryRowContext(ctx, projectSelect+` WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Project{}, apperr.New(apperr.NotFound, "That project no longer exists.")
 	}
@@ -129,7 +160,7 @@ func (s *Store) GetProject(ctx context.Context, id string) (Project, error) {
 
 // ListProjects returns every project, most recently active first.
 func (s *Store) ListProjects(ctx context.Context) ([]Project, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+projectCols+` FROM projects ORDER BY last_activity_at DESC, created_at DESC`)
+	rows, err := s.db.QueryContext(ctx, projectSelect+` ORDER BY last_activity_at DESC, created_at DESC`)
 	if err != nil {
 		return nil, dbErr(err, "list projects")
 	}
@@ -198,7 +229,9 @@ func (s *Store) SetSandbox(ctx context.Context, projectID, sandboxID, state stri
 	if state == "" {
 		state = SandboxNone
 	}
-	res, err := s.db.ExecContext(ctx, `UPDATE projects SET sandbox_id=?, sandbox_state=? WHERE id=?`, sandboxID, state, projectID)
+	// A new sandbox ends "removed by the cleanup, rebuilt on next use".
+	res, err := s.db.ExecContext(ctx, `UPDATE projects SET sandbox_id=?, sandbox_state=?,
+		sandbox_removed_at = CASE WHEN ? != '' THEN 0 ELSE sandbox_removed_at END WHERE id=?`, sandboxID, state, sandboxID, projectID)
 	if err != nil {
 		return dbErr(err, "save the sandbox state")
 	}

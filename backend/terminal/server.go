@@ -201,7 +201,8 @@ func (m *Manager) followServer(ctx context.Context, s *session) bool {
 			}
 		}
 		s.notice("Starting the server: " + cmd)
-		ex, err = env.StartDetached(fctx, e2b.ProcessOptions{Cmd: cmd}, serverTag, cb)
+		// The project's variables, current ones (a change restarts the server).
+		ex, err = env.StartDetached(fctx, e2b.ProcessOptions{Cmd: cmd, Env: h.Env()}, serverTag, cb)
 	case !found:
 		if s.info().State != StateStopped {
 			s.setState(StateStopped, "No server process is running in the sandbox. Press Restart server to start it.")

@@ -293,7 +293,7 @@ func (m *Manager) runShell(ctx context.Context, s *session) {
 		if oldPid != 0 && prev != StateExited {
 			s.notice("The previous shell is gone (the sandbox was restarted); this is a new one")
 		}
-		ex, err = env.StartPty(ctx, e2b.PtyOptions{Cols: cols, Rows: rows, Tag: shellTag + s.id}, cb)
+		ex, err = env.StartPty(ctx, e2b.PtyOptions{Cols: cols, Rows: rows, Tag: shellTag + s.id, Env: h.Env()}, cb)
 	}
 	if ctx.Err() != nil {
 		return // closed or shutting down

@@ -16,6 +16,7 @@ import { ChatPanel } from './components/chat/ChatPanel'
 import { PreviewPanel } from './components/preview/PreviewPanel'
 import { prefetchEditor } from './components/preview/CodeView'
 import { WelcomePanel } from './components/projects/WelcomePanel'
+import { HomeScreen } from './components/projects/HomeScreen'
 import { Toaster } from './components/ui/Toaster'
 import { TipProvider } from './components/ui/Tip'
 import { Button } from './components/ui/Button'
@@ -81,7 +82,7 @@ function Workspace() {
       <div className="h-full overflow-y-auto">
         {showWelcome ? <WelcomePanel hasKeys={hasKeys} hasProjects={projects.length > 0} /> : null}
         {/* The welcome panel has its own "Create a project": one such button on the page. */}
-        {projectsLoaded ? <NoProject withCreate={!showWelcome} /> : null}
+        {projectsLoaded ? projects.length > 0 ? <HomeScreen /> : <NoProject withCreate={!showWelcome} /> : null}
       </div>
     )
   }

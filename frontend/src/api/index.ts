@@ -6,6 +6,7 @@ import type {
   BuildInfo,
   ChatEvent,
   Data,
+  EnvResult,
   Fragment,
   CreateProjectRequest,
   HistoryPage,
@@ -17,6 +18,7 @@ import type {
   SearchGroup,
   SendRequest,
   SendResult,
+  SetEnvRequest,
   Settings,
   UpdateProjectRequest,
   UpdateStatus,
@@ -127,6 +129,23 @@ export const projects = {
   remove: (id: string) => call(() => bindings.Projects.Delete(id)),
   select: (id: string) => call(() => bindings.Projects.Select(id)),
   current: async () => (await call(() => bindings.Projects.Current())) ?? '',
+  /** A new project with a copy of the chat, files, installs and variables (no sandbox yet). */
+  duplicate: (id: string) => call(() => bindings.Projects.Duplicate(id)),
+  /** Postpones the cleanup of the project's idle sandbox. */
+  keepSandbox: (id: string) => call(() => bindings.Projects.KeepSandbox(id)),
+}
+
+/** A project's variables and secrets (a secret's value never comes back). */
+export const env = {
+  list: async (projectId: string) => (await call(() => bindings.Env.List(projectId))) ?? [],
+  set: async (req: SetEnvRequest): Promise<EnvResult> => {
+    const r = await call(() => bindings.Env.Set(req))
+    return { ...r, vars: r?.vars ?? [] }
+  },
+  remove: async (projectId: string, name: string): Promise<EnvResult> => {
+    const r = await call(() => bindings.Env.Delete(projectId, name))
+    return { ...r, vars: r?.vars ?? [] }
+  },
 }
 
 export const about = {

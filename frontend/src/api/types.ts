@@ -31,6 +31,11 @@ export type StartupStatus = Data<api.StartupStatus>
 export type Project = Data<api.Project>
 export type CreateProjectRequest = Data<api.CreateProjectRequest>
 export type UpdateProjectRequest = Data<api.UpdateProjectRequest>
+/** One variable of a project's environment (a secret's value is always ""). */
+export type EnvVar = Data<api.EnvVar>
+export type SetEnvRequest = Data<api.SetEnvRequest>
+/** The variables after a change, and what the sandbox did with them. */
+export type EnvResult = Data<api.EnvResult>
 /** What the About dialog shows (AboutService.About); buildDate is RFC 3339, "" for a development build. */
 export type BuildInfo = Data<api.BuildInfo>
 /** The update check's answer (UpdateService.Check / CheckNow). */

@@ -3,6 +3,7 @@
 import * as About from '../../wailsjs/go/api/AboutService'
 import * as Catalog from '../../wailsjs/go/api/CatalogService'
 import * as Chat from '../../wailsjs/go/api/ChatService'
+import * as Env from '../../wailsjs/go/api/EnvService'
 import * as KeyCheck from '../../wailsjs/go/api/KeyCheckService'
 import * as Projects from '../../wailsjs/go/api/ProjectService'
 import * as Sandbox from '../../wailsjs/go/api/SandboxService'
@@ -18,7 +19,7 @@ import * as Versions from '../../wailsjs/go/api/VersionsService'
 import { api as models } from '../../wailsjs/go/models'
 import { BrowserOpenURL, EventsOn } from '../../wailsjs/runtime/runtime'
 
-export const bindings = { About, Catalog, Chat, Files: FilesSvc, KeyCheck, Projects, Sandbox, Search: SearchSvc, Settings: SettingsSvc, System, Terminal, Transfer, Update, Upload: UploadSvc, Versions }
+export const bindings = { About, Catalog, Chat, Env, Files: FilesSvc, KeyCheck, Projects, Sandbox, Search: SearchSvc, Settings: SettingsSvc, System, Terminal, Transfer, Update, Upload: UploadSvc, Versions }
 export const runtime = { BrowserOpenURL, EventsOn }
 /** The generated classes, for requests whose class has methods (createFrom builds one from plain data). */
 export { models }

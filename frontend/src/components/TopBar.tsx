@@ -1,4 +1,4 @@
-import { Keyboard, Search, Settings as SettingsIcon } from 'lucide-react'
+import { Home, Keyboard, Search, Settings as SettingsIcon } from 'lucide-react'
 import { isMac } from '../lib/shortcuts'
 import { useSearch } from '../stores/search'
 import { useProjects } from '../stores/projects'
@@ -16,11 +16,17 @@ export function TopBar() {
   const setHelpOpen = useUI((s) => s.setHelpOpen)
   const openSearch = useSearch((s) => s.setOpen)
   const mod = isMac() ? '⌘' : 'Ctrl+'
+  const goHome = useProjects((s) => s.goHome)
   return (
     <header className="flex h-12 shrink-0 items-center gap-3 border-b border-border px-3">
       <span className="text-sm font-semibold tracking-tight">
         <span className="text-accent">◆</span> Tessera
       </span>
+      <Tip content="All projects">
+        <Button size="icon" variant="ghost" aria-label="All projects" aria-pressed={!currentId} data-testid="home-nav" onClick={goHome}>
+          <Home className="h-4 w-4" />
+        </Button>
+      </Tip>
       <ProjectSelector />
       <div className="flex-1" />
       {currentId ? <SandboxBadge projectId={currentId} /> : null}

@@ -101,3 +101,27 @@ describe('validateProjectName', () => {
     expect(validateProjectName('  ' + 'a'.repeat(100) + '  ')).toBeNull()
   })
 })
+
+describe('projects store: home screen', () => {
+  it('duplicates (listed first, not selected), keeps a sandbox, goes home', async () => {
+    useProjects.setState({ projects: [proj('a', 'Alpha')], currentId: 'a' })
+    m.projects.duplicate.mockResolvedValue(proj('d', 'Alpha (copy)'))
+    await useProjects.getState().duplicate('a')
+    expect(useProjects.getState().projects.map((p) => p.id)).toEqual(['d', 'a'])
+    expect(useProjects.getState().currentId).toBe('a')
+    m.projects.keepSandbox.mockResolvedValue({ ...proj('a', 'Alpha'), keptAt: '2026-02-01T00:00:00Z' })
+    await useProjects.getState().keepSandbox('a')
+    expect(useProjects.getState().projects[1].keptAt).toBe('2026-02-01T00:00:00Z')
+    m.projects.list.mockResolvedValue([proj('a', 'Alpha', '2026-03-01T00:00:00Z')])
+    useProjects.getState().goHome()
+    expect(useProjects.getState().currentId).toBeNull()
+    await vi.waitFor(() => expect(useProjects.getState().projects).toHaveLength(1))
+  })
+
+  it('a failed duplicate changes nothing', async () => {
+    useProjects.setState({ projects: [proj('a', 'Alpha')], currentId: null })
+    m.projects.duplicate.mockRejectedValue(new ApiError('unavailable', 'The keychain is locked.'))
+    await expect(useProjects.getState().duplicate('a')).rejects.toThrow('The keychain is locked.')
+    expect(useProjects.getState().projects).toHaveLength(1)
+  })
+})

@@ -32,6 +32,12 @@ interface ProjectsState {
   remove: (id: string) => Promise<void>
   select: (id: string) => Promise<void>
   current: () => Project | null
+  /** A copy of the project (chat, files, variables), listed after it; not selected. */
+  duplicate: (id: string) => Promise<Project>
+  /** Postpones the cleanup of the project's idle sandbox. */
+  keepSandbox: (id: string) => Promise<Project>
+  /** Back to the home screen (every project); the top-bar menu still switches directly. */
+  goHome: () => void
 }
 
 function sortByActivity(ps: Project[]): Project[] {
@@ -98,6 +104,27 @@ export const useProjects = create<ProjectsState>((set, get) => ({
   current: () => {
     const { projects, currentId } = get()
     return projects.find((p) => p.id === currentId) ?? null
+  },
+
+  duplicate: async (id) => {
+    const p = await api.projects.duplicate(id)
+    set((s) => ({ projects: [p, ...s.projects.filter((x) => x.id !== p.id)] }))
+    return p
+  },
+
+  keepSandbox: async (id) => {
+    const p = await api.projects.keepSandbox(id)
+    set((s) => ({ projects: s.projects.map((x) => (x.id === id ? p : x)) }))
+    return p
+  },
+
+  goHome: () => {
+    set({ currentId: null })
+    // The list may be stale (running time, sandbox states): read it again.
+    api.projects
+      .list()
+      .then((list) => set({ projects: list }))
+      .catch(() => {})
   },
 }))
 

@@ -9,6 +9,7 @@ export const DEFAULT_SETTINGS: Settings = {
   defaultModel: '',
   sandboxTimeoutMinutes: 60,
   idlePauseMinutes: 10,
+  sandboxCleanupDays: 14,
   theme: 'system',
   customTemplates: [],
   onboarded: false,

@@ -1,6 +1,6 @@
 // A hand-made fake of src/api for store and component tests (never wailsjs).
 import { vi } from 'vitest'
-import type { BuildInfo, SearchGroup, ChatEvent, FileEntry, HistoryPage, KeyCheck, Model, Project, Provider, SandboxStatus, SaveResult, SendResult, Settings, Template, Paths, StartupStatus, UpdateStatus, UndoResult } from '../api'
+import type { BuildInfo, EnvResult, EnvVar, SearchGroup, ChatEvent, FileEntry, HistoryPage, KeyCheck, Model, Project, Provider, SandboxStatus, SaveResult, SendResult, Settings, Template, Paths, StartupStatus, UpdateStatus, UndoResult } from '../api'
 
 export const chatHandlers = new Map<string, (batch: ChatEvent[]) => void>()
 
@@ -18,6 +18,13 @@ export function makeApiMock(actual: Record<string, unknown>) {
       remove: vi.fn(async (_id: string): Promise<void> => undefined),
       select: vi.fn(async (_id: string): Promise<Project> => { throw new Error('not mocked') }),
       current: vi.fn(async (): Promise<string> => ''),
+      duplicate: vi.fn(async (_id: string): Promise<Project> => { throw new Error('not mocked') }),
+      keepSandbox: vi.fn(async (_id: string): Promise<Project> => { throw new Error('not mocked') }),
+    },
+    env: {
+      list: vi.fn(async (_projectId: string): Promise<EnvVar[]> => []),
+      set: vi.fn(async (_req: unknown): Promise<EnvResult> => ({ vars: [] })),
+      remove: vi.fn(async (_projectId: string, _name: string): Promise<EnvResult> => ({ vars: [] })),
     },
     settings: {
       get: vi.fn(async (): Promise<Settings> => { throw new Error('not mocked') }),

@@ -61,6 +61,10 @@ export namespace api {
 	    updatedAt: string;
 	    lastActivityAt: string;
 	    workspace?: string;
+	    keptAt?: string;
+	    sandboxRemovedAt?: string;
+	    runningSeconds?: number;
+	    cleanupAt?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new Project(source);
@@ -78,6 +82,10 @@ export namespace api {
 	        this.updatedAt = source["updatedAt"];
 	        this.lastActivityAt = source["lastActivityAt"];
 	        this.workspace = source["workspace"];
+	        this.keptAt = source["keptAt"];
+	        this.sandboxRemovedAt = source["sandboxRemovedAt"];
+	        this.runningSeconds = source["runningSeconds"];
+	        this.cleanupAt = source["cleanupAt"];
 	    }
 	}
 	export class BranchResult {
@@ -192,6 +200,59 @@ export namespace api {
 	        this.messageId = source["messageId"];
 	    }
 	}
+	export class EnvVar {
+	    name: string;
+	    value: string;
+	    secret: boolean;
+	    updatedAt: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new EnvVar(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.value = source["value"];
+	        this.secret = source["secret"];
+	        this.updatedAt = source["updatedAt"];
+	    }
+	}
+	export class EnvResult {
+	    vars: EnvVar[];
+	    note?: string;
+	    warning?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new EnvResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.vars = this.convertValues(source["vars"], EnvVar);
+	        this.note = source["note"];
+	        this.warning = source["warning"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
 	export class ErrorDTO {
 	    code: string;
 	    message: string;
@@ -915,6 +976,7 @@ export namespace api {
 	    updateFeedURL: string;
 	    workspaceRoot?: string;
 	    autoFixOnce: boolean;
+	    sandboxCleanupDays: number;
 	
 	    static createFrom(source: any = {}) {
 	        return new Settings(source);
@@ -935,6 +997,7 @@ export namespace api {
 	        this.updateFeedURL = source["updateFeedURL"];
 	        this.workspaceRoot = source["workspaceRoot"];
 	        this.autoFixOnce = source["autoFixOnce"];
+	        this.sandboxCleanupDays = source["sandboxCleanupDays"];
 	    }
 	}
 	export class SaveResult {
@@ -1149,6 +1212,24 @@ export namespace api {
 		    }
 		    return a;
 		}
+	}
+	export class SetEnvRequest {
+	    projectId: string;
+	    name: string;
+	    value: string;
+	    secret: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new SetEnvRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.projectId = source["projectId"];
+	        this.name = source["name"];
+	        this.value = source["value"];
+	        this.secret = source["secret"];
+	    }
 	}
 	export class SetRemoteRequest {
 	    projectId: string;

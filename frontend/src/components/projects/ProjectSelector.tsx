@@ -1,5 +1,5 @@
 import * as DM from '@radix-ui/react-dropdown-menu'
-import { Check, ChevronDown, Download, FolderOpen, Pencil, Plus, Trash2, Upload, UploadCloud } from 'lucide-react'
+import { Check, ChevronDown, Download, FolderOpen, KeyRound, Pencil, Plus, Trash2, Upload, UploadCloud } from 'lucide-react'
 import { useState } from 'react'
 import { useProjects } from '../../stores/projects'
 import { useUI } from '../../stores/ui'
@@ -9,6 +9,7 @@ import { ConfirmDialog } from '../ui/Dialog'
 import { RenameProjectDialog } from './RenameProjectDialog'
 import { TransferDialogs } from '../transfer/TransferDialogs'
 import { useTransfer } from '../../stores/transfer'
+import { EnvDialog } from './EnvDialog'
 
 const item =
   'flex cursor-pointer select-none items-center gap-2 rounded px-2 py-1.5 text-sm outline-none data-[highlighted]:bg-muted'
@@ -21,6 +22,7 @@ export function ProjectSelector() {
   const openCreate = useUI((s) => s.openCreate)
   const current = projects.find((p) => p.id === currentId) ?? null
   const [renameOpen, setRenameOpen] = useState(false)
+  const [envOpen, setEnvOpen] = useState(false)
   const [deleteOpen, setDeleteOpen] = useState(false)
   const [deleteBusy, setDeleteBusy] = useState(false)
   const [deleteError, setDeleteError] = useState<string | null>(null)
@@ -90,6 +92,9 @@ export function ProjectSelector() {
             </DM.Item>
             {current ? (
               <>
+                <DM.Item data-testid="project-env" className={item} onSelect={() => setEnvOpen(true)}>
+                  <KeyRound className="h-3.5 w-3.5" /> Environment…
+                </DM.Item>
                 <DM.Item data-testid="project-rename" className={item} onSelect={() => setRenameOpen(true)}>
                   <Pencil className="h-3.5 w-3.5" /> Rename “{current.name}”…
                 </DM.Item>
@@ -120,6 +125,7 @@ export function ProjectSelector() {
       </DM.Root>
       <RenameProjectDialog project={current} open={renameOpen} onOpenChange={setRenameOpen} />
       <TransferDialogs />
+      <EnvDialog projectId={current?.id ?? null} projectName={current?.name ?? ''} open={envOpen} onOpenChange={setEnvOpen} />
       <ConfirmDialog
         open={deleteOpen}
         onOpenChange={setDeleteOpen}

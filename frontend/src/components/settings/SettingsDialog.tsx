@@ -262,6 +262,24 @@ export function SettingsDialog({
             </Field>
           </div>
           <Field
+            id="sandbox-cleanup"
+            label="Remove idle sandboxes after (days)"
+            error={errors.sandboxCleanupDays}
+            hint={<p className="text-xs text-muted-foreground">A project unused this long loses its sandbox (its files stay and the next use rebuilds it). The home screen shows the date beforehand, with Keep. 0: never.</p>}
+          >
+            <input
+              id="sandbox-cleanup"
+              data-testid="sandbox-cleanup-input"
+              type="number"
+              min={0}
+              max={365}
+              value={form.sandboxCleanupDays}
+              onChange={(e) => setForm({ ...form, sandboxCleanupDays: num(e.target.value) })}
+              aria-invalid={errors.sandboxCleanupDays ? true : undefined}
+              className={inputCls}
+            />
+          </Field>
+          <Field
             id="workspace-root"
             label="Projects folder"
             error={errors.workspaceRoot}

@@ -8,6 +8,10 @@ export function Current():Promise<string>;
 
 export function Delete(arg1:string):Promise<void>;
 
+export function Duplicate(arg1:string):Promise<api.Project>;
+
+export function KeepSandbox(arg1:string):Promise<api.Project>;
+
 export function List():Promise<Array<api.Project>>;
 
 export function Select(arg1:string):Promise<api.Project>;

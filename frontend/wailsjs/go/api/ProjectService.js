@@ -14,6 +14,14 @@ export function Delete(arg1) {
   return window['go']['api']['ProjectService']['Delete'](arg1);
 }
 
+export function Duplicate(arg1) {
+  return window['go']['api']['ProjectService']['Duplicate'](arg1);
+}
+
+export function KeepSandbox(arg1) {
+  return window['go']['api']['ProjectService']['KeepSandbox'](arg1);
+}
+
 export function List() {
   return window['go']['api']['ProjectService']['List']();
 }

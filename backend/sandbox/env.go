@@ -1,0 +1,155 @@
+package sandbox
+
+// The project's environment (issue 16): variables and secrets the person
+// set for the project reach the sandbox as
+//   - envVars on create (E2B makes them the default environment of every
+//     process envd starts, also after a resume),
+//   - the environment of every command Tessera runs (envd process env) and
+//     of every Python cell (the code interpreter's env_vars), so a change
+//     made while the sandbox was paused applies at once,
+//   - a .env file in the project folder of the sandbox, which the web
+//     templates' servers read (Next.js, Vite/Nuxt; python-dotenv apps).
+// The .env is written only into the sandbox: the workspace (git) ignores
+// .env, and nothing copies sandbox files back into it.
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"path"
+	"sort"
+	"strings"
+
+	"tessera/backend/apperr"
+)
+
+// EnvFile is the file in the sandbox's project folder that holds the
+// project's variables for the template's server.
+const EnvFile = ".env"
+
+// envWarning is shown when the variables could not be read.
+const envWarning = "The project's variables could not be read (is the keychain locked?), so the sandbox runs without them. Unlock the keychain and restart the sandbox."
+
+// dotenv renders variables as a .env file, sorted by name. Values are
+// double-quoted; the store refuses quotes, backslashes and line breaks in
+// values, so no escaping is needed.
+func dotenv(env map[string]string) []byte {
+	names := make([]string, 0, len(env))
+	for k := range env {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	var b strings.Builder
+	b.WriteString("# Written by Tessera from the project's environment. Edit the variables in Tessera, not here.\n")
+	for _, k := range names {
+		b.WriteString(k + "=\"" + env[k] + "\"\n")
+	}
+	return []byte(b.String())
+}
+
+// envHash identifies a set of variables without keeping their values.
+func envHash(env map[string]string) string {
+	h := sha256.Sum256(dotenv(env))
+	return hex.EncodeToString(h[:])
+}
+
+// projectEnv reads the project's variables (nil when there is no source).
+func (m *Manager) projectEnv(ctx context.Context, projectID string) (map[string]string, error) {
+	if m.cfg.Env == nil {
+		return nil, nil
+	}
+	return m.cfg.Env(ctx, projectID)
+}
+
+// loadEnv reads the variables into the entry; on failure the entry keeps
+// none and failed is true (the sandbox still works; warnEnv says why).
+func (m *Manager) loadEnv(ctx context.Context, e *entry) (env map[string]string, failed bool) {
+	env, err := m.projectEnv(ctx, e.id)
+	if err != nil {
+		m.log.Warn("reading the project's variables failed; the sandbox runs without them", "project", e.id, "err", err)
+		env = nil
+	}
+	m.mu.Lock()
+	e.env = env
+	m.mu.Unlock()
+	return env, err != nil
+}
+
+// warnEnv shows on the badge that the variables could not be read.
+func (m *Manager) warnEnv(e *entry, failed bool) {
+	if failed {
+		m.set(e, func(e *entry) { e.warning = envWarning })
+	}
+}
+
+// writeEnvLocked writes the .env into the connected sandbox when the
+// variables differ from what it was last given (once per process when
+// there are any: they may have changed while Tessera was closed). The
+// caller holds e.op.
+func (m *Manager) writeEnvLocked(ctx context.Context, e *entry, c Control, template string, fresh bool) error {
+	m.mu.Lock()
+	env, sb, written := e.env, e.sb, e.envWritten
+	m.mu.Unlock()
+	if sb == nil {
+		return nil
+	}
+	h := envHash(env)
+	if written == h || (len(env) == 0 && (fresh || written == "")) {
+		// No file for a project without variables: not in a new sandbox,
+		// nor (so that every project's sandbox does not get an empty one)
+		// in one this process has not written. The one case this misses:
+		// the last variable deleted while paused, then Tessera restarted
+		// before the resume; the next change rewrites the file.
+		m.mu.Lock()
+		e.envWritten = h
+		m.mu.Unlock()
+		return nil
+	}
+	p := path.Join(m.cfg.RootFor(template), EnvFile)
+	if err := c.WriteFiles(ctx, sb, []SandboxFile{{Path: p, Content: string(dotenv(env))}}); err != nil {
+		return apperr.Wrap(err, apperr.CodeOf(err), sentence(err, "Tessera could not write the project's variables into the sandbox."))
+	}
+	m.mu.Lock()
+	e.envWritten = h
+	m.mu.Unlock()
+	return nil
+}
+
+// ApplyEnv is told that the project's variables changed: they are read
+// again and, when the sandbox runs, written into its .env. running says
+// whether it runs (then the caller restarts the template's server so it
+// reads them); a paused sandbox gets them on its next resume.
+func (m *Manager) ApplyEnv(ctx context.Context, projectID string) (running bool, err error) {
+	e, err := m.load(ctx, projectID)
+	if err != nil {
+		return false, err
+	}
+	if err := e.op.lock(ctx); err != nil {
+		return false, apperr.Wrap(err, apperr.Canceled, "The operation was stopped.")
+	}
+	defer e.op.unlock()
+	_, failed := m.loadEnv(ctx, e)
+	m.warnEnv(e, failed)
+	m.mu.Lock()
+	running = e.state == StateRunning && e.sb != nil
+	c, template := e.ctl, e.template
+	m.mu.Unlock()
+	if !running || c == nil {
+		return false, nil
+	}
+	return true, m.writeEnvLocked(ctx, e, c, template, false)
+}
+
+// Env returns the variables the handle's commands and cells get.
+func (h *Handle) Env() map[string]string { return cloneMap(h.env) }
+
+// envIntoSandbox writes the .env of a sandbox just connected or made; a
+// failure costs the file (commands and cells still get the variables), so
+// it is a warning, not a failed operation.
+func (m *Manager) envIntoSandbox(ctx context.Context, e *entry, c Control, template string, fresh bool) {
+	if err := m.writeEnvLocked(ctx, e, c, template, fresh); err != nil {
+		m.log.Warn("writing the project's .env failed", "project", e.id, "err", err)
+		msg := apperr.MessageOf(err)
+		m.set(e, func(e *entry) { e.warning = msg })
+	}
+}
