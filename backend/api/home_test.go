@@ -170,7 +170,7 @@ func TestHomeDuplicateKeepAndCleanupDate(t *testing.T) {
 	}
 	time.Sleep(5 * time.Millisecond)
 	kept, err := ps.KeepSandbox(a.ID)
-	if err != nil || kept.CleanupAt <= list[0].CleanupAt {
+	if err != nil || !later(t, kept.CleanupAt, list[0].CleanupAt) {
 		t.Fatalf("Keep did not move the date: %+v %v", kept, err)
 	}
 	if _, err := ps.KeepSandbox("nope"); !apperr.Is(err, apperr.NotFound) {
@@ -178,7 +178,7 @@ func TestHomeDuplicateKeepAndCleanupDate(t *testing.T) {
 	}
 	// Opening the project counts as use too.
 	time.Sleep(5 * time.Millisecond)
-	if opened, err := ps.Select(a.ID); err != nil || opened.CleanupAt <= kept.CleanupAt {
+	if opened, err := ps.Select(a.ID); err != nil || !later(t, opened.CleanupAt, kept.CleanupAt) {
 		t.Fatalf("opening did not move the date: %+v %v", opened, err)
 	}
 
@@ -222,4 +222,20 @@ func TestHomeDuplicateKeepAndCleanupDate(t *testing.T) {
 	if has, _ := keys.Has(ctx, secrets.EnvAccount(d.ID, "TOKEN")); !has {
 		t.Fatal("the duplicate lost its secret")
 	}
+}
+
+// later reports whether stamp a is after stamp b. The stamps are RFC 3339
+// with trailing zeros of the fraction dropped, so they do not compare as
+// strings (".62Z" sorts after ".628Z").
+func later(t *testing.T, a, b string) bool {
+	t.Helper()
+	ta, err := time.Parse(time.RFC3339Nano, a)
+	if err != nil {
+		t.Fatalf("stamp %q: %v", a, err)
+	}
+	tb, err := time.Parse(time.RFC3339Nano, b)
+	if err != nil {
+		t.Fatalf("stamp %q: %v", b, err)
+	}
+	return ta.After(tb)
 }
