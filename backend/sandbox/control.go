@@ -83,6 +83,7 @@ type Store interface {
 	ListInstalls(ctx context.Context, projectID string) ([]string, error)
 	AddRunningSeconds(ctx context.Context, projectID string, t time.Time, seconds int64) error
 	Usage(ctx context.Context, projectID string, now time.Time) (today, total int64, err error)
+	CostStore // cost.go
 }
 
 var _ Store = (*store.Store)(nil)

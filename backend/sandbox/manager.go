@@ -118,6 +118,13 @@ type Config struct {
 	Sleep func(ctx context.Context, d time.Duration) error
 	// Parallel bounds concurrent pauses on quit and on tick (default 8).
 	Parallel int
+
+	// Prices, when set, gives E2B's per-second prices for the cost
+	// estimate (zero fields keep DefaultPrices; see cost.go).
+	Prices func(ctx context.Context) Prices
+	// AwayPause pauses running sandboxes this long after the person went
+	// away (window hidden, screen locked; default 1 min; see presence.go).
+	AwayPause time.Duration
 }
 
 func (c *Config) defaults() {
@@ -168,6 +175,9 @@ func (c *Config) defaults() {
 	}
 	if c.Parallel <= 0 {
 		c.Parallel = 8
+	}
+	if c.AwayPause <= 0 {
+		c.AwayPause = time.Minute
 	}
 }
 
@@ -235,6 +245,8 @@ type entry struct {
 	unreachable string
 	lastProbe   time.Time
 	probing     bool
+	cost        costState // cost.go
+	pub         pubState  // publish.go
 }
 
 // Manager owns the lifecycle of every project's sandbox. It is safe for
@@ -250,6 +262,7 @@ type Manager struct {
 	mu      sync.Mutex
 	closed  bool
 	entries map[string]*entry
+	away    awayState // presence.go, guarded by mu
 }
 
 // NewManager returns a Manager and, unless cfg.ManualTick, starts its
@@ -434,6 +447,7 @@ func (m *Manager) set(e *entry, fn func(e *entry)) {
 	if was == StateRunning && e.state != StateRunning {
 		chunks = e.takeUsage(now)
 		e.accFrom = time.Time{}
+		e.pub = pubState{} // a paused or lost sandbox serves no link
 	}
 	if was != StateRunning && e.state == StateRunning {
 		e.accFrom = now

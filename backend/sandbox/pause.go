@@ -67,7 +67,7 @@ func (m *Manager) pauseLocked(ctx context.Context, e *entry, idleOnly bool) erro
 	idle := m.timeouts(ctx).IdlePause
 	m.mu.Lock()
 	id, st := e.sandboxID, e.state
-	if idleOnly && (st != StateRunning || e.holds > 0 || now.Sub(e.lastActive) < idle) {
+	if idleOnly && (st != StateRunning || e.holds > 0 || !m.shouldPause(e, now, idle)) {
 		m.mu.Unlock()
 		return nil
 	}
