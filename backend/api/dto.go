@@ -86,20 +86,25 @@ type Settings struct {
 	UpdateFeedURL string `json:"updateFeedURL"`
 	// WorkspaceRoot is the projects folder; "" = the default.
 	WorkspaceRoot string `json:"workspaceRoot,omitempty"`
+	// E2B's usage prices in US dollars per second, for the cost estimate.
+	VCPUPricePerSecond float64 `json:"vcpuPricePerSecond"`
+	GiBPricePerSecond  float64 `json:"gibPricePerSecond"`
 }
 
 func toSettings(s config.Settings) Settings {
 	return Settings{E2BDomain: s.E2BDomain, DefaultProvider: s.DefaultProvider, DefaultModel: s.DefaultModel,
 		SandboxTimeoutMinutes: s.SandboxTimeoutMinutes, IdlePauseMinutes: s.IdlePauseMinutes, Theme: s.Theme,
 		CustomProviders: s.CustomProviders, CustomTemplates: s.CustomTemplates, Onboarded: s.Onboarded,
-		UpdateCheck: s.UpdateCheck, UpdateFeedURL: s.UpdateFeedURL, WorkspaceRoot: s.WorkspaceRoot}
+		UpdateCheck: s.UpdateCheck, UpdateFeedURL: s.UpdateFeedURL, WorkspaceRoot: s.WorkspaceRoot,
+		VCPUPricePerSecond: s.VCPUPricePerSecond, GiBPricePerSecond: s.GiBPricePerSecond}
 }
 
 func (s Settings) domain() config.Settings {
 	return config.Settings{E2BDomain: s.E2BDomain, DefaultProvider: s.DefaultProvider, DefaultModel: s.DefaultModel,
 		SandboxTimeoutMinutes: s.SandboxTimeoutMinutes, IdlePauseMinutes: s.IdlePauseMinutes, Theme: s.Theme,
 		CustomProviders: s.CustomProviders, CustomTemplates: s.CustomTemplates, Onboarded: s.Onboarded,
-		UpdateCheck: s.UpdateCheck, UpdateFeedURL: s.UpdateFeedURL, WorkspaceRoot: s.WorkspaceRoot}
+		UpdateCheck: s.UpdateCheck, UpdateFeedURL: s.UpdateFeedURL, WorkspaceRoot: s.WorkspaceRoot,
+		VCPUPricePerSecond: s.VCPUPricePerSecond, GiBPricePerSecond: s.GiBPricePerSecond}
 }
 
 // SandboxStatus is a project's sandbox as the badge shows it (also the
@@ -117,12 +122,24 @@ type SandboxStatus struct {
 	IdlePauseAt         string `json:"idlePauseAt"`
 	RunningSecondsToday int64  `json:"runningSecondsToday"`
 	RunningSecondsTotal int64  `json:"runningSecondsTotal"`
+	// Cost, budget and publish (sandbox_cost.go).
+	TodayUSD   float64 `json:"todayUSD"`
+	MonthUSD   float64 `json:"monthUSD"`
+	BudgetUSD  float64 `json:"budgetUSD"`
+	BudgetNote string  `json:"budgetNote,omitempty"`
+	// PublishedUntil: when the published link ends; zero time unless published.
+	PublishedUntil string `json:"publishedUntil"`
+	PublishURL     string `json:"publishURL,omitempty"`
+	// KeptRunning: why Tessera does not pause the sandbox although idle or away.
+	KeptRunning string `json:"keptRunning,omitempty"`
 }
 
 func toSandboxStatus(s sandbox.Status) SandboxStatus {
 	return SandboxStatus{ProjectID: s.ProjectID, State: string(s.State), Error: s.Error, Warning: s.Warning,
 		SandboxID: s.SandboxID, Template: s.Template, TimeoutAt: stamp(s.TimeoutAt), IdlePauseAt: stamp(s.IdlePauseAt),
-		RunningSecondsToday: s.RunningSecondsToday, RunningSecondsTotal: s.RunningSecondsTotal}
+		RunningSecondsToday: s.RunningSecondsToday, RunningSecondsTotal: s.RunningSecondsTotal,
+		TodayUSD: s.TodayUSD, MonthUSD: s.MonthUSD, BudgetUSD: s.BudgetUSD, BudgetNote: s.BudgetNote,
+		PublishedUntil: stamp(s.PublishedUntil), PublishURL: s.PublishURL, KeptRunning: s.KeptRunning}
 }
 
 // Message is one chat turn. Fragment (Fragments' schema, snake_case, as the

@@ -40,7 +40,21 @@ type Settings struct {
 	// "" means the default (see DefaultWorkspaceRoot). A change applies at
 	// the next start, which moves the existing folders there.
 	WorkspaceRoot string `json:"workspaceRoot,omitempty"`
+	// VCPUPricePerSecond and GiBPricePerSecond are E2B's usage prices in
+	// US dollars, for the sandbox cost estimate (defaults: E2B's published
+	// prices, see DefaultVCPUPrice).
+	VCPUPricePerSecond float64 `json:"vcpuPricePerSecond"`
+	GiBPricePerSecond  float64 `json:"gibPricePerSecond"`
 }
+
+// E2B's published usage prices (https://e2b.dev/pricing, December 2026):
+// $0.000014 per vCPU per second and $0.0000045 per GiB of memory per
+// second, billed for what the sandbox has while it runs. E2B's billing
+// docs give the same: 8 vCPU and 4 GiB cost $0.468 an hour.
+const (
+	DefaultVCPUPrice = 0.000014
+	DefaultGiBPrice  = 0.0000045
+)
 
 // DefaultUpdateFeedURL is Tessera's releases on GitHub.
 const DefaultUpdateFeedURL = "https://api.github.com/repos/tessera-app/tessera/releases"
@@ -58,6 +72,8 @@ func DefaultSettings() Settings {
 		CustomTemplates:       []string{},
 		UpdateCheck:           true,
 		UpdateFeedURL:         DefaultUpdateFeedURL,
+		VCPUPricePerSecond:    DefaultVCPUPrice,
+		GiBPricePerSecond:     DefaultGiBPrice,
 	}
 }
 
@@ -94,6 +110,9 @@ func (s *Settings) Validate() error {
 	}
 	if len(s.CustomProviders) > 0 && !json.Valid(s.CustomProviders) {
 		return apperr.New(apperr.Invalid, "The custom providers are not valid JSON.").InField("customProviders")
+	}
+	if err := s.validatePrices(); err != nil {
+		return err
 	}
 	if err := s.validateWorkspaceRoot(); err != nil {
 		return err

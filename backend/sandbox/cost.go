@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"tessera/backend/apperr"
+	"tessera/backend/config"
 	"tessera/backend/e2b"
 	"tessera/backend/store"
 )
@@ -27,7 +28,7 @@ type Prices struct {
 // December 2026: $0.000014 per vCPU per second, $0.0000045 per GiB of RAM
 // per second; E2B's billing docs agree: 8 vCPU and 4 GiB cost $0.468 an
 // hour). The person can change them in Settings.
-var DefaultPrices = Prices{VCPUSecond: 0.000014, GiBSecond: 0.0000045}
+var DefaultPrices = Prices{VCPUSecond: config.DefaultVCPUPrice, GiBSecond: config.DefaultGiBPrice}
 
 // Resources assumed until E2B has told what the sandbox has (its default
 // template: 2 vCPU, 512 MiB). The first probe (within ProbeEvery) learns
