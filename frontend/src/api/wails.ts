@@ -13,9 +13,9 @@ import * as Terminal from '../../wailsjs/go/api/TerminalService'
 import * as Update from '../../wailsjs/go/api/UpdateService'
 import * as Versions from '../../wailsjs/go/api/VersionsService'
 import { api as models } from '../../wailsjs/go/models'
-import { BrowserOpenURL, EventsOn } from '../../wailsjs/runtime/runtime'
+import { BrowserOpenURL, EventsOn, WindowIsMinimised } from '../../wailsjs/runtime/runtime'
 
 export const bindings = { About, Catalog, Chat, KeyCheck, Projects, Sandbox, Search: SearchSvc, Settings: SettingsSvc, System, Terminal, Update, Versions }
-export const runtime = { BrowserOpenURL, EventsOn }
+export const runtime = { BrowserOpenURL, EventsOn, WindowIsMinimised }
 /** The generated classes, for requests whose class has methods (createFrom builds one from plain data). */
 export { models }
