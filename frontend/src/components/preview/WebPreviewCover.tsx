@@ -4,6 +4,7 @@ import { useSandbox } from '../../stores/sandbox'
 import { followSandboxURL, previewCover } from '../../lib/preview'
 import { Button } from '../ui/Button'
 import { WebPreview } from './WebPreview'
+import { PublishBar } from './PublishBar'
 
 /**
  * WebPreview of a stored result, kept on the project's current sandbox: the
@@ -42,6 +43,7 @@ export function SandboxWebPreview({
   return (
     <div className="relative flex h-full min-h-0 flex-col" data-testid="web-preview" data-sandbox-state={state ?? ''}>
       <WebPreview key={`${shownUrl}#${epoch}`} url={shownUrl} template={template} />
+      <PublishBar projectId={projectId} url={shownUrl} />
       {cover ? (
         <div
           data-testid="preview-cover"
