@@ -47,6 +47,9 @@ type CostStore interface {
 	UsageDays(ctx context.Context, projectID string, from, to time.Time) ([]store.UsageDay, error)
 	Budget(ctx context.Context, projectID string) (float64, error)
 	SetBudget(ctx context.Context, projectID string, usd float64) error
+	SetPublish(ctx context.Context, projectID string, p store.Publish) error
+	GetPublish(ctx context.Context, projectID string) (store.Publish, bool, error)
+	ClearPublish(ctx context.Context, projectID string) error
 }
 
 // costState is an entry's cost view; guarded by Manager.mu.

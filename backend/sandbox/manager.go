@@ -432,7 +432,11 @@ func (m *Manager) load(ctx context.Context, projectID string) (*entry, error) {
 			e.state = StatePaused
 		}
 	}
+	running := e.state == StateRunning
 	m.mu.Unlock()
+	if running {
+		m.restorePublish(ctx, e)
+	}
 	return e, nil
 }
 
@@ -444,9 +448,11 @@ func (m *Manager) set(e *entry, fn func(e *entry)) {
 	was := e.state
 	fn(e)
 	var chunks []usageChunk
+	unpublished := false
 	if was == StateRunning && e.state != StateRunning {
 		chunks = e.takeUsage(now)
 		e.accFrom = time.Time{}
+		unpublished = !e.pub.until.IsZero()
 		e.pub = pubState{} // a paused or lost sandbox serves no link
 	}
 	if was != StateRunning && e.state == StateRunning {
@@ -454,6 +460,9 @@ func (m *Manager) set(e *entry, fn func(e *entry)) {
 	}
 	m.mu.Unlock()
 	m.record(m.root, e.id, chunks)
+	if unpublished {
+		m.forgetPublish(e.id)
+	}
 	m.emit(e)
 }
 

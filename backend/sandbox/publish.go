@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"tessera/backend/apperr"
+	"tessera/backend/store"
 )
 
 // Publish durations.
@@ -90,6 +91,9 @@ func (m *Manager) Publish(ctx context.Context, projectID string, port int, d tim
 			until.Local().Format("15:04"), until.Sub(now).Round(time.Minute), d)
 	}
 	out.Until = until
+	if err := m.cfg.Store.SetPublish(ctx, projectID, store.Publish{SandboxID: id, Port: port, URL: out.URL, Until: until}); err != nil {
+		return Published{}, err
+	}
 	m.mu.Lock()
 	e.pub = pubState{until: until, url: out.URL, port: port}
 	e.timeoutAt, e.lastExtend = until, now
@@ -118,6 +122,9 @@ func (m *Manager) Unpublish(ctx context.Context, projectID string) error {
 	running := e.state == StateRunning && c != nil
 	e.pub = pubState{}
 	m.mu.Unlock()
+	if err := m.cfg.Store.ClearPublish(ctx, projectID); err != nil {
+		m.log.Warn("forgetting the published link failed", "project", projectID, "err", err)
+	}
 	if !was {
 		m.emit(e)
 		return nil
@@ -137,10 +144,37 @@ func (m *Manager) Unpublish(ctx context.Context, projectID string) error {
 	return nil
 }
 
-// endPublish drops a link whose time is up (Tick). Caller holds mu.
-func (m *Manager) endPublish(e *entry, now time.Time) {
-	if !e.pub.until.IsZero() && !e.pub.active(now) {
-		m.log.Info("a published link expired", "project", e.id)
-		e.pub = pubState{}
+// restorePublish brings back a link published before the app restarted
+// (quitting leaves a published sandbox running): only for the same
+// sandbox, still running, before the link's end.
+func (m *Manager) restorePublish(ctx context.Context, e *entry) {
+	p, ok, err := m.cfg.Store.GetPublish(ctx, e.id)
+	if err != nil || !ok {
+		return
+	}
+	now := m.now()
+	m.mu.Lock()
+	valid := e.state == StateRunning && e.sandboxID == p.SandboxID && now.Before(p.Until)
+	if valid {
+		e.pub = pubState{until: p.Until, url: p.URL, port: p.Port}
+		if e.timeoutAt.Before(p.Until) {
+			e.timeoutAt = p.Until
+		}
+	}
+	m.mu.Unlock()
+	if !valid {
+		m.forgetPublish(e.id)
+		return
+	}
+	m.log.Info("a published link is still up", "project", e.id, "until", p.Until)
+	m.emit(e)
+}
+
+// forgetPublish drops the stored link (the sandbox paused or is gone).
+func (m *Manager) forgetPublish(projectID string) {
+	ctx, cancel := context.WithTimeout(m.root, 5*time.Second)
+	defer cancel()
+	if err := m.cfg.Store.ClearPublish(ctx, projectID); err != nil {
+		m.log.Warn("forgetting the published link failed", "project", projectID, "err", err)
 	}
 }

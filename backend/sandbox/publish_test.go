@@ -170,3 +170,48 @@ func (m *Manager) projectOf(sandboxID string) string {
 	}
 	return ""
 }
+
+func TestPublishOutlivesQuitAndRestart(t *testing.T) {
+	e := newCostEnv(t, nil)
+	p := e.project("web")
+	other := e.project("other")
+	h := e.ensure(p.ID)
+	h2 := e.ensure(other.ID)
+	pub, err := e.m.Publish(e.ctx, p.ID, 3000, 2*time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Quit: the published sandbox stays up, the other pauses.
+	if err := e.m.PauseAll(e.ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	if e.state(h.SandboxID) != "running" || e.state(h2.SandboxID) != "paused" {
+		t.Fatalf("after quit: published %s, other %s", e.state(h.SandboxID), e.state(h2.SandboxID))
+	}
+	e.clock.Advance(10 * time.Minute)
+	e.restart()
+	if err := e.m.Reconcile(e.ctx); err != nil {
+		t.Fatal(err)
+	}
+	st := e.m.Status(p.ID)
+	if st.PublishURL != pub.URL || !st.PublishedUntil.Equal(pub.Until) {
+		t.Fatalf("the link was not restored: %+v", st)
+	}
+	e.run(time.Hour, time.Minute, nil)
+	if e.state(h.SandboxID) != "running" {
+		t.Fatal("a restored published sandbox was idle-paused")
+	}
+	e.run(55*time.Minute, time.Minute, nil)
+	if e.state(h.SandboxID) != "paused" || e.m.Status(p.ID).PublishURL != "" {
+		t.Fatal("the link outlived its time")
+	}
+	if _, ok, _ := e.st.GetPublish(e.ctx, p.ID); ok {
+		t.Fatal("the stored link was kept after it ended")
+	}
+	// A restart now does not bring it back.
+	e.restart()
+	_ = e.m.Reconcile(e.ctx)
+	if st := e.m.Status(p.ID); st.PublishURL != "" {
+		t.Fatalf("an ended link came back: %+v", st)
+	}
+}

@@ -28,7 +28,6 @@ func (m *Manager) Tick(ctx context.Context) {
 		if e.state != StateRunning {
 			continue
 		}
-		m.endPublish(e, now)
 		switch {
 		case !e.timeoutAt.IsZero() && !now.Before(e.timeoutAt):
 			expired = append(expired, e)

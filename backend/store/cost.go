@@ -72,3 +72,40 @@ func (s *Store) SetBudget(ctx context.Context, projectID string, usd float64) er
 	}
 	return dbErr(err, "save the sandbox budget")
 }
+
+// Publish is a published preview link.
+type Publish struct {
+	SandboxID string
+	Port      int
+	URL       string
+	Until     time.Time
+}
+
+// SetPublish records the project's published link (replacing any).
+func (s *Store) SetPublish(ctx context.Context, projectID string, p Publish) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO sandbox_publish(project_id, sandbox_id, port, url, until) VALUES (?,?,?,?,?)
+		ON CONFLICT(project_id) DO UPDATE SET sandbox_id=excluded.sandbox_id, port=excluded.port, url=excluded.url, until=excluded.until`,
+		projectID, p.SandboxID, p.Port, p.URL, p.Until.UnixMilli())
+	return dbErr(err, "save the published link")
+}
+
+// GetPublish returns the project's published link; ok is false when none.
+func (s *Store) GetPublish(ctx context.Context, projectID string) (p Publish, ok bool, err error) {
+	var until int64
+	err = s.db.QueryRowContext(ctx, `SELECT sandbox_id, port, url, until FROM sandbox_publish WHERE project_id=?`, projectID).
+		Scan(&p.SandboxID, &p.Port, &p.URL, &until)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Publish{}, false, nil
+	}
+	if err != nil {
+		return Publish{}, false, dbErr(err, "read the published link")
+	}
+	p.Until = time.UnixMilli(until)
+	return p, true, nil
+}
+
+// ClearPublish forgets the project's published link.
+func (s *Store) ClearPublish(ctx context.Context, projectID string) error {
+	_, err := s.db.ExecContext(ctx, `DELETE FROM sandbox_publish WHERE project_id=?`, projectID)
+	return dbErr(err, "forget the published link")
+}

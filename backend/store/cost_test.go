@@ -65,12 +65,35 @@ func TestUsageDaysAndBudget(t *testing.T) {
 			t.Fatalf("after %v: budget %v %v, want %v", tc.set, got, err, tc.want)
 		}
 	}
+	// The published link.
+	if _, ok, err := s.GetPublish(ctx, p.ID); ok || err != nil {
+		t.Fatalf("a link before publishing: %v %v", ok, err)
+	}
+	until := time.UnixMilli(time.Date(2026, 12, 2, 18, 0, 0, 0, time.UTC).UnixMilli())
+	for _, pub := range []Publish{{"sb1", 3000, "https://3000-sb1.e2b.app", until}, {"sb2", 8080, "https://8080-sb2.e2b.app", until.Add(time.Hour)}} {
+		if err := s.SetPublish(ctx, p.ID, pub); err != nil {
+			t.Fatal(err)
+		}
+		if got, ok, err := s.GetPublish(ctx, p.ID); !ok || err != nil || got.SandboxID != pub.SandboxID || got.Port != pub.Port || got.URL != pub.URL || !got.Until.Equal(pub.Until) {
+			t.Fatalf("got %+v %v %v, want %+v", got, ok, err, pub)
+		}
+	}
+	if err := s.ClearPublish(ctx, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, _ := s.GetPublish(ctx, p.ID); ok {
+		t.Fatal("link kept after ClearPublish")
+	}
 	// Deleting the project drops its budget and usage.
+	_ = s.SetPublish(ctx, p.ID, Publish{"sb1", 3000, "u", until})
 	_ = s.SetBudget(ctx, p.ID, 5)
 	if err := s.DeleteProject(ctx, p.ID); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := s.Budget(ctx, p.ID); got != 0 {
 		t.Fatalf("budget kept after delete: %v", got)
+	}
+	if _, ok, _ := s.GetPublish(ctx, p.ID); ok {
+		t.Fatal("link kept after delete")
 	}
 }

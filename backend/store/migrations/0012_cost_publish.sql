@@ -9,3 +9,13 @@ CREATE TABLE sandbox_budgets (
     project_id  TEXT PRIMARY KEY REFERENCES projects(id) ON DELETE CASCADE,
     monthly_usd REAL NOT NULL CHECK (monthly_usd > 0)
 );
+
+-- A published preview (issue 16, item 7): the link keeps its sandbox
+-- running until `until` (Unix ms), across a restart of the app.
+CREATE TABLE sandbox_publish (
+    project_id TEXT PRIMARY KEY REFERENCES projects(id) ON DELETE CASCADE,
+    sandbox_id TEXT NOT NULL,
+    port       INTEGER NOT NULL,
+    url        TEXT NOT NULL,
+    until      INTEGER NOT NULL
+);
