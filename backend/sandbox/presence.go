@@ -51,7 +51,9 @@ func (m *Manager) SetAway(source string, away bool) {
 	sleeping := m.away.sources[AwaySleep]
 	var ids []*entry
 	for _, e := range m.entries {
-		ids = append(ids, e)
+		if e.state == StateRunning {
+			ids = append(ids, e)
+		}
 	}
 	m.mu.Unlock()
 	m.log.Info("presence", "source", source, "away", away)

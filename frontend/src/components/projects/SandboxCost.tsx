@@ -24,8 +24,11 @@ export function SandboxCost({ projectId, status }: { projectId: string; status?:
   const [draft, setDraft] = useState(budget ? String(budget) : '')
   const [error, setError] = useState('')
 
+  // While the popover is open the chart follows E2B's samples (every 5 s there).
   useEffect(() => {
     void loadCost(projectId)
+    const t = setInterval(() => void loadCost(projectId), 10_000)
+    return () => clearInterval(t)
   }, [projectId, loadCost])
   useEffect(() => setDraft(budget ? String(budget) : ''), [budget])
 
