@@ -11,7 +11,50 @@ const IDLE = 12; // seconds: TESSERA_IDLE_PAUSE for these tests
 
 const sandboxes = async (e2b) => (await admin(e2b, 'sandboxes')).filter(s => s.State !== 'killed');
 
+const setHidden = (page, hidden) => page.evaluate((h) => {
+  Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => (h ? 'hidden' : 'visible') });
+  document.dispatchEvent(new Event('visibilitychange'));
+}, hidden);
+
 export const tests = {
+  async 'a hidden window pauses the sandbox; showing it or typing resumes it'() {
+    const home = path.join(work, 'away-home');
+    const e2b = await startFakeE2B('away', work);
+    const llm = await startFakeLLM('away', work, [py('a step', 'print("here")')]);
+    let app, ctx;
+    try {
+      app = await startApp({ home, env: { ...appEnv(e2b), TESSERA_AWAY_PAUSE: '5s' }, name: 'app-away' });
+      ctx = await browser();
+      const page = await openPage(ctx, app.url);
+      await configure(page, llm.url);
+      await createProject(page, 'Away');
+      await send(page, 'One step');
+      await page.waitForFunction(() => document.querySelector('[data-testid="preview-stdout"]')?.textContent?.includes('here'), null, { timeout: 60000 });
+      const state = async () => (await sandboxes(e2b))[0].State;
+      assert(await state() === 'running', 'running after the run');
+
+      // Hidden: paused by the away pause (the idle pause is 10 minutes).
+      await setHidden(page, true);
+      await waitFor(async () => await state() === 'paused', 'the pause of a hidden window', 45000);
+      await page.waitForSelector(`${tid('sandbox-badge')}[data-state="paused"]`);
+      // Shown again: resumed without a message being sent.
+      await setHidden(page, false);
+      await waitFor(async () => await state() === 'running', 'the resume when the window is shown', 30000);
+      // Hidden again, then the person types: resumed.
+      await setHidden(page, true);
+      await waitFor(async () => await state() === 'paused', 'the second pause', 45000);
+      await page.type(tid('chat-input'), 'next');
+      await waitFor(async () => await state() === 'running', 'the resume on typing', 30000);
+      const counts = await admin(e2b, 'counts');
+      assert(counts.counts.Resumes >= 2 && counts.contractErrors === 0, `resumes ${counts.counts.Resumes}, contract errors ${counts.contractErrors}`);
+    } finally {
+      if (ctx) await closeBrowser(ctx);
+      if (app) await stopProcess(app.proc);
+      await stopProcess(llm.proc);
+      await stopProcess(e2b.proc);
+    }
+  },
+
   async 'publish keeps the sandbox running at the fake past the idle pause; unpublish lets it pause'() {
     const home = path.join(work, 'publish-home');
     const e2b = await startFakeE2B('publish', work);
