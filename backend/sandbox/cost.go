@@ -443,4 +443,7 @@ func (m *Manager) extra(ctx context.Context, e *entry, s *Status, now time.Time)
 		s.IdlePauseAt = time.Time{}
 	}
 	s.KeptRunning = m.keptRunning(e, now)
+	if at, ok := m.awayPauseAt(e, now); ok && (s.IdlePauseAt.IsZero() || at.Before(s.IdlePauseAt)) {
+		s.IdlePauseAt = at
+	}
 }

@@ -104,17 +104,24 @@ func (m *Manager) shouldPause(e *entry, now time.Time, idle time.Duration) bool 
 	if now.Sub(e.lastActive) >= idle {
 		return true
 	}
-	if !m.away.is() {
-		return false
+	at, ok := m.awayPauseAt(e, now)
+	return ok && !now.Before(at)
+}
+
+// awayPauseAt is when the away pause will pause the sandbox; ok is false
+// when it will not (not away, held, published). Caller holds mu.
+func (m *Manager) awayPauseAt(e *entry, now time.Time) (time.Time, bool) {
+	if e.state != StateRunning || e.holds > 0 || e.pub.active(now) || !m.away.is() {
+		return time.Time{}, false
 	}
 	if m.away.sources[AwaySleep] {
-		return true
+		return now, true
 	}
 	from := m.away.since
 	if e.lastActive.After(from) {
 		from = e.lastActive
 	}
-	return now.Sub(from) >= m.cfg.AwayPause
+	return from.Add(m.cfg.AwayPause), true
 }
 
 // keptRunning is the sentence for a sandbox Tessera keeps running although

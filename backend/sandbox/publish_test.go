@@ -105,6 +105,9 @@ func TestPauseWhenAway(t *testing.T) {
 	p := e.project("away")
 	h := e.ensure(p.ID)
 	e.m.SetAway(AwayWindow, true)
+	if at, want := e.m.Status(p.ID).IdlePauseAt, e.clock.Now().Add(time.Minute); !at.Equal(want) {
+		t.Fatalf("the badge's pause time %v, want the away pause at %v", at, want)
+	}
 	e.run(45*time.Second, 15*time.Second, nil)
 	if e.state(h.SandboxID) != "running" {
 		t.Fatal("paused before a minute away")
