@@ -180,3 +180,28 @@ func TestMetricsForTheChart(t *testing.T) {
 		t.Fatalf("metrics did not teach the resources: %+v", c)
 	}
 }
+
+func TestCostSplitsAtMidnight(t *testing.T) {
+	e := newCostEnv(t, []e2btest.Option{e2btest.WithResources(4, 1024)})
+	p := e.project("late")
+	e.clock.Set(time.Date(2026, 3, 2, 23, 55, 0, 0, time.UTC))
+	e.ensure(p.ID)
+	e.run(10*time.Minute, 15*time.Second, func() { e.m.Touch(p.ID) })
+	c, err := e.m.Cost(e.ctx, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Days) != 2 || c.Days[0].Day != "2026-03-02" || c.Days[1].Day != "2026-03-03" {
+		t.Fatalf("days %+v", c.Days)
+	}
+	if c.Days[0].RunningSeconds != 300 || c.Days[0].VCPUSeconds != 1200 || c.Days[0].MemMiBSeconds != 300*1024 {
+		t.Fatalf("the evening %+v", c.Days[0])
+	}
+	if c.Today != c.Days[1] || !near(float64(c.Today.RunningSeconds), 300, 1) {
+		t.Fatalf("today %+v vs %+v", c.Today, c.Days[1])
+	}
+	// Same month: both days count towards it.
+	if c.Month.RunningSeconds != c.Days[0].RunningSeconds+c.Days[1].RunningSeconds {
+		t.Fatalf("month %+v", c.Month)
+	}
+}
