@@ -5,6 +5,7 @@ package presence
 import (
 	"context"
 	"log/slog"
+	"os"
 
 	"github.com/godbus/dbus/v5"
 
@@ -57,7 +58,7 @@ func WatchConn(ctx context.Context, log *slog.Logger, c *dbus.Conn, on Func) err
 	if err := addMatches(c, ms); err != nil {
 		return err
 	}
-	go loop(ctx, log, c, ms, on)
+	go loop(ctx, log, c, ms, on, true)
 	return nil
 }
 
@@ -76,13 +77,37 @@ func listen(ctx context.Context, log *slog.Logger, c *dbus.Conn, ms []match, on 
 		_ = c.Close()
 		return
 	}
-	loop(ctx, log, c, ms, on)
+	loop(ctx, log, c, ms, on, ms[0] == sleepSignal)
 }
 
-func loop(ctx context.Context, log *slog.Logger, c *dbus.Conn, ms []match, on Func) {
+// inhibit takes logind's "delay" sleep lock: the machine waits (up to
+// logind's InhibitDelayMaxSec, 5 s by default) until it is released, so
+// the sandboxes can be paused before it sleeps. Nil when logind refuses.
+func inhibit(log *slog.Logger, c *dbus.Conn) *os.File {
+	var fd dbus.UnixFD
+	err := c.Object("org.freedesktop.login1", "/org/freedesktop/login1").
+		Call("org.freedesktop.login1.Manager.Inhibit", 0, "sleep", "Tessera", "Pausing the E2B sandboxes", "delay").Store(&fd)
+	if err != nil {
+		log.Info("presence: no sleep delay lock; sandboxes may not be paused before sleep", "err", err)
+		return nil
+	}
+	return os.NewFile(uintptr(fd), "logind-inhibit")
+}
+
+func loop(ctx context.Context, log *slog.Logger, c *dbus.Conn, ms []match, on Func, sleep bool) {
 	defer c.Close()
+	// Signals first: none may be missed while the lock is being taken.
 	ch := make(chan *dbus.Signal, 16)
 	c.Signal(ch)
+	var lock *os.File
+	if sleep {
+		lock = inhibit(log, c)
+	}
+	defer func() {
+		if lock != nil {
+			lock.Close()
+		}
+	}()
 	for {
 		select {
 		case <-ctx.Done():
@@ -100,7 +125,15 @@ func loop(ctx context.Context, log *slog.Logger, c *dbus.Conn, ms []match, on Fu
 				}
 				if v, ok := s.Body[0].(bool); ok {
 					log.Info("presence signal", "source", m.source, "away", v)
-					on(m.source, v)
+					on(m.source, v) // for sleep it pauses before returning
+					if m.source == Sleep && sleep {
+						if v && lock != nil {
+							lock.Close() // the machine may sleep now
+							lock = nil
+						} else if !v && lock == nil {
+							lock = inhibit(log, c) // for the next sleep
+						}
+					}
 				}
 			}
 		}

@@ -8,6 +8,7 @@ package sandbox
 // the current project's sandbox in the background: Wake.
 
 import (
+	"context"
 	"fmt"
 	"time"
 )
@@ -34,9 +35,12 @@ func (a *awayState) is() bool {
 	return false
 }
 
+// sleepPauseWait bounds the pause before sleep.
+const sleepPauseWait = 4 * time.Second
+
 // SetAway records that the person went away (or came back) by source. On
-// AwaySleep the pause happens at once (in the background), before the
-// machine stops the app.
+// AwaySleep the pause happens at once, before SetAway returns (and so
+// before the machine sleeps: see package presence).
 func (m *Manager) SetAway(source string, away bool) {
 	now := m.now()
 	m.mu.Lock()
@@ -58,10 +62,12 @@ func (m *Manager) SetAway(source string, away bool) {
 	m.mu.Unlock()
 	m.log.Info("presence", "source", source, "away", away)
 	if sleeping && away && m.enter() {
-		go func() {
-			defer m.wg.Done()
-			m.Tick(m.root)
-		}()
+		// Before returning: the caller holds logind's sleep delay lock
+		// until then (logind waits 5 s at most by default).
+		ctx, cancel := context.WithTimeout(m.root, sleepPauseWait)
+		m.Tick(ctx)
+		cancel()
+		m.wg.Done()
 	}
 	// The badge says why a sandbox is kept or paused.
 	for _, e := range ids {
