@@ -143,7 +143,7 @@ export function SandboxBadge({ projectId }: { projectId: string }) {
       {/* Nothing to pause, resume or restart before the first run creates a sandbox. */}
       {state === 'none' && !busy ? null : (
         <>
-          <Tip content="Pause the sandbox">
+          <Tip content={publishedIn ? 'Pause the sandbox (ends the published link)' : 'Pause the sandbox'}>
             <Button
               size="icon"
               variant="ghost"
