@@ -17,6 +17,7 @@ import (
 	"tessera/backend/fragment"
 	"tessera/backend/frameguard"
 	"tessera/backend/llm"
+	"tessera/backend/presence"
 	"tessera/backend/sandbox"
 	"tessera/backend/secrets"
 	"tessera/backend/store"
@@ -140,6 +141,7 @@ func (a *App) wire(ctxf func() context.Context) {
 		a.log.Warn("no installation id; sandboxes are not marked as this computer's", "err", err)
 	}
 	ws := api.NewWorkspaces(a.workspaces, a.store)
+	idle := a.durationEnv("TESSERA_IDLE_PAUSE")
 	a.sandboxes = sandbox.NewManager(sandbox.Config{
 		Install: install,
 		// The project's variables and the idle-sandbox cleanup (issue 16).
@@ -160,11 +162,23 @@ func (a *App) wire(ctxf func() context.Context) {
 		Logger:  a.log.With("part", "sandbox"),
 		Settings: func(ctx context.Context) (sandbox.Timeouts, error) {
 			s := a.settings.get(ctx)
-			return sandbox.Timeouts{Timeout: time.Duration(s.SandboxTimeoutMinutes) * time.Minute,
-				IdlePause: time.Duration(s.IdlePauseMinutes) * time.Minute}, nil
+			t := sandbox.Timeouts{Timeout: time.Duration(s.SandboxTimeoutMinutes) * time.Minute,
+				IdlePause: time.Duration(s.IdlePauseMinutes) * time.Minute}
+			if idle > 0 { // tests: TESSERA_IDLE_PAUSE
+				t.IdlePause = idle
+			}
+			return t, nil
 		},
+		Prices: func(ctx context.Context) sandbox.Prices {
+			s := a.settings.get(ctx)
+			return sandbox.Prices{VCPUSecond: s.VCPUPricePerSecond, GiBSecond: s.GiBPricePerSecond}
+		},
+		// Default 1 min; tests shorten it with TESSERA_AWAY_PAUSE.
+		AwayPause: a.durationEnv("TESSERA_AWAY_PAUSE"),
 	})
 	a.points = sandbox.NewRestorePoints(a.sandboxes, a.store, 0, a.log.With("part", "sandbox"))
+	// Screen lock and sleep pause sandboxes too (D-Bus on Linux).
+	presence.Watch(a.rootCtx, a.log.With("part", "presence"), a.sandboxes.SetAway)
 	a.llm = newLLMClients(a.keys, a.log)
 	a.llm.modes = chat.ModeMemory{Store: a.store}
 	a.llm.rebuild(a.settings.get(a.rootCtx))

@@ -111,6 +111,9 @@ type Settings struct {
 	// SandboxCleanupDays: an idle project's sandbox is removed after this
 	// many days (0 = never).
 	SandboxCleanupDays int `json:"sandboxCleanupDays"`
+	// E2B's usage prices in US dollars per second, for the cost estimate.
+	VCPUPricePerSecond float64 `json:"vcpuPricePerSecond"`
+	GiBPricePerSecond  float64 `json:"gibPricePerSecond"`
 }
 
 func toSettings(s config.Settings) Settings {
@@ -118,7 +121,8 @@ func toSettings(s config.Settings) Settings {
 		SandboxTimeoutMinutes: s.SandboxTimeoutMinutes, IdlePauseMinutes: s.IdlePauseMinutes, Theme: s.Theme,
 		CustomProviders: s.CustomProviders, CustomTemplates: s.CustomTemplates, Onboarded: s.Onboarded,
 		UpdateCheck: s.UpdateCheck, UpdateFeedURL: s.UpdateFeedURL, WorkspaceRoot: s.WorkspaceRoot,
-		AutoFixOnce: s.AutoFixOnce, SandboxCleanupDays: s.SandboxCleanupDays}
+		AutoFixOnce: s.AutoFixOnce, SandboxCleanupDays: s.SandboxCleanupDays,
+		VCPUPricePerSecond: s.VCPUPricePerSecond, GiBPricePerSecond: s.GiBPricePerSecond}
 }
 
 func (s Settings) domain() config.Settings {
@@ -126,7 +130,8 @@ func (s Settings) domain() config.Settings {
 		SandboxTimeoutMinutes: s.SandboxTimeoutMinutes, IdlePauseMinutes: s.IdlePauseMinutes, Theme: s.Theme,
 		CustomProviders: s.CustomProviders, CustomTemplates: s.CustomTemplates, Onboarded: s.Onboarded,
 		UpdateCheck: s.UpdateCheck, UpdateFeedURL: s.UpdateFeedURL, WorkspaceRoot: s.WorkspaceRoot,
-		AutoFixOnce: s.AutoFixOnce, SandboxCleanupDays: s.SandboxCleanupDays}
+		AutoFixOnce: s.AutoFixOnce, SandboxCleanupDays: s.SandboxCleanupDays,
+		VCPUPricePerSecond: s.VCPUPricePerSecond, GiBPricePerSecond: s.GiBPricePerSecond}
 }
 
 // SandboxStatus is a project's sandbox as the badge shows it (also the
@@ -144,12 +149,24 @@ type SandboxStatus struct {
 	IdlePauseAt         string `json:"idlePauseAt"`
 	RunningSecondsToday int64  `json:"runningSecondsToday"`
 	RunningSecondsTotal int64  `json:"runningSecondsTotal"`
+	// Cost, budget and publish (sandbox_cost.go).
+	TodayUSD   float64 `json:"todayUSD"`
+	MonthUSD   float64 `json:"monthUSD"`
+	BudgetUSD  float64 `json:"budgetUSD"`
+	BudgetNote string  `json:"budgetNote,omitempty"`
+	// PublishedUntil: when the published link ends; zero time unless published.
+	PublishedUntil string `json:"publishedUntil"`
+	PublishURL     string `json:"publishURL,omitempty"`
+	// KeptRunning: why Tessera does not pause the sandbox although idle or away.
+	KeptRunning string `json:"keptRunning,omitempty"`
 }
 
 func toSandboxStatus(s sandbox.Status) SandboxStatus {
 	return SandboxStatus{ProjectID: s.ProjectID, State: string(s.State), Error: s.Error, Warning: s.Warning,
 		SandboxID: s.SandboxID, Template: s.Template, TimeoutAt: stamp(s.TimeoutAt), IdlePauseAt: stamp(s.IdlePauseAt),
-		RunningSecondsToday: s.RunningSecondsToday, RunningSecondsTotal: s.RunningSecondsTotal}
+		RunningSecondsToday: s.RunningSecondsToday, RunningSecondsTotal: s.RunningSecondsTotal,
+		TodayUSD: s.TodayUSD, MonthUSD: s.MonthUSD, BudgetUSD: s.BudgetUSD, BudgetNote: s.BudgetNote,
+		PublishedUntil: stamp(s.PublishedUntil), PublishURL: s.PublishURL, KeptRunning: s.KeptRunning}
 }
 
 // Message is one chat turn. Fragment (Fragments' schema, snake_case, as the

@@ -9,6 +9,7 @@ import (
 // SandboxControl is what SandboxService needs from the sandbox manager.
 type SandboxControl interface {
 	SandboxLifecycle
+	SandboxCost
 	Status(projectID string) sandbox.Status
 	Pause(ctx context.Context, projectID string) error
 	Resume(ctx context.Context, projectID string) error

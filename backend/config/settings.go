@@ -47,10 +47,24 @@ type Settings struct {
 	// SandboxCleanupDays removes the sandbox of a project idle for longer
 	// (its files stay; the next use rebuilds it); 0 = never.
 	SandboxCleanupDays int `json:"sandboxCleanupDays"`
+	// VCPUPricePerSecond and GiBPricePerSecond are E2B's usage prices in
+	// US dollars, for the sandbox cost estimate (defaults: E2B's published
+	// prices, see DefaultVCPUPrice).
+	VCPUPricePerSecond float64 `json:"vcpuPricePerSecond"`
+	GiBPricePerSecond  float64 `json:"gibPricePerSecond"`
 }
 
 // MaxCleanupDays bounds SandboxCleanupDays.
 const MaxCleanupDays = 365
+
+// E2B's published usage prices (https://e2b.dev/pricing, December 2026):
+// $0.000014 per vCPU per second and $0.0000045 per GiB of memory per
+// second, billed for what the sandbox has while it runs. E2B's billing
+// docs give the same: 8 vCPU and 4 GiB cost $0.468 an hour.
+const (
+	DefaultVCPUPrice = 0.000014
+	DefaultGiBPrice  = 0.0000045
+)
 
 // DefaultUpdateFeedURL is Tessera's releases on GitHub.
 const DefaultUpdateFeedURL = "https://api.github.com/repos/tessera-app/tessera/releases"
@@ -69,6 +83,8 @@ func DefaultSettings() Settings {
 		UpdateCheck:           true,
 		UpdateFeedURL:         DefaultUpdateFeedURL,
 		SandboxCleanupDays:    14,
+		VCPUPricePerSecond:    DefaultVCPUPrice,
+		GiBPricePerSecond:     DefaultGiBPrice,
 	}
 }
 
@@ -108,6 +124,9 @@ func (s *Settings) Validate() error {
 	}
 	if len(s.CustomProviders) > 0 && !json.Valid(s.CustomProviders) {
 		return apperr.New(apperr.Invalid, "The custom providers are not valid JSON.").InField("customProviders")
+	}
+	if err := s.validatePrices(); err != nil {
+		return err
 	}
 	if err := s.validateWorkspaceRoot(); err != nil {
 		return err

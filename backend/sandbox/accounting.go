@@ -15,8 +15,9 @@ import (
 
 // usageChunk is running time to add to one calendar day.
 type usageChunk struct {
-	day  time.Time
-	secs int64
+	day         time.Time
+	secs        int64
+	cpus, memMB int64 // what the sandbox had (cost.go)
 }
 
 // takeUsage moves whole seconds of running time since accFrom (capped at
@@ -39,6 +40,7 @@ func (e *entry) takeUsage(now time.Time) []usageChunk {
 	}
 	from := e.accFrom
 	e.accFrom = from.Add(time.Duration(secs) * time.Second)
+	cpus, mem := e.resources()
 	var out []usageChunk
 	for secs > 0 {
 		y, mo, d := from.Date()
@@ -48,10 +50,10 @@ func (e *entry) takeUsage(now time.Time) []usageChunk {
 			n = 1
 		}
 		if n >= secs {
-			out = append(out, usageChunk{from, secs})
+			out = append(out, usageChunk{from, secs, cpus, mem})
 			break
 		}
-		out = append(out, usageChunk{from, n})
+		out = append(out, usageChunk{from, n, cpus, mem})
 		from = from.Add(time.Duration(n) * time.Second)
 		secs -= n
 	}
@@ -60,7 +62,8 @@ func (e *entry) takeUsage(now time.Time) []usageChunk {
 
 func (m *Manager) record(ctx context.Context, projectID string, chunks []usageChunk) {
 	for _, c := range chunks {
-		if err := m.cfg.Store.AddRunningSeconds(ctx, projectID, c.day, c.secs); err != nil {
+		u := store.UsageDay{Seconds: c.secs, VCPUSeconds: c.secs * c.cpus, MemMiBSeconds: c.secs * c.memMB}
+		if err := m.cfg.Store.AddUsage(ctx, projectID, c.day, u); err != nil {
 			m.log.Warn("recording sandbox running time failed", "project", projectID, "seconds", c.secs, "err", err)
 		}
 	}

@@ -92,6 +92,7 @@ type Store interface {
 	AddRunningSeconds(ctx context.Context, projectID string, t time.Time, seconds int64) error
 	Usage(ctx context.Context, projectID string, now time.Time) (today, total int64, err error)
 	MarkSandboxRemoved(ctx context.Context, projectID, sandboxID string, at time.Time) (bool, error)
+	CostStore // cost.go
 }
 
 var _ Store = (*store.Store)(nil)

@@ -111,6 +111,7 @@ func (m *Manager) extend(ctx context.Context, e *entry) bool {
 	t := m.timeouts(ctx)
 	m.mu.Lock()
 	id, c := e.sandboxID, e.ctl
+	t.Timeout = e.pub.keepFor(m.now(), t.Timeout)
 	m.mu.Unlock()
 	var err error
 	if c == nil || id == "" {
@@ -172,6 +173,9 @@ func (m *Manager) ensureLocked(ctx context.Context, e *entry, template string, c
 	}
 	known := e.template
 	m.mu.Unlock()
+	if err := m.checkBudget(ctx, e); err != nil {
+		return nil, err
+	}
 
 	want := template
 	if want == "" {

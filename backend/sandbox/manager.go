@@ -132,6 +132,13 @@ type Config struct {
 	Env func(ctx context.Context, projectID string) (map[string]string, error)
 	// Cleanup, when set, is the policy for idle sandboxes: see cleanup.go.
 	Cleanup *CleanupPolicy
+
+	// Prices, when set, gives E2B's per-second prices for the cost
+	// estimate (zero fields keep DefaultPrices; see cost.go).
+	Prices func(ctx context.Context) Prices
+	// AwayPause pauses running sandboxes this long after the person went
+	// away (window hidden, screen locked; default 1 min; see presence.go).
+	AwayPause time.Duration
 }
 
 func (c *Config) defaults() {
@@ -182,6 +189,9 @@ func (c *Config) defaults() {
 	}
 	if c.Parallel <= 0 {
 		c.Parallel = 8
+	}
+	if c.AwayPause <= 0 {
+		c.AwayPause = time.Minute
 	}
 }
 
@@ -254,6 +264,8 @@ type entry struct {
 	// this process).
 	env        map[string]string
 	envWritten string
+	cost       costState // cost.go
+	pub        pubState  // publish.go
 }
 
 // Manager owns the lifecycle of every project's sandbox. It is safe for
@@ -269,6 +281,7 @@ type Manager struct {
 	mu      sync.Mutex
 	closed  bool
 	entries map[string]*entry
+	away    awayState // presence.go, guarded by mu
 }
 
 // NewManager returns a Manager and, unless cfg.ManualTick, starts its
@@ -441,7 +454,11 @@ func (m *Manager) load(ctx context.Context, projectID string) (*entry, error) {
 			e.state = StatePaused
 		}
 	}
+	running := e.state == StateRunning
 	m.mu.Unlock()
+	if running {
+		m.restorePublish(ctx, e)
+	}
 	return e, nil
 }
 
@@ -453,15 +470,21 @@ func (m *Manager) set(e *entry, fn func(e *entry)) {
 	was := e.state
 	fn(e)
 	var chunks []usageChunk
+	unpublished := false
 	if was == StateRunning && e.state != StateRunning {
 		chunks = e.takeUsage(now)
 		e.accFrom = time.Time{}
+		unpublished = !e.pub.until.IsZero()
+		e.pub = pubState{} // a paused or lost sandbox serves no link
 	}
 	if was != StateRunning && e.state == StateRunning {
 		e.accFrom = now
 	}
 	m.mu.Unlock()
 	m.record(m.root, e.id, chunks)
+	if unpublished {
+		m.forgetPublish(e.id)
+	}
 	m.emit(e)
 }
 

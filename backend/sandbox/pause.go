@@ -67,7 +67,7 @@ func (m *Manager) pauseLocked(ctx context.Context, e *entry, idleOnly bool) erro
 	idle := m.timeouts(ctx).IdlePause
 	m.mu.Lock()
 	id, st := e.sandboxID, e.state
-	if idleOnly && (st != StateRunning || e.holds > 0 || now.Sub(e.lastActive) < idle) {
+	if idleOnly && (st != StateRunning || e.holds > 0 || !m.shouldPause(e, now, idle)) {
 		m.mu.Unlock()
 		return nil
 	}
@@ -146,9 +146,16 @@ func (m *Manager) PauseAll(ctx context.Context, onProgress func(done, total int)
 		ctx, cancel = context.WithTimeout(ctx, m.cfg.QuitWait)
 		defer cancel()
 	}
+	now := m.now()
 	m.mu.Lock()
 	var targets []*entry
 	for _, e := range m.entries {
+		if e.state == StateRunning && e.pub.active(now) {
+			// Its link must keep working after the app closes; E2B pauses
+			// it when the link's time is up (its timeout).
+			m.log.Info("leaving a published sandbox running on quit", "project", e.id, "until", e.pub.until)
+			continue
+		}
 		switch e.state {
 		case StateRunning, StateStarting, StateResuming, StateRebuilding:
 			targets = append(targets, e)

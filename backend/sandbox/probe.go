@@ -59,6 +59,9 @@ func (m *Manager) probe(ctx context.Context, e *entry) {
 			e.state, e.sb, e.unreachable = StatePaused, nil, ""
 			return
 		}
+		if err == nil {
+			e.cost.learn(sb)
+		}
 		if reason != "" && e.unreachable == "" {
 			m.log.Warn("probe: E2B unreachable", "project", e.id, "sandbox", id, "err", err)
 		}

@@ -134,6 +134,9 @@ func (m *Manager) reconcileOne(ctx context.Context, c Control, projectID string,
 				}
 			}
 		})
+		if state == StateRunning {
+			m.restorePublish(ctx, e)
+		}
 	case p.SandboxID != "":
 		m.log.Info("the project's sandbox is gone at E2B; it will be rebuilt when needed", "project", projectID, "sandbox", p.SandboxID)
 		if err := m.save(ctx, projectID, "", StateNone); err != nil {

@@ -42,6 +42,8 @@ type Status struct {
 	IdlePauseAt         time.Time `json:"idlePauseAt"`
 	RunningSecondsToday int64     `json:"runningSecondsToday"`
 	RunningSecondsTotal int64     `json:"runningSecondsTotal"`
+	// Cost, budget, publish and why it is kept running (cost.go, publish.go).
+	Extra
 }
 
 // Status returns the project's sandbox status.
@@ -88,6 +90,7 @@ func (m *Manager) status(ctx context.Context, e *entry) Status {
 		m.log.Warn("reading sandbox usage failed", "project", e.id, "err", err)
 	}
 	s.RunningSecondsToday, s.RunningSecondsTotal = today+unflushed, total+unflushed
+	m.extra(ctx, e, &s, now)
 	return s
 }
 

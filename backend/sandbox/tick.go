@@ -32,7 +32,7 @@ func (m *Manager) Tick(ctx context.Context) {
 		case !e.timeoutAt.IsZero() && !now.Before(e.timeoutAt):
 			expired = append(expired, e)
 			continue
-		case e.holds == 0 && now.Sub(e.lastActive) >= t.IdlePause:
+		case e.holds == 0 && m.shouldPause(e, now, t.IdlePause):
 			idle = append(idle, e)
 		case e.sb != nil && !e.extending && (e.holds > 0 || e.lastActive.After(e.lastExtend)) &&
 			now.Sub(e.lastExtend) >= m.cfg.KeepaliveEvery:
@@ -61,6 +61,7 @@ func (m *Manager) Tick(ctx context.Context) {
 	for _, e := range expired {
 		m.expired(ctx, e, now)
 	}
+	m.checkBudgets(ctx, now)
 	g := errgroup.Group{}
 	g.SetLimit(m.cfg.Parallel)
 	for _, e := range idle {

@@ -7,6 +7,7 @@ import { E2B_ACCOUNT, llmAccount, useSettings } from './stores/settings'
 import { useCatalog } from './stores/catalog'
 import { useUI } from './stores/ui'
 import { followCurrentProject } from './stores/sandbox'
+import { startPresence } from './stores/presence'
 import { useQuit } from './stores/quit'
 import { QuitOverlay } from './components/QuitOverlay'
 import { useApplyTheme } from './lib/theme'
@@ -156,6 +157,8 @@ export default function App() {
   // The sandbox badge follows the current project's status topic.
   useEffect(() => (boot.phase === 'ready' ? followCurrentProject() : undefined), [boot.phase])
   useEffect(() => (boot.phase === 'ready' ? installShortcuts() : undefined), [boot.phase])
+  // Hidden or minimised: sandboxes pause; focus wakes the current one.
+  useEffect(() => (boot.phase === 'ready' ? startPresence() : undefined), [boot.phase])
 
   useEffect(() => {
     let alive = true

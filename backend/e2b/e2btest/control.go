@@ -27,6 +27,12 @@ type fsb struct {
 	runSince              time.Time
 	runSecs               float64
 	root                  string // host folder for the sandbox's "/"
+	cpus, memMB           int    // resources, as the template gives them
+
+	// metrics (metrics.go), guarded by Fake.mu
+	samples    []sample
+	lastSample time.Time
+	lastCPU    float64
 
 	pmu      sync.Mutex
 	procs    map[uint32]*fproc
@@ -115,9 +121,14 @@ func (f *Fake) sweep() {
 func (f *Fake) sweepLocked() {
 	now := f.clock.Now()
 	for _, sb := range f.sandboxes {
-		if sb.state != stateRunning || sb.endAt.After(now) {
+		if sb.state != stateRunning {
 			continue
 		}
+		if sb.endAt.After(now) {
+			f.sampleLocked(sb, now)
+			continue
+		}
+		f.sampleLocked(sb, sb.endAt)
 		f.counts.Expiries++
 		// Running time stops at the end time, not at the clock's new now.
 		if sb.autoPause {
@@ -140,6 +151,7 @@ func (f *Fake) leaveRunning(sb *fsb, at time.Time) {
 }
 
 func (f *Fake) pauseLocked(sb *fsb, at time.Time) {
+	f.sampleLocked(sb, at)
 	f.leaveRunning(sb, at)
 	sb.state = statePaused
 	f.counts.Pauses++
@@ -240,6 +252,8 @@ func endpointOf(method, route string) string {
 		return EndpointDeleteSnapshot
 	case strings.HasSuffix(route, "/fork"):
 		return EndpointFork
+	case method == http.MethodGet && route == "/sandboxes/{sandboxID}/metrics":
+		return EndpointMetrics
 	}
 	return method + " " + route
 }
@@ -399,8 +413,8 @@ func (f *Fake) listedJSON(sb *fsb) map[string]any {
 		"clientID":    "6532622b",
 		"startedAt":   sb.startedAt.UTC().Format(time.RFC3339Nano),
 		"endAt":       sb.endAt.UTC().Format(time.RFC3339Nano),
-		"cpuCount":    2,
-		"memoryMB":    512,
+		"cpuCount":    sb.cpus,
+		"memoryMB":    sb.memMB,
 		"diskSizeMB":  4096,
 		"metadata":    md,
 		"state":       sb.state,
@@ -442,6 +456,8 @@ func (f *Fake) sandboxOp(w http.ResponseWriter, r *http.Request, endpoint, id st
 	switch endpoint {
 	case EndpointGet:
 		writeJSON(w, http.StatusOK, f.detailJSON(sb))
+	case EndpointMetrics:
+		f.metrics(w, r, sb)
 	case EndpointKill:
 		f.killLocked(sb)
 		w.WriteHeader(http.StatusNoContent)

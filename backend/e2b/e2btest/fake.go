@@ -167,6 +167,8 @@ type Fake struct {
 	faults     map[string]map[int]FaultKind
 	latency    map[string]time.Duration
 	retryAfter int
+	cpus       int
+	memMB      int
 }
 
 // New starts a fake on loopback; t.Cleanup stops it and every process it
@@ -184,6 +186,8 @@ func New(t testing.TB, opts ...Option) *Fake {
 		faults:     map[string]map[int]FaultKind{},
 		latency:    map[string]time.Duration{},
 		retryAfter: 1,
+		cpus:       defaultCPUs,
+		memMB:      defaultMemMB,
 		closing:    make(chan struct{}),
 		baseDir:    t.TempDir(),
 	}

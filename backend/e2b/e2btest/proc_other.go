@@ -41,3 +41,6 @@ func signalPid(cmd *exec.Cmd, sig os.Signal) {
 
 func sigterm() os.Signal { return os.Kill }
 func sigkill() os.Signal { return os.Kill }
+
+// hostUsage is not measured on this system (see proc_linux.go).
+func (sb *fsb) hostUsage() (cpuSecs float64, rss int64) { return 0, 0 }

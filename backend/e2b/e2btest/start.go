@@ -47,6 +47,8 @@ func (f *Fake) startSandbox(spec sandboxSpec) (*fsb, int, string) {
 		autoPause:  spec.autoPause,
 		secure:     spec.secure,
 		seq:        seq,
+		cpus:       f.cpus,
+		memMB:      f.memMB,
 		procs:      map[uint32]*fproc{},
 		contexts:   map[string]*pyctx{},
 		defaults:   map[string]string{},

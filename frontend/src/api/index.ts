@@ -194,6 +194,20 @@ export const sandbox = {
   pause: (projectId: string) => call(() => bindings.Sandbox.Pause(projectId)),
   resume: (projectId: string) => call(() => bindings.Sandbox.Resume(projectId)),
   restart: (projectId: string) => call(() => bindings.Sandbox.Restart(projectId)),
+  /** Running time, vCPU/memory-seconds and estimated dollars per day. */
+  cost: (projectId: string) => call(() => bindings.Sandbox.Cost(projectId)),
+  /** E2B's CPU/memory samples of the last 10 minutes. */
+  metrics: async (projectId: string) => (await call(() => bindings.Sandbox.Metrics(projectId))) ?? [],
+  /** Monthly budget in US dollars; 0 removes it. */
+  setBudget: (projectId: string, usd: number) => call(() => bindings.Sandbox.SetBudget(projectId, usd)),
+  publish: (projectId: string, port: number, hours: number) => call(() => bindings.Sandbox.Publish(projectId, port, hours)),
+  unpublish: (projectId: string) => call(() => bindings.Sandbox.Unpublish(projectId)),
+  /** The window is hidden or minimised (true) or shown (false): the backend pauses sandboxes a minute after. */
+  setWindowHidden: (hidden: boolean) => call(() => bindings.Sandbox.SetWindowHidden(hidden)),
+  /** The person is back at the project: its paused sandbox resumes in the background. */
+  wake: (projectId: string) => call(() => bindings.Sandbox.Wake(projectId)),
+  /** Whether the window is minimised (false without the Wails runtime). */
+  windowMinimised: async () => (hasRuntime() ? !!(await runtime.WindowIsMinimised()) : false),
 }
 
 export const chat = {

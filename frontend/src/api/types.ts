@@ -59,6 +59,12 @@ export type Template = Data<api.Template>
 /** Also the payload of the sandbox status topic (the same fields). */
 export type SandboxStatus = Data<api.SandboxStatus>
 export type SandboxState = SandboxStatus['state']
+/** A project's sandbox cost per day (SandboxService.Cost). */
+export type SandboxCostReport = Data<api.SandboxCostReport>
+export type CostDay = Data<api.CostDay>
+/** One E2B CPU/memory sample. */
+export type SandboxMetric = Data<api.SandboxMetric>
+export type PublishResult = Data<api.PublishResult>
 
 export type FileEntry = Data<api.File>
 export type ImageAttachment = Data<api.Image>

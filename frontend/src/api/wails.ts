@@ -17,9 +17,9 @@ import * as UploadSvc from '../../wailsjs/go/api/UploadService'
 import * as FilesSvc from '../../wailsjs/go/api/FilesService'
 import * as Versions from '../../wailsjs/go/api/VersionsService'
 import { api as models } from '../../wailsjs/go/models'
-import { BrowserOpenURL, EventsOn } from '../../wailsjs/runtime/runtime'
+import { BrowserOpenURL, EventsOn, WindowIsMinimised } from '../../wailsjs/runtime/runtime'
 
 export const bindings = { About, Catalog, Chat, Env, Files: FilesSvc, KeyCheck, Projects, Sandbox, Search: SearchSvc, Settings: SettingsSvc, System, Terminal, Transfer, Update, Upload: UploadSvc, Versions }
-export const runtime = { BrowserOpenURL, EventsOn }
+export const runtime = { BrowserOpenURL, EventsOn, WindowIsMinimised }
 /** The generated classes, for requests whose class has methods (createFrom builds one from plain data). */
 export { models }

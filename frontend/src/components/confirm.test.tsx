@@ -24,7 +24,7 @@ const msgs: Message[] = [
 ]
 
 function st(over: Partial<SandboxStatus>): SandboxStatus {
-  return { projectId: P, state: 'running', sandboxId: '', timeoutAt: '', idlePauseAt: '', runningSecondsToday: 0, runningSecondsTotal: 0, ...over }
+  return { projectId: P, state: 'running', sandboxId: '', timeoutAt: '', idlePauseAt: '', runningSecondsToday: 0, runningSecondsTotal: 0, todayUSD: 0, monthUSD: 0, budgetUSD: 0, publishedUntil: '', ...over }
 }
 
 beforeEach(() => {

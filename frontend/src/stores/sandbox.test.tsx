@@ -19,7 +19,7 @@ const m = api as unknown as ReturnType<typeof makeApiMock>
 const handlers = new Map<string, Set<(p: unknown) => void>>()
 
 function status(projectId: string, over: Partial<SandboxStatus> = {}): SandboxStatus {
-  return { projectId, state: 'running', sandboxId: '', timeoutAt: '', idlePauseAt: '', runningSecondsToday: 0, runningSecondsTotal: 0, ...over }
+  return { projectId, state: 'running', sandboxId: '', timeoutAt: '', idlePauseAt: '', runningSecondsToday: 0, runningSecondsTotal: 0, todayUSD: 0, monthUSD: 0, budgetUSD: 0, publishedUntil: '', ...over }
 }
 
 beforeEach(() => {

@@ -1,6 +1,6 @@
 import { create } from 'zustand'
 import * as api from '../api'
-import type { SandboxStatus } from '../api'
+import type { PublishResult, SandboxCostReport, SandboxMetric, SandboxStatus } from '../api'
 import { errorMessage } from '../api'
 import { toast } from './toast'
 import { useProjects } from './projects'
@@ -19,6 +19,14 @@ interface SandboxStoreState {
   pause: (projectId: string) => Promise<void>
   resume: (projectId: string) => Promise<void>
   restart: (projectId: string) => Promise<void>
+  /** Cost reports and CPU/memory samples, loaded when the popover opens. */
+  cost: Record<string, SandboxCostReport>
+  metrics: Record<string, SandboxMetric[]>
+  loadCost: (projectId: string) => Promise<void>
+  /** Saves the monthly budget (dollars; 0 = none); false when refused (the toast says why). */
+  setBudget: (projectId: string, usd: number) => Promise<boolean>
+  publish: (projectId: string, port: number, hours: number) => Promise<PublishResult | null>
+  unpublish: (projectId: string) => Promise<void>
 }
 
 let unfollow: (() => void) | null = null
@@ -68,6 +76,54 @@ export const useSandbox = create<SandboxStoreState>((set, get) => {
     pause: action('pause'),
     resume: action('resume'),
     restart: action('restart'),
+    cost: {},
+    metrics: {},
+    loadCost: async (projectId) => {
+      const [cost, metrics] = await Promise.all([
+        api.sandbox.cost(projectId).catch(() => null),
+        api.sandbox.metrics(projectId).catch(() => [] as SandboxMetric[]),
+      ])
+      set((s) => ({
+        cost: cost ? { ...s.cost, [projectId]: cost } : s.cost,
+        metrics: { ...s.metrics, [projectId]: metrics },
+      }))
+    },
+    setBudget: async (projectId, usd) => {
+      try {
+        await api.sandbox.setBudget(projectId, usd)
+      } catch (e) {
+        toast.error(errorMessage(e))
+        return false
+      }
+      const st = await api.sandbox.status(projectId).catch(() => null)
+      if (st) put({ ...st, projectId: st.projectId || projectId })
+      toast.success(usd > 0 ? `Monthly sandbox budget set to $${usd.toFixed(2)}.` : 'The monthly sandbox budget was removed.')
+      return true
+    },
+    publish: async (projectId, port, hours) => {
+      set((s) => ({ busy: { ...s.busy, [projectId]: true } }))
+      try {
+        const r = await api.sandbox.publish(projectId, port, hours)
+        const st = await api.sandbox.status(projectId).catch(() => null)
+        if (st) put({ ...st, projectId: st.projectId || projectId })
+        if (r?.note) toast.info(r.note)
+        return r ?? null
+      } catch (e) {
+        toast.error(errorMessage(e))
+        return null
+      } finally {
+        set((s) => ({ busy: { ...s.busy, [projectId]: false } }))
+      }
+    },
+    unpublish: async (projectId) => {
+      try {
+        await api.sandbox.unpublish(projectId)
+        const st = await api.sandbox.status(projectId).catch(() => null)
+        if (st) put({ ...st, projectId: st.projectId || projectId })
+      } catch (e) {
+        toast.error(errorMessage(e))
+      }
+    },
   }
 })
 

@@ -16,6 +16,9 @@ export const DEFAULT_SETTINGS: Settings = {
   updateCheck: true,
   updateFeedURL: 'https://api.github.com/repos/tessera-app/tessera/releases',
   autoFixOnce: false,
+  // E2B's published prices (e2b.dev/pricing; see backend/config/settings.go).
+  vcpuPricePerSecond: 0.000014,
+  gibPricePerSecond: 0.0000045,
 }
 
 export const E2B_ACCOUNT = 'e2b'

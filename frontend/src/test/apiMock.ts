@@ -1,6 +1,6 @@
 // A hand-made fake of src/api for store and component tests (never wailsjs).
 import { vi } from 'vitest'
-import type { BuildInfo, EnvResult, EnvVar, SearchGroup, ChatEvent, FileEntry, HistoryPage, KeyCheck, Model, Project, Provider, SandboxStatus, SaveResult, SendResult, Settings, Template, Paths, StartupStatus, UpdateStatus, UndoResult } from '../api'
+import type { BuildInfo, EnvResult, EnvVar, SearchGroup, ChatEvent, FileEntry, HistoryPage, KeyCheck, Model, Project, Provider, SandboxStatus, SandboxCostReport, SandboxMetric, PublishResult, SaveResult, SendResult, Settings, Template, Paths, StartupStatus, UpdateStatus, UndoResult } from '../api'
 
 export const chatHandlers = new Map<string, (batch: ChatEvent[]) => void>()
 
@@ -56,10 +56,18 @@ export function makeApiMock(actual: Record<string, unknown>) {
       templates: vi.fn(async (): Promise<Template[]> => []),
     },
     sandbox: {
-      status: vi.fn(async (projectId: string): Promise<SandboxStatus> => ({ projectId, state: 'none', sandboxId: '', timeoutAt: '', idlePauseAt: '', runningSecondsToday: 0, runningSecondsTotal: 0 })),
+      status: vi.fn(async (projectId: string): Promise<SandboxStatus> => ({ projectId, state: 'none', sandboxId: '', timeoutAt: '', idlePauseAt: '', runningSecondsToday: 0, runningSecondsTotal: 0, todayUSD: 0, monthUSD: 0, budgetUSD: 0, publishedUntil: '' })),
       pause: vi.fn(async () => undefined),
       resume: vi.fn(async () => undefined),
       restart: vi.fn(async () => undefined),
+      cost: vi.fn(async (projectId: string): Promise<SandboxCostReport> => ({ projectId, vcpuPerSecond: 0.000014, gibPerSecond: 0.0000045, cpuCount: 2, memoryMB: 512, resourcesKnown: false, days: [], today: { day: '', runningSeconds: 0, vcpuSeconds: 0, memMiBSeconds: 0, usd: 0 }, month: { day: '', runningSeconds: 0, vcpuSeconds: 0, memMiBSeconds: 0, usd: 0 }, budgetUSD: 0 })),
+      metrics: vi.fn(async (_projectId: string): Promise<SandboxMetric[]> => []),
+      setBudget: vi.fn(async (_projectId: string, _usd: number) => undefined),
+      publish: vi.fn(async (_projectId: string, _port: number, _hours: number): Promise<PublishResult> => ({ url: '', until: '' })),
+      unpublish: vi.fn(async (_projectId: string) => undefined),
+      setWindowHidden: vi.fn(async (_hidden: boolean) => undefined),
+      wake: vi.fn(async (_projectId: string) => undefined),
+      windowMinimised: vi.fn(async () => false),
     },
     chat: {
       history: vi.fn(async (_req: { projectId: string; beforeSeq?: number; limit?: number }): Promise<HistoryPage> => ({ messages: [], hasMore: false })),

@@ -140,6 +140,26 @@ export namespace api {
 	        this.wailsVersion = source["wailsVersion"];
 	    }
 	}
+	export class CostDay {
+	    day: string;
+	    runningSeconds: number;
+	    vcpuSeconds: number;
+	    memMiBSeconds: number;
+	    usd: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new CostDay(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.day = source["day"];
+	        this.runningSeconds = source["runningSeconds"];
+	        this.vcpuSeconds = source["vcpuSeconds"];
+	        this.memMiBSeconds = source["memMiBSeconds"];
+	        this.usd = source["usd"];
+	    }
+	}
 	export class CreateFileRequest {
 	    projectId: string;
 	    path: string;
@@ -740,6 +760,22 @@ export namespace api {
 		    return a;
 		}
 	}
+	export class PublishResult {
+	    url: string;
+	    until: string;
+	    note?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new PublishResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.url = source["url"];
+	        this.until = source["until"];
+	        this.note = source["note"];
+	    }
+	}
 	export class PushResultDTO {
 	    url: string;
 	    branch: string;
@@ -916,6 +952,74 @@ export namespace api {
 		    return a;
 		}
 	}
+	export class SandboxCostReport {
+	    projectId: string;
+	    vcpuPerSecond: number;
+	    gibPerSecond: number;
+	    cpuCount: number;
+	    memoryMB: number;
+	    resourcesKnown: boolean;
+	    days: CostDay[];
+	    today: CostDay;
+	    month: CostDay;
+	    budgetUSD: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new SandboxCostReport(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.projectId = source["projectId"];
+	        this.vcpuPerSecond = source["vcpuPerSecond"];
+	        this.gibPerSecond = source["gibPerSecond"];
+	        this.cpuCount = source["cpuCount"];
+	        this.memoryMB = source["memoryMB"];
+	        this.resourcesKnown = source["resourcesKnown"];
+	        this.days = this.convertValues(source["days"], CostDay);
+	        this.today = this.convertValues(source["today"], CostDay);
+	        this.month = this.convertValues(source["month"], CostDay);
+	        this.budgetUSD = source["budgetUSD"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class SandboxMetric {
+	    at: string;
+	    cpuCount: number;
+	    cpuUsedPct: number;
+	    memUsedMB: number;
+	    memTotalMB: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new SandboxMetric(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.at = source["at"];
+	        this.cpuCount = source["cpuCount"];
+	        this.cpuUsedPct = source["cpuUsedPct"];
+	        this.memUsedMB = source["memUsedMB"];
+	        this.memTotalMB = source["memTotalMB"];
+	    }
+	}
 	export class SandboxStatus {
 	    projectId: string;
 	    state: 'none' | 'starting' | 'resuming' | 'running' | 'pausing' | 'paused' | 'rebuilding' | 'error' | 'unreachable';
@@ -927,6 +1031,13 @@ export namespace api {
 	    idlePauseAt: string;
 	    runningSecondsToday: number;
 	    runningSecondsTotal: number;
+	    todayUSD: number;
+	    monthUSD: number;
+	    budgetUSD: number;
+	    budgetNote?: string;
+	    publishedUntil: string;
+	    publishURL?: string;
+	    keptRunning?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new SandboxStatus(source);
@@ -944,6 +1055,13 @@ export namespace api {
 	        this.idlePauseAt = source["idlePauseAt"];
 	        this.runningSecondsToday = source["runningSecondsToday"];
 	        this.runningSecondsTotal = source["runningSecondsTotal"];
+	        this.todayUSD = source["todayUSD"];
+	        this.monthUSD = source["monthUSD"];
+	        this.budgetUSD = source["budgetUSD"];
+	        this.budgetNote = source["budgetNote"];
+	        this.publishedUntil = source["publishedUntil"];
+	        this.publishURL = source["publishURL"];
+	        this.keptRunning = source["keptRunning"];
 	    }
 	}
 	export class SaveFileRequest {
@@ -977,6 +1095,8 @@ export namespace api {
 	    workspaceRoot?: string;
 	    autoFixOnce: boolean;
 	    sandboxCleanupDays: number;
+	    vcpuPricePerSecond: number;
+	    gibPricePerSecond: number;
 	
 	    static createFrom(source: any = {}) {
 	        return new Settings(source);
@@ -998,6 +1118,8 @@ export namespace api {
 	        this.workspaceRoot = source["workspaceRoot"];
 	        this.autoFixOnce = source["autoFixOnce"];
 	        this.sandboxCleanupDays = source["sandboxCleanupDays"];
+	        this.vcpuPricePerSecond = source["vcpuPricePerSecond"];
+	        this.gibPricePerSecond = source["gibPricePerSecond"];
 	    }
 	}
 	export class SaveResult {

@@ -3,6 +3,7 @@ import { ArrowUp, ImagePlus, Square, X } from 'lucide-react'
 import { useChat } from '../../stores/chat'
 import { toast } from '../../stores/toast'
 import { useUI } from '../../stores/ui'
+import { noteTyping } from '../../stores/presence'
 import { Button } from '../ui/Button'
 import { ModelPicker, ParamsPanel, TemplatePicker } from './Pickers'
 
@@ -122,7 +123,10 @@ export function ChatInput({ projectId, multimodal, canSend }: { projectId: strin
           placeholder="Describe your app…"
           rows={2}
           value={draft}
-          onChange={(e) => setDraft(projectId, e.target.value)}
+          onChange={(e) => {
+            setDraft(projectId, e.target.value)
+            noteTyping(projectId)
+          }}
           onKeyDown={(e) => {
             if (isSendKey(e)) {
               e.preventDefault()

@@ -5,6 +5,7 @@ import { followSandboxURL, previewCover } from '../../lib/preview'
 import { Button } from '../ui/Button'
 import { WebPreview } from './WebPreview'
 import { useFiles } from '../../stores/files'
+import { PublishBar } from './PublishBar'
 
 /**
  * WebPreview of a stored result, kept on the project's current sandbox: the
@@ -45,6 +46,7 @@ export function SandboxWebPreview({
   return (
     <div className="relative flex h-full min-h-0 flex-col" data-testid="web-preview" data-sandbox-state={state ?? ''}>
       <WebPreview key={`${shownUrl}#${epoch}`} url={shownUrl} template={template} reloadKey={saved} />
+      <PublishBar projectId={projectId} url={shownUrl} />
       {cover ? (
         <div
           data-testid="preview-cover"

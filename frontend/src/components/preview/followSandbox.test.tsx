@@ -18,7 +18,7 @@ const m = api as unknown as ReturnType<typeof makeApiMock>
 const P = 'p1'
 
 function st(over: Partial<SandboxStatus>): SandboxStatus {
-  return { projectId: P, state: 'running', sandboxId: '', timeoutAt: '', idlePauseAt: '', runningSecondsToday: 0, runningSecondsTotal: 0, ...over }
+  return { projectId: P, state: 'running', sandboxId: '', timeoutAt: '', idlePauseAt: '', runningSecondsToday: 0, runningSecondsTotal: 0, todayUSD: 0, monthUSD: 0, budgetUSD: 0, publishedUntil: '', ...over }
 }
 
 const web: Message = {

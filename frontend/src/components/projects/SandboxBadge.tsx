@@ -7,6 +7,7 @@ import { Button } from '../ui/Button'
 import { Tip } from '../ui/Tip'
 import { ConfirmDialog } from '../ui/Dialog'
 import { cn, formatMinutes, timeUntil } from '../../lib/utils'
+import { SandboxCost, formatUSD } from './SandboxCost'
 
 const LABELS: Record<SandboxState, string> = {
   none: 'No sandbox',
@@ -57,12 +58,16 @@ export function SandboxBadge({ projectId }: { projectId: string }) {
   const until = state === 'running' ? timeUntil(status?.timeoutAt) : null
   const idleIn = state === 'running' ? timeUntil(status?.idlePauseAt) : null
   const warning = status?.warning || ''
+  const publishedIn = state === 'running' ? timeUntil(status?.publishedUntil) : null
+  const [open, setOpen] = useState(false)
   const tip = (
     <div className="flex flex-col gap-0.5">
       <span>Sandbox: {LABELS[state] ?? state}</span>
       {status?.sandboxId ? <span className="font-mono">{status.sandboxId}</span> : null}
       {idleIn ? <span>Pauses when idle in {idleIn}</span> : null}
       {until ? <span>Times out in {until}</span> : null}
+      {publishedIn ? <span>Published for {publishedIn} more</span> : null}
+      <span>Today {formatUSD(status?.todayUSD ?? 0)}</span>
       {warning ? <span className="text-amber-600 dark:text-amber-400">{warning}</span> : null}
       {status?.error ? <span className="text-destructive">{status.error}</span> : null}
     </div>
@@ -70,7 +75,7 @@ export function SandboxBadge({ projectId }: { projectId: string }) {
 
   return (
     <div className="flex items-center gap-1">
-      <PO.Root>
+      <PO.Root open={open} onOpenChange={setOpen}>
         <Tip content={tip}>
           <PO.Trigger
             data-testid="sandbox-badge"
@@ -88,7 +93,7 @@ export function SandboxBadge({ projectId }: { projectId: string }) {
           <PO.Content
             sideOffset={6}
             align="end"
-            className="z-50 w-72 rounded-md border border-border bg-card p-3 text-sm text-foreground shadow-lg"
+            className="z-50 w-80 rounded-md border border-border bg-card p-3 text-sm text-foreground shadow-lg"
           >
             <h3 className="mb-2 font-semibold">Sandbox</h3>
             <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-xs">
@@ -97,14 +102,26 @@ export function SandboxBadge({ projectId }: { projectId: string }) {
               <dt className="text-muted-foreground">Id</dt>
               <dd className="truncate font-mono">{status?.sandboxId || '—'}</dd>
               <dt className="text-muted-foreground">Idle pause</dt>
-              <dd data-testid="sandbox-idle-pause">{idleIn ? `in ${idleIn}` : '—'}</dd>
+              <dd data-testid="sandbox-idle-pause">{publishedIn ? 'off while published' : idleIn ? `in ${idleIn}` : '—'}</dd>
               <dt className="text-muted-foreground">Times out</dt>
               <dd>{until ? `in ${until}` : '—'}</dd>
               <dt className="text-muted-foreground">Running today</dt>
               <dd data-testid="sandbox-minutes-today">{formatMinutes(status?.runningSecondsToday ?? 0)}</dd>
               <dt className="text-muted-foreground">Running in total</dt>
               <dd data-testid="sandbox-minutes-total">{formatMinutes(status?.runningSecondsTotal ?? 0)}</dd>
+              <dt className="text-muted-foreground">Cost today</dt>
+              <dd data-testid="sandbox-cost-today">{formatUSD(status?.todayUSD ?? 0)}</dd>
             </dl>
+            {status?.budgetNote ? (
+              <p data-testid="sandbox-budget-note" role="status" className="mt-2 text-xs text-amber-700 dark:text-amber-400">
+                {status.budgetNote}
+              </p>
+            ) : null}
+            {status?.keptRunning ? (
+              <p data-testid="sandbox-kept-running" className="mt-2 text-xs text-muted-foreground">
+                {status.keptRunning}
+              </p>
+            ) : null}
             {warning ? (
               <p data-testid="sandbox-warning" role="status" className="mt-2 flex items-start gap-1.5 text-xs text-amber-700 dark:text-amber-400">
                 <AlertTriangle className="mt-0.5 h-3 w-3 shrink-0" aria-hidden />
@@ -119,13 +136,14 @@ export function SandboxBadge({ projectId }: { projectId: string }) {
                   ? 'Tessera asks E2B again every 30 seconds; the badge updates by itself when it answers.'
                   : "A paused sandbox keeps its files, packages and memory; Restart builds a fresh one from the project's files."}
             </p>
+            {open ? <SandboxCost projectId={projectId} status={status} /> : null}
           </PO.Content>
         </PO.Portal>
       </PO.Root>
       {/* Nothing to pause, resume or restart before the first run creates a sandbox. */}
       {state === 'none' && !busy ? null : (
         <>
-          <Tip content="Pause the sandbox">
+          <Tip content={publishedIn ? 'Pause the sandbox (ends the published link)' : 'Pause the sandbox'}>
             <Button
               size="icon"
               variant="ghost"

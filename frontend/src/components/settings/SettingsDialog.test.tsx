@@ -401,3 +401,32 @@ describe('Settings: the E2B domain and E2B_DOMAIN', () => {
     expect(screen.getByTestId('e2b-domain-env')).toHaveTextContent('E2B_DOMAIN is set, so Tessera uses e2b.internal.example instead of this field')
   })
 })
+
+describe('Settings: E2B prices for the cost estimate', () => {
+  it("shows E2B's published prices and saves the person's own", async () => {
+    const user = userEvent.setup()
+    renderDialog()
+    const cpu = screen.getByTestId('vcpu-price-input') as HTMLInputElement
+    expect(cpu.value).toBe('0.000014')
+    expect((screen.getByTestId('gib-price-input') as HTMLInputElement).value).toBe('0.0000045')
+    expect(screen.getByTestId('price-hint')).toHaveTextContent('e2b.dev/pricing')
+    await user.clear(cpu)
+    await user.type(cpu, '0.00002')
+    await user.click(screen.getByTestId('settings-save'))
+    await waitFor(() => expect(m.settings.save).toHaveBeenCalled())
+    expect(m.settings.save.mock.calls[0][0]).toMatchObject({ vcpuPricePerSecond: 0.00002, gibPricePerSecond: 0.0000045 })
+  })
+
+  it('shows a refused price beside its field', async () => {
+    m.settings.save.mockRejectedValueOnce(new ApiError('invalid', 'The price per vCPU-second must be an amount in US dollars between 0 and 1.', { field: 'vcpuPricePerSecond' }))
+    const user = userEvent.setup()
+    renderDialog()
+    await user.clear(screen.getByTestId('vcpu-price-input'))
+    await user.type(screen.getByTestId('vcpu-price-input'), '5')
+    await act(async () => {
+      await user.click(screen.getByTestId('settings-save'))
+    })
+    expect(await screen.findByText(/price per vCPU-second must be/)).toBeInTheDocument()
+    expect(screen.getByTestId('vcpu-price-input')).toHaveAttribute('aria-invalid', 'true')
+  })
+})

@@ -261,6 +261,37 @@ export function SettingsDialog({
               />
             </Field>
           </div>
+          <div className="grid grid-cols-2 gap-3">
+            <Field id="vcpu-price" label="E2B price per vCPU-second ($)" error={errors.vcpuPricePerSecond}>
+              <input
+                id="vcpu-price"
+                data-testid="vcpu-price-input"
+                type="number"
+                min={0}
+                step="any"
+                value={form.vcpuPricePerSecond}
+                onChange={(e) => setForm({ ...form, vcpuPricePerSecond: Number(e.target.value) })}
+                aria-invalid={errors.vcpuPricePerSecond ? true : undefined}
+                className={inputCls}
+              />
+            </Field>
+            <Field id="gib-price" label="E2B price per GiB-second ($)" error={errors.gibPricePerSecond}>
+              <input
+                id="gib-price"
+                data-testid="gib-price-input"
+                type="number"
+                min={0}
+                step="any"
+                value={form.gibPricePerSecond}
+                onChange={(e) => setForm({ ...form, gibPricePerSecond: Number(e.target.value) })}
+                aria-invalid={errors.gibPricePerSecond ? true : undefined}
+                className={inputCls}
+              />
+            </Field>
+          </div>
+          <p className="text-xs text-muted-foreground" data-testid="price-hint">
+            For the sandbox cost estimate. E2B bills the vCPUs and memory a sandbox has while it runs; its published prices are $0.000014 per vCPU-second and $0.0000045 per GiB-second (e2b.dev/pricing). 0 restores them.
+          </p>
           <Field
             id="sandbox-cleanup"
             label="Remove idle sandboxes after (days)"
