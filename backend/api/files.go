@@ -110,11 +110,7 @@ func (s *FilesService) Tree(projectID string) (FileTreeDTO, error) {
 // Read returns one file of the project for the editor.
 func (s *FilesService) Read(projectID, path string) (FileContentDTO, error) {
 	ctx := s.ctx()
-	w, err := s.ws.open(ctx, projectID)
-	if err != nil {
-		return FileContentDTO{}, err
-	}
-	clean, err := workspace.CleanPath(path)
+	w, clean, err := s.openPath(ctx, projectID, path)
 	if err != nil {
 		return FileContentDTO{}, err
 	}
@@ -133,11 +129,7 @@ func (s *FilesService) Read(projectID, path string) (FileContentDTO, error) {
 // <path>"), then project_files and the sandbox.
 func (s *FilesService) Save(req SaveFileRequest) (FileChangeResult, error) {
 	ctx := s.ctx()
-	w, err := s.ws.open(ctx, req.ProjectID)
-	if err != nil {
-		return FileChangeResult{}, err
-	}
-	clean, err := workspace.CleanPath(req.Path)
+	w, clean, err := s.openPath(ctx, req.ProjectID, req.Path)
 	if err != nil {
 		return FileChangeResult{}, err
 	}
@@ -153,11 +145,7 @@ func (s *FilesService) Save(req SaveFileRequest) (FileChangeResult, error) {
 // Create makes an empty file (a version) or a folder.
 func (s *FilesService) Create(req CreateFileRequest) (FileChangeResult, error) {
 	ctx := s.ctx()
-	w, err := s.ws.open(ctx, req.ProjectID)
-	if err != nil {
-		return FileChangeResult{}, err
-	}
-	clean, err := workspace.CleanPath(req.Path)
+	w, clean, err := s.openPath(ctx, req.ProjectID, req.Path)
 	if err != nil {
 		return FileChangeResult{}, err
 	}
@@ -215,6 +203,19 @@ func (s *FilesService) Delete(req DeleteFileRequest) (FileChangeResult, error) {
 	res := result(v, changed)
 	s.sync(ctx, req.ProjectID, &res, nil, removed)
 	return res, nil
+}
+
+// openPath opens the project's folder and checks path is inside it.
+func (s *FilesService) openPath(ctx context.Context, projectID, path string) (*workspace.Workspace, string, error) {
+	w, err := s.ws.open(ctx, projectID)
+	if err != nil {
+		return nil, "", err
+	}
+	clean, err := workspace.CleanPath(path)
+	if err != nil {
+		return nil, "", err
+	}
+	return w, clean, nil
 }
 
 func result(v workspace.Version, changed bool) FileChangeResult {
