@@ -31,30 +31,38 @@ func (m *Manager) createLocked(ctx context.Context, e *entry, c Control, templat
 	}
 	m.set(e, func(e *entry) { e.state, e.sandboxID = StateRebuilding, sb.SandboxID })
 	warning, err := m.rebuild(ctx, c, e.id, sb, template)
-	if err == nil {
-		err = m.markRunning(ctx, e, c, sb, template, warning, t.Timeout)
-	}
-	if err == nil {
-		m.warnEnv(e, envFailed)
-		m.envIntoSandbox(ctx, e, c, template, true)
-	}
-	if err != nil {
-		// Do not keep a half-built sandbox: the local copy is intact and the
-		// next Ensure builds a complete one.
-		kctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-		if kerr := c.Kill(kctx, sb.SandboxID); kerr != nil && !apperr.Is(kerr, apperr.NotFound) {
-			m.log.Warn("could not delete a half-built sandbox; Reconcile will", "sandbox", sb.SandboxID, "err", kerr)
-		}
-		cancel()
-		err = wrapOp(err, "rebuild the project's sandbox")
-		m.set(e, func(e *entry) { e.sandboxID = "" })
-		m.fail(e, err)
+	if err = m.finishBuilt(ctx, e, c, sb, template, warning, envFailed, t, err, "rebuild the project's sandbox"); err != nil {
 		return nil, err
 	}
 	m.mu.Lock()
 	h := m.handleOf(e, false, true)
 	m.mu.Unlock()
 	return h, nil
+}
+
+// finishBuilt ends the making of sb (built from files or from a restore
+// point; err is how that went): marked running with the project's
+// variables, or, on a failure, deleted — never kept half-built: the local
+// copy is intact and the next Ensure builds a complete one. The entry
+// then shows the failure, as "could not <what>".
+func (m *Manager) finishBuilt(ctx context.Context, e *entry, c Control, sb *e2b.Sandbox, template, warning string, envFailed bool, t Timeouts, err error, what string) error {
+	if err == nil {
+		err = m.markRunning(ctx, e, c, sb, template, warning, t.Timeout)
+	}
+	if err == nil {
+		m.warnEnv(e, envFailed)
+		m.envIntoSandbox(ctx, e, c, template, true)
+		return nil
+	}
+	kctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	if kerr := c.Kill(kctx, sb.SandboxID); kerr != nil && !apperr.Is(kerr, apperr.NotFound) {
+		m.log.Warn("could not delete a half-built sandbox; Reconcile will", "sandbox", sb.SandboxID, "err", kerr)
+	}
+	cancel()
+	err = wrapOp(err, what)
+	m.set(e, func(e *entry) { e.sandboxID = "" })
+	m.fail(e, err)
+	return err
 }
 
 // create makes the sandbox. The E2B client does not retry creates (a 5xx

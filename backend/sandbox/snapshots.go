@@ -157,22 +157,7 @@ func (m *Manager) RestoreSnapshot(ctx context.Context, projectID, snapshotID, te
 	}
 	m.set(e, func(e *entry) { e.state, e.sandboxID = StateRebuilding, sb.SandboxID })
 	_, err = m.writeLocalCopy(octx, c, projectID, sb, m.cfg.RootFor(template))
-	if err == nil {
-		err = m.markRunning(octx, e, c, sb, template, "", t.Timeout)
-	}
-	if err == nil {
-		m.warnEnv(e, envFailed)
-		m.envIntoSandbox(octx, e, c, template, true)
-	}
-	if err != nil {
-		kctx, kcancel := context.WithTimeout(context.WithoutCancel(octx), 30*time.Second)
-		if kerr := c.Kill(kctx, sb.SandboxID); kerr != nil && !apperr.Is(kerr, apperr.NotFound) {
-			m.log.Warn("could not delete a half-restored sandbox; Reconcile will", "sandbox", sb.SandboxID, "err", kerr)
-		}
-		kcancel()
-		err = wrapOp(err, "restore the sandbox from the restore point")
-		m.set(e, func(e *entry) { e.sandboxID = "" })
-		m.fail(e, err)
+	if err = m.finishBuilt(octx, e, c, sb, template, "", envFailed, t, err, "restore the sandbox from the restore point"); err != nil {
 		return false, err
 	}
 	m.log.Info("sandbox restored from a restore point", "project", projectID, "sandbox", sb.SandboxID, "snapshot", snapshotID)
