@@ -18,8 +18,14 @@ const fragment = {
 const checkText = (page, id) => page.$eval(tid(`key-check-${id}`), el => ({ state: el.dataset.state, text: el.textContent }));
 
 async function waitCheck(page, id, state) {
-  await page.waitForFunction(([id, state]) => document.querySelector(`[data-testid="key-check-${id}"]`)?.dataset.state === state,
-    [id, state], { timeout: 30000 });
+  try {
+    await page.waitForFunction(([id, state]) => document.querySelector(`[data-testid="key-check-${id}"]`)?.dataset.state === state,
+      [id, state], { timeout: 60000 });
+  } catch (e) {
+    // Say what the field showed instead, so that a failure can be read.
+    const shown = await checkText(page, id).catch(() => 'no check shown');
+    throw new Error(`the ${id} key check never became "${state}": ${JSON.stringify(shown)} (${e.message})`);
+  }
   return checkText(page, id);
 }
 
