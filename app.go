@@ -73,6 +73,9 @@ type App struct {
 
 	// dialogs opens the native file dialogs once the window exists.
 	dialogs *nativeDialogs
+	// outside brings in edits made in the project folders; watched once
+	// the window has painted (watchOutside).
+	outside *api.OutsideSync
 }
 
 // NewApp sets up paths, logging, the database and the services before the
@@ -177,8 +180,6 @@ func (a *App) wire(ctxf func() context.Context) {
 		AwayPause: a.durationEnv("TESSERA_AWAY_PAUSE"),
 	})
 	a.points = sandbox.NewRestorePoints(a.sandboxes, a.store, 0, a.log.With("part", "sandbox"))
-	// Screen lock and sleep pause sandboxes too (D-Bus on Linux).
-	presence.Watch(a.rootCtx, a.log.With("part", "presence"), a.sandboxes.SetAway)
 	a.llm = newLLMClients(a.keys, a.log)
 	a.llm.modes = chat.ModeMemory{Store: a.store}
 	a.llm.rebuild(a.settings.get(a.rootCtx))
@@ -220,7 +221,7 @@ func (a *App) wire(ctxf func() context.Context) {
 		State: a.store,
 		Log:   a.log.With("part", "update"),
 	})
-	a.watchOutside(outside)
+	a.outside = outside
 	a.bound = []any{
 		api.NewSystemService(nil, a.paths, a.getenv("E2B_DOMAIN")),
 		api.NewProjectService(ctxf, a.store, a.sandboxes, a.log, api.WithWorkspaces(ws), api.WithTerminals(a.terminals),
@@ -248,8 +249,21 @@ func (a *App) wire(ctxf func() context.Context) {
 // watchOutside brings in edits made to the project folders in other
 // programs: first what changed while Tessera was closed, then as they
 // happen (see api.OutsideSync).
+// outsideWatchDelay is how long after start the project folders are
+// watched and swept for outside edits.
+const outsideWatchDelay = 3 * time.Second
+
 func (a *App) watchOutside(o *api.OutsideSync) {
 	go func() {
+		// After the first paint: watching and sweeping a thousand folders
+		// would otherwise share the two cores with the page loading. Edits
+		// made meanwhile are found by the sweep, and a turn brings in what
+		// is not committed yet before it builds its prompt (Settle).
+		select {
+		case <-time.After(outsideWatchDelay):
+		case <-a.rootCtx.Done():
+			return
+		}
 		if _, err := a.workspaces.Watch(a.rootCtx, func(folder string, paths []string) { o.Changed(a.rootCtx, folder, paths) }); err != nil {
 			a.log.Warn("edits made outside Tessera will not be seen", "err", err)
 		}
@@ -282,6 +296,10 @@ func (a *App) startup(ctx context.Context) {
 	if a.sandboxes == nil {
 		return
 	}
+	// Screen lock and sleep pause sandboxes too (D-Bus on Linux); the
+	// connections are made off the start-up path.
+	go presence.Watch(a.rootCtx, a.log.With("part", "presence"), a.sandboxes.SetAway)
+	a.watchOutside(a.outside)
 	go func() {
 		rctx, cancel := context.WithTimeout(a.rootCtx, 2*time.Minute)
 		defer cancel()
