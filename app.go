@@ -225,7 +225,8 @@ func (a *App) wire(ctxf func() context.Context) {
 	a.bound = []any{
 		api.NewSystemService(nil, a.paths, a.getenv("E2B_DOMAIN")),
 		api.NewProjectService(ctxf, a.store, a.sandboxes, a.log, api.WithWorkspaces(ws), api.WithTerminals(a.terminals),
-			api.WithRemoteTokens(a.keys, a.log), api.WithHome(a.store, a.keys, a.cleanupAfter)),
+			api.WithRemoteTokens(a.keys, a.log), api.WithHome(a.store, a.keys, a.cleanupAfter),
+			api.WithSnapshotCleanup(a.points, a.log.With("part", "sandbox"))),
 		api.NewSettingsService(ctxf, a.store, keyWatch{Store: a.keys, onE2B: a.e2b.Invalidate}, a.paths, a.log, a.settingsSaved),
 		api.NewSandboxService(ctxf, a.sandboxes),
 		api.NewChatService(ctxf, a.chat),

@@ -6,6 +6,8 @@ package api
 
 import (
 	"context"
+	"log/slog"
+	"time"
 
 	"tessera/backend/apperr"
 	"tessera/backend/store"
@@ -151,4 +153,31 @@ func (s *VersionsService) fork(ctx context.Context, from, to string) string {
 		return "The sandbox could not be copied (" + apperr.MessageOf(err) + "). The new project builds its own from the files on its first run."
 	}
 	return ""
+}
+
+// SnapshotTidier deletes the snapshots no project version needs
+// (sandbox.RestorePoints).
+type SnapshotTidier interface {
+	Tidy(ctx context.Context) error
+}
+
+// snapshotTidyWait bounds the background tidy after a project is deleted.
+const snapshotTidyWait = 2 * time.Minute
+
+// WithSnapshotCleanup deletes a deleted project's restore points at E2B
+// (snapshots cost storage there). It runs in the background, as E2B may
+// be slow or away; what fails stays listed and the next tidy (each start,
+// each new restore point) tries again.
+func WithSnapshotCleanup(t SnapshotTidier, log *slog.Logger) ProjectOption {
+	return func(s *ProjectService) {
+		s.deleted = append(s.deleted, func(ctx context.Context, projectID string) {
+			go func() {
+				tctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), snapshotTidyWait)
+				defer cancel()
+				if err := t.Tidy(tctx); err != nil {
+					log.Warn("a deleted project's restore points are deleted later", "project", projectID, "err", err)
+				}
+			}()
+		})
+	}
 }

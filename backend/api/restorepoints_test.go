@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 
 	"tessera/backend/apperr"
 	"tessera/backend/store"
@@ -137,5 +138,32 @@ func TestVersionsRestorePointsAndFork(t *testing.T) {
 	}
 	if cp, _ := st.GetProject(ctx, br.Project.ID); cp.SandboxID != "" {
 		t.Fatalf("failed copy has sandbox %q", cp.SandboxID)
+	}
+}
+
+type tidyCalls chan struct{}
+
+func (c tidyCalls) Tidy(context.Context) error { c <- struct{}{}; return nil }
+
+func TestDeletingAProjectTidiesItsRestorePoints(t *testing.T) {
+	st := newStore(t)
+	calls := make(tidyCalls, 1)
+	ps := NewProjectService(bg, st, &fakeSandboxes{}, quiet(), WithSnapshotCleanup(calls, quiet()))
+	p, err := ps.Create(CreateProjectRequest{Name: "Gone"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-calls:
+		t.Fatal("tidied before anything was deleted")
+	default:
+	}
+	if err := ps.Delete(p.ID); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-calls:
+	case <-time.After(10 * time.Second):
+		t.Fatal("deleting the project did not tidy its restore points")
 	}
 }

@@ -10,6 +10,7 @@ const KIND_LABEL: Record<string, string> = {
   edit: 'Edited',
   outside: 'Outside Tessera',
   undo: 'Undone',
+  upload: 'Uploaded',
 }
 
 /** "14:05" today, "3 Mar 14:05" this year, else with the year. */
