@@ -29,13 +29,9 @@ func (w *Workspace) Restore(ctx context.Context, versionID string) (Version, err
 	if err != nil {
 		return Version{}, err
 	}
-	head, err := w.repo.Head()
+	cur, err := w.currentCommit()
 	if err != nil {
-		return Version{}, w.gitErr(err)
-	}
-	cur, err := w.repo.CommitObject(head.Hash())
-	if err != nil {
-		return Version{}, w.gitErr(err)
+		return Version{}, err
 	}
 	if cur.TreeHash == target.TreeHash {
 		return Version{}, apperr.Wrap(ErrNoChanges, apperr.Invalid, "The project's files are already those of that version.")
@@ -96,13 +92,9 @@ func (w *Workspace) RestoreBefore(ctx context.Context, versionID string) (Versio
 	if err != nil {
 		return Version{}, err
 	}
-	head, err := w.repo.Head()
+	cur, err := w.currentCommit()
 	if err != nil {
-		return Version{}, w.gitErr(err)
-	}
-	cur, err := w.repo.CommitObject(head.Hash())
-	if err != nil {
-		return Version{}, w.gitErr(err)
+		return Version{}, err
 	}
 	subject, _ := ParseMessage(c.Message)
 	first, _, _ := strings.Cut(subject, "\n")
@@ -226,4 +218,18 @@ func (w *Workspace) Branch(ctx context.Context, versionID, newRoot string) (*Wor
 		return nil, Version{}, err
 	}
 	return nw, v, nil
+}
+
+// currentCommit is the commit HEAD names (an error when there is none
+// yet: nothing to restore over).
+func (w *Workspace) currentCommit() (*object.Commit, error) {
+	head, err := w.repo.Head()
+	if err != nil {
+		return nil, w.gitErr(err)
+	}
+	c, err := w.repo.CommitObject(head.Hash())
+	if err != nil {
+		return nil, w.gitErr(err)
+	}
+	return c, nil
 }
