@@ -71,3 +71,37 @@ func TestTurnWithInstallAsksForARestorePoint(t *testing.T) {
 		})
 	}
 }
+
+// A turn that only reinstalls (the same files again) makes no version; its
+// restore point goes to the version the files already are.
+func TestReinstallOnlyTurnTiesItsRestorePointToTheCurrentVersion(t *testing.T) {
+	r := newRig(t)
+	ws := workspace.NewManager(t.TempDir())
+	r.chat.cfg.Versions = workspace.NewRecorder(ws, r.store)
+	rp := &recordedRestorePoints{}
+	r.chat.cfg.RestorePoints = rp
+	f := pyFragment("print(1)")
+	r.llm.Push(llmtest.FragmentResponse(f, 30))
+	if _, err, _ := r.send("make it"); err != nil {
+		t.Fatal(err)
+	}
+	f.HasAdditionalDependencies, f.InstallDependenciesCommand = true, "echo installed"
+	r.llm.Push(llmtest.FragmentResponse(f, 30))
+	if _, err, _ := r.send("install numpy too"); err != nil {
+		t.Fatal(err)
+	}
+	p, _ := r.store.GetProject(context.Background(), r.proj.ID)
+	w, err := ws.For(context.Background(), r.store, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hist, err := w.History(context.Background(), 0)
+	if err != nil || len(hist) != 1 {
+		t.Fatalf("history = %v, %v (the second turn changed no file)", hist, err)
+	}
+	rp.mu.Lock()
+	defer rp.mu.Unlock()
+	if len(rp.calls) != 1 || rp.calls[0] != [2]string{r.proj.ID, hist[0].ID} {
+		t.Fatalf("asked for %v, want the current version %s", rp.calls, hist[0].ID)
+	}
+}

@@ -167,24 +167,23 @@ func (s *Service) answer(ctx context.Context, t turn) (Result, error) {
 
 // recordVersion commits the answer's files as a version of the project
 // (its folder on disk). A failure costs the version, not the turn: logged.
-// It returns the new version's id, "" when none was made.
+// It returns the id of the version the sandbox's files now are: the new
+// one, or the current one when the files did not change (a turn that only
+// reinstalled ties its restore point to it); "" when there is none.
 func (s *Service) recordVersion(ctx context.Context, t turn, messageID string, frag *fragment.Fragment) string {
 	if s.cfg.Versions == nil || len(frag.Files) == 0 {
 		return ""
 	}
-	v, changed, err := s.cfg.Versions.RecordTurn(ctx, t.Project.ID, frag.Files, t.Prompt, messageID, t.ProviderID+"/"+t.ModelID)
+	v, _, err := s.cfg.Versions.RecordTurn(ctx, t.Project.ID, frag.Files, t.Prompt, messageID, t.ProviderID+"/"+t.ModelID)
 	if err != nil {
 		s.cfg.Logger.Warn("turn not recorded as a version", "project", t.Project.ID, "err", err)
-		return ""
-	}
-	if !changed {
 		return ""
 	}
 	return v.ID
 }
 
 // afterRun asks for a restore point of the sandbox when the turn's install
-// ran (its dependencies changed) and the turn made a version to tie it to.
+// ran (its dependencies changed), tied to the version its files are.
 func (s *Service) afterRun(ctx context.Context, projectID, version string, frag *fragment.Fragment, run RunResult) {
 	if s.cfg.RestorePoints == nil || version == "" || ctxDone(ctx) ||
 		!frag.HasAdditionalDependencies || strings.TrimSpace(frag.InstallDependenciesCommand) == "" {

@@ -373,7 +373,8 @@ func (w *Workspace) commit(ctx context.Context, msg string, trailers []Trailer) 
 // RecordTurn is what the chat calls after a turn wrote files: it writes
 // them and, when anything changed, commits with the person's prompt as the
 // message and the answer's id and model as trailers. changed is false (and
-// no version made) when the files were already exactly so.
+// no version made) when the files were already exactly so; the version is
+// then the current one (none when there is no version yet).
 func (w *Workspace) RecordTurn(ctx context.Context, files []File, prompt, messageID, model string) (Version, bool, error) {
 	if err := w.lock(); err != nil {
 		return Version{}, false, err
@@ -417,7 +418,17 @@ func (w *Workspace) RecordTurn(ctx context.Context, files []File, prompt, messag
 	}
 	v, err := w.commit(ctx, prompt, tr)
 	if errors.Is(err, ErrNoChanges) {
-		return Version{}, false, nil
+		// The files already are the current version: that one, unchanged
+		// (a turn that only reinstalled ties its restore point to it).
+		cur, err := w.currentCommit()
+		if err != nil {
+			return Version{}, false, nil // no version yet either
+		}
+		v, err := w.version(cur.Hash)
+		if err != nil {
+			return Version{}, false, nil
+		}
+		return v, false, nil
 	}
 	return v, err == nil, err
 }
