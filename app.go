@@ -18,6 +18,7 @@ import (
 	"tessera/backend/frameguard"
 	"tessera/backend/llm"
 	"tessera/backend/presence"
+	"tessera/backend/projectfiles"
 	"tessera/backend/sandbox"
 	"tessera/backend/secrets"
 	"tessera/backend/store"
@@ -73,9 +74,10 @@ type App struct {
 
 	// dialogs opens the native file dialogs once the window exists.
 	dialogs *nativeDialogs
-	// outside brings in edits made in the project folders; watched once
-	// the window has painted (watchOutside).
-	outside *api.OutsideSync
+	// files is the one owner of the projects' files (folder, index,
+	// sandbox); it brings in edits made in the project folders too,
+	// watched once the window has painted (watchOutside).
+	files *projectfiles.Owner
 }
 
 // NewApp sets up paths, logging, the database and the services before the
@@ -143,22 +145,15 @@ func (a *App) wire(ctxf func() context.Context) {
 	if err != nil {
 		a.log.Warn("no installation id; sandboxes are not marked as this computer's", "err", err)
 	}
-	ws := api.NewWorkspaces(a.workspaces, a.store)
 	idle := a.durationEnv("TESSERA_IDLE_PAUSE")
 	a.sandboxes = sandbox.NewManager(sandbox.Config{
 		Install: install,
 		// The project's variables and the idle-sandbox cleanup (issue 16).
 		Env: api.ProjectEnv(a.store, a.keys),
-		Cleanup: &sandbox.CleanupPolicy{
-			After: a.cleanupAfter,
-			Check: func(ctx context.Context, id string) error {
-				local, err := a.store.ListFiles(ctx, id)
-				if err != nil {
-					return err
-				}
-				return ws.HoldsEveryFile(ctx, id, local)
-			},
-		},
+		// No check of the folder against project_files before a sandbox
+		// goes: the index is derived from the folder (package projectfiles),
+		// so a rebuild from it is the folder's files.
+		Cleanup: &sandbox.CleanupPolicy{After: a.cleanupAfter},
 		Client:  a.e2b.Client,
 		Store:   a.store,
 		Emitter: a.emit,
@@ -183,18 +178,20 @@ func (a *App) wire(ctxf func() context.Context) {
 	a.llm = newLLMClients(a.keys, a.log)
 	a.llm.modes = chat.ModeMemory{Store: a.store}
 	a.llm.rebuild(a.settings.get(a.rootCtx))
-	versions := api.NewVersionsService(ctxf, ws, api.SandboxReplica{Manager: a.sandboxes}, a.log, api.WithRestorePoints(a.points))
-	outside := api.NewOutsideSync(ws, api.SandboxReplica{Manager: a.sandboxes}, a.log.With("part", "outside"))
+	a.files = projectfiles.New(projectfiles.Config{Workspaces: a.workspaces, Store: a.store,
+		Replica: projectfiles.SandboxReplica{Manager: a.sandboxes}, Points: a.points, Logger: a.log.With("part", "files")})
+	ws := api.NewWorkspaces(a.workspaces, a.store, a.files)
+	versions := api.NewVersionsService(ctxf, ws, a.log, api.WithRestorePoints(a.points))
 	a.chat = chat.New(chat.Config{
-		Outside:   outside,
-		Restorer:  api.NewUndoVersions(versions),
+		Files:     a.files,
+		Outside:   a.files,
+		Restorer:  a.files,
 		Store:     a.store,
 		Generator: chat.LLMGenerator{Client: a.llm.Client, Models: a.store},
 		Sandboxes: a.sandboxes,
 		// How long a web app may take to answer (default 3 min); a slow
 		// template's first build may need more, a test less.
 		PreviewWait: a.durationEnv("TESSERA_PREVIEW_WAIT"),
-		Versions:    workspace.NewRecorder(a.workspaces, a.store),
 		// After a turn that installed: a snapshot tied to its version.
 		RestorePoints: a.points,
 		Emitter:       a.emit,
@@ -221,7 +218,6 @@ func (a *App) wire(ctxf func() context.Context) {
 		State: a.store,
 		Log:   a.log.With("part", "update"),
 	})
-	a.outside = outside
 	a.bound = []any{
 		api.NewSystemService(nil, a.paths, a.getenv("E2B_DOMAIN")),
 		api.NewProjectService(ctxf, a.store, a.sandboxes, a.log, api.WithWorkspaces(ws), api.WithTerminals(a.terminals),
@@ -237,11 +233,11 @@ func (a *App) wire(ctxf func() context.Context) {
 		api.NewUpdateService(ctxf, updates),
 		api.NewSearchService(ctxf, a.store),
 		api.NewTerminalService(ctxf, a.terminals),
-		api.NewUploadService(ctxf, uploads.New(uploads.Config{Store: a.store, Folder: workspace.NewRecorder(a.workspaces, a.store),
-			Sandboxes: a.sandboxes, Logger: a.log.With("part", "uploads")}), a.dialogs.OpenFiles),
+		api.NewUploadService(ctxf, uploads.New(uploads.Config{Store: a.store, Files: a.files,
+			Logger: a.log.With("part", "uploads")}), a.dialogs.OpenFiles),
 		api.NewTransferService(api.TransferConfig{Ctx: ctxf, Workspaces: ws, Store: a.store, Sandboxes: a.sandboxes,
 			Keys: a.keys, Dialogs: a.dialogs, Version: about.Version, Log: a.log.With("part", "transfer")}),
-		api.NewFilesService(ctxf, ws, api.SandboxReplica{Manager: a.sandboxes}, a.log),
+		api.NewFilesService(ctxf, a.files, a.log),
 		api.NewEnvService(ctxf, a.store, a.keys, a.sandboxes, a.terminals,
 			func(template string) bool { _, ok := terminal.StartCommand(template); return ok }),
 	}
@@ -249,12 +245,12 @@ func (a *App) wire(ctxf func() context.Context) {
 
 // watchOutside brings in edits made to the project folders in other
 // programs: first what changed while Tessera was closed, then as they
-// happen (see api.OutsideSync).
+// happen (projectfiles.Owner.Changed).
 // outsideWatchDelay is how long after start the project folders are
 // watched and swept for outside edits.
 const outsideWatchDelay = 3 * time.Second
 
-func (a *App) watchOutside(o *api.OutsideSync) {
+func (a *App) watchOutside(o *projectfiles.Owner) {
 	go func() {
 		// After the first paint: watching and sweeping a thousand folders
 		// would otherwise share the two cores with the page loading. Edits
@@ -300,7 +296,7 @@ func (a *App) startup(ctx context.Context) {
 	// Screen lock and sleep pause sandboxes too (D-Bus on Linux); the
 	// connections are made off the start-up path.
 	go presence.Watch(a.rootCtx, a.log.With("part", "presence"), a.sandboxes.SetAway)
-	a.watchOutside(a.outside)
+	a.watchOutside(a.files)
 	go func() {
 		rctx, cancel := context.WithTimeout(a.rootCtx, 2*time.Minute)
 		defer cancel()

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"tessera/backend/apperr"
+	"tessera/backend/projectfiles"
 	"tessera/backend/sandbox"
 	"tessera/backend/store"
 	"tessera/backend/workspace"
@@ -19,10 +20,12 @@ func (*failingReplica) Ensure(context.Context, string, string) (*sandbox.Handle,
 	return nil, apperr.Wrap(errors.New("503"), apperr.Unavailable, "E2B cannot be reached.")
 }
 
-func filesFixture(t *testing.T, rep Replica) (*FilesService, *store.Store, string) {
+func filesFixture(t *testing.T, rep projectfiles.Replica) (*FilesService, *store.Store, string) {
 	t.Helper()
 	st := newStore(t)
-	ws := NewWorkspaces(workspace.NewManager(filepath.Join(t.TempDir(), "Tessera")), st)
+	wm := workspace.NewManager(filepath.Join(t.TempDir(), "Tessera"))
+	files := projectfiles.New(projectfiles.Config{Workspaces: wm, Store: st, Replica: rep})
+	ws := NewWorkspaces(wm, st, files)
 	ps := NewProjectService(bg, st, &fakeSandboxes{}, quiet(), WithWorkspaces(ws))
 	p, err := ps.Create(CreateProjectRequest{Name: "Files"})
 	if err != nil {
@@ -33,7 +36,7 @@ func filesFixture(t *testing.T, rep Replica) (*FilesService, *store.Store, strin
 		t.Fatal(err)
 	}
 	st.PutFiles(context.Background(), p.ID, []store.File{{Path: "app.py", Content: "print(1)\n"}, {Path: "lib/util.py", Content: "x = 1\n"}})
-	return NewFilesService(bg, ws, rep, quiet()), st, p.ID
+	return NewFilesService(bg, files, quiet()), st, p.ID
 }
 
 func localCopy(t *testing.T, st *store.Store, id string) map[string]string {

@@ -4,9 +4,7 @@ package api
 // its sandbox's running time and cleanup date, duplicate, and "Keep".
 
 import (
-	"bytes"
 	"context"
-	"fmt"
 	"log/slog"
 	"time"
 
@@ -151,6 +149,10 @@ func (w *Workspaces) duplicated(ctx context.Context, from, p store.Project, log 
 	src, err := w.st.GetProject(ctx, from.ID)
 	if err == nil {
 		if _, err = w.m.Duplicate(ctx, w.st, src, p); err == nil {
+			// The copied index is derived again from the copied folder.
+			if rerr := w.files.Reindex(ctx, p.ID); rerr != nil {
+				log.Warn("the duplicate's files index is derived on its next change", "project", p.ID, "err", rerr)
+			}
 			if np, gerr := w.st.GetProject(ctx, p.ID); gerr == nil {
 				return np
 			}
@@ -159,32 +161,4 @@ func (w *Workspaces) duplicated(ctx context.Context, from, p store.Project, log 
 	}
 	log.Warn("the duplicate's folder starts empty", "project", p.ID, "err", err)
 	return w.created(ctx, p, log)
-}
-
-// HoldsEveryFile says whether the project's folder holds every file of
-// its local copy (what a sandbox is rebuilt from), with the same content:
-// the cleanup policy's check before it removes a sandbox.
-func (w *Workspaces) HoldsEveryFile(ctx context.Context, projectID string, local []store.File) error {
-	ws, err := w.open(ctx, projectID)
-	if err != nil {
-		return err
-	}
-	have, err := ws.Files(ctx)
-	if err != nil {
-		return err
-	}
-	byPath := make(map[string][]byte, len(have))
-	for _, f := range have {
-		byPath[f.Path] = f.Content
-	}
-	missing := 0
-	for _, f := range local {
-		if c, ok := byPath[f.Path]; !ok || !bytes.Equal(c, []byte(f.Content)) {
-			missing++
-		}
-	}
-	if missing > 0 {
-		return apperr.New(apperr.Conflict, fmt.Sprintf("%d of the project's files are not in its folder's current version, so its sandbox is kept.", missing))
-	}
-	return nil
 }

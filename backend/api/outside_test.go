@@ -14,6 +14,7 @@ import (
 	"tessera/backend/fragment"
 	"tessera/backend/llm"
 	"tessera/backend/llm/llmtest"
+	"tessera/backend/projectfiles"
 	"tessera/backend/sandbox"
 	"tessera/backend/store"
 	"tessera/backend/workspace"
@@ -32,7 +33,7 @@ type outsideRig struct {
 	llm  *llmtest.Server
 	mgr  *sandbox.Manager
 	ws   *Workspaces
-	out  *OutsideSync
+	out  *projectfiles.Owner
 	chat *chat.Service
 	proj store.Project
 	root string
@@ -61,19 +62,17 @@ func newOutsideRig(t *testing.T) *outsideRig {
 	lc := llm.NewClient(cat, noKeys{}, srv.Client())
 	root := filepath.Join(t.TempDir(), "Tessera")
 	wm := workspace.NewManager(root)
-	ws := NewWorkspaces(wm, st)
-	rep := SandboxReplica{Manager: mgr}
-	vs := NewVersionsService(bg, ws, rep, quiet())
-	r := &outsideRig{t: t, st: st, fake: fake, llm: srv, mgr: mgr, ws: ws, root: root}
-	r.out = NewOutsideSync(ws, rep, quiet())
+	files := projectfiles.New(projectfiles.Config{Workspaces: wm, Store: st, Replica: projectfiles.SandboxReplica{Manager: mgr}})
+	ws := NewWorkspaces(wm, st, files)
+	r := &outsideRig{t: t, st: st, fake: fake, llm: srv, mgr: mgr, ws: ws, root: root, out: files}
 	r.chat = chat.New(chat.Config{
 		Store:     st,
 		Generator: chat.LLMGenerator{Client: func() *llm.Client { return lc }},
 		Sandboxes: mgr,
 		Templates: func(context.Context) []fragment.Template { return fragment.Templates() },
-		Versions:  workspace.NewRecorder(wm, st),
-		Outside:   r.out,
-		Restorer:  NewUndoVersions(vs),
+		Files:     files,
+		Outside:   files,
+		Restorer:  files,
 	})
 	p, err := st.CreateProject(ctx, store.NewProject{Name: "Outside app", Template: fragment.CodeInterpreter})
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"tessera/backend/apperr"
+	"tessera/backend/projectfiles"
 	"tessera/backend/store"
 	"tessera/backend/workspace"
 )
@@ -67,11 +68,12 @@ func (r *forkingReplica) Fork(ctx context.Context, from, to string) error {
 func TestVersionsRestorePointsAndFork(t *testing.T) {
 	ctx := context.Background()
 	st := newStore(t)
-	ws := NewWorkspaces(workspace.NewManager(filepath.Join(t.TempDir(), "Tessera")), st)
-	ps := NewProjectService(bg, st, &fakeSandboxes{}, quiet(), WithWorkspaces(ws))
 	rep := &forkingReplica{st: st}
 	points := &memoryPoints{snaps: map[string]string{}}
-	vs := NewVersionsService(bg, ws, rep, quiet(), WithRestorePoints(points))
+	wm := workspace.NewManager(filepath.Join(t.TempDir(), "Tessera"))
+	ws := NewWorkspaces(wm, st, projectfiles.New(projectfiles.Config{Workspaces: wm, Store: st, Replica: rep, Points: points}))
+	ps := NewProjectService(bg, st, &fakeSandboxes{}, quiet(), WithWorkspaces(ws))
+	vs := NewVersionsService(bg, ws, quiet(), WithRestorePoints(points))
 	p, err := ps.Create(CreateProjectRequest{Name: "Data"})
 	if err != nil {
 		t.Fatal(err)

@@ -20,7 +20,8 @@ type staged struct {
 }
 
 // importInto builds the project's workspace in staging, then saves the
-// project (row, chat, files in one transaction), then moves the folder in.
+// project (row and chat in one transaction), then moves the folder in and
+// derives the project's files index from it (the files owner's Reindex).
 // On error nothing is left but the staging folder (the caller removes it).
 func (s *TransferService) importInto(ctx context.Context, path string, isDir bool, staging string) (ImportResult, error) {
 	var st staged
@@ -37,28 +38,26 @@ func (s *TransferService) importInto(ctx context.Context, path string, isDir boo
 	if err != nil {
 		return ImportResult{}, err
 	}
-	files := make([]store.File, len(entries))
-	for i, f := range entries {
-		files[i] = store.File{Path: f.Path, Content: string(f.Content)}
-	}
 	versions, err := st.w.History(ctx, 0)
 	if err != nil {
 		return ImportResult{}, err
 	}
 	p, kept, err := s.st.ImportProject(ctx, store.ImportedProject{
 		Project:  store.Project{ID: st.info.ID, Name: st.info.Name, Description: st.info.Description, Template: st.info.Template, CreatedAt: st.info.CreatedAt},
-		Messages: st.messages, Files: files,
+		Messages: st.messages,
 	})
 	if err != nil {
 		return ImportResult{}, err
 	}
 	if _, err := s.ws.m.Adopt(ctx, s.st, p, staging); err != nil {
-		if derr := s.st.DeleteProject(context.WithoutCancel(ctx), p.ID); derr != nil {
-			s.log.Warn("could not remove the half-imported project", "project", p.ID, "err", derr)
-		}
+		s.dropHalf(ctx, p.ID, false)
 		return ImportResult{}, err
 	}
-	res := ImportResult{Files: len(files), Versions: len(versions), Messages: len(st.messages), Skipped: st.skipped, Sandbox: ImportSandboxNone}
+	if err := s.ws.files.Reindex(ctx, p.ID); err != nil {
+		s.dropHalf(ctx, p.ID, true)
+		return ImportResult{}, err
+	}
+	res := ImportResult{Files: len(entries), Versions: len(versions), Messages: len(st.messages), Skipped: st.skipped, Sandbox: ImportSandboxNone}
 	// Only a project that kept its id can own a sandbox at E2B: one
 	// imported again beside its original gets a new id (and a new sandbox).
 	if kept && st.info.ID != "" && s.sandboxes != nil {
@@ -79,6 +78,22 @@ func (s *TransferService) importInto(ctx context.Context, path string, isDir boo
 	res.Project = toProject(p)
 	s.log.Info("project imported", "project", p.ID, "files", res.Files, "versions", res.Versions, "sandbox", res.Sandbox)
 	return res, nil
+}
+
+// dropHalf removes a half-imported project: its row, and its folder
+// (to the trash) when it was moved in already.
+func (s *TransferService) dropHalf(ctx context.Context, projectID string, adopted bool) {
+	keep := context.WithoutCancel(ctx)
+	if adopted {
+		if p, err := s.st.GetProject(keep, projectID); err == nil {
+			if _, err := s.ws.m.Trash(p); err != nil {
+				s.log.Warn("could not put the half-imported project's folder away", "project", projectID, "err", err)
+			}
+		}
+	}
+	if err := s.st.DeleteProject(keep, projectID); err != nil {
+		s.log.Warn("could not remove the half-imported project", "project", projectID, "err", err)
+	}
 }
 
 func (s *TransferService) stageZip(ctx context.Context, path, staging string) (staged, error) {

@@ -97,7 +97,7 @@ func newComputer(t *testing.T) *computer {
 	t.Cleanup(func() { st.Close() })
 	c := &computer{st: st, root: filepath.Join(home, "Tessera"), log: &bytes.Buffer{}}
 	log := slog.New(slog.NewTextHandler(c.log, nil))
-	c.ws = NewWorkspaces(workspace.NewManager(c.root), c.st)
+	c.ws = NewWorkspaces(workspace.NewManager(c.root), c.st, nil)
 	c.keys = &memKeys{m: map[string]string{}}
 	keys := secrets.New(c.keys, time.Second)
 	c.ps = NewProjectService(bg, c.st, &fakeSandboxes{}, log, WithWorkspaces(c.ws), WithRemoteTokens(keys, log))

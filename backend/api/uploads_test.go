@@ -10,8 +10,10 @@ import (
 	"testing"
 
 	"tessera/backend/apperr"
+	"tessera/backend/projectfiles"
 	"tessera/backend/store"
 	"tessera/backend/uploads"
+	"tessera/backend/workspace"
 )
 
 func TestUploadService(t *testing.T) {
@@ -30,7 +32,7 @@ func TestUploadService(t *testing.T) {
 	}
 	var pickErr error
 	var pickPaths []string
-	up := uploads.New(uploads.Config{Store: st})
+	up := uploads.New(uploads.Config{Store: st, Files: projectfiles.New(projectfiles.Config{Workspaces: workspace.NewManager(t.TempDir()), Store: st})})
 	svc := NewUploadService(bg, up, func(context.Context) ([]string, error) { return pickPaths, pickErr })
 	enc := base64.StdEncoding.EncodeToString
 

@@ -4,10 +4,8 @@ import (
 	"context"
 	"log/slog"
 	"strings"
-	"time"
 
-	"tessera/backend/apperr"
-	"tessera/backend/sandbox"
+	"tessera/backend/projectfiles"
 	"tessera/backend/store"
 	"tessera/backend/workspace"
 )
@@ -26,71 +24,26 @@ type WorkspaceStore interface {
 	ListFiles(ctx context.Context, projectID string) ([]store.File, error)
 }
 
-// Replica is the project's sandbox copy of the files (SandboxReplica over
-// sandbox.Manager).
-type Replica interface {
-	Ensure(ctx context.Context, projectID, template string) (*sandbox.Handle, error)
-	WriteFiles(ctx context.Context, h *sandbox.Handle, files []store.File) error
-	// Remove deletes project files from the sandbox of h.
-	Remove(ctx context.Context, h *sandbox.Handle, paths []string) error
-}
-
-// SandboxReplica is the Replica of the sandbox manager.
-type SandboxReplica struct{ *sandbox.Manager }
-
-// removeWait bounds the sandbox delete of a restore.
-const removeWait = 30 * time.Second
-
-// Remove deletes files (project-relative; anything outside the project
-// folder is refused by h.Path) with one rm in the sandbox.
-func (r SandboxReplica) Remove(ctx context.Context, h *sandbox.Handle, paths []string) error {
-	if len(paths) == 0 {
-		return nil
-	}
-	line, err := rmLine(h.Path, paths)
-	if err != nil {
-		return err
-	}
-	code, err := h.Run(ctx, sandbox.Command{Line: line, Timeout: removeWait})
-	if err == nil && code != 0 {
-		err = apperr.Newf(apperr.Unavailable, "Removing old files in the sandbox failed (exit %d); restart the sandbox to rebuild it from the project's files.", code)
-	}
-	return err
-}
-
-// rmLine builds "rm -f -- 'a' 'b'" from resolved sandbox paths, each quoted
-// for the shell (a ' inside becomes '\”).
-func rmLine(resolve func(string) (string, error), paths []string) (string, error) {
-	var b strings.Builder
-	b.WriteString("rm -f --")
-	for _, p := range paths {
-		full, err := resolve(p)
-		if err != nil {
-			return "", err
-		}
-		b.WriteString(" '" + strings.ReplaceAll(full, "'", `'\''`) + "'")
-	}
-	return b.String(), nil
-}
-
-// Workspaces joins the workspace manager to the projects table; shared by
-// ProjectService (create, rename, delete) and VersionsService.
+// Workspaces joins the workspace manager to the projects table and the
+// projects' files owner; shared by ProjectService (create, rename,
+// delete), VersionsService and TransferService.
 type Workspaces struct {
-	m  *workspace.Manager
-	st WorkspaceStore
+	m     *workspace.Manager
+	st    WorkspaceStore
+	files *projectfiles.Owner
 }
 
-// NewWorkspaces wraps a manager and the store.
-func NewWorkspaces(m *workspace.Manager, st WorkspaceStore) *Workspaces {
-	return &Workspaces{m: m, st: st}
+// NewWorkspaces wraps a manager, the store and the files owner (nil: one
+// over the folders and the index only, without a sandbox).
+func NewWorkspaces(m *workspace.Manager, st WorkspaceStore, files *projectfiles.Owner) *Workspaces {
+	if files == nil {
+		files = projectfiles.New(projectfiles.Config{Workspaces: m, Store: st})
+	}
+	return &Workspaces{m: m, st: st, files: files}
 }
 
 func (w *Workspaces) open(ctx context.Context, projectID string) (*workspace.Workspace, error) {
-	p, err := w.st.GetProject(ctx, projectID)
-	if err != nil {
-		return nil, err
-	}
-	return w.m.For(ctx, w.st, p)
+	return w.files.Workspace(ctx, projectID)
 }
 
 // created gives a new project its folder. A folder that cannot be made
@@ -128,18 +81,17 @@ func (w *Workspaces) deleted(p store.Project, log *slog.Logger) {
 }
 
 // VersionsService lists, compares, restores and branches a project's
-// versions. Bound.
+// versions (restore and branch are the files owner's). Bound.
 type VersionsService struct {
-	ctx     func() context.Context
-	ws      *Workspaces
-	replica Replica
-	log     *slog.Logger
-	points  RestorePoints // nil: no runtime restore points
+	ctx    func() context.Context
+	ws     *Workspaces
+	log    *slog.Logger
+	points RestorePoints // nil: no runtime restore points
 }
 
-// NewVersionsService builds the service; replica may be nil (tests).
-func NewVersionsService(ctx func() context.Context, ws *Workspaces, replica Replica, log *slog.Logger, opts ...VersionsOption) *VersionsService {
-	s := &VersionsService{ctx: ctx, ws: ws, replica: replica, log: log}
+// NewVersionsService builds the service.
+func NewVersionsService(ctx func() context.Context, ws *Workspaces, log *slog.Logger, opts ...VersionsOption) *VersionsService {
+	s := &VersionsService{ctx: ctx, ws: ws, log: log}
 	for _, o := range opts {
 		o(s)
 	}
@@ -278,153 +230,24 @@ func (s *VersionsService) Diff(projectID, versionID string) ([]FileDiffDTO, erro
 }
 
 // Restore brings a version's files back as a new version, in the folder,
-// in project_files and in the sandbox.
+// the index and the sandbox (from its restore point when it has one).
 func (s *VersionsService) Restore(projectID, versionID string) (RestoreResult, error) {
-	ctx := s.ctx()
-	w, err := s.ws.open(ctx, projectID)
+	res, err := s.ws.files.Apply(s.ctx(), projectID, projectfiles.RestoreTo(versionID))
 	if err != nil {
 		return RestoreResult{}, err
 	}
-	before, err := w.Files(ctx)
-	if err != nil {
-		return RestoreResult{}, err
-	}
-	v, err := w.Restore(ctx, versionID)
-	if err != nil {
-		return RestoreResult{}, err
-	}
-	res := RestoreResult{Version: versionDTO(v, true)}
-	if s.points != nil {
-		return s.restoreRuntime(ctx, projectID, versionID, w, before, res)
-	}
-	if err := s.syncReplica(ctx, projectID, w, before); err != nil {
-		s.log.Warn("restored version not yet in the sandbox", "project", projectID, "err", err)
-		res.Warning = apperr.MessageOf(err)
-	}
-	return res, nil
-}
-
-// syncReplica makes project_files and the sandbox hold the workspace's
-// current files: files the restore removed leave project_files and the
-// sandbox, the rest are written. A project
-// without a sandbox gets none made: its next run builds one from these.
-func (s *VersionsService) syncReplica(ctx context.Context, projectID string, w *workspace.Workspace, before []workspace.FileEntry) error {
-	files, removed, err := s.syncLocal(ctx, projectID, w, before)
-	if err != nil {
-		return err
-	}
-	return s.syncSandbox(ctx, projectID, files, removed)
-}
-
-// syncLocal makes project_files hold the workspace's current files and
-// returns them with the paths that left.
-func (s *VersionsService) syncLocal(ctx context.Context, projectID string, w *workspace.Workspace, before []workspace.FileEntry) ([]store.File, []string, error) {
-	now, err := w.Files(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	keep := map[string]bool{}
-	files := make([]store.File, len(now))
-	for i, f := range now {
-		keep[f.Path] = true
-		files[i] = store.File{Path: f.Path, Content: string(f.Content)}
-	}
-	var removed []string
-	for _, f := range before {
-		if !keep[f.Path] {
-			removed = append(removed, f.Path)
-			if err := s.ws.st.DeleteFile(ctx, projectID, f.Path); err != nil {
-				return nil, nil, err
-			}
-		}
-	}
-	if err := s.ws.st.PutFiles(ctx, projectID, files); err != nil {
-		return nil, nil, err
-	}
-	return files, removed, nil
-}
-
-// syncSandbox writes files to the project's sandbox and removes removed;
-// a project without a sandbox gets none made.
-func (s *VersionsService) syncSandbox(ctx context.Context, projectID string, files []store.File, removed []string) error {
-	p, err := s.ws.st.GetProject(ctx, projectID)
-	if err != nil || s.replica == nil || p.SandboxID == "" {
-		return err
-	}
-	h, err := s.replica.Ensure(ctx, projectID, "")
-	if err != nil {
-		return err
-	}
-	// Ensure may have rebuilt from project_files (already restored above);
-	// writing again is cheap and covers a resumed sandbox.
-	if err := s.replica.WriteFiles(ctx, h, files); err != nil {
-		return err
-	}
-	return s.replica.Remove(ctx, h, removed)
+	out := RestoreResult{Version: versionDTO(res.Version, true), Warning: res.Warning, Runtime: res.Runtime}
+	out.Version.RestorePoint = res.Runtime
+	return out, nil
 }
 
 // Branch makes a new project holding a version's files (its chat starts
 // empty) and returns it; the page selects it.
 func (s *VersionsService) Branch(req BranchRequest) (BranchResult, error) {
-	ctx := s.ctx()
-	from, err := s.ws.st.GetProject(ctx, req.ProjectID)
+	b, err := s.ws.files.Branch(s.ctx(), projectfiles.BranchRequest{ProjectID: req.ProjectID, VersionID: req.VersionID,
+		Name: req.Name, WithSandbox: req.WithSandbox})
 	if err != nil {
 		return BranchResult{}, err
 	}
-	if req.WithSandbox {
-		if err := s.canFork(ctx, from, req.VersionID); err != nil {
-			return BranchResult{}, err
-		}
-	}
-	p, err := s.ws.st.CreateProject(ctx, store.NewProject{Name: req.Name, Description: from.Description, Template: from.Template})
-	if err != nil {
-		return BranchResult{}, err
-	}
-	v, err := s.ws.m.Branch(ctx, s.ws.st, from, req.VersionID, p)
-	if err == nil {
-		err = s.copyFiles(ctx, p.ID)
-	}
-	if err != nil {
-		// No half project: its folder (if made) goes to the trash, its row goes.
-		if half, gerr := s.ws.st.GetProject(context.WithoutCancel(ctx), p.ID); gerr == nil {
-			if _, terr := s.ws.m.Trash(half); terr != nil {
-				s.log.Warn("could not put the half-made branch's folder away", "project", p.ID, "err", terr)
-			}
-		}
-		if derr := s.ws.st.DeleteProject(context.WithoutCancel(ctx), p.ID); derr != nil {
-			s.log.Warn("could not remove the half-made branch", "project", p.ID, "err", derr)
-		}
-		return BranchResult{}, err
-	}
-	if p, err = s.ws.st.GetProject(ctx, p.ID); err != nil {
-		return BranchResult{}, err
-	}
-	s.log.Info("project branched", "from", from.ID, "project", p.ID)
-	res := BranchResult{Project: toProject(p), Version: versionDTO(v, true)}
-	if req.WithSandbox {
-		if res.Warning = s.fork(ctx, from.ID, p.ID); res.Warning == "" {
-			if np, err := s.ws.st.GetProject(ctx, p.ID); err == nil {
-				res.Project = toProject(np)
-			}
-		}
-	}
-	return res, nil
-}
-
-// copyFiles puts the new workspace's files in project_files, which a
-// sandbox is (re)built from.
-func (s *VersionsService) copyFiles(ctx context.Context, projectID string) error {
-	w, err := s.ws.open(ctx, projectID)
-	if err != nil {
-		return err
-	}
-	fs, err := w.Files(ctx)
-	if err != nil {
-		return err
-	}
-	files := make([]store.File, len(fs))
-	for i, f := range fs {
-		files[i] = store.File{Path: f.Path, Content: string(f.Content)}
-	}
-	return s.ws.st.PutFiles(ctx, projectID, files)
+	return BranchResult{Project: toProject(b.Project), Version: versionDTO(b.Version, true), Warning: b.Warning}, nil
 }

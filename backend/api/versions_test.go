@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"tessera/backend/apperr"
+	"tessera/backend/projectfiles"
 	"tessera/backend/sandbox"
 	"tessera/backend/store"
 	"tessera/backend/workspace"
@@ -29,6 +30,10 @@ func (r *recordingReplica) Remove(_ context.Context, _ *sandbox.Handle, paths []
 	return nil
 }
 
+func (r *recordingReplica) Status(projectID string) sandbox.Status {
+	return sandbox.Status{ProjectID: projectID, State: sandbox.StateRunning}
+}
+
 func (r *recordingReplica) Ensure(_ context.Context, projectID, _ string) (*sandbox.Handle, error) {
 	return &sandbox.Handle{ProjectID: projectID}, nil
 }
@@ -44,10 +49,11 @@ func TestVersionsServiceHistoryDiffRestoreBranch(t *testing.T) {
 	ctx := context.Background()
 	st := newStore(t)
 	root := filepath.Join(t.TempDir(), "Tessera")
-	ws := NewWorkspaces(workspace.NewManager(root), st)
-	ps := NewProjectService(bg, st, &fakeSandboxes{}, quiet(), WithWorkspaces(ws))
 	rep := &recordingReplica{}
-	vs := NewVersionsService(bg, ws, rep, quiet())
+	wm := workspace.NewManager(root)
+	ws := NewWorkspaces(wm, st, projectfiles.New(projectfiles.Config{Workspaces: wm, Store: st, Replica: rep}))
+	ps := NewProjectService(bg, st, &fakeSandboxes{}, quiet(), WithWorkspaces(ws))
+	vs := NewVersionsService(bg, ws, quiet())
 
 	p, err := ps.Create(CreateProjectRequest{Name: "Weather / app"})
 	if err != nil || p.Workspace != "Weather - app" {
@@ -133,28 +139,5 @@ func TestVersionsServiceHistoryDiffRestoreBranch(t *testing.T) {
 	}
 	if _, err := vs.History(p.ID); !apperr.Is(err, apperr.NotFound) {
 		t.Fatalf("history of a deleted project: %v", err)
-	}
-}
-
-func TestRmLineQuotesAndRefuses(t *testing.T) {
-	resolve := func(p string) (string, error) {
-		if strings.HasPrefix(p, "..") {
-			return "", apperr.New(apperr.Invalid, "outside")
-		}
-		return "/home/user/" + p, nil
-	}
-	for _, tc := range []struct {
-		paths []string
-		want  string
-		ok    bool
-	}{
-		{[]string{"a.py", "dir/b c.txt"}, `rm -f -- '/home/user/a.py' '/home/user/dir/b c.txt'`, true},
-		{[]string{"it's $(x).py"}, `rm -f -- '/home/user/it'\''s $(x).py'`, true},
-		{[]string{"ok", "../etc/passwd"}, "", false},
-	} {
-		got, err := rmLine(resolve, tc.paths)
-		if (err == nil) != tc.ok || got != tc.want {
-			t.Errorf("rmLine(%q) = %q, %v; want %q", tc.paths, got, err, tc.want)
-		}
 	}
 }

@@ -16,10 +16,10 @@ import (
 	"tessera/backend/apperr"
 	"tessera/backend/events"
 	"tessera/backend/fragment"
+	"tessera/backend/projectfiles"
 	"tessera/backend/sandbox"
 	"tessera/backend/store"
 	"tessera/backend/uploads"
-	"tessera/backend/workspace"
 )
 
 // Limits on what a person sends.
@@ -97,8 +97,9 @@ type Config struct {
 	Logger    *slog.Logger
 	// PreviewWait bounds how long a web preview may take to answer.
 	PreviewWait time.Duration
-	// Versions commits a turn's files in the project's folder (optional).
-	Versions Versions
+	// Files records a turn's files: a version of the project's folder and
+	// its index (package projectfiles; optional in tests).
+	Files Files
 	// SandboxRoot is the project folder in the sandbox, for the prompt's
 	// paths of uploaded files (default sandbox.DefaultRoot).
 	SandboxRoot string
@@ -122,7 +123,7 @@ type RestorePoints interface {
 }
 
 // Outside brings the edits the person made to the project's folder in
-// their own editor into the turn (package api's OutsideSync).
+// their own editor into the turn (projectfiles.Owner).
 type Outside interface {
 	// Settle commits outside edits not committed yet and puts them in
 	// the project's files, so the prompt about to be built has them, and
@@ -133,10 +134,10 @@ type Outside interface {
 	Catchup(ctx context.Context, h *sandbox.Handle) error
 }
 
-// Versions keeps the project's history: one version per turn that
-// changed files (package workspace).
-type Versions interface {
-	RecordTurn(ctx context.Context, projectID string, files []store.File, prompt, messageID, model string) (workspace.Version, bool, error)
+// Files is the owner of the project's files (projectfiles.Owner): a turn
+// that changed files is one version, holding only the turn's files.
+type Files interface {
+	Apply(ctx context.Context, projectID string, c projectfiles.Change) (projectfiles.Result, error)
 }
 
 // Result of Send and Retry: the saved messages. User is set, and

@@ -19,6 +19,7 @@ import (
 	"tessera/backend/fragment"
 	"tessera/backend/llm"
 	"tessera/backend/llm/llmtest"
+	"tessera/backend/projectfiles"
 	"tessera/backend/sandbox"
 	"tessera/backend/store"
 	"tessera/backend/workspace"
@@ -44,6 +45,7 @@ type rig struct {
 	llm   *llmtest.Server
 	rec   *events.Recorder
 	mgr   *sandbox.Manager
+	files *projectfiles.Owner
 	chat  *Service
 	proj  store.Project
 	seq   int
@@ -78,8 +80,13 @@ func newRig(t testing.TB) *rig {
 	}
 	r := &rig{t: t, store: st, fake: fake, llm: srv, rec: rec, mgr: mgr}
 	r.lc = llm.NewClient(cat, keys{}, srv.Client())
+	// The files owner, as the app wires it: a turn's files are a version
+	// of the project's folder and reach the index (project_files) there.
+	r.files = projectfiles.New(projectfiles.Config{Workspaces: workspace.NewManager(t.TempDir()), Store: st,
+		Replica: projectfiles.SandboxReplica{Manager: mgr}})
 	r.chat = New(Config{
 		Store:       st,
+		Files:       r.files,
 		Generator:   LLMGenerator{Client: func() *llm.Client { return r.lc }},
 		Sandboxes:   mgr,
 		Emitter:     rec,
@@ -564,7 +571,7 @@ func TestTurnsThatChangeFilesAreVersions(t *testing.T) {
 	r := newRig(t)
 	ctx := context.Background()
 	wm := workspace.NewManager(t.TempDir())
-	r.chat.cfg.Versions = workspace.NewRecorder(wm, r.store)
+	r.chat.cfg.Files = projectfiles.New(projectfiles.Config{Workspaces: wm, Store: r.store})
 	for _, c := range []struct{ prompt, code string }{{"first", "print(1)"}, {"same again", "print(1)"}, {"second", "print(2)"}} {
 		r.llm.Push(llmtest.FragmentResponse(pyFragment(c.code), 64))
 		if res, err, _ := r.send(c.prompt); err != nil || res.Assistant.Status != store.MessageDone {

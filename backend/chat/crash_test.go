@@ -74,19 +74,27 @@ func TestStepFailureIsAnErrorTurn(t *testing.T) {
 		frag     fragment.Fragment
 		endpoint string // fails from the first call on
 		fault    e2btest.FaultKind
+		// existing: the sandbox is made before the turn (a new one is
+		// built with the project's files, which the turn's are by then).
+		existing bool
 	}{
-		{"sandbox", pyFragment("print(1)"), e2btest.EndpointCreate, e2btest.Fault5xx},
-		{"install", install, "", 0},
-		{"write", pyFragment("print(1)"), e2btest.EndpointFiles, e2btest.Fault5xx},
-		{"run", pyFragment("print(1)"), e2btest.EndpointExecute, e2btest.Fault5xx},
+		{"sandbox", pyFragment("print(1)"), e2btest.EndpointCreate, e2btest.Fault5xx, false},
+		{"install", install, "", 0, false},
+		{"write", pyFragment("print(1)"), e2btest.EndpointFiles, e2btest.Fault5xx, true},
+		{"run", pyFragment("print(1)"), e2btest.EndpointExecute, e2btest.Fault5xx, false},
 		// Any answer counts as a server (E2B's proxy says 502 for a closed
 		// port); a port that never answers runs into PreviewWait.
-		{"preview", web, e2btest.EndpointPreview, e2btest.FaultTimeout},
+		{"preview", web, e2btest.EndpointPreview, e2btest.FaultTimeout, false},
 	}
 	for _, c := range cases {
 		t.Run(c.step, func(t *testing.T) {
 			r := newRig(t)
 			r.chat.cfg.PreviewWait = 2 * time.Second
+			if c.existing {
+				if _, err := r.mgr.Ensure(context.Background(), r.proj.ID, c.frag.Template); err != nil {
+					t.Fatal(err)
+				}
+			}
 			if c.endpoint != "" {
 				for n := 1; n <= 200; n++ { // past every retry
 					r.fake.FailNth(c.endpoint, n, c.fault)

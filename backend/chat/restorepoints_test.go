@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"tessera/backend/llm/llmtest"
+	"tessera/backend/projectfiles"
 	"tessera/backend/workspace"
 )
 
@@ -37,7 +38,7 @@ func TestTurnWithInstallAsksForARestorePoint(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			r := newRig(t)
 			ws := workspace.NewManager(t.TempDir())
-			r.chat.cfg.Versions = workspace.NewRecorder(ws, r.store)
+			r.chat.cfg.Files = projectfiles.New(projectfiles.Config{Workspaces: ws, Store: r.store})
 			rp := &recordedRestorePoints{}
 			r.chat.cfg.RestorePoints = rp
 			f := pyFragment("print(1)")
@@ -77,7 +78,7 @@ func TestTurnWithInstallAsksForARestorePoint(t *testing.T) {
 func TestReinstallOnlyTurnTiesItsRestorePointToTheCurrentVersion(t *testing.T) {
 	r := newRig(t)
 	ws := workspace.NewManager(t.TempDir())
-	r.chat.cfg.Versions = workspace.NewRecorder(ws, r.store)
+	r.chat.cfg.Files = projectfiles.New(projectfiles.Config{Workspaces: ws, Store: r.store})
 	rp := &recordedRestorePoints{}
 	r.chat.cfg.RestorePoints = rp
 	f := pyFragment("print(1)")

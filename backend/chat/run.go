@@ -12,6 +12,7 @@ import (
 	"tessera/backend/events"
 	"tessera/backend/fragment"
 	"tessera/backend/llm"
+	"tessera/backend/projectfiles"
 	"tessera/backend/store"
 	"tessera/backend/uploads"
 )
@@ -171,15 +172,19 @@ func (s *Service) answer(ctx context.Context, t turn) (Result, error) {
 // one, or the current one when the files did not change (a turn that only
 // reinstalled ties its restore point to it); "" when there is none.
 func (s *Service) recordVersion(ctx context.Context, t turn, messageID string, frag *fragment.Fragment) string {
-	if s.cfg.Versions == nil || len(frag.Files) == 0 {
+	if s.cfg.Files == nil || len(frag.Files) == 0 {
 		return ""
 	}
-	v, _, err := s.cfg.Versions.RecordTurn(ctx, t.Project.ID, frag.Files, t.Prompt, messageID, t.ProviderID+"/"+t.ModelID)
+	writes := make([]projectfiles.Write, len(frag.Files))
+	for i, f := range frag.Files {
+		writes[i] = projectfiles.Write{Path: f.Path, Content: []byte(f.Content)}
+	}
+	res, err := s.cfg.Files.Apply(ctx, t.Project.ID, projectfiles.Turn(t.Prompt, messageID, t.ProviderID+"/"+t.ModelID, writes...))
 	if err != nil {
 		s.cfg.Logger.Warn("turn not recorded as a version", "project", t.Project.ID, "err", err)
 		return ""
 	}
-	return v.ID
+	return res.Version.ID
 }
 
 // afterRun asks for a restore point of the sandbox when the turn's install

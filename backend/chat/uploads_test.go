@@ -17,7 +17,7 @@ import (
 func TestUploadedFilesAreDescribedAndReadableInTheSandbox(t *testing.T) {
 	r := newRig(t)
 	ctx := context.Background()
-	up := uploads.New(uploads.Config{Store: r.store, Sandboxes: r.mgr})
+	up := uploads.New(uploads.Config{Store: r.store, Files: r.files})
 	var csv strings.Builder
 	csv.WriteString("region,sales\n")
 	for i := range 50 {

@@ -219,3 +219,36 @@ func TestUndoRedo(t *testing.T) {
 		t.Fatalf("after redo index %v", r.index())
 	}
 }
+
+// Turns and edits by project id: a turn that changes nothing makes no
+// version, a bad path or a missing project is refused.
+func TestTurnsAndEditsByProject(t *testing.T) {
+	r := newRig(t)
+	for i, tc := range []struct {
+		files   []Write
+		changed bool
+	}{
+		{[]Write{{Path: "app.py", Content: []byte("1")}}, true},
+		{[]Write{{Path: "app.py", Content: []byte("1")}}, false},
+		{[]Write{{Path: "app.py", Content: []byte("2")}, {Path: "lib/u.py", Content: []byte("u")}}, true},
+	} {
+		res := r.apply(Turn(fmt.Sprintf("prompt %d", i), "msg", "openai/gpt", tc.files...))
+		if res.Changed != tc.changed || (res.Changed && res.Version.Trailers[workspace.TrailerModel] != "openai/gpt") {
+			t.Fatalf("turn %d: %+v", i, res)
+		}
+	}
+	if _, err := r.owner.Apply(r.ctx, r.proj.ID, Turn("p", "m", "x", Write{Path: "../out", Content: []byte("x")})); !apperr.Is(err, apperr.Invalid) {
+		t.Fatalf("a path out of the folder: %v", err)
+	}
+	if _, err := r.owner.Apply(r.ctx, "nope", Turn("p", "m", "x")); !apperr.Is(err, apperr.NotFound) {
+		t.Fatalf("a missing project: %v", err)
+	}
+	res := r.apply(Edit("", Write{Path: "app.py", Content: []byte("3")}))
+	if !res.Changed || res.Version.Trailers[workspace.TrailerKind] != "edit" || res.Version.Message != "Edited by hand" {
+		t.Fatalf("edit: %+v", res)
+	}
+	w, _ := r.owner.Workspace(r.ctx, r.proj.ID)
+	if h, _ := w.History(r.ctx, 0); len(h) != 3 {
+		t.Fatalf("%d versions, want 3", len(h))
+	}
+}

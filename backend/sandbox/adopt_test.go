@@ -29,7 +29,7 @@ func TestAdoptFindsTheSandboxOfAnImportedProject(t *testing.T) {
 	e := newFEnv(t)
 	p := e.project("demo")
 	h := e.ensure(p.ID)
-	if err := e.m.WriteFiles(e.ctx, h, []store.File{{Path: "app.py", Content: "print(1)\n"}}); err != nil {
+	if err := keepFiles(e.ctx, e.st, e.m, h, []store.File{{Path: "app.py", Content: "print(1)\n"}}); err != nil {
 		t.Fatal(err)
 	}
 	if err := e.m.Pause(e.ctx, p.ID); err != nil {
@@ -65,9 +65,12 @@ func TestAdoptFindsTheSandboxOfAnImportedProject(t *testing.T) {
 func TestAdoptWithoutASandbox(t *testing.T) {
 	e := newFEnv(t)
 	st, m := e.otherComputer()
-	imp, _, err := st.ImportProject(e.ctx, store.ImportedProject{Project: store.Project{ID: "0b3e9a50-6a55-4d39-9d1e-3f6c2c7f0a11", Name: "gone"},
-		Files: []store.File{{Path: "app.py", Content: "print(2)\n"}}})
+	imp, _, err := st.ImportProject(e.ctx, store.ImportedProject{Project: store.Project{ID: "0b3e9a50-6a55-4d39-9d1e-3f6c2c7f0a11", Name: "gone"}})
 	if err != nil {
+		t.Fatal(err)
+	}
+	// The files owner indexes the imported folder's files.
+	if err := st.PutFiles(e.ctx, imp.ID, []store.File{{Path: "app.py", Content: "print(2)\n"}}); err != nil {
 		t.Fatal(err)
 	}
 	got, err := m.Adopt(e.ctx, imp.ID)

@@ -13,12 +13,11 @@ import (
 	"tessera/backend/store"
 )
 
-// WriteFiles writes files to the project's local copy and to the sandbox
-// of h (from the caller's Ensure), in that order: the local copy is the
-// source of truth, so a file is never in the sandbox without being in
-// project_files. If the sandbox cannot be written the files are still
-// saved and reach the sandbox on its rebuild. Paths are relative to the
-// project folder.
+// WriteFiles writes project files into the sandbox of h (from the
+// caller's Ensure), and only there: the project's files are owned by
+// package projectfiles, which commits them to the folder and its index
+// (project_files) before any replica gets them, so a rebuilt sandbox has
+// them too. Paths are relative to the project folder.
 func (m *Manager) WriteFiles(ctx context.Context, h *Handle, files []store.File) error {
 	if err := validHandle(h); err != nil {
 		return err
@@ -40,9 +39,6 @@ func (m *Manager) WriteFiles(ctx context.Context, h *Handle, files []store.File)
 		}
 		clean = append(clean, store.File{Path: rel, Content: f.Content})
 	}
-	if err := m.cfg.Store.PutFiles(ctx, projectID, clean); err != nil {
-		return err
-	}
 	release := m.Hold(projectID)
 	defer release()
 	// Even when Ensure rebuilt the sandbox, these files were not in the
@@ -57,7 +53,7 @@ func (m *Manager) WriteFiles(ctx context.Context, h *Handle, files []store.File)
 	}
 	if err := h.ctl.WriteFiles(ctx, h.Sandbox, sfs); err != nil {
 		return apperr.Wrap(err, apperr.CodeOf(err), sentence(err, "Tessera could not write the files to the sandbox.")+
-			" They were saved in the project; restart the sandbox to write them again.")
+			" They are kept in the project; restart the sandbox to write them again.")
 	}
 	return nil
 }

@@ -85,7 +85,6 @@ type Store interface {
 	GetProject(ctx context.Context, id string) (store.Project, error)
 	ListProjects(ctx context.Context) ([]store.Project, error)
 	SetSandbox(ctx context.Context, projectID, sandboxID, state string) error
-	PutFiles(ctx context.Context, projectID string, files []store.File) error
 	ListFiles(ctx context.Context, projectID string) ([]store.File, error)
 	AddInstall(ctx context.Context, projectID, command string) error
 	ListInstalls(ctx context.Context, projectID string) ([]string, error)

@@ -180,7 +180,7 @@ func TestCleanupRemovesOnlyIdleVerifiedSandboxes(t *testing.T) {
 	for _, p := range []store.Project{idle, recent, bad, busy} {
 		h := e.ensure(p.ID)
 		sbs[p.ID] = h.SandboxID
-		if err := e.m.WriteFiles(e.ctx, h, []store.File{{Path: "app.py", Content: "print(1)\n"}}); err != nil {
+		if err := keepFiles(e.ctx, e.st, e.m, h, []store.File{{Path: "app.py", Content: "print(1)\n"}}); err != nil {
 			t.Fatal(err)
 		}
 		if p.ID != busy.ID {

@@ -123,7 +123,7 @@ func TestFakeE2BLifecycle(t *testing.T) {
 
 	// none → starting → rebuilding → running
 	h1 := e.ensure(p.ID)
-	if err := e.m.WriteFiles(e.ctx, e.ensure(p.ID), []store.File{{Path: "app.py", Content: "print('hi')\n"}, {Path: "data/in.csv", Content: "a,b\n1,2\n"}}); err != nil {
+	if err := keepFiles(e.ctx, e.st, e.m, e.ensure(p.ID), []store.File{{Path: "app.py", Content: "print('hi')\n"}, {Path: "data/in.csv", Content: "a,b\n1,2\n"}}); err != nil {
 		t.Fatal(err)
 	}
 	if err := e.m.Install(e.ctx, e.ensure(p.ID), installLine, nil); err != nil {

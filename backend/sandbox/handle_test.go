@@ -18,7 +18,7 @@ func TestHandleCarriesTheTurn(t *testing.T) {
 	e := newEnv(t)
 	p := e.project("demo", "")
 	h := e.ensure(p.ID, "")
-	if err := e.m.WriteFiles(e.ctx, h, []store.File{{Path: "app.py", Content: "print(1)"}}); err != nil {
+	if err := keepFiles(e.ctx, e.st, e.m, h, []store.File{{Path: "app.py", Content: "print(1)"}}); err != nil {
 		t.Fatal(err)
 	}
 	if err := e.m.Install(e.ctx, h, "pip install rich", nil); err != nil {

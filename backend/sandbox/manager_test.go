@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -232,7 +233,7 @@ func TestLostSandboxIsRebuiltWithIdenticalFiles(t *testing.T) {
 			e := newEnv(t)
 			p := e.project("demo", "")
 			h1 := e.ensure(p.ID, "")
-			if err := e.m.WriteFiles(e.ctx, e.ensure(p.ID, ""), []store.File{{Path: "./app.py", Content: "v1"}, {Path: "data/in.csv", Content: "a,b"}}); err != nil {
+			if err := keepFiles(e.ctx, e.st, e.m, e.ensure(p.ID, ""), []store.File{{Path: "./app.py", Content: "v1"}, {Path: "data/in.csv", Content: "a,b"}}); err != nil {
 				t.Fatal(err)
 			}
 			if err := e.m.Install(e.ctx, e.ensure(p.ID, ""), "pip install rich", nil); err != nil {
@@ -338,7 +339,7 @@ func TestFaults(t *testing.T) {
 		e := newEnv(t)
 		p := e.project("demo", "")
 		h1 := e.ensure(p.ID, "")
-		if err := e.m.WriteFiles(e.ctx, e.ensure(p.ID, ""), []store.File{{Path: "a.py", Content: "1"}}); err != nil {
+		if err := keepFiles(e.ctx, e.st, e.m, e.ensure(p.ID, ""), []store.File{{Path: "a.py", Content: "1"}}); err != nil {
 			t.Fatal(err)
 		}
 		if err := e.m.Pause(e.ctx, p.ID); err != nil {
@@ -541,7 +542,7 @@ func TestCommands(t *testing.T) {
 	e := newEnv(t)
 	p := e.project("demo", "")
 	h1 := e.ensure(p.ID, "")
-	if err := e.m.WriteFiles(e.ctx, e.ensure(p.ID, ""), []store.File{{Path: "app.py", Content: "v1"}}); err != nil {
+	if err := keepFiles(e.ctx, e.st, e.m, e.ensure(p.ID, ""), []store.File{{Path: "app.py", Content: "v1"}}); err != nil {
 		t.Fatal(err)
 	}
 	steps := []struct {
@@ -615,7 +616,9 @@ func TestOpenResumesInBackgroundOnly(t *testing.T) {
 	}
 }
 
-func TestWriteFilesLocalCopyFirst(t *testing.T) {
+// WriteFiles writes the sandbox only: the local copy (project_files) is
+// the files owner's (package projectfiles), never the manager's.
+func TestWriteFilesSandboxOnly(t *testing.T) {
 	e := newEnv(t)
 	p := e.project("demo", "")
 	h := e.ensure(p.ID, "")
@@ -624,14 +627,14 @@ func TestWriteFilesLocalCopyFirst(t *testing.T) {
 		files   []store.File
 		fault   error
 		code    apperr.Code
-		local   bool // the file is in the local copy afterwards
+		local   bool // the file is in the local copy afterwards (never)
 		remote  bool // and in the sandbox
 		relPath string
 	}{
-		{"ok", []store.File{{Path: "a.py", Content: "1"}}, nil, "", true, true, "a.py"},
-		{"sandbox write fails", []store.File{{Path: "b.py", Content: "2"}}, apperr.New(apperr.Unavailable, "down"), apperr.Unavailable, true, false, "b.py"},
+		{"ok", []store.File{{Path: "a.py", Content: "1"}}, nil, "", false, true, "a.py"},
+		{"sandbox write fails", []store.File{{Path: "b.py", Content: "2"}}, apperr.New(apperr.Unavailable, "down"), apperr.Unavailable, false, false, "b.py"},
 		{"escape refused", []store.File{{Path: "../etc/x", Content: "3"}}, nil, apperr.Invalid, false, false, "../etc/x"},
-		{"absolute under root", []store.File{{Path: "/home/user/c.py", Content: "4"}}, nil, "", true, true, "c.py"},
+		{"absolute under root", []store.File{{Path: "/home/user/c.py", Content: "4"}}, nil, "", false, true, "c.py"},
 	}
 	for _, c := range cases {
 		if c.fault != nil {
@@ -831,4 +834,17 @@ func TestUsageSplitsAtMidnight(t *testing.T) {
 	if len(got) != 2 || got[0].secs != 60 || got[1].secs != 90 || got[1].day.Day() != 3 {
 		t.Fatalf("chunks = %+v", got)
 	}
+}
+
+// keepFiles is what the files owner (package projectfiles) does with a
+// change: the project's local copy first, then the sandbox of h.
+func keepFiles(ctx context.Context, st *store.Store, m *Manager, h *Handle, files []store.File) error {
+	clean := make([]store.File, len(files))
+	for i, f := range files {
+		clean[i] = store.File{Path: strings.TrimPrefix(f.Path, "./"), Content: f.Content}
+	}
+	if err := st.PutFiles(ctx, h.ProjectID, clean); err != nil {
+		return err
+	}
+	return m.WriteFiles(ctx, h, files)
 }

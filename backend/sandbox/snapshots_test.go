@@ -18,7 +18,7 @@ func (e *fenv) installed(name string) (store.Project, *Handle) {
 	e.t.Helper()
 	p := e.project(name)
 	h := e.ensure(p.ID)
-	if err := e.m.WriteFiles(e.ctx, h, []store.File{{Path: "app.py", Content: "v1"}}); err != nil {
+	if err := keepFiles(e.ctx, e.st, e.m, h, []store.File{{Path: "app.py", Content: "v1"}}); err != nil {
 		e.t.Fatal(err)
 	}
 	if err := e.m.Install(e.ctx, h, countInstalls, nil); err != nil {
@@ -38,7 +38,7 @@ func TestRestorePointRestoresWithoutReinstalling(t *testing.T) {
 		t.Fatalf("restore points = %v, %d, %v", versions, count, err)
 	}
 	// The project moves on: another file, and the sandbox loses the data.
-	if err := e.m.WriteFiles(e.ctx, h, []store.File{{Path: "app.py", Content: "v2"}}); err != nil {
+	if err := keepFiles(e.ctx, e.st, e.m, h, []store.File{{Path: "app.py", Content: "v2"}}); err != nil {
 		t.Fatal(err)
 	}
 	if err := e.st.PutFiles(e.ctx, p.ID, []store.File{{Path: "app.py", Content: "v1"}}); err != nil { // the restore put v1 back

@@ -12,14 +12,14 @@ import (
 
 // ImportedProject is a project brought in from an export: its row (ID kept
 // when free, so that its sandbox at E2B can be found by its metadata), its
-// chat in order and its files, saved in one transaction.
+// chat in order, saved in one transaction. Its files are the files
+// owner's (package projectfiles indexes them from the imported folder).
 type ImportedProject struct {
 	Project  Project
 	Messages []Message
-	Files    []File
 }
 
-// ImportProject saves an imported project with its messages and files, all
+// ImportProject saves an imported project with its messages, all
 // or nothing. An ID already used here (the export was made on this
 // computer, or imported before) is replaced by a new one, and so are the
 // messages' ids; KeptID says whether the project's own id was kept. The
@@ -87,12 +87,6 @@ func (s *Store) ImportProject(ctx context.Context, in ImportedProject) (p Projec
 		}
 		if err := insertAttachments(ctx, tx, m.ID, m.Attachments); err != nil {
 			return Project{}, false, dbErr(err, "import the chat")
-		}
-	}
-	for _, f := range in.Files {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO project_files(project_id, path, content, updated_at) VALUES (?,?,?,?)`,
-			p.ID, f.Path, []byte(f.Content), ms(now)); err != nil {
-			return Project{}, false, dbErr(err, "import the project's files")
 		}
 	}
 	if err := tx.Commit(); err != nil {

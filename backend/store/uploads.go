@@ -17,26 +17,14 @@ type Upload struct {
 }
 
 // PutUpload records an uploaded file (replacing an earlier upload of the
-// same path) and its content in project_files, in one transaction, so a
-// file is never listed as uploaded without being kept.
-func (s *Store) PutUpload(ctx context.Context, projectID string, u Upload, content []byte) (Upload, error) {
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return Upload{}, dbErr(err, "save the uploaded file")
-	}
-	defer tx.Rollback()
+// same path). Its content is the project's files' (package projectfiles
+// keeps it in the folder and in project_files, before this is recorded):
+// ListUploads lists only uploads still among the project's files.
+func (s *Store) PutUpload(ctx context.Context, projectID string, u Upload) (Upload, error) {
 	now := s.now()
-	if _, err := tx.ExecContext(ctx, `INSERT INTO project_files(project_id, path, content, updated_at) VALUES (?,?,?,?)
-		ON CONFLICT(project_id, path) DO UPDATE SET content=excluded.content, updated_at=excluded.updated_at`,
-		projectID, u.Path, content, ms(now)); err != nil {
-		return Upload{}, dbErr(err, "save the uploaded file")
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO project_uploads(project_id, path, size, kind, summary, created_at) VALUES (?,?,?,?,?,?)
+	if _, err := s.db.ExecContext(ctx, `INSERT INTO project_uploads(project_id, path, size, kind, summary, created_at) VALUES (?,?,?,?,?,?)
 		ON CONFLICT(project_id, path) DO UPDATE SET size=excluded.size, kind=excluded.kind, summary=excluded.summary, created_at=excluded.created_at`,
 		projectID, u.Path, u.Size, u.Kind, u.Summary, ms(now)); err != nil {
-		return Upload{}, dbErr(err, "save the uploaded file")
-	}
-	if err := tx.Commit(); err != nil {
 		return Upload{}, dbErr(err, "save the uploaded file")
 	}
 	u.CreatedAt = time.UnixMilli(ms(now)).UTC()

@@ -13,15 +13,34 @@ func TestUploadsIndex(t *testing.T) {
 		t.Fatal(err)
 	}
 	content := []byte("a,b\n\x00binary-safe\n")
-	u, err := s.PutUpload(ctx, p.ID, Upload{Path: "data/a.csv", Size: int64(len(content)), Kind: "csv", Summary: "CSV"}, content)
+	// The files owner keeps the content first (project_files), then the upload is recorded.
+	put := func(path string, b []byte) {
+		t.Helper()
+		if err := s.PutFiles(ctx, p.ID, []File{{Path: path, Content: string(b)}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if ups, _ := s.ListUploads(ctx, p.ID); len(ups) != 0 {
+		t.Fatalf("%+v", ups)
+	}
+	put("data/a.csv", content)
+	u, err := s.PutUpload(ctx, p.ID, Upload{Path: "data/a.csv", Size: int64(len(content)), Kind: "csv", Summary: "CSV"})
 	if err != nil || u.CreatedAt.IsZero() {
 		t.Fatalf("%+v %v", u, err)
 	}
-	if _, err := s.PutUpload(ctx, p.ID, Upload{Path: "data/b.bin", Size: 3, Kind: "binary"}, []byte{1, 2, 3}); err != nil {
+	if _, err := s.PutUpload(ctx, p.ID, Upload{Path: "data/b.bin", Size: 3, Kind: "binary"}); err != nil {
+		t.Fatal(err)
+	}
+	if ups, _ := s.ListUploads(ctx, p.ID); len(ups) != 1 {
+		t.Fatalf("an upload not among the files is listed: %+v", ups)
+	}
+	put("data/b.bin", []byte{1, 2, 3})
+	if _, err := s.PutUpload(ctx, p.ID, Upload{Path: "data/b.bin", Size: 3, Kind: "binary"}); err != nil {
 		t.Fatal(err)
 	}
 	// Uploading the same path again replaces it.
-	if _, err := s.PutUpload(ctx, p.ID, Upload{Path: "data/b.bin", Size: 2, Kind: "binary"}, []byte{9, 9}); err != nil {
+	put("data/b.bin", []byte{9, 9})
+	if _, err := s.PutUpload(ctx, p.ID, Upload{Path: "data/b.bin", Size: 2, Kind: "binary"}); err != nil {
 		t.Fatal(err)
 	}
 	ups, err := s.ListUploads(ctx, p.ID)

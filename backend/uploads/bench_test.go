@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"tessera/backend/projectfiles"
 	"tessera/backend/store"
 	"tessera/backend/workspace"
 )
@@ -44,7 +45,7 @@ func BenchmarkUpload10MB(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	up := New(Config{Store: st, Folder: workspace.NewRecorder(workspace.NewManager(b.TempDir()), st)})
+	up := New(Config{Store: st, Files: projectfiles.New(projectfiles.Config{Workspaces: workspace.NewManager(b.TempDir()), Store: st})})
 	data := csvOf(10 << 20)
 	b.SetBytes(int64(len(data)))
 	i := 0

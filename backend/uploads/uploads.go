@@ -1,7 +1,7 @@
 // Package uploads puts files the person brings (a CSV to analyse, an
-// image for the app) into a project: kept in the workspace folder (a
-// version per upload) and in project_files, written to the project's
-// sandbox, and described to the model (name, size, columns or first
+// image for the app) into a project through its files owner (package
+// projectfiles: a version per upload, project_files, the project's
+// sandbox), and describes them to the model (name, size, columns or first
 // lines) so that it writes code that reads them instead of receiving them.
 package uploads
 
@@ -18,7 +18,7 @@ import (
 	"unicode/utf8"
 
 	"tessera/backend/apperr"
-	"tessera/backend/sandbox"
+	"tessera/backend/projectfiles"
 	"tessera/backend/store"
 	"tessera/backend/workspace"
 )
@@ -44,27 +44,20 @@ const (
 // Store is the part of the database uploads use.
 type Store interface {
 	GetProject(ctx context.Context, id string) (store.Project, error)
-	PutUpload(ctx context.Context, projectID string, u store.Upload, content []byte) (store.Upload, error)
+	PutUpload(ctx context.Context, projectID string, u store.Upload) (store.Upload, error)
 	ListUploads(ctx context.Context, projectID string) ([]store.Upload, error)
 }
 
-// Folder commits the uploaded files in the project's workspace.
-type Folder interface {
-	RecordUpload(ctx context.Context, projectID string, files []store.File, msg string) (workspace.Version, bool, error)
-}
-
-// Sandboxes writes the files into a project's sandbox (sandbox.Manager).
-type Sandboxes interface {
-	Ensure(ctx context.Context, projectID, template string) (*sandbox.Handle, error)
-	WriteFiles(ctx context.Context, h *sandbox.Handle, files []store.File) error
+// Files is the owner of the project's files (projectfiles.Owner).
+type Files interface {
+	Apply(ctx context.Context, projectID string, c projectfiles.Change) (projectfiles.Result, error)
 }
 
 // Config wires a Service.
 type Config struct {
-	Store     Store
-	Folder    Folder    // nil: no workspace (tests)
-	Sandboxes Sandboxes // nil: files reach the sandbox on its next build
-	Logger    *slog.Logger
+	Store  Store
+	Files  Files
+	Logger *slog.Logger
 	// ProjectLimit is the most a project's uploads may take together
 	// (default MaxProjectBytes).
 	ProjectLimit int64
@@ -124,7 +117,7 @@ func (s *Service) Upload(ctx context.Context, projectID string, in []File, maxEa
 	if len(in) > MaxFiles {
 		return Result{}, apperr.Newf(apperr.Invalid, "At most %d files can be uploaded at once.", MaxFiles)
 	}
-	p, err := s.cfg.Store.GetProject(ctx, projectID)
+	_, err := s.cfg.Store.GetProject(ctx, projectID)
 	if err != nil {
 		return Result{}, err
 	}
@@ -161,45 +154,32 @@ func (s *Service) Upload(ctx context.Context, projectID string, in []File, maxEa
 			HumanSize(total), HumanSize(s.cfg.ProjectLimit))
 	}
 
-	files := make([]store.File, len(in))
-	names := make([]string, len(in))
+	writes := make([]projectfiles.Write, len(in))
 	for i, f := range in {
-		files[i] = store.File{Path: paths[i], Content: string(f.Content)}
-		names[i] = paths[i]
+		writes[i] = projectfiles.Write{Path: paths[i], Content: f.Content}
 	}
-	// The folder first: it is the source of truth.
-	if s.cfg.Folder != nil {
-		if _, _, err := s.cfg.Folder.RecordUpload(ctx, projectID, files, "Uploaded "+strings.Join(names, ", ")); err != nil {
-			return Result{}, err
-		}
+	// The files first (folder, index, sandbox), then the list of uploads:
+	// an upload is listed only while it is among the project's files.
+	// A project without a sandbox gets none made for this: its first run
+	// builds one from the project's files, uploads included.
+	applied, err := s.cfg.Files.Apply(ctx, projectID, projectfiles.Upload("Uploaded "+strings.Join(paths, ", "), writes...))
+	if err != nil {
+		return Result{}, err
 	}
 	res := Result{Uploads: make([]store.Upload, 0, len(in))}
 	for i, f := range in {
 		kind, summary := Summarize(paths[i], f.Content)
-		u, err := s.cfg.Store.PutUpload(ctx, projectID, store.Upload{Path: paths[i], Size: int64(len(f.Content)), Kind: kind, Summary: summary}, f.Content)
+		u, err := s.cfg.Store.PutUpload(ctx, projectID, store.Upload{Path: paths[i], Size: int64(len(f.Content)), Kind: kind, Summary: summary})
 		if err != nil {
 			return Result{}, err
 		}
 		res.Uploads = append(res.Uploads, u)
 	}
 	s.cfg.Logger.Info("files uploaded", "project", projectID, "files", len(in))
-	// A project without a sandbox gets none made for this: its first run
-	// builds one from project_files, uploads included.
-	if s.cfg.Sandboxes != nil && p.SandboxID != "" {
-		if err := s.toSandbox(ctx, projectID, files); err != nil {
-			s.cfg.Logger.Warn("uploaded files not yet in the sandbox", "project", projectID, "err", err)
-			res.Warning = "The files are kept in the project but are not in the sandbox yet: " + apperr.MessageOf(err)
-		}
+	if applied.Warning != "" {
+		res.Warning = "The files are kept in the project but are not in the sandbox yet: " + applied.Warning
 	}
 	return res, nil
-}
-
-func (s *Service) toSandbox(ctx context.Context, projectID string, files []store.File) error {
-	h, err := s.cfg.Sandboxes.Ensure(ctx, projectID, "")
-	if err != nil {
-		return err
-	}
-	return s.cfg.Sandboxes.WriteFiles(ctx, h, files)
 }
 
 // UploadPaths reads files the person chose in the native dialog and

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"tessera/backend/apperr"
+	"tessera/backend/projectfiles"
 	"tessera/backend/store"
 	"tessera/backend/workspace"
 )
@@ -94,10 +95,11 @@ func TestCleanName(t *testing.T) {
 }
 
 type rig struct {
-	st   *store.Store
-	up   *Service
-	proj store.Project
-	root string
+	st    *store.Store
+	files *projectfiles.Owner
+	up    *Service
+	proj  store.Project
+	root  string
 }
 
 func newRig(t *testing.T) *rig {
@@ -114,7 +116,8 @@ func newRig(t *testing.T) *rig {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &rig{st: st, root: root, proj: p, up: New(Config{Store: st, Folder: workspace.NewRecorder(m, st)})}
+	files := projectfiles.New(projectfiles.Config{Workspaces: m, Store: st})
+	return &rig{st: st, files: files, root: root, proj: p, up: New(Config{Store: st, Files: files})}
 }
 
 func TestUploadKeepsFilesInTheWorkspaceAndTheStore(t *testing.T) {
@@ -231,7 +234,7 @@ func TestPromptSection(t *testing.T) {
 func TestUploadProjectLimit(t *testing.T) {
 	r := newRig(t)
 	ctx := context.Background()
-	r.up = New(Config{Store: r.st, ProjectLimit: 4 << 10})
+	r.up = New(Config{Store: r.st, Files: r.files, ProjectLimit: 4 << 10})
 	big := make([]byte, 1<<10)
 	for i := range 4 {
 		if _, err := r.up.Upload(ctx, r.proj.ID, []File{{Name: "part" + string(rune('0'+i)) + ".bin", Content: big}}, MaxInlineBytes); err != nil {

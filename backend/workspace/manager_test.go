@@ -250,39 +250,3 @@ func TestStartupImportsTodaysDatabase(t *testing.T) {
 		t.Fatalf("old folder still there: %v", err)
 	}
 }
-
-func TestRecorderCommitsTurnsByProject(t *testing.T) {
-	ctx := context.Background()
-	st := newStore(t)
-	m := NewManager(filepath.Join(t.TempDir(), "root"))
-	r := NewRecorder(m, st)
-	p, _ := st.CreateProject(ctx, store.NewProject{Name: "Chat app"})
-	for i, tc := range []struct {
-		files   []store.File
-		changed bool
-	}{
-		{[]store.File{{Path: "app.py", Content: "1"}}, true},
-		{[]store.File{{Path: "app.py", Content: "1"}}, false},
-		{[]store.File{{Path: "app.py", Content: "2"}, {Path: "lib/u.py", Content: "u"}}, true},
-	} {
-		v, changed, err := r.RecordTurn(ctx, p.ID, tc.files, "prompt "+string(rune('a'+i)), "msg", "openai/gpt")
-		if err != nil || changed != tc.changed || (changed && v.Trailers[TrailerModel] != "openai/gpt") {
-			t.Fatalf("turn %d: %+v %v %v", i, v, changed, err)
-		}
-	}
-	if _, _, err := r.RecordTurn(ctx, p.ID, []store.File{{Path: "../out", Content: "x"}}, "p", "m", "x"); err == nil {
-		t.Fatal("a path out of the folder was recorded")
-	}
-	if _, _, err := r.RecordTurn(ctx, "nope", nil, "p", "m", "x"); err == nil {
-		t.Fatal("a missing project was recorded")
-	}
-	v, changed, err := r.RecordEdit(ctx, p.ID, []store.File{{Path: "app.py", Content: "3"}}, "")
-	if err != nil || !changed || v.Trailers[TrailerKind] != "edit" || v.Message != "Edited by hand" {
-		t.Fatalf("edit: %+v %v %v", v, changed, err)
-	}
-	p, _ = st.GetProject(ctx, p.ID)
-	w, _ := m.For(ctx, st, p)
-	if h, _ := w.History(ctx, 0); len(h) != 3 {
-		t.Fatalf("%d versions, want 3", len(h))
-	}
-}

@@ -1,7 +1,8 @@
 // Package workspace keeps each project's files in a folder on disk under
 // git: the folder is the source of truth for the files (the sandbox is a
-// replica, SQLite keeps an index), and every turn, manual edit and restore
-// is a commit, so nothing the person made is ever lost.
+// replica, SQLite keeps an index derived from it; package projectfiles is
+// the one writer that keeps the three in step), and every turn, manual
+// edit and restore is a commit, so nothing the person made is ever lost.
 //
 // It uses go-git (pure Go) rather than the git program: people using
 // Tessera need not have git installed, and every call takes a context and
