@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"tessera/backend/apperr"
+	"tessera/backend/projectfiles"
 	"tessera/backend/sandbox"
 	"tessera/backend/secrets"
 	"tessera/backend/store"
@@ -143,22 +144,46 @@ func (s *ProjectService) removeSecrets(ctx context.Context, projectID string) {
 }
 
 // duplicated gives a duplicate its folder: a copy of the source's, whole
-// history included. When that fails it starts with an empty folder (the
-// files are still in the duplicate's local copy, and logged).
+// history included, then its files index derived from it (Reindex). When
+// the copy fails, the duplicate's new folder gets the source's current
+// files as its first version (logged).
 func (w *Workspaces) duplicated(ctx context.Context, from, p store.Project, log *slog.Logger) store.Project {
 	src, err := w.st.GetProject(ctx, from.ID)
 	if err == nil {
-		if _, err = w.m.Duplicate(ctx, w.st, src, p); err == nil {
-			// The copied index is derived again from the copied folder.
-			if rerr := w.files.Reindex(ctx, p.ID); rerr != nil {
-				log.Warn("the duplicate's files index is derived on its next change", "project", p.ID, "err", rerr)
-			}
-			if np, gerr := w.st.GetProject(ctx, p.ID); gerr == nil {
-				return np
-			}
-			return p
-		}
+		_, err = w.m.Duplicate(ctx, w.st, src, p)
 	}
-	log.Warn("the duplicate's folder starts empty", "project", p.ID, "err", err)
-	return w.created(ctx, p, log)
+	if err != nil {
+		log.Warn("the duplicate's folder starts with the current files only", "project", p.ID, "err", err)
+		p = w.created(ctx, p, log)
+		err = w.copyCurrent(ctx, from.ID, p.ID)
+	}
+	if err == nil {
+		err = w.files.Reindex(ctx, p.ID)
+	}
+	if err != nil {
+		log.Warn("the duplicate's files are not all in place", "project", p.ID, "err", err)
+	}
+	if np, gerr := w.st.GetProject(ctx, p.ID); gerr == nil {
+		return np
+	}
+	return p
+}
+
+// copyCurrent writes the current files of one project into another (one
+// version), through the files owner.
+func (w *Workspaces) copyCurrent(ctx context.Context, fromID, toID string) error {
+	src, err := w.files.Workspace(ctx, fromID)
+	if err != nil {
+		return err
+	}
+	fs, err := src.Files(ctx)
+	if err != nil || len(fs) == 0 {
+		return err
+	}
+	writes := make([]projectfiles.Write, len(fs))
+	for i, f := range fs {
+		writes[i] = projectfiles.Write{Path: f.Path, Content: f.Content}
+	}
+	_, err = w.files.Apply(ctx, toID, projectfiles.Edit("Copied from the duplicated project", writes...))
+	return err
 }

@@ -56,10 +56,11 @@ func CopyName(name string) string {
 }
 
 // DuplicateProject makes a new project with a copy of another's chat
-// (messages and their attachments), files, recorded installs and
-// environment (secret rows too: the caller copies their keychain values),
-// in one transaction. It gets no sandbox (the first use builds one from
-// the files) and no workspace folder yet (the caller gives it one).
+// (messages and their attachments), recorded installs and environment
+// (secret rows too: the caller copies their keychain values), in one
+// transaction. It gets no sandbox (the first use builds one from the
+// files) and no files nor folder yet: the caller copies the folder and
+// the files owner (package projectfiles) indexes it.
 func (s *Store) DuplicateProject(ctx context.Context, fromID, name string) (Project, error) {
 	from, err := s.GetProject(ctx, fromID)
 	if err != nil {
@@ -111,7 +112,6 @@ func (s *Store) DuplicateProject(ctx context.Context, fromID, name string) (Proj
 		}
 	}
 	for _, q := range []string{
-		`INSERT INTO project_files(project_id, path, content, updated_at) SELECT ?, path, content, updated_at FROM project_files WHERE project_id=?`,
 		`INSERT INTO project_installs(project_id, seq, command, created_at) SELECT ?, seq, command, created_at FROM project_installs WHERE project_id=?`,
 		`INSERT INTO project_env(project_id, name, value, secret, updated_at) SELECT ?, name, value, secret, updated_at FROM project_env WHERE project_id=?`,
 	} {
