@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"tessera/backend/apperr"
-	"tessera/backend/projectfiles"
 	"tessera/backend/sandbox"
 	"tessera/backend/secrets"
 	"tessera/backend/store"
@@ -143,47 +142,14 @@ func (s *ProjectService) removeSecrets(ctx context.Context, projectID string) {
 	}
 }
 
-// duplicated gives a duplicate its folder: a copy of the source's, whole
-// history included, then its files index derived from it (Reindex). When
-// the copy fails, the duplicate's new folder gets the source's current
-// files as its first version (logged).
+// duplicated gives a duplicate its files: the files owner copies the
+// source's folder (whole history) and indexes it.
 func (w *Workspaces) duplicated(ctx context.Context, from, p store.Project, log *slog.Logger) store.Project {
-	src, err := w.st.GetProject(ctx, from.ID)
-	if err == nil {
-		_, err = w.m.Duplicate(ctx, w.st, src, p)
-	}
-	if err != nil {
-		log.Warn("the duplicate's folder starts with the current files only", "project", p.ID, "err", err)
-		p = w.created(ctx, p, log)
-		err = w.copyCurrent(ctx, from.ID, p.ID)
-	}
-	if err == nil {
-		err = w.files.Reindex(ctx, p.ID)
-	}
-	if err != nil {
+	if err := w.files.Duplicate(ctx, from.ID, p.ID); err != nil {
 		log.Warn("the duplicate's files are not all in place", "project", p.ID, "err", err)
 	}
-	if np, gerr := w.st.GetProject(ctx, p.ID); gerr == nil {
+	if np, err := w.st.GetProject(ctx, p.ID); err == nil {
 		return np
 	}
 	return p
-}
-
-// copyCurrent writes the current files of one project into another (one
-// version), through the files owner.
-func (w *Workspaces) copyCurrent(ctx context.Context, fromID, toID string) error {
-	src, err := w.files.Workspace(ctx, fromID)
-	if err != nil {
-		return err
-	}
-	fs, err := src.Files(ctx)
-	if err != nil || len(fs) == 0 {
-		return err
-	}
-	writes := make([]projectfiles.Write, len(fs))
-	for i, f := range fs {
-		writes[i] = projectfiles.Write{Path: f.Path, Content: f.Content}
-	}
-	_, err = w.files.Apply(ctx, toID, projectfiles.Edit("Copied from the duplicated project", writes...))
-	return err
 }

@@ -252,3 +252,37 @@ func TestTurnsAndEditsByProject(t *testing.T) {
 		t.Fatalf("%d versions, want 3", len(h))
 	}
 }
+
+// A duplicate gets a copy of the folder, history included, and its index
+// derived from it; a branch gets a version's files.
+func TestDuplicateAndBranch(t *testing.T) {
+	r := newRig(t)
+	r.apply(Save(Write{Path: "a.py", Content: []byte("1")}))
+	v2 := r.apply(Save(Write{Path: "a.py", Content: []byte("2")}))
+	d, err := r.st.CreateProject(r.ctx, store.NewProject{Name: "Copy"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.owner.Duplicate(r.ctx, r.proj.ID, d.ID); err != nil {
+		t.Fatal(err)
+	}
+	dw, _ := r.owner.Workspace(r.ctx, d.ID)
+	if h, _ := dw.History(r.ctx, 0); len(h) != 2 {
+		t.Fatalf("duplicate history %d", len(h))
+	}
+	if fs, _ := r.st.ListFiles(r.ctx, d.ID); len(fs) != 2 || fs[0].Path != ".gitignore" || fs[1].Content != "2" {
+		t.Fatalf("duplicate index %+v", fs)
+	}
+	w, _ := r.owner.Workspace(r.ctx, r.proj.ID)
+	h, _ := w.History(r.ctx, 0)
+	b, err := r.owner.Branch(r.ctx, BranchRequest{ProjectID: r.proj.ID, VersionID: h[1].ID, Name: "Old"})
+	if err != nil || b.Project.ID == "" || b.Version.ID == "" {
+		t.Fatalf("branch %+v %v", b, err)
+	}
+	if fs, _ := r.st.ListFiles(r.ctx, b.Project.ID); len(fs) != 2 || fs[1].Content != "1" {
+		t.Fatalf("branch index %+v (from %s)", fs, v2.Version.ID)
+	}
+	if _, err := r.owner.Branch(r.ctx, BranchRequest{ProjectID: r.proj.ID, VersionID: h[1].ID, Name: "Old", WithSandbox: true}); !apperr.Is(err, apperr.Invalid) {
+		t.Fatalf("branch of an old version with its sandbox: %v", err)
+	}
+}

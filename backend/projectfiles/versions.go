@@ -190,3 +190,45 @@ func (o *Owner) fork(ctx context.Context, from, to string) string {
 	}
 	return ""
 }
+
+// Duplicate gives the new project toID (a row already, without a folder)
+// a copy of fromID's folder, whole history included, and its index from
+// it. When the copy fails, the new project's folder gets fromID's current
+// files as its first version (logged).
+func (o *Owner) Duplicate(ctx context.Context, fromID, toID string) error {
+	st, m := o.cfg.Store, o.cfg.Workspaces
+	src, err := st.GetProject(ctx, fromID)
+	if err != nil {
+		return err
+	}
+	p, err := st.GetProject(ctx, toID)
+	if err != nil {
+		return err
+	}
+	if _, err := m.Duplicate(ctx, st, src, p); err != nil {
+		o.cfg.Logger.Warn("the duplicate's folder starts with the current files only", "project", toID, "err", err)
+		if err := o.copyCurrent(ctx, fromID, toID); err != nil {
+			return err
+		}
+	}
+	return o.Reindex(ctx, toID)
+}
+
+// copyCurrent writes the current files of one project into another (one
+// version).
+func (o *Owner) copyCurrent(ctx context.Context, fromID, toID string) error {
+	src, err := o.Workspace(ctx, fromID)
+	if err != nil {
+		return err
+	}
+	fs, err := src.Files(ctx)
+	if err != nil || len(fs) == 0 {
+		return err
+	}
+	writes := make([]Write, len(fs))
+	for i, f := range fs {
+		writes[i] = Write{Path: f.Path, Content: f.Content}
+	}
+	_, err = o.Apply(ctx, toID, Edit("Copied from the duplicated project", writes...))
+	return err
+}
