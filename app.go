@@ -180,7 +180,7 @@ func (a *App) wire(ctxf func() context.Context) {
 	a.llm.rebuild(a.settings.get(a.rootCtx))
 	a.files = projectfiles.New(projectfiles.Config{Workspaces: a.workspaces, Store: a.store,
 		Replica: projectfiles.SandboxReplica{Manager: a.sandboxes}, Points: a.points, Logger: a.log.With("part", "files")})
-	ws := api.NewWorkspaces(a.workspaces, a.store, a.files)
+	ws := a.files
 	versions := api.NewVersionsService(ctxf, ws, a.log, api.WithRestorePoints(a.points))
 	a.chat = chat.New(chat.Config{
 		Files:     a.files,

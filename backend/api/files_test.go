@@ -25,13 +25,13 @@ func filesFixture(t *testing.T, rep projectfiles.Replica) (*FilesService, *store
 	st := newStore(t)
 	wm := workspace.NewManager(filepath.Join(t.TempDir(), "Tessera"))
 	files := projectfiles.New(projectfiles.Config{Workspaces: wm, Store: st, Replica: rep})
-	ws := NewWorkspaces(wm, st, files)
+	ws := files
 	ps := NewProjectService(bg, st, &fakeSandboxes{}, quiet(), WithWorkspaces(ws))
 	p, err := ps.Create(CreateProjectRequest{Name: "Files"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	w, _ := ws.open(context.Background(), p.ID)
+	w, _ := ws.Workspace(context.Background(), p.ID)
 	if _, _, err := w.RecordTurn(context.Background(), []workspace.File{{Path: "app.py", Content: []byte("print(1)\n")}, {Path: "lib/util.py", Content: []byte("x = 1\n")}}, "make it", "m1", "p/m"); err != nil {
 		t.Fatal(err)
 	}

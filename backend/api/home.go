@@ -59,31 +59,14 @@ func (s *ProjectService) dtos(ctx context.Context, ps []store.Project) []Project
 }
 
 // Duplicate makes a new project with a copy of the project's chat, files
-// (its folder's current version), recorded installs and variables (secret
+// (its folder, history included), recorded installs and variables (secret
 // ones too). It has no sandbox yet: the first use builds one.
 func (s *ProjectService) Duplicate(id string) (Project, error) {
 	ctx := s.ctx()
-	if s.home == nil {
-		return Project{}, apperr.New(apperr.Unavailable, "Duplicating projects is not available.")
-	}
-	from, err := s.store.GetProject(ctx, id)
+	p, err := s.life.Duplicate(ctx, id)
 	if err != nil {
 		return Project{}, err
 	}
-	p, err := s.home.DuplicateProject(ctx, id, "")
-	if err != nil {
-		return Project{}, err
-	}
-	if err := s.copySecrets(ctx, from.ID, p.ID); err != nil {
-		// No half copy: the secrets are what the person would miss.
-		_ = s.store.DeleteProject(context.WithoutCancel(ctx), p.ID)
-		s.removeSecrets(context.WithoutCancel(ctx), p.ID)
-		return Project{}, err
-	}
-	if s.ws != nil {
-		p = s.ws.duplicated(ctx, from, p, s.log)
-	}
-	s.log.Info("project duplicated", "from", from.ID, "project", p.ID)
 	return s.dto(ctx, p), nil
 }
 
@@ -100,8 +83,17 @@ func (s *ProjectService) KeepSandbox(id string) (Project, error) {
 	return s.dto(ctx, p), err
 }
 
-func (s *ProjectService) copySecrets(ctx context.Context, fromID, toID string) error {
-	vars, err := s.home.ListEnv(ctx, toID)
+// keychainSecrets is the projects' secret values in the keychain, for
+// the lifecycle (copied by a duplicate, removed with the project).
+type keychainSecrets struct {
+	home HomeStore
+	keys SecretKeychain
+	log  *slog.Logger
+}
+
+// CopyAll implements projects.Secrets.
+func (k keychainSecrets) CopyAll(ctx context.Context, fromID, toID string) error {
+	vars, err := k.home.ListEnv(ctx, toID)
 	if err != nil {
 		return err
 	}
@@ -109,12 +101,12 @@ func (s *ProjectService) copySecrets(ctx context.Context, fromID, toID string) e
 		if !v.Secret {
 			continue
 		}
-		val, err := s.keys.Get(ctx, secrets.EnvAccount(fromID, v.Name))
+		val, err := k.keys.Get(ctx, secrets.EnvAccount(fromID, v.Name))
 		if apperr.Is(err, apperr.NotFound) {
 			continue // never saved (or removed outside Tessera): nothing to copy
 		}
 		if err == nil {
-			err = s.keys.Set(ctx, secrets.EnvAccount(toID, v.Name), val)
+			err = k.keys.Set(ctx, secrets.EnvAccount(toID, v.Name), val)
 		}
 		if err != nil {
 			return apperr.Wrap(err, apperr.CodeOf(err), apperr.MessageOf(err)+" The project was not duplicated.")
@@ -123,33 +115,18 @@ func (s *ProjectService) copySecrets(ctx context.Context, fromID, toID string) e
 	return nil
 }
 
-// removeSecrets deletes a project's secrets from the keychain (best
-// effort: a leftover entry is harmless and logged).
-func (s *ProjectService) removeSecrets(ctx context.Context, projectID string) {
-	if s.home == nil || s.keys == nil {
-		return
-	}
-	vars, err := s.home.ListEnv(ctx, projectID)
+// DeleteAll implements projects.Secrets (best effort: a leftover entry is
+// harmless and logged).
+func (k keychainSecrets) DeleteAll(ctx context.Context, projectID string) {
+	vars, err := k.home.ListEnv(ctx, projectID)
 	if err != nil {
 		return
 	}
 	for _, v := range vars {
 		if v.Secret {
-			if err := s.keys.Delete(ctx, secrets.EnvAccount(projectID, v.Name)); err != nil {
-				s.log.Warn("a deleted project's secret stays in the keychain", "project", projectID, "name", v.Name, "err", err)
+			if err := k.keys.Delete(ctx, secrets.EnvAccount(projectID, v.Name)); err != nil {
+				k.log.Warn("a deleted project's secret stays in the keychain", "project", projectID, "name", v.Name, "err", err)
 			}
 		}
 	}
-}
-
-// duplicated gives a duplicate its files: the files owner copies the
-// source's folder (whole history) and indexes it.
-func (w *Workspaces) duplicated(ctx context.Context, from, p store.Project, log *slog.Logger) store.Project {
-	if err := w.files.Duplicate(ctx, from.ID, p.ID); err != nil {
-		log.Warn("the duplicate's files are not all in place", "project", p.ID, "err", err)
-	}
-	if np, err := w.st.GetProject(ctx, p.ID); err == nil {
-		return np
-	}
-	return p
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/zalando/go-keyring"
 
 	"tessera/backend/apperr"
+	"tessera/backend/projectfiles"
 	"tessera/backend/sandbox"
 	"tessera/backend/secrets"
 	"tessera/backend/store"
@@ -140,7 +141,7 @@ func TestHomeDuplicateKeepAndCleanupDate(t *testing.T) {
 	ctx := context.Background()
 	st := newStore(t)
 	keys := secrets.New(secrets.OSBackend{}, time.Second)
-	ws := NewWorkspaces(workspace.NewManager(filepath.Join(t.TempDir(), "Tessera")), st, nil)
+	ws := projectfiles.New(projectfiles.Config{Workspaces: workspace.NewManager(filepath.Join(t.TempDir(), "Tessera")), Store: st})
 	after := 14 * 24 * time.Hour
 	ps := NewProjectService(bg, st, &fakeSandboxes{}, quiet(), WithWorkspaces(ws),
 		WithHome(st, keys, func(context.Context) time.Duration { return after }))
@@ -150,7 +151,7 @@ func TestHomeDuplicateKeepAndCleanupDate(t *testing.T) {
 	if err != nil || a.CleanupAt != "" {
 		t.Fatalf("a project without a sandbox has a cleanup date: %+v %v", a, err)
 	}
-	w, _ := ws.open(ctx, a.ID)
+	w, _ := ws.Workspace(ctx, a.ID)
 	if _, _, err := w.RecordTurn(ctx, []workspace.File{{Path: "app.py", Content: []byte("print(1)")}}, "go", "m1", "x/y"); err != nil {
 		t.Fatal(err)
 	}
@@ -189,7 +190,7 @@ func TestHomeDuplicateKeepAndCleanupDate(t *testing.T) {
 	if v, err := keys.Get(ctx, secrets.EnvAccount(d.ID, "TOKEN")); err != nil || v != "sk-1" {
 		t.Fatalf("the duplicate's secret = %q %v", v, err)
 	}
-	dw, _ := ws.open(ctx, d.ID)
+	dw, _ := ws.Workspace(ctx, d.ID)
 	if h, err := dw.History(ctx, 0); err != nil || len(h) != 1 || h[0].Message != "go" {
 		t.Fatalf("the duplicate's history = %+v %v", h, err)
 	}

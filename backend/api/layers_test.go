@@ -47,6 +47,7 @@ func TestPackageLayers(t *testing.T) {
 		"projectfiles": {"uploads", "chat", "terminal", "api"},
 		"uploads":      {"chat", "api"},
 		"chat":         {"api"},
+		"projects":     {"chat", "uploads", "terminal", "api"},
 		"store":        {"workspace", "sandbox", "projectfiles", "chat", "api"},
 	}
 	for pkg, banned := range above {

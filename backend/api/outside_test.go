@@ -15,6 +15,7 @@ import (
 	"tessera/backend/llm"
 	"tessera/backend/llm/llmtest"
 	"tessera/backend/projectfiles"
+	"tessera/backend/projects"
 	"tessera/backend/sandbox"
 	"tessera/backend/store"
 	"tessera/backend/workspace"
@@ -32,7 +33,7 @@ type outsideRig struct {
 	fake *e2btest.Fake
 	llm  *llmtest.Server
 	mgr  *sandbox.Manager
-	ws   *Workspaces
+	ws   *projectfiles.Owner
 	out  *projectfiles.Owner
 	chat *chat.Service
 	proj store.Project
@@ -63,7 +64,7 @@ func newOutsideRig(t *testing.T) *outsideRig {
 	root := filepath.Join(t.TempDir(), "Tessera")
 	wm := workspace.NewManager(root)
 	files := projectfiles.New(projectfiles.Config{Workspaces: wm, Store: st, Replica: projectfiles.SandboxReplica{Manager: mgr}})
-	ws := NewWorkspaces(wm, st, files)
+	ws := files
 	r := &outsideRig{t: t, st: st, fake: fake, llm: srv, mgr: mgr, ws: ws, root: root, out: files}
 	r.chat = chat.New(chat.Config{
 		Store:     st,
@@ -74,11 +75,11 @@ func newOutsideRig(t *testing.T) *outsideRig {
 		Outside:   files,
 		Restorer:  files,
 	})
-	p, err := st.CreateProject(ctx, store.NewProject{Name: "Outside app", Template: fragment.CodeInterpreter})
+	p, err := projects.New(projects.Config{Store: st, Files: ws}).Create(ctx, store.NewProject{Name: "Outside app", Template: fragment.CodeInterpreter})
 	if err != nil {
 		t.Fatal(err)
 	}
-	r.proj = ws.created(ctx, p, quiet())
+	r.proj = p
 	return r
 }
 
@@ -128,7 +129,7 @@ func (r *outsideRig) edit(rel, content string) {
 
 func (r *outsideRig) history() []workspace.Version {
 	r.t.Helper()
-	w, err := r.ws.open(context.Background(), r.proj.ID)
+	w, err := r.ws.Workspace(context.Background(), r.proj.ID)
 	if err != nil {
 		r.t.Fatal(err)
 	}
@@ -179,7 +180,7 @@ func TestOutsideEditReachesSandboxAndPrompt(t *testing.T) {
 	// An edit the watcher has not handed on yet still reaches the next
 	// prompt: the turn settles outside edits first.
 	r.edit("notes.md", "remember the milk")
-	w, _ := r.ws.open(ctx, r.proj.ID)
+	w, _ := r.ws.Workspace(ctx, r.proj.ID)
 	w.Note("notes.md")
 	r.send("second", fragment.File{Path: "app.py", Content: "print(2)"})
 	sys := lastSystem(t, r.llm)

@@ -6,12 +6,10 @@ import (
 	"time"
 
 	"tessera/backend/apperr"
-	"tessera/backend/secrets"
+	"tessera/backend/projectfiles"
+	"tessera/backend/projects"
 	"tessera/backend/store"
 )
-
-// killOnDeleteWait bounds the sandbox kill when a project is deleted.
-const killOnDeleteWait = 15 * time.Second
 
 // currentProjectKey remembers the selected project across restarts.
 const currentProjectKey = "current_project"
@@ -27,6 +25,7 @@ type ProjectStore interface {
 	GetSetting(ctx context.Context, key string) (string, bool, error)
 	SetSetting(ctx context.Context, key, value string) error
 	DeleteSetting(ctx context.Context, key string) error
+	SetWorkspace(ctx context.Context, projectID, folder string) error
 }
 
 // SandboxLifecycle is what ProjectService needs from the sandbox manager.
@@ -43,8 +42,11 @@ type ProjectService struct {
 	store     ProjectStore
 	sandboxes SandboxLifecycle
 	log       *slog.Logger
-	ws        *Workspaces // nil: projects have no folders (tests)
+	ws        *projectfiles.Owner // nil: projects have no folders (tests)
 	terminals ProjectTerminals
+	// life creates, renames, deletes and duplicates (package projects),
+	// built from the options.
+	life *projects.Lifecycle
 	// deleted are told a project is gone (its push token leaves the keychain).
 	deleted []func(ctx context.Context, projectID string)
 	// home, keys, cleanupAfter: see WithHome (home.go).
@@ -70,7 +72,7 @@ type ProjectOption func(*ProjectService)
 // WithWorkspaces gives projects their folders: made on create, renamed with
 // the project, moved to the trash on delete. (An option, not a method: every
 // exported method of a bound service is callable from the page.)
-func WithWorkspaces(ws *Workspaces) ProjectOption {
+func WithWorkspaces(ws *projectfiles.Owner) ProjectOption {
 	return func(s *ProjectService) { s.ws = ws }
 }
 
@@ -79,6 +81,23 @@ func NewProjectService(ctx func() context.Context, s ProjectStore, sb SandboxLif
 	ps := &ProjectService{ctx: ctx, store: s, sandboxes: sb, log: log}
 	for _, o := range opts {
 		o(ps)
+	}
+	cfg := projects.Config{Store: s, Files: ps.ws, Logger: log}
+	if sb != nil {
+		cfg.Sandboxes = sb
+	}
+	if ps.terminals != nil {
+		cfg.Terminals = ps.terminals
+	}
+	if ps.home != nil {
+		cfg.Duplicator = ps.home
+		if ps.keys != nil {
+			cfg.Secrets = keychainSecrets{home: ps.home, keys: ps.keys, log: log}
+		}
+	}
+	ps.life = projects.New(cfg)
+	for _, f := range ps.deleted {
+		ps.life.OnDelete(f)
 	}
 	return ps
 }
@@ -109,13 +128,9 @@ func (s *ProjectService) Create(req CreateProjectRequest) (Project, error) {
 	if err := validTemplate(req.Template); err != nil {
 		return Project{}, err
 	}
-	p, err := s.store.CreateProject(s.ctx(), store.NewProject{Name: req.Name, Description: req.Description, Template: req.Template})
+	p, err := s.life.Create(s.ctx(), store.NewProject{Name: req.Name, Description: req.Description, Template: req.Template})
 	if err != nil {
 		return Project{}, err
-	}
-	s.log.Info("project created", "project", p.ID)
-	if s.ws != nil {
-		p = s.ws.created(s.ctx(), p, s.log)
 	}
 	return s.dto(s.ctx(), p), s.store.SetSetting(s.ctx(), currentProjectKey, p.ID)
 }
@@ -127,63 +142,19 @@ func (s *ProjectService) Update(req UpdateProjectRequest) (Project, error) {
 			return Project{}, err
 		}
 	}
-	p, err := s.store.UpdateProject(s.ctx(), req.ID, store.ProjectPatch{Name: req.Name, Description: req.Description, Template: req.Template})
+	p, err := s.life.Update(s.ctx(), req.ID, store.ProjectPatch{Name: req.Name, Description: req.Description, Template: req.Template})
 	if err != nil {
 		return Project{}, err
-	}
-	if req.Name != nil && s.ws != nil {
-		p = s.ws.renamed(s.ctx(), p, s.log)
 	}
 	return s.dto(s.ctx(), p), nil
 }
 
-// Delete kills the project's sandbox and removes the project with its chat
-// and files. A sandbox that cannot be killed now is left to reconcile at
-// the next start (its metadata names a project that no longer exists).
+// Delete removes the project with its chat, files (its folder goes to the
+// trash), secrets and sandbox (package projects).
 func (s *ProjectService) Delete(id string) error {
 	ctx := s.ctx()
-	p, err := s.store.GetProject(ctx, id)
-	if err != nil {
+	if err := s.life.Delete(ctx, id); err != nil {
 		return err
-	}
-	if s.terminals != nil {
-		tctx, cancel := context.WithTimeout(ctx, killOnDeleteWait) // bounded, as the kill below
-		s.terminals.CloseProject(tctx, id)
-		cancel()
-	}
-	if s.sandboxes != nil {
-		// Bounded: a slow or unreachable E2B must not hold up the delete.
-		kctx, cancel := context.WithTimeout(ctx, killOnDeleteWait)
-		err := s.sandboxes.Kill(kctx, id)
-		cancel()
-		if err != nil && !apperr.Is(err, apperr.NotFound) {
-			s.log.Warn("sandbox kill on delete failed; reconcile will retry", "project", id, "err", err)
-		}
-	}
-	// Read before the rows go (cascade); removed from the keychain after.
-	var secretNames []string
-	if s.home != nil {
-		if vars, err := s.home.ListEnv(ctx, id); err == nil {
-			for _, v := range vars {
-				if v.Secret {
-					secretNames = append(secretNames, v.Name)
-				}
-			}
-		}
-	}
-	if err := s.store.DeleteProject(ctx, id); err != nil {
-		return err
-	}
-	for _, n := range secretNames {
-		if err := s.keys.Delete(ctx, secrets.EnvAccount(id, n)); err != nil {
-			s.log.Warn("a deleted project's secret stays in the keychain", "project", id, "name", n, "err", err)
-		}
-	}
-	if s.ws != nil {
-		s.ws.deleted(p, s.log)
-	}
-	for _, f := range s.deleted {
-		f(ctx, id)
 	}
 	if cur, _, _ := s.store.GetSetting(ctx, currentProjectKey); cur == id {
 		return s.store.DeleteSetting(ctx, currentProjectKey)

@@ -128,7 +128,7 @@ func (s *TransferService) Push(projectID string) (PushResultDTO, error) {
 	if err != nil && !apperr.Is(err, apperr.NotFound) {
 		return PushResultDTO{}, err
 	}
-	w, err := s.ws.open(ctx, projectID)
+	w, err := s.ws.Workspace(ctx, projectID)
 	if err != nil {
 		return PushResultDTO{}, err
 	}

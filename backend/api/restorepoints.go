@@ -42,7 +42,7 @@ func (s *VersionsService) RestorePoints(projectID string) (RestorePointsDTO, err
 		return RestorePointsDTO{}, nil
 	}
 	ctx := s.ctx()
-	if _, err := s.ws.st.GetProject(ctx, projectID); err != nil {
+	if _, err := s.ws.Workspace(ctx, projectID); err != nil {
 		return RestorePointsDTO{}, err
 	}
 	_, n, err := s.points.Versions(ctx, projectID)

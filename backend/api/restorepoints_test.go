@@ -71,14 +71,14 @@ func TestVersionsRestorePointsAndFork(t *testing.T) {
 	rep := &forkingReplica{st: st}
 	points := &memoryPoints{snaps: map[string]string{}}
 	wm := workspace.NewManager(filepath.Join(t.TempDir(), "Tessera"))
-	ws := NewWorkspaces(wm, st, projectfiles.New(projectfiles.Config{Workspaces: wm, Store: st, Replica: rep, Points: points}))
+	ws := projectfiles.New(projectfiles.Config{Workspaces: wm, Store: st, Replica: rep, Points: points})
 	ps := NewProjectService(bg, st, &fakeSandboxes{}, quiet(), WithWorkspaces(ws))
 	vs := NewVersionsService(bg, ws, quiet(), WithRestorePoints(points))
 	p, err := ps.Create(CreateProjectRequest{Name: "Data"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	w, _ := ws.open(ctx, p.ID)
+	w, _ := ws.Workspace(ctx, p.ID)
 	for _, c := range []string{"v1", "v2"} {
 		if _, _, err := w.RecordTurn(ctx, []workspace.File{{Path: "app.py", Content: []byte(c)}}, "turn "+c, "m", "x/y"); err != nil {
 			t.Fatal(err)

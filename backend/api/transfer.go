@@ -12,6 +12,7 @@ import (
 
 	"tessera/backend/apperr"
 	"tessera/backend/archive"
+	"tessera/backend/projectfiles"
 	"tessera/backend/store"
 	"tessera/backend/workspace"
 )
@@ -59,7 +60,7 @@ type TokenKeychain interface {
 // the page's own flows) need no dialog; the Choose* methods open one.
 type TransferService struct {
 	ctx       func() context.Context
-	ws        *Workspaces
+	ws        *projectfiles.Owner
 	st        TransferStore
 	sandboxes SandboxAdopter // nil: imports never adopt a sandbox
 	keys      TokenKeychain
@@ -72,7 +73,7 @@ type TransferService struct {
 // TransferConfig wires a TransferService.
 type TransferConfig struct {
 	Ctx        func() context.Context
-	Workspaces *Workspaces
+	Workspaces *projectfiles.Owner
 	Store      TransferStore
 	Sandboxes  SandboxAdopter
 	Keys       TokenKeychain
@@ -178,7 +179,7 @@ func (s *TransferService) Export(req ExportRequest) (ExportResult, error) {
 	if err != nil {
 		return ExportResult{}, err
 	}
-	w, err := s.ws.open(ctx, p.ID)
+	w, err := s.ws.Workspace(ctx, p.ID)
 	if err != nil {
 		return ExportResult{}, err
 	}
@@ -246,7 +247,7 @@ func (s *TransferService) Import(path string) (ImportResult, error) {
 	} else if err != nil {
 		return ImportResult{}, apperr.Wrap(err, apperr.Invalid, "Tessera could not read "+path+".")
 	}
-	staging, err := s.ws.m.Staging()
+	staging, err := s.ws.Folders().Staging()
 	if err != nil {
 		return ImportResult{}, err
 	}

@@ -49,11 +49,11 @@ func (s *TransferService) importInto(ctx context.Context, path string, isDir boo
 	if err != nil {
 		return ImportResult{}, err
 	}
-	if _, err := s.ws.m.Adopt(ctx, s.st, p, staging); err != nil {
+	if _, err := s.ws.Folders().Adopt(ctx, s.st, p, staging); err != nil {
 		s.dropHalf(ctx, p.ID, false)
 		return ImportResult{}, err
 	}
-	if err := s.ws.files.Reindex(ctx, p.ID); err != nil {
+	if err := s.ws.Reindex(ctx, p.ID); err != nil {
 		s.dropHalf(ctx, p.ID, true)
 		return ImportResult{}, err
 	}
@@ -86,7 +86,7 @@ func (s *TransferService) dropHalf(ctx context.Context, projectID string, adopte
 	keep := context.WithoutCancel(ctx)
 	if adopted {
 		if p, err := s.st.GetProject(keep, projectID); err == nil {
-			if _, err := s.ws.m.Trash(p); err != nil {
+			if _, err := s.ws.Folders().Trash(p); err != nil {
 				s.log.Warn("could not put the half-imported project's folder away", "project", projectID, "err", err)
 			}
 		}

@@ -18,6 +18,7 @@ import (
 	"github.com/zalando/go-keyring"
 
 	"tessera/backend/apperr"
+	"tessera/backend/projectfiles"
 	"tessera/backend/secrets"
 	"tessera/backend/store"
 	"tessera/backend/workspace"
@@ -28,7 +29,7 @@ import (
 type computer struct {
 	st    *store.Store
 	root  string
-	ws    *Workspaces
+	ws    *projectfiles.Owner
 	ps    *ProjectService
 	ts    *TransferService
 	adopt *recordingAdopter
@@ -97,7 +98,7 @@ func newComputer(t *testing.T) *computer {
 	t.Cleanup(func() { st.Close() })
 	c := &computer{st: st, root: filepath.Join(home, "Tessera"), log: &bytes.Buffer{}}
 	log := slog.New(slog.NewTextHandler(c.log, nil))
-	c.ws = NewWorkspaces(workspace.NewManager(c.root), c.st, nil)
+	c.ws = projectfiles.New(projectfiles.Config{Workspaces: workspace.NewManager(c.root), Store: c.st})
 	c.keys = &memKeys{m: map[string]string{}}
 	keys := secrets.New(c.keys, time.Second)
 	c.ps = NewProjectService(bg, c.st, &fakeSandboxes{}, log, WithWorkspaces(c.ws), WithRemoteTokens(keys, log))
@@ -115,7 +116,7 @@ func (c *computer) made(t *testing.T) Project {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w, _ := c.ws.open(ctx, p.ID)
+	w, _ := c.ws.Workspace(ctx, p.ID)
 	for i, content := range []string{"v1", "v2", "v3"} {
 		u, err := c.st.AddMessage(ctx, store.Message{ProjectID: p.ID, Role: "user", Content: "make it " + content,
 			Attachments: []store.Attachment{{MIME: "image/png", Data: "iVBORw0K"}}[:i%2]})
@@ -138,7 +139,7 @@ func (c *computer) made(t *testing.T) Project {
 func (c *computer) snapshot(t *testing.T, projectID string) (files map[string]string, history [][3]string, msgs []store.Message) {
 	t.Helper()
 	ctx := context.Background()
-	w, err := c.ws.open(ctx, projectID)
+	w, err := c.ws.Workspace(ctx, projectID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -323,7 +324,7 @@ func TestImportFolderAndRepository(t *testing.T) {
 
 	// A git working copy (A's project folder) with a change not committed.
 	p := a.made(t)
-	w, _ := a.ws.open(context.Background(), p.ID)
+	w, _ := a.ws.Workspace(context.Background(), p.ID)
 	os.WriteFile(filepath.Join(w.Root(), "app.py"), []byte("edited"), 0o644)
 	res, err = b.ts.Import(w.Root())
 	if err != nil {
@@ -342,7 +343,7 @@ func TestImportFolderAndRepository(t *testing.T) {
 func TestImportRefusesAHistoryThatInflatesPastTheLimit(t *testing.T) {
 	a, b := newComputer(t), newComputer(t)
 	p := a.made(t)
-	w, _ := a.ws.open(context.Background(), p.ID)
+	w, _ := a.ws.Workspace(context.Background(), p.ID)
 	big := bytes.Repeat([]byte("all work and no play "), 50000) // ~1 MiB, deflates to little
 	if _, _, err := w.RecordTurn(context.Background(), []workspace.File{{Path: "big.txt", Content: big}}, "big", "m", "x"); err != nil {
 		t.Fatal(err)

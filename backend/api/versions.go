@@ -24,73 +24,17 @@ type WorkspaceStore interface {
 	ListFiles(ctx context.Context, projectID string) ([]store.File, error)
 }
 
-// Workspaces joins the workspace manager to the projects table and the
-// projects' files owner; shared by ProjectService (create, rename,
-// delete), VersionsService and TransferService.
-type Workspaces struct {
-	m     *workspace.Manager
-	st    WorkspaceStore
-	files *projectfiles.Owner
-}
-
-// NewWorkspaces wraps a manager, the store and the files owner (nil: one
-// over the folders and the index only, without a sandbox).
-func NewWorkspaces(m *workspace.Manager, st WorkspaceStore, files *projectfiles.Owner) *Workspaces {
-	if files == nil {
-		files = projectfiles.New(projectfiles.Config{Workspaces: m, Store: st})
-	}
-	return &Workspaces{m: m, st: st, files: files}
-}
-
-func (w *Workspaces) open(ctx context.Context, projectID string) (*workspace.Workspace, error) {
-	return w.files.Workspace(ctx, projectID)
-}
-
-// created gives a new project its folder. A folder that cannot be made
-// now is made on first use (For), so the project is created regardless.
-func (w *Workspaces) created(ctx context.Context, p store.Project, log *slog.Logger) store.Project {
-	if _, err := w.m.For(ctx, w.st, p); err != nil {
-		log.Warn("project folder not made yet", "project", p.ID, "err", err)
-		return p
-	}
-	if np, err := w.st.GetProject(ctx, p.ID); err == nil {
-		return np
-	}
-	return p
-}
-
-// renamed moves the project's folder to follow its name (best effort: the
-// folder name is cosmetic, the project keeps working under the old one).
-func (w *Workspaces) renamed(ctx context.Context, p store.Project, log *slog.Logger) store.Project {
-	f, err := w.m.Rename(ctx, w.st, p, p.Name)
-	if err != nil {
-		log.Warn("project folder not renamed", "project", p.ID, "err", err)
-		return p
-	}
-	p.Workspace = f
-	return p
-}
-
-// deleted moves a deleted project's folder to the trash (never removes it).
-func (w *Workspaces) deleted(p store.Project, log *slog.Logger) {
-	if dst, err := w.m.Trash(p); err != nil {
-		log.Warn("project folder left in place", "project", p.ID, "err", err)
-	} else if dst != "" {
-		log.Info("project folder moved to the trash", "project", p.ID, "to", dst)
-	}
-}
-
 // VersionsService lists, compares, restores and branches a project's
 // versions (restore and branch are the files owner's). Bound.
 type VersionsService struct {
 	ctx    func() context.Context
-	ws     *Workspaces
+	ws     *projectfiles.Owner
 	log    *slog.Logger
 	points RestorePoints // nil: no runtime restore points
 }
 
 // NewVersionsService builds the service.
-func NewVersionsService(ctx func() context.Context, ws *Workspaces, log *slog.Logger, opts ...VersionsOption) *VersionsService {
+func NewVersionsService(ctx func() context.Context, ws *projectfiles.Owner, log *slog.Logger, opts ...VersionsOption) *VersionsService {
 	s := &VersionsService{ctx: ctx, ws: ws, log: log}
 	for _, o := range opts {
 		o(s)
@@ -184,7 +128,7 @@ func splitConflicts(s string) []string {
 // History returns the project's versions, newest first.
 func (s *VersionsService) History(projectID string) ([]VersionDTO, error) {
 	ctx := s.ctx()
-	w, err := s.ws.open(ctx, projectID)
+	w, err := s.ws.Workspace(ctx, projectID)
 	if err != nil {
 		return nil, err
 	}
@@ -204,7 +148,7 @@ func (s *VersionsService) History(projectID string) ([]VersionDTO, error) {
 // Folder returns the project's folder on disk (absolute), for the person
 // to open in their own editor.
 func (s *VersionsService) Folder(projectID string) (string, error) {
-	w, err := s.ws.open(s.ctx(), projectID)
+	w, err := s.ws.Workspace(s.ctx(), projectID)
 	if err != nil {
 		return "", err
 	}
@@ -214,7 +158,7 @@ func (s *VersionsService) Folder(projectID string) (string, error) {
 // Diff returns what a version changed, file by file.
 func (s *VersionsService) Diff(projectID, versionID string) ([]FileDiffDTO, error) {
 	ctx := s.ctx()
-	w, err := s.ws.open(ctx, projectID)
+	w, err := s.ws.Workspace(ctx, projectID)
 	if err != nil {
 		return nil, err
 	}
@@ -232,7 +176,7 @@ func (s *VersionsService) Diff(projectID, versionID string) ([]FileDiffDTO, erro
 // Restore brings a version's files back as a new version, in the folder,
 // the index and the sandbox (from its restore point when it has one).
 func (s *VersionsService) Restore(projectID, versionID string) (RestoreResult, error) {
-	res, err := s.ws.files.Apply(s.ctx(), projectID, projectfiles.RestoreTo(versionID))
+	res, err := s.ws.Apply(s.ctx(), projectID, projectfiles.RestoreTo(versionID))
 	if err != nil {
 		return RestoreResult{}, err
 	}
@@ -244,7 +188,7 @@ func (s *VersionsService) Restore(projectID, versionID string) (RestoreResult, e
 // Branch makes a new project holding a version's files (its chat starts
 // empty) and returns it; the page selects it.
 func (s *VersionsService) Branch(req BranchRequest) (BranchResult, error) {
-	b, err := s.ws.files.Branch(s.ctx(), projectfiles.BranchRequest{ProjectID: req.ProjectID, VersionID: req.VersionID,
+	b, err := s.ws.Branch(s.ctx(), projectfiles.BranchRequest{ProjectID: req.ProjectID, VersionID: req.VersionID,
 		Name: req.Name, WithSandbox: req.WithSandbox})
 	if err != nil {
 		return BranchResult{}, err

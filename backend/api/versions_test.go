@@ -51,7 +51,7 @@ func TestVersionsServiceHistoryDiffRestoreBranch(t *testing.T) {
 	root := filepath.Join(t.TempDir(), "Tessera")
 	rep := &recordingReplica{}
 	wm := workspace.NewManager(root)
-	ws := NewWorkspaces(wm, st, projectfiles.New(projectfiles.Config{Workspaces: wm, Store: st, Replica: rep}))
+	ws := projectfiles.New(projectfiles.Config{Workspaces: wm, Store: st, Replica: rep})
 	ps := NewProjectService(bg, st, &fakeSandboxes{}, quiet(), WithWorkspaces(ws))
 	vs := NewVersionsService(bg, ws, quiet())
 
@@ -62,7 +62,7 @@ func TestVersionsServiceHistoryDiffRestoreBranch(t *testing.T) {
 	if fi, err := os.Stat(filepath.Join(root, p.Workspace, ".git")); err != nil || !fi.IsDir() {
 		t.Fatalf("no repository in the new project's folder: %v", err)
 	}
-	w, _ := ws.open(ctx, p.ID)
+	w, _ := ws.Workspace(ctx, p.ID)
 	if dir, err := vs.Folder(p.ID); err != nil || filepath.Base(dir) != "Weather - app" || !filepath.IsAbs(dir) {
 		t.Fatalf("folder %q %v", dir, err)
 	}

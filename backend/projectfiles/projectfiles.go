@@ -124,6 +124,10 @@ func Hash(content []byte) string {
 // Absent as Write.IfMatch requires that the file does not exist yet.
 const Absent = "absent"
 
+// Folders is the manager of the projects' folders (for the lifecycle:
+// rename, trash, staging and adopting imports).
+func (o *Owner) Folders() *workspace.Manager { return o.cfg.Workspaces }
+
 // Workspace returns the project's folder (giving it one when it has none).
 func (o *Owner) Workspace(ctx context.Context, projectID string) (*workspace.Workspace, error) {
 	p, err := o.cfg.Store.GetProject(ctx, projectID)
