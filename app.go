@@ -13,6 +13,7 @@ import (
 	"tessera/backend/apperr"
 	"tessera/backend/chat"
 	"tessera/backend/config"
+	"tessera/backend/env"
 	"tessera/backend/events"
 	"tessera/backend/fragment"
 	"tessera/backend/frameguard"
@@ -53,6 +54,10 @@ type App struct {
 	points    *sandbox.RestorePoints // runtime restore points (snapshots)
 	terminals *terminal.Manager
 	chat      *chat.Service
+	// vars is the projects' variables and secrets; redact takes their
+	// values (and the keys) out of what leaves Tessera (issue 30).
+	vars   *env.Env
+	redact *env.Redactor
 	// workspaces holds each project's folder of files under git.
 	workspaces *workspace.Manager
 
@@ -144,11 +149,13 @@ func (a *App) wire(ctxf func() context.Context) {
 		a.log.Warn("no installation id; sandboxes are not marked as this computer's", "err", err)
 	}
 	ws := api.NewWorkspaces(a.workspaces, a.store)
+	a.vars = env.New(a.store, a.keys, a.log.With("part", "env"))
+	a.redact = env.NewRedactor(ctxf, a.vars, a.appKeys)
 	idle := a.durationEnv("TESSERA_IDLE_PAUSE")
 	a.sandboxes = sandbox.NewManager(sandbox.Config{
 		Install: install,
 		// The project's variables and the idle-sandbox cleanup (issue 16).
-		Env: api.ProjectEnv(a.store, a.keys),
+		Env: a.vars.Resolve,
 		Cleanup: &sandbox.CleanupPolicy{
 			After: a.cleanupAfter,
 			Check: func(ctx context.Context, id string) error {
@@ -202,7 +209,7 @@ func (a *App) wire(ctxf func() context.Context) {
 			return fragment.WithCustom(a.settings.get(ctx).CustomTemplates)
 		},
 		Logger:   a.log.With("part", "chat"),
-		EnvNames: api.EnvNames(a.store),
+		EnvNames: a.vars.Names,
 	})
 	a.terminals = terminal.New(terminal.Config{Sandboxes: a.sandboxes, Emitter: a.emit, Logger: a.log.With("part", "terminal"),
 		TemplateOf: func(ctx context.Context, id string) string { p, _ := a.store.GetProject(ctx, id); return p.Template }})
@@ -225,9 +232,9 @@ func (a *App) wire(ctxf func() context.Context) {
 	a.bound = []any{
 		api.NewSystemService(nil, a.paths, a.getenv("E2B_DOMAIN")),
 		api.NewProjectService(ctxf, a.store, a.sandboxes, a.log, api.WithWorkspaces(ws), api.WithTerminals(a.terminals),
-			api.WithRemoteTokens(a.keys, a.log), api.WithHome(a.store, a.keys, a.cleanupAfter),
+			api.WithRemoteTokens(a.keys, a.log), api.WithHome(a.store, a.vars, a.cleanupAfter),
 			api.WithSnapshotCleanup(a.points, a.log.With("part", "sandbox"))),
-		api.NewSettingsService(ctxf, a.store, keyWatch{Store: a.keys, onE2B: a.e2b.Invalidate}, a.paths, a.log, a.settingsSaved),
+		api.NewSettingsService(ctxf, a.store, keyWatch{Store: a.keys, onE2B: a.e2b.Invalidate, onAny: a.redact.InvalidateKeys}, a.paths, a.log, a.settingsSaved),
 		api.NewSandboxService(ctxf, a.sandboxes),
 		api.NewChatService(ctxf, a.chat),
 		catalog,
@@ -242,7 +249,7 @@ func (a *App) wire(ctxf func() context.Context) {
 		api.NewTransferService(api.TransferConfig{Ctx: ctxf, Workspaces: ws, Store: a.store, Sandboxes: a.sandboxes,
 			Keys: a.keys, Dialogs: a.dialogs, Version: about.Version, Log: a.log.With("part", "transfer")}),
 		api.NewFilesService(ctxf, ws, api.SandboxReplica{Manager: a.sandboxes}, a.log),
-		api.NewEnvService(ctxf, a.store, a.keys, a.sandboxes, a.terminals,
+		api.NewEnvService(ctxf, a.vars, a.sandboxes, a.terminals,
 			func(template string) bool { _, ok := terminal.StartCommand(template); return ok }),
 	}
 }

@@ -12,33 +12,27 @@ import (
 
 	"tessera/backend/apperr"
 	"tessera/backend/sandbox"
-	"tessera/backend/secrets"
 	"tessera/backend/store"
 )
 
-// SecretKeychain is the part of the keychain the project services use for
-// the projects' secret variables (*secrets.Store). Get is used inside the
-// backend only (duplicate, the sandbox's environment); no value is ever
-// returned to the page.
-type SecretKeychain interface {
-	Set(ctx context.Context, account, value string) error
-	Get(ctx context.Context, account string) (string, error)
-	Delete(ctx context.Context, account string) error
+// ProjectVariables moves a project's variables and secrets with the
+// project (*env.Env): copied by a duplicate, removed with the project.
+type ProjectVariables interface {
+	CopyAll(ctx context.Context, fromID, toID string) error
+	DeleteAll(ctx context.Context, projectID string, remove func(ctx context.Context) error) error
 }
 
 // HomeStore is what the home screen needs beyond ProjectStore.
 type HomeStore interface {
 	DuplicateProject(ctx context.Context, fromID, name string) (store.Project, error)
 	KeepSandbox(ctx context.Context, projectID string) error
-	ListEnv(ctx context.Context, projectID string) ([]store.EnvVar, error)
 }
 
 // WithHome gives the service what duplicate, keep and the cleanup date
-// need: the store's extra methods, the keychain holding the projects'
-// secrets (copied by a duplicate, removed with the project), and the
-// cleanup policy's age (0 = off).
-func WithHome(st HomeStore, keys SecretKeychain, cleanupAfter func(ctx context.Context) time.Duration) ProjectOption {
-	return func(s *ProjectService) { s.home, s.keys, s.cleanupAfter = st, keys, cleanupAfter }
+// need: the store's extra methods, the projects' variables (package env),
+// and the cleanup policy's age (0 = off).
+func WithHome(st HomeStore, vars ProjectVariables, cleanupAfter func(ctx context.Context) time.Duration) ProjectOption {
+	return func(s *ProjectService) { s.home, s.vars, s.cleanupAfter = st, vars, cleanupAfter }
 }
 
 // dto maps a project and adds its cleanup date.
@@ -76,11 +70,10 @@ func (s *ProjectService) Duplicate(id string) (Project, error) {
 	if err != nil {
 		return Project{}, err
 	}
-	if err := s.copySecrets(ctx, from.ID, p.ID); err != nil {
+	if err := s.copyVars(ctx, from.ID, p.ID); err != nil {
 		// No half copy: the secrets are what the person would miss.
 		_ = s.store.DeleteProject(context.WithoutCancel(ctx), p.ID)
-		s.removeSecrets(context.WithoutCancel(ctx), p.ID)
-		return Project{}, err
+		return Project{}, apperr.Wrap(err, apperr.CodeOf(err), apperr.MessageOf(err)+" The project was not duplicated.")
 	}
 	if s.ws != nil {
 		p = s.ws.duplicated(ctx, from, p, s.log)
@@ -100,48 +93,6 @@ func (s *ProjectService) KeepSandbox(id string) (Project, error) {
 	}
 	p, err := s.store.GetProject(ctx, id)
 	return s.dto(ctx, p), err
-}
-
-func (s *ProjectService) copySecrets(ctx context.Context, fromID, toID string) error {
-	vars, err := s.home.ListEnv(ctx, toID)
-	if err != nil {
-		return err
-	}
-	for _, v := range vars {
-		if !v.Secret {
-			continue
-		}
-		val, err := s.keys.Get(ctx, secrets.EnvAccount(fromID, v.Name))
-		if apperr.Is(err, apperr.NotFound) {
-			continue // never saved (or removed outside Tessera): nothing to copy
-		}
-		if err == nil {
-			err = s.keys.Set(ctx, secrets.EnvAccount(toID, v.Name), val)
-		}
-		if err != nil {
-			return apperr.Wrap(err, apperr.CodeOf(err), apperr.MessageOf(err)+" The project was not duplicated.")
-		}
-	}
-	return nil
-}
-
-// removeSecrets deletes a project's secrets from the keychain (best
-// effort: a leftover entry is harmless and logged).
-func (s *ProjectService) removeSecrets(ctx context.Context, projectID string) {
-	if s.home == nil || s.keys == nil {
-		return
-	}
-	vars, err := s.home.ListEnv(ctx, projectID)
-	if err != nil {
-		return
-	}
-	for _, v := range vars {
-		if v.Secret {
-			if err := s.keys.Delete(ctx, secrets.EnvAccount(projectID, v.Name)); err != nil {
-				s.log.Warn("a deleted project's secret stays in the keychain", "project", projectID, "name", v.Name, "err", err)
-			}
-		}
-	}
 }
 
 // duplicated gives a duplicate its folder: a copy of the source's, whole
@@ -187,4 +138,11 @@ func (w *Workspaces) HoldsEveryFile(ctx context.Context, projectID string, local
 		return apperr.New(apperr.Conflict, fmt.Sprintf("%d of the project's files are not in its folder's current version, so its sandbox is kept.", missing))
 	}
 	return nil
+}
+
+func (s *ProjectService) copyVars(ctx context.Context, fromID, toID string) error {
+	if s.vars == nil {
+		return nil
+	}
+	return s.vars.CopyAll(ctx, fromID, toID)
 }

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"tessera/backend/apperr"
-	"tessera/backend/secrets"
 	"tessera/backend/store"
 )
 
@@ -47,9 +46,9 @@ type ProjectService struct {
 	terminals ProjectTerminals
 	// deleted are told a project is gone (its push token leaves the keychain).
 	deleted []func(ctx context.Context, projectID string)
-	// home, keys, cleanupAfter: see WithHome (home.go).
+	// home, vars, cleanupAfter: see WithHome (home.go).
 	home         HomeStore
-	keys         SecretKeychain
+	vars         ProjectVariables
 	cleanupAfter func(ctx context.Context) time.Duration
 }
 
@@ -160,24 +159,14 @@ func (s *ProjectService) Delete(id string) error {
 			s.log.Warn("sandbox kill on delete failed; reconcile will retry", "project", id, "err", err)
 		}
 	}
-	// Read before the rows go (cascade); removed from the keychain after.
-	var secretNames []string
-	if s.home != nil {
-		if vars, err := s.home.ListEnv(ctx, id); err == nil {
-			for _, v := range vars {
-				if v.Secret {
-					secretNames = append(secretNames, v.Name)
-				}
-			}
-		}
+	remove := func(ctx context.Context) error { return s.store.DeleteProject(ctx, id) }
+	if s.vars != nil {
+		err = s.vars.DeleteAll(ctx, id, remove) // the secrets go with the rows
+	} else {
+		err = remove(ctx)
 	}
-	if err := s.store.DeleteProject(ctx, id); err != nil {
+	if err != nil {
 		return err
-	}
-	for _, n := range secretNames {
-		if err := s.keys.Delete(ctx, secrets.EnvAccount(id, n)); err != nil {
-			s.log.Warn("a deleted project's secret stays in the keychain", "project", id, "name", n, "err", err)
-		}
 	}
 	if s.ws != nil {
 		s.ws.deleted(p, s.log)

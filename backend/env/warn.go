@@ -1,0 +1,23 @@
+package env
+
+import "strings"
+
+// StartupWarning says when a variable changes how programs start in the
+// sandbox (issue 30): the dynamic loader's LD_* variables, NODE_OPTIONS,
+// PYTHONPATH and the like. They are allowed (a person may need them), but
+// a wrong value makes every node or python command fail, so the person is
+// told. "" for any other name.
+func StartupWarning(name string) string {
+	n := strings.ToUpper(strings.TrimSpace(name))
+	switch {
+	case strings.HasPrefix(n, "LD_"):
+		return n + " changes how every program in the sandbox is loaded: a wrong value can make every command fail."
+	case n == "NODE_OPTIONS":
+		return "NODE_OPTIONS is read by every node command in the sandbox: a wrong value makes each of them fail, the app's server too."
+	case n == "PYTHONPATH", n == "PYTHONHOME", n == "PYTHONSTARTUP":
+		return n + " changes how every Python program in the sandbox starts, the cells too: a wrong value can make them fail."
+	case n == "PATH":
+		return "PATH decides which programs the sandbox's commands find: a wrong value can make every command fail."
+	}
+	return ""
+}
