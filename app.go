@@ -56,8 +56,9 @@ type App struct {
 	chat      *chat.Service
 	// vars is the projects' variables and secrets; redact takes their
 	// values (and the keys) out of what leaves Tessera (issue 30).
-	vars   *env.Env
-	redact *env.Redactor
+	vars      *env.Env
+	redact    *env.Redactor
+	logRedact *env.LogHandler
 	// workspaces holds each project's folder of files under git.
 	workspaces *workspace.Manager
 
@@ -107,7 +108,10 @@ func NewApp(getenv config.Getenv) (*App, error) {
 	if a.logf, err = config.OpenLog(paths.LogFile, config.DefaultLogMaxBytes); err != nil {
 		return nil, err
 	}
-	a.log = config.NewLogger(a.logf, getenv("TESSERA_LOG_STDERR") != "", slog.LevelInfo)
+	// Logs are stored: secrets are redacted in them once the redactor
+	// exists (wire).
+	a.logRedact = env.NewLogHandler(config.NewLogger(a.logf, getenv("TESSERA_LOG_STDERR") != "", slog.LevelInfo).Handler())
+	a.log = slog.New(a.logRedact)
 	a.log.Info("starting", "home", paths.Home, "version", api.Version)
 	if a.e2bHTTP, a.e2bScheme, err = newE2BHTTP(getenv); err != nil {
 		return nil, err
@@ -151,6 +155,9 @@ func (a *App) wire(ctxf func() context.Context) {
 	ws := api.NewWorkspaces(a.workspaces, a.store)
 	a.vars = env.New(a.store, a.keys, a.log.With("part", "env"))
 	a.redact = env.NewRedactor(ctxf, a.vars, a.appKeys)
+	if a.logRedact != nil {
+		a.logRedact.Use(a.redact)
+	}
 	idle := a.durationEnv("TESSERA_IDLE_PAUSE")
 	a.sandboxes = sandbox.NewManager(sandbox.Config{
 		Install: install,
@@ -210,6 +217,7 @@ func (a *App) wire(ctxf func() context.Context) {
 		},
 		Logger:   a.log.With("part", "chat"),
 		EnvNames: a.vars.Names,
+		Redactor: a.redact,
 	})
 	a.terminals = terminal.New(terminal.Config{Sandboxes: a.sandboxes, Emitter: a.emit, Logger: a.log.With("part", "terminal"),
 		TemplateOf: func(ctx context.Context, id string) string { p, _ := a.store.GetProject(ctx, id); return p.Template }})
@@ -247,7 +255,7 @@ func (a *App) wire(ctxf func() context.Context) {
 		api.NewUploadService(ctxf, uploads.New(uploads.Config{Store: a.store, Folder: workspace.NewRecorder(a.workspaces, a.store),
 			Sandboxes: a.sandboxes, Logger: a.log.With("part", "uploads")}), a.dialogs.OpenFiles),
 		api.NewTransferService(api.TransferConfig{Ctx: ctxf, Workspaces: ws, Store: a.store, Sandboxes: a.sandboxes,
-			Keys: a.keys, Dialogs: a.dialogs, Version: about.Version, Log: a.log.With("part", "transfer")}),
+			Keys: a.keys, Dialogs: a.dialogs, Version: about.Version, Log: a.log.With("part", "transfer"), Redactor: a.redact}),
 		api.NewFilesService(ctxf, ws, api.SandboxReplica{Manager: a.sandboxes}, a.log),
 		api.NewEnvService(ctxf, a.vars, a.sandboxes, a.terminals,
 			func(template string) bool { _, ok := terminal.StartCommand(template); return ok }),

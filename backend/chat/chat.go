@@ -113,6 +113,9 @@ type Config struct {
 	// EnvNames gives the names of the project's variables, which the
 	// prompt lists (optional; values never reach the model).
 	EnvNames func(ctx context.Context, projectID string) []string
+	// Redactor takes the project's secret values out of what the chat
+	// sends to the model, stores and shows (optional; see redact.go).
+	Redactor Redacter
 }
 
 // RestorePoints is told about turns that changed the sandbox's
@@ -295,6 +298,9 @@ func (s *Service) Send(ctx context.Context, req SendRequest) (Result, error) {
 		return Result{}, err
 	}
 	defer done()
+	// A Fix pastes a traceback that may hold a secret: redacted before it
+	// is stored, committed as the version's message or sent.
+	req.Text = s.redact(req.ProjectID, req.Text)
 	um := store.Message{ProjectID: req.ProjectID, Role: "user", Content: req.Text}
 	for _, im := range req.Images {
 		um.Attachments = append(um.Attachments, store.Attachment{MIME: im.MIME, Data: im.Data})
