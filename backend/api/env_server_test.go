@@ -87,7 +87,7 @@ func TestEnvChangeRestartsTheServerWithTheNewValues(t *testing.T) {
 	}
 	waitFor("greeting=third token=5")
 	for _, id := range fake.IDs() {
-		if dot := string(fake.Files(id)["/home/user/.env"]); dot != "" && !strings.Contains(dot, `GREETING="third"`) {
+		if dot := string(fake.Files(id)["/home/user/.env"]); dot != "" && !strings.Contains(dot, `GREETING='third'`) {
 			t.Fatalf(".env = %q", dot)
 		}
 	}

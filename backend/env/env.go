@@ -114,6 +114,9 @@ func (e *Env) Set(ctx context.Context, projectID string, v Var) (Result, error) 
 	if w := StartupWarning(name); w != "" {
 		r.Notes = append(r.Notes, w)
 	}
+	if strings.Contains(v.Value, "${") {
+		r.Notes = append(r.Notes, "Python's dotenv_values() expands ${…} in a .env whatever the quotes; the sandbox's programs get the value as written in their environment.")
+	}
 	value := v.Value
 	account := secrets.EnvAccount(projectID, name)
 	if v.Secret {

@@ -17,10 +17,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"path"
-	"sort"
-	"strings"
 
 	"tessera/backend/apperr"
+	envfile "tessera/backend/env"
 )
 
 // EnvFile is the file in the sandbox's project folder that holds the
@@ -30,21 +29,11 @@ const EnvFile = ".env"
 // envWarning is shown when the variables could not be read.
 const envWarning = "The project's variables could not be read (is the keychain locked?), so the sandbox runs without them. Unlock the keychain and restart the sandbox."
 
-// dotenv renders variables as a .env file, sorted by name. Values are
-// double-quoted; the store refuses quotes, backslashes and line breaks in
-// values, so no escaping is needed.
-func dotenv(env map[string]string) []byte {
-	names := make([]string, 0, len(env))
-	for k := range env {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	var b strings.Builder
-	b.WriteString("# Written by Tessera from the project's environment. Edit the variables in Tessera, not here.\n")
-	for _, k := range names {
-		b.WriteString(k + "=\"" + env[k] + "\"\n")
-	}
-	return []byte(b.String())
+// dotenv renders variables as a .env file (env.Dotenv: single-quoted,
+// read literally by python-dotenv, Node's dotenv and bash).
+func dotenv(vars map[string]string) []byte {
+	b, _ := envfile.Dotenv(vars)
+	return b
 }
 
 // envHash identifies a set of variables without keeping their values.

@@ -67,7 +67,7 @@ func TestProjectEnvReachesTheSandbox(t *testing.T) {
 		t.Fatalf("create envVars = %v", info.EnvVars)
 	}
 	dot := e.projectFiles(h.SandboxID)["/home/user/.env"]
-	if !strings.Contains(dot, "GREETING=\"hello world\"\n") || !strings.Contains(dot, "API_TOKEN=\"tok-1\"\n") {
+	if !strings.Contains(dot, "GREETING='hello world'\n") || !strings.Contains(dot, "API_TOKEN='tok-1'\n") {
 		t.Fatalf(".env = %q", dot)
 	}
 	if got := shellOut(t, h, `printf %s "$GREETING"`); got != "hello world" {
@@ -83,7 +83,7 @@ func TestProjectEnvReachesTheSandbox(t *testing.T) {
 	if err != nil || !running {
 		t.Fatalf("ApplyEnv = %v, %v", running, err)
 	}
-	if dot := e.projectFiles(h.SandboxID)["/home/user/.env"]; !strings.Contains(dot, `GREETING="changed"`) || strings.Contains(dot, "API_TOKEN") {
+	if dot := e.projectFiles(h.SandboxID)["/home/user/.env"]; !strings.Contains(dot, `GREETING='changed'`) || strings.Contains(dot, "API_TOKEN") {
 		t.Fatalf(".env after change = %q", dot)
 	}
 	h = e.ensure(p.ID)
@@ -109,7 +109,7 @@ func TestProjectEnvReachesTheSandbox(t *testing.T) {
 	if got := shellOut(t, h, `printf %s "$GREETING"`); got != "after resume" {
 		t.Fatalf("command after resume saw %q", got)
 	}
-	if dot := e.projectFiles(h.SandboxID)["/home/user/.env"]; !strings.Contains(dot, `GREETING="after resume"`) {
+	if dot := e.projectFiles(h.SandboxID)["/home/user/.env"]; !strings.Contains(dot, `GREETING='after resume'`) {
 		t.Fatalf(".env after resume = %q", dot)
 	}
 	// The local copy never holds the .env.
@@ -147,7 +147,7 @@ func TestProjectEnvUnreadableIsAWarningNotAFailure(t *testing.T) {
 	e.m.Pause(e.ctx, p.ID)
 	e.restart()
 	h = e.ensure(p.ID)
-	if dot := e.projectFiles(h.SandboxID)["/home/user/.env"]; !strings.Contains(dot, `LATE="yes"`) {
+	if dot := e.projectFiles(h.SandboxID)["/home/user/.env"]; !strings.Contains(dot, `LATE='yes'`) {
 		t.Fatalf(".env after a restart = %q", dot)
 	}
 	// Deleting the last one while it runs empties the file.
@@ -252,7 +252,7 @@ func TestCleanupDueAndDotenv(t *testing.T) {
 			t.Errorf("%s: %v", c.name, got)
 		}
 	}
-	if got := string(dotenv(map[string]string{"B": "2", "A": "x y"})); !strings.HasSuffix(got, "A=\"x y\"\nB=\"2\"\n") {
+	if got := string(dotenv(map[string]string{"B": "2", "A": "x y"})); !strings.HasSuffix(got, "A='x y'\nB='2'\n") {
 		t.Errorf("dotenv = %q", got)
 	}
 	if envHash(nil) == envHash(map[string]string{"A": ""}) {
