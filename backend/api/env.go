@@ -25,6 +25,9 @@ type Variables interface {
 type EnvSandboxes interface {
 	ApplyEnv(ctx context.Context, projectID string) (running bool, err error)
 	Status(projectID string) sandbox.Status
+	// StaleEnv names the variables the sandbox was created with whose
+	// value changed or that were removed since.
+	StaleEnv(projectID string) []string
 }
 
 // ServerRestarter restarts a project's web server (the terminal manager).
@@ -140,6 +143,14 @@ func (s *EnvService) result(ctx context.Context, projectID string, done env.Resu
 		}
 	default:
 		r.Note = "Saved. The next run uses the new values."
+	}
+	if running && err == nil {
+		if stale := s.sandboxes.StaleEnv(projectID); len(stale) > 0 {
+			// E2B keeps create-time values for every process; Tessera
+			// overrides them in each one it starts (sandbox/env.go).
+			r.Notes = append(r.Notes, "The sandbox was made with the earlier value of "+env.NameList(stale, 5)+
+				": every new command, cell and terminal, and the app's server, get the current value instead (a removed variable is empty). Programs started before keep the old one; reopen a terminal opened before.")
+		}
 	}
 	return r, nil
 }

@@ -35,6 +35,8 @@ func (f *envSandboxes) ApplyEnv(_ context.Context, id string) (bool, error) {
 	return f.running, f.err
 }
 
+func (f *envSandboxes) StaleEnv(string) []string { return nil }
+
 func (f *envSandboxes) Status(id string) sandbox.Status {
 	return sandbox.Status{ProjectID: id, State: sandbox.StateRunning, Template: f.template}
 }

@@ -1,6 +1,9 @@
 package env
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+)
 
 // StartupWarning says when a variable changes how programs start in the
 // sandbox (issue 30): the dynamic loader's LD_* variables, NODE_OPTIONS,
@@ -20,4 +23,31 @@ func StartupWarning(name string) string {
 		return "PATH decides which programs the sandbox's commands find: a wrong value can make every command fail."
 	}
 	return ""
+}
+
+// NameList joins names for a sentence: at most max, then "and N more";
+// each name cut to 40 characters.
+func NameList(names []string, max int) string {
+	shown := names
+	if len(shown) > max {
+		shown = shown[:max]
+	}
+	out := make([]string, len(shown))
+	for i, n := range shown {
+		out[i] = Cut(n, 40)
+	}
+	s := strings.Join(out, ", ")
+	if rest := len(names) - len(shown); rest > 0 {
+		s += fmt.Sprintf(" and %d more", rest)
+	}
+	return s
+}
+
+// Cut shortens s to at most n runes for a sentence, marking the cut.
+func Cut(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
 }
