@@ -185,3 +185,42 @@ func inFiles(t *testing.T, path, s string) bool {
 	}
 	return false
 }
+
+// One size limit for plain values and secrets; a long name is cut in the
+// sentence that refuses it (issue 30).
+func TestLimitsAndSentences(t *testing.T) {
+	e, st, _, _ := newEnv(t)
+	ctx := context.Background()
+	p, _ := st.CreateProject(ctx, store.NewProject{Name: "p"})
+	big := strings.Repeat("k", 10<<10) // over the keychain's API-key limit of 4 KiB
+	cases := []struct {
+		name string
+		v    Var
+		ok   bool
+	}{
+		{"big plain", Var{Name: "BIG_PLAIN", Value: big}, true},
+		{"big secret", Var{Name: "BIG_SECRET", Value: big, Secret: true}, true},
+		{"too big plain", Var{Name: "HUGE", Value: strings.Repeat("x", store.MaxEnvValueLen+1)}, false},
+		{"too big secret", Var{Name: "HUGE", Value: strings.Repeat("x", store.MaxEnvValueLen+1), Secret: true}, false},
+		{"long name", Var{Name: strings.Repeat("N", 10000), Value: "x"}, false},
+		{"long bad name", Var{Name: strings.Repeat("-", 10000), Value: "x"}, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := e.Set(ctx, p.ID, c.v)
+			if c.ok != (err == nil) {
+				t.Fatalf("err = %v", err)
+			}
+			if err != nil {
+				msg := apperr.MessageOf(err)
+				if len(msg) > 160 || strings.Contains(msg, "API key") {
+					t.Fatalf("sentence (%d bytes): %s", len(msg), msg)
+				}
+			}
+		})
+	}
+	got, err := e.Resolve(ctx, p.ID)
+	if err != nil || got["BIG_SECRET"] != big {
+		t.Fatalf("the big secret did not round-trip: %d bytes, %v", len(got["BIG_SECRET"]), err)
+	}
+}
