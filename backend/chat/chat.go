@@ -407,7 +407,14 @@ func (s *Service) History(ctx context.Context, projectID string, beforeSeq int64
 	if _, err := s.cfg.Store.GetProject(ctx, projectID); err != nil {
 		return nil, false, err
 	}
-	return s.cfg.Store.ListMessagesPage(ctx, projectID, beforeSeq, limit)
+	msgs, more, err := s.cfg.Store.ListMessagesPage(ctx, projectID, beforeSeq, limit)
+	// Rows stored before redaction existed may hold a secret the sandbox
+	// printed: the page gets them redacted too.
+	for i := range msgs {
+		msgs[i].Content = s.redact(projectID, msgs[i].Content)
+		msgs[i].Result = s.redactJSON(projectID, msgs[i].Result)
+	}
+	return msgs, more, err
 }
 
 // maxShownUpload is the largest uploaded text file the page is given

@@ -128,4 +128,20 @@ call(tok)`
 		leaked("a request to the model", string(r.Body))
 	}
 	leaked("the stored message", res2.User.Content)
+
+	// A row stored before redaction existed reaches the page redacted.
+	old, _ := st.AddMessage(ctx, store.Message{ProjectID: p.ID, Role: "assistant", Content: "old " + secret,
+		Result: json.RawMessage(`{"stdout":["` + secret + `"]}`)})
+	page, _, err := svc.History(ctx, p.ID, 0, 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, m := range page {
+		leaked("the history page", m.Content+string(m.Result))
+		found = found || m.ID == old.ID
+	}
+	if !found {
+		t.Fatal("the old row is not on the page: the check proves nothing")
+	}
 }

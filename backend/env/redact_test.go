@@ -103,3 +103,22 @@ func BenchmarkRedact(b *testing.B) {
 		r.Redact(p.ID, text)
 	}
 }
+
+// BenchmarkRedactorBuild: what a change of variables costs the next Redact
+// (read 20 secrets from the keychain's mock and SQLite, build the matcher).
+func BenchmarkRedactorBuild(b *testing.B) {
+	keyring.MockInit()
+	st, _ := newStore(b)
+	e := New(st, secrets.New(secrets.OSBackend{}, time.Second), nil)
+	ctx := context.Background()
+	p, _ := st.CreateProject(ctx, store.NewProject{Name: "p"})
+	for i := 0; i < 20; i++ {
+		e.Set(ctx, p.ID, Var{Name: fmt.Sprintf("S%d", i), Value: fmt.Sprintf("sk-%032d", i), Secret: true})
+	}
+	r := NewRedactor(context.Background, e, nil)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		r.Invalidate(p.ID)
+		r.Redact(p.ID, "x")
+	}
+}
