@@ -68,7 +68,7 @@ func (m *Manager) loadEnv(ctx context.Context, e *entry) (env map[string]string,
 		env = nil
 	}
 	m.mu.Lock()
-	e.env = env
+	e.env, e.envFailed = env, err != nil
 	m.mu.Unlock()
 	return env, err != nil
 }
@@ -141,9 +141,14 @@ func (m *Manager) ApplyEnv(ctx context.Context, projectID string) (running bool,
 
 // processEnv is what every new process gets: the project's variables, and
 // "" for each name the sandbox was created with that the project no
-// longer has, which hides the create-time value.
-func processEnv(vars, baked map[string]string) map[string]string {
+// longer has, which hides the create-time value. When the variables could
+// not be read (failed), nothing is blanked: the sandbox keeps what it was
+// made with rather than lose every value to a locked keychain.
+func processEnv(vars, baked map[string]string, failed bool) map[string]string {
 	out := cloneMap(vars)
+	if failed {
+		return out
+	}
 	for n := range baked {
 		if _, ok := vars[n]; !ok {
 			if out == nil {

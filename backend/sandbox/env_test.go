@@ -259,3 +259,34 @@ func TestCleanupDueAndDotenv(t *testing.T) {
 		t.Error("hash ignores an empty variable")
 	}
 }
+
+// What every new process gets beside the create-time environment.
+func TestProcessEnvHidesRemovedCreateTimeValues(t *testing.T) {
+	cases := []struct {
+		name   string
+		vars   map[string]string
+		baked  map[string]string
+		failed bool
+		want   map[string]string
+	}{
+		{"nothing", nil, nil, false, nil},
+		{"unchanged", map[string]string{"A": "1"}, map[string]string{"A": "1"}, false, map[string]string{"A": "1"}},
+		{"changed wins", map[string]string{"A": "2"}, map[string]string{"A": "1"}, false, map[string]string{"A": "2"}},
+		{"removed is blank", map[string]string{"B": "x"}, map[string]string{"A": "1"}, false, map[string]string{"A": "", "B": "x"}},
+		{"all removed", nil, map[string]string{"A": "1"}, false, map[string]string{"A": ""}},
+		{"unreadable keeps the sandbox's", nil, map[string]string{"A": "1"}, true, nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got := processEnv(c.vars, c.baked, c.failed)
+			if len(got) != len(c.want) {
+				t.Fatalf("got %v, want %v", got, c.want)
+			}
+			for k, v := range c.want {
+				if g, ok := got[k]; !ok || g != v {
+					t.Fatalf("got %v, want %v", got, c.want)
+				}
+			}
+		})
+	}
+}

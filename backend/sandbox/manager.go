@@ -269,8 +269,11 @@ type entry struct {
 	// they were read from. See stale in env.go.
 	baked    map[string]string
 	bakedFor string
-	cost     costState // cost.go
-	pub      pubState  // publish.go
+	// envFailed: the variables could not be read (a locked keychain);
+	// the create-time ones are then left as they are, not blanked.
+	envFailed bool
+	cost      costState // cost.go
+	pub       pubState  // publish.go
 }
 
 // Manager owns the lifecycle of every project's sandbox. It is safe for
