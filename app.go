@@ -13,6 +13,7 @@ import (
 	"tessera/backend/apperr"
 	"tessera/backend/chat"
 	"tessera/backend/config"
+	"tessera/backend/env"
 	"tessera/backend/events"
 	"tessera/backend/fragment"
 	"tessera/backend/frameguard"
@@ -54,6 +55,11 @@ type App struct {
 	points    *sandbox.RestorePoints // runtime restore points (snapshots)
 	terminals *terminal.Manager
 	chat      *chat.Service
+	// vars is the projects' variables and secrets; redact takes their
+	// values (and the keys) out of what leaves Tessera (issue 30).
+	vars      *env.Env
+	redact    *env.Redactor
+	logRedact *env.LogHandler
 	// workspaces holds each project's folder of files under git.
 	workspaces *workspace.Manager
 
@@ -104,7 +110,10 @@ func NewApp(getenv config.Getenv) (*App, error) {
 	if a.logf, err = config.OpenLog(paths.LogFile, config.DefaultLogMaxBytes); err != nil {
 		return nil, err
 	}
-	a.log = config.NewLogger(a.logf, getenv("TESSERA_LOG_STDERR") != "", slog.LevelInfo)
+	// Logs are stored: secrets are redacted in them once the redactor
+	// exists (wire).
+	a.logRedact = env.NewLogHandler(config.NewLogger(a.logf, getenv("TESSERA_LOG_STDERR") != "", slog.LevelInfo).Handler())
+	a.log = slog.New(a.logRedact)
 	a.log.Info("starting", "home", paths.Home, "version", api.Version)
 	if a.e2bHTTP, a.e2bScheme, err = newE2BHTTP(getenv); err != nil {
 		return nil, err
@@ -145,11 +154,16 @@ func (a *App) wire(ctxf func() context.Context) {
 	if err != nil {
 		a.log.Warn("no installation id; sandboxes are not marked as this computer's", "err", err)
 	}
+	a.vars = env.New(a.store, a.keys, a.log.With("part", "env"))
+	a.redact = env.NewRedactor(ctxf, a.vars, a.appKeys)
+	if a.logRedact != nil {
+		a.logRedact.Use(a.redact)
+	}
 	idle := a.durationEnv("TESSERA_IDLE_PAUSE")
 	a.sandboxes = sandbox.NewManager(sandbox.Config{
 		Install: install,
 		// The project's variables and the idle-sandbox cleanup (issue 16).
-		Env: api.ProjectEnv(a.store, a.keys),
+		Env: a.vars.Resolve,
 		// No check of the folder against project_files before a sandbox
 		// goes: the index is derived from the folder (package projectfiles),
 		// so a rebuild from it is the folder's files.
@@ -199,7 +213,8 @@ func (a *App) wire(ctxf func() context.Context) {
 			return fragment.WithCustom(a.settings.get(ctx).CustomTemplates)
 		},
 		Logger:   a.log.With("part", "chat"),
-		EnvNames: api.EnvNames(a.store),
+		EnvNames: a.vars.Names,
+		Redactor: a.redact,
 	})
 	a.terminals = terminal.New(terminal.Config{Sandboxes: a.sandboxes, Emitter: a.emit, Logger: a.log.With("part", "terminal"),
 		TemplateOf: func(ctx context.Context, id string) string { p, _ := a.store.GetProject(ctx, id); return p.Template }})
@@ -221,9 +236,9 @@ func (a *App) wire(ctxf func() context.Context) {
 	a.bound = []any{
 		api.NewSystemService(nil, a.paths, a.getenv("E2B_DOMAIN")),
 		api.NewProjectService(ctxf, a.store, a.sandboxes, a.log, api.WithWorkspaces(ws), api.WithTerminals(a.terminals),
-			api.WithRemoteTokens(a.keys, a.log), api.WithHome(a.store, a.keys, a.cleanupAfter),
+			api.WithRemoteTokens(a.keys, a.log), api.WithHome(a.store, a.vars, a.cleanupAfter),
 			api.WithSnapshotCleanup(a.points, a.log.With("part", "sandbox"))),
-		api.NewSettingsService(ctxf, a.store, keyWatch{Store: a.keys, onE2B: a.e2b.Invalidate}, a.paths, a.log, a.settingsSaved),
+		api.NewSettingsService(ctxf, a.store, keyWatch{Store: a.keys, onE2B: a.e2b.Invalidate, onAny: a.redact.InvalidateKeys}, a.paths, a.log, a.settingsSaved),
 		api.NewSandboxService(ctxf, a.sandboxes),
 		api.NewChatService(ctxf, a.chat),
 		catalog,
@@ -236,9 +251,9 @@ func (a *App) wire(ctxf func() context.Context) {
 		api.NewUploadService(ctxf, uploads.New(uploads.Config{Store: a.store, Files: a.files,
 			Logger: a.log.With("part", "uploads")}), a.dialogs.OpenFiles),
 		api.NewTransferService(api.TransferConfig{Ctx: ctxf, Workspaces: ws, Store: a.store, Sandboxes: a.sandboxes,
-			Keys: a.keys, Dialogs: a.dialogs, Version: about.Version, Log: a.log.With("part", "transfer")}),
+			Keys: a.keys, Dialogs: a.dialogs, Version: about.Version, Log: a.log.With("part", "transfer"), Redactor: a.redact}),
 		api.NewFilesService(ctxf, a.files, a.log),
-		api.NewEnvService(ctxf, a.store, a.keys, a.sandboxes, a.terminals,
+		api.NewEnvService(ctxf, a.vars, a.sandboxes, a.terminals,
 			func(template string) bool { _, ok := terminal.StartCommand(template); return ok }),
 	}
 }

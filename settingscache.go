@@ -3,9 +3,11 @@ package main
 import (
 	"context"
 	"log/slog"
+	"strings"
 	"sync"
 
 	"tessera/backend/config"
+	"tessera/backend/llm"
 	"tessera/backend/secrets"
 )
 
@@ -62,6 +64,7 @@ func (c *settingsCache) set(s config.Settings) {
 type keyWatch struct {
 	*secrets.Store
 	onE2B func()
+	onAny func() // any key changed (the redactor reads the keys again)
 }
 
 // Set implements api.Keychain.
@@ -84,4 +87,38 @@ func (k keyWatch) changed(account string) {
 	if account == secrets.AccountE2B {
 		k.onE2B()
 	}
+	if k.onAny != nil {
+		k.onAny()
+	}
+}
+
+// appKeys gives the redactor the E2B key and every provider's LLM key that
+// is saved, by the name they are shown as: [secret E2B_API_KEY],
+// [secret OPENAI_API_KEY].
+func (a *App) appKeys(ctx context.Context) map[string]string {
+	out := map[string]string{}
+	if v, err := a.keys.Get(ctx, secrets.AccountE2B); err == nil && v != "" {
+		out["E2B_API_KEY"] = v
+	}
+	cat, err := llm.NewCatalog(a.settings.get(ctx).CustomProviders)
+	if err != nil {
+		cat = llm.DefaultCatalog()
+	}
+	for _, p := range cat.Providers() {
+		if v, err := a.keys.Get(ctx, secrets.LLMAccount(p.ID)); err == nil && v != "" {
+			out[keyName(p.ID)] = v
+		}
+	}
+	return out
+}
+
+// keyName is a provider's key as a variable name: "openai" -> OPENAI_API_KEY.
+func keyName(providerID string) string {
+	b := []byte(strings.ToUpper(providerID))
+	for i, c := range b {
+		if !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			b[i] = '_'
+		}
+	}
+	return string(b) + "_API_KEY"
 }

@@ -161,6 +161,9 @@ export const tests = {
       'print("greeting:", os.environ["GREETING"])',
       'print("token sha:", hashlib.sha256(os.environ["API_TOKEN"].encode()).hexdigest()[:16])',
       'print("dotenv:", [l.strip() for l in open(".env") if l.startswith("GREETING=")])',
+      // Printed, in a URL and in a traceback: redacted before it is shown or stored (issue 30).
+      'print("raw:", os.environ["API_TOKEN"])',
+      'print("url: https://api.example/v1?key=" + os.environ["API_TOKEN"])',
     ].join('\n');
     const llm = await startFakeLLM('env', work, [py('the environment', code), py('the environment again', code)]);
     const secret = 'sk-e2e-' + crypto.randomBytes(8).toString('hex');
@@ -196,7 +199,8 @@ export const tests = {
       await send(page, 'Print my environment');
       await page.waitForFunction(s => {
         const out = document.querySelector('[data-testid="preview-stdout"]')?.textContent ?? '';
-        return out.includes('greeting: hello-e2e') && out.includes(`token sha: ${s}`) && out.includes(`['GREETING="hello-e2e"']`);
+        return out.includes('greeting: hello-e2e') && out.includes(`token sha: ${s}`) && out.includes(`["GREETING='hello-e2e'"]`) &&
+          out.includes('raw: [secret API_TOKEN]') && out.includes('key=[secret API_TOKEN]');
       }, sha, { timeout: 60000 }).catch(async () => {
         throw new Error(`stdout: ${await page.$eval(tid('preview-stdout'), e => e.textContent).catch(() => '(none)')}`);
       });
@@ -205,7 +209,8 @@ export const tests = {
       const box = boxes.find(b => b.Metadata?.projectID && b.State === 'running');
       assert(box && box.EnvVars?.GREETING === 'hello-e2e' && box.EnvVars?.API_TOKEN === secret, `envVars on create ${JSON.stringify(box?.EnvVars)}`);
       const dotenv = fs.readFileSync(path.join(box.Dir, 'home/user/.env'), 'utf8');
-      assert(dotenv.includes('GREETING="hello-e2e"'), `.env ${dotenv}`);
+      assert(dotenv.includes("GREETING='hello-e2e'"), `.env ${dotenv}`);
+      assert(!(await page.content()).includes(secret), 'the printed secret is not on the page');
 
       // A change while the sandbox runs reaches the next run at once.
       await page.click(tid('project-selector'));
@@ -219,7 +224,7 @@ export const tests = {
       await send(page, 'Again');
       await page.waitForFunction(() => {
         const out = document.querySelector('[data-testid="preview-stdout"]')?.textContent ?? '';
-        return out.includes('greeting: changed-e2e') && out.includes(`['GREETING="changed-e2e"']`);
+        return out.includes('greeting: changed-e2e') && out.includes(`["GREETING='changed-e2e'"]`);
       }, null, { timeout: 60000 }).catch(async () => {
         throw new Error(`stdout: ${await page.$eval(tid('preview-stdout'), e => e.textContent).catch(() => '(none)')}`);
       });

@@ -11,6 +11,7 @@ APT_PACKAGES=(
   dbus-x11 gnome-keyring libsecret-tools                          # a real keychain for tests
   chromium                                                        # end-to-end tests
   python3 python3-matplotlib curl ca-certificates git            # the fake E2B runs Python cells (charts); tools
+  python3-dotenv                                                  # the .env Tessera writes is read back by python-dotenv (sandbox tests)
   desktop-file-utils nsis p7zip-full                              # installers: .deb checks, Windows NSIS (no mingw: pure Go), its contents
 )
 

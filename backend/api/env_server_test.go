@@ -10,6 +10,7 @@ import (
 
 	"tessera/backend/e2b"
 	"tessera/backend/e2b/e2btest"
+	"tessera/backend/env"
 	"tessera/backend/events"
 	"tessera/backend/sandbox"
 	"tessera/backend/secrets"
@@ -31,11 +32,12 @@ func TestEnvChangeRestartsTheServerWithTheNewValues(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	vars := env.New(st, keys, nil)
 	mgr := sandbox.NewManager(sandbox.Config{
 		Client:     func(context.Context) (sandbox.Control, error) { return sandbox.E2B{Client: client}, nil },
 		Store:      st,
 		ManualTick: true,
-		Env:        ProjectEnv(st, keys),
+		Env:        vars.Resolve,
 	})
 	t.Cleanup(mgr.Close)
 	const tpl = "nextjs-developer"
@@ -44,7 +46,7 @@ func TestEnvChangeRestartsTheServerWithTheNewValues(t *testing.T) {
 		StartCommand: func(t string) (string, bool) { return server, t == tpl },
 		ServerPort:   func(string) int { return 0 }})
 	t.Cleanup(terms.Shutdown)
-	es := NewEnvService(bg, st, keys, mgr, terms, func(t string) bool { _, ok := terminal.StartCommand(t); return ok })
+	es := NewEnvService(bg, vars, mgr, terms, func(t string) bool { _, ok := terminal.StartCommand(t); return ok })
 
 	p, _ := st.CreateProject(ctx, store.NewProject{Name: "web", Template: tpl})
 	if _, err := es.Set(SetEnvRequest{ProjectID: p.ID, Name: "GREETING", Value: "first"}); err != nil {
@@ -85,7 +87,7 @@ func TestEnvChangeRestartsTheServerWithTheNewValues(t *testing.T) {
 	}
 	waitFor("greeting=third token=5")
 	for _, id := range fake.IDs() {
-		if dot := string(fake.Files(id)["/home/user/.env"]); dot != "" && !strings.Contains(dot, `GREETING="third"`) {
+		if dot := string(fake.Files(id)["/home/user/.env"]); dot != "" && !strings.Contains(dot, `GREETING='third'`) {
 			t.Fatalf(".env = %q", dot)
 		}
 	}

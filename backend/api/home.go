@@ -5,38 +5,31 @@ package api
 
 import (
 	"context"
-	"log/slog"
 	"time"
 
 	"tessera/backend/apperr"
 	"tessera/backend/sandbox"
-	"tessera/backend/secrets"
 	"tessera/backend/store"
 )
 
-// SecretKeychain is the part of the keychain the project services use for
-// the projects' secret variables (*secrets.Store). Get is used inside the
-// backend only (duplicate, the sandbox's environment); no value is ever
-// returned to the page.
-type SecretKeychain interface {
-	Set(ctx context.Context, account, value string) error
-	Get(ctx context.Context, account string) (string, error)
-	Delete(ctx context.Context, account string) error
+// ProjectVariables moves a project's variables and secrets with the
+// project (*env.Env): copied by a duplicate, removed with the project.
+type ProjectVariables interface {
+	CopyAll(ctx context.Context, fromID, toID string) error
+	DeleteAll(ctx context.Context, projectID string, remove func(ctx context.Context) error) error
 }
 
 // HomeStore is what the home screen needs beyond ProjectStore.
 type HomeStore interface {
 	DuplicateProject(ctx context.Context, fromID, name string) (store.Project, error)
 	KeepSandbox(ctx context.Context, projectID string) error
-	ListEnv(ctx context.Context, projectID string) ([]store.EnvVar, error)
 }
 
 // WithHome gives the service what duplicate, keep and the cleanup date
-// need: the store's extra methods, the keychain holding the projects'
-// secrets (copied by a duplicate, removed with the project), and the
-// cleanup policy's age (0 = off).
-func WithHome(st HomeStore, keys SecretKeychain, cleanupAfter func(ctx context.Context) time.Duration) ProjectOption {
-	return func(s *ProjectService) { s.home, s.keys, s.cleanupAfter = st, keys, cleanupAfter }
+// need: the store's extra methods, the projects' variables (package env),
+// and the cleanup policy's age (0 = off).
+func WithHome(st HomeStore, vars ProjectVariables, cleanupAfter func(ctx context.Context) time.Duration) ProjectOption {
+	return func(s *ProjectService) { s.home, s.vars, s.cleanupAfter = st, vars, cleanupAfter }
 }
 
 // dto maps a project and adds its cleanup date.
@@ -81,52 +74,4 @@ func (s *ProjectService) KeepSandbox(id string) (Project, error) {
 	}
 	p, err := s.store.GetProject(ctx, id)
 	return s.dto(ctx, p), err
-}
-
-// keychainSecrets is the projects' secret values in the keychain, for
-// the lifecycle (copied by a duplicate, removed with the project).
-type keychainSecrets struct {
-	home HomeStore
-	keys SecretKeychain
-	log  *slog.Logger
-}
-
-// CopyAll implements projects.Secrets.
-func (k keychainSecrets) CopyAll(ctx context.Context, fromID, toID string) error {
-	vars, err := k.home.ListEnv(ctx, toID)
-	if err != nil {
-		return err
-	}
-	for _, v := range vars {
-		if !v.Secret {
-			continue
-		}
-		val, err := k.keys.Get(ctx, secrets.EnvAccount(fromID, v.Name))
-		if apperr.Is(err, apperr.NotFound) {
-			continue // never saved (or removed outside Tessera): nothing to copy
-		}
-		if err == nil {
-			err = k.keys.Set(ctx, secrets.EnvAccount(toID, v.Name), val)
-		}
-		if err != nil {
-			return apperr.Wrap(err, apperr.CodeOf(err), apperr.MessageOf(err)+" The project was not duplicated.")
-		}
-	}
-	return nil
-}
-
-// DeleteAll implements projects.Secrets (best effort: a leftover entry is
-// harmless and logged).
-func (k keychainSecrets) DeleteAll(ctx context.Context, projectID string) {
-	vars, err := k.home.ListEnv(ctx, projectID)
-	if err != nil {
-		return
-	}
-	for _, v := range vars {
-		if v.Secret {
-			if err := k.keys.Delete(ctx, secrets.EnvAccount(projectID, v.Name)); err != nil {
-				k.log.Warn("a deleted project's secret stays in the keychain", "project", projectID, "name", v.Name, "err", err)
-			}
-		}
-	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/zalando/go-keyring"
 
 	"tessera/backend/apperr"
+	"tessera/backend/env"
 	"tessera/backend/projectfiles"
 	"tessera/backend/sandbox"
 	"tessera/backend/secrets"
@@ -35,6 +36,8 @@ func (f *envSandboxes) ApplyEnv(_ context.Context, id string) (bool, error) {
 	return f.running, f.err
 }
 
+func (f *envSandboxes) StaleEnv(string) []string { return nil }
+
 func (f *envSandboxes) Status(id string) sandbox.Status {
 	return sandbox.Status{ProjectID: id, State: sandbox.StateRunning, Template: f.template}
 }
@@ -52,7 +55,8 @@ func TestEnvServiceKeepsSecretsInTheKeychain(t *testing.T) {
 	keys := secrets.New(secrets.OSBackend{}, time.Second)
 	sb := &envSandboxes{}
 	rs := &restarts{}
-	es := NewEnvService(bg, st, keys, sb, rs, func(t string) bool { return t == "nextjs-developer" })
+	vars := env.New(st, keys, nil)
+	es := NewEnvService(bg, vars, sb, rs, func(t string) bool { return t == "nextjs-developer" })
 	p, _ := st.CreateProject(bg(), store.NewProject{Name: "env"})
 
 	cases := []struct {
@@ -85,19 +89,19 @@ func TestEnvServiceKeepsSecretsInTheKeychain(t *testing.T) {
 	if has, _ := keys.Has(bg(), secrets.EnvAccount(p.ID, "OTHER")); has {
 		t.Fatal("a refused secret reached the keychain")
 	}
-	vars, _ := es.List(p.ID)
-	if len(vars) != 2 || vars[1].Name != "TOKEN" || !vars[1].Secret || vars[1].Value != "" || vars[0].Value != "https://api" {
-		t.Fatalf("List = %+v", vars)
+	listed, _ := es.List(p.ID)
+	if len(listed) != 2 || listed[1].Name != "TOKEN" || !listed[1].Secret || listed[1].Value != "" || listed[0].Value != "https://api" {
+		t.Fatalf("List = %+v", listed)
 	}
 	// An empty value keeps a saved secret.
 	if _, err := es.Set(SetEnvRequest{ProjectID: p.ID, Name: "TOKEN", Secret: true}); err != nil {
 		t.Fatal(err)
 	}
-	env, err := ProjectEnv(st, keys)(bg(), p.ID)
-	if err != nil || env["TOKEN"] != "sk-very-secret" || env["API_URL"] != "https://api" || len(env) != 2 {
-		t.Fatalf("ProjectEnv = %v %v", env, err)
+	resolved, err := vars.Resolve(bg(), p.ID)
+	if err != nil || resolved["TOKEN"] != "sk-very-secret" || resolved["API_URL"] != "https://api" || len(resolved) != 2 {
+		t.Fatalf("Resolve = %v %v", resolved, err)
 	}
-	if names := EnvNames(st)(bg(), p.ID); strings.Join(names, ",") != "API_URL,TOKEN" {
+	if names := vars.Names(bg(), p.ID); strings.Join(names, ",") != "API_URL,TOKEN" {
 		t.Fatalf("EnvNames = %v", names)
 	}
 
@@ -144,8 +148,8 @@ func TestHomeDuplicateKeepAndCleanupDate(t *testing.T) {
 	ws := projectfiles.New(projectfiles.Config{Workspaces: workspace.NewManager(filepath.Join(t.TempDir(), "Tessera")), Store: st})
 	after := 14 * 24 * time.Hour
 	ps := NewProjectService(bg, st, &fakeSandboxes{}, quiet(), WithWorkspaces(ws),
-		WithHome(st, keys, func(context.Context) time.Duration { return after }))
-	es := NewEnvService(bg, st, keys, nil, nil, nil)
+		WithHome(st, env.New(st, keys, nil), func(context.Context) time.Duration { return after }))
+	es := NewEnvService(bg, env.New(st, keys, nil), nil, nil, nil)
 
 	a, err := ps.Create(CreateProjectRequest{Name: "Alpha", Template: "code-interpreter-v1"})
 	if err != nil || a.CleanupAt != "" {

@@ -49,9 +49,9 @@ type ProjectService struct {
 	life *projects.Lifecycle
 	// deleted are told a project is gone (its push token leaves the keychain).
 	deleted []func(ctx context.Context, projectID string)
-	// home, keys, cleanupAfter: see WithHome (home.go).
+	// home, vars, cleanupAfter: see WithHome (home.go).
 	home         HomeStore
-	keys         SecretKeychain
+	vars         ProjectVariables
 	cleanupAfter func(ctx context.Context) time.Duration
 }
 
@@ -91,8 +91,8 @@ func NewProjectService(ctx func() context.Context, s ProjectStore, sb SandboxLif
 	}
 	if ps.home != nil {
 		cfg.Duplicator = ps.home
-		if ps.keys != nil {
-			cfg.Secrets = keychainSecrets{home: ps.home, keys: ps.keys, log: log}
+		if ps.vars != nil {
+			cfg.Secrets = ps.vars
 		}
 	}
 	ps.life = projects.New(cfg)

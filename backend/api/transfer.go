@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"io/fs"
 	"log/slog"
@@ -12,6 +13,7 @@ import (
 
 	"tessera/backend/apperr"
 	"tessera/backend/archive"
+	"tessera/backend/env"
 	"tessera/backend/projectfiles"
 	"tessera/backend/store"
 	"tessera/backend/workspace"
@@ -68,6 +70,7 @@ type TransferService struct {
 	version   string
 	log       *slog.Logger
 	limits    archive.Limits
+	redact    env.Redacter
 }
 
 // TransferConfig wires a TransferService.
@@ -81,6 +84,9 @@ type TransferConfig struct {
 	Version    string
 	Log        *slog.Logger
 	Limits     archive.Limits // zero: archive.DefaultLimits
+	// Redactor takes the project's secret values out of chat.json and
+	// chat.md (messages stored before redaction existed may hold them).
+	Redactor env.Redacter
 }
 
 // NewTransferService builds the service.
@@ -92,7 +98,7 @@ func NewTransferService(c TransferConfig) *TransferService {
 		c.Log = slog.New(slog.DiscardHandler)
 	}
 	return &TransferService{ctx: c.Ctx, ws: c.Workspaces, st: c.Store, sandboxes: c.Sandboxes, keys: c.Keys,
-		dialogs: c.Dialogs, version: c.Version, log: c.Log, limits: c.Limits}
+		dialogs: c.Dialogs, version: c.Version, log: c.Log, limits: c.Limits, redact: c.Redactor}
 }
 
 // ExportRequest writes a project to a zip at Path (absolute).
@@ -187,6 +193,7 @@ func (s *TransferService) Export(req ExportRequest) (ExportResult, error) {
 	if err != nil {
 		return ExportResult{}, err
 	}
+	msgs = redactMessages(s.redact, p.ID, msgs)
 	tmp, err := os.CreateTemp(filepath.Dir(dst), ".tessera-export-*")
 	if err != nil {
 		return ExportResult{}, apperr.Wrap(err, apperr.Invalid, "Tessera cannot write in "+filepath.Dir(dst)+". Choose another place.")
@@ -259,4 +266,30 @@ func (s *TransferService) Import(path string) (ImportResult, error) {
 		return ImportResult{}, err
 	}
 	return res, nil
+}
+
+// redactMessages replaces the project's secret values in what an export
+// writes of its messages (text, fragment and run result; the markers need
+// no escaping inside JSON).
+func redactMessages(r env.Redacter, projectID string, msgs []store.Message) []store.Message {
+	if r == nil {
+		return msgs
+	}
+	raw := func(b json.RawMessage) json.RawMessage {
+		if len(b) == 0 {
+			return b
+		}
+		out := r.Redact(projectID, string(b))
+		if out == string(b) || !json.Valid([]byte(out)) {
+			return b
+		}
+		return json.RawMessage(out)
+	}
+	out := make([]store.Message, len(msgs))
+	for i, m := range msgs {
+		m.Content = r.Redact(projectID, m.Content)
+		m.Fragment, m.Result = raw(m.Fragment), raw(m.Result)
+		out[i] = m
+	}
+	return out
 }

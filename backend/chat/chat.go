@@ -114,6 +114,9 @@ type Config struct {
 	// EnvNames gives the names of the project's variables, which the
 	// prompt lists (optional; values never reach the model).
 	EnvNames func(ctx context.Context, projectID string) []string
+	// Redactor takes the project's secret values out of what the chat
+	// sends to the model, stores and shows (optional; see redact.go).
+	Redactor Redacter
 }
 
 // RestorePoints is told about turns that changed the sandbox's
@@ -296,6 +299,9 @@ func (s *Service) Send(ctx context.Context, req SendRequest) (Result, error) {
 		return Result{}, err
 	}
 	defer done()
+	// A Fix pastes a traceback that may hold a secret: redacted before it
+	// is stored, committed as the version's message or sent.
+	req.Text = s.redact(req.ProjectID, req.Text)
 	um := store.Message{ProjectID: req.ProjectID, Role: "user", Content: req.Text}
 	for _, im := range req.Images {
 		um.Attachments = append(um.Attachments, store.Attachment{MIME: im.MIME, Data: im.Data})
@@ -402,7 +408,14 @@ func (s *Service) History(ctx context.Context, projectID string, beforeSeq int64
 	if _, err := s.cfg.Store.GetProject(ctx, projectID); err != nil {
 		return nil, false, err
 	}
-	return s.cfg.Store.ListMessagesPage(ctx, projectID, beforeSeq, limit)
+	msgs, more, err := s.cfg.Store.ListMessagesPage(ctx, projectID, beforeSeq, limit)
+	// Rows stored before redaction existed may hold a secret the sandbox
+	// printed: the page gets them redacted too.
+	for i := range msgs {
+		msgs[i].Content = s.redact(projectID, msgs[i].Content)
+		msgs[i].Result = s.redactJSON(projectID, msgs[i].Result)
+	}
+	return msgs, more, err
 }
 
 // maxShownUpload is the largest uploaded text file the page is given

@@ -119,7 +119,7 @@ func (s *Service) answer(ctx context.Context, t turn) (Result, error) {
 			upd.Fragment = s.encode(am.ID, "fragment", partialFragment(last))
 		}
 		if status == store.MessageError {
-			upd.Result = s.encodeRun(am.ID, RunResult{StepError: stepErr(step, genErr), Usage: usageOf(usage), FinishedAt: time.Now().UTC()})
+			upd.Result = s.encodeRun(projectID, am.ID, RunResult{StepError: stepErr(step, genErr), Usage: usageOf(usage), FinishedAt: time.Now().UTC()})
 		}
 		saved, err := s.finish(saveCtx, am.ID, upd)
 		if err != nil {
@@ -145,7 +145,7 @@ func (s *Service) answer(ctx context.Context, t turn) (Result, error) {
 	s.afterRun(ctx, projectID, version, frag, run)
 	run.Usage = usageOf(usage)
 	run.FinishedAt = time.Now().UTC()
-	runJSON := s.encodeRun(saved.ID, run)
+	runJSON := s.encodeRun(projectID, saved.ID, run)
 	status := store.MessageDone
 	switch {
 	case ctxDone(ctx):
@@ -228,9 +228,9 @@ func (s *Service) encode(messageID, what string, v any) json.RawMessage {
 // encodeRun is encode for a run result; one that cannot be encoded (a
 // result with invalid raw JSON from the sandbox) is saved as a failed
 // step, so the row still ends with a sentence instead of no result.
-func (s *Service) encodeRun(messageID string, run RunResult) json.RawMessage {
+func (s *Service) encodeRun(projectID, messageID string, run RunResult) json.RawMessage {
 	if b := s.encode(messageID, "run result", run); b != nil {
-		return b
+		return s.redactJSON(projectID, b)
 	}
 	return s.encode(messageID, "run result", RunResult{Kind: run.Kind, Template: run.Template, SandboxID: run.SandboxID,
 		Usage: run.Usage, FinishedAt: run.FinishedAt, Stdout: []string{}, Stderr: []string{}, Results: []ExecResult{},
@@ -301,7 +301,7 @@ func (s *Service) runOnce(ctx context.Context, b *batcher, projectID string, fra
 			if log.Len() < maxInstallLog {
 				log.Write(p)
 			}
-			b.add(Event{Type: EventLog, Text: string(p)})
+			b.add(Event{Type: EventLog, Text: s.redact(projectID, string(p))})
 		}
 		started, err := warm.awaitInstall(ctx, frag.InstallDependenciesCommand, out)
 		if !started {
@@ -340,17 +340,17 @@ func (s *Service) runOnce(ctx context.Context, b *batcher, projectID string, fra
 	exec, err := h.Execute(ctx, frag.Code, func(ev e2b.ExecEvent) {
 		switch ev.Type {
 		case e2b.EventStdout:
-			b.add(Event{Type: EventStdout, Text: ev.Text})
+			b.add(Event{Type: EventStdout, Text: s.redact(projectID, ev.Text)})
 		case e2b.EventStderr:
-			b.add(Event{Type: EventStderr, Text: ev.Text})
+			b.add(Event{Type: EventStderr, Text: s.redact(projectID, ev.Text)})
 		case e2b.EventResult:
 			if ev.Result != nil {
-				r := toResult(*ev.Result)
+				r := s.redactResult(projectID, toResult(*ev.Result))
 				b.add(Event{Type: EventResult, Result: &r})
 			}
 		case e2b.EventError:
 			if ev.Error != nil {
-				b.add(Event{Type: EventExecError, ExecError: &ExecError{Name: ev.Error.Name, Value: ev.Error.Value, Traceback: ev.Error.Traceback}})
+				b.add(Event{Type: EventExecError, ExecError: s.redactExecError(projectID, &ExecError{Name: ev.Error.Name, Value: ev.Error.Value, Traceback: ev.Error.Traceback})})
 			}
 		}
 	})
@@ -454,8 +454,8 @@ func (s *Service) prompt(ctx context.Context, t turn) (GenerateRequest, []fragme
 	if s.cfg.EnvNames != nil {
 		system += fragment.EnvPrompt(s.cfg.EnvNames(ctx, t.Project.ID))
 	}
-	return GenerateRequest{ProviderID: t.ProviderID, ModelID: t.ModelID, System: system + uploads.PromptSection(ups, s.cfg.SandboxRoot),
-		Turns: turns, Params: t.Params, Templates: ids}, all, nil
+	return s.redactRequest(t.Project.ID, GenerateRequest{ProviderID: t.ProviderID, ModelID: t.ModelID, System: system + uploads.PromptSection(ups, s.cfg.SandboxRoot),
+		Turns: turns, Params: t.Params, Templates: ids}), all, nil
 }
 
 func usageOf(u Usage) *Usage {

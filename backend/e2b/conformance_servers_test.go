@@ -41,7 +41,8 @@ func fakeConfServer(t *testing.T) *confServer {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	sb, err := c.Create(ctx, e2b.CreateOptions{TemplateID: "base", Timeout: 10 * time.Minute, Secure: true})
+	// FROM_INIT as the real half's /init has it (create-time envVars).
+	sb, err := c.Create(ctx, e2b.CreateOptions{TemplateID: "base", Timeout: 10 * time.Minute, Secure: true, EnvVars: map[string]string{"FROM_INIT": "1"}})
 	if err != nil {
 		t.Fatal(err)
 	}

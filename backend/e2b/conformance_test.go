@@ -73,6 +73,25 @@ var conformanceCases = []struct {
 			}
 		}
 	}},
+	// Issue 30: a variable given at create is in every process beneath the
+	// process's own envs; a process's own value wins, "" included, which
+	// is how Tessera hides a removed secret's create-time value.
+	{"create_time_env_beneath_process_env", func(ctx context.Context, t *testing.T, s *confServer, dir string) {
+		envs, err := s.env.Envs(ctx)
+		must(t, err)
+		if envs["FROM_INIT"] != "1" {
+			t.Fatalf("GET /envs = %v, want FROM_INIT=1", envs)
+		}
+		for _, c := range []struct {
+			env  map[string]string
+			want string
+		}{{nil, "[1]\n"}, {map[string]string{"FROM_INIT": ""}, "[]\n"}, {map[string]string{"FROM_INIT": "2"}, "[2]\n"}} {
+			out, _, code := run(ctx, t, s.env, e2b.ProcessOptions{Cmd: `echo "[${FROM_INIT-unset}]"`, Env: c.env})
+			if code != 0 || out != c.want {
+				t.Errorf("with envs %v: %q (exit %d), want %q", c.env, out, code, c.want)
+			}
+		}
+	}},
 	{"file_5MB", func(ctx context.Context, t *testing.T, s *confServer, dir string) {
 		big := make([]byte, 5<<20)
 		r := rand.New(rand.NewPCG(1, 2))

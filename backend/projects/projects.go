@@ -47,8 +47,9 @@ type Secrets interface {
 	// rows are copied already); an error is a sentence.
 	CopyAll(ctx context.Context, fromID, toID string) error
 	// DeleteAll removes the project's secret values from the keychain
-	// (best effort: a leftover is logged); called while its rows exist.
-	DeleteAll(ctx context.Context, projectID string)
+	// around remove, which deletes its rows: a failed remove keeps every
+	// value; a leftover entry afterwards is logged (package env).
+	DeleteAll(ctx context.Context, projectID string, remove func(ctx context.Context) error) error
 }
 
 // Config wires a Lifecycle; every part but Store is optional.
@@ -153,10 +154,13 @@ func (l *Lifecycle) Delete(ctx context.Context, id string) error {
 			l.cfg.Logger.Warn("sandbox kill on delete failed; reconcile will retry", "project", id, "err", err)
 		}
 	}
+	remove := func(ctx context.Context) error { return l.cfg.Store.DeleteProject(ctx, id) }
 	if l.cfg.Secrets != nil {
-		l.cfg.Secrets.DeleteAll(ctx, id)
+		err = l.cfg.Secrets.DeleteAll(ctx, id, remove) // the secrets go with the rows
+	} else {
+		err = remove(ctx)
 	}
-	if err := l.cfg.Store.DeleteProject(ctx, id); err != nil {
+	if err != nil {
 		return err
 	}
 	if l.cfg.Files != nil {
@@ -191,10 +195,10 @@ func (l *Lifecycle) Duplicate(ctx context.Context, id string) (store.Project, er
 	}
 	if l.cfg.Secrets != nil {
 		if err := l.cfg.Secrets.CopyAll(ctx, from.ID, p.ID); err != nil {
-			keep := context.WithoutCancel(ctx)
-			l.cfg.Secrets.DeleteAll(keep, p.ID)
-			_ = l.cfg.Store.DeleteProject(keep, p.ID)
-			return store.Project{}, err
+			// No half copy: the secrets are what the person would miss.
+			_ = l.cfg.Secrets.DeleteAll(context.WithoutCancel(ctx), p.ID,
+				func(ctx context.Context) error { return l.cfg.Store.DeleteProject(ctx, p.ID) })
+			return store.Project{}, apperr.Wrap(err, apperr.CodeOf(err), apperr.MessageOf(err)+" The project was not duplicated.")
 		}
 	}
 	if l.cfg.Files != nil {

@@ -35,9 +35,10 @@ func (c *calls) CopyAll(_ context.Context, from, to string) error {
 	return c.copyErr
 }
 
-func (c *calls) DeleteAll(ctx context.Context, id string) {
+func (c *calls) DeleteAll(ctx context.Context, id string, remove func(ctx context.Context) error) error {
 	_, err := c.st.GetProject(ctx, id)
 	c.add("delete secrets, row there: " + map[bool]string{true: "yes", false: "no"}[err == nil])
+	return remove(ctx)
 }
 
 func newLife(t *testing.T) (*Lifecycle, *store.Store, *calls, string) {

@@ -74,6 +74,12 @@ type envExecutor interface {
 	ExecuteEnv(ctx context.Context, sb *e2b.Sandbox, code string, env map[string]string, onEvent func(e2b.ExecEvent)) (*e2b.Execution, error)
 }
 
+// envReader is a Control that can read the variables a sandbox was created
+// with (envd's GET /envs).
+type envReader interface {
+	Envs(ctx context.Context, sb *e2b.Sandbox) (map[string]string, error)
+}
+
 // ClientFunc returns the E2B client to use now. It is called on every
 // operation so that a key added in Settings after start is picked up; it
 // should cache the client itself (one HTTP client per process). When no key

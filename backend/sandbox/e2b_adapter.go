@@ -30,6 +30,11 @@ func (c E2B) ExecuteEnv(ctx context.Context, sb *e2b.Sandbox, code string, env m
 	return c.Client.Interpreter(sb).ExecuteWith(ctx, e2b.ExecuteRequest{Code: code, EnvVars: env}, onEvent)
 }
 
+// Envs returns the sandbox-global variables (what it was created with).
+func (c E2B) Envs(ctx context.Context, sb *e2b.Sandbox) (map[string]string, error) {
+	return c.Client.Envd(sb).Envs(ctx)
+}
+
 // Execute implements Control.
 func (c E2B) Execute(ctx context.Context, sb *e2b.Sandbox, code string, onEvent func(e2b.ExecEvent)) (*e2b.Execution, error) {
 	return c.Client.Interpreter(sb).Execute(ctx, code, "", onEvent)

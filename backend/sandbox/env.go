@@ -9,6 +9,13 @@ package sandbox
 //     made while the sandbox was paused applies at once,
 //   - a .env file in the project folder of the sandbox, which the web
 //     templates' servers read (Next.js, Vite/Nuxt; python-dotenv apps).
+// A variable deleted (or changed) after the sandbox was made is still in
+// the sandbox's create-time environment, which envd merges beneath every
+// process's own (measured with E2B's real envd). So every process Tessera
+// starts gets such a name set to "" (or to its new value): the old value
+// is unreadable to new commands, cells, terminals and the restarted
+// server. Processes started before keep what they had; the dialog says so.
+//
 // The .env is written only into the sandbox: the workspace (git) ignores
 // .env, and nothing copies sandbox files back into it.
 
@@ -18,9 +25,10 @@ import (
 	"encoding/hex"
 	"path"
 	"sort"
-	"strings"
 
 	"tessera/backend/apperr"
+	envfile "tessera/backend/env"
+	"tessera/backend/store"
 )
 
 // EnvFile is the file in the sandbox's project folder that holds the
@@ -30,21 +38,11 @@ const EnvFile = ".env"
 // envWarning is shown when the variables could not be read.
 const envWarning = "The project's variables could not be read (is the keychain locked?), so the sandbox runs without them. Unlock the keychain and restart the sandbox."
 
-// dotenv renders variables as a .env file, sorted by name. Values are
-// double-quoted; the store refuses quotes, backslashes and line breaks in
-// values, so no escaping is needed.
-func dotenv(env map[string]string) []byte {
-	names := make([]string, 0, len(env))
-	for k := range env {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	var b strings.Builder
-	b.WriteString("# Written by Tessera from the project's environment. Edit the variables in Tessera, not here.\n")
-	for _, k := range names {
-		b.WriteString(k + "=\"" + env[k] + "\"\n")
-	}
-	return []byte(b.String())
+// dotenv renders variables as a .env file (env.Dotenv: single-quoted,
+// read literally by python-dotenv, Node's dotenv and bash).
+func dotenv(vars map[string]string) []byte {
+	b, _ := envfile.Dotenv(vars)
+	return b
 }
 
 // envHash identifies a set of variables without keeping their values.
@@ -70,7 +68,7 @@ func (m *Manager) loadEnv(ctx context.Context, e *entry) (env map[string]string,
 		env = nil
 	}
 	m.mu.Lock()
-	e.env = env
+	e.env, e.envFailed = env, err != nil
 	m.mu.Unlock()
 	return env, err != nil
 }
@@ -87,6 +85,7 @@ func (m *Manager) warnEnv(e *entry, failed bool) {
 // there are any: they may have changed while Tessera was closed). The
 // caller holds e.op.
 func (m *Manager) writeEnvLocked(ctx context.Context, e *entry, c Control, template string, fresh bool) error {
+	m.readBaked(ctx, e, c)
 	m.mu.Lock()
 	env, sb, written := e.env, e.sb, e.envWritten
 	m.mu.Unlock()
@@ -138,6 +137,76 @@ func (m *Manager) ApplyEnv(ctx context.Context, projectID string) (running bool,
 		return false, nil
 	}
 	return true, m.writeEnvLocked(ctx, e, c, template, false)
+}
+
+// processEnv is what every new process gets: the project's variables, and
+// "" for each name the sandbox was created with that the project no
+// longer has, which hides the create-time value. When the variables could
+// not be read (failed), nothing is blanked: the sandbox keeps what it was
+// made with rather than lose every value to a locked keychain.
+func processEnv(vars, baked map[string]string, failed bool) map[string]string {
+	out := cloneMap(vars)
+	if failed {
+		return out
+	}
+	for n := range baked {
+		if _, ok := vars[n]; !ok {
+			if out == nil {
+				out = map[string]string{}
+			}
+			out[n] = ""
+		}
+	}
+	return out
+}
+
+// readBaked learns, once per sandbox, which project-variable names it was
+// created with. Names envd sets itself (E2B_*) and the reserved ones are
+// not the project's, so they are never blanked. A failure leaves the set
+// as it was (tried again on the next connect).
+func (m *Manager) readBaked(ctx context.Context, e *entry, c Control) {
+	m.mu.Lock()
+	sb, done := e.sb, e.bakedFor != "" && e.bakedFor == e.sandboxID
+	m.mu.Unlock()
+	r, ok := c.(envReader)
+	if sb == nil || done || !ok {
+		return
+	}
+	vars, err := r.Envs(ctx, sb)
+	if err != nil {
+		m.log.Warn("could not read the sandbox's create-time variables", "project", e.id, "err", err)
+		return
+	}
+	baked := map[string]string{}
+	for n, v := range vars {
+		if _, err := store.ValidateEnvName(n); err == nil {
+			baked[n] = v
+		}
+	}
+	m.mu.Lock()
+	e.baked, e.bakedFor = baked, sb.SandboxID
+	m.mu.Unlock()
+}
+
+// StaleEnv names the variables the project's sandbox was created with
+// whose value there is not the current one (deleted or changed since):
+// new processes get them overridden, processes already running do not.
+// Call after ApplyEnv.
+func (m *Manager) StaleEnv(projectID string) []string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	e := m.entries[projectID]
+	if e == nil {
+		return nil
+	}
+	var out []string
+	for n, old := range e.baked {
+		if v, ok := e.env[n]; !ok || v != old {
+			out = append(out, n)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // Env returns the variables the handle's commands and cells get.

@@ -67,7 +67,7 @@ func TestProjectEnvReachesTheSandbox(t *testing.T) {
 		t.Fatalf("create envVars = %v", info.EnvVars)
 	}
 	dot := e.projectFiles(h.SandboxID)["/home/user/.env"]
-	if !strings.Contains(dot, "GREETING=\"hello world\"\n") || !strings.Contains(dot, "API_TOKEN=\"tok-1\"\n") {
+	if !strings.Contains(dot, "GREETING='hello world'\n") || !strings.Contains(dot, "API_TOKEN='tok-1'\n") {
 		t.Fatalf(".env = %q", dot)
 	}
 	if got := shellOut(t, h, `printf %s "$GREETING"`); got != "hello world" {
@@ -83,7 +83,7 @@ func TestProjectEnvReachesTheSandbox(t *testing.T) {
 	if err != nil || !running {
 		t.Fatalf("ApplyEnv = %v, %v", running, err)
 	}
-	if dot := e.projectFiles(h.SandboxID)["/home/user/.env"]; !strings.Contains(dot, `GREETING="changed"`) || strings.Contains(dot, "API_TOKEN") {
+	if dot := e.projectFiles(h.SandboxID)["/home/user/.env"]; !strings.Contains(dot, `GREETING='changed'`) || strings.Contains(dot, "API_TOKEN") {
 		t.Fatalf(".env after change = %q", dot)
 	}
 	h = e.ensure(p.ID)
@@ -109,7 +109,7 @@ func TestProjectEnvReachesTheSandbox(t *testing.T) {
 	if got := shellOut(t, h, `printf %s "$GREETING"`); got != "after resume" {
 		t.Fatalf("command after resume saw %q", got)
 	}
-	if dot := e.projectFiles(h.SandboxID)["/home/user/.env"]; !strings.Contains(dot, `GREETING="after resume"`) {
+	if dot := e.projectFiles(h.SandboxID)["/home/user/.env"]; !strings.Contains(dot, `GREETING='after resume'`) {
 		t.Fatalf(".env after resume = %q", dot)
 	}
 	// The local copy never holds the .env.
@@ -147,7 +147,7 @@ func TestProjectEnvUnreadableIsAWarningNotAFailure(t *testing.T) {
 	e.m.Pause(e.ctx, p.ID)
 	e.restart()
 	h = e.ensure(p.ID)
-	if dot := e.projectFiles(h.SandboxID)["/home/user/.env"]; !strings.Contains(dot, `LATE="yes"`) {
+	if dot := e.projectFiles(h.SandboxID)["/home/user/.env"]; !strings.Contains(dot, `LATE='yes'`) {
 		t.Fatalf(".env after a restart = %q", dot)
 	}
 	// Deleting the last one while it runs empties the file.
@@ -252,10 +252,41 @@ func TestCleanupDueAndDotenv(t *testing.T) {
 			t.Errorf("%s: %v", c.name, got)
 		}
 	}
-	if got := string(dotenv(map[string]string{"B": "2", "A": "x y"})); !strings.HasSuffix(got, "A=\"x y\"\nB=\"2\"\n") {
+	if got := string(dotenv(map[string]string{"B": "2", "A": "x y"})); !strings.HasSuffix(got, "A='x y'\nB='2'\n") {
 		t.Errorf("dotenv = %q", got)
 	}
 	if envHash(nil) == envHash(map[string]string{"A": ""}) {
 		t.Error("hash ignores an empty variable")
+	}
+}
+
+// What every new process gets beside the create-time environment.
+func TestProcessEnvHidesRemovedCreateTimeValues(t *testing.T) {
+	cases := []struct {
+		name   string
+		vars   map[string]string
+		baked  map[string]string
+		failed bool
+		want   map[string]string
+	}{
+		{"nothing", nil, nil, false, nil},
+		{"unchanged", map[string]string{"A": "1"}, map[string]string{"A": "1"}, false, map[string]string{"A": "1"}},
+		{"changed wins", map[string]string{"A": "2"}, map[string]string{"A": "1"}, false, map[string]string{"A": "2"}},
+		{"removed is blank", map[string]string{"B": "x"}, map[string]string{"A": "1"}, false, map[string]string{"A": "", "B": "x"}},
+		{"all removed", nil, map[string]string{"A": "1"}, false, map[string]string{"A": ""}},
+		{"unreadable keeps the sandbox's", nil, map[string]string{"A": "1"}, true, nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got := processEnv(c.vars, c.baked, c.failed)
+			if len(got) != len(c.want) {
+				t.Fatalf("got %v, want %v", got, c.want)
+			}
+			for k, v := range c.want {
+				if g, ok := got[k]; !ok || g != v {
+					t.Fatalf("got %v, want %v", got, c.want)
+				}
+			}
+		})
 	}
 }

@@ -264,8 +264,16 @@ type entry struct {
 	// this process).
 	env        map[string]string
 	envWritten string
-	cost       costState // cost.go
-	pub        pubState  // publish.go
+	// baked are the project-variable names the sandbox was created with
+	// (E2B gives them to every process envd starts); bakedFor the sandbox
+	// they were read from. See stale in env.go.
+	baked    map[string]string
+	bakedFor string
+	// envFailed: the variables could not be read (a locked keychain);
+	// the create-time ones are then left as they are, not blanked.
+	envFailed bool
+	cost      costState // cost.go
+	pub       pubState  // publish.go
 }
 
 // Manager owns the lifecycle of every project's sandbox. It is safe for

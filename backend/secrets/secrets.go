@@ -89,12 +89,21 @@ func (s *Store) Set(ctx context.Context, account, value string) error {
 	if err := ValidateAccount(account); err != nil {
 		return err
 	}
-	value = strings.TrimSpace(value)
-	if value == "" {
-		return apperr.New(apperr.Invalid, "The key is empty. Paste the key, or use Remove to delete a saved one.")
-	}
-	if len(value) > MaxKeyLen || strings.ContainsAny(value, "\x00\r\n") {
-		return apperr.New(apperr.Invalid, "That does not look like an API key (too long or several lines). Paste just the key.")
+	if strings.HasPrefix(account, "env:") {
+		// A project's secret variable: package env validated it (its size
+		// limit, its characters, and said so if it trimmed it); an API
+		// key's rules below would refuse or change it silently.
+		if value == "" {
+			return apperr.New(apperr.Invalid, "Give the secret a value.")
+		}
+	} else {
+		value = strings.TrimSpace(value)
+		if value == "" {
+			return apperr.New(apperr.Invalid, "The key is empty. Paste the key, or use Remove to delete a saved one.")
+		}
+		if len(value) > MaxKeyLen || strings.ContainsAny(value, "\x00\r\n") {
+			return apperr.New(apperr.Invalid, "That does not look like an API key (too long or several lines). Paste just the key.")
+		}
 	}
 	_, err := call(ctx, s.timeout, func() (struct{}, error) {
 		return struct{}{}, s.backend.Set(Service, account, value)

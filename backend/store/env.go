@@ -36,12 +36,24 @@ func ValidateEnvName(name string) (string, error) {
 	switch {
 	case n == "":
 		return "", apperr.New(apperr.Invalid, "Give the variable a name.").InField("name")
+	case len(n) > 128:
+		return "", apperr.Newf(apperr.Invalid, "A variable name can have at most 128 characters; %q has %d.", cutName(n), len([]rune(n))).InField("name")
 	case !envNameRE.MatchString(n):
-		return "", apperr.Newf(apperr.Invalid, "%q is not a usable variable name: use letters, digits and _, not starting with a digit (at most 128).", n).InField("name")
+		return "", apperr.Newf(apperr.Invalid, "%q is not a usable variable name: use letters, digits and _, not starting with a digit (at most 128).", cutName(n)).InField("name")
 	case reservedEnv[strings.ToUpper(n)] || strings.HasPrefix(strings.ToUpper(n), "E2B_"):
 		return "", apperr.Newf(apperr.Invalid, "%s is set by the sandbox itself; choose another name.", n).InField("name")
 	}
 	return n, nil
+}
+
+// cutName shortens a name echoed in a sentence (a pasted paragraph must not
+// come back as a paragraph).
+func cutName(n string) string {
+	r := []rune(n)
+	if len(r) <= 40 {
+		return n
+	}
+	return string(r[:39]) + "…"
 }
 
 // ValidateEnvValue checks a value. E2B's code interpreter pastes variables
@@ -50,7 +62,8 @@ func ValidateEnvName(name string) (string, error) {
 func ValidateEnvValue(v string) error {
 	switch {
 	case len(v) > MaxEnvValueLen:
-		return apperr.Newf(apperr.Invalid, "A value can have at most %d bytes.", MaxEnvValueLen).InField("value")
+		// One limit for plain values and secrets alike.
+		return apperr.Newf(apperr.Invalid, "A value can be at most %d KB; this one is %d KB. Put large data in a file of the project instead.", MaxEnvValueLen>>10, (len(v)+1023)>>10).InField("value")
 	case strings.ContainsAny(v, "'\\\n\r\x00"):
 		return apperr.New(apperr.Invalid, "A value cannot contain a quote ('), a backslash or a line break: E2B's code interpreter cannot pass those to Python.").InField("value")
 	}

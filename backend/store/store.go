@@ -69,6 +69,12 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "busy_timeout(5000)")
 	q.Add("_pragma", "synchronous(NORMAL)")
+	// Deleted rows are overwritten with zeros (issue 30): run results,
+	// messages and variables can hold a secret the sandbox printed, and a
+	// deleted project's must not stay readable in free pages. SQLite has
+	// it per connection, not per table; the cost is the writes of the
+	// freed pages, paid on deletes only.
+	q.Add("_pragma", "secure_delete(ON)")
 	q.Set("_txlock", "immediate")
 	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
 	if err != nil {
@@ -87,6 +93,23 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 
 // Close closes the database.
 func (s *Store) Close() error { return s.db.Close() }
+
+// Checkpoint copies the WAL into the database file and truncates it to
+// zero bytes, so that nothing deleted or overwritten stays readable in the
+// WAL (after a value became secret, after a project was deleted). A reader
+// holding an old snapshot makes SQLite leave part of the WAL; that is then
+// reported as busy, and the next checkpoint (SQLite's own, or this one)
+// finishes it.
+func (s *Store) Checkpoint(ctx context.Context) error {
+	var busy, logFrames, done int
+	if err := s.db.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logFrames, &done); err != nil {
+		return dbErr(err, "write its journal into the database")
+	}
+	if busy != 0 {
+		return apperr.New(apperr.Conflict, "The database was busy; its journal is truncated at the next checkpoint.")
+	}
+	return nil
+}
 
 // DB exposes the handle for tests and benchmarks in other packages.
 func (s *Store) DB() *sql.DB { return s.db }

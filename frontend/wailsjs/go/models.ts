@@ -242,6 +242,7 @@ export namespace api {
 	    vars: EnvVar[];
 	    note?: string;
 	    warning?: string;
+	    notes?: string[];
 	
 	    static createFrom(source: any = {}) {
 	        return new EnvResult(source);
@@ -252,6 +253,7 @@ export namespace api {
 	        this.vars = this.convertValues(source["vars"], EnvVar);
 	        this.note = source["note"];
 	        this.warning = source["warning"];
+	        this.notes = source["notes"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {

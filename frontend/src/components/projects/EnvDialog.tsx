@@ -24,7 +24,7 @@ export function EnvDialog({
   open: boolean
   onOpenChange: (o: boolean) => void
 }) {
-  const { vars, loading, error, note, warning, load, set, remove } = useEnv()
+  const { vars, loading, error, note, warning, notes, load, set, remove } = useEnv()
   const [name, setName] = useState('')
   const [value, setValue] = useState('')
   const [secret, setSecret] = useState(false)
@@ -183,6 +183,13 @@ export function EnvDialog({
           <p role="status" className="text-xs text-muted-foreground" data-testid="env-note">
             {note}
           </p>
+        ) : null}
+        {notes.length ? (
+          <ul className="list-disc pl-4 text-xs text-muted-foreground" data-testid="env-notes">
+            {notes.map((n) => (
+              <li key={n}>{n}</li>
+            ))}
+          </ul>
         ) : null}
         <div className="flex justify-end gap-2">
           <Button variant="outline" onClick={() => onOpenChange(false)}>
