@@ -187,10 +187,19 @@ func (w *Workspace) withUnsynced(changes []Change) ([]Change, error) {
 
 // commitOutside: candidates are paths or folders ("" is the whole
 // folder). Called with w.mu held.
-func (w *Workspace) commitOutside(ctx context.Context, candidates []string) (Version, []Change, error) {
+func (w *Workspace) commitOutside(ctx context.Context, candidates []string) (v Version, ch []Change, err error) {
 	if len(candidates) == 0 {
 		return Version{}, nil, nil
 	}
+	err = w.withIndex(ctx, func() error {
+		var err error
+		v, ch, err = w.commitOutsideHeld(ctx, candidates)
+		return err
+	})
+	return v, ch, err
+}
+
+func (w *Workspace) commitOutsideHeld(ctx context.Context, candidates []string) (Version, []Change, error) {
 	head, err := w.headTree()
 	if err != nil {
 		return Version{}, nil, err
@@ -211,18 +220,27 @@ func (w *Workspace) commitOutside(ctx context.Context, candidates []string) (Ver
 	if err != nil {
 		return Version{}, nil, w.gitErr(err)
 	}
-	for _, c := range changes {
-		if c.Deleted {
-			_, err = wt.Remove(c.Path)
-		} else {
-			err = wt.AddWithOptions(&git.AddOptions{Path: c.Path, SkipStatus: true})
+	var h plumbing.Hash
+	for attempt := 0; ; attempt++ {
+		err = nil
+		for _, c := range changes {
+			if c.Deleted {
+				_, err = wt.Remove(c.Path)
+			} else {
+				err = wt.AddWithOptions(&git.AddOptions{Path: c.Path, SkipStatus: true})
+			}
+			if err != nil {
+				break
+			}
 		}
-		if err != nil {
-			return Version{}, nil, w.gitErr(err)
+		if err == nil {
+			sig := w.signature()
+			h, err = wt.Commit(FormatMessage(OutsideMessage, []Trailer{{TrailerKind, KindOutside}}), &git.CommitOptions{Author: sig, Committer: sig})
+		}
+		if !w.again(err, attempt) {
+			break
 		}
 	}
-	sig := w.signature()
-	h, err := wt.Commit(FormatMessage(OutsideMessage, []Trailer{{TrailerKind, KindOutside}}), &git.CommitOptions{Author: sig, Committer: sig})
 	if errors.Is(err, git.ErrEmptyCommit) {
 		return Version{}, nil, nil
 	}

@@ -25,6 +25,25 @@ func (w *Workspace) Restore(ctx context.Context, versionID string) (Version, err
 		return Version{}, err
 	}
 	defer w.mu.Unlock()
+	return w.heldRetry(ctx, func() (Version, error) { return w.restore(ctx, versionID) })
+}
+
+// heldRetry runs op holding index.lock, again when git moved the branch
+// or repacked meanwhile (op reads the current version anew each time).
+// Called with w.mu held.
+func (w *Workspace) heldRetry(ctx context.Context, op func() (Version, error)) (v Version, err error) {
+	err = w.withIndex(ctx, func() error {
+		for attempt := 0; ; attempt++ {
+			v, err = op()
+			if !w.again(err, attempt) {
+				return err
+			}
+		}
+	})
+	return v, err
+}
+
+func (w *Workspace) restore(ctx context.Context, versionID string) (Version, error) {
 	target, err := w.commitByID(versionID)
 	if err != nil {
 		return Version{}, err
@@ -88,6 +107,10 @@ func (w *Workspace) RestoreBefore(ctx context.Context, versionID string) (Versio
 		return Version{}, err
 	}
 	defer w.mu.Unlock()
+	return w.heldRetry(ctx, func() (Version, error) { return w.restoreBefore(ctx, versionID) })
+}
+
+func (w *Workspace) restoreBefore(ctx context.Context, versionID string) (Version, error) {
 	c, err := w.commitByID(versionID)
 	if err != nil {
 		return Version{}, err

@@ -24,6 +24,7 @@ import (
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/storage/filesystem"
 
 	"tessera/backend/apperr"
 )
@@ -96,6 +97,7 @@ type Workspace struct {
 
 	mu        sync.Mutex
 	repo      *git.Repository
+	st        *gitStore                   // repo's storage, with git's locks (gitstore.go)
 	described map[plumbing.Hash]described // by commit; commits never change
 	gone      bool                        // the folder went to the trash
 	// turnBase is the version a running turn started from (BeginTurn).
@@ -119,7 +121,46 @@ func (w *Workspace) lock() error {
 		w.mu.Unlock()
 		return apperr.New(apperr.NotFound, "That project was deleted; its folder is in the trash.")
 	}
+	if w.st != nil {
+		w.st.refresh() // git may have repacked since the last call
+	}
 	return nil
+}
+
+// withIndex runs op holding git's index.lock (re-entrant), so no git
+// command changes the index or takes the files while Tessera writes and
+// commits; the index op changed is written through the lock at the end.
+// Called with w.mu held.
+func (w *Workspace) withIndex(ctx context.Context, op func() error) error {
+	if w.st.held != nil {
+		return op()
+	}
+	if err := w.st.holdIndex(ctx); err != nil {
+		return w.gitErr(err)
+	}
+	err := op()
+	if rerr := w.st.release(true); err == nil && rerr != nil {
+		err = w.gitErr(rerr)
+	}
+	return err
+}
+
+// again reports whether an operation that failed with err is worth
+// building again: git moved the branch (errRefMoved) or repacked the
+// objects it read (then the pack index is read again). Called with w.mu held.
+func (w *Workspace) again(err error, attempt int) bool {
+	if err == nil || attempt >= 8 {
+		return false
+	}
+	if errors.Is(err, errRefMoved) {
+		w.st.refresh()
+		return true
+	}
+	if errors.Is(err, plumbing.ErrObjectNotFound) || errors.Is(err, fs.ErrNotExist) {
+		w.st.reindex()
+		return true
+	}
+	return false
 }
 
 // Option configures Open.
@@ -154,11 +195,33 @@ func Open(root string, opts ...Option) (*Workspace, error) {
 			err = writeIfMissing(filepath.Join(abs, ".gitignore"), []byte(DefaultGitignore))
 		}
 	}
+	if err == nil {
+		repo, w.st, err = withGitLocks(repo)
+	}
 	if err != nil {
 		return nil, apperr.Wrap(err, apperr.Internal, "Tessera could not open the project's history in "+abs+".")
 	}
 	w.repo = repo
 	return w, nil
+}
+
+// withGitLocks opens repo again over a gitStore (git's lock files, packs
+// re-read after gc).
+func withGitLocks(repo *git.Repository) (*git.Repository, *gitStore, error) {
+	fsst, ok := repo.Storer.(*filesystem.Storage)
+	if !ok {
+		return nil, nil, errors.New("workspace: the repository is not on disk")
+	}
+	wt, err := repo.Worktree()
+	if err != nil {
+		return nil, nil, err
+	}
+	st := newGitStore(fsst, fsst.Filesystem().Root())
+	r, err := git.Open(st, wt.Filesystem)
+	if err != nil {
+		return nil, nil, err
+	}
+	return r, st, nil
 }
 
 // moved points the workspace at its folder's new place (called with w.mu
@@ -169,10 +232,14 @@ func (w *Workspace) moved(root string) error {
 		return apperr.Wrap(err, apperr.Internal, "Tessera could not find the renamed project folder "+root+".")
 	}
 	repo, err := git.PlainOpen(abs)
+	var st *gitStore
+	if err == nil {
+		repo, st, err = withGitLocks(repo)
+	}
 	if err != nil {
 		return apperr.Wrap(err, apperr.Internal, "Tessera could not open the project's history in "+abs+".")
 	}
-	w.root, w.repo = abs, repo
+	w.root, w.repo, w.st = abs, repo, st
 	return nil
 }
 
@@ -356,11 +423,19 @@ func (w *Workspace) commit(ctx context.Context, msg string, trailers []Trailer) 
 	if err != nil {
 		return Version{}, w.gitErr(err)
 	}
-	if err := wt.AddWithOptions(&git.AddOptions{All: true}); err != nil {
-		return Version{}, w.gitErr(err)
-	}
-	sig := w.signature()
-	h, err := wt.Commit(FormatMessage(msg, trailers), &git.CommitOptions{Author: sig, Committer: sig})
+	var h plumbing.Hash
+	err = w.withIndex(ctx, func() error {
+		for attempt := 0; ; attempt++ {
+			err := wt.AddWithOptions(&git.AddOptions{All: true})
+			if err == nil {
+				sig := w.signature()
+				h, err = wt.Commit(FormatMessage(msg, trailers), &git.CommitOptions{Author: sig, Committer: sig})
+			}
+			if !w.again(err, attempt) {
+				return err
+			}
+		}
+	})
 	if errors.Is(err, git.ErrEmptyCommit) {
 		return Version{}, apperr.Wrap(ErrNoChanges, apperr.Invalid, "Nothing changed since the last version.")
 	}
@@ -375,11 +450,22 @@ func (w *Workspace) commit(ctx context.Context, msg string, trailers []Trailer) 
 // message and the answer's id and model as trailers. changed is false (and
 // no version made) when the files were already exactly so; the version is
 // then the current one (none when there is no version yet).
-func (w *Workspace) RecordTurn(ctx context.Context, files []File, prompt, messageID, model string) (Version, bool, error) {
+func (w *Workspace) RecordTurn(ctx context.Context, files []File, prompt, messageID, model string) (v Version, changed bool, err error) {
 	if err := w.lock(); err != nil {
 		return Version{}, false, err
 	}
 	defer w.mu.Unlock()
+	// index.lock is held from the first file written to the commit, as git
+	// does for checkout: no git command takes the files in between.
+	err = w.withIndex(ctx, func() error {
+		var err error
+		v, changed, err = w.recordTurn(ctx, files, prompt, messageID, model)
+		return err
+	})
+	return v, changed, err
+}
+
+func (w *Workspace) recordTurn(ctx context.Context, files []File, prompt, messageID, model string) (Version, bool, error) {
 	// Edits made outside Tessera that are not committed yet become their
 	// own version first, so the turn's version never swallows them and a
 	// file both changed keeps the person's text in history (conflicts).
@@ -434,11 +520,22 @@ func (w *Workspace) RecordTurn(ctx context.Context, files []File, prompt, messag
 }
 
 // RecordEdit writes files the person changed by hand and commits them.
-func (w *Workspace) RecordEdit(ctx context.Context, files []File, msg string) (Version, bool, error) {
+func (w *Workspace) RecordEdit(ctx context.Context, files []File, msg string) (v Version, changed bool, err error) {
 	if err := w.lock(); err != nil {
 		return Version{}, false, err
 	}
 	defer w.mu.Unlock()
+	// index.lock is held from the first file written to the commit, as git
+	// does for checkout: no git command takes the files in between.
+	err = w.withIndex(ctx, func() error {
+		var err error
+		v, changed, err = w.recordEdit(ctx, files, msg)
+		return err
+	})
+	return v, changed, err
+}
+
+func (w *Workspace) recordEdit(ctx context.Context, files []File, msg string) (Version, bool, error) {
 	if _, err := w.write(ctx, files); err != nil {
 		return Version{}, false, err
 	}
@@ -454,11 +551,22 @@ func (w *Workspace) RecordEdit(ctx context.Context, files []File, msg string) (V
 
 // RecordUpload writes files the person uploaded and commits them (one
 // version, kind "upload").
-func (w *Workspace) RecordUpload(ctx context.Context, files []File, msg string) (Version, bool, error) {
+func (w *Workspace) RecordUpload(ctx context.Context, files []File, msg string) (v Version, changed bool, err error) {
 	if err := w.lock(); err != nil {
 		return Version{}, false, err
 	}
 	defer w.mu.Unlock()
+	// index.lock is held from the first file written to the commit, as git
+	// does for checkout: no git command takes the files in between.
+	err = w.withIndex(ctx, func() error {
+		var err error
+		v, changed, err = w.recordUpload(ctx, files, msg)
+		return err
+	})
+	return v, changed, err
+}
+
+func (w *Workspace) recordUpload(ctx context.Context, files []File, msg string) (Version, bool, error) {
 	if _, err := w.write(ctx, files); err != nil {
 		return Version{}, false, err
 	}
@@ -474,6 +582,16 @@ func (w *Workspace) signature() *object.Signature {
 }
 
 func (w *Workspace) gitErr(err error) error {
+	var ae *apperr.Error
+	if errors.As(err, &ae) {
+		return err
+	}
+	if busy := gitBusy(err); busy != nil {
+		return busy
+	}
+	if errors.Is(err, errRefMoved) {
+		return apperr.Wrap(err, apperr.Conflict, "Git kept moving the project's branch while Tessera saved a version; try again in a moment.")
+	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return apperr.Wrap(err, apperr.Canceled, "The operation was stopped.")
 	}
