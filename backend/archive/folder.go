@@ -14,6 +14,7 @@ import (
 
 	"tessera/backend/apperr"
 	"tessera/backend/workspace"
+	"tessera/backend/workspace/gitname"
 )
 
 // Ignore matches the files a project does not version: Tessera's default
@@ -82,7 +83,10 @@ func ReadFolder(ctx context.Context, dir string, lim Limits) ([]workspace.File, 
 			skipped++
 			return nil
 		}
-		if strings.EqualFold(d.Name(), ".git") {
+		if gitname.IsDotGit(d.Name()) && d.Name() != ".git" {
+			return apperr.Newf(apperr.Invalid, "The folder holds %q: git, Windows or macOS would take %q for the history folder .git, so nothing was imported. Rename it first.", rel, d.Name())
+		}
+		if d.Name() == ".git" {
 			if d.IsDir() {
 				return filepath.SkipDir
 			}

@@ -16,6 +16,7 @@ import (
 	"tessera/backend/apperr"
 	"tessera/backend/store"
 	"tessera/backend/workspace"
+	"tessera/backend/workspace/gitname"
 )
 
 // Limits bound what an import reads. Sizes are counted on the bytes
@@ -163,6 +164,11 @@ func (a *Archive) read(ctx context.Context) error {
 		if f.FileInfo().IsDir() || strings.HasSuffix(name, "/") {
 			continue
 		}
+		if g, ok := gitname.InPath(name); ok && !isGitEntry(name) {
+			// Another spelling of .git is no zipped working copy: on Windows
+			// or macOS it would land inside the real history folder.
+			return apperr.Newf(apperr.Invalid, "The archive holds %q: git, Windows or macOS would take %q for the history folder .git, so nothing was imported.", f.Name, g)
+		}
 		if _, err := workspace.CleanPath(name); err != nil && !isGitEntry(name) {
 			return apperr.Newf(apperr.Invalid, "The archive holds %q, which would land outside the project folder, so nothing was imported.", f.Name)
 		}
@@ -181,7 +187,7 @@ func (a *Archive) read(ctx context.Context) error {
 // skipped, not an attack.
 func isGitEntry(name string) bool {
 	for _, part := range strings.Split(name, "/") {
-		if strings.EqualFold(part, ".git") {
+		if part == ".git" {
 			return true
 		}
 	}

@@ -27,6 +27,7 @@ import (
 	"github.com/go-git/go-git/v5/storage/filesystem"
 
 	"tessera/backend/apperr"
+	"tessera/backend/workspace/gitname"
 )
 
 // DefaultGitignore is written once, when the workspace is created: what a
@@ -267,7 +268,9 @@ func writeIfMissing(p string, b []byte) error {
 
 // CleanPath checks a path relative to the workspace and returns it in
 // slash form. Absolute paths, "..", empty parts and anything inside .git
-// are refused: the model and the page name files, never places.
+// in any spelling git, Windows or macOS would take for it (gitname) are
+// refused: the model and the page name files, never places. Every writer
+// of project files (model, editor, upload, import) comes through here.
 func CleanPath(p string) (string, error) {
 	orig := p
 	p = strings.ReplaceAll(p, "\\", "/")
@@ -291,8 +294,8 @@ func CleanPath(p string) (string, error) {
 			return bad("empty part")
 		case part == "..":
 			return bad("it leaves the project")
-		case strings.EqualFold(part, ".git"):
-			return bad("the history folder")
+		case gitname.IsDotGit(part):
+			return "", apperr.Newf(apperr.Invalid, "%q cannot be a file of the project: git, Windows or macOS would take %q for the history folder .git. Choose another name.", orig, part)
 		}
 	}
 	return path.Clean(p), nil
