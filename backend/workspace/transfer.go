@@ -169,8 +169,9 @@ func ImportRepo(ctx context.Context, root, src string, lim ImportLimits, opts ..
 }
 
 // finishImport checks the history ending at head is whole, points main at
-// it and writes its files (plain files only: links and submodules are left
-// out, as Tessera writes only plain files inside the folder).
+// it and writes its files: plain files, and links that stay inside the
+// project as links (links pointing out are withheld, see links.go;
+// submodules are left out).
 func (w *Workspace) finishImport(ctx context.Context, head plumbing.Hash, lim ImportLimits) error {
 	c, err := w.repo.CommitObject(head)
 	if err != nil {
@@ -195,7 +196,8 @@ func (w *Workspace) finishImport(ctx context.Context, head plumbing.Hash, lim Im
 		if err != nil {
 			return w.gitErr(err)
 		}
-		if e.Mode != filemode.Regular && e.Mode != filemode.Executable && e.Mode != filemode.Deprecated {
+		link := e.Mode == filemode.Symlink
+		if !link && e.Mode != filemode.Regular && e.Mode != filemode.Executable && e.Mode != filemode.Deprecated {
 			continue
 		}
 		if _, err := CleanPath(name); err != nil {
@@ -213,7 +215,10 @@ func (w *Workspace) finishImport(ctx context.Context, head plumbing.Hash, lim Im
 		if err != nil {
 			return err
 		}
-		files = append(files, File{Path: name, Content: content})
+		if link && !LinkInside(name, string(content)) {
+			continue // withheld: in history, never made on disk (links.go)
+		}
+		files = append(files, File{Path: name, Content: content, Link: link, fromHistory: true})
 	}
 	ref := plumbing.NewHashReference(plumbing.NewBranchReferenceName("main"), head)
 	if err := w.repo.Storer.SetReference(ref); err != nil {

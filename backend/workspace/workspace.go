@@ -21,6 +21,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/go-git/go-billy/v5/osfs"
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
@@ -75,6 +76,12 @@ type File struct {
 	Path    string
 	Content []byte
 	Delete  bool
+	// Link makes Path a symbolic link whose target is Content (as history
+	// holds it). A target out of the project is refused (LinkInside).
+	Link bool
+	// fromHistory: a restore or checkout writes it, so whatever is at
+	// Path itself (a link included) is replaced or removed, never followed.
+	fromHistory bool
 }
 
 // Version is one commit of a workspace.
@@ -218,7 +225,10 @@ func withGitLocks(repo *git.Repository) (*git.Repository, *gitStore, error) {
 		return nil, nil, err
 	}
 	st := newGitStore(fsst, fsst.Filesystem().Root())
-	r, err := git.Open(st, wt.Filesystem)
+	// BoundOS, not go-billy's default chroot: that one rewrites an absolute
+	// link target relative to the folder, so a link would be versioned
+	// with a target it never had.
+	r, err := git.Open(st, osfs.New(wt.Filesystem.Root(), osfs.WithBoundOS()))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -305,9 +315,19 @@ func CleanPath(p string) (string, error) {
 // symlink on the way: a link could point out of the folder, and following
 // it would write where the person never agreed to.
 func (w *Workspace) resolve(rel string) (string, error) {
+	return w.resolveFor(rel, false)
+}
+
+// resolveFor is resolve; ownLink lets the last part be a link (replaced
+// or removed itself by a restore, never followed).
+func (w *Workspace) resolveFor(rel string, ownLink bool) (string, error) {
 	cur := w.root
-	for _, part := range strings.Split(rel, "/") {
+	parts := strings.Split(rel, "/")
+	for i, part := range parts {
 		cur = filepath.Join(cur, part)
+		if ownLink && i == len(parts)-1 {
+			return cur, nil
+		}
 		fi, err := os.Lstat(cur)
 		if errors.Is(err, fs.ErrNotExist) {
 			return filepath.Join(w.root, filepath.FromSlash(rel)), nil
@@ -316,7 +336,7 @@ func (w *Workspace) resolve(rel string) (string, error) {
 			return "", apperr.Wrap(err, apperr.Internal, "Tessera could not read "+rel+" in the project folder.")
 		}
 		if fi.Mode()&fs.ModeSymlink != 0 {
-			return "", apperr.Newf(apperr.Invalid, "%q goes through a symbolic link; Tessera writes only plain files inside the project folder.", rel)
+			return "", apperr.Newf(apperr.Invalid, "%q is or goes through a symbolic link; Tessera never follows links in the project folder (the link stays in the history as a link).", rel)
 		}
 	}
 	return cur, nil
@@ -343,7 +363,13 @@ func (w *Workspace) write(ctx context.Context, files []File) (bool, error) {
 		if err != nil {
 			return false, err
 		}
-		abs, err := w.resolve(rel)
+		if f.Link && !f.Delete && !LinkInside(rel, string(f.Content)) {
+			return false, apperr.Newf(apperr.Invalid, "%q would be a link to %q, outside the project; Tessera makes links only to files inside it.", rel, f.Content)
+		}
+		if f.fromHistory && f.Delete && w.throughLink(rel) {
+			continue // not in the project any more: its folder became a link
+		}
+		abs, err := w.resolveFor(rel, f.fromHistory)
 		if err != nil {
 			return false, err
 		}
@@ -365,8 +391,28 @@ func (w *Workspace) write(ctx context.Context, files []File) (bool, error) {
 }
 
 func applyFile(abs string, f File) (bool, error) {
-	old, err := os.ReadFile(abs)
-	exists := err == nil
+	// Lstat first: a link at abs is the link itself, never its target.
+	fi, err := os.Lstat(abs)
+	isLink := err == nil && fi.Mode()&fs.ModeSymlink != 0
+	switch {
+	case f.Link && !f.Delete:
+		c, err := applyLink(abs, f)
+		if err != nil {
+			return false, apperr.Wrap(err, apperr.Internal, "Tessera could not make the link "+f.Path+".")
+		}
+		return c, nil
+	case isLink && f.Delete:
+		if err := os.Remove(abs); err != nil {
+			return false, apperr.Wrap(err, apperr.Internal, "Tessera could not delete "+f.Path+".")
+		}
+		return true, nil
+	}
+	var old []byte
+	exists := false
+	if err == nil && !isLink {
+		old, err = os.ReadFile(abs)
+		exists = err == nil
+	}
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return false, apperr.Wrap(err, apperr.Internal, "Tessera could not read "+f.Path+" in the project folder.")
 	}
@@ -429,7 +475,13 @@ func (w *Workspace) commit(ctx context.Context, msg string, trailers []Trailer) 
 	var h plumbing.Hash
 	err = w.withIndex(ctx, func() error {
 		for attempt := 0; ; attempt++ {
-			err := wt.AddWithOptions(&git.AddOptions{All: true})
+			err := w.prepareIndex()
+			if err == nil {
+				err = wt.AddWithOptions(&git.AddOptions{All: true})
+			}
+			if err == nil {
+				err = w.keepWithheld()
+			}
 			if err == nil {
 				sig := w.signature()
 				h, err = wt.Commit(FormatMessage(msg, trailers), &git.CommitOptions{Author: sig, Committer: sig})

@@ -415,6 +415,8 @@ export namespace api {
 	    path: string;
 	    dir: boolean;
 	    size: number;
+	    link: boolean;
+	    target: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new TreeEntryDTO(source);
@@ -425,6 +427,8 @@ export namespace api {
 	        this.path = source["path"];
 	        this.dir = source["dir"];
 	        this.size = source["size"];
+	        this.link = source["link"];
+	        this.target = source["target"];
 	    }
 	}
 	export class FileTreeDTO {
