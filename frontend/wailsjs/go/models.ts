@@ -786,6 +786,7 @@ export namespace api {
 	    head: string;
 	    upToDate: boolean;
 	    pushedAt: string;
+	    warning: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new PushResultDTO(source);
@@ -798,6 +799,7 @@ export namespace api {
 	        this.head = source["head"];
 	        this.upToDate = source["upToDate"];
 	        this.pushedAt = source["pushedAt"];
+	        this.warning = source["warning"];
 	    }
 	}
 	export class RedirectConfirm {
