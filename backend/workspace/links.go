@@ -86,7 +86,8 @@ func (w *Workspace) readInside(rel string) ([]byte, error) {
 // prepareIndex is what commit does before adding the whole folder (w.mu
 // and index.lock held): entries under a folder that became a link are
 // dropped (git reads them as deleted; go-git would refuse the whole
-// add), so a versioned folder turned into a link never stops the turns.
+// add), so a versioned folder turned into a link never stops the turns;
+// so are files that became folders (go-git would try to read the folder).
 func (w *Workspace) prepareIndex() error {
 	idx, err := w.repo.Storer.Index()
 	if err != nil {
@@ -96,6 +97,10 @@ func (w *Workspace) prepareIndex() error {
 	dropped := false
 	plain := map[string]bool{} // folders seen to be plain folders
 	for _, e := range idx.Entries {
+		if fi, err := os.Lstat(filepath.Join(w.root, filepath.FromSlash(e.Name))); err == nil && fi.IsDir() {
+			dropped = true // a file that became a folder
+			continue
+		}
 		dir := path.Dir(e.Name)
 		if plain[dir] {
 			kept = append(kept, e)

@@ -292,3 +292,33 @@ func TestTreeListsLinksAsLinks(t *testing.T) {
 		t.Errorf("read through the link: %v", err)
 	}
 }
+
+// TestRestoreAcrossAFileThatBecameAFolder: restoring works both ways when
+// a path was a file in one version and a folder in the other.
+func TestRestoreAcrossAFileThatBecameAFolder(t *testing.T) {
+	ctx := context.Background()
+	w := open(t)
+	asFile := mustCommit(t, w, []File{{Path: "data", Content: []byte("a file")}, {Path: "app.py", Content: []byte("1")}}, "file")
+	if _, err := w.Write(ctx, []File{{Path: "data", Delete: true}}); err != nil {
+		t.Fatal(err)
+	}
+	asFolder := mustCommit(t, w, []File{{Path: "data/x.csv", Content: []byte("x,y")}, {Path: "data/deep/y.csv", Content: []byte("y")}}, "folder")
+	if _, err := w.Restore(ctx, asFile.ID); err != nil {
+		t.Fatalf("restore the file over the folder: %v", err)
+	}
+	if got := tree(t, w); got["data"] != "a file" || got["data/x.csv"] != "" {
+		t.Fatalf("after restoring the file: %v", got)
+	}
+	if b, err := os.ReadFile(filepath.Join(w.Root(), "data")); err != nil || string(b) != "a file" {
+		t.Fatalf("on disk: %q %v", b, err)
+	}
+	if _, err := w.Restore(ctx, asFolder.ID); err != nil {
+		t.Fatalf("restore the folder over the file: %v", err)
+	}
+	if got := tree(t, w); got["data/x.csv"] != "x,y" || got["data/deep/y.csv"] != "y" {
+		t.Fatalf("after restoring the folder: %v", got)
+	}
+	if b, _ := os.ReadFile(filepath.Join(w.Root(), "data", "deep", "y.csv")); string(b) != "y" {
+		t.Fatal("the folder is not on disk")
+	}
+}
