@@ -337,6 +337,21 @@ func TestImportFolderAndRepository(t *testing.T) {
 	if !reflect.DeepEqual(hb[1:], ha) {
 		t.Fatalf("history: %v vs %v", hb, ha)
 	}
+
+	// A bare repository (here: the .git folder itself) imports as its
+	// history, never as git's internals.
+	res, err = b.ts.Import(filepath.Join(w.Root(), ".git"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Versions != 3 {
+		t.Fatalf("bare import has %d versions, want 3", res.Versions)
+	}
+	for _, internal := range []string{"HEAD", "config", "objects", "refs"} {
+		if _, err := os.Lstat(filepath.Join(b.root, res.Project.Workspace, internal)); err == nil {
+			t.Errorf("git's %s was imported as a project file", internal)
+		}
+	}
 }
 
 func TestImportRefusesAHistoryThatInflatesPastTheLimit(t *testing.T) {
