@@ -68,7 +68,7 @@ export const tests = {
       await page.waitForSelector(`${tid('push-submit')}:not([disabled])`);
       await page.fill(tid('push-url'), bare);
       await page.click(tid('push-submit'));
-      await toastHas(page, `Pushed to ${bare} (main)`);
+      await toastHas(page, `Pushed main to ${bare} (main there)`);
       const log = execFileSync('git', ['--git-dir', bare, 'log', '--format=%s', 'main'], { encoding: 'utf8' }).trim().split('\n');
       assert(JSON.stringify(log) === JSON.stringify(['Second step', 'Say hello']), `the remote's history: ${JSON.stringify(log)}`);
       await page.screenshot({ path: path.join(artifacts, 'e2e-transfer-push.png') });

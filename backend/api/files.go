@@ -28,6 +28,10 @@ type TreeEntryDTO struct {
 	Path string `json:"path"`
 	Dir  bool   `json:"dir"`
 	Size int64  `json:"size"`
+	// Link: a symbolic link, shown as one and never opened (Target is
+	// where it points).
+	Link   bool   `json:"link"`
+	Target string `json:"target"`
 }
 
 // FileTreeDTO is the project's folder; Truncated when it held more
@@ -96,7 +100,7 @@ func (s *FilesService) Tree(projectID string) (FileTreeDTO, error) {
 	}
 	out := FileTreeDTO{Entries: make([]TreeEntryDTO, len(es)), Truncated: truncated}
 	for i, e := range es {
-		out.Entries[i] = TreeEntryDTO{Path: e.Path, Dir: e.Dir, Size: e.Size}
+		out.Entries[i] = TreeEntryDTO{Path: e.Path, Dir: e.Dir, Size: e.Size, Link: e.Link, Target: e.Target}
 	}
 	return out, nil
 }

@@ -19,7 +19,7 @@ const pushWait = 10 * time.Minute
 type RemoteDTO struct {
 	URL      string `json:"url"` // "" when none is set
 	Username string `json:"username"`
-	Branch   string `json:"branch"`
+	Branch   string `json:"branch"` // "" = the project's current branch
 	HasToken bool   `json:"hasToken"`
 	PushedAt string `json:"pushedAt"` // RFC 3339; "" when never pushed
 }
@@ -29,16 +29,17 @@ type SetRemoteRequest struct {
 	ProjectID string `json:"projectId"`
 	URL       string `json:"url"`
 	Username  string `json:"username"`
-	Branch    string `json:"branch"` // "" = main
+	Branch    string `json:"branch"` // "" = the current branch, pushed to the same-named one
 }
 
 // PushResultDTO says what a push did.
 type PushResultDTO struct {
 	URL      string `json:"url"`
-	Branch   string `json:"branch"`
+	Branch   string `json:"branch"` // the branch pushed (the same name there)
 	Head     string `json:"head"`
 	UpToDate bool   `json:"upToDate"`
 	PushedAt string `json:"pushedAt"`
+	Warning  string `json:"warning"` // "" or a sentence (plain http to this computer)
 }
 
 // WithRemoteTokens removes a deleted project's push token from the
@@ -61,7 +62,7 @@ func (s *TransferService) GetRemote(projectID string) (RemoteDTO, error) {
 	}
 	r, err := s.st.GetRemote(ctx, projectID)
 	if apperr.Is(err, apperr.NotFound) {
-		return RemoteDTO{Branch: "main"}, nil
+		return RemoteDTO{}, nil
 	}
 	if err != nil {
 		return RemoteDTO{}, err
@@ -142,5 +143,5 @@ func (s *TransferService) Push(projectID string) (PushResultDTO, error) {
 		return PushResultDTO{}, err
 	}
 	s.log.Info("project pushed", "project", projectID, "head", res.Head, "upToDate", res.UpToDate)
-	return PushResultDTO{URL: r.URL, Branch: r.Branch, Head: res.Head, UpToDate: res.UpToDate, PushedAt: stamp(now)}, nil
+	return PushResultDTO{URL: r.URL, Branch: res.Branch, Head: res.Head, UpToDate: res.UpToDate, PushedAt: stamp(now), Warning: res.Warning}, nil
 }

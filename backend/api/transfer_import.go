@@ -139,7 +139,14 @@ func (s *TransferService) stageZip(ctx context.Context, path, staging string) (s
 // stageFolder imports a folder; a git working copy brings its history, and
 // changes not yet committed there become one more version.
 func (s *TransferService) stageFolder(ctx context.Context, dir, staging string) (staged, error) {
-	st := staged{info: archive.ProjectInfo{Name: nameFrom(dir)}}
+	st := staged{info: archive.ProjectInfo{Name: nameFrom(strings.TrimSuffix(dir, ".git"))}}
+	if archive.IsBare(dir) {
+		// A bare repository (or a .git folder) has history and no working
+		// files: the history is the project, its internals are not files.
+		var err error
+		st.w, err = workspace.ImportRepo(ctx, staging, dir, s.limits.Workspace())
+		return st, err
+	}
 	files, skipped, err := archive.ReadFolder(ctx, dir, s.limits)
 	if err != nil {
 		return staged{}, err

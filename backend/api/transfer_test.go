@@ -338,6 +338,21 @@ func TestImportFolderAndRepository(t *testing.T) {
 	if !reflect.DeepEqual(hb[1:], ha) {
 		t.Fatalf("history: %v vs %v", hb, ha)
 	}
+
+	// A bare repository (here: the .git folder itself) imports as its
+	// history, never as git's internals.
+	res, err = b.ts.Import(filepath.Join(w.Root(), ".git"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Versions != 3 {
+		t.Fatalf("bare import has %d versions, want 3", res.Versions)
+	}
+	for _, internal := range []string{"HEAD", "config", "objects", "refs"} {
+		if _, err := os.Lstat(filepath.Join(b.root, res.Project.Workspace, internal)); err == nil {
+			t.Errorf("git's %s was imported as a project file", internal)
+		}
+	}
 }
 
 func TestImportRefusesAHistoryThatInflatesPastTheLimit(t *testing.T) {
@@ -424,7 +439,7 @@ func TestPushToARemote(t *testing.T) {
 		t.Fatal(err)
 	}
 	r, err := c.ts.SetRemote(SetRemoteRequest{ProjectID: p.ID, URL: bare, Username: "me"})
-	if err != nil || r.URL != bare || r.HasToken || r.Branch != "main" || r.PushedAt != "" {
+	if err != nil || r.URL != bare || r.HasToken || r.Branch != "" || r.PushedAt != "" {
 		t.Fatalf("set remote = %+v %v", r, err)
 	}
 	if err := c.ts.SetRemoteToken(p.ID, token); err != nil {
@@ -434,7 +449,7 @@ func TestPushToARemote(t *testing.T) {
 		t.Fatal("token not saved")
 	}
 	res, err := c.ts.Push(p.ID)
-	if err != nil || res.UpToDate || res.Head == "" {
+	if err != nil || res.UpToDate || res.Head == "" || res.Branch != "main" {
 		t.Fatalf("push = %+v %v", res, err)
 	}
 	repo, _ := git.PlainOpen(bare)

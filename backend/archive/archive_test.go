@@ -167,6 +167,11 @@ func TestOpenRefusesHostileArchives(t *testing.T) {
 		{"head without pack", []entry{{name: ManifestName, body: `{"format":1,"app":"tessera","head":"` + strings.Repeat("a", 40) + `"}`}}, DefaultLimits, "history.pack"},
 		{"bad role", []entry{{name: ManifestName, body: `{"format":1,"app":"tessera"}`}, {name: ChatJSONName, body: `{"messages":[{"role":"root"}]}`}}, DefaultLimits, "role"},
 		{"empty", []entry{{name: "dir/", body: ""}}, DefaultLimits, "no files"},
+		{".git. hook", []entry{{name: ".git./hooks/post-checkout", body: "x"}}, DefaultLimits, "history folder .git"},
+		{"GIT~1 hook", []entry{{name: "GIT~1/hooks/post-checkout", body: "x"}}, DefaultLimits, "history folder .git"},
+		{".GIT hook", []entry{{name: "src/.GIT/config", body: "x"}}, DefaultLimits, "history folder .git"},
+		{"invisible .git", []entry{{name: ".g\u200cit/config", body: "x"}}, DefaultLimits, "history folder .git"},
+		{"exported .git.", []entry{{name: ManifestName, body: `{"format":1,"app":"tessera"}`}, {name: "files/.git /config", body: "x"}}, DefaultLimits, "history folder .git"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			a, err := Open(ctx, zipOf(t, tc.entries), tc.lim)
@@ -250,5 +255,14 @@ func TestReadFolder(t *testing.T) {
 	}
 	if _, _, err := ReadFolder(context.Background(), filepath.Join(dir, "nope"), DefaultLimits); !apperr.Is(err, apperr.NotFound) {
 		t.Fatalf("missing: %v", err)
+	}
+	for _, spelling := range []string{".git.", ".GIT", "git~1", ".g\u200dit"} {
+		odd := t.TempDir()
+		os.WriteFile(filepath.Join(odd, "main.py"), []byte("x"), 0o644)
+		os.MkdirAll(filepath.Join(odd, "sub", spelling, "hooks"), 0o755)
+		os.WriteFile(filepath.Join(odd, "sub", spelling, "hooks", "post-checkout"), []byte("x"), 0o644)
+		if _, _, err := ReadFolder(context.Background(), odd, DefaultLimits); !apperr.Is(err, apperr.Invalid) || !strings.Contains(apperr.MessageOf(err), "history folder .git") {
+			t.Errorf("a folder holding %q: %v", spelling, err)
+		}
 	}
 }

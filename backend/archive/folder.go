@@ -14,6 +14,7 @@ import (
 
 	"tessera/backend/apperr"
 	"tessera/backend/workspace"
+	"tessera/backend/workspace/gitname"
 )
 
 // Ignore matches the files a project does not version: Tessera's default
@@ -50,6 +51,25 @@ func IsRepo(dir string) bool {
 	return err == nil && fi.IsDir()
 }
 
+// IsBare says whether dir is a git repository without a working copy (a
+// bare repository, or a .git folder itself): HEAD, objects/ and refs/ at
+// its top. Its files are git's internals, never a project's files.
+func IsBare(dir string) bool {
+	if IsRepo(dir) {
+		return false
+	}
+	head, err := os.Lstat(filepath.Join(dir, "HEAD"))
+	if err != nil || !head.Mode().IsRegular() {
+		return false
+	}
+	for _, d := range []string{"objects", "refs"} {
+		if fi, err := os.Lstat(filepath.Join(dir, d)); err != nil || !fi.IsDir() {
+			return false
+		}
+	}
+	return true
+}
+
 // ReadFolder reads a folder as a project's files: links are skipped (they
 // could point anywhere), so are .git and what the ignore patterns match;
 // the limits stop a folder too large. It returns how many files and
@@ -58,6 +78,9 @@ func ReadFolder(ctx context.Context, dir string, lim Limits) ([]workspace.File, 
 	fi, err := os.Stat(dir)
 	if err != nil || !fi.IsDir() {
 		return nil, 0, apperr.Newf(apperr.NotFound, "Tessera could not find the folder %s.", dir)
+	}
+	if IsBare(dir) {
+		return nil, 0, apperr.Newf(apperr.Invalid, "%s is a bare git repository: its files are git's own, not a project's. Import it as a repository (its history comes along), or choose a working copy.", dir)
 	}
 	ign := NewIgnore(nil)
 	var out []workspace.File
@@ -82,7 +105,10 @@ func ReadFolder(ctx context.Context, dir string, lim Limits) ([]workspace.File, 
 			skipped++
 			return nil
 		}
-		if strings.EqualFold(d.Name(), ".git") {
+		if gitname.IsDotGit(d.Name()) && d.Name() != ".git" {
+			return apperr.Newf(apperr.Invalid, "The folder holds %q: git, Windows or macOS would take %q for the history folder .git, so nothing was imported. Rename it first.", rel, d.Name())
+		}
+		if d.Name() == ".git" {
 			if d.IsDir() {
 				return filepath.SkipDir
 			}

@@ -12,10 +12,14 @@ import (
 	"os"
 	"path"
 	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/charmap"
 
 	"tessera/backend/apperr"
 	"tessera/backend/store"
 	"tessera/backend/workspace"
+	"tessera/backend/workspace/gitname"
 )
 
 // Limits bound what an import reads. Sizes are counted on the bytes
@@ -48,9 +52,11 @@ func (l Limits) Workspace() workspace.ImportLimits {
 	return workspace.ImportLimits{MaxFiles: l.MaxFiles, MaxBytes: l.MaxBytes, MaxHistory: l.MaxHistory}
 }
 
-func (l Limits) tooBig(what string, n int64) error {
-	return apperr.Newf(apperr.Invalid, "That archive is too large to import: its %s is over %s. Tessera imports projects of at most %d files and %s of files.",
-		what, size(n), l.MaxFiles, size(l.MaxBytes))
+// tooBig names the limit an archive's part (what) went over: never how
+// much of the budget was left, which is no number the person can act on.
+func (l Limits) tooBig(what string, limit int64) error {
+	return apperr.Newf(apperr.Invalid, "That archive is too large to import: its %s would take more than %s, the most Tessera imports. Tessera imports projects of at most %d files and %s of files.",
+		what, size(limit), l.MaxFiles, size(l.MaxBytes))
 }
 
 func size(n int64) string {
@@ -114,7 +120,7 @@ func (l *limited) Read(p []byte) (int, error) {
 	n, err := l.r.Read(p)
 	l.read += int64(n)
 	if l.read > l.n {
-		return n, l.lim.tooBig("history", l.read)
+		return n, l.lim.tooBig("history", l.n)
 	}
 	return n, err
 }
@@ -136,7 +142,7 @@ func Open(ctx context.Context, p string, lim Limits) (*Archive, error) {
 		return nil, apperr.Newf(apperr.Invalid, "%s is a folder, not a zip file.", p)
 	}
 	if fi.Size() > lim.MaxArchiveBytes {
-		return nil, lim.tooBig("file", fi.Size())
+		return nil, lim.tooBig("zip file", lim.MaxArchiveBytes)
 	}
 	zc, err := zip.OpenReader(p)
 	if err != nil {
@@ -154,6 +160,7 @@ func (a *Archive) read(ctx context.Context) error {
 	if len(a.zc.File) > a.lim.MaxEntries {
 		return apperr.Newf(apperr.Invalid, "That archive has %d entries; Tessera imports at most %d.", len(a.zc.File), a.lim.MaxEntries)
 	}
+	decodeNames(a.zc.File)
 	byName := map[string]*zip.File{}
 	for _, f := range a.zc.File {
 		name := strings.ReplaceAll(f.Name, "\\", "/")
@@ -162,6 +169,11 @@ func (a *Archive) read(ctx context.Context) error {
 		}
 		if f.FileInfo().IsDir() || strings.HasSuffix(name, "/") {
 			continue
+		}
+		if g, ok := gitname.InPath(name); ok && !isGitEntry(name) {
+			// Another spelling of .git is no zipped working copy: on Windows
+			// or macOS it would land inside the real history folder.
+			return apperr.Newf(apperr.Invalid, "The archive holds %q: git, Windows or macOS would take %q for the history folder .git, so nothing was imported.", f.Name, g)
 		}
 		if _, err := workspace.CleanPath(name); err != nil && !isGitEntry(name) {
 			return apperr.Newf(apperr.Invalid, "The archive holds %q, which would land outside the project folder, so nothing was imported.", f.Name)
@@ -181,14 +193,44 @@ func (a *Archive) read(ctx context.Context) error {
 // skipped, not an attack.
 func isGitEntry(name string) bool {
 	for _, part := range strings.Split(name, "/") {
-		if strings.EqualFold(part, ".git") {
+		if part == ".git" {
 			return true
 		}
 	}
 	return false
 }
 
+// named is the limit a sentence names for what: the files' whole limit,
+// not the part of it the files before used up.
+func (a *Archive) named(what string, max int64) int64 {
+	if what == "files" {
+		return a.lim.MaxBytes
+	}
+	return max
+}
+
+// decodeNames turns names a zip stores in the old DOS code page (CP437,
+// the zip format's default: no UTF-8 flag, and not valid UTF-8, as
+// Windows' own zip and old tools write them) into UTF-8, so "Café.txt" is
+// that file, not a name "outside the project".
+func decodeNames(files []*zip.File) {
+	dec := charmap.CodePage437.NewDecoder()
+	for _, f := range files {
+		if f.Flags&0x800 != 0 || utf8.ValidString(f.Name) {
+			continue
+		}
+		if n, err := dec.String(f.Name); err == nil {
+			f.Name = n
+		}
+	}
+}
+
 func (a *Archive) readAll(f *zip.File, max int64, what string) ([]byte, error) {
+	// The header first: a bomb is refused before a byte is inflated (Go's
+	// zip reader holds every entry to the size its header declares).
+	if f.UncompressedSize64 > uint64(max) {
+		return nil, a.lim.tooBig(what, a.named(what, max))
+	}
 	rc, err := f.Open()
 	if err != nil {
 		return nil, damaged(f.Name, err)
@@ -199,7 +241,7 @@ func (a *Archive) readAll(f *zip.File, max int64, what string) ([]byte, error) {
 		return nil, damaged(f.Name, err)
 	}
 	if int64(len(b)) > max {
-		return nil, a.lim.tooBig(what, int64(len(b)))
+		return nil, a.lim.tooBig(what, a.named(what, max))
 	}
 	return b, nil
 }
@@ -295,11 +337,15 @@ func litter(n string) bool {
 }
 
 func (a *Archive) readFiles(ctx context.Context, zfs []*zip.File, prefix string, ign *Ignore) error {
-	var total int64
+	type entry struct {
+		f     *zip.File
+		clean string
+	}
+	// Names and the headers' sizes together first: a bomb is refused
+	// before anything is inflated.
+	var take []entry
+	var declared uint64
 	for _, f := range zfs {
-		if err := ctx.Err(); err != nil {
-			return apperr.Wrap(err, apperr.Canceled, "The import was stopped.")
-		}
 		rel := strings.TrimPrefix(strings.ReplaceAll(f.Name, "\\", "/"), prefix)
 		clean, err := workspace.CleanPath(rel)
 		if err != nil {
@@ -309,15 +355,25 @@ func (a *Archive) readFiles(ctx context.Context, zfs []*zip.File, prefix string,
 			a.Skipped++
 			continue
 		}
-		if len(a.Files) >= a.lim.MaxFiles {
+		if len(take) >= a.lim.MaxFiles {
 			return a.lim.Workspace().TooBig()
 		}
-		b, err := a.readAll(f, a.lim.MaxBytes-total, "files")
+		if declared += f.UncompressedSize64; declared > uint64(a.lim.MaxBytes) {
+			return a.lim.tooBig("files", a.lim.MaxBytes)
+		}
+		take = append(take, entry{f, clean})
+	}
+	var total int64
+	for _, e := range take {
+		if err := ctx.Err(); err != nil {
+			return apperr.Wrap(err, apperr.Canceled, "The import was stopped.")
+		}
+		b, err := a.readAll(e.f, a.lim.MaxBytes-total, "files")
 		if err != nil {
 			return err
 		}
 		total += int64(len(b))
-		a.Files = append(a.Files, workspace.File{Path: clean, Content: b})
+		a.Files = append(a.Files, workspace.File{Path: e.clean, Content: b})
 	}
 	return nil
 }

@@ -7,11 +7,13 @@ package fragment
 import (
 	"fmt"
 	"path"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"tessera/backend/apperr"
 	"tessera/backend/files"
+	"tessera/backend/workspace/gitname"
 )
 
 // Limits that keep a runaway answer from becoming a runaway project.
@@ -176,6 +178,9 @@ func CleanPath(p string) (string, error) {
 	for _, seg := range strings.Split(p, "/") {
 		if seg == ".." {
 			return bad(`which is outside the project (".." is not allowed)`)
+		}
+		if gitname.IsDotGit(seg) {
+			return bad("inside git's history folder (git, Windows or macOS take " + strconv.Quote(seg) + " for .git)")
 		}
 	}
 	p = path.Clean(p)

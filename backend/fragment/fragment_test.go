@@ -33,6 +33,13 @@ func TestCleanPath(t *testing.T) {
 		{in: "a\nb", bad: true},
 		{in: strings.Repeat("a", MaxPathLength+1), bad: true},
 		{in: "..foo/bar..", want: "..foo/bar.."},
+		{in: ".git/hooks/post-checkout", bad: true},
+		{in: ".git./hooks/post-checkout", bad: true},
+		{in: "GIT~1/config", bad: true},
+		{in: "src/.G\u200cIT/config", bad: true},
+		{in: `.git \hooks\x`, bad: true},
+		{in: ".github/workflows/ci.yml", want: ".github/workflows/ci.yml"},
+		{in: ".gitignore", want: ".gitignore"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {

@@ -41,9 +41,7 @@ func (s *Store) GetRemote(ctx context.Context, projectID string) (Remote, error)
 // SetRemote saves the project's remote (its push time is kept when only
 // the user name changes, cleared when the address does).
 func (s *Store) SetRemote(ctx context.Context, r Remote) error {
-	if r.Branch == "" {
-		r.Branch = "main"
-	}
+	// Branch "" is the project's current branch at the time of each push.
 	res, err := s.db.ExecContext(ctx, `INSERT INTO project_remotes(project_id, url, username, branch, updated_at)
 		SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM projects WHERE id=?)
 		ON CONFLICT(project_id) DO UPDATE SET

@@ -85,7 +85,7 @@ func TestRemotes(t *testing.T) {
 		t.Fatal(err)
 	}
 	r, err := s.GetRemote(ctx, p.ID)
-	if err != nil || r.URL != "https://x/y.git" || r.Branch != "main" || !r.PushedAt.Equal(at) {
+	if err != nil || r.URL != "https://x/y.git" || r.Branch != "" || !r.PushedAt.Equal(at) {
 		t.Fatalf("remote = %+v %v", r, err)
 	}
 	// Same address, new user: the push time stays; a new address clears it.

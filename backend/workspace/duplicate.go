@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
@@ -45,23 +46,52 @@ func (m *Manager) Duplicate(ctx context.Context, idx Index, from, newProject sto
 	if err := ctx.Err(); err != nil {
 		return fail(apperr.Wrap(err, apperr.Canceled, "The operation was stopped."))
 	}
-	repo, err := git.PlainOpen(dst)
-	if err == nil {
-		var wt *git.Worktree
-		if wt, err = repo.Worktree(); err == nil {
-			if _, herr := repo.Head(); errors.Is(herr, plumbing.ErrReferenceNotFound) {
-				err = writeIfMissing(filepath.Join(dst, ".gitignore"), []byte(DefaultGitignore)) // no version yet
-			} else if err = herr; err == nil {
-				err = wt.Reset(&git.ResetOptions{Mode: git.HardReset})
-			}
-		}
-	}
-	if err != nil {
-		return fail(apperr.Wrap(err, apperr.Internal, "Tessera could not check out the copied project in "+dst+"."))
-	}
 	w, err := m.get(folder)
 	if err != nil {
 		return fail(err)
 	}
+	if err := w.checkoutCurrent(ctx); err != nil {
+		delete(m.open, strings.ToLower(folder))
+		return fail(err)
+	}
 	return w, nil
+}
+
+// checkoutCurrent writes the current version's files into the folder
+// (links as links when they stay inside the project; never go-git's
+// checkout, which would make any link history holds) and points the index
+// at it. A repository with no version yet gets the default .gitignore.
+func (w *Workspace) checkoutCurrent(ctx context.Context) error {
+	if err := w.lock(); err != nil {
+		return err
+	}
+	defer w.mu.Unlock()
+	head, err := w.repo.Head()
+	if errors.Is(err, plumbing.ErrReferenceNotFound) {
+		return writeIfMissing(filepath.Join(w.root, ".gitignore"), []byte(DefaultGitignore))
+	}
+	if err != nil {
+		return w.gitErr(err)
+	}
+	c, err := w.repo.CommitObject(head.Hash())
+	if err != nil {
+		return w.gitErr(err)
+	}
+	entries, err := w.treeFiles(ctx, c)
+	if err != nil {
+		return err
+	}
+	return w.withIndex(ctx, func() error {
+		if _, err := w.write(ctx, historyFiles(entries)); err != nil {
+			return err
+		}
+		wt, err := w.repo.Worktree()
+		if err != nil {
+			return w.gitErr(err)
+		}
+		if err := wt.Reset(&git.ResetOptions{Commit: head.Hash(), Mode: git.MixedReset}); err != nil {
+			return w.gitErr(err)
+		}
+		return nil
+	})
 }

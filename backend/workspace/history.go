@@ -37,6 +37,8 @@ type FileDiff struct {
 type FileEntry struct {
 	Path    string
 	Content []byte
+	// Link: a symbolic link, Content its target.
+	Link bool
 }
 
 // maxDiffBytes caps a side of a diff shown to the page.
@@ -367,7 +369,7 @@ func (w *Workspace) filesOf(ctx context.Context, t *object.Tree) ([]FileEntry, e
 		if err != nil {
 			return err
 		}
-		out = append(out, FileEntry{Path: f.Name, Content: b})
+		out = append(out, FileEntry{Path: f.Name, Content: b, Link: f.Mode == filemode.Symlink})
 		return nil
 	})
 	if err != nil {

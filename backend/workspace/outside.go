@@ -21,10 +21,13 @@ import (
 
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/format/gitignore"
+	"github.com/go-git/go-git/v5/plumbing/format/index"
 	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"tessera/backend/apperr"
+	"tessera/backend/workspace/gitname"
 )
 
 // OutsideMessage is the message of a version made from outside edits.
@@ -187,10 +190,19 @@ func (w *Workspace) withUnsynced(changes []Change) ([]Change, error) {
 
 // commitOutside: candidates are paths or folders ("" is the whole
 // folder). Called with w.mu held.
-func (w *Workspace) commitOutside(ctx context.Context, candidates []string) (Version, []Change, error) {
+func (w *Workspace) commitOutside(ctx context.Context, candidates []string) (v Version, ch []Change, err error) {
 	if len(candidates) == 0 {
 		return Version{}, nil, nil
 	}
+	err = w.withIndex(ctx, func() error {
+		var err error
+		v, ch, err = w.commitOutsideHeld(ctx, candidates)
+		return err
+	})
+	return v, ch, err
+}
+
+func (w *Workspace) commitOutsideHeld(ctx context.Context, candidates []string) (Version, []Change, error) {
 	head, err := w.headTree()
 	if err != nil {
 		return Version{}, nil, err
@@ -211,18 +223,27 @@ func (w *Workspace) commitOutside(ctx context.Context, candidates []string) (Ver
 	if err != nil {
 		return Version{}, nil, w.gitErr(err)
 	}
-	for _, c := range changes {
-		if c.Deleted {
-			_, err = wt.Remove(c.Path)
-		} else {
-			err = wt.AddWithOptions(&git.AddOptions{Path: c.Path, SkipStatus: true})
+	var h plumbing.Hash
+	for attempt := 0; ; attempt++ {
+		err = nil
+		for _, c := range changes {
+			if c.Deleted {
+				err = w.unstage(c.Path)
+			} else {
+				err = wt.AddWithOptions(&git.AddOptions{Path: c.Path, SkipStatus: true})
+			}
+			if err != nil {
+				break
+			}
 		}
-		if err != nil {
-			return Version{}, nil, w.gitErr(err)
+		if err == nil {
+			sig := w.signature()
+			h, err = wt.Commit(FormatMessage(OutsideMessage, []Trailer{{TrailerKind, KindOutside}}), &git.CommitOptions{Author: sig, Committer: sig})
+		}
+		if !w.again(err, attempt) {
+			break
 		}
 	}
-	sig := w.signature()
-	h, err := wt.Commit(FormatMessage(OutsideMessage, []Trailer{{TrailerKind, KindOutside}}), &git.CommitOptions{Author: sig, Committer: sig})
 	if errors.Is(err, git.ErrEmptyCommit) {
 		return Version{}, nil, nil
 	}
@@ -265,7 +286,7 @@ func (w *Workspace) expand(c string, head *object.Tree, m gitignore.Matcher, out
 		c = clean
 	}
 	abs := filepath.Join(w.root, filepath.FromSlash(c))
-	if fi, err := os.Lstat(abs); err == nil && fi.IsDir() {
+	if fi, err := w.lstatInside(c); err == nil && fi.IsDir() {
 		filepath.WalkDir(abs, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return nil
@@ -275,7 +296,7 @@ func (w *Workspace) expand(c string, head *object.Tree, m gitignore.Matcher, out
 				return nil
 			}
 			rel = filepath.ToSlash(rel)
-			if ignoredBy(m, rel, d.IsDir()) {
+			if ignoredBy(m, rel, d.IsDir()) || gitname.IsDotGit(d.Name()) {
 				if d.IsDir() {
 					return filepath.SkipDir
 				}
@@ -321,6 +342,9 @@ func (w *Workspace) diffDisk(head *object.Tree, paths map[string]bool) ([]Change
 		versioned := false
 		if head != nil {
 			if f, err := head.File(p); err == nil {
+				if f.Mode == filemode.Symlink {
+					continue // a link: versioned with the next commit of the folder
+				}
 				b, err := readBlob(&f.Blob)
 				if err != nil {
 					return nil, err
@@ -329,7 +353,7 @@ func (w *Workspace) diffDisk(head *object.Tree, paths map[string]bool) ([]Change
 			}
 		}
 		abs := filepath.Join(w.root, filepath.FromSlash(p))
-		fi, err := os.Lstat(abs)
+		fi, err := w.lstatInside(p) // a file under a linked folder is not in the project
 		switch {
 		case errors.Is(err, fs.ErrNotExist) || (err == nil && fi.IsDir()):
 			if versioned {
@@ -366,6 +390,19 @@ func (w *Workspace) diffDisk(head *object.Tree, paths map[string]bool) ([]Change
 		out = append(out, c)
 	}
 	return out, nil
+}
+
+// unstage removes path from the index only (the file is gone from the
+// project, or under a folder that became a link: never deleted through it).
+func (w *Workspace) unstage(p string) error {
+	idx, err := w.repo.Storer.Index()
+	if err != nil {
+		return err
+	}
+	if _, err := idx.Remove(p); err != nil && !errors.Is(err, index.ErrEntryNotFound) {
+		return err
+	}
+	return w.repo.Storer.SetIndex(idx)
 }
 
 // BeginTurn marks the current version as the one a turn starts from, so
@@ -429,7 +466,7 @@ func (w *Workspace) conflicts(files []File, edited map[string]bool) string {
 		if err != nil || !edited[p] {
 			continue
 		}
-		if now, err := os.ReadFile(filepath.Join(w.root, filepath.FromSlash(p))); err != nil || !bytes.Equal(now, f.Content) {
+		if now, err := w.readInside(p); err != nil || !bytes.Equal(now, f.Content) {
 			out = append(out, p)
 		}
 	}

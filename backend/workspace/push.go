@@ -15,6 +15,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/revlist"
 	"github.com/go-git/go-git/v5/plumbing/transport"
 	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
+	"github.com/go-git/go-git/v5/storage/filesystem"
 
 	"tessera/backend/apperr"
 )
@@ -24,7 +25,7 @@ import (
 // (a path or file:// URL), and the branch there to update.
 type PushTarget struct {
 	URL      string
-	Branch   string // default "main"
+	Branch   string // the project's branch to push, to the same-named one there; "" = the current branch
 	Username string // for https; GitHub accepts any non-empty name with a token
 	Token    string // never logged, never stored by this package
 }
@@ -32,7 +33,29 @@ type PushTarget struct {
 // PushResult says what a push did.
 type PushResult struct {
 	Head     string // the version now on the remote
+	Branch   string // the branch pushed (to the same-named one there)
 	UpToDate bool   // the remote had it already
+	// Warning is a sentence for the person when the push worked but not
+	// as safely as it should (plain http to this computer).
+	Warning string
+}
+
+// plainHTTP says how an address travels: "" for https or a local path,
+// "loopback" for http to this computer, "network" for http elsewhere
+// (where a token would be readable on the way).
+func plainHTTP(addr string) string {
+	u, err := url.Parse(addr)
+	if err != nil || u.Scheme != "http" {
+		return ""
+	}
+	h := u.Hostname()
+	if strings.EqualFold(h, "localhost") {
+		return "loopback"
+	}
+	if ip := net.ParseIP(h); ip != nil && ip.IsLoopback() {
+		return "loopback"
+	}
+	return "network"
 }
 
 // CheckRemoteURL validates a remote address as the person typed it and
@@ -96,47 +119,82 @@ func (w *Workspace) Push(ctx context.Context, t PushTarget) (PushResult, error) 
 	if err != nil {
 		return PushResult{}, err
 	}
-	if t.Branch == "" {
-		t.Branch = "main"
-	}
-	branch := plumbing.NewBranchReferenceName(t.Branch)
-	if !branch.IsBranch() || strings.ContainsAny(t.Branch, " ~^:?*[\\") || strings.Contains(t.Branch, "..") {
-		return PushResult{}, apperr.Newf(apperr.Invalid, "%q is not a branch name git accepts.", t.Branch)
+	if t.Branch != "" {
+		b := plumbing.NewBranchReferenceName(t.Branch)
+		if !b.IsBranch() || strings.ContainsAny(t.Branch, " ~^:?*[\\") || strings.Contains(t.Branch, "..") || strings.HasPrefix(t.Branch, "-") {
+			return PushResult{}, apperr.Newf(apperr.Invalid, "%q is not a branch name git accepts.", t.Branch)
+		}
 	}
 	if err := w.lock(); err != nil {
 		return PushResult{}, err
 	}
 	defer w.mu.Unlock()
-	head, err := w.repo.Head()
-	if errors.Is(err, plumbing.ErrReferenceNotFound) {
-		return PushResult{}, apperr.New(apperr.Invalid, "This project has no version yet; there is nothing to push.")
-	}
+	branch, head, err := w.pushSource(t.Branch)
 	if err != nil {
-		return PushResult{}, w.gitErr(err)
+		return PushResult{}, err
 	}
 	if dir := localPath(addr); dir != "" {
-		return w.pushLocal(ctx, dir, branch, head.Hash())
+		return w.pushLocal(ctx, dir, branch, head)
 	}
 	remote := git.NewRemote(w.repo.Storer, &config.RemoteConfig{Name: "tessera-push", URLs: []string{addr}})
 	opts := &git.PushOptions{
 		RemoteName: "tessera-push",
-		RefSpecs:   []config.RefSpec{config.RefSpec(head.Name().String() + ":" + branch.String())},
+		RefSpecs:   []config.RefSpec{config.RefSpec(branch.String() + ":" + branch.String())},
 	}
-	if t.Token != "" {
+	res := PushResult{Head: head.String(), Branch: branch.Short()}
+	via := plainHTTP(addr)
+	if via == "loopback" {
+		res.Warning = "The push went over plain http to this computer (" + addr + "), which nobody else can read; use https for any other server."
+	}
+	// The token is sent only when the server asks for it (401): a server
+	// that takes the push without one never sees it.
+	err = remote.PushContext(ctx, opts)
+	if errors.Is(err, transport.ErrAuthenticationRequired) && t.Token != "" {
+		if via == "network" {
+			return PushResult{}, apperr.Wrap(err, apperr.Invalid, "The server at "+addr+" asks for the token, but the address is plain http, where anyone on the way could read it; Tessera sends tokens only over https. Use the repository's https address.")
+		}
 		user := t.Username
 		if user == "" {
 			user = "tessera" // GitHub and GitLab ignore the name when a token is the password
 		}
 		opts.Auth = &githttp.BasicAuth{Username: user, Password: t.Token}
+		err = remote.PushContext(ctx, opts)
 	}
-	err = remote.PushContext(ctx, opts)
 	if errors.Is(err, git.NoErrAlreadyUpToDate) {
-		return PushResult{Head: head.Hash().String(), UpToDate: true}, nil
+		res.UpToDate = true
+		return res, nil
 	}
 	if err != nil {
-		return PushResult{}, pushErr(err, addr, t.Branch, t.Token != "")
+		return PushResult{}, pushErr(err, addr, branch.Short(), t.Token != "")
 	}
-	return PushResult{Head: head.Hash().String()}, nil
+	return res, nil
+}
+
+// pushSource is the branch to push and its commit: the one named, or the
+// current branch. Called with w.mu held.
+func (w *Workspace) pushSource(name string) (plumbing.ReferenceName, plumbing.Hash, error) {
+	if name == "" {
+		head, err := w.repo.Storer.Reference(plumbing.HEAD)
+		if err != nil {
+			return "", plumbing.ZeroHash, w.gitErr(err)
+		}
+		if head.Type() != plumbing.SymbolicReference {
+			return "", plumbing.ZeroHash, apperr.New(apperr.Invalid, "The project's folder is on no branch (git checked out a single version). Name the branch to push, or check a branch out again.")
+		}
+		name = head.Target().Short()
+	}
+	branch := plumbing.NewBranchReferenceName(name)
+	ref, err := w.repo.Storer.Reference(branch)
+	if errors.Is(err, plumbing.ErrReferenceNotFound) {
+		if h, herr := w.repo.Head(); errors.Is(herr, plumbing.ErrReferenceNotFound) || (herr == nil && h.Name() == branch) {
+			return "", plumbing.ZeroHash, apperr.New(apperr.Invalid, "This project has no version yet; there is nothing to push.")
+		}
+		return "", plumbing.ZeroHash, apperr.Newf(apperr.Invalid, "This project has no branch %q. Push its current branch (leave the branch empty), or one of its branches.", name)
+	}
+	if err != nil {
+		return "", plumbing.ZeroHash, w.gitErr(err)
+	}
+	return branch, ref.Hash(), nil
 }
 
 // pushErr turns what go-git and the network said into a sentence that
@@ -186,9 +244,13 @@ func (w *Workspace) pushLocal(ctx context.Context, dir string, branch plumbing.R
 		return PushResult{}, apperr.Wrap(err, apperr.NotFound, "There is no repository at "+dir+". Create one there first (git init --bare), or check the path.")
 	}
 	target, err := git.PlainOpen(dir)
+	if err == nil {
+		target, err = lockedTarget(target) // git's lock files there too
+	}
 	if err != nil {
 		return PushResult{}, apperr.Wrap(err, apperr.NotFound, "The folder "+dir+" is not a git repository. Create one there first (git init --bare), or check the path.")
 	}
+	done := PushResult{Head: head.String(), Branch: branch.Short()}
 	if _, err := target.Worktree(); err == nil {
 		if h, err := target.Storer.Reference(plumbing.HEAD); err == nil && h.Target() == branch {
 			return PushResult{}, apperr.Newf(apperr.Conflict, "The repository at %s has %s checked out in its own folder, so git refuses to push to it. Push to a bare repository (git init --bare) or to another branch.", dir, branch.Short())
@@ -198,7 +260,8 @@ func (w *Workspace) pushLocal(ctx context.Context, dir string, branch plumbing.R
 	old, err := target.Storer.Reference(branch)
 	switch {
 	case err == nil && old.Hash() == head:
-		return PushResult{Head: head.String(), UpToDate: true}, nil
+		done.UpToDate = true
+		return done, nil
 	case err == nil:
 		oc, cerr := w.repo.CommitObject(old.Hash())
 		nc, nerr := w.repo.CommitObject(head)
@@ -235,5 +298,37 @@ func (w *Workspace) pushLocal(ctx context.Context, dir string, branch plumbing.R
 	if err := target.Storer.CheckAndSetReference(plumbing.NewHashReference(branch, head), old); err != nil {
 		return PushResult{}, pushErr(errors.New("non-fast-forward: "+err.Error()), dir, branch.Short(), false)
 	}
-	return PushResult{Head: head.String()}, nil
+	setUnbornHead(target, branch)
+	return done, nil
+}
+
+// lockedTarget opens a repository to push into over a gitStore, so its
+// refs are written with git's lock files as well.
+func lockedTarget(r *git.Repository) (*git.Repository, error) {
+	fsst, ok := r.Storer.(*filesystem.Storage)
+	if !ok {
+		return r, nil
+	}
+	st := newGitStore(fsst, fsst.Filesystem().Root())
+	if wt, err := r.Worktree(); err == nil {
+		return git.Open(st, wt.Filesystem)
+	}
+	return git.Open(st, nil)
+}
+
+// setUnbornHead points a bare repository's HEAD at branch when it names
+// a branch that does not exist (a new bare repository, whose HEAD is
+// master or main before anything was pushed): a clone of it then checks
+// the pushed branch out instead of nothing. Best effort.
+func setUnbornHead(r *git.Repository, branch plumbing.ReferenceName) {
+	if _, err := r.Worktree(); err == nil {
+		return // not bare: its HEAD is its owner's checkout
+	}
+	head, err := r.Storer.Reference(plumbing.HEAD)
+	if err != nil || head.Type() != plumbing.SymbolicReference || head.Target() == branch {
+		return
+	}
+	if _, err := r.Storer.Reference(head.Target()); errors.Is(err, plumbing.ErrReferenceNotFound) {
+		_ = r.Storer.SetReference(plumbing.NewSymbolicReference(plumbing.HEAD, branch))
+	}
 }

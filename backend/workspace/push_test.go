@@ -41,6 +41,20 @@ func refOf(t *testing.T, r *git.Repository, branch string) string {
 	return ref.Hash().String()
 }
 
+// makeBranch makes a branch of w at its current version (as git branch).
+func makeBranch(t *testing.T, w *Workspace, name string) {
+	t.Helper()
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	head, err := w.repo.Head()
+	if err == nil {
+		err = w.repo.Storer.SetReference(plumbing.NewHashReference(plumbing.NewBranchReferenceName(name), head.Hash()))
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestPushLocal(t *testing.T) {
 	ctx := context.Background()
 	w := threeVersions(t)
@@ -76,7 +90,8 @@ func TestPushLocal(t *testing.T) {
 	if n != 4 {
 		t.Fatalf("remote history has %d commits, want 4", n)
 	}
-	// Another branch.
+	// Another branch, to the same-named one.
+	makeBranch(t, w, "tessera")
 	if _, err := w.Push(ctx, PushTarget{URL: dir, Branch: "tessera"}); err != nil || refOf(t, remote, "tessera") != v.ID {
 		t.Fatalf("branch push: %v", err)
 	}
@@ -92,6 +107,8 @@ func TestPushLocalRefusals(t *testing.T) {
 	// Someone else pushed a version this project lacks.
 	other := open(t)
 	mustCommit(t, other, []File{{Path: "theirs.txt", Content: []byte("t")}}, "theirs")
+	makeBranch(t, other, "side")
+	makeBranch(t, w, "side")
 	if _, err := other.Push(ctx, PushTarget{URL: dir, Branch: "side"}); err != nil {
 		t.Fatal(err)
 	}
@@ -259,6 +276,8 @@ func TestPushHTTP(t *testing.T) {
 	// A version the project lacks is on the remote: refused, not overwritten.
 	other := open(t)
 	mustCommit(t, other, []File{{Path: "theirs.txt", Content: []byte("t")}}, "theirs")
+	makeBranch(t, other, "side")
+	makeBranch(t, w, "side")
 	if _, err := other.Push(ctx, PushTarget{URL: addr, Username: "me", Token: token, Branch: "side"}); err != nil {
 		t.Fatal(err)
 	}

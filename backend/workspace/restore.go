@@ -25,6 +25,25 @@ func (w *Workspace) Restore(ctx context.Context, versionID string) (Version, err
 		return Version{}, err
 	}
 	defer w.mu.Unlock()
+	return w.heldRetry(ctx, func() (Version, error) { return w.restore(ctx, versionID) })
+}
+
+// heldRetry runs op holding index.lock, again when git moved the branch
+// or repacked meanwhile (op reads the current version anew each time).
+// Called with w.mu held.
+func (w *Workspace) heldRetry(ctx context.Context, op func() (Version, error)) (v Version, err error) {
+	err = w.withIndex(ctx, func() error {
+		for attempt := 0; ; attempt++ {
+			v, err = op()
+			if !w.again(err, attempt) {
+				return err
+			}
+		}
+	})
+	return v, err
+}
+
+func (w *Workspace) restore(ctx context.Context, versionID string) (Version, error) {
 	target, err := w.commitByID(versionID)
 	if err != nil {
 		return Version{}, err
@@ -58,20 +77,24 @@ func (w *Workspace) restoreTree(ctx context.Context, cur *object.Commit, tree pl
 		return Version{}, err
 	}
 	keep := make(map[string]bool, len(want))
-	files := make([]File, 0, len(want)+len(have))
 	for _, f := range want {
 		keep[f.Path] = true
-		files = append(files, File{Path: f.Path, Content: f.Content})
 	}
+	var deletes []File
 	for _, f := range have {
 		if !keep[f.Path] {
-			files = append(files, File{Path: f.Path, Delete: true})
+			deletes = append(deletes, File{Path: f.Path, Delete: true, fromHistory: true})
 		}
 	}
-	if _, err := w.write(ctx, files); err != nil {
+	// Deletes first: a file that later became a folder (or the other way
+	// round) must be out of the way before the version's one is written.
+	if _, err := w.write(ctx, deletes); err != nil {
 		return Version{}, err
 	}
-	removeEmptyDirs(w.root, files)
+	removeEmptyDirs(w.root, deletes)
+	if _, err := w.write(ctx, historyFiles(want)); err != nil {
+		return Version{}, err
+	}
 	h, err := w.commitTree(tree, FormatMessage(msg, trailers), cur.Hash)
 	if err != nil {
 		return Version{}, err
@@ -88,6 +111,10 @@ func (w *Workspace) RestoreBefore(ctx context.Context, versionID string) (Versio
 		return Version{}, err
 	}
 	defer w.mu.Unlock()
+	return w.heldRetry(ctx, func() (Version, error) { return w.restoreBefore(ctx, versionID) })
+}
+
+func (w *Workspace) restoreBefore(ctx context.Context, versionID string) (Version, error) {
 	c, err := w.commitByID(versionID)
 	if err != nil {
 		return Version{}, err
@@ -202,10 +229,7 @@ func (w *Workspace) Branch(ctx context.Context, versionID, newRoot string) (*Wor
 	if err != nil {
 		return nil, Version{}, err
 	}
-	wf := make([]File, len(files))
-	for i, f := range files {
-		wf[i] = File{Path: f.Path, Content: f.Content}
-	}
+	wf := historyFiles(files)
 	subject, _ := ParseMessage(target.Message)
 	first, _, _ := strings.Cut(subject, "\n")
 	nw.mu.Lock()

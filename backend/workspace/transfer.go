@@ -162,15 +162,58 @@ func ImportRepo(ctx context.Context, root, src string, lim ImportLimits, opts ..
 			return nil, apperr.Wrap(err, apperr.Internal, "Tessera could not copy the history of "+src+".")
 		}
 	}
+	if err := copyTags(from, w, hashes); err != nil {
+		return nil, apperr.Wrap(err, apperr.Internal, "Tessera could not copy the tags of "+src+".")
+	}
 	if err := w.finishImport(ctx, head.Hash(), lim); err != nil {
 		return nil, err
 	}
 	return w, nil
 }
 
+// copyTags brings the tags of from whose commit is in the imported
+// history (imported: the objects copied), annotated ones with their tag
+// objects; tags of other branches are left, as those branches are.
+func copyTags(from *git.Repository, w *Workspace, imported []plumbing.Hash) error {
+	have := make(map[plumbing.Hash]bool, len(imported))
+	for _, h := range imported {
+		have[h] = true
+	}
+	tags, err := from.Tags()
+	if err != nil {
+		return err
+	}
+	return tags.ForEach(func(ref *plumbing.Reference) error {
+		h := ref.Hash()
+		var chain []plumbing.EncodedObject // annotated tags, outermost first
+		for range 10 {                     // a tag of a tag of ... (bounded)
+			t, err := from.TagObject(h)
+			if err != nil {
+				break
+			}
+			obj, err := from.Storer.EncodedObject(plumbing.TagObject, t.Hash)
+			if err != nil {
+				return err
+			}
+			chain = append(chain, obj)
+			h = t.Target
+		}
+		if !have[h] {
+			return nil // its commit is not in the imported history
+		}
+		for _, obj := range chain {
+			if _, err := w.repo.Storer.SetEncodedObject(obj); err != nil {
+				return err
+			}
+		}
+		return w.repo.Storer.SetReference(plumbing.NewHashReference(ref.Name(), ref.Hash()))
+	})
+}
+
 // finishImport checks the history ending at head is whole, points main at
-// it and writes its files (plain files only: links and submodules are left
-// out, as Tessera writes only plain files inside the folder).
+// it and writes its files: plain files, and links that stay inside the
+// project as links (links pointing out are withheld, see links.go;
+// submodules are left out).
 func (w *Workspace) finishImport(ctx context.Context, head plumbing.Hash, lim ImportLimits) error {
 	c, err := w.repo.CommitObject(head)
 	if err != nil {
@@ -195,7 +238,8 @@ func (w *Workspace) finishImport(ctx context.Context, head plumbing.Hash, lim Im
 		if err != nil {
 			return w.gitErr(err)
 		}
-		if e.Mode != filemode.Regular && e.Mode != filemode.Executable && e.Mode != filemode.Deprecated {
+		link := e.Mode == filemode.Symlink
+		if !link && e.Mode != filemode.Regular && e.Mode != filemode.Executable && e.Mode != filemode.Deprecated {
 			continue
 		}
 		if _, err := CleanPath(name); err != nil {
@@ -213,7 +257,10 @@ func (w *Workspace) finishImport(ctx context.Context, head plumbing.Hash, lim Im
 		if err != nil {
 			return err
 		}
-		files = append(files, File{Path: name, Content: content})
+		if link && !LinkInside(name, string(content)) {
+			continue // withheld: in history, never made on disk (links.go)
+		}
+		files = append(files, File{Path: name, Content: content, Link: link, fromHistory: true})
 	}
 	ref := plumbing.NewHashReference(plumbing.NewBranchReferenceName("main"), head)
 	if err := w.repo.Storer.SetReference(ref); err != nil {

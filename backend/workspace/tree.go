@@ -39,6 +39,10 @@ type TreeEntry struct {
 	Path string
 	Dir  bool
 	Size int64
+	// Link: a symbolic link (listed, never followed; Target is where it
+	// points, as written).
+	Link   bool
+	Target string
 }
 
 // Moved is one file a rename moved.
@@ -77,7 +81,8 @@ func (w *Workspace) tree(ctx context.Context, dir string) ([]TreeEntry, bool, er
 		if d.IsDir() && skippedDirs[name] {
 			return filepath.SkipDir
 		}
-		if d.Type()&fs.ModeSymlink != 0 || strings.HasPrefix(name, ".tessera-") || !(d.IsDir() || d.Type().IsRegular()) {
+		link := d.Type()&fs.ModeSymlink != 0
+		if strings.HasPrefix(name, ".tessera-") || !(link || d.IsDir() || d.Type().IsRegular()) {
 			return nil
 		}
 		if len(out) == MaxTreeEntries {
@@ -85,6 +90,12 @@ func (w *Workspace) tree(ctx context.Context, dir string) ([]TreeEntry, bool, er
 		}
 		rel, _ := filepath.Rel(w.root, p)
 		e := TreeEntry{Path: filepath.ToSlash(rel), Dir: d.IsDir()}
+		if link { // WalkDir does not follow it; neither does the listing
+			e.Link, e.Dir = true, false
+			e.Target, _ = os.Readlink(p)
+			out = append(out, e)
+			return nil
+		}
 		if !e.Dir {
 			if fi, err := d.Info(); err == nil {
 				e.Size = fi.Size()

@@ -22,11 +22,14 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/go-git/go-billy/v5/osfs"
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/storage/filesystem"
 
 	"tessera/backend/apperr"
+	"tessera/backend/workspace/gitname"
 )
 
 // DefaultGitignore is written once, when the workspace is created: what a
@@ -74,6 +77,12 @@ type File struct {
 	Path    string
 	Content []byte
 	Delete  bool
+	// Link makes Path a symbolic link whose target is Content (as history
+	// holds it). A target out of the project is refused (LinkInside).
+	Link bool
+	// fromHistory: a restore or checkout writes it, so whatever is at
+	// Path itself (a link included) is replaced or removed, never followed.
+	fromHistory bool
 }
 
 // Version is one commit of a workspace.
@@ -97,6 +106,7 @@ type Workspace struct {
 
 	mu        sync.Mutex
 	repo      *git.Repository
+	st        *gitStore                   // repo's storage, with git's locks (gitstore.go)
 	described map[plumbing.Hash]described // by commit; commits never change
 	gone      bool                        // the folder went to the trash
 	// turnBase is the version a running turn started from (BeginTurn).
@@ -120,7 +130,46 @@ func (w *Workspace) lock() error {
 		w.mu.Unlock()
 		return apperr.New(apperr.NotFound, "That project was deleted; its folder is in the trash.")
 	}
+	if w.st != nil {
+		w.st.refresh() // git may have repacked since the last call
+	}
 	return nil
+}
+
+// withIndex runs op holding git's index.lock (re-entrant), so no git
+// command changes the index or takes the files while Tessera writes and
+// commits; the index op changed is written through the lock at the end.
+// Called with w.mu held.
+func (w *Workspace) withIndex(ctx context.Context, op func() error) error {
+	if w.st.held != nil {
+		return op()
+	}
+	if err := w.st.holdIndex(ctx); err != nil {
+		return w.gitErr(err)
+	}
+	err := op()
+	if rerr := w.st.release(true); err == nil && rerr != nil {
+		err = w.gitErr(rerr)
+	}
+	return err
+}
+
+// again reports whether an operation that failed with err is worth
+// building again: git moved the branch (errRefMoved) or repacked the
+// objects it read (then the pack index is read again). Called with w.mu held.
+func (w *Workspace) again(err error, attempt int) bool {
+	if err == nil || attempt >= 8 {
+		return false
+	}
+	if errors.Is(err, errRefMoved) {
+		w.st.refresh()
+		return true
+	}
+	if errors.Is(err, plumbing.ErrObjectNotFound) || errors.Is(err, fs.ErrNotExist) {
+		w.st.reindex()
+		return true
+	}
+	return false
 }
 
 // Option configures Open.
@@ -155,11 +204,36 @@ func Open(root string, opts ...Option) (*Workspace, error) {
 			err = writeIfMissing(filepath.Join(abs, ".gitignore"), []byte(DefaultGitignore))
 		}
 	}
+	if err == nil {
+		repo, w.st, err = withGitLocks(repo)
+	}
 	if err != nil {
 		return nil, apperr.Wrap(err, apperr.Internal, "Tessera could not open the project's history in "+abs+".")
 	}
 	w.repo = repo
 	return w, nil
+}
+
+// withGitLocks opens repo again over a gitStore (git's lock files, packs
+// re-read after gc).
+func withGitLocks(repo *git.Repository) (*git.Repository, *gitStore, error) {
+	fsst, ok := repo.Storer.(*filesystem.Storage)
+	if !ok {
+		return nil, nil, errors.New("workspace: the repository is not on disk")
+	}
+	wt, err := repo.Worktree()
+	if err != nil {
+		return nil, nil, err
+	}
+	st := newGitStore(fsst, fsst.Filesystem().Root())
+	// BoundOS, not go-billy's default chroot: that one rewrites an absolute
+	// link target relative to the folder, so a link would be versioned
+	// with a target it never had.
+	r, err := git.Open(st, osfs.New(wt.Filesystem.Root(), osfs.WithBoundOS()))
+	if err != nil {
+		return nil, nil, err
+	}
+	return r, st, nil
 }
 
 // moved points the workspace at its folder's new place (called with w.mu
@@ -170,10 +244,14 @@ func (w *Workspace) moved(root string) error {
 		return apperr.Wrap(err, apperr.Internal, "Tessera could not find the renamed project folder "+root+".")
 	}
 	repo, err := git.PlainOpen(abs)
+	var st *gitStore
+	if err == nil {
+		repo, st, err = withGitLocks(repo)
+	}
 	if err != nil {
 		return apperr.Wrap(err, apperr.Internal, "Tessera could not open the project's history in "+abs+".")
 	}
-	w.root, w.repo = abs, repo
+	w.root, w.repo, w.st = abs, repo, st
 	return nil
 }
 
@@ -201,7 +279,9 @@ func writeIfMissing(p string, b []byte) error {
 
 // CleanPath checks a path relative to the workspace and returns it in
 // slash form. Absolute paths, "..", empty parts and anything inside .git
-// are refused: the model and the page name files, never places.
+// in any spelling git, Windows or macOS would take for it (gitname) are
+// refused: the model and the page name files, never places. Every writer
+// of project files (model, editor, upload, import) comes through here.
 func CleanPath(p string) (string, error) {
 	orig := p
 	p = strings.ReplaceAll(p, "\\", "/")
@@ -225,8 +305,8 @@ func CleanPath(p string) (string, error) {
 			return bad("empty part")
 		case part == "..":
 			return bad("it leaves the project")
-		case strings.EqualFold(part, ".git"):
-			return bad("the history folder")
+		case gitname.IsDotGit(part):
+			return "", apperr.Newf(apperr.Invalid, "%q cannot be a file of the project: git, Windows or macOS would take %q for the history folder .git. Choose another name.", orig, part)
 		}
 	}
 	return path.Clean(p), nil
@@ -236,9 +316,19 @@ func CleanPath(p string) (string, error) {
 // symlink on the way: a link could point out of the folder, and following
 // it would write where the person never agreed to.
 func (w *Workspace) resolve(rel string) (string, error) {
+	return w.resolveFor(rel, false)
+}
+
+// resolveFor is resolve; ownLink lets the last part be a link (replaced
+// or removed itself by a restore, never followed).
+func (w *Workspace) resolveFor(rel string, ownLink bool) (string, error) {
 	cur := w.root
-	for _, part := range strings.Split(rel, "/") {
+	parts := strings.Split(rel, "/")
+	for i, part := range parts {
 		cur = filepath.Join(cur, part)
+		if ownLink && i == len(parts)-1 {
+			return cur, nil
+		}
 		fi, err := os.Lstat(cur)
 		if errors.Is(err, fs.ErrNotExist) {
 			return filepath.Join(w.root, filepath.FromSlash(rel)), nil
@@ -247,7 +337,7 @@ func (w *Workspace) resolve(rel string) (string, error) {
 			return "", apperr.Wrap(err, apperr.Internal, "Tessera could not read "+rel+" in the project folder.")
 		}
 		if fi.Mode()&fs.ModeSymlink != 0 {
-			return "", apperr.Newf(apperr.Invalid, "%q goes through a symbolic link; Tessera writes only plain files inside the project folder.", rel)
+			return "", apperr.Newf(apperr.Invalid, "%q is or goes through a symbolic link; Tessera never follows links in the project folder (the link stays in the history as a link).", rel)
 		}
 	}
 	return cur, nil
@@ -274,7 +364,13 @@ func (w *Workspace) write(ctx context.Context, files []File) (bool, error) {
 		if err != nil {
 			return false, err
 		}
-		abs, err := w.resolve(rel)
+		if f.Link && !f.Delete && !LinkInside(rel, string(f.Content)) {
+			return false, apperr.Newf(apperr.Invalid, "%q would be a link to %q, outside the project; Tessera makes links only to files inside it.", rel, f.Content)
+		}
+		if f.fromHistory && f.Delete && w.throughLink(rel) {
+			continue // not in the project any more: its folder became a link
+		}
+		abs, err := w.resolveFor(rel, f.fromHistory)
 		if err != nil {
 			return false, err
 		}
@@ -296,8 +392,28 @@ func (w *Workspace) write(ctx context.Context, files []File) (bool, error) {
 }
 
 func applyFile(abs string, f File) (bool, error) {
-	old, err := os.ReadFile(abs)
-	exists := err == nil
+	// Lstat first: a link at abs is the link itself, never its target.
+	fi, err := os.Lstat(abs)
+	isLink := err == nil && fi.Mode()&fs.ModeSymlink != 0
+	switch {
+	case f.Link && !f.Delete:
+		c, err := applyLink(abs, f)
+		if err != nil {
+			return false, apperr.Wrap(err, apperr.Internal, "Tessera could not make the link "+f.Path+".")
+		}
+		return c, nil
+	case isLink && f.Delete:
+		if err := os.Remove(abs); err != nil {
+			return false, apperr.Wrap(err, apperr.Internal, "Tessera could not delete "+f.Path+".")
+		}
+		return true, nil
+	}
+	var old []byte
+	exists := false
+	if err == nil && !isLink {
+		old, err = os.ReadFile(abs)
+		exists = err == nil
+	}
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return false, apperr.Wrap(err, apperr.Internal, "Tessera could not read "+f.Path+" in the project folder.")
 	}
@@ -357,11 +473,25 @@ func (w *Workspace) commit(ctx context.Context, msg string, trailers []Trailer) 
 	if err != nil {
 		return Version{}, w.gitErr(err)
 	}
-	if err := wt.AddWithOptions(&git.AddOptions{All: true}); err != nil {
-		return Version{}, w.gitErr(err)
-	}
-	sig := w.signature()
-	h, err := wt.Commit(FormatMessage(msg, trailers), &git.CommitOptions{Author: sig, Committer: sig})
+	var h plumbing.Hash
+	err = w.withIndex(ctx, func() error {
+		for attempt := 0; ; attempt++ {
+			err := w.prepareIndex()
+			if err == nil {
+				err = wt.AddWithOptions(&git.AddOptions{All: true})
+			}
+			if err == nil {
+				err = w.keepWithheld()
+			}
+			if err == nil {
+				sig := w.signature()
+				h, err = wt.Commit(FormatMessage(msg, trailers), &git.CommitOptions{Author: sig, Committer: sig})
+			}
+			if !w.again(err, attempt) {
+				return err
+			}
+		}
+	})
 	if errors.Is(err, git.ErrEmptyCommit) {
 		return Version{}, apperr.Wrap(ErrNoChanges, apperr.Invalid, "Nothing changed since the last version.")
 	}
@@ -376,11 +506,22 @@ func (w *Workspace) commit(ctx context.Context, msg string, trailers []Trailer) 
 // message and the answer's id and model as trailers. changed is false (and
 // no version made) when the files were already exactly so; the version is
 // then the current one (none when there is no version yet).
-func (w *Workspace) RecordTurn(ctx context.Context, files []File, prompt, messageID, model string) (Version, bool, error) {
+func (w *Workspace) RecordTurn(ctx context.Context, files []File, prompt, messageID, model string) (v Version, changed bool, err error) {
 	if err := w.lock(); err != nil {
 		return Version{}, false, err
 	}
 	defer w.mu.Unlock()
+	// index.lock is held from the first file written to the commit, as git
+	// does for checkout: no git command takes the files in between.
+	err = w.withIndex(ctx, func() error {
+		var err error
+		v, changed, err = w.recordTurn(ctx, files, prompt, messageID, model)
+		return err
+	})
+	return v, changed, err
+}
+
+func (w *Workspace) recordTurn(ctx context.Context, files []File, prompt, messageID, model string) (Version, bool, error) {
 	// Edits made outside Tessera that are not committed yet become their
 	// own version first, so the turn's version never swallows them and a
 	// file both changed keeps the person's text in history (conflicts).
@@ -435,11 +576,22 @@ func (w *Workspace) RecordTurn(ctx context.Context, files []File, prompt, messag
 }
 
 // RecordEdit writes files the person changed by hand and commits them.
-func (w *Workspace) RecordEdit(ctx context.Context, files []File, msg string) (Version, bool, error) {
+func (w *Workspace) RecordEdit(ctx context.Context, files []File, msg string) (v Version, changed bool, err error) {
 	if err := w.lock(); err != nil {
 		return Version{}, false, err
 	}
 	defer w.mu.Unlock()
+	// index.lock is held from the first file written to the commit, as git
+	// does for checkout: no git command takes the files in between.
+	err = w.withIndex(ctx, func() error {
+		var err error
+		v, changed, err = w.recordEdit(ctx, files, msg)
+		return err
+	})
+	return v, changed, err
+}
+
+func (w *Workspace) recordEdit(ctx context.Context, files []File, msg string) (Version, bool, error) {
 	if _, err := w.write(ctx, files); err != nil {
 		return Version{}, false, err
 	}
@@ -455,11 +607,22 @@ func (w *Workspace) RecordEdit(ctx context.Context, files []File, msg string) (V
 
 // RecordUpload writes files the person uploaded and commits them (one
 // version, kind "upload").
-func (w *Workspace) RecordUpload(ctx context.Context, files []File, msg string) (Version, bool, error) {
+func (w *Workspace) RecordUpload(ctx context.Context, files []File, msg string) (v Version, changed bool, err error) {
 	if err := w.lock(); err != nil {
 		return Version{}, false, err
 	}
 	defer w.mu.Unlock()
+	// index.lock is held from the first file written to the commit, as git
+	// does for checkout: no git command takes the files in between.
+	err = w.withIndex(ctx, func() error {
+		var err error
+		v, changed, err = w.recordUpload(ctx, files, msg)
+		return err
+	})
+	return v, changed, err
+}
+
+func (w *Workspace) recordUpload(ctx context.Context, files []File, msg string) (Version, bool, error) {
 	if _, err := w.write(ctx, files); err != nil {
 		return Version{}, false, err
 	}
@@ -475,6 +638,16 @@ func (w *Workspace) signature() *object.Signature {
 }
 
 func (w *Workspace) gitErr(err error) error {
+	var ae *apperr.Error
+	if errors.As(err, &ae) {
+		return err
+	}
+	if busy := gitBusy(err); busy != nil {
+		return busy
+	}
+	if errors.Is(err, errRefMoved) {
+		return apperr.Wrap(err, apperr.Conflict, "Git kept moving the project's branch while Tessera saved a version; try again in a moment.")
+	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return apperr.Wrap(err, apperr.Canceled, "The operation was stopped.")
 	}

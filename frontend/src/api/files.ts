@@ -6,9 +6,9 @@ import type { Data } from './types'
 import { call } from './index'
 import { bindings } from './wails'
 
-/** One file or folder of the project (path relative to it, slash form). */
-export type TreeEntry = Data<api.TreeEntryDTO>
-export type FileTree = Data<api.FileTreeDTO>
+/** One file or folder of the project (path relative to it, slash form); a symbolic link has link set (and where it points): it is shown, never opened. */
+export type TreeEntry = Omit<Data<api.TreeEntryDTO>, 'link' | 'target'> & { link?: boolean; target?: string }
+export type FileTree = { entries: TreeEntry[]; truncated: boolean }
 /** One file for the editor; binary files carry no content. */
 export type FileContent = Data<api.FileContentDTO>
 /** The version a change made (none when nothing changed), and a warning when the sandbox could not take it now. */

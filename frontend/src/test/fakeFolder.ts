@@ -8,6 +8,8 @@ import type { FileChangeResult, FileContent, FileTree } from '../api/files'
 export class FakeFolder {
   files = new Map<string, string>()
   dirs = new Set<string>()
+  /** Symbolic links (path to target): listed as links, never read. */
+  links = new Map<string, string>()
   saves: { path: string; content: string }[] = []
   synced = true
   failSave: string | null = null
@@ -34,7 +36,11 @@ export class FakeFolder {
 
   api = {
     tree: async (_projectId: string): Promise<FileTree> => ({
-      entries: [...[...this.dirs].map((p) => ({ path: p, dir: true, size: 0 })), ...[...this.files].map(([p, c]) => ({ path: p, dir: false, size: c.length }))].sort((a, b) => a.path.localeCompare(b.path)),
+      entries: [
+        ...[...this.dirs].map((p) => ({ path: p, dir: true, size: 0 })),
+        ...[...this.files].map(([p, c]) => ({ path: p, dir: false, size: c.length })),
+        ...[...this.links].map(([p, target]) => ({ path: p, dir: false, size: 0, link: true, target })),
+      ].sort((a, b) => a.path.localeCompare(b.path)),
       truncated: false,
     }),
     read: async (_projectId: string, path: string): Promise<FileContent> => {

@@ -417,6 +417,8 @@ export namespace api {
 	    path: string;
 	    dir: boolean;
 	    size: number;
+	    link: boolean;
+	    target: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new TreeEntryDTO(source);
@@ -427,6 +429,8 @@ export namespace api {
 	        this.path = source["path"];
 	        this.dir = source["dir"];
 	        this.size = source["size"];
+	        this.link = source["link"];
+	        this.target = source["target"];
 	    }
 	}
 	export class FileTreeDTO {
@@ -784,6 +788,7 @@ export namespace api {
 	    head: string;
 	    upToDate: boolean;
 	    pushedAt: string;
+	    warning: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new PushResultDTO(source);
@@ -796,6 +801,7 @@ export namespace api {
 	        this.head = source["head"];
 	        this.upToDate = source["upToDate"];
 	        this.pushedAt = source["pushedAt"];
+	        this.warning = source["warning"];
 	    }
 	}
 	export class RedirectConfirm {

@@ -42,6 +42,19 @@ describe('Explorer', () => {
     expect(screen.getAllByTestId('editor-tab').map((t) => t.dataset.path)).toEqual(['src/lib/a.ts', 'app.py'])
   })
 
+  it('shows a symbolic link as a link and never opens it', async () => {
+    const user = userEvent.setup()
+    folder.links.set('outside', '/etc')
+    render(<Explorer projectId={P} />)
+    await waitFor(() => expect(rows()).toContain('outside'))
+    const link = row('outside')!
+    expect(link.dataset.link).toBe('true')
+    expect(within(link).getByLabelText('link')).toBeInTheDocument()
+    expect(link).toHaveTextContent('→ /etc')
+    await user.click(link)
+    expect(screen.queryAllByTestId('editor-tab')).toHaveLength(0)
+  })
+
   it('finds files by name', async () => {
     const user = userEvent.setup()
     render(<Explorer projectId={P} />)

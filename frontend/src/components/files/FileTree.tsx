@@ -12,6 +12,7 @@ import {
   Folder,
   FolderOpen,
   FolderPlus,
+  Link2,
   Pencil,
   RefreshCw,
   Search,
@@ -165,14 +166,16 @@ export function FileTree({ projectId }: { projectId: string }) {
               data-testid="tree-row"
               data-path={entry.path}
               data-dir={entry.dir ? 'true' : 'false'}
+              data-link={entry.link ? 'true' : undefined}
               className={cn('group flex cursor-pointer items-center gap-1 py-0.5 pr-1 outline-none hover:bg-muted focus-visible:ring-1 focus-visible:ring-ring', p.active === entry.path && 'bg-muted font-medium')}
               style={{ paddingLeft: 4 + depth * 12 }}
               tabIndex={0}
-              onClick={() => (entry.dir ? toggle(projectId, entry.path) : void open(projectId, entry.path))}
+              onClick={() => (entry.link ? undefined : entry.dir ? toggle(projectId, entry.path) : void open(projectId, entry.path))}
               onKeyDown={(e) => {
                 if (e.target !== e.currentTarget) return
                 if (e.key === 'Enter' || e.key === ' ') {
                   e.preventDefault()
+                  if (entry.link) return
                   if (entry.dir) toggle(projectId, entry.path)
                   else void open(projectId, entry.path)
                 } else if (e.key === 'F2') setRenaming(entry.path)
@@ -180,9 +183,17 @@ export function FileTree({ projectId }: { projectId: string }) {
               }}
             >
               <ChevronRight aria-hidden className={cn('h-3 w-3 shrink-0 text-muted-foreground transition-transform', !entry.dir && 'invisible', isOpen && 'rotate-90')} />
-              <FileIcon name={name} dir={entry.dir} open={isOpen} />
-              <span className="min-w-0 flex-1 truncate font-mono" title={entry.path}>
+              {entry.link ? (
+                <Link2 data-kind="link" aria-label="link" className="h-3.5 w-3.5 shrink-0 text-muted-foreground" />
+              ) : (
+                <FileIcon name={name} dir={entry.dir} open={isOpen} />
+              )}
+              <span
+                className={cn('min-w-0 flex-1 truncate font-mono', entry.link && 'italic text-muted-foreground')}
+                title={entry.link ? `${entry.path} is a link to ${entry.target ?? '?'}; Tessera keeps it in the history and never follows it.` : entry.path}
+              >
                 {name}
+                {entry.link ? <span className="ml-1 text-[10px]">→ {entry.target}</span> : null}
               </span>
               {dirty ? <span aria-label="unsaved" className="h-1.5 w-1.5 rounded-full bg-amber-500" /> : null}
               <button

@@ -36,7 +36,7 @@ function proj(id: string, name: string): Project {
   return { id, name, description: '', template: '', sandboxId: '', sandboxState: 'none', createdAt: at, updatedAt: at, lastActivityAt: at }
 }
 
-const noRemote = { url: '', username: '', branch: 'main', hasToken: false, pushedAt: '' }
+const noRemote = { url: '', username: '', branch: '', hasToken: false, pushedAt: '' }
 
 beforeEach(() => {
   vi.clearAllMocks()
@@ -112,18 +112,18 @@ describe('Push', () => {
     t.getRemote.mockResolvedValue(noRemote)
     t.setRemote.mockImplementation(async (r: { url: string; username: string; branch: string }) => ({ ...noRemote, ...r }))
     t.setToken.mockResolvedValue(undefined)
-    t.push.mockResolvedValue({ url: 'https://github.com/me/w.git', branch: 'main', head: 'abc', upToDate: false, pushedAt: '2026-05-01T10:00:00Z' })
+    t.push.mockResolvedValue({ url: 'https://github.com/me/w.git', branch: 'main', head: 'abc', upToDate: false, pushedAt: '2026-05-01T10:00:00Z', warning: '' })
     render(<TransferDialogs />)
     await useTransfer.getState().openPush('p1')
     await userEvent.type(await screen.findByTestId('push-url'), 'https://github.com/me/w.git')
     await userEvent.type(screen.getByTestId('push-token'), 'ghp_secret')
     await userEvent.click(screen.getByTestId('push-submit'))
     await waitFor(() => expect(t.push).toHaveBeenCalledWith('p1'))
-    expect(t.setRemote).toHaveBeenCalledWith({ projectId: 'p1', url: 'https://github.com/me/w.git', username: '', branch: 'main' })
+    expect(t.setRemote).toHaveBeenCalledWith({ projectId: 'p1', url: 'https://github.com/me/w.git', username: '', branch: '' })
     expect(t.setToken).toHaveBeenCalledWith('p1', 'ghp_secret')
     await waitFor(() => expect(screen.getByTestId('push-token')).toHaveValue(''))
     expect(useTransfer.getState().remote).toMatchObject({ hasToken: true, pushedAt: '2026-05-01T10:00:00Z' })
-    expect(toasts()[0]).toBe('Pushed to https://github.com/me/w.git (main).')
+    expect(toasts()[0]).toBe('Pushed main to https://github.com/me/w.git (main there).')
   })
 
   it('shows a rejected push as a failure, with the server sentence', async () => {

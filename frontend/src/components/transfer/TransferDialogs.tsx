@@ -174,7 +174,7 @@ function PushDialog() {
   const { close, saveRemote, forgetToken, push } = useTransfer.getState()
   const [url, setUrl] = useState('')
   const [username, setUsername] = useState('')
-  const [branch, setBranch] = useState('main')
+  const [branch, setBranch] = useState('')
   const [token, setToken] = useState('')
   const [error, setError] = useState<string | null>(null)
   useEffect(() => {
@@ -187,7 +187,7 @@ function PushDialog() {
     if (remote) {
       setUrl(remote.url)
       setUsername(remote.username)
-      setBranch(remote.branch || 'main')
+      setBranch(remote.branch)
     }
   }, [remote])
 
@@ -199,7 +199,8 @@ function PushDialog() {
       await saveRemote(projectId, url, username, branch, token)
       setToken('')
       const r = await push(projectId)
-      toast.success(r.upToDate ? `${r.url} (${r.branch}) already has every version.` : `Pushed to ${r.url} (${r.branch}).`)
+      toast.success(r.upToDate ? `${r.url} (${r.branch}) already has every version.` : `Pushed ${r.branch} to ${r.url} (${r.branch} there).`)
+      if (r.warning) toast.info(r.warning)
     } catch (err) {
       setError(errorMessage(err))
     }
@@ -218,7 +219,7 @@ function PushDialog() {
         </Field>
         <div className="flex gap-3">
           <Field id="push-branch" label="Branch" className="flex-1">
-            <input id="push-branch" data-testid="push-branch" className={input} value={branch} onChange={(e) => setBranch(e.target.value)} />
+            <input id="push-branch" data-testid="push-branch" className={input} value={branch} placeholder="the current branch" onChange={(e) => setBranch(e.target.value)} />
           </Field>
           <Field id="push-username" label="User name (https)" className="flex-1">
             <input id="push-username" data-testid="push-username" className={input} value={username} autoComplete="off" onChange={(e) => setUsername(e.target.value)} />
