@@ -105,6 +105,68 @@ export const tests = {
     }
   },
 
+  async 'names a person can read: hidden characters refused, family emoji counted as seen, long names cut with an ellipsis'() {
+    const home = path.join(work, 'home-names');
+    const app = await startApp({ home, name: 'app-home-names' });
+    const ctx = await browser();
+    try {
+      const page = await openPage(ctx, app.url);
+      await page.evaluate(async () => {
+        const s = await window.go.api.SettingsService.Get();
+        s.onboarded = true;
+        await window.go.api.SettingsService.Save(s);
+      });
+      // "\u202Egnp.exe" would read "exe.png": refused with a sentence, nothing made.
+      await page.click(tid('project-selector'));
+      await page.click(tid('project-new'));
+      await page.fill(tid('project-name-input'), '\u202Egnp.exe');
+      await page.click(tid('project-create-submit'));
+      const refused = await page.waitForSelector('[role="dialog"] [role="alert"]', { timeout: 10000 });
+      const sentence = await refused.textContent();
+      assert(sentence.includes('U+202E') && !sentence.includes('\u202E'), `bidi refusal: ${JSON.stringify(sentence)}`);
+      await page.fill(tid('project-name-input'), '\u200B\u200B\u200B');
+      await page.click(tid('project-create-submit'));
+      await page.waitForFunction(() => /U\+200B/.test(document.querySelector('[role="dialog"] [role="alert"]')?.textContent ?? ''), null, { timeout: 10000 });
+      await page.keyboard.press('Escape');
+      assert((await backendNames(page)).length === 0, 'a refused name made a project');
+
+      // Twenty family emoji are twenty characters, not 140 code points.
+      const family = '👨‍👩‍👧‍👦'.repeat(20);
+      await createProject(page, family);
+      const long = 'W'.repeat(100);
+      await createProject(page, long);
+      const folders = fs.readdirSync(path.join(home, 'workspaces'));
+      // The folder is capped in bytes, cut between families, never inside one.
+      const famFolder = folders.find(f => f.startsWith('👨'));
+      assert(famFolder && famFolder === '👨‍👩‍👧‍👦'.repeat([...new Intl.Segmenter().segment(famFolder)].length), `family folder: ${JSON.stringify(folders)}`);
+
+      await page.click(tid('home-nav'));
+      await page.waitForSelector(tid('home-screen'));
+      await waitRows(page, [long, family]);
+      const row = await page.$eval(`${tid('home-row')}:has(${tid('home-name')}:text-is("${long}"))`, li => {
+        const name = li.querySelector('[data-testid="home-name"]');
+        const first = li.querySelector('[data-testid="home-env"]');
+        return {
+          nameRight: name.getBoundingClientRect().right, buttonsLeft: first.getBoundingClientRect().left,
+          cut: name.scrollWidth > name.clientWidth, overflow: getComputedStyle(name).textOverflow,
+          rowFits: li.scrollWidth <= li.clientWidth,
+        };
+      });
+      assert(row.nameRight <= row.buttonsLeft && row.cut && row.overflow === 'ellipsis' && row.rowFits, `long name row ${JSON.stringify(row)}`);
+
+      // The delete dialog keeps the long name inside its box.
+      await page.click(`${tid('home-row')}:has(${tid('home-name')}:text-is("${long}")) ${tid('home-delete')}`);
+      const dialog = await page.waitForSelector('[role="alertdialog"]');
+      const fits = await dialog.evaluate(d => ({ fits: d.scrollWidth <= d.clientWidth, text: d.textContent }));
+      assert(fits.fits && fits.text.includes('W'.repeat(47) + '…'), `delete dialog ${JSON.stringify(fits)}`);
+      await page.click(tid('home-confirm-delete'));
+      await waitRows(page, [family]);
+    } finally {
+      await closeBrowser(ctx);
+      await stopProcess(app.proc);
+    }
+  },
+
   async 'home screen with 1,000 projects (figures printed, not asserted)'() {
     const home = path.join(work, 'home-many');
     const app = await startApp({ home, name: 'app-home-many' });

@@ -33,6 +33,10 @@ step "Real keychain (gnome-keyring inside dbus-run-session)"
 XDG_DATA_HOME="$(mktemp -d)" dbus-run-session -- bash -c '
   echo -n test | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1
   TESSERA_REAL_KEYRING=1 go test -count=1 -run TestRealSecretService ./backend/secrets/' 2>&1 | grep -v "fd limit"
+# gnome-keyring started without --unlock has no keyring at all.
+XDG_DATA_HOME="$(mktemp -d)" dbus-run-session -- bash -c '
+  gnome-keyring-daemon --start --components=secrets >/dev/null 2>&1
+  TESSERA_NO_KEYRING=1 go test -count=1 -run TestRealServiceWithoutKeyring ./backend/secrets/' 2>&1 | grep -v "fd limit"
 
 step "E2B's own JS SDK (e2b 2.51.0, @e2b/code-interpreter 2.8.0) against the fake E2B"
 go build -o build/bin/fakee2b ./backend/e2b/e2btest/cmd/fakee2b

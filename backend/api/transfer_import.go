@@ -7,6 +7,7 @@ import (
 
 	"tessera/backend/apperr"
 	"tessera/backend/archive"
+	"tessera/backend/names"
 	"tessera/backend/store"
 	"tessera/backend/workspace"
 )
@@ -172,10 +173,8 @@ func nameFrom(p string) string {
 		n = filepath.Base(p)
 	}
 	n = strings.TrimSpace(n)
-	if r := []rune(n); len(r) > store.MaxNameLen {
-		n = string(r[:store.MaxNameLen])
-	}
-	if n == "" || n == "." || n == string(filepath.Separator) {
+	n = names.Prefix(names.Strip(names.Normalize(n)), store.MaxNameLen)
+	if !names.Visible(n) || n == "." || n == string(filepath.Separator) {
 		return "Imported project"
 	}
 	return n

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"tessera/backend/apperr"
+	"tessera/backend/wiretext"
 )
 
 // APIError is the cause carried inside the apperr.Error for a non-2xx
@@ -86,13 +87,12 @@ func parseErrorBody(status int, body []byte) (msg, errorCode, connectCode string
 			connectCode = s
 		}
 		if msg == "" && len(eb.Detail) > 0 {
-			msg = string(eb.Detail)
+			msg = detailText(eb.Detail)
 		}
+		msg = wiretext.Message(status, msg)
 	} else {
-		msg = strings.TrimSpace(string(body))
-	}
-	if len(msg) > 300 {
-		msg = msg[:300] + "…"
+		// A proxy's HTML page, plain text or bytes: summarised, never pasted.
+		msg = wiretext.Summary(status, "", body)
 	}
 	if msg == "" {
 		msg = http.StatusText(status)

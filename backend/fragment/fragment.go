@@ -13,6 +13,7 @@ import (
 
 	"tessera/backend/apperr"
 	"tessera/backend/files"
+	"tessera/backend/units"
 	"tessera/backend/workspace/gitname"
 )
 
@@ -80,8 +81,8 @@ func (f *Fragment) Normalize() error {
 			return apperr.Newf(apperr.Invalid, "The answer has more than %d files; ask for a smaller change.", MaxFiles)
 		}
 		if len(content) > MaxFileBytes {
-			return apperr.Newf(apperr.Invalid, "The answer's file %s is %d MB; Tessera keeps files up to %d MB. Ask for smaller files, or for code that creates the data when it runs.",
-				clean, (len(content)+(1<<20)-1)>>20, MaxFileBytes>>20)
+			return apperr.Newf(apperr.Invalid, "The answer's file %s is %s for one file. Ask for smaller files, or for code that creates the data when it runs.",
+				clean, units.Over(int64(len(content)), MaxFileBytes))
 		}
 		index[clean] = len(files)
 		files = append(files, File{Path: clean, Content: content})
@@ -117,8 +118,8 @@ func (f *Fragment) Normalize() error {
 		total += len(file.Content)
 	}
 	if total > MaxFilesBytes {
-		return apperr.Newf(apperr.Invalid, "The answer's files add up to %d MB; Tessera keeps up to %d MB per answer. Ask for a smaller change.",
-			(total+(1<<20)-1)>>20, MaxFilesBytes>>20)
+		return apperr.Newf(apperr.Invalid, "The answer's files add up to %s for one answer. Ask for a smaller change.",
+			units.Over(int64(total), MaxFilesBytes))
 	}
 	f.Files = files
 	f.FilePath, f.Code = files[0].Path, files[0].Content

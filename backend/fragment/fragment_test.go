@@ -68,6 +68,7 @@ func TestNormalize(t *testing.T) {
 		port    *int
 		deps    []string
 		wantErr bool
+		errHas  string // part of the sentence, when wantErr
 	}{
 		{
 			name: "single file form",
@@ -91,12 +92,14 @@ func TestNormalize(t *testing.T) {
 			name:    "one file over the cap",
 			in:      Fragment{FilePath: "data.csv", Code: strings.Repeat("x", MaxFileBytes+1)},
 			wantErr: true,
+			errHas:  "data.csv is 4 MB and 1 byte, over the 4 MB limit for one file",
 		},
 		{
 			name: "many files over the answer cap",
 			in: Fragment{Files: []File{{Path: "a", Content: strings.Repeat("x", MaxFileBytes)}, {Path: "b", Content: strings.Repeat("x", MaxFileBytes)},
 				{Path: "c", Content: strings.Repeat("x", MaxFileBytes)}, {Path: "d", Content: strings.Repeat("x", MaxFileBytes)}, {Path: "e", Content: "x"}}},
 			wantErr: true,
+			errHas:  "add up to 16 MB and 1 byte, over the 16 MB limit for one answer",
 		},
 		{
 			name: "files only",
@@ -125,8 +128,8 @@ func TestNormalize(t *testing.T) {
 			f := tt.in
 			err := f.Normalize()
 			if tt.wantErr {
-				if !apperr.Is(err, apperr.Invalid) {
-					t.Fatalf("err = %v, want Invalid", err)
+				if !apperr.Is(err, apperr.Invalid) || !strings.Contains(apperr.MessageOf(err), tt.errHas) {
+					t.Fatalf("err = %v, want Invalid with %q", err, tt.errHas)
 				}
 				return
 			}

@@ -219,6 +219,9 @@ func classify(f *apiFailure, c call) error {
 // providerDetail quotes the provider's own message, shortened, because it
 // is often the only place that says which setting was wrong.
 func providerDetail(msg string) string {
+	if d, ok := summaryDetail(msg); ok {
+		return d
+	}
 	msg = strings.Join(strings.Fields(msg), " ")
 	if msg == "" {
 		return ""

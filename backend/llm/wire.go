@@ -71,14 +71,15 @@ func parseErrorBody(body []byte, f *apiFailure) {
 	}
 	var v any
 	if err := json.Unmarshal(body, &v); err != nil {
-		// HTML from a proxy, or plain text.
-		f.Message = shorten(string(body), 300)
+		// HTML from a proxy, or plain text: summarised, never pasted.
+		f.Message = bodySummary(f, body)
 		return
 	}
 	readErrorValue(v, f, 0)
 	if f.Message == "" {
-		f.Message = shorten(string(body), 300)
+		f.Message = bodySummary(f, body)
 	}
+	f.Message = pageSummary(f)
 }
 
 func readErrorValue(v any, f *apiFailure, depth int) {
@@ -187,14 +188,6 @@ func scalar(v any) string {
 		return strconv.FormatBool(t)
 	}
 	return ""
-}
-
-func shorten(s string, n int) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if len(s) > n {
-		s = s[:n]
-	}
-	return s
 }
 
 // do sends a request to the provider and returns the response when the

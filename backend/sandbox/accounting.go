@@ -4,7 +4,8 @@ package sandbox
 // the projects row (sandbox_id, sandbox_state) is what the next start
 // believes. save is the only writer of that row, and it derives the
 // stored state from the entry's State, so the two books cannot disagree
-// on what a state means. Running time per day is kept here too.
+// on what a state means. Running time per day is kept here too (written
+// through the ledger, ledger.go).
 
 import (
 	"context"
@@ -58,15 +59,6 @@ func (e *entry) takeUsage(now time.Time) []usageChunk {
 		secs -= n
 	}
 	return out
-}
-
-func (m *Manager) record(ctx context.Context, projectID string, chunks []usageChunk) {
-	for _, c := range chunks {
-		u := store.UsageDay{Seconds: c.secs, VCPUSeconds: c.secs * c.cpus, MemMiBSeconds: c.secs * c.memMB}
-		if err := m.cfg.Store.AddUsage(ctx, projectID, c.day, u); err != nil {
-			m.log.Warn("recording sandbox running time failed", "project", projectID, "seconds", c.secs, "err", err)
-		}
-	}
 }
 
 // flushEvery is how much unrecorded running time a Tick lets build up

@@ -178,6 +178,7 @@ func (m *Manager) Cost(ctx context.Context, projectID string) (Cost, error) {
 	if err != nil {
 		return Cost{}, err
 	}
+	days = m.withBooks(projectID, from, days)
 	m.mu.Lock()
 	u := e.unflushed(now)
 	cpus, mem := e.resources()
@@ -264,6 +265,7 @@ func (m *Manager) monthUSD(ctx context.Context, e *entry, now time.Time) (float6
 	if err != nil {
 		return 0, err
 	}
+	days = m.withBooks(e.id, monthStart(now), days)
 	m.mu.Lock()
 	u := e.unflushed(now)
 	m.mu.Unlock()
@@ -420,6 +422,7 @@ type Extra struct {
 func (m *Manager) extra(ctx context.Context, e *entry, s *Status, now time.Time) {
 	p := m.prices(ctx)
 	if days, err := m.cfg.Store.UsageDays(ctx, e.id, monthStart(now), now); err == nil {
+		days = m.withBooks(e.id, monthStart(now), days)
 		today := now.Format("2006-01-02")
 		for _, d := range days {
 			c := p.usd(d.VCPUSeconds, d.MemMiBSeconds)

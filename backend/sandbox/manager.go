@@ -290,6 +290,7 @@ type Manager struct {
 	closed  bool
 	entries map[string]*entry
 	away    awayState // presence.go, guarded by mu
+	books   ledger    // running time not written yet (ledger.go)
 }
 
 // NewManager returns a Manager and, unless cfg.ManualTick, starts its
@@ -359,6 +360,7 @@ func (m *Manager) Close() {
 	for _, p := range flush {
 		m.record(m.root, p.id, p.chunks)
 	}
+	m.settleBooks(m.root)
 	m.cancel()
 	m.wg.Wait()
 }

@@ -89,7 +89,8 @@ func (m *Manager) status(ctx context.Context, e *entry) Status {
 	if err != nil {
 		m.log.Warn("reading sandbox usage failed", "project", e.id, "err", err)
 	}
-	s.RunningSecondsToday, s.RunningSecondsTotal = today+unflushed, total+unflushed
+	bookedToday, bookedTotal := m.booked(e.id, now)
+	s.RunningSecondsToday, s.RunningSecondsTotal = today+bookedToday+unflushed, total+bookedTotal+unflushed
 	m.extra(ctx, e, &s, now)
 	return s
 }

@@ -55,6 +55,9 @@ func (m *Manager) Tick(ctx context.Context) {
 	for _, f := range flushes {
 		m.record(ctx, f.e.id, f.chunks)
 	}
+	if len(flushes) == 0 && !m.books.empty() {
+		m.writeBooks(ctx) // what a busy database refused before
+	}
 	for _, e := range emitUse {
 		m.emit(e)
 	}

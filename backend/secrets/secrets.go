@@ -50,13 +50,28 @@ type Backend interface {
 type OSBackend struct{}
 
 // Set implements Backend.
-func (OSBackend) Set(s, u, p string) error { return keyring.Set(s, u, p) }
+func (OSBackend) Set(s, u, p string) error { return explain(keyring.Set(s, u, p)) }
 
 // Get implements Backend.
-func (OSBackend) Get(s, u string) (string, error) { return keyring.Get(s, u) }
+func (OSBackend) Get(s, u string) (string, error) {
+	v, err := keyring.Get(s, u)
+	return v, explain(err)
+}
 
 // Delete implements Backend.
-func (OSBackend) Delete(s, u string) error { return keyring.Delete(s, u) }
+func (OSBackend) Delete(s, u string) error { return explain(keyring.Delete(s, u)) }
+
+// ErrNoKeyring says the keychain service runs but has no keyring to keep
+// anything in (a Secret Service without a default collection).
+var ErrNoKeyring = errors.New("secrets: the Secret Service has no default keyring")
+
+// explain tells "no keyring" from "locked", which go-keyring reports alike.
+func explain(err error) error {
+	if err != nil && strings.Contains(err.Error(), "failed to unlock") && noDefaultKeyring() {
+		return fmt.Errorf("%w: %w", ErrNoKeyring, err)
+	}
+	return err
+}
 
 // Store is the keychain. Every call has a timeout: a keychain prompt or a
 // hung D-Bus must never freeze the app.
@@ -182,6 +197,10 @@ func mapErr(err error, account string) error {
 			"Your system keychain did not answer in time. If it asks for a password, unlock it and try again.")
 	case errors.Is(err, context.Canceled):
 		return apperr.Wrap(err, apperr.Canceled, "The operation was stopped.")
+	case errors.Is(err, ErrNoKeyring):
+		return apperr.Wrap(err, apperr.Unavailable,
+			"Your system has no keyring to keep the key in (the keyring service is running, but no keyring was ever made), so nothing was saved. "+
+				"Create one, for example in Passwords and Keys: File, New, Password Keyring, then set it as default; then try again.")
 	}
 	msg := err.Error()
 	if strings.Contains(msg, "unlock") {

@@ -3,6 +3,7 @@ package secrets
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -90,6 +91,7 @@ func TestUnreachableKeychainIsASentence(t *testing.T) {
 		{errors.New(`exec: "dbus-launch": executable file not found in $PATH`), "could not reach your system keychain"},
 		{errors.New("The name org.freedesktop.secrets was not provided by any .service files"), "could not reach your system keychain"},
 		{errors.New("failed to unlock correct collection '/org/freedesktop/secrets/aliases/default'"), "locked"},
+		{fmt.Errorf("%w: %w", ErrNoKeyring, errors.New("failed to unlock correct collection '/org/freedesktop/secrets/aliases/default'")), "no keyring"},
 	}
 	for _, c := range cases {
 		s := New(failing{c.err}, time.Second)
@@ -137,5 +139,23 @@ func TestRealSecretService(t *testing.T) {
 	}
 	if ok, err := s.Has(ctx, acct); ok || err != nil {
 		t.Fatal("still there after Delete", err)
+	}
+}
+
+// TestRealServiceWithoutKeyring runs against a real gnome-keyring that has
+// no keyring at all (started without --unlock, so no login keyring is
+// made): the sentence says there is no keyring, not that it is locked.
+// scripts/test.sh runs it in its own D-Bus session; skipped elsewhere.
+func TestRealServiceWithoutKeyring(t *testing.T) {
+	if os.Getenv("TESSERA_NO_KEYRING") != "1" {
+		t.Skip("set TESSERA_NO_KEYRING=1 inside dbus-run-session with gnome-keyring started without --unlock")
+	}
+	s := New(OSBackend{}, 10*time.Second)
+	err := s.Set(context.Background(), LLMAccount("realtest"), "v")
+	if !apperr.Is(err, apperr.Unavailable) || !strings.Contains(apperr.MessageOf(err), "no keyring") || strings.Contains(apperr.MessageOf(err), "locked") {
+		t.Fatalf("no keyring: %v", err)
+	}
+	if _, err := s.Has(context.Background(), LLMAccount("realtest")); !errors.Is(err, ErrNoKeyring) {
+		t.Fatalf("Has: %v", err)
 	}
 }

@@ -6,11 +6,11 @@ import (
 	"errors"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/google/uuid"
 
 	"tessera/backend/apperr"
+	"tessera/backend/names"
 )
 
 func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
@@ -48,11 +48,11 @@ const copySuffix = " (copy)"
 // CopyName is the name of a duplicate of a project called name, within
 // MaxNameLen.
 func CopyName(name string) string {
-	r := []rune(strings.TrimSpace(name))
-	if max := MaxNameLen - utf8.RuneCountInString(copySuffix); len(r) > max {
-		r = r[:max]
+	n := strings.TrimSpace(name)
+	if max := MaxNameLen - names.Len(copySuffix); names.Len(n) > max {
+		n = names.Prefix(n, max)
 	}
-	return strings.TrimSpace(string(r)) + copySuffix
+	return strings.TrimSpace(n) + copySuffix
 }
 
 // DuplicateProject makes a new project with a copy of another's chat

@@ -11,9 +11,11 @@ import (
 	"github.com/google/uuid"
 
 	"tessera/backend/apperr"
+	"tessera/backend/names"
 )
 
-// Limits on project fields, counted in characters after trimming.
+// Limits on project fields, counted in characters a person sees (grapheme
+// clusters) after trimming.
 const (
 	MaxNameLen        = 100
 	MaxDescriptionLen = 1000
@@ -74,19 +76,14 @@ type ProjectPatch struct {
 	Template    *string
 }
 
-// ValidateName trims and checks a project name.
+// ValidateName normalises (NFC, trimmed) and checks a project name: one
+// line, something visible, no invisible or direction-changing characters,
+// at most MaxNameLen perceived characters.
 func ValidateName(name string) (string, error) {
-	n := strings.TrimSpace(name)
-	if n == "" {
+	if strings.TrimSpace(name) == "" {
 		return "", apperr.New(apperr.Invalid, "Give the project a name.")
 	}
-	if utf8.RuneCountInString(n) > MaxNameLen {
-		return "", apperr.Newf(apperr.Invalid, "A project name can have at most %d characters.", MaxNameLen)
-	}
-	if strings.ContainsAny(n, "\x00\r\n") {
-		return "", apperr.New(apperr.Invalid, "A project name must be on one line.")
-	}
-	return n, nil
+	return names.Check(name, "A project name", MaxNameLen)
 }
 
 // ValidateDescription trims and checks a description.

@@ -56,7 +56,7 @@ type SearchGroup struct {
 // ANDed. It returns "" when nothing searchable is left.
 func FTSQuery(input string) string {
 	var terms []string
-	for _, w := range strings.FieldsFunc(input, unicode.IsSpace) {
+	for _, w := range strings.FieldsFunc(CleanQuery(input), unicode.IsSpace) {
 		if !strings.ContainsFunc(w, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r) }) {
 			continue
 		}
@@ -73,12 +73,16 @@ func FTSQuery(input string) string {
 // query, grouped by project (the project with the best hit first) and
 // ranked by bm25 within each group. At most limit hits are returned.
 func (s *Store) Search(ctx context.Context, query string, limit int) ([]SearchGroup, error) {
-	q := FTSQuery(query)
-	if q == "" {
-		return []SearchGroup{}, nil
-	}
 	if limit <= 0 || limit > MaxSearchLimit {
 		limit = MaxSearchLimit
+	}
+	query = CleanQuery(query)
+	q := FTSQuery(query)
+	if q == "" {
+		// Nothing the index holds words of (the tokenizer keeps letters
+		// and digits only): emoji and other symbols are looked for in
+		// project names as they are.
+		return s.searchSymbols(ctx, query, limit)
 	}
 	// One evaluation of the full-text query. Ranking costs a row lookup
 	// per match, so a word found in most of 100k messages would take most

@@ -60,6 +60,8 @@ func TestFTSQuery(t *testing.T) {
 		{"NEAR(a b)", `"NEAR(a" "b)"*`},
 		{"title:x -y", `"title:x" "-y"*`},
 		{"café", `"café"*`},
+		{"wea\x00ther", `"wea" "ther"*`},
+		{"\x00", ""},
 	} {
 		if got := FTSQuery(tc.in); got != tc.want {
 			t.Errorf("FTSQuery(%q) = %q, want %q", tc.in, got, tc.want)
@@ -339,4 +341,34 @@ func searchIndexSize(ctx context.Context, db *sql.DB) (docs, fts int, err error)
 	}
 	err = db.QueryRowContext(ctx, `SELECT count(*) FROM search_fts`).Scan(&fts)
 	return
+}
+
+func TestSearchAnyBytesAndSymbols(t *testing.T) {
+	s := openTest(t)
+	rocket := mustProject(t, s, "🚀🎉", "")
+	mustProject(t, s, "Weather station", "")
+	for _, q := range []string{"weather\x00", "\x00weather", "wea\u200Bther station", "weather\xff", "\u202Eweather"} {
+		hits, err := s.Search(context.Background(), q, 10)
+		if err != nil {
+			t.Fatalf("Search(%q): %v", q, err)
+		}
+		if len(hits) != 1 || hits[0].ProjectName != "Weather station" {
+			t.Errorf("Search(%q) = %+v, want the weather project", q, hits)
+		}
+	}
+	for _, q := range []string{"\x00", "\x01\x02\x03", "\u200B", "\xff\xfe"} {
+		if g, err := s.Search(context.Background(), q, 10); err != nil || len(g) != 0 {
+			t.Errorf("Search(%q) = %+v, %v; want nothing and no error", q, g, err)
+		}
+	}
+	groups, err := s.Search(context.Background(), " 🚀 ", 10)
+	if err != nil || len(groups) != 1 || groups[0].ProjectID != rocket.ID {
+		t.Fatalf("emoji search = %+v, %v", groups, err)
+	}
+	if h := groups[0].Hits; len(h) != 1 || h[0].Kind != HitProject || h[0].Snippet != MarkStart+"🚀"+MarkEnd+"🎉" {
+		t.Errorf("emoji hit %+v", h)
+	}
+	if g, _ := s.Search(context.Background(), "🛸", 10); len(g) != 0 {
+		t.Errorf("an emoji in no name found %+v", g)
+	}
 }

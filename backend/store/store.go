@@ -34,6 +34,8 @@ type Store struct {
 	// upTo stops the migrations at this version (0 = all); tests use it to
 	// build a database as an older Tessera left it.
 	upTo int
+	// busy is how long a statement waits for another writer (busy_timeout).
+	busy time.Duration
 }
 
 // Option configures Open.
@@ -41,6 +43,11 @@ type Option func(*Store)
 
 // WithClock injects the clock used for timestamps (tests).
 func WithClock(now func() time.Time) Option { return func(s *Store) { s.now = now } }
+
+// WithBusyTimeout sets how long a write waits for another connection's
+// write transaction before it fails with SQLITE_BUSY (default 5 s; tests
+// that hold the database busy use less).
+func WithBusyTimeout(d time.Duration) Option { return func(s *Store) { s.busy = d } }
 
 // Open opens (creating if needed) the database at path and applies pending
 // migrations in one transaction. A database written by a newer Tessera is
@@ -64,10 +71,14 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	if err := os.Chmod(path, 0o600); err != nil {
 		return nil, apperr.Wrap(err, apperr.Internal, "Tessera could not protect its database file.")
 	}
+	s := &Store{now: time.Now, busy: 5 * time.Second}
+	for _, o := range opts {
+		o(s)
+	}
 	q := url.Values{}
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "journal_mode(WAL)")
-	q.Add("_pragma", "busy_timeout(5000)")
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", s.busy.Milliseconds()))
 	q.Add("_pragma", "synchronous(NORMAL)")
 	// Deleted rows are overwritten with zeros (issue 30): run results,
 	// messages and variables can hold a secret the sandbox printed, and a
@@ -80,10 +91,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	if err != nil {
 		return nil, apperr.Wrap(err, apperr.Internal, "Tessera could not open its database.")
 	}
-	s := &Store{db: db, now: time.Now}
-	for _, o := range opts {
-		o(s)
-	}
+	s.db = db
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err

@@ -151,6 +151,10 @@ func TestProjectValidation(t *testing.T) {
 		{"two\nlines", "", false},
 		{"ok", strings.Repeat("d", 1000), true},
 		{"ok", strings.Repeat("d", 1001), false},
+		{strings.Repeat("👨‍👩‍👧‍👦", 20), "", true},
+		{"\u202Egnp.exe", "", false},
+		{"\u200B\u200C\u200D", "", false},
+		{"\u0301\u0301", "", false},
 	}
 	for _, c := range cases {
 		p, err := s.CreateProject(ctx, NewProject{Name: c.name, Description: c.desc})
@@ -164,8 +168,12 @@ func TestProjectValidation(t *testing.T) {
 			t.Errorf("name not trimmed: %q", p.Name)
 		}
 	}
+	// One spelling: "é" typed as e plus an accent is stored as one character.
+	if p, err := s.CreateProject(ctx, NewProject{Name: "Cafe\u0301"}); err != nil || p.Name != "Caf\u00e9" {
+		t.Errorf("name not NFC: %q, %v", p.Name, err)
+	}
 	ps, _ := s.ListProjects(ctx)
-	if len(ps) != 4 {
+	if len(ps) != 6 {
 		t.Fatalf("invalid input changed the database: %d projects", len(ps))
 	}
 }

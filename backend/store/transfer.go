@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 
 	"tessera/backend/apperr"
+	"tessera/backend/names"
 )
 
 // ImportedProject is a project brought in from an export: its row (ID kept
@@ -26,7 +27,10 @@ type ImportedProject struct {
 // project starts with no sandbox: the caller adopts one.
 func (s *Store) ImportProject(ctx context.Context, in ImportedProject) (p Project, keptID bool, err error) {
 	p = in.Project
-	if p.Name, err = ValidateName(p.Name); err != nil {
+	// A name from another computer may carry characters this one refuses
+	// when typed (an older Tessera let them in): they go, rather than the
+	// whole import.
+	if p.Name, err = ValidateName(names.Strip(names.Normalize(p.Name))); err != nil {
 		return Project{}, false, err
 	}
 	if p.Description, err = ValidateDescription(p.Description); err != nil {

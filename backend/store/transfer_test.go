@@ -62,6 +62,10 @@ func TestImportProject(t *testing.T) {
 	if _, _, err := s.ImportProject(ctx, bad); !apperr.Is(err, apperr.Invalid) {
 		t.Fatalf("no name: %v", err)
 	}
+	bad.Project.Name = "\u202E\u200B"
+	if _, _, err := s.ImportProject(ctx, bad); !apperr.Is(err, apperr.Invalid) {
+		t.Fatalf("only hidden characters: %v", err)
+	}
 	if after, _ := s.ListProjects(ctx); len(after) != len(before) {
 		t.Fatalf("a refused import left a project: %d → %d", len(before), len(after))
 	}

@@ -12,6 +12,7 @@ import (
 	_ "modernc.org/sqlite"
 
 	"tessera/backend/apperr"
+	"tessera/backend/names"
 	"tessera/backend/store"
 )
 
@@ -29,14 +30,25 @@ func TestSafeName(t *testing.T) {
 		{"tab\there\nnew", "tabherenew"},
 		{"", "Project"},
 		{"   ", "Project"},
+		{"\u202Egnp.exe", "gnp.exe"},
+		{"\u200B\u200B", "Project"},
+		{"\u3164", "Project"},
+		{"Cafe\u0301", "Caf\u00e9"},
+		{"👨‍👩‍👧‍👦 family", "👨‍👩‍👧‍👦 family"},
+		{"bad\xffbyte", "badbyte"},
 	} {
 		if got := SafeName(tc.in); got != tc.want {
 			t.Errorf("SafeName(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
 	long := SafeName(strings.Repeat("長", 300))
-	if utf8.RuneCountInString(long) > maxNameRunes || len(long) > maxNameBytes || !utf8.ValidString(long) {
-		t.Errorf("long name not capped: %d runes, %d bytes", utf8.RuneCountInString(long), len(long))
+	if names.Len(long) > maxNameChars || len(long) > maxNameBytes || !utf8.ValidString(long) {
+		t.Errorf("long name not capped: %d characters, %d bytes", names.Len(long), len(long))
+	}
+	// A cut never splits what a person sees as one character.
+	fam := SafeName(strings.Repeat("👨‍👩‍👧‍👦", 20))
+	if len(fam) > maxNameBytes || fam != strings.Repeat("👨‍👩‍👧‍👦", len(fam)/len("👨‍👩‍👧‍👦")) {
+		t.Errorf("family emoji cut inside a cluster: %q", fam)
 	}
 }
 

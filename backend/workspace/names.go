@@ -4,13 +4,17 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
-	"unicode/utf8"
+
+	"github.com/rivo/uniseg"
+
+	"tessera/backend/names"
 )
 
 // Folder names are capped well under the 255 bytes most file systems allow,
-// leaving room for a " (n)" suffix and for the files inside.
+// leaving room for a " (n)" suffix and for the files inside; the count is
+// of perceived characters (grapheme clusters), never splitting one.
 const (
-	maxNameRunes = 64
+	maxNameChars = 64
 	maxNameBytes = 180
 )
 
@@ -20,15 +24,18 @@ var reserved = map[string]bool{"con": true, "prn": true, "aux": true, "nul": tru
 	"com1": true, "com2": true, "com3": true, "com4": true, "com5": true, "com6": true, "com7": true, "com8": true, "com9": true,
 	"lpt1": true, "lpt2": true, "lpt3": true, "lpt4": true, "lpt5": true, "lpt6": true, "lpt7": true, "lpt8": true, "lpt9": true}
 
-// SafeName turns a project name into a folder name: Unicode letters are
-// kept, separators and characters some system refuses become "-", leading
-// dots (hidden, "..") and trailing dots and spaces (Windows) go, reserved
+// SafeName turns a project name into a folder name: it is brought to NFC
+// (macOS would otherwise show two folders that look the same), Unicode
+// letters are kept, invisible and direction-changing characters go (a
+// folder "\u202Egnp.exe" would read "exe.png" in a file manager),
+// separators and characters some system refuses become "-", leading dots
+// (hidden, "..") and trailing dots and spaces (Windows) go, reserved
 // device names get a "_", and the length is capped.
 func SafeName(name string) string {
 	var b strings.Builder
-	for _, r := range strings.TrimSpace(name) {
+	for _, r := range names.Strip(names.Normalize(strings.ToValidUTF8(name, ""))) {
 		switch {
-		case r == utf8.RuneError || unicode.IsControl(r):
+		case unicode.IsControl(r):
 			continue
 		case strings.ContainsRune(`/\:*?"<>|`, r):
 			b.WriteRune('-')
@@ -42,7 +49,7 @@ func SafeName(name string) string {
 	s = strings.TrimLeft(s, ". ")
 	s = capName(s)
 	s = strings.TrimRight(s, ". ")
-	if s == "" {
+	if !names.Visible(s) {
 		return "Project"
 	}
 	base, _, _ := strings.Cut(strings.ToLower(s), ".")
@@ -53,14 +60,16 @@ func SafeName(name string) string {
 }
 
 func capName(s string) string {
-	n := 0
-	for i := range s {
-		if n == maxNameRunes || i > maxNameBytes-4 {
-			return s[:i]
+	g := uniseg.NewGraphemes(s)
+	end := 0
+	for n := 0; n < maxNameChars && g.Next(); n++ {
+		_, to := g.Positions()
+		if to > maxNameBytes {
+			break
 		}
-		n++
+		end = to
 	}
-	return s
+	return s[:end]
 }
 
 // uniqueName returns base, or base with " (2)", " (3)"… so that taken

@@ -97,7 +97,8 @@ describe('validateProjectName', () => {
   it('follows the backend rules', () => {
     expect(validateProjectName('   ')).toBe('Give the project a name.')
     expect(validateProjectName('a'.repeat(100))).toBeNull()
-    expect(validateProjectName('a'.repeat(101))).toBe('A project name can have at most 100 characters.')
+    expect(validateProjectName('a'.repeat(101))).toBe('A project name can have at most 100 characters (this one has 101).')
+    expect(validateProjectName('👨‍👩‍👧‍👦'.repeat(20))).toBeNull()
     expect(validateProjectName('  ' + 'a'.repeat(100) + '  ')).toBeNull()
   })
 })

@@ -2,6 +2,7 @@ import { create } from 'zustand'
 import * as api from '../api'
 import type { Project } from '../api'
 import { errorMessage } from '../api'
+import { nameLength } from '../lib/names'
 
 export const MAX_NAME = 100
 export const MAX_DESCRIPTION = 1000
@@ -10,7 +11,8 @@ export const MAX_DESCRIPTION = 1000
 export function validateProjectName(name: string): string | null {
   const n = name.trim()
   if (!n) return 'Give the project a name.'
-  if ([...n].length > MAX_NAME) return `A project name can have at most ${MAX_NAME} characters.`
+  const len = nameLength(n)
+  if (len > MAX_NAME) return `A project name can have at most ${MAX_NAME} characters (this one has ${len}).`
   if (/[\r\n\0]/.test(n)) return 'A project name must be on one line.'
   return null
 }

@@ -44,7 +44,7 @@ describe('CreateProjectDialog', () => {
     await user.click(screen.getByTestId('project-name-input'))
     await user.paste('a'.repeat(101))
     await user.click(screen.getByTestId('project-create-submit'))
-    expect(screen.getByText('A project name can have at most 100 characters.')).toBeInTheDocument()
+    expect(screen.getByText('A project name can have at most 100 characters (this one has 101).')).toBeInTheDocument()
     expect(m.projects.create).not.toHaveBeenCalled()
   })
 

@@ -4,6 +4,7 @@ import { errorMessage } from '../../api'
 import { useEnv, validateEnvName, validateEnvValue } from '../../stores/env'
 import { Dialog } from '../ui/Dialog'
 import { Button } from '../ui/Button'
+import { cutName } from '../../lib/names'
 
 const inputCls =
   'h-9 w-full rounded-md border border-border bg-background px-2 text-sm focus-visible:outline-2 focus-visible:outline-ring'
@@ -83,7 +84,7 @@ export function EnvDialog({
     <Dialog
       open={open}
       onOpenChange={onOpenChange}
-      title={`Environment of “${projectName}”`}
+      title={`Environment of “${cutName(projectName)}”`}
       description="Variables reach the sandbox (its .env file, commands and Python code). Secret values are kept in your keychain and never shown again; the assistant only learns the names."
       className="w-[min(92vw,40rem)]"
       closeTestId="env-close"

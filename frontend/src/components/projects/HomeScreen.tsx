@@ -9,6 +9,7 @@ import { ConfirmDialog } from '../ui/Dialog'
 import { RenameProjectDialog } from './RenameProjectDialog'
 import { EnvDialog } from './EnvDialog'
 import { ago, cleanupNotice, filterProjects, minutes, sandboxLabel, sortProjects, SORTS, type SortKey } from './home'
+import { cutName } from '../../lib/names'
 
 /**
  * Every project: name, template, last activity, sandbox state and minutes,
@@ -45,7 +46,7 @@ export function HomeScreen() {
   const onDuplicate = async (p: Project) => {
     try {
       const d = await duplicate(p.id)
-      toast.success(`“${d.name}” was made from “${p.name}”.`)
+      toast.success(`“${cutName(d.name)}” was made from “${cutName(p.name)}”.`)
     } catch (e) {
       toast.error(errorMessage(e))
     }
@@ -173,7 +174,7 @@ export function HomeScreen() {
         open={!!deleting}
         onOpenChange={(o) => !o && setDeleting(null)}
         title="Delete this project?"
-        description={`“${deleting?.name ?? ''}” will be deleted with its chat, its files and its sandbox. This cannot be undone.`}
+        description={`“${cutName(deleting?.name ?? '')}” will be deleted with its chat, its files and its sandbox. This cannot be undone.`}
         confirmLabel="Delete"
         confirmTestId="home-confirm-delete"
         busy={deleteBusy}
@@ -210,7 +211,7 @@ const Row = memo(function Row({ p, i, now, actions }: { p: Project; i: number; n
         aria-keyshortcuts="Enter F2 Delete Control+D E"
         className="flex min-w-0 flex-1 flex-col items-start rounded px-1 text-left focus-visible:outline-2 focus-visible:outline-ring"
       >
-        <span className="truncate text-sm font-medium" data-testid="home-name">
+        <span className="max-w-full truncate text-sm font-medium" data-testid="home-name" title={p.name}>
           {p.name}
         </span>
         <span className="flex flex-wrap gap-x-3 text-xs text-muted-foreground">

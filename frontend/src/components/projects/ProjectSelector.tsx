@@ -10,6 +10,7 @@ import { RenameProjectDialog } from './RenameProjectDialog'
 import { TransferDialogs } from '../transfer/TransferDialogs'
 import { useTransfer } from '../../stores/transfer'
 import { EnvDialog } from './EnvDialog'
+import { cutName } from '../../lib/names'
 
 const item =
   'flex cursor-pointer select-none items-center gap-2 rounded px-2 py-1.5 text-sm outline-none data-[highlighted]:bg-muted'
@@ -80,7 +81,9 @@ export function ProjectSelector() {
                 onSelect={() => onSelect(p.id)}
               >
                 <Check className={p.id === currentId ? 'h-3.5 w-3.5' : 'h-3.5 w-3.5 invisible'} aria-hidden />
-                <span className="truncate">{p.name}</span>
+                <span className="min-w-0 truncate" title={p.name}>
+                  {p.name}
+                </span>
               </DM.Item>
             ))}
             {projects.length > 0 ? <DM.Separator className="my-1 h-px bg-border" /> : null}
@@ -96,10 +99,10 @@ export function ProjectSelector() {
                   <KeyRound className="h-3.5 w-3.5" /> Environment…
                 </DM.Item>
                 <DM.Item data-testid="project-rename" className={item} onSelect={() => setRenameOpen(true)}>
-                  <Pencil className="h-3.5 w-3.5" /> Rename “{current.name}”…
+                  <Pencil className="h-3.5 w-3.5 shrink-0" /> <span className="min-w-0 truncate">Rename “{cutName(current.name, 32)}”…</span>
                 </DM.Item>
                 <DM.Item data-testid="project-export" className={item} onSelect={() => useTransfer.getState().openExport(current.id)}>
-                  <Upload className="h-3.5 w-3.5" /> Export “{current.name}”…
+                  <Upload className="h-3.5 w-3.5 shrink-0" /> <span className="min-w-0 truncate">Export “{cutName(current.name, 32)}”…</span>
                 </DM.Item>
                 <DM.Item
                   data-testid="project-push"
@@ -116,7 +119,7 @@ export function ProjectSelector() {
                     setDeleteOpen(true)
                   }}
                 >
-                  <Trash2 className="h-3.5 w-3.5" /> Delete “{current.name}”…
+                  <Trash2 className="h-3.5 w-3.5 shrink-0" /> <span className="min-w-0 truncate">Delete “{cutName(current.name, 32)}”…</span>
                 </DM.Item>
               </>
             ) : null}
@@ -130,7 +133,7 @@ export function ProjectSelector() {
         open={deleteOpen}
         onOpenChange={setDeleteOpen}
         title="Delete this project?"
-        description={`“${current?.name ?? ''}” will be deleted with its chat, its files and its sandbox. This cannot be undone.`}
+        description={`“${cutName(current?.name ?? '')}” will be deleted with its chat, its files and its sandbox. This cannot be undone.`}
         confirmLabel="Delete"
         confirmTestId="confirm-delete"
         busy={deleteBusy}

@@ -132,7 +132,9 @@ export function SearchDialog() {
             ) : null}
             {groups.map((g) => (
               <div key={g.projectId} role="group" aria-label={g.projectName} data-testid="search-group" className="mb-1">
-                <div className="px-2 pb-1 pt-2 text-xs font-semibold text-muted-foreground">{g.projectName}</div>
+                <div className="truncate px-2 pb-1 pt-2 text-xs font-semibold text-muted-foreground" title={g.projectName}>
+                  {g.projectName}
+                </div>
                 {g.hits.map((hit) => {
                   const i = index++
                   return (

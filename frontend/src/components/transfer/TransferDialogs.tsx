@@ -9,6 +9,7 @@ import { toast } from '../../stores/toast'
 import { Button } from '../ui/Button'
 import { Dialog } from '../ui/Dialog'
 import { cn } from '../../lib/utils'
+import { cutName } from '../../lib/names'
 
 const input =
   'h-9 min-w-0 flex-1 rounded-md border border-border bg-background px-2 text-sm focus-visible:outline-2 focus-visible:outline-ring'
@@ -120,7 +121,7 @@ function ImportDialog() {
     if (!path.trim()) return setError('Choose a .zip file or a folder to import.')
     try {
       const r = await importFrom(path)
-      const parts = [`“${r.project.name}” was imported with ${r.files} files and ${r.versions} versions`]
+      const parts = [`“${cutName(r.project.name)}” was imported with ${r.files} files and ${r.versions} versions`]
       if (r.messages > 0) parts.push(`${r.messages} messages`)
       let msg = parts.join(', ') + '.'
       if (r.sandbox === 'adopted') msg += ' Its sandbox was found at E2B and continues here.'

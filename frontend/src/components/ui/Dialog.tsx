@@ -24,10 +24,10 @@ export function Dialog(props: {
         <RD.Overlay className={overlay} />
         <RD.Content className={cn(content, props.className)} aria-describedby={props.description ? undefined : undefined}>
           <div className="mb-3 flex items-start justify-between gap-4">
-            <div>
-              <RD.Title className="text-base font-semibold">{props.title}</RD.Title>
+            <div className="min-w-0">
+              <RD.Title className="text-base font-semibold [overflow-wrap:anywhere]">{props.title}</RD.Title>
               {props.description ? (
-                <RD.Description className="mt-1 text-sm text-muted-foreground">{props.description}</RD.Description>
+                <RD.Description className="mt-1 text-sm text-muted-foreground [overflow-wrap:anywhere]">{props.description}</RD.Description>
               ) : (
                 <RD.Description className="sr-only">{props.title}</RD.Description>
               )}
@@ -64,8 +64,8 @@ export function ConfirmDialog(props: {
       <AD.Portal>
         <AD.Overlay className={overlay} />
         <AD.Content className={content}>
-          <AD.Title className="text-base font-semibold">{props.title}</AD.Title>
-          <AD.Description className="mt-2 text-sm text-muted-foreground">{props.description}</AD.Description>
+          <AD.Title className="text-base font-semibold [overflow-wrap:anywhere]">{props.title}</AD.Title>
+          <AD.Description className="mt-2 text-sm text-muted-foreground [overflow-wrap:anywhere]">{props.description}</AD.Description>
           {props.children}
           {props.error ? (
             <p role="alert" className="mt-3 text-sm text-destructive">

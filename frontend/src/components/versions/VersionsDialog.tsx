@@ -15,6 +15,7 @@ import { cn } from '../../lib/utils'
 import { Button } from '../ui/Button'
 import { ConfirmDialog, Dialog } from '../ui/Dialog'
 import { formatVersionTime, VersionList } from './VersionList'
+import { cutName } from '../../lib/names'
 
 const MergeDiff = lazy(() => import('./MergeDiff'))
 
@@ -99,7 +100,7 @@ function BranchDialog({ projectId, version, onClose }: { projectId: string; vers
     try {
       const r = await branch(projectId, version.id, name, canCopy && withSandbox)
       onClose()
-      toast.success(`“${r.project.name}” was made from that version and is now open.`)
+      toast.success(`“${cutName(r.project.name)}” was made from that version and is now open.`)
       if (r.warning) toast.info(r.warning)
     } catch (err) {
       setError(errorMessage(err))
