@@ -229,6 +229,7 @@ func (a *App) wire(ctxf func() context.Context) {
 		},
 		State: a.store,
 		Log:   a.log.With("part", "update"),
+		Feed:  about.ReleaseFeed, // "" (no channel) unless set at build time
 	})
 	a.outside = outside
 	a.bound = []any{
