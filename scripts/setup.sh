@@ -12,6 +12,7 @@ APT_PACKAGES=(
   chromium                                                        # end-to-end tests
   python3 python3-matplotlib curl ca-certificates git            # the fake E2B runs Python cells (charts); tools
   desktop-file-utils nsis p7zip-full                              # installers: .deb checks, Windows NSIS (no mingw: pure Go), its contents
+  lintian                                                         # Debian's own checker of the .deb
 )
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }

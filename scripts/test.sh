@@ -62,7 +62,8 @@ fi
 step "Production build and its window under Xvfb"
 # Stamped like a release (version from wails.json, build date): the About
 # dialog shows both, and the .deb below packages this very binary.
-wails build -nocolour -m -ldflags "$(scripts/version.sh --ldflags)" >build/artifacts/wails-build.log 2>&1 || { cat build/artifacts/wails-build.log; exit 1; }
+bash scripts/build-release.sh >build/artifacts/wails-build.log 2>&1 || { cat build/artifacts/wails-build.log; exit 1; }
+readelf -h build/bin/tessera | grep -q 'Type: *DYN' || { echo "build/bin/tessera is not position-independent (PIE)" >&2; exit 1; }
 bash scripts/window-shot.sh build/bin/tessera build/artifacts/window.png
 
 step "Debian package: build, install with apt, start under Xvfb, remove"
