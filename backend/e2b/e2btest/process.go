@@ -133,18 +133,22 @@ func (f *Fake) startProcess(w http.ResponseWriter, r *http.Request, sb *fsb, use
 	for k, v := range req.Process.Envs {
 		env = append(env, k+"="+toHost.Replace(v))
 	}
-	pathEnv := os.Getenv("PATH")
+	pathEnv, given := req.Process.Envs["PATH"]
+	if !given {
+		pathEnv = os.Getenv("PATH")
+	}
 	if login {
 		// bash -l reads /etc/profile, which sets PATH whatever came in.
-		pathEnv = profilePath(user)
+		pathEnv, given = profilePath(user), false
 	}
 	// The account the command runs as (envd switches to it: "user" unless
 	// asked otherwise): the fake runs everything as its own host account,
-	// so whoami is answered for the sandbox's (accountBin).
-	if bin, err := sb.accountBin(user); err == nil {
+	// so whoami is answered for the sandbox's (accountBin). A PATH the
+	// request set is left as it is.
+	if bin, err := sb.accountBin(user); err == nil && !given {
 		pathEnv = bin + ":" + pathEnv
 	}
-	env = append(env, "PATH="+pathEnv)
+	env = append(env, "PATH="+toHost.Replace(pathEnv))
 	cmd.Env = env
 	var p *fproc
 	var err error
