@@ -14,7 +14,7 @@ setup:
 	@bash scripts/setup.sh
 
 build:
-	wails build -nocolour -m -ldflags "$$(bash scripts/version.sh --ldflags)"
+	bash scripts/build-release.sh
 
 # Installers (see README, "Installers"). The .deb is also built, installed
 # and removed by `make test`.

@@ -17,6 +17,7 @@ import (
 	"tessera/backend/events"
 	"tessera/backend/fragment"
 	"tessera/backend/frameguard"
+	"tessera/backend/instance"
 	"tessera/backend/llm"
 	"tessera/backend/presence"
 	"tessera/backend/projectfiles"
@@ -84,6 +85,9 @@ type App struct {
 	// sandbox); it brings in edits made in the project folders too,
 	// watched once the window has painted (watchOutside).
 	files *projectfiles.Owner
+	// lock keeps one Tessera per data folder (taken before anything is
+	// written there); a second launch asks it to show the window.
+	lock *instance.Lock
 }
 
 // NewApp sets up paths, logging, the database and the services before the
@@ -104,6 +108,11 @@ func NewApp(getenv config.Getenv) (*App, error) {
 		return nil, err
 	}
 	if err := paths.Ensure(); err != nil {
+		return nil, err
+	}
+	// Before the log, the database or a project folder is touched: a
+	// second Tessera on this folder ends here (see main).
+	if a.lock, err = instance.Claim(a.rootCtx, paths.Home); err != nil {
 		return nil, err
 	}
 	a.paths = paths
@@ -232,6 +241,7 @@ func (a *App) wire(ctxf func() context.Context) {
 		},
 		State: a.store,
 		Log:   a.log.With("part", "update"),
+		Feed:  about.ReleaseFeed, // "" (no channel) unless set at build time
 	})
 	a.bound = []any{
 		api.NewSystemService(nil, a.paths, a.getenv("E2B_DOMAIN")),
@@ -305,6 +315,13 @@ func (a *App) cleanupAfter(ctx context.Context) time.Duration {
 func (a *App) startup(ctx context.Context) {
 	a.emit.Set(events.NewWails(ctx))
 	a.dialogs.set(ctx)
+	if a.lock != nil {
+		a.lock.OnShow(func() {
+			a.log.Info("another launch on this data folder: showing the window")
+			runtime.WindowUnminimise(ctx)
+			runtime.WindowShow(ctx)
+		})
+	}
 	if a.sandboxes == nil {
 		return
 	}
@@ -402,6 +419,9 @@ func (a *App) shutdown(context.Context) {
 	a.log.Info("stopped")
 	if a.logf != nil {
 		a.logf.Close()
+	}
+	if a.lock != nil {
+		_ = a.lock.Close() // last: nothing in the folder is written after it
 	}
 }
 

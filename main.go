@@ -2,6 +2,7 @@ package main
 
 import (
 	"embed"
+	"errors"
 	"fmt"
 	"os"
 
@@ -12,6 +13,7 @@ import (
 
 	"tessera/backend/api"
 	"tessera/backend/frameguard"
+	"tessera/backend/instance"
 	"tessera/backend/webassets"
 )
 
@@ -20,6 +22,15 @@ var assets embed.FS
 
 func main() {
 	app, err := NewApp(os.Getenv)
+	if running := (*instance.Running)(nil); errors.As(err, &running) {
+		// Another Tessera has this data folder: it was asked to show its
+		// window (exit 0), or it is hung and the sentence names it.
+		fmt.Fprintln(os.Stderr, running.Error())
+		if running.Answered {
+			os.Exit(0)
+		}
+		os.Exit(1)
+	}
 	if err != nil {
 		// Only reached when not even the data folder or the log can be set
 		// up; everything later is reported inside the window.

@@ -24,13 +24,18 @@ var wailsJSON []byte
 var (
 	version   string
 	buildDate string
+	// releaseFeed is the update channel: a GitHub releases API address or
+	// an Atom feed, set by scripts/version.sh from TESSERA_RELEASE_FEED.
+	// Empty (the default) means no channel: the update check stays off,
+	// and the About dialog says so.
+	releaseFeed string
 )
 
 const wailsModule = "github.com/wailsapp/wails/v2"
 
 // buildInfo collects what the About dialog shows.
 func buildInfo() api.BuildInfo {
-	info := api.BuildInfo{Version: version, BuildDate: buildDate, GoVersion: runtime.Version()}
+	info := api.BuildInfo{Version: version, BuildDate: buildDate, GoVersion: runtime.Version(), ReleaseFeed: releaseFeed}
 	if info.Version == "" {
 		info.Version = productVersion(wailsJSON)
 	}

@@ -22,6 +22,13 @@ pack_ms=$(ms "$t")
 trap 'dpkg-query -W -f="\${Status}" tessera 2>/dev/null | grep "ok installed" >/dev/null && apt_ remove -y -qq tessera >/dev/null 2>&1 || true' EXIT
 
 dpkg-deb --info "$DEB" | sed -n '/Package:/,/Description:/p'
+# Debian's own checker: an error fails the test; warnings and notes are
+# printed (build/artifacts/lintian.log has them all).
+t=$(date +%s%N)
+lintian --fail-on error --display-info "$DEB" >build/artifacts/lintian.log 2>&1 || lint_rc=$?
+lint_ms=$(ms "$t")
+cat build/artifacts/lintian.log
+if [ "${lint_rc:-0}" -ne 0 ]; then echo "deb test: lintian reports errors on $DEB" >&2; exit 1; fi
 t=$(date +%s%N)
 apt_ install -y -qq --no-install-recommends "./$DEB" >build/artifacts/deb-install.log 2>&1 ||
   { cat build/artifacts/deb-install.log; exit 1; }
@@ -30,7 +37,8 @@ install_ms=$(ms "$t")
 fail() { echo "deb test: $*" >&2; exit 1; }
 files="$(dpkg -L tessera)"
 for f in /usr/bin/tessera /usr/share/applications/tessera.desktop /usr/share/icons/hicolor/48x48/apps/tessera.png \
-  /usr/share/icons/hicolor/256x256/apps/tessera.png /usr/share/doc/tessera/copyright; do
+  /usr/share/icons/hicolor/256x256/apps/tessera.png /usr/share/doc/tessera/copyright \
+  /usr/share/doc/tessera/changelog.gz /usr/share/man/man1/tessera.1.gz; do
   grep -qx "$f" <<<"$files" || fail "dpkg -L tessera does not list $f"
   [ -e "$f" ] || fail "$f is listed but not on disk"
 done
@@ -52,4 +60,4 @@ while read -r f; do
 done <<<"$files"
 [ -z "$left" ] || fail "files left after remove:$left"
 
-echo "deb: $DEB, $(du -k "$DEB" | cut -f1) KiB; package ${pack_ms} ms, install ${install_ms} ms, start to painted window ${start_ms} ms, remove ${remove_ms} ms"
+echo "deb: $DEB, $(du -k "$DEB" | cut -f1) KiB; package ${pack_ms} ms, lintian ${lint_ms} ms, install ${install_ms} ms, start to painted window ${start_ms} ms, remove ${remove_ms} ms"

@@ -9,7 +9,12 @@ export PATH="$(go env GOPATH)/bin:$PATH"
 export GOCACHE="$(go env GOCACHE)"
 mkdir -p build/bin build/artifacts
 test -f frontend/dist/index.html || (cd frontend && npm run build >/dev/null)
-go build -tags dev,webkit2_41 -o build/bin/tessera-dev .
+# The dev binary carries a release feed, as a release build configured with
+# TESSERA_RELEASE_FEED does: a loopback address that update.e2e.mjs serves
+# (every other spec sets TESSERA_UPDATE_FEED=off, so nothing else asks it).
+E2E_RELEASE_FEED="http://127.0.0.1:$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')/releases"
+export E2E_RELEASE_FEED
+go build -tags dev,webkit2_41 -ldflags "-X main.releaseFeed=$E2E_RELEASE_FEED" -o build/bin/tessera-dev .
 go build -o build/bin/fakellm ./backend/llm/llmtest/cmd/fakellm
 go build -o build/bin/fakee2b ./backend/e2b/e2btest/cmd/fakee2b
 WORK="$(mktemp -d)"

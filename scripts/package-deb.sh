@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds a Debian package of Tessera from the production binary.
 #   scripts/package-deb.sh [BINARY] [OUT_DIR]
-# BINARY defaults to build/bin/tessera, built here (`wails build -m`, stamped
-# with scripts/version.sh --ldflags) when it does not exist. The .deb goes to
+# BINARY defaults to build/bin/tessera, built here (scripts/build-release.sh:
+# stamped, PIE) when it does not exist. The .deb goes to
 # OUT_DIR (default build/bin) as tessera_<version>_<arch>.deb; its path is the
 # last line printed.
 set -euo pipefail
@@ -15,7 +15,7 @@ VERSION="$(scripts/version.sh)"
 ARCH="$(dpkg --print-architecture)"
 
 if [ ! -x "$BIN" ]; then
-  wails build -nocolour -m -ldflags "$(scripts/version.sh --ldflags)" >build/artifacts/wails-build.log 2>&1 ||
+  bash scripts/build-release.sh >build/artifacts/wails-build.log 2>&1 ||
     { cat build/artifacts/wails-build.log; exit 1; }
   BIN=build/bin/tessera
 fi
@@ -52,6 +52,20 @@ if command -v desktop-file-validate >/dev/null; then desktop-file-validate "$ROO
 
 install -D -m 0644 LICENSE "$ROOT/usr/share/doc/tessera/copyright"
 
+# The maintainer is written once, in wails.json's author; the changelog and
+# the control file take it from there.
+MAINT="$(python3 -c 'import json; a=json.load(open("wails.json"))["author"]; print(a["name"]+" <"+a["email"]+">")')"
+# The changelog (build/linux/changelog, Debian's format): its newest entry
+# must be this version, so a version bump cannot ship without one. gzip -n:
+# no name or time in the header, the package stays reproducible.
+sed "s|@MAINTAINER@|$MAINT|" build/linux/changelog >"$STAGE/changelog"
+top="$(dpkg-parsechangelog -l "$STAGE/changelog" -S Version)"
+[ "$top" = "$VERSION" ] || { echo "build/linux/changelog: the newest entry is $top, wails.json says $VERSION; add an entry" >&2; exit 1; }
+install -d -m 0755 "$ROOT/usr/share/man/man1"
+gzip -9n <"$STAGE/changelog" >"$ROOT/usr/share/doc/tessera/changelog.gz"
+sed "s|@VERSION@|$VERSION|" build/linux/tessera.1 | gzip -9n >"$ROOT/usr/share/man/man1/tessera.1.gz"
+chmod 0644 "$ROOT/usr/share/doc/tessera/changelog.gz" "$ROOT/usr/share/man/man1/tessera.1.gz"
+
 # Depends: the package of every library the binary links directly (its ELF
 # NEEDED entries), at least the version installed here; the two the issue
 # names are always listed.
@@ -71,7 +85,6 @@ for p in $(printf '%s\n' "${!deps[@]}" | sort); do
   depends+="${depends:+, }$p${v:+ (>= $v)}"
 done
 
-MAINT="$(python3 -c 'import json; a=json.load(open("wails.json"))["author"]; print(a["name"]+" <"+a["email"]+">")')"
 mkdir -p "$ROOT/DEBIAN"
 cat >"$ROOT/DEBIAN/control" <<CONTROL
 Package: tessera
@@ -83,23 +96,24 @@ Depends: $depends
 Recommends: gnome-keyring | kwalletmanager | keepassxc, xdg-utils
 Section: devel
 Priority: optional
-Homepage: https://github.com/tessera-app/tessera
 Description: build small apps by chatting with an LLM
  Tessera is a desktop app in which a person builds small apps by chatting
  with an LLM. Each project has one persistent E2B cloud sandbox; projects,
  chats and results are kept in a local SQLite database and keys in the OS
  keychain (a Secret Service provider such as gnome-keyring).
 CONTROL
+(cd "$ROOT" && find usr -type f -print0 | sort -z | xargs -0 md5sum) >"$ROOT/DEBIAN/md5sums"
+chmod 0644 "$ROOT/DEBIAN/md5sums"
 # No maintainer scripts: dpkg's file triggers (desktop-file-utils,
 # hicolor-icon-theme) refresh the menu and icon caches, and Tessera's data
 # lives in each person's home, which a package must not touch.
 
 mkdir -p "$OUT_DIR"
 DEB="$OUT_DIR/tessera_${VERSION}_$ARCH.deb"
-# zstd -z9: 20 % larger than xz -z6 but 15× faster here (2 s, not 30 s); every dpkg that has
-# libwebkit2gtk-4.1-0 (Debian 12+, Ubuntu 22.04+) reads it. DEB_COMPRESS
-# overrides (e.g. "-Zxz -z9").
+# xz: what every dpkg reads (zstd members, which Debian's own dpkg before
+# 1.21.18 cannot, are a lintian error). DEB_COMPRESS overrides (for
+# example "-Zgzip" for a quick local package).
 # shellcheck disable=SC2086
-dpkg-deb --root-owner-group --build ${DEB_COMPRESS:--Zzstd -z9} "$ROOT" "$DEB" >/dev/null
+dpkg-deb --root-owner-group --build ${DEB_COMPRESS:--Zxz} "$ROOT" "$DEB" >/dev/null
 echo "Depends: $depends"
 echo "$DEB"

@@ -13,6 +13,7 @@ APT_PACKAGES=(
   python3 python3-matplotlib curl ca-certificates git            # the fake E2B runs Python cells (charts); tools
   python3-dotenv                                                  # the .env Tessera writes is read back by python-dotenv (sandbox tests)
   desktop-file-utils nsis p7zip-full                              # installers: .deb checks, Windows NSIS (no mingw: pure Go), its contents
+  lintian                                                         # Debian's own checker of the .deb
 )
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }

@@ -15,17 +15,20 @@ if [ -n "$unformatted" ]; then echo "not gofmt-ed: $unformatted" >&2; exit 1; fi
 go vet ./...
 
 step "Go tests (race detector)"
-# E2B's real envd for the conformance suite's real half: beside the checkout
-# (../shared), else where this workplace keeps it.
-if [ -z "${TESSERA_REAL_ENVD:-}" ]; then
-  for d in "$PWD/../shared" /work/shared; do
-    if [ -x "$d/e2b/real/envd" ]; then export TESSERA_REAL_ENVD="$d/e2b/real/envd"; break; fi
-  done
+# E2B's real envd for the conformance suite's real half: TESSERA_REAL_ENVD,
+# else ../shared/e2b/real/envd beside the checkout (README, Development).
+# Nothing else is looked at: the project knows no machine's paths.
+if [ -z "${TESSERA_REAL_ENVD:-}" ] && [ -x "$PWD/../shared/e2b/real/envd" ]; then
+  export TESSERA_REAL_ENVD="$PWD/../shared/e2b/real/envd"
 fi
-if [ -n "${TESSERA_REAL_ENVD:-}" ] && [ "$(id -u)" -eq 0 ]; then
-  echo "conformance suite: fake and E2B's real envd ($TESSERA_REAL_ENVD)"
+if [ -z "${TESSERA_REAL_ENVD:-}" ]; then
+  echo "conformance suite: the real envd half is SKIPPED: no E2B envd binary (set TESSERA_REAL_ENVD, or put it at ../shared/e2b/real/envd)"
+elif [ ! -x "$TESSERA_REAL_ENVD" ]; then
+  echo "TESSERA_REAL_ENVD=$TESSERA_REAL_ENVD is not an executable file" >&2; exit 1
+elif [ "$(id -u)" -ne 0 ]; then
+  echo "conformance suite: the real envd half is SKIPPED: E2B's envd must run as root (it switches users)"
 else
-  echo "conformance suite: the real envd half is SKIPPED (needs root and E2B's envd; set TESSERA_REAL_ENVD)"
+  echo "conformance suite: the fake and E2B's real envd ($TESSERA_REAL_ENVD)"
 fi
 go test -race -count=1 ./...
 
@@ -63,7 +66,8 @@ fi
 step "Production build and its window under Xvfb"
 # Stamped like a release (version from wails.json, build date): the About
 # dialog shows both, and the .deb below packages this very binary.
-wails build -nocolour -m -ldflags "$(scripts/version.sh --ldflags)" >build/artifacts/wails-build.log 2>&1 || { cat build/artifacts/wails-build.log; exit 1; }
+bash scripts/build-release.sh >build/artifacts/wails-build.log 2>&1 || { cat build/artifacts/wails-build.log; exit 1; }
+readelf -h build/bin/tessera | grep -q 'Type: *DYN' || { echo "build/bin/tessera is not position-independent (PIE)" >&2; exit 1; }
 bash scripts/window-shot.sh build/bin/tessera build/artifacts/window.png
 
 step "Debian package: build, install with apt, start under Xvfb, remove"

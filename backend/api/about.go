@@ -7,6 +7,9 @@ type BuildInfo struct {
 	BuildDate    string `json:"buildDate"` // RFC 3339, "" for a development build
 	GoVersion    string `json:"goVersion"`
 	WailsVersion string `json:"wailsVersion"`
+	// ReleaseFeed is the update feed set when this build was made; ""
+	// means the build has no update channel (the check is off).
+	ReleaseFeed string `json:"releaseFeed"`
 }
 
 // AboutService answers the About dialog. Bound.

@@ -11,6 +11,7 @@ import (
 // UpdateStatus tells the page whether a newer Tessera is published.
 type UpdateStatus struct {
 	Enabled     bool   `json:"enabled"`
+	Feed        string `json:"feed"` // the feed checks ask; "" when this build has no update channel
 	Current     string `json:"current"`
 	CheckedAt   string `json:"checkedAt"` // RFC 3339; "" when never checked
 	Available   bool   `json:"available"`
@@ -56,7 +57,7 @@ func (s *UpdateService) CheckNow() (UpdateStatus, error) {
 }
 
 func updateDTO(st update.Status) UpdateStatus {
-	return UpdateStatus{Enabled: st.Enabled, Current: st.Current, CheckedAt: rfc3339(st.CheckedAt), Available: st.Available,
+	return UpdateStatus{Enabled: st.Enabled, Feed: st.Feed, Current: st.Current, CheckedAt: rfc3339(st.CheckedAt), Available: st.Available,
 		Latest: st.Latest, URL: st.URL, PublishedAt: rfc3339(st.PublishedAt), Error: st.Error}
 }
 

@@ -20,7 +20,7 @@ func TestAboutService(t *testing.T) {
 		t.Fatalf("About() = %+v", got)
 	}
 	b, _ := json.Marshal(got)
-	if string(b) != `{"version":"1.2.3","buildDate":"2026-12-02T00:00:00Z","goVersion":"go1.26.8","wailsVersion":"v2.16.0"}` {
+	if string(b) != `{"version":"1.2.3","buildDate":"2026-12-02T00:00:00Z","goVersion":"go1.26.8","wailsVersion":"v2.16.0","releaseFeed":""}` {
 		t.Fatalf("wire form %s", b)
 	}
 }
@@ -40,7 +40,7 @@ func TestUpdateService(t *testing.T) {
 		Now:     func() time.Time { return now },
 	}))
 	got, err := svc.Check()
-	want := UpdateStatus{Enabled: true, Current: "0.1.0", CheckedAt: "2026-12-01T08:00:00Z", Available: true, Latest: "0.2.0",
+	want := UpdateStatus{Enabled: true, Feed: srv.URL, Current: "0.1.0", CheckedAt: "2026-12-01T08:00:00Z", Available: true, Latest: "0.2.0",
 		URL: "https://github.com/tessera-app/tessera/releases/tag/v0.2.0", PublishedAt: "2026-11-30T10:00:00Z"}
 	if err != nil || got != want {
 		t.Fatalf("Check() = %+v, %v\nwant %+v", got, err, want)

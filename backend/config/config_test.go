@@ -115,10 +115,12 @@ func TestSettingsValidation(t *testing.T) {
 		{"good template", func(s *Settings) { s.CustomTemplates = []string{" my-tpl "} }, true,
 			func(s Settings) bool { return s.CustomTemplates[0] == "my-tpl" }, ""},
 		{"bad custom providers json", func(s *Settings) { s.CustomProviders = json.RawMessage("{") }, false, nil, "customProviders"},
-		{"update check on by default", func(*Settings) {}, true,
-			func(s Settings) bool { return s.UpdateCheck && s.UpdateFeedURL == DefaultUpdateFeedURL }, ""},
-		{"empty feed means default", func(s *Settings) { s.UpdateFeedURL = "  " }, true,
-			func(s Settings) bool { return s.UpdateFeedURL == DefaultUpdateFeedURL }, ""},
+		{"update check on by default, with the build's feed", func(*Settings) {}, true,
+			func(s Settings) bool { return s.UpdateCheck && s.UpdateFeedURL == "" }, ""},
+		{"empty feed means the build's", func(s *Settings) { s.UpdateFeedURL = "  " }, true,
+			func(s Settings) bool { return s.UpdateFeedURL == "" }, ""},
+		{"the old default (a repository that does not exist) means the build's", func(s *Settings) { s.UpdateFeedURL = deadUpdateFeedURL }, true,
+			func(s Settings) bool { return s.UpdateFeedURL == "" }, ""},
 		{"own feed kept", func(s *Settings) { s.UpdateFeedURL = " https://example.com/releases.atom " }, true,
 			func(s Settings) bool { return s.UpdateFeedURL == "https://example.com/releases.atom" }, ""},
 		{"feed must be http(s)", func(s *Settings) { s.UpdateFeedURL = "file:///etc/passwd" }, false, nil, "updateFeedURL"},
@@ -153,11 +155,20 @@ func TestSettingsValidation(t *testing.T) {
 	}
 }
 
+// A row saved with the old default feed loads as "the build's feed".
+func TestSavedDeadFeedLoadsAsTheBuilds(t *testing.T) {
+	kv := memKV{settingsKey: `{"e2bDomain":"e2b.app","sandboxTimeoutMinutes":60,"idlePauseMinutes":10,"theme":"dark","updateCheck":true,"updateFeedURL":"` + deadUpdateFeedURL + `"}`}
+	s, err := LoadSettings(context.Background(), kv)
+	if err != nil || s.UpdateFeedURL != "" || !s.UpdateCheck || s.Theme != "dark" {
+		t.Fatal(s, err)
+	}
+}
+
 // Settings saved before the update fields existed keep the check on.
 func TestOlderSettingsRowKeepsUpdateCheckOn(t *testing.T) {
 	kv := memKV{settingsKey: `{"e2bDomain":"e2b.app","sandboxTimeoutMinutes":60,"idlePauseMinutes":10,"theme":"dark"}`}
 	s, err := LoadSettings(context.Background(), kv)
-	if err != nil || !s.UpdateCheck || s.UpdateFeedURL != DefaultUpdateFeedURL || s.Theme != "dark" || s.SandboxCleanupDays != 14 {
+	if err != nil || !s.UpdateCheck || s.UpdateFeedURL != "" || s.Theme != "dark" || s.SandboxCleanupDays != 14 {
 		t.Fatal(s, err)
 	}
 	s.UpdateCheck = false

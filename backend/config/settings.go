@@ -34,7 +34,8 @@ type Settings struct {
 	// UpdateCheck lets Tessera ask UpdateFeedURL once a day whether a newer
 	// release exists (it never installs anything). On unless turned off.
 	UpdateCheck bool `json:"updateCheck"`
-	// UpdateFeedURL is a GitHub releases API address or an Atom feed.
+	// UpdateFeedURL is a GitHub releases API address or an Atom feed the
+	// person chose; "" means the feed the build was made with (if any).
 	UpdateFeedURL string `json:"updateFeedURL"`
 	// WorkspaceRoot is the folder holding each project's folder of files;
 	// "" means the default (see DefaultWorkspaceRoot). A change applies at
@@ -66,8 +67,10 @@ const (
 	DefaultGiBPrice  = 0.0000045
 )
 
-// DefaultUpdateFeedURL is Tessera's releases on GitHub.
-const DefaultUpdateFeedURL = "https://api.github.com/repos/tessera-app/tessera/releases"
+// deadUpdateFeedURL was the default feed before builds carried their own:
+// a repository that does not exist. Settings saved with it mean "the
+// default", now the build's feed.
+const deadUpdateFeedURL = "https://api.github.com/repos/tessera-app/tessera/releases"
 
 // DefaultE2BDomain is E2B's hosted service.
 const DefaultE2BDomain = "e2b.app"
@@ -81,7 +84,6 @@ func DefaultSettings() Settings {
 		Theme:                 "system",
 		CustomTemplates:       []string{},
 		UpdateCheck:           true,
-		UpdateFeedURL:         DefaultUpdateFeedURL,
 		SandboxCleanupDays:    14,
 		VCPUPricePerSecond:    DefaultVCPUPrice,
 		GiBPricePerSecond:     DefaultGiBPrice,
@@ -189,12 +191,13 @@ func SaveSettings(ctx context.Context, kv KV, s Settings) (Settings, error) {
 
 func (s *Settings) validateUpdateFeed() error {
 	s.UpdateFeedURL = strings.TrimSpace(s.UpdateFeedURL)
-	if s.UpdateFeedURL == "" {
-		s.UpdateFeedURL = DefaultUpdateFeedURL
+	if s.UpdateFeedURL == "" || s.UpdateFeedURL == deadUpdateFeedURL {
+		s.UpdateFeedURL = "" // the build's own feed
+		return nil
 	}
 	u, err := url.Parse(s.UpdateFeedURL)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || len(s.UpdateFeedURL) > 2048 {
-		return apperr.New(apperr.Invalid, "The update feed must be an https address, such as "+DefaultUpdateFeedURL+".").InField("updateFeedURL")
+		return apperr.New(apperr.Invalid, "The update feed must be an https address, such as https://api.github.com/repos/OWNER/REPO/releases, or empty for this build's own.").InField("updateFeedURL")
 	}
 	return nil
 }

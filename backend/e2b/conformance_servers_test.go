@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -31,12 +32,29 @@ type confServer struct {
 	withToken func(tok string) *e2b.Envd
 	// scratch is an absolute sandbox folder the cases may fill.
 	scratch string
+	// raw sends one request to envd as is (with the access token): for
+	// calls the SDK makes that Tessera's client does not.
+	raw func(req *http.Request) (*http.Response, error)
+}
+
+// rawSender sends requests to base (envd's address) with the token.
+func rawSender(hc *http.Client, base, token string) func(*http.Request) (*http.Response, error) {
+	return func(req *http.Request) (*http.Response, error) {
+		u, err := url.Parse(base + req.URL.String())
+		if err != nil {
+			return nil, err
+		}
+		req.URL, req.Host = u, u.Host
+		req.Header.Set("X-Access-Token", token)
+		return hc.Do(req)
+	}
 }
 
 // fakeConfServer is the fake, with a secure sandbox (token required).
 func fakeConfServer(t *testing.T) *confServer {
 	f := e2btest.New(t)
-	c, err := e2b.New(f.Config("e2b_conformance"))
+	cfg := f.Config("e2b_conformance")
+	c, err := e2b.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,6 +71,7 @@ func fakeConfServer(t *testing.T) *confServer {
 		name: "fake", env: c.Envd(sb), user: "user", home: "/home/user", envHome: "/home/user",
 		withToken: func(tok string) *e2b.Envd { cp := *sb; cp.EnvdAccessToken = tok; return c.Envd(&cp) },
 		scratch:   "/home/user/conformance",
+		raw:       rawSender(cfg.HTTPClient, c.HostURL(sb, e2b.EnvdPort), sb.EnvdAccessToken),
 	}
 }
 
@@ -155,5 +174,6 @@ func realConfServer(t *testing.T) *confServer {
 		name: "real", env: c.Envd(sb), user: "root", home: "/root", envHome: envHome,
 		withToken: func(tok string) *e2b.Envd { cp := *sb; cp.EnvdAccessToken = tok; return c.Envd(&cp) },
 		scratch:   scratch,
+		raw:       rawSender(&http.Client{}, "http://"+addr, token),
 	}
 }

@@ -35,7 +35,7 @@ func TestConformance(t *testing.T) {
 				t.Fatal(err)
 			}
 			t.Run("group", func(t *testing.T) {
-				for _, tc := range append(conformanceCases, ptyConformanceCases...) {
+				for _, tc := range append(append(conformanceCases, ptyConformanceCases...), sdkConformanceCases...) {
 					t.Run(tc.name, func(t *testing.T) {
 						t.Parallel()
 						dir := path.Join(s.scratch, tc.name)

@@ -104,6 +104,10 @@ func TestFakeInterpreterMatchesRecordings(t *testing.T) {
 			if st != r.status {
 				t.Fatalf("status %d, recorded %d (body %.200s)", st, r.status, got)
 			}
+			if st == http.StatusInternalServerError && !bytes.Equal(got, r.body) {
+				// A refusal (a kernel the server lacks): E2B's own words.
+				t.Errorf("body %q, recorded %q", got, r.body)
+			}
 			if r.method == "POST" && r.path == "/contexts" && st == 200 {
 				var rc, fc e2b.CodeContext
 				_ = json.Unmarshal(r.body, &rc)

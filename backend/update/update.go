@@ -17,6 +17,10 @@ import (
 	"tessera/backend/apperr"
 )
 
+// ErrNoFeed is why a check cannot run in a build without a release feed.
+var ErrNoFeed = apperr.New(apperr.Invalid,
+	"This build of Tessera has no update channel: no release feed was set when it was built. Name a feed in Settings → Updates, or get new versions where you got this one.")
+
 // Interval is the least time between two automatic checks.
 const Interval = 24 * time.Hour
 
@@ -38,8 +42,10 @@ type KV interface {
 
 // Prefs are the person's choices, read before every check.
 type Prefs struct {
-	Enabled bool   // automatic checks; a forced check ignores it
-	FeedURL string // GitHub releases API JSON or an Atom feed
+	Enabled bool // automatic checks; a forced check ignores it
+	// FeedURL is a feed the person chose (GitHub releases API JSON or an
+	// Atom feed); "" means the build's own (Config.Feed).
+	FeedURL string
 }
 
 // Config wires a Checker.
@@ -51,11 +57,17 @@ type Config struct {
 	Now     func() time.Time // nil: time.Now
 	Timeout time.Duration    // 0: DefaultTimeout
 	Log     *slog.Logger     // nil: discard
+	// Feed is the release feed this build was made with (set at build
+	// time); "" means the build has no update channel, and nothing is
+	// asked unless the person names a feed themselves.
+	Feed string
 }
 
 // Status is what the page is told.
 type Status struct {
-	Enabled     bool
+	Enabled bool // checks run by themselves (on, and a feed exists)
+	// Feed is the feed checks ask; "" when there is none (ErrNoFeed).
+	Feed        string
 	Current     string
 	CheckedAt   time.Time // zero: never checked
 	Available   bool      // Latest is newer than Current
@@ -112,6 +124,18 @@ func (c *Checker) Check(ctx context.Context, force bool) (Status, error) {
 	if err != nil {
 		return Status{}, err
 	}
+	if prefs.FeedURL == "" {
+		prefs.FeedURL = c.cfg.Feed
+	}
+	if prefs.FeedURL == "" {
+		// No channel: never a request to a feed that does not exist, and
+		// never a daily "could not be reached".
+		prefs.Enabled = false
+		if force {
+			return c.status(prefs, state{}), ErrNoFeed
+		}
+		return c.status(prefs, state{}), nil
+	}
 	st, err := c.load(ctx)
 	if err != nil {
 		return Status{}, err
@@ -152,7 +176,7 @@ func (c *Checker) due(st state, now time.Time) bool {
 }
 
 func (c *Checker) status(p Prefs, st state) Status {
-	s := Status{Enabled: p.Enabled, Current: c.cfg.Current, CheckedAt: st.CheckedAt, Latest: st.Latest,
+	s := Status{Enabled: p.Enabled, Feed: p.FeedURL, Current: c.cfg.Current, CheckedAt: st.CheckedAt, Latest: st.Latest,
 		URL: st.URL, PublishedAt: st.PublishedAt, Error: st.Error}
 	// Compared on every answer, not stored: after an upgrade the remembered
 	// "latest" is no longer news.

@@ -2,6 +2,7 @@ package update
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -228,11 +229,64 @@ func TestOptOut(t *testing.T) {
 }
 
 func TestBadFeedURL(t *testing.T) {
-	for _, u := range []string{"", "file:///etc/passwd", "ftp://example.com/x"} {
+	for _, u := range []string{"file:///etc/passwd", "ftp://example.com/x"} {
 		c := newChecker(t, openStore(t), u, true, &clock{time.Now()})
 		if _, err := c.Check(context.Background(), false); !apperr.Is(err, apperr.Invalid) {
 			t.Errorf("feed %q: err %v, want invalid", u, err)
 		}
+	}
+}
+
+// The build's feed (set at build time) is the channel; a feed the person
+// named replaces it; with neither, nothing is ever asked.
+func TestFeedOfTheBuild(t *testing.T) {
+	build := newFeed(t, jsonFeed("["+rel("v1.3.0", false, false)+"]"))
+	own := newFeed(t, jsonFeed("["+rel("v1.4.0", false, false)+"]"))
+	for _, tc := range []struct {
+		name, buildFeed, prefFeed string
+		wantFeed, wantLatest      string
+		wantBuildHits, wantOwn    int32
+	}{
+		{"the build's feed", build.srv.URL, "", build.srv.URL, "1.3.0", 1, 0},
+		{"the person's feed wins", build.srv.URL, own.srv.URL, own.srv.URL, "1.4.0", 0, 1},
+		{"the person's feed in a build without one", "", own.srv.URL, own.srv.URL, "1.4.0", 0, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			build.hits.Store(0)
+			own.hits.Store(0)
+			c := newChecker(t, openStore(t), tc.prefFeed, true, &clock{time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)})
+			c.cfg.Feed = tc.buildFeed
+			st, err := c.Check(context.Background(), false)
+			if err != nil || st.Feed != tc.wantFeed || st.Latest != tc.wantLatest || !st.Enabled {
+				t.Fatalf("%+v, %v", st, err)
+			}
+			if build.hits.Load() != tc.wantBuildHits || own.hits.Load() != tc.wantOwn {
+				t.Fatalf("hits: build %d, own %d", build.hits.Load(), own.hits.Load())
+			}
+		})
+	}
+}
+
+func TestNoChannel(t *testing.T) {
+	kv := openStore(t)
+	clk := &clock{time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)}
+	c := newChecker(t, kv, "", true, clk) // on, but neither the build nor the person has a feed
+	for i := 0; i < 3; i++ {
+		st, err := c.Check(context.Background(), false)
+		if err != nil || st.Enabled || st.Feed != "" || st.Error != "" || !st.CheckedAt.IsZero() {
+			t.Fatalf("no channel: %+v, %v", st, err)
+		}
+		clk.t = clk.t.Add(48 * time.Hour)
+	}
+	st, err := c.Check(context.Background(), true)
+	if !errors.Is(err, ErrNoFeed) || !apperr.Is(err, apperr.Invalid) || st.Enabled {
+		t.Fatalf("Check now without a channel: %+v, %v", st, err)
+	}
+	if !strings.Contains(apperr.MessageOf(err), "no update channel") {
+		t.Errorf("sentence: %q", apperr.MessageOf(err))
+	}
+	if _, ok, _ := kv.GetSetting(context.Background(), stateKey); ok {
+		t.Fatal("a build without a channel recorded a check")
 	}
 }
 

@@ -1,6 +1,7 @@
 package e2btest
 
 import (
+	"compress/gzip"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -8,6 +9,7 @@ import (
 	"io"
 	"io/fs"
 	"mime"
+	"mime/multipart"
 	"net/http"
 	"os"
 	"path"
@@ -134,6 +136,10 @@ func (f *Fake) envdDispatch(w http.ResponseWriter, r *http.Request, sb *fsb, end
 			f.connectProcess(w, r, sb, user, ok)
 			return
 		}
+		if method == "filesystem.Filesystem/WatchDir" {
+			f.watchDir(w, r, sb, user, ok)
+			return
+		}
 		if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
 			w.WriteHeader(http.StatusUnsupportedMediaType)
 			return
@@ -204,18 +210,53 @@ func (f *Fake) download(w http.ResponseWriter, r *http.Request, sb *fsb, user st
 	_, _ = w.Write(b)
 }
 
+type written struct {
+	Path string `json:"path"`
+	Name string `json:"name"`
+	Type string `json:"type"`
+}
+
+// upload serves POST /files: a multipart form (one part per file) or, since
+// envd 0.5.7 and the SDK's default for streams and gzip, the raw file as
+// application/octet-stream to ?path=. Either body may be gzip-encoded
+// (Content-Encoding). Status and words measured against envd.
 func (f *Fake) upload(w http.ResponseWriter, r *http.Request, sb *fsb, user string) {
-	mr, err := r.MultipartReader()
-	if err != nil {
-		writeErr(w, http.StatusBadRequest, "expected multipart/form-data: "+err.Error())
+	body := io.Reader(r.Body)
+	switch enc := r.Header.Get("Content-Encoding"); enc {
+	case "", "identity":
+	case "gzip":
+		zr, err := gzip.NewReader(r.Body)
+		if err != nil {
+			writeErr(w, http.StatusBadRequest, "error decompressing request body: failed to create gzip reader: "+err.Error())
+			return
+		}
+		defer zr.Close()
+		body = zr
+	default:
+		writeErr(w, http.StatusBadRequest, fmt.Sprintf("error decompressing request body: unsupported Content-Encoding: %s, supported: [gzip]", enc))
 		return
 	}
 	qpath := r.URL.Query().Get("path")
-	type written struct {
-		Path string `json:"path"`
-		Name string `json:"name"`
-		Type string `json:"type"`
+	ct, params, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	switch ct {
+	case "application/octet-stream":
+		if qpath == "" {
+			writeErr(w, http.StatusBadRequest, "path query parameter is required for raw body upload")
+			return
+		}
+		one, status, msg := writeUpload(sb, sb.hostPath(qpath, user), body)
+		if status != 0 {
+			writeErr(w, status, msg)
+			return
+		}
+		uploaded(w, []written{one})
+		return
+	case "multipart/form-data":
+	default:
+		writeErr(w, http.StatusBadRequest, fmt.Sprintf("unsupported content type: %s, expected multipart/form-data or application/octet-stream", ct))
+		return
 	}
+	mr := multipart.NewReader(body, params["boundary"])
 	out := []written{}
 	seen := map[string]bool{}
 	for {
@@ -248,28 +289,38 @@ func (f *Fake) upload(w http.ResponseWriter, r *http.Request, sb *fsb, user stri
 			return
 		}
 		seen[hp] = true
-		if st, err := os.Stat(hp); err == nil && st.IsDir() {
-			writeErr(w, http.StatusBadRequest, fmt.Sprintf("path '%s' is a directory", sb.sandboxPath(hp)))
+		one, status, msg := writeUpload(sb, hp, part)
+		if status != 0 {
+			writeErr(w, status, msg)
 			return
 		}
-		if err := os.MkdirAll(filepath.Dir(hp), 0o755); err != nil {
-			writeErr(w, http.StatusBadRequest, err.Error())
-			return
-		}
-		fh, err := os.Create(hp)
-		if err != nil {
-			writeErr(w, http.StatusInternalServerError, err.Error())
-			return
-		}
-		_, err = io.Copy(fh, part)
-		cerr := fh.Close()
-		if err != nil || cerr != nil {
-			writeErr(w, http.StatusInternalServerError, fmt.Sprintf("error writing file: %v", errors.Join(err, cerr)))
-			return
-		}
-		sp := sb.sandboxPath(hp)
-		out = append(out, written{Path: sp, Name: path.Base(sp), Type: "file"})
+		out = append(out, one)
 	}
+	uploaded(w, out)
+}
+
+// writeUpload writes one uploaded file; a non-zero status is envd's refusal.
+func writeUpload(sb *fsb, hp string, content io.Reader) (written, int, string) {
+	if st, err := os.Stat(hp); err == nil && st.IsDir() {
+		return written{}, http.StatusBadRequest, "path is a directory: " + sb.sandboxPath(hp)
+	}
+	if err := os.MkdirAll(filepath.Dir(hp), 0o755); err != nil {
+		return written{}, http.StatusBadRequest, err.Error()
+	}
+	fh, err := os.Create(hp)
+	if err != nil {
+		return written{}, http.StatusInternalServerError, err.Error()
+	}
+	_, err = io.Copy(fh, content)
+	cerr := fh.Close()
+	if err != nil || cerr != nil {
+		return written{}, http.StatusInternalServerError, fmt.Sprintf("error writing file: %v", errors.Join(err, cerr))
+	}
+	sp := sb.sandboxPath(hp)
+	return written{Path: sp, Name: path.Base(sp), Type: "file"}, 0, ""
+}
+
+func uploaded(w http.ResponseWriter, out []written) {
 	// envd sets no Content-Type on this answer (§4.3).
 	b, _ := json.Marshal(out)
 	w.Header()["Content-Type"] = nil

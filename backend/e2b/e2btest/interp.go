@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -334,11 +335,11 @@ func (f *Fake) interpDispatch(w http.ResponseWriter, r *http.Request, sb *fsb, p
 			}
 		} else {
 			lang := "python"
-			if req.Language != nil && *req.Language != "" {
-				lang = *req.Language
+			if req.Language != nil {
+				lang = normalizeLanguage(*req.Language)
 			}
 			if lang != "python" {
-				http.Error(w, fmt.Sprintf("Failed to create context: e2btest only runs python, not %s", lang), http.StatusInternalServerError)
+				noKernel(w, lang)
 				return
 			}
 			c = sb.defaultContext(f, lang)
@@ -355,14 +356,12 @@ func (f *Fake) interpDispatch(w http.ResponseWriter, r *http.Request, sb *fsb, p
 				return
 			}
 		}
-		if req.Language == "" {
-			req.Language = "python"
-		}
+		req.Language = normalizeLanguage(req.Language)
 		if req.Cwd == "" {
 			req.Cwd = "/home/user"
 		}
 		if req.Language != "python" {
-			http.Error(w, fmt.Sprintf("Failed to create context: e2btest only runs python, not %s", req.Language), http.StatusInternalServerError)
+			noKernel(w, req.Language)
 			return
 		}
 		c := sb.newContext(f, req.Language, req.Cwd)
@@ -442,4 +441,36 @@ func (sb *fsb) defaultContext(f *Fake, lang string) *pyctx {
 	}
 	sb.defaults[lang] = c.id
 	return c
+}
+
+// normalizeLanguage is the code-interpreter server's own
+// (template/server/contexts.py): "" is python, "js" javascript, "ts"
+// typescript.
+func normalizeLanguage(l string) string {
+	l = strings.ToLower(strings.TrimSpace(l))
+	switch l {
+	case "":
+		return "python"
+	case "js":
+		return "javascript"
+	case "ts":
+		return "typescript"
+	}
+	return l
+}
+
+// noKernel refuses a language the fake has no kernel for, as E2B's server
+// does for a kernel its Jupyter lacks (recordings/interpreter/047): 500,
+// plain text, Jupyter's own sentence. TypeScript runs on the javascript
+// kernel there (get_kernel_for_language).
+func noKernel(w http.ResponseWriter, lang string) {
+	kernel := lang
+	if kernel == "typescript" {
+		kernel = "javascript"
+	}
+	body := fmt.Sprintf(`Failed to create context: {"message": "The '%s' kernel is not available. Please pick another suitable kernel instead, or install that kernel.", "short_message": "%s not found"}`, kernel, kernel)
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(http.StatusInternalServerError)
+	_, _ = io.WriteString(w, body)
 }

@@ -3,12 +3,14 @@ package e2btest
 import (
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"os/exec"
 	"path"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -131,17 +133,29 @@ func (f *Fake) startProcess(w http.ResponseWriter, r *http.Request, sb *fsb, use
 	for k, v := range req.Process.Envs {
 		env = append(env, k+"="+toHost.Replace(v))
 	}
+	pathEnv, given := req.Process.Envs["PATH"]
+	if !given {
+		pathEnv = os.Getenv("PATH")
+	}
 	if login {
 		// bash -l reads /etc/profile, which sets PATH whatever came in.
-		env = append(env, "PATH="+profilePath(user))
+		pathEnv, given = profilePath(user), false
 	}
+	// The account the command runs as (envd switches to it: "user" unless
+	// asked otherwise): the fake runs everything as its own host account,
+	// so whoami is answered for the sandbox's (accountBin). A PATH the
+	// request set is left as it is.
+	if bin, err := sb.accountBin(user); err == nil && !given {
+		pathEnv = bin + ":" + pathEnv
+	}
+	env = append(env, "PATH="+toHost.Replace(pathEnv))
 	cmd.Env = env
 	var p *fproc
 	var err error
 	if len(req.Pty) > 0 && string(req.Pty) != "null" {
 		p, err = startOnPty(cmd, req.Pty)
 	} else {
-		p, err = startOnPipes(cmd)
+		p, err = startOnPipes(cmd, req.Stdin != nil && *req.Stdin)
 	}
 	if err != nil {
 		sw.endWithError("invalid_argument", fmt.Sprintf("error starting process: %v", err))
@@ -202,4 +216,33 @@ func profilePath(user string) string {
 		return "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 	}
 	return "/usr/local/bin:/usr/bin:/bin:/usr/local/games:/usr/games"
+}
+
+// accountBin is a folder, first on a command's PATH, whose whoami names the
+// sandbox account the command runs as, as it would in E2B (where envd runs
+// it as that account). Beside the sandboxes' folders (not in one, where
+// files.list would see it), written once per account.
+func (sb *fsb) accountBin(user string) (string, error) {
+	dir := filepath.Join(filepath.Dir(sb.root), ".e2btest-accounts", user, "bin")
+	who := filepath.Join(dir, "whoami")
+	if _, err := os.Stat(who); err == nil {
+		return dir, nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	tmp, err := os.CreateTemp(dir, ".whoami-*")
+	if err != nil {
+		return "", err
+	}
+	_, err = tmp.WriteString("#!/bin/sh\necho " + user + "\n")
+	err = errors.Join(err, tmp.Chmod(0o755), tmp.Close())
+	if err == nil {
+		err = os.Rename(tmp.Name(), who) // atomic: a racing sandbox sees all or nothing
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+		return "", err
+	}
+	return dir, nil
 }

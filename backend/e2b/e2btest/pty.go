@@ -3,6 +3,7 @@ package e2btest
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -22,12 +23,15 @@ type fproc struct {
 	cmd    *exec.Cmd
 	config map[string]any
 	tag    string
-	tty    *os.File   // the pty's controlling side; nil without a pty
-	outs   []*os.File // what pump reads: the pty, or stdout and stderr
-	mu     sync.Mutex
-	subs   map[*fsub]struct{}
-	ended  bool
-	end    map[string]any
+	tty    *os.File // the pty's controlling side; nil without a pty
+	// stdin is the write end of a piped process's stdin: set when Start
+	// asked for stdin, nil without it or once closed (guarded by mu).
+	stdin *os.File
+	outs  []*os.File // what pump reads: the pty, or stdout and stderr
+	mu    sync.Mutex
+	subs  map[*fsub]struct{}
+	ended bool
+	end   map[string]any
 }
 
 // fsub is one stream's subscription; ch is closed after the last chunk.
@@ -39,27 +43,66 @@ type fsub struct {
 
 func (s *fsub) leave() { s.once.Do(func() { close(s.gone) }) }
 
-func startOnPipes(cmd *exec.Cmd) (*fproc, error) {
+func startOnPipes(cmd *exec.Cmd, stdin bool) (*fproc, error) {
+	var inR, inW *os.File
+	if stdin {
+		var err error
+		if inR, inW, err = os.Pipe(); err != nil {
+			return nil, err
+		}
+		cmd.Stdin = inR
+	}
 	outR, outW, err := os.Pipe()
 	if err != nil {
+		closeAll(inR, inW)
 		return nil, err
 	}
 	errR, errW, err := os.Pipe()
 	if err != nil {
-		outR.Close()
-		outW.Close()
+		closeAll(inR, inW, outR, outW)
 		return nil, err
 	}
 	cmd.Stdout, cmd.Stderr = outW, errW
 	err = cmd.Start()
-	outW.Close()
-	errW.Close()
+	closeAll(outW, errW, inR)
 	if err != nil {
-		outR.Close()
-		errR.Close()
+		closeAll(outR, errR, inW)
 		return nil, err
 	}
-	return &fproc{cmd: cmd, outs: []*os.File{outR, errR}, subs: map[*fsub]struct{}{}}, nil
+	return &fproc{cmd: cmd, stdin: inW, outs: []*os.File{outR, errR}, subs: map[*fsub]struct{}{}}, nil
+}
+
+func closeAll(fs ...*os.File) {
+	for _, f := range fs {
+		if f != nil {
+			f.Close()
+		}
+	}
+}
+
+// writeStdin writes to a piped process's stdin, in envd's words when it
+// has none (measured against envd: 500 internal).
+func (p *fproc) writeStdin(data []byte) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.stdin == nil {
+		return errors.New("error writing to stdin: stdin not enabled or closed")
+	}
+	if _, err := p.stdin.Write(data); err != nil {
+		return fmt.Errorf("error writing to stdin: %w", err)
+	}
+	return nil
+}
+
+// closeStdin sends EOF; closing what is closed (or was never open) is
+// fine, as in envd.
+func (p *fproc) closeStdin() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.stdin != nil {
+		p.stdin.Close()
+		p.stdin = nil
+	}
 }
 
 // startOnPty starts cmd on a new pty of the requested size, as envd does
@@ -171,6 +214,7 @@ func (p *fproc) pump(sb *fsb, pid uint32, fromHost []byte) {
 	if ps.Exited() {
 		end["exited"] = true
 	}
+	p.closeStdin()
 	p.mu.Lock()
 	p.ended, p.end = true, end
 	for s := range p.subs {
@@ -325,7 +369,7 @@ func readRequestEnvelope(w http.ResponseWriter, r *http.Request) ([]byte, bool) 
 // ptyUnary serves SendInput and Update; it reports whether method was one
 // of them.
 func (f *Fake) ptyUnary(w http.ResponseWriter, sb *fsb, method string, body []byte) bool {
-	if method != "process.Process/SendInput" && method != "process.Process/Update" {
+	if method != "process.Process/SendInput" && method != "process.Process/Update" && method != "process.Process/CloseStdin" {
 		return false
 	}
 	var req struct {
@@ -357,12 +401,15 @@ func (f *Fake) ptyUnary(w http.ResponseWriter, sb *fsb, method string, body []by
 	switch method {
 	case "process.Process/SendInput":
 		if p.tty == nil {
-			// Measured against envd. The fake starts every piped process
-			// without stdin (as Start with stdin false does in envd).
+			// Measured against envd (and tested against it in the
+			// conformance suite): pty input to a piped process, stdin to
+			// one started without stdin or after CloseStdin.
 			if req.Input.Pty != nil {
 				connectErr(w, "internal", "error writing to tty: tty not assigned to process — input should be written to the stdin, not the tty")
+			} else if err := p.writeStdin(req.Input.Stdin); err != nil {
+				connectErr(w, "internal", err.Error())
 			} else {
-				connectErr(w, "failed_precondition", "stdin not enabled or closed")
+				writeJSON(w, http.StatusOK, map[string]any{})
 			}
 			return true
 		}
@@ -374,6 +421,8 @@ func (f *Fake) ptyUnary(w http.ResponseWriter, sb *fsb, method string, body []by
 			connectErr(w, "internal", "error writing to tty: "+err.Error())
 			return true
 		}
+	case "process.Process/CloseStdin":
+		p.closeStdin()
 	case "process.Process/Update":
 		if req.Pty == nil {
 			break

@@ -127,6 +127,8 @@ CREATE TRIGGER search_files_ad AFTER DELETE ON project_files BEGIN
 END;
 
 -- Index what already exists ------------------------------------------------
+INSERT INTO search_fts(search_fts, rank) VALUES ('hashsize', 268435456);
+INSERT INTO search_fts(search_fts, rank) VALUES ('automerge', 0);
 
 INSERT INTO search_docs(kind, project_id, ref) SELECT 'project', id, id FROM projects;
 INSERT INTO search_docs(kind, project_id, ref) SELECT 'message', project_id, id FROM messages;
@@ -146,3 +148,6 @@ INSERT INTO search_fts(rowid, title, body)
     SELECT d.id, f.path,
            CASE WHEN length(f.content) <= 1048576 AND instr(f.content, x'00') = 0 THEN CAST(f.content AS TEXT) ELSE '' END
     FROM search_docs d JOIN project_files f ON f.project_id = d.project_id AND f.path = d.ref WHERE d.kind = 'file';
+
+INSERT INTO search_fts(search_fts, rank) VALUES ('hashsize', 1048576);
+INSERT INTO search_fts(search_fts, rank) VALUES ('automerge', 4);

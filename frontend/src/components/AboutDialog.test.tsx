@@ -28,7 +28,8 @@ beforeEach(() => {
 
 describe('About dialog', () => {
   it('shows the version, build date and toolchain from the backend', async () => {
-    m.about.get.mockResolvedValue({ version: '1.4.2', buildDate: '2026-12-02T00:31:12Z', goVersion: 'go1.26.8', wailsVersion: 'v2.16.0' })
+    m.about.get.mockResolvedValue({ version: '1.4.2', buildDate: '2026-12-02T00:31:12Z', goVersion: 'go1.26.8', wailsVersion: 'v2.16.0',
+      releaseFeed: 'https://releases.example.com/tessera.atom' })
     renderIt()
     expect(m.about.get).not.toHaveBeenCalled() // nothing is asked before it opens
     await userEvent.click(screen.getByTestId('about-open'))
@@ -36,15 +37,18 @@ describe('About dialog', () => {
     expect(screen.getByTestId('about-date')).toHaveTextContent('2026-12-02 00:31:12 UTC')
     expect(screen.getByTestId('about-info')).toHaveTextContent('go1.26.8')
     expect(screen.getByTestId('about-info')).toHaveTextContent('v2.16.0')
+    expect(screen.getByTestId('about-updates')).toHaveTextContent('once a day at https://releases.example.com/tessera.atom')
     await userEvent.click(screen.getByTestId('about-close'))
     expect(screen.queryByTestId('about-info')).toBeNull()
   })
 
   it('says when a build carries no date', async () => {
-    m.about.get.mockResolvedValue({ version: '0.1.0', buildDate: '', goVersion: 'go1.26.8', wailsVersion: '' })
+    m.about.get.mockResolvedValue({ version: '0.1.0', buildDate: '', goVersion: 'go1.26.8', wailsVersion: '', releaseFeed: '' })
     renderIt()
     await userEvent.click(screen.getByTestId('about-open'))
     expect(await screen.findByTestId('about-date')).toHaveTextContent('development build')
+    // No release feed built in: the update check is off, and About says so.
+    expect(screen.getByTestId('about-updates')).toHaveTextContent('Off: this build has no release feed')
   })
 
   it('shows the sentence when the backend fails', async () => {

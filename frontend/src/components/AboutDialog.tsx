@@ -41,6 +41,12 @@ export function AboutDialog() {
             <dd>{info.goVersion}</dd>
             <dt className="text-muted-foreground">Wails</dt>
             <dd>{info.wailsVersion || 'unknown'}</dd>
+            <dt className="text-muted-foreground">Updates</dt>
+            <dd data-testid="about-updates" className="break-all">
+              {info.releaseFeed
+                ? `Checked at most once a day at ${info.releaseFeed} (Settings → Updates)`
+                : 'Off: this build has no release feed, so it never checks for new versions (Settings → Updates can name one).'}
+            </dd>
           </dl>
         ) : (
           <p className="text-sm text-muted-foreground">Loading…</p>

@@ -15,6 +15,7 @@ const m = api as unknown as ReturnType<typeof makeApiMock>
 
 const status = (over: Partial<UpdateStatus>): UpdateStatus => ({
   enabled: true,
+  feed: 'https://releases.example.com/tessera.atom',
   current: '0.1.0',
   checkedAt: '2026-12-01T09:00:00Z',
   available: false,

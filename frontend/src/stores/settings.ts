@@ -14,7 +14,8 @@ export const DEFAULT_SETTINGS: Settings = {
   customTemplates: [],
   onboarded: false,
   updateCheck: true,
-  updateFeedURL: 'https://api.github.com/repos/tessera-app/tessera/releases',
+  // '' is the feed this build was made with (none unless set at build time).
+  updateFeedURL: '',
   autoFixOnce: false,
   // E2B's published prices (e2b.dev/pricing; see backend/config/settings.go).
   vcpuPricePerSecond: 0.000014,

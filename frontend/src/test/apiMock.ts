@@ -41,11 +41,11 @@ export function makeApiMock(actual: Record<string, unknown>) {
       paths: vi.fn(async (): Promise<Paths> => ({ home: '', database: '', logFile: '' })),
     },
     about: {
-      get: vi.fn(async (): Promise<BuildInfo> => ({ version: '0.0.0-test', buildDate: '', goVersion: 'go1.0', wailsVersion: 'v2.0.0' })),
+      get: vi.fn(async (): Promise<BuildInfo> => ({ version: '0.0.0-test', buildDate: '', goVersion: 'go1.0', wailsVersion: 'v2.0.0', releaseFeed: '' })),
     },
     updates: {
-      check: vi.fn(async (): Promise<UpdateStatus> => ({ enabled: true, current: '0.0.0-test', checkedAt: '', available: false, latest: '', url: '', publishedAt: '', error: '' })),
-      checkNow: vi.fn(async (): Promise<UpdateStatus> => ({ enabled: true, current: '0.0.0-test', checkedAt: '', available: false, latest: '', url: '', publishedAt: '', error: '' })),
+      check: vi.fn(async (): Promise<UpdateStatus> => ({ enabled: true, feed: 'https://releases.example.com/tessera.atom', current: '0.0.0-test', checkedAt: '', available: false, latest: '', url: '', publishedAt: '', error: '' })),
+      checkNow: vi.fn(async (): Promise<UpdateStatus> => ({ enabled: true, feed: 'https://releases.example.com/tessera.atom', current: '0.0.0-test', checkedAt: '', available: false, latest: '', url: '', publishedAt: '', error: '' })),
     },
     keyCheck: {
       check: vi.fn(async (target: string): Promise<KeyCheck> => ({ ok: true, message: `Works: ${target} answered.` })),

@@ -127,6 +127,7 @@ export namespace api {
 	    buildDate: string;
 	    goVersion: string;
 	    wailsVersion: string;
+	    releaseFeed: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new BuildInfo(source);
@@ -138,6 +139,7 @@ export namespace api {
 	        this.buildDate = source["buildDate"];
 	        this.goVersion = source["goVersion"];
 	        this.wailsVersion = source["wailsVersion"];
+	        this.releaseFeed = source["releaseFeed"];
 	    }
 	}
 	export class CostDay {
@@ -1523,6 +1525,7 @@ export namespace api {
 	}
 	export class UpdateStatus {
 	    enabled: boolean;
+	    feed: string;
 	    current: string;
 	    checkedAt: string;
 	    available: boolean;
@@ -1538,6 +1541,7 @@ export namespace api {
 	    constructor(source: any = {}) {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.enabled = source["enabled"];
+	        this.feed = source["feed"];
 	        this.current = source["current"];
 	        this.checkedAt = source["checkedAt"];
 	        this.available = source["available"];

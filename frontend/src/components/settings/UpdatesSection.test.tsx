@@ -35,12 +35,12 @@ beforeEach(() => {
 })
 
 describe('Settings: updates', () => {
-  it('is on by default with the GitHub feed, and opting out is saved', async () => {
+  it('is on by default with the build’s own feed, and opting out is saved', async () => {
     const user = userEvent.setup()
     renderDialog()
     const box = screen.getByTestId('update-check-input')
     expect(box).toBeChecked()
-    expect(screen.getByTestId('update-feed-input')).toHaveValue('https://api.github.com/repos/tessera-app/tessera/releases')
+    expect(screen.getByTestId('update-feed-input')).toHaveValue('')
     await user.click(box)
     await user.clear(screen.getByTestId('update-feed-input'))
     await user.type(screen.getByTestId('update-feed-input'), 'https://example.com/releases.atom')
@@ -49,9 +49,21 @@ describe('Settings: updates', () => {
     expect(m.settings.save.mock.calls[0][0]).toMatchObject({ updateCheck: false, updateFeedURL: 'https://example.com/releases.atom' })
   })
 
+  it('says when the build has no update channel, and shows the build’s feed when it has one', async () => {
+    const status = { enabled: false, feed: '', current: '0.1.0', checkedAt: '', available: false, latest: '', url: '', publishedAt: '', error: '' }
+    useUpdate.setState({ status })
+    const { unmount } = renderDialog()
+    expect(screen.getByTestId('update-no-channel')).toHaveTextContent('no update channel')
+    unmount()
+    useUpdate.setState({ status: { ...status, enabled: true, feed: 'https://releases.example.com/tessera.atom' } })
+    renderDialog()
+    expect(screen.queryByTestId('update-no-channel')).toBeNull()
+    expect(screen.getByTestId('update-feed-input')).toHaveAttribute('placeholder', 'https://releases.example.com/tessera.atom')
+  })
+
   it('"Check now" forces a check and says the outcome, or the failure', async () => {
     const user = userEvent.setup()
-    m.updates.checkNow.mockResolvedValueOnce({ enabled: true, current: '0.1.0', checkedAt: '2026-12-01T09:00:00Z', available: true,
+    m.updates.checkNow.mockResolvedValueOnce({ enabled: true, feed: 'https://x.test/f', current: '0.1.0', checkedAt: '2026-12-01T09:00:00Z', available: true,
       latest: '0.2.0', url: 'https://x.test/r', publishedAt: '', error: '' })
     renderDialog()
     await user.click(screen.getByTestId('update-check-now'))

@@ -35,12 +35,13 @@ export function UpdatesSection(props: {
         Check once a day whether a newer Tessera is released (nothing is installed by itself)
       </label>
       <label htmlFor="update-feed" className="text-xs text-muted-foreground">
-        Release feed (GitHub releases API or an Atom feed)
+        Release feed (GitHub releases API or an Atom feed; empty for this build’s own)
       </label>
       <input
         id="update-feed"
         data-testid="update-feed-input"
         value={props.feedURL}
+        placeholder={status?.feed && !props.feedURL ? status.feed : 'This build’s own feed'}
         onChange={(e) => props.onChange({ updateCheck: props.enabled, updateFeedURL: e.target.value })}
         aria-invalid={props.error ? true : undefined}
         className="h-8 rounded-md border border-border bg-background px-2 font-mono text-xs aria-[invalid=true]:border-destructive"
@@ -48,6 +49,12 @@ export function UpdatesSection(props: {
       {props.error ? (
         <p role="alert" data-testid="field-error-update-feed" className="text-xs text-destructive">
           {props.error}
+        </p>
+      ) : null}
+      {status && !status.feed ? (
+        <p className="text-xs text-muted-foreground" data-testid="update-no-channel">
+          This build has no update channel: no release feed was set when it was built, so Tessera never checks unless you name a feed
+          here.
         </p>
       ) : null}
       <div className="flex items-center gap-2">
