@@ -1,5 +1,213 @@
 export namespace api {
 	
+	export class AgentApproval {
+	    id: string;
+	    step: number;
+	    tool: string;
+	    command: string;
+	    reason: string;
+	    state: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new AgentApproval(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.step = source["step"];
+	        this.tool = source["tool"];
+	        this.command = source["command"];
+	        this.reason = source["reason"];
+	        this.state = source["state"];
+	    }
+	}
+	export class AgentContinueRequest {
+	    requestId: string;
+	    projectId: string;
+	    messageId: string;
+	    providerId: string;
+	    modelId: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new AgentContinueRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.requestId = source["requestId"];
+	        this.projectId = source["projectId"];
+	        this.messageId = source["messageId"];
+	        this.providerId = source["providerId"];
+	        this.modelId = source["modelId"];
+	    }
+	}
+	export class AgentModeRequest {
+	    projectId: string;
+	    supportsTools: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new AgentModeRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.projectId = source["projectId"];
+	        this.supportsTools = source["supportsTools"];
+	    }
+	}
+	export class AgentSettings {
+	    stepLimit: number;
+	    spendCapUsd: number;
+	    timeLimitSeconds: number;
+	    tools: Record<string, string>;
+	
+	    static createFrom(source: any = {}) {
+	        return new AgentSettings(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.stepLimit = source["stepLimit"];
+	        this.spendCapUsd = source["spendCapUsd"];
+	        this.timeLimitSeconds = source["timeLimitSeconds"];
+	        this.tools = source["tools"];
+	    }
+	}
+	export class AgentStep {
+	    index: number;
+	    tool: string;
+	    args: string;
+	    status: string;
+	    startedAt: string;
+	    durationMs: number;
+	    output: string;
+	    error: string;
+	    tokensIn: number;
+	    tokensOut: number;
+	    costUsd: number;
+	    approval?: AgentApproval;
+	
+	    static createFrom(source: any = {}) {
+	        return new AgentStep(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.index = source["index"];
+	        this.tool = source["tool"];
+	        this.args = source["args"];
+	        this.status = source["status"];
+	        this.startedAt = source["startedAt"];
+	        this.durationMs = source["durationMs"];
+	        this.output = source["output"];
+	        this.error = source["error"];
+	        this.tokensIn = source["tokensIn"];
+	        this.tokensOut = source["tokensOut"];
+	        this.costUsd = source["costUsd"];
+	        this.approval = this.convertValues(source["approval"], AgentApproval);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class AgentTurnRequest {
+	    requestId: string;
+	    projectId: string;
+	    text: string;
+	    mode: string;
+	    providerId: string;
+	    modelId: string;
+	    template: string;
+	    plan: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new AgentTurnRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.requestId = source["requestId"];
+	        this.projectId = source["projectId"];
+	        this.text = source["text"];
+	        this.mode = source["mode"];
+	        this.providerId = source["providerId"];
+	        this.modelId = source["modelId"];
+	        this.template = source["template"];
+	        this.plan = source["plan"];
+	    }
+	}
+	export class AgentTurnResult {
+	    status: string;
+	    stopReason: string;
+	    summary: string;
+	    plan: string;
+	    userMessageId: string;
+	    assistantMessageId: string;
+	    steps: AgentStep[];
+	
+	    static createFrom(source: any = {}) {
+	        return new AgentTurnResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.status = source["status"];
+	        this.stopReason = source["stopReason"];
+	        this.summary = source["summary"];
+	        this.plan = source["plan"];
+	        this.userMessageId = source["userMessageId"];
+	        this.assistantMessageId = source["assistantMessageId"];
+	        this.steps = this.convertValues(source["steps"], AgentStep);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class AnswerRequest {
+	    approvalId: string;
+	    decision: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new AnswerRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.approvalId = source["approvalId"];
+	        this.decision = source["decision"];
+	    }
+	}
 	export class BranchRequest {
 	    projectId: string;
 	    versionId: string;
@@ -721,6 +929,7 @@ export namespace api {
 	    local: boolean;
 	    hasKey: boolean;
 	    usable: boolean;
+	    tools?: boolean;
 	    models: Model[];
 	    defaultModel: string;
 	    modelsFetchedAt: number;
@@ -737,6 +946,7 @@ export namespace api {
 	        this.local = source["local"];
 	        this.hasKey = source["hasKey"];
 	        this.usable = source["usable"];
+	        this.tools = source["tools"];
 	        this.models = this.convertValues(source["models"], Model);
 	        this.defaultModel = source["defaultModel"];
 	        this.modelsFetchedAt = source["modelsFetchedAt"];
@@ -1334,6 +1544,20 @@ export namespace api {
 		    }
 		    return a;
 		}
+	}
+	export class SetAgentModeRequest {
+	    projectId: string;
+	    mode: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new SetAgentModeRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.projectId = source["projectId"];
+	        this.mode = source["mode"];
+	    }
 	}
 	export class SetEnvRequest {
 	    projectId: string;

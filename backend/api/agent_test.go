@@ -1,0 +1,191 @@
+package api
+
+import (
+	"context"
+	"math"
+	"sync"
+	"testing"
+
+	"tessera/backend/apperr"
+)
+
+// recordingAgent records what reached the agent: the bound layer's only
+// job is to refuse bad input before it gets there.
+type recordingAgent struct {
+	mu    sync.Mutex
+	calls []string
+	mode  string
+}
+
+func (r *recordingAgent) note(c string) { r.mu.Lock(); r.calls = append(r.calls, c); r.mu.Unlock() }
+func (r *recordingAgent) Mode(context.Context, string) (string, error) {
+	r.note("mode")
+	return r.mode, nil
+}
+func (r *recordingAgent) SetMode(_ context.Context, _, m string) error {
+	r.note("setMode " + m)
+	return nil
+}
+func (r *recordingAgent) Run(_ context.Context, q AgentTurnRequest) (AgentTurnResult, error) {
+	r.note("run " + q.Mode)
+	return AgentTurnResult{Status: "done"}, nil
+}
+func (r *recordingAgent) Continue(_ context.Context, q AgentContinueRequest) (AgentTurnResult, error) {
+	r.note("continue " + q.MessageID)
+	return AgentTurnResult{Status: "done"}, nil
+}
+func (r *recordingAgent) Stop(id string) { r.note("stop " + id) }
+func (r *recordingAgent) Answer(_ context.Context, id, d string) error {
+	r.note("answer " + id + " " + d)
+	return nil
+}
+func (r *recordingAgent) Steps(context.Context, string) ([]AgentStep, error) {
+	r.note("steps")
+	return nil, nil
+}
+func (r *recordingAgent) Settings(context.Context) (AgentSettings, error) {
+	r.note("settings")
+	return AgentSettings{}, nil
+}
+func (r *recordingAgent) SaveSettings(_ context.Context, s AgentSettings) (AgentSettings, error) {
+	r.note("save")
+	return s, nil
+}
+
+func TestAgentServiceRefusesBadInputAndChangesNothing(t *testing.T) {
+	okTurn := AgentTurnRequest{RequestID: "r", ProjectID: "p", Text: "make a todo app", Mode: ModeAgent, ProviderID: "openai", ModelID: "gpt"}
+	okSettings := AgentSettings{StepLimit: 30, SpendCapUSD: 2, TimeLimitSeconds: 1800, Tools: map[string]string{"run_command": ToolAsk}}
+	with := func(f func(*AgentTurnRequest)) AgentTurnRequest { q := okTurn; f(&q); return q }
+	withS := func(f func(*AgentSettings)) AgentSettings { s := okSettings; f(&s); return s }
+	cases := []struct {
+		name  string
+		call  func(s *AgentService) error
+		field string
+		want  string // the call that must reach the agent; "" = none
+	}{
+		{"run ok", func(s *AgentService) error { _, err := s.Run(okTurn); return err }, "", "run agent"},
+		{"run ask", func(s *AgentService) error {
+			_, err := s.Run(with(func(q *AgentTurnRequest) { q.Mode = ModeAsk }))
+			return err
+		}, "", "run ask"},
+		{"run without request id", func(s *AgentService) error {
+			_, err := s.Run(with(func(q *AgentTurnRequest) { q.RequestID = "" }))
+			return err
+		}, "", ""},
+		{"run without model", func(s *AgentService) error {
+			_, err := s.Run(with(func(q *AgentTurnRequest) { q.ModelID = " " }))
+			return err
+		}, "", ""},
+		{"run in quick mode", func(s *AgentService) error {
+			_, err := s.Run(with(func(q *AgentTurnRequest) { q.Mode = ModeQuick }))
+			return err
+		}, "", ""},
+		{"run in an unknown mode", func(s *AgentService) error {
+			_, err := s.Run(with(func(q *AgentTurnRequest) { q.Mode = "yolo" }))
+			return err
+		}, "", ""},
+		{"run with no text", func(s *AgentService) error {
+			_, err := s.Run(with(func(q *AgentTurnRequest) { q.Text = "  " }))
+			return err
+		}, "", ""},
+		{"build a plan", func(s *AgentService) error {
+			_, err := s.Run(with(func(q *AgentTurnRequest) { q.Text = ""; q.Plan = "1. add a page" }))
+			return err
+		}, "", "run agent"},
+		{"a plan in ask mode", func(s *AgentService) error {
+			_, err := s.Run(with(func(q *AgentTurnRequest) { q.Mode = ModeAsk; q.Plan = "1." }))
+			return err
+		}, "", ""},
+		{"continue ok", func(s *AgentService) error {
+			_, err := s.Continue(AgentContinueRequest{RequestID: "r2", ProjectID: "p", MessageID: "m", ProviderID: "x", ModelID: "y"})
+			return err
+		}, "", "continue m"},
+		{"continue without message", func(s *AgentService) error {
+			_, err := s.Continue(AgentContinueRequest{RequestID: "r2", ProjectID: "p", ProviderID: "x", ModelID: "y"})
+			return err
+		}, "", ""},
+		{"set mode", func(s *AgentService) error { return s.SetMode(SetAgentModeRequest{ProjectID: "p", Mode: ModePlan}) }, "", "setMode plan"},
+		{"set an unknown mode", func(s *AgentService) error { return s.SetMode(SetAgentModeRequest{ProjectID: "p", Mode: "Agent"}) }, "", ""},
+		{"answer allow", func(s *AgentService) error { return s.Answer(AnswerRequest{ApprovalID: "a1", Decision: DecisionAllow}) }, "", "answer a1 allow"},
+		{"answer always", func(s *AgentService) error {
+			return s.Answer(AnswerRequest{ApprovalID: "a1", Decision: DecisionAlways})
+		}, "", "answer a1 always"},
+		{"answer yes", func(s *AgentService) error { return s.Answer(AnswerRequest{ApprovalID: "a1", Decision: "yes"}) }, "", ""},
+		{"answer without approval", func(s *AgentService) error { return s.Answer(AnswerRequest{Decision: DecisionDeny}) }, "", ""},
+		{"steps without message", func(s *AgentService) error { _, err := s.Steps(""); return err }, "", ""},
+		{"save settings", func(s *AgentService) error { _, err := s.SaveSettings(okSettings); return err }, "", "save"},
+		{"step limit 0", func(s *AgentService) error {
+			_, err := s.SaveSettings(withS(func(x *AgentSettings) { x.StepLimit = 0 }))
+			return err
+		}, "stepLimit", ""},
+		{"step limit 501", func(s *AgentService) error {
+			_, err := s.SaveSettings(withS(func(x *AgentSettings) { x.StepLimit = 501 }))
+			return err
+		}, "stepLimit", ""},
+		{"negative spend cap", func(s *AgentService) error {
+			_, err := s.SaveSettings(withS(func(x *AgentSettings) { x.SpendCapUSD = -1 }))
+			return err
+		}, "spendCapUsd", ""},
+		{"NaN spend cap", func(s *AgentService) error {
+			_, err := s.SaveSettings(withS(func(x *AgentSettings) { x.SpendCapUSD = math.NaN() }))
+			return err
+		}, "spendCapUsd", ""},
+		{"time limit over a day", func(s *AgentService) error {
+			_, err := s.SaveSettings(withS(func(x *AgentSettings) { x.TimeLimitSeconds = MaxTimeLimitSeconds + 1 }))
+			return err
+		}, "timeLimitSeconds", ""},
+		{"a tool set to maybe", func(s *AgentService) error {
+			_, err := s.SaveSettings(withS(func(x *AgentSettings) { x.Tools = map[string]string{"git_push": "maybe"} }))
+			return err
+		}, "tools", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			rec := &recordingAgent{}
+			s := NewAgentService(context.Background, rec)
+			err := c.call(s)
+			if c.want == "" {
+				if !apperr.Is(err, apperr.Invalid) {
+					t.Fatalf("err = %v, want invalid", err)
+				}
+				if apperr.MessageOf(err) == "" {
+					t.Fatal("no sentence for the person")
+				}
+				if got := apperr.FieldOf(err); got != c.field {
+					t.Fatalf("field = %q, want %q", got, c.field)
+				}
+				if len(rec.calls) != 0 {
+					t.Fatalf("bad input reached the agent: %v", rec.calls)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(rec.calls) != 1 || rec.calls[0] != c.want {
+				t.Fatalf("calls = %v, want [%s]", rec.calls, c.want)
+			}
+		})
+	}
+}
+
+func TestAgentModeDefaultsByTools(t *testing.T) {
+	cases := []struct {
+		remembered string
+		tools      bool
+		want       string
+	}{
+		{"", true, ModeAgent},
+		{"", false, ModeQuick},
+		{ModePlan, false, ModePlan},
+		{ModeQuick, true, ModeQuick},
+		{"garbage", true, ModeAgent},
+	}
+	for _, c := range cases {
+		s := NewAgentService(context.Background, &recordingAgent{mode: c.remembered})
+		got, err := s.Mode(AgentModeRequest{ProjectID: "p", SupportsTools: c.tools})
+		if err != nil || got != c.want {
+			t.Errorf("remembered %q, tools %v: %q, %v; want %q", c.remembered, c.tools, got, err, c.want)
+		}
+	}
+}
