@@ -20,6 +20,8 @@ export interface AgentState {
   planDrafts: Record<string, string>
   /** A sentence when answering an approval failed, per approval id. */
   answerErrors: Record<string, string>
+  /** Answers whose stored steps were asked for already (each is asked once). */
+  stepsAsked: Record<string, true>
 
   loadMode: (projectId: string, supportsTools: boolean) => Promise<void>
   setMode: (projectId: string, mode: AgentMode) => Promise<void>
@@ -50,6 +52,7 @@ export const useAgent = create<AgentState>((set, get) => {
     byMessage: {},
     planDrafts: {},
     answerErrors: {},
+    stepsAsked: {},
 
     loadMode: async (projectId, supportsTools) => {
       try {
@@ -124,7 +127,8 @@ export const useAgent = create<AgentState>((set, get) => {
     },
 
     loadSteps: async (messageId, mode = 'agent') => {
-      if (get().byMessage[messageId]) return
+      if (get().byMessage[messageId] || get().stepsAsked[messageId]) return
+      set((s) => ({ stepsAsked: { ...s.stepsAsked, [messageId]: true } }))
       try {
         const steps = await agentApi.agent.steps(messageId)
         if (steps.length === 0) return

@@ -10,10 +10,12 @@ import { useSettings } from '../settings'
 import { fragmentFromStored } from '../../lib/fragment'
 import { fixPrompt, problemsOf } from '../../lib/problems'
 import { useProjects } from '../projects'
+import { useAgent } from '../agent/store'
 import { persistDrafts } from './drafts'
 import { refreshNewest } from './paging'
 import { applyEvents, dropsModel, exchangeOf, newRun, settleRun } from './reducer'
 import { userMessageSaved } from './saved'
+import { chatMode, runAgentTurn, stopAgentTurn } from './agentTurn'
 import type { ActionsSlice, Attachment, StoreTools } from './types'
 
 const NO_MODEL = 'Choose a model first (add an LLM key in Settings if none is listed).'
@@ -99,6 +101,13 @@ export function actionsSlice(tools: StoreTools): ActionsSlice {
     const model = s.model
     if (!model) {
       patchChat(projectId, { sendError: { code: 'invalid', message: NO_MODEL, action: 'resend' } })
+      return
+    }
+    // Agent, Ask and Plan run as agent turns (a Fix too: the agent reads the
+    // error, edits and checks until it is gone); Quick is the one-shot below.
+    const mode = chatMode(tools, projectId)
+    if (mode !== 'quick') {
+      await runAgentTurn(tools, projectId, { text, images, fromDraft, mode })
       return
     }
     const draftText = s.drafts[projectId] ?? ''
@@ -197,12 +206,31 @@ export function actionsSlice(tools: StoreTools): ActionsSlice {
       if (ok) await tryRefresh(projectId)
     },
 
+    continueTurn: async (projectId, messageId) => {
+      if (get().chats[projectId]?.run) return
+      if (!get().model) {
+        patchChat(projectId, { sendError: { code: 'invalid', message: NO_MODEL, action: 'retry' } })
+        return
+      }
+      const mode = useAgent.getState().byMessage[messageId]?.mode ?? 'agent'
+      await runAgentTurn(tools, projectId, { text: '', images: [], fromDraft: false, mode: mode === 'quick' ? 'agent' : mode, continueFrom: messageId })
+    },
+
+    buildPlan: async (projectId, plan) => {
+      if (get().chats[projectId]?.run || !plan.trim()) return
+      if (!get().model) {
+        patchChat(projectId, { sendError: { code: 'invalid', message: NO_MODEL, action: 'resend' } })
+        return
+      }
+      await runAgentTurn(tools, projectId, { text: 'Build this plan.', images: [], fromDraft: false, mode: 'agent', plan })
+    },
+
     stop: async (projectId) => {
       const run = get().chats[projectId]?.run
       if (!run) return
       patchChat(projectId, (c) => ({ run: c.run ? { ...c.run, stopping: true } : null }))
       try {
-        await api.chat.stop(run.requestId)
+        await (run.kind === 'agent' ? stopAgentTurn(run.requestId) : api.chat.stop(run.requestId))
       } catch (e) {
         const err = toApiError(e)
         patchChat(projectId, (c) => ({
