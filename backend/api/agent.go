@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"tessera/backend/apperr"
@@ -10,14 +11,14 @@ import (
 // Agent is what AgentService needs from the agent loop (backend/agent,
 // through the adapter in agent_adapter.go).
 type Agent interface {
-	// Mode is the chat's remembered mode, or "" when none was chosen.
-	Mode(ctx context.Context, projectID string) (string, error)
+	// Mode is the chat's mode: the remembered one, else the model's default.
+	Mode(ctx context.Context, projectID, providerID, modelID string) (string, error)
 	SetMode(ctx context.Context, projectID, mode string) error
 	Run(ctx context.Context, req AgentTurnRequest) (AgentTurnResult, error)
 	Continue(ctx context.Context, req AgentContinueRequest) (AgentTurnResult, error)
 	Stop(requestID string)
-	Answer(ctx context.Context, approvalID, decision string) error
-	Steps(ctx context.Context, messageID string) ([]AgentStep, error)
+	Answer(ctx context.Context, req AnswerRequest) error
+	Turn(ctx context.Context, messageID string) (AgentTurnLog, error)
 	Settings(ctx context.Context) (AgentSettings, error)
 	SaveSettings(ctx context.Context, s AgentSettings) (AgentSettings, error)
 }
@@ -36,10 +37,15 @@ func NewAgentService(ctx func() context.Context, a Agent) *AgentService {
 
 // Limits of AgentSettings the page may set.
 const (
-	MaxStepLimit        = 500
+	MaxStepLimit        = 200
 	MaxTimeLimitSeconds = 24 * 3600
 	MaxSpendCapUSD      = 1000
 )
+
+// AllowableDangers are the kinds of command that ask even with
+// AutoApprove, and that a setting may let run without asking (a command
+// the shell cannot parse always asks).
+var AllowableDangers = []string{"delete_outside", "pipe_to_shell", "upload", "git_push", "print_env", "kill_server", "new_packages"}
 
 func validMode(m string) bool {
 	return m == ModeAgent || m == ModeAsk || m == ModePlan || m == ModeQuick
@@ -58,14 +64,7 @@ func (s *AgentService) Mode(req AgentModeRequest) (string, error) {
 	if err := needID(req.ProjectID, "project"); err != nil {
 		return "", err
 	}
-	m, err := s.agent.Mode(s.ctx(), req.ProjectID)
-	if err != nil || validMode(m) {
-		return m, err
-	}
-	if req.SupportsTools {
-		return ModeAgent, nil
-	}
-	return ModeQuick, nil
+	return s.agent.Mode(s.ctx(), req.ProjectID, req.ProviderID, req.ModelID)
 }
 
 // SetMode remembers the chat's mode.
@@ -102,7 +101,7 @@ func (s *AgentService) Run(req AgentTurnRequest) (AgentTurnResult, error) {
 
 // Continue goes on with a paused or interrupted turn.
 func (s *AgentService) Continue(req AgentContinueRequest) (AgentTurnResult, error) {
-	for _, f := range [][2]string{{req.RequestID, "request id"}, {req.ProjectID, "project"}, {req.MessageID, "message"}, {req.ProviderID, "provider"}, {req.ModelID, "model"}} {
+	for _, f := range [][2]string{{req.RequestID, "request id"}, {req.TurnID, "turn"}} {
 		if err := needID(f[0], f[1]); err != nil {
 			return AgentTurnResult{}, err
 		}
@@ -121,19 +120,25 @@ func (s *AgentService) Answer(req AnswerRequest) error {
 		return err
 	}
 	switch req.Decision {
-	case DecisionAllow, DecisionDeny, DecisionAlways:
+	case DecisionAllow, DecisionDeny:
+	case DecisionAlways:
+		if err := needID(req.Tool, "tool"); err != nil {
+			return err
+		}
 	default:
 		return apperr.Newf(apperr.Invalid, "%q is not an answer; choose Allow, Deny or Always.", req.Decision)
 	}
-	return s.agent.Answer(s.ctx(), req.ApprovalID, req.Decision)
+	return s.agent.Answer(s.ctx(), req)
 }
 
-// Steps returns the stored steps of an agent answer (the log, for replay).
-func (s *AgentService) Steps(messageID string) ([]AgentStep, error) {
+// Turn returns the turn a saved agent answer is kept with, and its steps
+// (the log, for replay; an interrupted turn offers Continue). NotFound
+// when the answer was not an agent turn.
+func (s *AgentService) Turn(messageID string) (AgentTurnLog, error) {
 	if err := needID(messageID, "message"); err != nil {
-		return nil, err
+		return AgentTurnLog{}, err
 	}
-	return s.agent.Steps(s.ctx(), messageID)
+	return s.agent.Turn(s.ctx(), messageID)
 }
 
 // Settings returns the agent's limits and per-tool approvals.
@@ -156,6 +161,11 @@ func checkAgentSettings(in AgentSettings) error {
 		return apperr.Newf(apperr.Invalid, "The spend cap must be between $0 (no cap) and $%d.", MaxSpendCapUSD).InField("spendCapUsd")
 	case in.TimeLimitSeconds < 0 || in.TimeLimitSeconds > MaxTimeLimitSeconds:
 		return apperr.New(apperr.Invalid, "The time limit must be between 0 (none) and 24 hours.").InField("timeLimitSeconds")
+	}
+	for kind := range in.Allow {
+		if !slices.Contains(AllowableDangers, kind) {
+			return apperr.Newf(apperr.Invalid, "%q is not a kind of command that can be let run without asking.", kind).InField("allow")
+		}
 	}
 	for tool, v := range in.Tools {
 		if v != ToolAsk && v != ToolAlways && v != ToolNever {

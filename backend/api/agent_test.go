@@ -18,7 +18,7 @@ type recordingAgent struct {
 }
 
 func (r *recordingAgent) note(c string) { r.mu.Lock(); r.calls = append(r.calls, c); r.mu.Unlock() }
-func (r *recordingAgent) Mode(context.Context, string) (string, error) {
+func (r *recordingAgent) Mode(context.Context, string, string, string) (string, error) {
 	r.note("mode")
 	return r.mode, nil
 }
@@ -31,17 +31,17 @@ func (r *recordingAgent) Run(_ context.Context, q AgentTurnRequest) (AgentTurnRe
 	return AgentTurnResult{Status: "done"}, nil
 }
 func (r *recordingAgent) Continue(_ context.Context, q AgentContinueRequest) (AgentTurnResult, error) {
-	r.note("continue " + q.MessageID)
+	r.note("continue " + q.TurnID)
 	return AgentTurnResult{Status: "done"}, nil
 }
 func (r *recordingAgent) Stop(id string) { r.note("stop " + id) }
-func (r *recordingAgent) Answer(_ context.Context, id, d string) error {
-	r.note("answer " + id + " " + d)
+func (r *recordingAgent) Answer(_ context.Context, q AnswerRequest) error {
+	r.note("answer " + q.ApprovalID + " " + q.Decision)
 	return nil
 }
-func (r *recordingAgent) Steps(context.Context, string) ([]AgentStep, error) {
-	r.note("steps")
-	return nil, nil
+func (r *recordingAgent) Turn(context.Context, string) (AgentTurnLog, error) {
+	r.note("turn")
+	return AgentTurnLog{}, nil
 }
 func (r *recordingAgent) Settings(context.Context) (AgentSettings, error) {
 	r.note("settings")
@@ -97,31 +97,42 @@ func TestAgentServiceRefusesBadInputAndChangesNothing(t *testing.T) {
 			return err
 		}, "", ""},
 		{"continue ok", func(s *AgentService) error {
-			_, err := s.Continue(AgentContinueRequest{RequestID: "r2", ProjectID: "p", MessageID: "m", ProviderID: "x", ModelID: "y"})
+			_, err := s.Continue(AgentContinueRequest{RequestID: "r2", TurnID: "t"})
 			return err
-		}, "", "continue m"},
-		{"continue without message", func(s *AgentService) error {
-			_, err := s.Continue(AgentContinueRequest{RequestID: "r2", ProjectID: "p", ProviderID: "x", ModelID: "y"})
+		}, "", "continue t"},
+		{"continue without turn", func(s *AgentService) error {
+			_, err := s.Continue(AgentContinueRequest{RequestID: "r2"})
 			return err
 		}, "", ""},
 		{"set mode", func(s *AgentService) error { return s.SetMode(SetAgentModeRequest{ProjectID: "p", Mode: ModePlan}) }, "", "setMode plan"},
 		{"set an unknown mode", func(s *AgentService) error { return s.SetMode(SetAgentModeRequest{ProjectID: "p", Mode: "Agent"}) }, "", ""},
 		{"answer allow", func(s *AgentService) error { return s.Answer(AnswerRequest{ApprovalID: "a1", Decision: DecisionAllow}) }, "", "answer a1 allow"},
 		{"answer always", func(s *AgentService) error {
-			return s.Answer(AnswerRequest{ApprovalID: "a1", Decision: DecisionAlways})
+			return s.Answer(AnswerRequest{ApprovalID: "a1", Decision: DecisionAlways, Tool: "run_command"})
 		}, "", "answer a1 always"},
+		{"answer always without the tool", func(s *AgentService) error {
+			return s.Answer(AnswerRequest{ApprovalID: "a1", Decision: DecisionAlways})
+		}, "", ""},
 		{"answer yes", func(s *AgentService) error { return s.Answer(AnswerRequest{ApprovalID: "a1", Decision: "yes"}) }, "", ""},
 		{"answer without approval", func(s *AgentService) error { return s.Answer(AnswerRequest{Decision: DecisionDeny}) }, "", ""},
-		{"steps without message", func(s *AgentService) error { _, err := s.Steps(""); return err }, "", ""},
+		{"turn without message", func(s *AgentService) error { _, err := s.Turn(""); return err }, "", ""},
 		{"save settings", func(s *AgentService) error { _, err := s.SaveSettings(okSettings); return err }, "", "save"},
 		{"step limit 0", func(s *AgentService) error {
 			_, err := s.SaveSettings(withS(func(x *AgentSettings) { x.StepLimit = 0 }))
 			return err
 		}, "stepLimit", ""},
-		{"step limit 501", func(s *AgentService) error {
-			_, err := s.SaveSettings(withS(func(x *AgentSettings) { x.StepLimit = 501 }))
+		{"step limit 201", func(s *AgentService) error {
+			_, err := s.SaveSettings(withS(func(x *AgentSettings) { x.StepLimit = 201 }))
 			return err
 		}, "stepLimit", ""},
+		{"allow an unparsable command", func(s *AgentService) error {
+			_, err := s.SaveSettings(withS(func(x *AgentSettings) { x.Allow = map[string]bool{"unparsable": true} }))
+			return err
+		}, "allow", ""},
+		{"allow git push", func(s *AgentService) error {
+			_, err := s.SaveSettings(withS(func(x *AgentSettings) { x.Allow = map[string]bool{"git_push": true} }))
+			return err
+		}, "", "save"},
 		{"negative spend cap", func(s *AgentService) error {
 			_, err := s.SaveSettings(withS(func(x *AgentSettings) { x.SpendCapUSD = -1 }))
 			return err
@@ -166,26 +177,5 @@ func TestAgentServiceRefusesBadInputAndChangesNothing(t *testing.T) {
 				t.Fatalf("calls = %v, want [%s]", rec.calls, c.want)
 			}
 		})
-	}
-}
-
-func TestAgentModeDefaultsByTools(t *testing.T) {
-	cases := []struct {
-		remembered string
-		tools      bool
-		want       string
-	}{
-		{"", true, ModeAgent},
-		{"", false, ModeQuick},
-		{ModePlan, false, ModePlan},
-		{ModeQuick, true, ModeQuick},
-		{"garbage", true, ModeAgent},
-	}
-	for _, c := range cases {
-		s := NewAgentService(context.Background, &recordingAgent{mode: c.remembered})
-		got, err := s.Mode(AgentModeRequest{ProjectID: "p", SupportsTools: c.tools})
-		if err != nil || got != c.want {
-			t.Errorf("remembered %q, tools %v: %q, %v; want %q", c.remembered, c.tools, got, err, c.want)
-		}
 	}
 }

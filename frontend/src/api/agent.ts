@@ -4,14 +4,14 @@
 import { ApiError, BACKEND_MISSING, toApiError } from './errors'
 import type { api } from '../../wailsjs/go/models'
 import type { Data } from './types'
-import type { AgentEvent, AgentMode, AgentStep, TurnStatus } from './agentTypes'
-import { isAgentMode, normalizeAgentEvent, normalizeStep } from './agentTypes'
-import { bindings, runtime } from './wails'
+import type { AgentEvent, AgentMode, AgentStep, AgentTurnEnd } from './agentTypes'
+import { isAgentMode, normalizeAgentEvent, normalizeStep, normalizeTurnEnd } from './agentTypes'
+import { bindings, models, runtime } from './wails'
 
 export * from './agentTypes'
 
-// The topic of a turn's event batches (backend/events/topics.go once the agent package adds it).
-const agentEvents = (requestId: string): string => `agent:events:${requestId}`
+// The topic of a turn's events (backend/events/topics.go once the agent package adds it there).
+const agentTurnTopic = (requestId: string): string => `agent:turn:${requestId}`
 
 type WailsWindow = Window & { go?: Record<string, unknown>; runtime?: Record<string, unknown> }
 
@@ -30,59 +30,49 @@ export type AgentSettings = Data<api.AgentSettings>
 export type ToolApproval = 'ask' | 'always' | 'never'
 export type ApprovalDecision = 'allow' | 'deny' | 'always'
 
-/** A turn's end as the page uses it: status, stop reason, the steps, and the saved messages' ids. */
-export interface AgentTurnResult {
-  status: TurnStatus
-  stopReason: string
-  summary: string
-  plan: string
-  userMessageId: string
-  assistantMessageId: string
-  steps: AgentStep[]
-}
-
-function cleanResult(r: Data<api.AgentTurnResult> | null | undefined): AgentTurnResult {
-  const status = (r?.status ?? 'failed') as TurnStatus
-  return {
-    status,
-    stopReason: r?.stopReason ?? '',
-    summary: r?.summary ?? '',
-    plan: r?.plan ?? '',
-    userMessageId: r?.userMessageId ?? '',
-    assistantMessageId: r?.assistantMessageId ?? '',
-    steps: (r?.steps ?? []).flatMap((s) => normalizeStep(s) ?? []),
-  }
+/** A bound call's result that is not a turn's end is a failed turn, never a done one. */
+function endOf(r: unknown): AgentTurnEnd {
+  return normalizeTurnEnd(r) ?? { turnId: '', messageId: '', mode: 'agent', status: 'failed', reason: 'error', summary: '', notice: '', canContinue: false, costUsd: 0, partial: false, checked: [], todos: [] }
 }
 
 function cleanSettings(s: Data<api.AgentSettings>): AgentSettings {
-  return { ...s, tools: s.tools ?? {} }
+  return { ...s, tools: s.tools ?? {}, allow: s.allow ?? {} }
 }
 
 export const agent = {
-  /** The chat's mode: the one chosen, or the default for the model ("agent" where it takes tools). */
-  mode: async (projectId: string, supportsTools: boolean): Promise<AgentMode> => {
-    const m = await call(() => bindings.Agent.Mode({ projectId, supportsTools }))
-    return isAgentMode(m) ? m : supportsTools ? 'agent' : 'quick'
+  /** The chat's mode: the one chosen, or the model's default (Agent where it takes tools). */
+  mode: async (projectId: string, providerId: string, modelId: string): Promise<AgentMode | null> => {
+    const m = await call(() => bindings.Agent.Mode({ projectId, providerId, modelId }))
+    return isAgentMode(m) ? m : null
   },
   setMode: (projectId: string, mode: AgentMode) => call(() => bindings.Agent.SetMode({ projectId, mode })),
-  /** Runs a turn to its end (done, paused, stopped, failed); steps stream on agent:events:<requestId>. */
-  run: async (req: AgentTurnRequest): Promise<AgentTurnResult> => cleanResult(await call(() => bindings.Agent.Run(req))),
-  /** Goes on with a paused or interrupted turn (its steps stream on the new request id). */
-  continue: async (req: AgentContinueRequest): Promise<AgentTurnResult> => cleanResult(await call(() => bindings.Agent.Continue(req))),
+  /** Runs a turn to its end or pause; its events stream on agent:turn:<requestId>. */
+  run: async (req: AgentTurnRequest): Promise<AgentTurnEnd> => endOf(await call(() => bindings.Agent.Run(models.AgentTurnRequest.createFrom(req)))),
+  /** Goes on with a paused or interrupted turn (same log, same answer). */
+  continue: async (req: AgentContinueRequest): Promise<AgentTurnEnd> => endOf(await call(() => bindings.Agent.Continue(req))),
   stop: (requestId: string) => call(() => bindings.Agent.Stop(requestId)),
-  /** Answers an approval card: allow once, deny, or always (for this tool from now on). */
-  answer: (approvalId: string, decision: ApprovalDecision) => call(() => bindings.Agent.Answer({ approvalId, decision })),
-  /** The stored steps of an agent answer (for replay after a restart). */
-  steps: async (messageId: string): Promise<AgentStep[]> =>
-    ((await call(() => bindings.Agent.Steps(messageId))) ?? []).flatMap((s) => normalizeStep(s) ?? []),
+  /** Answers an approval card: allow once, deny, or always (the tool's setting becomes "always"). */
+  answer: (approvalId: string, decision: ApprovalDecision, tool: string) => call(() => bindings.Agent.Answer({ approvalId, decision, tool })),
+  /** The saved turn of an agent answer with its steps; null when the answer was not an agent turn. */
+  turn: async (messageId: string): Promise<{ end: AgentTurnEnd; steps: AgentStep[] } | null> => {
+    try {
+      const log = await call(() => bindings.Agent.Turn(messageId))
+      const end = normalizeTurnEnd(log?.turn)
+      if (!end) return null
+      return { end, steps: (log?.stepList ?? []).flatMap((s) => normalizeStep(s) ?? []) }
+    } catch (e) {
+      if (e instanceof ApiError && e.code === 'not_found') return null
+      throw e
+    }
+  },
   settings: async (): Promise<AgentSettings> => cleanSettings(await call(() => bindings.Agent.Settings())),
   saveSettings: async (s: AgentSettings): Promise<AgentSettings> => cleanSettings(await call(() => bindings.Agent.SaveSettings(s))),
 }
 
-/** Subscribes to a turn's event batches; each event is checked, a bad one is dropped. */
+/** Subscribes to a turn's events (one or a batch per emission); each is checked, a bad one is dropped. */
 export function subscribeAgent(requestId: string, handler: (batch: AgentEvent[]) => void): () => void {
   if (typeof window === 'undefined' || !(window as WailsWindow).runtime) return () => {}
-  const off = runtime.EventsOn(agentEvents(requestId), (p: unknown) => {
+  const off = runtime.EventsOn(agentTurnTopic(requestId), (p: unknown) => {
     const batch = (Array.isArray(p) ? p : [p]).flatMap((e) => normalizeAgentEvent(e) ?? [])
     if (batch.length) handler(batch)
   })

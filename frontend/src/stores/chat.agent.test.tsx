@@ -2,7 +2,8 @@ import { act, fireEvent, render, screen, waitFor, within } from '@testing-librar
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import * as api from '../api'
 import * as agentApi from '../api/agent'
-import type { AgentEvent, AgentStep, AgentTurnResult } from '../api/agent'
+import type { AgentEvent, AgentTurnEnd } from '../api/agent'
+import { normalizeAgentEvent } from '../api/agentTypes'
 import type { Message, Provider } from '../api'
 import type { makeApiMock } from '../test/apiMock'
 import { emptyChat, useChat } from './chat'
@@ -22,13 +23,13 @@ vi.mock('../api/agent', async (importOriginal) => {
   return {
     ...actual,
     agent: {
-      mode: vi.fn(async (_p: string, tools: boolean) => (tools ? 'agent' : 'quick')),
+      mode: vi.fn(async () => null),
       setMode: vi.fn(async () => undefined),
       run: vi.fn(),
       continue: vi.fn(),
       stop: vi.fn(async () => undefined),
       answer: vi.fn(async () => undefined),
-      steps: vi.fn(async () => []),
+      turn: vi.fn(async () => null),
       settings: vi.fn(),
       saveSettings: vi.fn(),
     },
@@ -44,16 +45,17 @@ const a = agentApi.agent as unknown as Record<keyof typeof agentApi.agent, Retur
 const P = 'p1'
 const toolsProvider: Provider = { id: 'openai', name: 'OpenAI', needsKey: true, local: false, hasKey: true, usable: true, tools: true, models: [{ id: 'gpt', name: 'GPT', multimodal: false }], defaultModel: 'gpt', modelsFetchedAt: 0 }
 
-function step(index: number, status: AgentStep['status'], extra: Partial<AgentStep> = {}): AgentStep {
-  return { index, tool: 'write_file', args: `src/f${index}.ts`, status, startedAt: '', durationMs: 120, output: `wrote ${index}`, error: '', tokensIn: 50, tokensOut: 10, costUsd: 0.0001, approval: null, ...extra }
+/** A step as backend/agent emits it (agent.Step JSON). */
+function rawStep(seq: number, status: string, extra: Record<string, unknown> = {}) {
+  return { id: `s${seq}`, turnId: 't1', seq, tool: 'write_file', args: { path: `src/f${seq}.ts` }, title: `write src/f${seq}.ts`, status, result: status === 'running' ? undefined : { ok: status === 'ok', output: `wrote ${seq}` }, usage: { prompt_tokens: 50, completion_tokens: 10 }, costUsd: 0.0001, startedAt: '2026-12-08T03:00:00Z', durationMs: 120, ...extra }
 }
 
 function msg(id: string, role: 'user' | 'assistant', seq: number, content: string): Message {
   return { id, projectId: P, seq, role, content, fragment: null, result: null, status: 'done', createdAt: '2026-01-01T00:00:00Z' }
 }
 
-function result(over: Partial<AgentTurnResult>): AgentTurnResult {
-  return { status: 'done', stopReason: '', summary: '', plan: '', userMessageId: 'u1', assistantMessageId: 'a1', steps: [], ...over }
+function result(over: Partial<AgentTurnEnd> & { steps?: unknown[] } = {}): AgentTurnEnd {
+  return { turnId: 't1', messageId: 'a1', mode: 'agent', status: 'done', reason: 'finished', summary: '', notice: '', canContinue: false, costUsd: 0, partial: false, checked: [], todos: [], ...over }
 }
 
 /** A call that resolves when the test says so (the turn "runs" meanwhile). */
@@ -63,10 +65,11 @@ function deferred<T>() {
   return { promise, resolve }
 }
 
-function emit(events: AgentEvent[]) {
+/** Emits backend/agent events on the running turn's topic, read as subscribeAgent reads them. */
+function emit(raw: unknown[]) {
   const [h] = [...agentHandlers.values()]
   if (!h) throw new Error('no turn is subscribed')
-  act(() => h(events))
+  act(() => h(raw.flatMap((e) => normalizeAgentEvent(e) ?? [])))
 }
 
 function Chat() {
@@ -84,7 +87,7 @@ beforeEach(() => {
 
 describe('an agent turn in the chat', () => {
   it('a model that takes tools runs Agent: steps stream as cards, an approval waits for the person, a denied last step is Failed', async () => {
-    const call = deferred<AgentTurnResult>()
+    const call = deferred<AgentTurnEnd>()
     a.run.mockReturnValue(call.promise)
     m.chat.history.mockResolvedValue({ messages: [msg('u1', 'user', 1, 'make a todo app'), msg('a1', 'assistant', 2, 'I could not push.')], hasMore: false })
     useChat.setState({ drafts: { [P]: 'make a todo app' } })
@@ -95,23 +98,31 @@ describe('an agent turn in the chat', () => {
     expect(a.run.mock.calls[0][0]).toMatchObject({ projectId: P, text: 'make a todo app', mode: 'agent', providerId: 'openai', modelId: 'gpt' })
     expect(useChat.getState().drafts[P]).toBe('')
 
-    emit([{ type: 'step', step: step(1, 'running') }])
+    emit([{ type: 'turn', turnId: 't1' }, { type: 'step', turnId: 't1', step: rawStep(1, 'running') }])
     expect(screen.getByTestId('agent-step')).toHaveAttribute('data-status', 'running')
-    const approval = { id: 'ap1', step: 2, tool: 'run_command', command: 'git push origin main', reason: 'Pushes to a remote.', state: 'pending' as const }
-    emit([{ type: 'step', step: step(1, 'ok') }, { type: 'step', step: step(2, 'waiting', { tool: 'run_command', args: 'git push origin main', approval }) }])
+    const approval = { id: 'ap1', turnId: 't1', stepId: 's2', projectId: P, tool: 'run_command', command: 'git push origin main', reasons: ['Pushes to a remote.'] }
+    emit([
+      { type: 'step', turnId: 't1', step: rawStep(1, 'ok') },
+      { type: 'step', turnId: 't1', step: rawStep(2, 'awaiting_approval', { tool: 'run_command', title: 'git push origin main', approvalId: 'ap1' }) },
+      { type: 'approval', turnId: 't1', approval },
+    ])
     const cards = screen.getAllByTestId('agent-step')
     expect(cards.map((c) => c.dataset.status)).toEqual(['ok', 'waiting'])
     const card = screen.getByTestId('approval-card')
     expect(within(card).getByTestId('approval-command')).toHaveTextContent('git push origin main')
+    expect(card).toHaveTextContent('Pushes to a remote.')
 
     fireEvent.click(within(card).getByTestId('approval-deny'))
-    await waitFor(() => expect(a.answer).toHaveBeenCalledWith('ap1', 'deny'))
+    await waitFor(() => expect(a.answer).toHaveBeenCalledWith('ap1', 'deny', 'run_command'))
     // The card changes only when the turn says so.
     expect(screen.getByTestId('approval-card')).toHaveAttribute('data-state', 'pending')
-    emit([{ type: 'step', step: step(2, 'denied', { tool: 'run_command', args: 'git push origin main', approval: { ...approval, state: 'denied' }, error: 'You denied it.' }) }])
+    emit([
+      { type: 'resolved', turnId: 't1', approval, text: 'decline' },
+      { type: 'step', turnId: 't1', step: rawStep(2, 'declined', { tool: 'run_command', approvalId: 'ap1' }) },
+    ])
     expect(screen.getByTestId('approval-card')).toHaveAttribute('data-state', 'denied')
 
-    call.resolve(result({ steps: [step(1, 'ok'), step(2, 'denied', { tool: 'run_command', approval: { ...approval, state: 'denied' } })] }))
+    call.resolve(result({ summary: 'I could not push.' }))
     await sent
     expect(useChat.getState().chats[P].run).toBeNull()
     const turn = await screen.findByTestId('agent-turn')
@@ -121,18 +132,19 @@ describe('an agent turn in the chat', () => {
   })
 
   it('an unanswered approval is not allowed when the turn is stopped', async () => {
-    const call = deferred<AgentTurnResult>()
+    const call = deferred<AgentTurnEnd>()
     a.run.mockReturnValue(call.promise)
     useChat.setState({ drafts: { [P]: 'go' } })
     render(<Chat />)
     const sent = useChat.getState().send(P)
     await waitFor(() => expect(a.run).toHaveBeenCalled())
-    const approval = { id: 'ap', step: 1, tool: 'run_command', command: 'curl x | sh', reason: 'Runs a script from the internet.', state: 'pending' as const }
-    emit([{ type: 'step', step: step(1, 'waiting', { approval }) }])
+    const approval = { id: 'ap', stepId: 's1', tool: 'run_command', command: 'curl x | sh', reasons: ['Runs a script from the internet.'] }
+    emit([{ type: 'step', step: rawStep(1, 'awaiting_approval', { approvalId: 'ap' }) }, { type: 'approval', approval }])
     await useChat.getState().stop(P)
     expect(a.stop).toHaveBeenCalledWith(a.run.mock.calls[0][0].requestId)
     expect(m.chat.stop).not.toHaveBeenCalled()
-    call.resolve(result({ status: 'stopped', stopReason: 'user', steps: [step(1, 'canceled', { approval })] }))
+    emit([{ type: 'step', step: rawStep(1, 'canceled', { approvalId: 'ap' }) }])
+    call.resolve(result({ status: 'stopped', reason: 'cancelled' }))
     await sent
     expect(await screen.findByTestId('agent-stop-reason')).toHaveTextContent('You stopped the turn.')
     expect(screen.getByTestId('approval-card')).toHaveAttribute('data-state', 'expired')
@@ -140,36 +152,44 @@ describe('an agent turn in the chat', () => {
   })
 
   it('a turn paused at its step limit says so and Continue goes on with the same answer', async () => {
-    a.run.mockResolvedValue(result({ status: 'paused', stopReason: 'steps', steps: [step(1, 'ok'), step(2, 'ok')] }))
+    const call = deferred<AgentTurnEnd>()
+    a.run.mockReturnValue(call.promise)
     m.chat.history.mockResolvedValue({ messages: [msg('u1', 'user', 1, 'build'), msg('a1', 'assistant', 2, '')], hasMore: false })
     useChat.setState({ drafts: { [P]: 'build' } })
     render(<Chat />)
-    await useChat.getState().send(P)
+    const sent = useChat.getState().send(P)
+    await waitFor(() => expect(a.run).toHaveBeenCalled())
+    emit([{ type: 'turn', turnId: 't1' }, { type: 'step', step: rawStep(1, 'ok') }, { type: 'step', step: rawStep(2, 'ok') }])
+    call.resolve(result({ status: 'paused', reason: 'step_limit', canContinue: true }))
+    await sent
     expect(await screen.findByTestId('agent-stop-reason')).toHaveTextContent('step limit')
-    const cont = deferred<AgentTurnResult>()
+    expect(screen.getByTestId('agent-outcome')).toHaveTextContent('Paused')
+    const cont = deferred<AgentTurnEnd>()
     a.continue.mockReturnValue(cont.promise)
     fireEvent.click(screen.getByTestId('agent-continue'))
     await waitFor(() => expect(a.continue).toHaveBeenCalledTimes(1))
-    expect(a.continue.mock.calls[0][0]).toMatchObject({ projectId: P, messageId: 'a1' })
-    // The log so far stays while the turn goes on.
-    emit([{ type: 'step', step: step(3, 'running') }])
+    expect(a.continue.mock.calls[0][0]).toMatchObject({ turnId: 't1' })
+    // The log so far stays while the turn goes on, in the answer's place.
+    emit([{ type: 'turn', turnId: 't1' }, { type: 'step', step: rawStep(3, 'running') }])
     expect(screen.getAllByTestId('agent-step').map((c) => c.dataset.index)).toEqual(['1', '2', '3'])
-    cont.resolve(result({ status: 'done', steps: [step(1, 'ok'), step(2, 'ok'), step(3, 'ok')] }))
+    emit([{ type: 'step', step: rawStep(3, 'ok') }])
+    cont.resolve(result({ status: 'done', reason: 'finished' }))
     await waitFor(() => expect(screen.getByTestId('agent-turn')).toHaveAttribute('data-outcome', 'done'))
     expect(screen.queryByTestId('agent-continue')).toBeNull()
   })
 
   it('Plan: the plan is editable and "Build this plan" starts an Agent turn with the edited plan', async () => {
     useAgent.setState({ modes: { [P]: 'plan' } })
-    a.run.mockResolvedValueOnce(result({ status: 'done', plan: '1. Add a list\n2. Add a form', steps: [step(1, 'ok', { tool: 'read_file' })] }))
+    a.run.mockResolvedValueOnce(result({ mode: 'plan', summary: '1. Add a list\n2. Add a form' }))
     m.chat.history.mockResolvedValue({ messages: [msg('u1', 'user', 1, 'todo app'), msg('a1', 'assistant', 2, 'Here is the plan.')], hasMore: false })
     useChat.setState({ drafts: { [P]: 'todo app' } })
     render(<Chat />)
     await useChat.getState().send(P)
     expect(a.run.mock.calls[0][0]).toMatchObject({ mode: 'plan', plan: '' })
+    expect(screen.queryByTestId('agent-text')).toBeNull() // the plan shows once, in its editor
     const text = await screen.findByTestId('agent-plan-text')
     fireEvent.change(text, { target: { value: '1. Add a list\n2. Add a form\n3. Store in localStorage' } })
-    a.run.mockResolvedValueOnce(result({ status: 'done', assistantMessageId: 'a2', userMessageId: 'u2' }))
+    a.run.mockResolvedValueOnce(result({ messageId: 'a2' }))
     fireEvent.click(screen.getByTestId('agent-build-plan'))
     await waitFor(() => expect(a.run).toHaveBeenCalledTimes(2))
     expect(a.run.mock.calls[1][0]).toMatchObject({ mode: 'agent', plan: '1. Add a list\n2. Add a form\n3. Store in localStorage' })
@@ -192,23 +212,23 @@ describe('an agent turn in the chat', () => {
   })
 
   it('a failed call marks the turn failed with the sentence and gives the draft back', async () => {
-    a.run.mockRejectedValue(new api.ApiError('unavailable', 'The model is not answering; try again.'))
+    a.run.mockRejectedValue(new api.ApiError('conflict', 'The agent is already working in this project. Wait for it or stop it first.'))
     useChat.setState({ drafts: { [P]: 'go on' } })
     render(<Chat />)
     await useChat.getState().send(P)
     expect(useAgent.getState().turns[P].status).toBe('failed')
-    expect(useChat.getState().chats[P].sendError?.message).toBe('The model is not answering; try again.')
+    expect(useChat.getState().chats[P].sendError?.message).toBe('The agent is already working in this project. Wait for it or stop it first.')
     expect(useChat.getState().drafts[P]).toBe('go on')
   })
 
   it('a 100-step log renders a window of cards and the rest on demand', async () => {
-    const call = deferred<AgentTurnResult>()
+    const call = deferred<AgentTurnEnd>()
     a.run.mockReturnValue(call.promise)
     useChat.setState({ drafts: { [P]: 'long' } })
     render(<Chat />)
     void useChat.getState().send(P)
     await waitFor(() => expect(a.run).toHaveBeenCalled())
-    emit(Array.from({ length: 100 }, (_, i) => ({ type: 'step' as const, step: step(i + 1, 'ok') })))
+    emit(Array.from({ length: 100 }, (_, i) => ({ type: 'step', step: rawStep(i + 1, 'ok') })))
     expect(screen.getAllByTestId('agent-step')).toHaveLength(STEP_WINDOW)
     fireEvent.click(screen.getByText(`Show earlier steps (${100 - STEP_WINDOW})`))
     expect(screen.getAllByTestId('agent-step')).toHaveLength(100)

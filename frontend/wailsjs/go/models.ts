@@ -1,33 +1,8 @@
 export namespace api {
 	
-	export class AgentApproval {
-	    id: string;
-	    step: number;
-	    tool: string;
-	    command: string;
-	    reason: string;
-	    state: string;
-	
-	    static createFrom(source: any = {}) {
-	        return new AgentApproval(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.id = source["id"];
-	        this.step = source["step"];
-	        this.tool = source["tool"];
-	        this.command = source["command"];
-	        this.reason = source["reason"];
-	        this.state = source["state"];
-	    }
-	}
 	export class AgentContinueRequest {
 	    requestId: string;
-	    projectId: string;
-	    messageId: string;
-	    providerId: string;
-	    modelId: string;
+	    turnId: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new AgentContinueRequest(source);
@@ -36,15 +11,13 @@ export namespace api {
 	    constructor(source: any = {}) {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.requestId = source["requestId"];
-	        this.projectId = source["projectId"];
-	        this.messageId = source["messageId"];
-	        this.providerId = source["providerId"];
-	        this.modelId = source["modelId"];
+	        this.turnId = source["turnId"];
 	    }
 	}
 	export class AgentModeRequest {
 	    projectId: string;
-	    supportsTools: boolean;
+	    providerId: string;
+	    modelId: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new AgentModeRequest(source);
@@ -53,14 +26,17 @@ export namespace api {
 	    constructor(source: any = {}) {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.projectId = source["projectId"];
-	        this.supportsTools = source["supportsTools"];
+	        this.providerId = source["providerId"];
+	        this.modelId = source["modelId"];
 	    }
 	}
 	export class AgentSettings {
 	    stepLimit: number;
 	    spendCapUsd: number;
 	    timeLimitSeconds: number;
+	    autoApprove: boolean;
 	    tools: Record<string, string>;
+	    allow: Record<string, boolean>;
 	
 	    static createFrom(source: any = {}) {
 	        return new AgentSettings(source);
@@ -71,22 +47,65 @@ export namespace api {
 	        this.stepLimit = source["stepLimit"];
 	        this.spendCapUsd = source["spendCapUsd"];
 	        this.timeLimitSeconds = source["timeLimitSeconds"];
+	        this.autoApprove = source["autoApprove"];
 	        this.tools = source["tools"];
+	        this.allow = source["allow"];
+	    }
+	}
+	export class AgentUsage {
+	    promptTokens: number;
+	    completionTokens: number;
+	    cachedTokens: number;
+	    reasoningTokens: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new AgentUsage(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.promptTokens = source["promptTokens"];
+	        this.completionTokens = source["completionTokens"];
+	        this.cachedTokens = source["cachedTokens"];
+	        this.reasoningTokens = source["reasoningTokens"];
+	    }
+	}
+	export class AgentToolResult {
+	    ok: boolean;
+	    exitCode?: number;
+	    output: string;
+	    truncatedFrom?: number;
+	    hint?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new AgentToolResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.ok = source["ok"];
+	        this.exitCode = source["exitCode"];
+	        this.output = source["output"];
+	        this.truncatedFrom = source["truncatedFrom"];
+	        this.hint = source["hint"];
 	    }
 	}
 	export class AgentStep {
-	    index: number;
+	    id: string;
+	    turnId: string;
+	    seq: number;
 	    tool: string;
-	    args: string;
+	    args: unknown;
+	    title: string;
 	    status: string;
-	    startedAt: string;
-	    durationMs: number;
-	    output: string;
-	    error: string;
-	    tokensIn: number;
-	    tokensOut: number;
+	    result?: AgentToolResult;
+	    approvalId?: string;
+	    usage: AgentUsage;
 	    costUsd: number;
-	    approval?: AgentApproval;
+	    startedAt: string;
+	    endedAt?: string;
+	    durationMs: number;
+	    changed?: string[];
 	
 	    static createFrom(source: any = {}) {
 	        return new AgentStep(source);
@@ -94,18 +113,21 @@ export namespace api {
 	
 	    constructor(source: any = {}) {
 	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.index = source["index"];
+	        this.id = source["id"];
+	        this.turnId = source["turnId"];
+	        this.seq = source["seq"];
 	        this.tool = source["tool"];
 	        this.args = source["args"];
+	        this.title = source["title"];
 	        this.status = source["status"];
-	        this.startedAt = source["startedAt"];
-	        this.durationMs = source["durationMs"];
-	        this.output = source["output"];
-	        this.error = source["error"];
-	        this.tokensIn = source["tokensIn"];
-	        this.tokensOut = source["tokensOut"];
+	        this.result = this.convertValues(source["result"], AgentToolResult);
+	        this.approvalId = source["approvalId"];
+	        this.usage = this.convertValues(source["usage"], AgentUsage);
 	        this.costUsd = source["costUsd"];
-	        this.approval = this.convertValues(source["approval"], AgentApproval);
+	        this.startedAt = source["startedAt"];
+	        this.endedAt = source["endedAt"];
+	        this.durationMs = source["durationMs"];
+	        this.changed = source["changed"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -126,6 +148,133 @@ export namespace api {
 		    return a;
 		}
 	}
+	export class AgentTodo {
+	    text: string;
+	    done: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new AgentTodo(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.text = source["text"];
+	        this.done = source["done"];
+	    }
+	}
+	
+	export class AgentTurnResult {
+	    turnId: string;
+	    messageId: string;
+	    mode: string;
+	    status: string;
+	    reason: string;
+	    summary: string;
+	    notice?: string;
+	    canContinue: boolean;
+	    steps: number;
+	    usage: AgentUsage;
+	    costUsd: number;
+	    priced: boolean;
+	    versionId?: string;
+	    partial?: boolean;
+	    checked?: string[];
+	    todos?: AgentTodo[];
+	
+	    static createFrom(source: any = {}) {
+	        return new AgentTurnResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.turnId = source["turnId"];
+	        this.messageId = source["messageId"];
+	        this.mode = source["mode"];
+	        this.status = source["status"];
+	        this.reason = source["reason"];
+	        this.summary = source["summary"];
+	        this.notice = source["notice"];
+	        this.canContinue = source["canContinue"];
+	        this.steps = source["steps"];
+	        this.usage = this.convertValues(source["usage"], AgentUsage);
+	        this.costUsd = source["costUsd"];
+	        this.priced = source["priced"];
+	        this.versionId = source["versionId"];
+	        this.partial = source["partial"];
+	        this.checked = source["checked"];
+	        this.todos = this.convertValues(source["todos"], AgentTodo);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class AgentTurnLog {
+	    turn: AgentTurnResult;
+	    stepList: AgentStep[];
+	
+	    static createFrom(source: any = {}) {
+	        return new AgentTurnLog(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.turn = this.convertValues(source["turn"], AgentTurnResult);
+	        this.stepList = this.convertValues(source["stepList"], AgentStep);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Params {
+	    temperature?: number;
+	    topP?: number;
+	    maxTokens?: number;
+	    frequencyPenalty?: number;
+	    presencePenalty?: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Params(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.temperature = source["temperature"];
+	        this.topP = source["topP"];
+	        this.maxTokens = source["maxTokens"];
+	        this.frequencyPenalty = source["frequencyPenalty"];
+	        this.presencePenalty = source["presencePenalty"];
+	    }
+	}
 	export class AgentTurnRequest {
 	    requestId: string;
 	    projectId: string;
@@ -133,7 +282,7 @@ export namespace api {
 	    mode: string;
 	    providerId: string;
 	    modelId: string;
-	    template: string;
+	    params: Params;
 	    plan: string;
 	
 	    static createFrom(source: any = {}) {
@@ -148,32 +297,8 @@ export namespace api {
 	        this.mode = source["mode"];
 	        this.providerId = source["providerId"];
 	        this.modelId = source["modelId"];
-	        this.template = source["template"];
+	        this.params = this.convertValues(source["params"], Params);
 	        this.plan = source["plan"];
-	    }
-	}
-	export class AgentTurnResult {
-	    status: string;
-	    stopReason: string;
-	    summary: string;
-	    plan: string;
-	    userMessageId: string;
-	    assistantMessageId: string;
-	    steps: AgentStep[];
-	
-	    static createFrom(source: any = {}) {
-	        return new AgentTurnResult(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.status = source["status"];
-	        this.stopReason = source["stopReason"];
-	        this.summary = source["summary"];
-	        this.plan = source["plan"];
-	        this.userMessageId = source["userMessageId"];
-	        this.assistantMessageId = source["assistantMessageId"];
-	        this.steps = this.convertValues(source["steps"], AgentStep);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -194,9 +319,12 @@ export namespace api {
 		    return a;
 		}
 	}
+	
+	
 	export class AnswerRequest {
 	    approvalId: string;
 	    decision: string;
+	    tool: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new AnswerRequest(source);
@@ -206,6 +334,7 @@ export namespace api {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.approvalId = source["approvalId"];
 	        this.decision = source["decision"];
+	        this.tool = source["tool"];
 	    }
 	}
 	export class BranchRequest {
@@ -885,26 +1014,7 @@ export namespace api {
 	        this.multimodal = source["multimodal"];
 	    }
 	}
-	export class Params {
-	    temperature?: number;
-	    topP?: number;
-	    maxTokens?: number;
-	    frequencyPenalty?: number;
-	    presencePenalty?: number;
 	
-	    static createFrom(source: any = {}) {
-	        return new Params(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.temperature = source["temperature"];
-	        this.topP = source["topP"];
-	        this.maxTokens = source["maxTokens"];
-	        this.frequencyPenalty = source["frequencyPenalty"];
-	        this.presencePenalty = source["presencePenalty"];
-	    }
-	}
 	export class Paths {
 	    home: string;
 	    database: string;

@@ -1,101 +1,128 @@
 import { describe, expect, it } from 'vitest'
-import { normalizeAgentEvent, normalizeStep, type AgentEvent, type AgentStep } from '../../api/agentTypes'
+import { normalizeAgentEvent, normalizeStep, normalizeTurnEnd, type AgentEvent } from '../../api/agentTypes'
 import { applyAgentEvents, newTurn, outcomeOf, stopSentence, totalsOf, upsertStep } from './reducer'
 
-function step(index: number, status: AgentStep['status'], extra: Partial<AgentStep> = {}): AgentStep {
-  return { index, tool: 'run_command', args: 'npm test', status, startedAt: '', durationMs: 10, output: '', error: '', tokensIn: 100, tokensOut: 20, costUsd: 0.001, approval: null, ...extra }
+// Events as backend/agent emits them (agent.Event JSON), read through the page's checks.
+function rawStep(seq: number, status: string, extra: Record<string, unknown> = {}) {
+  return { id: `s${seq}`, turnId: 't1', seq, tool: 'run_command', args: { command: 'npm test' }, title: 'npm test', status, usage: { prompt_tokens: 100, completion_tokens: 20 }, costUsd: 0.001, startedAt: '2026-12-08T03:00:00Z', durationMs: 10, ...extra }
 }
+function ev(raw: unknown): AgentEvent {
+  const e = normalizeAgentEvent(raw)
+  if (!e) throw new Error(`dropped: ${JSON.stringify(raw)}`)
+  return e
+}
+const step = (seq: number, status: string, extra: Record<string, unknown> = {}) => normalizeStep(rawStep(seq, status, extra))!
+const done = (result: Record<string, unknown>) => ev({ type: 'done', turnId: 't1', result: { turnId: 't1', messageId: 'm1', mode: 'agent', status: 'done', reason: 'finished', summary: '', canContinue: false, ...result } })
 
 describe('upsertStep', () => {
-  const cases: { name: string; before: AgentStep[]; add: AgentStep; want: [number, string][] }[] = [
-    { name: 'appends a new step', before: [step(1, 'ok')], add: step(2, 'running'), want: [[1, 'ok'], [2, 'running']] },
-    { name: 'replaces the same step', before: [step(1, 'running')], add: step(1, 'failed'), want: [[1, 'failed']] },
-    { name: 'puts a late step in order', before: [step(1, 'ok'), step(3, 'ok')], add: step(2, 'ok'), want: [[1, 'ok'], [2, 'ok'], [3, 'ok']] },
-    { name: 'a settled step never goes back to running', before: [step(1, 'failed')], add: step(1, 'running'), want: [[1, 'failed']] },
+  const cases: { name: string; before: string[]; add: [number, string]; want: [number, string][] }[] = [
+    { name: 'appends a new step', before: ['ok'], add: [2, 'running'], want: [[1, 'ok'], [2, 'running']] },
+    { name: 'replaces the same step', before: ['running'], add: [1, 'failed'], want: [[1, 'failed']] },
+    { name: 'a settled step never goes back to running', before: ['failed'], add: [1, 'running'], want: [[1, 'failed']] },
   ]
   for (const c of cases) {
     it(c.name, () => {
-      expect(upsertStep(c.before, c.add).map((s) => [s.index, s.status])).toEqual(c.want)
+      const before = c.before.map((st, i) => step(i + 1, st))
+      expect(upsertStep(before, step(...c.add)).map((s) => [s.index, s.status])).toEqual(c.want)
     })
   }
+  it('puts a late step in order', () => {
+    expect(upsertStep([step(1, 'ok'), step(3, 'ok')], step(2, 'ok')).map((s) => s.index)).toEqual([1, 2, 3])
+  })
 })
 
 describe('applyAgentEvents', () => {
-  it('streams steps, approvals, text and the end', () => {
-    const approval = { id: 'a1', step: 2, tool: 'run_command', command: 'git push origin main', reason: 'pushes to a remote', state: 'pending' as const }
-    const events: AgentEvent[] = [
-      { type: 'step', step: step(1, 'running', { tool: 'write_file', args: 'src/App.tsx' }) },
-      { type: 'step', step: step(1, 'ok', { tool: 'write_file', args: 'src/App.tsx' }) },
-      { type: 'step', step: step(2, 'waiting', { approval }) },
-      { type: 'text', text: 'Pushing…' },
-    ]
-    const t = applyAgentEvents(newTurn('r1', 'agent'), events)
-    expect(t.steps.map((s) => s.status)).toEqual(['ok', 'waiting'])
-    expect(t.approvals.a1.state).toBe('pending')
-    expect(t.text).toBe('Pushing…')
-    const denied = applyAgentEvents(t, [
-      { type: 'approval', approval: { ...approval, state: 'denied' } },
-      { type: 'step', step: step(2, 'denied', { approval: { ...approval, state: 'denied' }, error: 'You denied it.' }) },
-      { type: 'turn', status: 'done', stopReason: '', summary: 'Built it', messageId: 'm1' },
+  it('streams steps, an approval, its answer, text deltas and the end', () => {
+    const approval = { id: 'a1', turnId: 't1', stepId: 's2', projectId: 'p', tool: 'run_command', command: 'git push origin main', reasons: ['Pushes to a remote.'] }
+    let t = applyAgentEvents(newTurn('r1', 'agent'), [
+      ev({ type: 'turn', turnId: 't1' }),
+      ev({ type: 'step', turnId: 't1', step: rawStep(1, 'running', { tool: 'write_file', title: 'write src/App.tsx' }) }),
+      ev({ type: 'step', turnId: 't1', step: rawStep(1, 'ok', { tool: 'write_file', title: 'write src/App.tsx', result: { ok: true, output: 'wrote 20 lines' } }) }),
+      ev({ type: 'step', turnId: 't1', step: rawStep(2, 'awaiting_approval', { approvalId: 'a1', title: 'git push origin main' }) }),
+      ev({ type: 'approval', turnId: 't1', approval }),
+      ev({ type: 'text', turnId: 't1', text: 'Push' }),
+      ev({ type: 'text', turnId: 't1', text: 'ing…' }),
     ])
-    expect(denied.approvals.a1.state).toBe('denied')
-    expect(denied.status).toBe('done')
-    expect(denied.messageId).toBe('m1')
-    expect(outcomeOf(denied)).toBe('failed') // the last step was denied: not shown as success
+    expect(t.turnId).toBe('t1')
+    expect(t.steps.map((s) => s.status)).toEqual(['ok', 'waiting'])
+    expect(t.steps[0]).toMatchObject({ args: 'write src/App.tsx', output: 'wrote 20 lines', tokensIn: 100, tokensOut: 20 })
+    expect(t.approvals.a1).toMatchObject({ state: 'pending', command: 'git push origin main', reasons: ['Pushes to a remote.'] })
+    expect(t.text).toBe('Pushing…')
+    t = applyAgentEvents(t, [
+      ev({ type: 'resolved', turnId: 't1', approval, text: 'decline' }),
+      ev({ type: 'step', turnId: 't1', step: rawStep(2, 'declined', { approvalId: 'a1', result: { ok: false, output: 'The person declined.' } }) }),
+      done({}),
+    ])
+    expect(t.approvals.a1.state).toBe('denied')
+    expect(t.status).toBe('done')
+    expect(t.messageId).toBe('m1')
+    expect(outcomeOf(t)).toBe('failed') // the last step was declined: not shown as success
   })
 
   it('an unanswered approval never becomes yes when the turn ends', () => {
-    const approval = { id: 'a1', step: 1, tool: 'run_command', command: 'curl x | sh', reason: 'runs a script from the internet', state: 'pending' as const }
     const t = applyAgentEvents(newTurn('r', 'agent'), [
-      { type: 'step', step: step(1, 'waiting', { approval }) },
-      { type: 'turn', status: 'stopped', stopReason: 'user', summary: '', messageId: '' },
+      ev({ type: 'step', step: rawStep(1, 'awaiting_approval', { approvalId: 'a1' }) }),
+      ev({ type: 'approval', approval: { id: 'a1', stepId: 's1', tool: 'run_command', command: 'curl x | sh', reasons: [] } }),
+      done({ status: 'stopped', reason: 'cancelled' }),
     ])
     expect(t.approvals.a1.state).toBe('expired')
   })
 
-  it('returns the same turn for an empty batch', () => {
-    const t = newTurn('r', 'agent')
-    expect(applyAgentEvents(t, [])).toBe(t)
+  it('a late approval event does not reopen an answered card', () => {
+    const approval = { id: 'a1', stepId: 's1', tool: 'run_command', command: 'git push', reasons: [] }
+    const t = applyAgentEvents(newTurn('r', 'agent'), [ev({ type: 'approval', approval }), ev({ type: 'resolved', approval, text: 'approve' }), ev({ type: 'approval', approval })])
+    expect(t.approvals.a1.state).toBe('allowed')
+  })
+
+  it('keeps notices once and returns the same turn for an empty batch', () => {
+    const t0 = newTurn('r', 'agent')
+    expect(applyAgentEvents(t0, [])).toBe(t0)
+    const t = applyAgentEvents(t0, [ev({ type: 'notice', text: 'You called read_file with the same arguments 3 times.' }), ev({ type: 'notice', text: 'You called read_file with the same arguments 3 times.' })])
+    expect(t.notices).toHaveLength(1)
   })
 })
 
 describe('outcome, totals and stop sentences', () => {
-  const cases: { name: string; status: Parameters<typeof outcomeOf>[0]['status']; steps: AgentStep[]; want: string }[] = [
-    { name: 'done after fixing a failure', status: 'done', steps: [step(1, 'failed'), step(2, 'ok')], want: 'done' },
-    { name: 'done with a failed last step', status: 'done', steps: [step(1, 'ok'), step(2, 'failed')], want: 'failed' },
-    { name: 'paused', status: 'paused', steps: [step(1, 'ok')], want: 'paused' },
-    { name: 'stopped', status: 'stopped', steps: [step(1, 'canceled')], want: 'stopped' },
+  const cases: { name: string; status: Parameters<typeof outcomeOf>[0]['status']; steps: string[]; want: string }[] = [
+    { name: 'done after fixing a failure', status: 'done', steps: ['failed', 'ok'], want: 'done' },
+    { name: 'done with a failed last step', status: 'done', steps: ['ok', 'failed'], want: 'failed' },
+    { name: 'paused', status: 'paused', steps: ['ok'], want: 'paused' },
+    { name: 'stopped', status: 'stopped', steps: ['canceled'], want: 'stopped' },
   ]
-  for (const c of cases) it(c.name, () => expect(outcomeOf({ status: c.status, steps: c.steps })).toBe(c.want))
+  for (const c of cases) it(c.name, () => expect(outcomeOf({ status: c.status, steps: c.steps.map((s, i) => step(i + 1, s)) })).toBe(c.want))
 
   it('adds up tokens, cost and failures', () => {
     expect(totalsOf([step(1, 'ok'), step(2, 'refused'), step(3, 'ok')])).toEqual({ steps: 3, failed: 1, tokensIn: 300, tokensOut: 60, costUsd: 0.003, durationMs: 30 })
   })
 
   it('says why a turn stopped', () => {
-    expect(stopSentence({ status: 'paused', stopReason: 'steps' })).toMatch(/step limit/)
-    expect(stopSentence({ status: 'paused', stopReason: 'spend' })).toMatch(/spend cap/)
-    expect(stopSentence({ status: 'stopped', stopReason: '' })).toBe('You stopped the turn.')
-    expect(stopSentence({ status: 'failed', stopReason: 'The model is not available.' })).toBe('The model is not available.')
-    expect(stopSentence({ status: 'done', stopReason: '' })).toBe('')
+    expect(stopSentence({ status: 'paused', reason: 'step_limit', summary: '' })).toMatch(/step limit/)
+    expect(stopSentence({ status: 'paused', reason: 'budget', summary: '' })).toMatch(/spend cap/)
+    expect(stopSentence({ status: 'stopped', reason: 'cancelled', summary: '' })).toBe('You stopped the turn.')
+    expect(stopSentence({ status: 'failed', reason: 'error', summary: 'The model is not available.' })).toBe('The turn failed. The model is not available.')
+    expect(stopSentence({ status: 'done', reason: 'finished', summary: 'Built it.' })).toBe('')
   })
 })
 
-describe('normalizeAgentEvent', () => {
+describe('the checks on what the backend sends', () => {
   it('drops what it cannot trust', () => {
     expect(normalizeAgentEvent(null)).toBeNull()
-    expect(normalizeAgentEvent({ type: 'step', step: { index: 0 } })).toBeNull()
-    expect(normalizeAgentEvent({ type: 'turn', status: 'great' })).toBeNull()
+    expect(normalizeAgentEvent({ type: 'step', step: { seq: 0 } })).toBeNull()
+    expect(normalizeAgentEvent({ type: 'done', result: {} })).toBeNull()
     expect(normalizeAgentEvent({ type: 'approval', approval: { command: 'x' } })).toBeNull()
     expect(normalizeAgentEvent({ type: 'eval', code: 'x' })).toBeNull()
   })
 
-  it('an unknown step status is a failure, never a success', () => {
-    expect(normalizeStep({ index: 1, status: 'success' })?.status).toBe('failed')
+  it('an unknown status, or ok with a result that failed, is a failure, never a success', () => {
+    expect(normalizeStep(rawStep(1, 'success'))?.status).toBe('failed')
+    expect(normalizeStep(rawStep(1, 'ok', { result: { ok: false, output: 'x', exitCode: 2 } }))).toMatchObject({ status: 'failed', exitCode: 2 })
+    expect(normalizeTurnEnd({ status: 'error', reason: 'error' })?.status).toBe('failed')
+    expect(normalizeTurnEnd({ status: 'weird' })?.status).toBe('failed')
+    expect(normalizeTurnEnd({ status: 'paused', reason: 'interrupted' })?.status).toBe('interrupted')
   })
 
-  it('keeps a well-formed step and cleans bad numbers', () => {
-    const s = normalizeStep({ index: 2, tool: 'read_file', args: 'a.ts', status: 'ok', durationMs: -5, tokensIn: 'many', costUsd: 0.5 })
-    expect(s).toMatchObject({ index: 2, tool: 'read_file', status: 'ok', durationMs: 0, tokensIn: 0, costUsd: 0.5, approval: null })
+  it('reads the contract camelCase usage as well as the events', () => {
+    const s = normalizeStep({ ...rawStep(2, 'ok'), usage: { promptTokens: 7, completionTokens: 3 }, durationMs: -5, costUsd: 'lots', startedAt: '0001-01-01T00:00:00Z' })
+    expect(s).toMatchObject({ index: 2, tokensIn: 7, tokensOut: 3, durationMs: 0, costUsd: 0, startedAt: '' })
   })
 })

@@ -1,27 +1,55 @@
 // The pure part of the agent store: how a turn's event batches change what
 // the page shows. No store, no API calls (reducer.test.ts).
-import type { AgentApproval, AgentEvent, AgentMode, AgentStep, AgentTodo, TurnStatus } from '../../api/agentTypes'
+import type { AgentApproval, AgentEvent, AgentMode, AgentStep, AgentTodo, AgentTurnEnd, TurnStatus } from '../../api/agentTypes'
 import { stepFailed, stepSettled } from '../../api/agentTypes'
 
 export interface AgentTurn {
   requestId: string
+  /** backend/agent's turn id (Continue names it), once the turn started. */
+  turnId: string
   mode: AgentMode
-  /** Steps by index order; steps[i].index === i + 1 once all have arrived. */
+  /** Steps in index order. */
   steps: AgentStep[]
-  /** Approvals by id (a step's card shows its own; pending ones are answered here). */
+  /** Approvals by id (a step's card shows its own). */
   approvals: Record<string, AgentApproval>
+  /** The model's text so far (deltas appended). */
   text: string
-  plan: string
   todos: AgentTodo[]
+  /** Sentences for the person beside the turn (the loop guard, a fallback to Quick). */
+  notices: string[]
   status: TurnStatus
-  stopReason: string
+  /** backend/agent's stop reason (finished, step_limit, budget, …). */
+  reason: string
+  /** The finish summary, the plan (Plan mode), or why it stopped. */
   summary: string
-  /** The assistant message the turn is kept with, once the backend says. */
+  canContinue: boolean
+  /** What the agent checked before finishing. */
+  checked: string[]
+  partial: boolean
+  /** The assistant message the turn is kept with, once known. */
   messageId: string
 }
 
 export function newTurn(requestId: string, mode: AgentMode): AgentTurn {
-  return { requestId, mode, steps: [], approvals: {}, text: '', plan: '', todos: [], status: 'running', stopReason: '', summary: '', messageId: '' }
+  return { requestId, turnId: '', mode, steps: [], approvals: {}, text: '', todos: [], notices: [], status: 'running', reason: '', summary: '', canContinue: false, checked: [], partial: false, messageId: '' }
+}
+
+/** The end of a turn (a done event or the bound call's result) applied to it. */
+export function endTurn(t: AgentTurn, end: AgentTurnEnd): AgentTurn {
+  return settleApprovals({
+    ...t,
+    turnId: end.turnId || t.turnId,
+    messageId: end.messageId || t.messageId,
+    mode: t.mode,
+    status: end.status,
+    reason: end.reason,
+    summary: end.summary || t.summary,
+    canContinue: end.canContinue,
+    checked: end.checked,
+    partial: end.partial,
+    todos: end.todos.length ? end.todos : t.todos,
+    notices: end.notice && !t.notices.includes(end.notice) ? [...t.notices, end.notice] : t.notices,
+  })
 }
 
 /** Puts a step in its place by index (a later event for the same step replaces it). */
@@ -44,31 +72,37 @@ export function applyAgentEvents(turn: AgentTurn, events: readonly AgentEvent[])
   let t = turn
   for (const ev of events) {
     switch (ev.type) {
+      case 'turn':
+        t = { ...t, turnId: ev.turnId || t.turnId, status: 'running' }
+        break
+      case 'text':
+        if (ev.text) t = { ...t, text: t.text + ev.text }
+        break
       case 'step': {
         const steps = upsertStep(t.steps, ev.step)
-        if (steps === t.steps) break
-        const approvals = ev.step.approval ? { ...t.approvals, [ev.step.approval.id]: ev.step.approval } : t.approvals
-        t = { ...t, steps, approvals }
+        if (steps !== t.steps) t = { ...t, steps }
         break
       }
       case 'approval':
-        t = { ...t, approvals: { ...t.approvals, [ev.approval.id]: ev.approval } }
+        // A card already answered (a late, reordered event) stays answered.
+        if (!t.approvals[ev.approval.id]) t = { ...t, approvals: { ...t.approvals, [ev.approval.id]: ev.approval } }
         break
-      case 'text':
-        t = { ...t, text: ev.text }
+      case 'resolved': {
+        const a = t.approvals[ev.approvalId]
+        if (a) t = { ...t, approvals: { ...t.approvals, [a.id]: { ...a, state: ev.state } } }
         break
-      case 'plan':
-        t = { ...t, plan: ev.plan }
-        break
+      }
       case 'todos':
         t = { ...t, todos: ev.todos }
         break
-      case 'turn':
-        t = { ...t, status: ev.status, stopReason: ev.stopReason, summary: ev.summary || t.summary, messageId: ev.messageId || t.messageId }
+      case 'notice':
+        if (!t.notices.includes(ev.text)) t = { ...t, notices: [...t.notices, ev.text] }
+        break
+      case 'done':
+        t = endTurn(t, ev.end)
         break
     }
   }
-  if (t !== turn && t.status !== 'running') t = settleApprovals(t)
   return t
 }
 
@@ -81,10 +115,12 @@ export function settleApprovals(t: AgentTurn): AgentTurn {
   return { ...t, approvals }
 }
 
-/** The approval a step's card shows: the latest known state of its own. */
+/** The approval a step's card shows, when it asked for one. */
 export function approvalOf(t: AgentTurn, step: AgentStep): AgentApproval | null {
-  if (!step.approval) return null
-  return t.approvals[step.approval.id] ?? step.approval
+  if (step.approvalId && t.approvals[step.approvalId]) return t.approvals[step.approvalId]
+  // The approval event may name its step before the step names it.
+  for (const a of Object.values(t.approvals)) if (a.stepId && a.stepId === step.id) return a
+  return null
 }
 
 export interface TurnTotals {
@@ -121,31 +157,28 @@ export function outcomeOf(t: Pick<AgentTurn, 'status' | 'steps'>): 'running' | '
   return t.status
 }
 
-const LIMIT_SENTENCES: Record<string, string> = {
-  steps: 'The turn paused at its step limit.',
-  spend: 'The turn paused at its spend cap.',
+const REASON_SENTENCES: Record<string, string> = {
+  step_limit: 'The turn paused at its step limit.',
+  budget: 'The turn paused at its spend cap.',
   time: 'The turn paused at its time limit.',
   mistakes: 'The turn paused after too many mistakes in a row.',
-  loop: 'The turn stopped: the model repeated the same call.',
-  user: 'You stopped the turn.',
+  loop: 'The turn paused: the model repeated the same call.',
+  cancelled: 'You stopped the turn.',
   interrupted: 'Tessera closed while the turn ran.',
+  quick: 'The model could not use tools; the turn finished in Quick mode.',
+  question: 'The agent asks you something: answer in the chat.',
+  error: 'The turn failed.',
 }
 
-/** The stop reason as a sentence (the backend's own sentence when it sent one). */
-export function stopSentence(t: Pick<AgentTurn, 'status' | 'stopReason'>): string {
-  const r = t.stopReason.trim()
-  if (LIMIT_SENTENCES[r]) return LIMIT_SENTENCES[r]
-  if (r) return r
-  switch (t.status) {
-    case 'paused':
-      return 'The turn paused at a limit.'
-    case 'stopped':
-      return LIMIT_SENTENCES.user
-    case 'interrupted':
-      return LIMIT_SENTENCES.interrupted
-    case 'failed':
-      return 'The turn failed.'
-    default:
-      return ''
-  }
+/**
+ * Why the turn ended, as a sentence: the backend's own sentence (the
+ * summary of a turn that did not finish) after the reason's. Empty for a
+ * turn that finished or still runs.
+ */
+export function stopSentence(t: Pick<AgentTurn, 'status' | 'reason' | 'summary'>): string {
+  if (t.status === 'running') return ''
+  if (t.status === 'done' && (t.reason === 'finished' || t.reason === '')) return ''
+  const base = REASON_SENTENCES[t.reason] ?? (t.status === 'stopped' ? REASON_SENTENCES.cancelled : t.status === 'failed' ? REASON_SENTENCES.error : t.status === 'paused' ? 'The turn paused at a limit.' : '')
+  const own = t.status === 'failed' && t.summary.trim() && t.summary.trim() !== base ? t.summary.trim() : ''
+  return own ? `${base} ${own}`.trim() : base
 }

@@ -5,9 +5,9 @@
 // holds what the step log and the mode control show.
 import { create } from 'zustand'
 import * as agentApi from '../../api/agent'
-import type { AgentEvent, AgentMode, AgentTurnResult, ApprovalDecision } from '../../api/agent'
+import type { AgentEvent, AgentMode, AgentTurnEnd, ApprovalDecision } from '../../api/agent'
 import { errorMessage } from '../../api'
-import { applyAgentEvents, newTurn, settleApprovals, type AgentTurn } from './reducer'
+import { applyAgentEvents, endTurn, newTurn, settleApprovals, type AgentTurn } from './reducer'
 
 export interface AgentState {
   /** The mode per project as the backend remembers it (absent: not loaded yet). */
@@ -23,15 +23,16 @@ export interface AgentState {
   /** Answers whose stored steps were asked for already (each is asked once). */
   stepsAsked: Record<string, true>
 
-  loadMode: (projectId: string, supportsTools: boolean) => Promise<void>
+  loadMode: (projectId: string, providerId: string, modelId: string) => Promise<void>
   setMode: (projectId: string, mode: AgentMode) => Promise<void>
   begin: (projectId: string, requestId: string, mode: AgentMode, carry?: AgentTurn | null) => void
   apply: (projectId: string, requestId: string, events: AgentEvent[]) => void
-  settle: (projectId: string, requestId: string, r: AgentTurnResult) => void
+  settle: (projectId: string, requestId: string, end: AgentTurnEnd) => void
   /** The turn ended without a result (the call failed): it is marked failed, with the sentence. */
   fail: (projectId: string, requestId: string, sentence: string) => void
-  answer: (approvalId: string, decision: ApprovalDecision) => Promise<void>
-  loadSteps: (messageId: string, mode?: AgentMode) => Promise<void>
+  answer: (approvalId: string, decision: ApprovalDecision, tool: string) => Promise<void>
+  /** Loads the saved turn of an agent answer (once per answer). */
+  loadTurn: (messageId: string) => Promise<void>
   setPlanDraft: (projectId: string, text: string) => void
 }
 
@@ -54,10 +55,10 @@ export const useAgent = create<AgentState>((set, get) => {
     answerErrors: {},
     stepsAsked: {},
 
-    loadMode: async (projectId, supportsTools) => {
+    loadMode: async (projectId, providerId, modelId) => {
       try {
-        const mode = await agentApi.agent.mode(projectId, supportsTools)
-        set((s) => ({ modes: { ...s.modes, [projectId]: mode } }))
+        const mode = await agentApi.agent.mode(projectId, providerId, modelId)
+        if (mode) set((s) => ({ modes: { ...s.modes, [projectId]: mode } }))
       } catch {
         // Unknown (offline, no backend): the composer shows the model's default.
       }
@@ -83,56 +84,55 @@ export const useAgent = create<AgentState>((set, get) => {
     begin: (projectId, requestId, mode, carry) =>
       set((s) => {
         // Continue goes on with the same log: the steps so far stay, the turn runs again.
-        const t = carry ? { ...carry, requestId, status: 'running' as const, stopReason: '' } : newTurn(requestId, mode)
+        const t: AgentTurn = carry ? { ...carry, requestId, status: 'running', reason: '', canContinue: false } : newTurn(requestId, mode)
         return { turns: { ...s.turns, [projectId]: t } }
       }),
 
     apply: (projectId, requestId, events) => patchTurn(projectId, requestId, (t) => applyAgentEvents(t, events)),
 
-    settle: (projectId, requestId, r) =>
+    settle: (projectId, requestId, end) =>
       patchTurn(projectId, requestId, (t) => {
-        // The result is the truth: its steps replace what the events said (a lost event shows now).
-        const steps = r.steps.length >= t.steps.length ? r.steps : t.steps
-        const next = settleApprovals({
-          ...t,
-          steps,
-          status: r.status,
-          stopReason: r.stopReason,
-          summary: r.summary || t.summary,
-          plan: r.plan || t.plan,
-          messageId: r.assistantMessageId || t.messageId,
-        })
-        if (next.plan && t.mode === 'plan') set((s) => ({ planDrafts: { ...s.planDrafts, [projectId]: next.plan } }))
+        const next = endTurn(t, end)
+        // Plan mode: the finished turn's text is the plan the person edits.
+        if (t.mode === 'plan' && next.status === 'done' && next.summary) set((s) => ({ planDrafts: { ...s.planDrafts, [projectId]: next.summary } }))
         return next
       }),
 
     fail: (projectId, requestId, sentence) =>
       patchTurn(projectId, requestId, (t) =>
-        settleApprovals({ ...t, steps: t.steps.map((st) => (st.status === 'running' || st.status === 'waiting' ? { ...st, status: 'failed', error: st.error || sentence } : st)), status: 'failed', stopReason: sentence }),
+        settleApprovals({
+          ...t,
+          steps: t.steps.map((st) => (st.status === 'running' || st.status === 'waiting' ? { ...st, status: 'failed', hint: st.hint || sentence } : st)),
+          status: 'failed',
+          reason: 'error',
+          summary: sentence,
+          canContinue: false,
+        }),
       ),
 
-    answer: async (approvalId, decision) => {
+    answer: async (approvalId, decision, tool) => {
       set((s) => {
         const answerErrors = { ...s.answerErrors }
         delete answerErrors[approvalId]
         return { answerErrors }
       })
       try {
-        await agentApi.agent.answer(approvalId, decision)
-        // The card changes when the backend says so (its approval event), not before:
-        // a click that did not reach the turn never shows as allowed.
+        // The card changes when the turn says so (its resolved event), not
+        // before: a click that did not reach the turn never shows as allowed.
+        await agentApi.agent.answer(approvalId, decision, tool)
       } catch (e) {
         set((s) => ({ answerErrors: { ...s.answerErrors, [approvalId]: errorMessage(e) } }))
       }
     },
 
-    loadSteps: async (messageId, mode = 'agent') => {
+    loadTurn: async (messageId) => {
       if (get().byMessage[messageId] || get().stepsAsked[messageId]) return
       set((s) => ({ stepsAsked: { ...s.stepsAsked, [messageId]: true } }))
       try {
-        const steps = await agentApi.agent.steps(messageId)
-        if (steps.length === 0) return
-        set((s) => ({ byMessage: { ...s.byMessage, [messageId]: { ...newTurn('', mode), steps, status: 'done', messageId } } }))
+        const log = await agentApi.agent.turn(messageId)
+        if (!log) return
+        const t = endTurn({ ...newTurn('', log.end.mode), steps: log.steps, messageId }, log.end)
+        set((s) => ({ byMessage: { ...s.byMessage, [messageId]: t } }))
       } catch {
         // offline: the answer shows without its log
       }

@@ -206,14 +206,14 @@ export function actionsSlice(tools: StoreTools): ActionsSlice {
       if (ok) await tryRefresh(projectId)
     },
 
-    continueTurn: async (projectId, messageId) => {
+    continueTurn: async (projectId, turnId, messageId) => {
       if (get().chats[projectId]?.run) return
       if (!get().model) {
         patchChat(projectId, { sendError: { code: 'invalid', message: NO_MODEL, action: 'retry' } })
         return
       }
       const mode = useAgent.getState().byMessage[messageId]?.mode ?? 'agent'
-      await runAgentTurn(tools, projectId, { text: '', images: [], fromDraft: false, mode: mode === 'quick' ? 'agent' : mode, continueFrom: messageId })
+      await runAgentTurn(tools, projectId, { text: '', images: [], fromDraft: false, mode: mode === 'quick' ? 'agent' : mode, continueFrom: { turnId, messageId } })
     },
 
     buildPlan: async (projectId, plan) => {

@@ -33,8 +33,8 @@ export interface AgentTurnInput {
   mode: AgentMode
   /** "Build this plan": the plan the Agent turn builds. */
   plan?: string
-  /** Continue: the answer of the paused turn. */
-  continueFrom?: string
+  /** Continue: the paused turn and the answer it is kept with. */
+  continueFrom?: { turnId: string; messageId: string }
 }
 
 /**
@@ -42,7 +42,7 @@ export interface AgentTurnInput {
  * backend's call returns; never rejects (a failure is marked on the turn
  * and in the chat's error line).
  */
-export async function runAgentTurn(tools: StoreTools, projectId: string, input: AgentTurnInput): Promise<agentApi.AgentTurnResult | null> {
+export async function runAgentTurn(tools: StoreTools, projectId: string, input: AgentTurnInput): Promise<agentApi.AgentTurnEnd | null> {
   const { set, get, patchChat } = tools
   const model = get().model
   if (!model) return null
@@ -53,12 +53,12 @@ export async function runAgentTurn(tools: StoreTools, projectId: string, input: 
     persistDrafts(get().drafts)
   }
   const agent = useAgent.getState()
-  const carry = input.continueFrom ? (agent.byMessage[input.continueFrom] ?? null) : null
+  const carry = input.continueFrom ? (agent.byMessage[input.continueFrom.messageId] ?? null) : null
   agent.begin(projectId, requestId, input.mode, carry)
   // The step log shows progress: no fragment stage line under it.
   patchChat(projectId, {
     // Continue: the live row takes the place of the answer it goes on with.
-    run: { ...newRun(requestId, 'agent'), stage: null, assistantId: input.continueFrom ?? null },
+    run: { ...newRun(requestId, 'agent'), stage: null, assistantId: input.continueFrom?.messageId ?? null },
     sendError: null,
     selected: null,
     pendingUser: input.continueFrom ? null : { text: input.text || 'Build this plan', images: input.images },
@@ -66,9 +66,8 @@ export async function runAgentTurn(tools: StoreTools, projectId: string, input: 
   // Subscribe before calling: steps may arrive as soon as the turn starts.
   const off = agentApi.subscribeAgent(requestId, (batch) => useAgent.getState().apply(projectId, requestId, batch))
   try {
-    const template = get().templates[projectId] ?? ''
     const res = input.continueFrom
-      ? await agentApi.agent.continue({ requestId, projectId, messageId: input.continueFrom, providerId: model.providerId, modelId: model.modelId })
+      ? await agentApi.agent.continue({ requestId, turnId: input.continueFrom.turnId })
       : await agentApi.agent.run({
           requestId,
           projectId,
@@ -76,7 +75,7 @@ export async function runAgentTurn(tools: StoreTools, projectId: string, input: 
           mode: input.mode,
           providerId: model.providerId,
           modelId: model.modelId,
-          template,
+          params: get().params,
           plan: input.plan ?? '',
         })
     useAgent.getState().settle(projectId, requestId, res)

@@ -113,8 +113,8 @@ export interface ActionsSlice {
    */
   fix: (projectId: string, problem: Problem, opts?: { auto?: boolean }) => Promise<void>
   retry: (projectId: string) => Promise<void>
-  /** Goes on with the paused (or interrupted) agent turn kept with this answer. */
-  continueTurn: (projectId: string, messageId: string) => Promise<void>
+  /** Goes on with a paused (or interrupted) agent turn, kept with the answer messageId. */
+  continueTurn: (projectId: string, turnId: string, messageId: string) => Promise<void>
   /** "Build this plan": an Agent turn that builds the (edited) plan. */
   buildPlan: (projectId: string, plan: string) => Promise<void>
   stop: (projectId: string) => Promise<void>

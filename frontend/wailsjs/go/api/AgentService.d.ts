@@ -16,6 +16,6 @@ export function SetMode(arg1:api.SetAgentModeRequest):Promise<void>;
 
 export function Settings():Promise<api.AgentSettings>;
 
-export function Steps(arg1:string):Promise<Array<api.AgentStep>>;
-
 export function Stop(arg1:string):Promise<void>;
+
+export function Turn(arg1:string):Promise<api.AgentTurnLog>;

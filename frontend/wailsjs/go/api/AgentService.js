@@ -30,10 +30,10 @@ export function Settings() {
   return window['go']['api']['AgentService']['Settings']();
 }
 
-export function Steps(arg1) {
-  return window['go']['api']['AgentService']['Steps'](arg1);
-}
-
 export function Stop(arg1) {
   return window['go']['api']['AgentService']['Stop'](arg1);
+}
+
+export function Turn(arg1) {
+  return window['go']['api']['AgentService']['Turn'](arg1);
 }

@@ -1,5 +1,5 @@
 import { useCallback, useEffect } from 'react'
-import type { ApprovalDecision } from '../../../api/agent'
+import type { AgentApproval, ApprovalDecision } from '../../../api/agent'
 import { useAgent } from '../../../stores/agent/store'
 import { useChat } from '../../../stores/chat'
 import type { AgentTurn } from '../../../stores/agent/reducer'
@@ -13,7 +13,7 @@ function useTurnActions(projectId: string) {
   const continueTurn = useChat((s) => s.continueTurn)
   const buildPlan = useChat((s) => s.buildPlan)
   const busy = useChat((s) => !!s.chats[projectId]?.run)
-  const onAnswer = useCallback((id: string, d: ApprovalDecision) => void answer(id, d), [answer])
+  const onAnswer = useCallback((a: AgentApproval, d: ApprovalDecision) => void answer(a.id, d, a.tool), [answer])
   const onPlanDraft = useCallback((t: string) => setPlanDraft(projectId, t), [projectId, setPlanDraft])
   const onBuildPlan = useCallback((plan: string) => void buildPlan(projectId, plan), [projectId, buildPlan])
   return { answerErrors, onAnswer, planDraft, onPlanDraft, onBuildPlan, continueTurn, busy }
@@ -35,11 +35,11 @@ export function AgentLiveTurn({ projectId }: { projectId: string }) {
  */
 export function AgentAnswerTurn({ projectId, messageId, latest }: { projectId: string; messageId: string; latest: boolean }) {
   const turn: AgentTurn | undefined = useAgent((s) => s.byMessage[messageId])
-  const loadSteps = useAgent((s) => s.loadSteps)
+  const loadTurn = useAgent((s) => s.loadTurn)
   const a = useTurnActions(projectId)
   useEffect(() => {
-    if (!turn) void loadSteps(messageId)
-  }, [turn, messageId, loadSteps])
+    if (!turn) void loadTurn(messageId)
+  }, [turn, messageId, loadTurn])
   if (!turn) return null
   return (
     <AgentTurnView
@@ -48,7 +48,7 @@ export function AgentAnswerTurn({ projectId, messageId, latest }: { projectId: s
       showText={false}
       busy={a.busy}
       answerErrors={a.answerErrors}
-      onContinue={() => void a.continueTurn(projectId, messageId)}
+      onContinue={() => void a.continueTurn(projectId, turn.turnId, messageId)}
       planDraft={latest ? a.planDraft : undefined}
       onPlanDraft={latest ? a.onPlanDraft : undefined}
       onBuildPlan={latest ? a.onBuildPlan : undefined}

@@ -1,6 +1,6 @@
 import { useState } from 'react'
 import { CheckCircle2, CircleAlert, Hammer, Pause, Play, Square } from 'lucide-react'
-import type { AgentMode, ApprovalDecision } from '../../../api/agent'
+import type { AgentApproval, AgentMode, ApprovalDecision } from '../../../api/agent'
 import { approvalOf, outcomeOf, stopSentence, totalsOf, type AgentTurn } from '../../../stores/agent/reducer'
 import { cn } from '../../../lib/utils'
 import { Button } from '../../ui/Button'
@@ -37,7 +37,7 @@ export interface AgentTurnViewProps {
   /** A turn of the chat is running now (nothing may start another). */
   busy: boolean
   answerErrors?: Record<string, string>
-  onAnswer?: (approvalId: string, d: ApprovalDecision) => void
+  onAnswer?: (a: AgentApproval, d: ApprovalDecision) => void
   onContinue?: () => void
   planDraft?: string
   onPlanDraft?: (text: string) => void
@@ -59,8 +59,9 @@ export function AgentTurnView({ turn, latest, busy, answerErrors, onAnswer, onCo
   const start = Math.max(0, turn.steps.length - shown)
   const steps = start > 0 ? turn.steps.slice(start) : turn.steps
   const reason = stopSentence(turn)
-  const canContinue = latest && !busy && (turn.status === 'paused' || turn.status === 'interrupted') && !!onContinue
-  const plan = planDraft ?? turn.plan
+  const canContinue = latest && !busy && turn.canContinue && !!onContinue
+  // Plan mode: the finished turn's text is the plan.
+  const plan = planDraft ?? turn.summary
   const cost = formatCost(totals.costUsd)
   return (
     <section data-testid="agent-turn" data-status={turn.status} data-outcome={outcome} data-mode={turn.mode} aria-label={`${MODE_LABEL[turn.mode]} turn`} className="flex w-full flex-col gap-1.5">
@@ -94,14 +95,24 @@ export function AgentTurnView({ turn, latest, busy, answerErrors, onAnswer, onCo
       {steps.length ? (
         <ol data-testid="agent-steps" className="flex flex-col gap-1">
           {steps.map((s) => (
-            <StepCard key={s.index} step={s} approval={approvalOf(turn, s)} answerError={s.approval ? answerErrors?.[s.approval.id] : undefined} onAnswer={onAnswer} />
+            <StepCard key={s.index} step={s} approval={approvalOf(turn, s)} answerError={s.approvalId ? answerErrors?.[s.approvalId] : undefined} onAnswer={onAnswer} />
           ))}
         </ol>
       ) : null}
-      {showText && (turn.summary || turn.text) ? (
+      {showText && turn.mode !== 'plan' && (turn.summary || turn.text) ? (
         <div data-testid="agent-text">
           <Markdown text={turn.summary || turn.text} />
         </div>
+      ) : null}
+      {turn.notices.map((n) => (
+        <p key={n} role="status" data-testid="agent-notice" className="text-xs text-amber-700 dark:text-amber-400">
+          {n}
+        </p>
+      ))}
+      {turn.status === 'done' && turn.checked.length ? (
+        <p data-testid="agent-checked" className="text-xs text-muted-foreground">
+          Checked: {turn.checked.join('; ')}
+        </p>
       ) : null}
       {reason ? (
         <p role={turn.status === 'failed' ? 'alert' : 'status'} data-testid="agent-stop-reason" className={cn('flex items-center gap-2 text-xs', turn.status === 'failed' ? 'text-destructive' : 'text-muted-foreground')}>

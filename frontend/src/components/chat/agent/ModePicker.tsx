@@ -5,6 +5,7 @@ import { modeFor, useAgent } from '../../../stores/agent/store'
 import { toast } from '../../../stores/toast'
 import { errorMessage } from '../../../api'
 import { SelectBox } from '../../ui/SelectBox'
+import { useChat } from '../../../stores/chat'
 import { MODE_LABEL } from './AgentTurnView'
 
 
@@ -14,13 +15,14 @@ import { MODE_LABEL } from './AgentTurnView'
  * tool calls, Quick for one that does not.
  */
 export function ModePicker({ projectId, supportsTools, disabled }: { projectId: string; supportsTools: boolean; disabled?: boolean }) {
+  const model = useChat((s) => s.model)
   const modes = useAgent((s) => s.modes)
   const loadMode = useAgent((s) => s.loadMode)
   const setMode = useAgent((s) => s.setMode)
   const loaded = projectId in modes
   useEffect(() => {
-    if (!loaded) void loadMode(projectId, supportsTools)
-  }, [projectId, supportsTools, loaded, loadMode])
+    if (!loaded && model) void loadMode(projectId, model.providerId, model.modelId)
+  }, [projectId, model, loaded, loadMode])
   const mode = modeFor(modes, projectId, supportsTools)
   return (
     <SelectBox

@@ -57,7 +57,7 @@ export function formatTokens(n: number): string {
  * Allow / Deny / Always. Once answered (or the turn ended) it says what
  * happened and offers nothing.
  */
-export function ApprovalCard({ approval, error, onAnswer }: { approval: AgentApproval; error?: string; onAnswer?: (id: string, d: ApprovalDecision) => void }) {
+export function ApprovalCard({ approval, error, onAnswer }: { approval: AgentApproval; error?: string; onAnswer?: (a: AgentApproval, d: ApprovalDecision) => void }) {
   const [sent, setSent] = useState<ApprovalDecision | null>(null)
   const pending = approval.state === 'pending'
   return (
@@ -69,7 +69,8 @@ export function ApprovalCard({ approval, error, onAnswer }: { approval: AgentApp
       <pre data-testid="approval-command" className="mt-1 overflow-x-auto whitespace-pre-wrap break-all rounded bg-muted px-2 py-1 font-mono">
         {approval.command}
       </pre>
-      {approval.reason ? <p className="mt-1 text-muted-foreground">{approval.reason}</p> : null}
+      {approval.reasons.length ? <p className="mt-1 text-muted-foreground">{approval.reasons.join(' ')}</p> : null}
+      {approval.cwd ? <p className="mt-0.5 text-muted-foreground">in {approval.cwd}</p> : null}
       {error ? (
         <p role="alert" className="mt-1 text-destructive">
           {error}
@@ -77,13 +78,13 @@ export function ApprovalCard({ approval, error, onAnswer }: { approval: AgentApp
       ) : null}
       {pending && onAnswer ? (
         <div className="mt-1.5 flex gap-1.5">
-          <Button size="sm" variant="primary" data-testid="approval-allow" disabled={!!sent} onClick={() => (setSent('allow'), onAnswer(approval.id, 'allow'))}>
+          <Button size="sm" variant="primary" data-testid="approval-allow" disabled={!!sent} onClick={() => (setSent('allow'), onAnswer(approval, 'allow'))}>
             Allow
           </Button>
-          <Button size="sm" variant="outline" data-testid="approval-deny" disabled={!!sent} onClick={() => (setSent('deny'), onAnswer(approval.id, 'deny'))}>
+          <Button size="sm" variant="outline" data-testid="approval-deny" disabled={!!sent} onClick={() => (setSent('deny'), onAnswer(approval, 'deny'))}>
             Deny
           </Button>
-          <Button size="sm" variant="ghost" data-testid="approval-always" disabled={!!sent} title={`Always allow ${approval.tool} without asking`} onClick={() => (setSent('always'), onAnswer(approval.id, 'always'))}>
+          <Button size="sm" variant="ghost" data-testid="approval-always" disabled={!!sent} title={`Always allow ${approval.tool} without asking`} onClick={() => (setSent('always'), onAnswer(approval, 'always'))}>
             Always
           </Button>
         </div>
@@ -107,11 +108,13 @@ export const StepCard = memo(function StepCard({
   step: AgentStep
   approval: AgentApproval | null
   answerError?: string
-  onAnswer?: (id: string, d: ApprovalDecision) => void
+  onAnswer?: (a: AgentApproval, d: ApprovalDecision) => void
 }) {
   const [open, setOpen] = useState(false)
   const failed = stepFailed(step.status)
-  const detail = step.error || step.output
+  const exit = step.exitCode !== null && step.exitCode !== 0 ? `exit code ${step.exitCode}` : ''
+  const cut = step.truncatedFrom ? `(output cut from ${step.truncatedFrom.toLocaleString('en')} characters)` : ''
+  const detail = [step.output, exit, cut, step.hint].filter(Boolean).join('\n\n')
   const cost = formatCost(step.costUsd)
   return (
     <li
@@ -140,6 +143,7 @@ export const StepCard = memo(function StepCard({
         <span className={cn('shrink-0', failed ? 'text-destructive' : 'text-muted-foreground')} data-testid="agent-step-status">
           {STATUS_LABEL[step.status]}
         </span>
+        {exit ? <span className="shrink-0 text-destructive">{exit}</span> : null}
         {step.status !== 'running' && step.status !== 'waiting' ? <span className="shrink-0 tabular-nums text-muted-foreground">{formatDuration(step.durationMs)}</span> : null}
         {step.tokensIn + step.tokensOut > 0 ? (
           <span className="shrink-0 tabular-nums text-muted-foreground" title={`${step.tokensIn} tokens in, ${step.tokensOut} out`}>
@@ -154,8 +158,8 @@ export const StepCard = memo(function StepCard({
         </div>
       ) : null}
       {open && detail ? (
-        <pre data-testid="agent-step-output" className={cn('max-h-72 overflow-auto border-t border-border px-2 py-1.5 font-mono whitespace-pre-wrap break-words', step.error && 'text-destructive')}>
-          {step.error ? `${step.error}${step.output ? `\n\n${step.output}` : ''}` : step.output}
+        <pre data-testid="agent-step-output" className={cn('max-h-72 overflow-auto border-t border-border px-2 py-1.5 font-mono whitespace-pre-wrap break-words', failed && 'text-destructive')}>
+          {detail}
         </pre>
       ) : null}
     </li>
