@@ -179,3 +179,33 @@ func TestAgentServiceRefusesBadInputAndChangesNothing(t *testing.T) {
 		})
 	}
 }
+
+func TestAgentSettingsStoreKeepsWhatPassedAndNothingElse(t *testing.T) {
+	ctx := context.Background()
+	st := AgentSettingsStore{KV: newStore(t)}
+	got, err := st.Load(ctx)
+	if err != nil || got.StepLimit != 30 || got.SpendCapUSD != 1 || got.TimeLimitSeconds != 1200 {
+		t.Fatalf("defaults = %+v, %v", got, err)
+	}
+	want := AgentSettings{StepLimit: 50, SpendCapUSD: 2.5, TimeLimitSeconds: 600, AutoApprove: true,
+		Tools: map[string]string{"install_packages": ToolAlways}, Allow: map[string]bool{"git_push": true}}
+	if err := st.Save(ctx, want); err != nil {
+		t.Fatal(err)
+	}
+	if got, err = st.Load(ctx); err != nil || got.StepLimit != 50 || got.Tools["install_packages"] != ToolAlways || !got.Allow["git_push"] || !got.AutoApprove {
+		t.Fatalf("after save = %+v, %v", got, err)
+	}
+	if err := st.Save(ctx, AgentSettings{StepLimit: 0}); !apperr.Is(err, apperr.Invalid) {
+		t.Fatalf("bad settings saved: %v", err)
+	}
+	if got, _ = st.Load(ctx); got.StepLimit != 50 {
+		t.Fatalf("a refused save changed the settings: %+v", got)
+	}
+	// A value edited by hand past the limits falls back to the defaults.
+	if err := st.KV.SetSetting(ctx, agentSettingsKey, `{"stepLimit": 100000}`); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ = st.Load(ctx); got.StepLimit != 30 {
+		t.Fatalf("an out-of-range file was trusted: %+v", got)
+	}
+}
