@@ -85,6 +85,11 @@ func NewWorkspaces(m *workspace.Manager, st WorkspaceStore) *Workspaces {
 	return &Workspaces{m: m, st: st}
 }
 
+// Open returns a project's workspace (the agent's files and versions open it).
+func (w *Workspaces) Open(ctx context.Context, projectID string) (*workspace.Workspace, error) {
+	return w.open(ctx, projectID)
+}
+
 func (w *Workspaces) open(ctx context.Context, projectID string) (*workspace.Workspace, error) {
 	p, err := w.st.GetProject(ctx, projectID)
 	if err != nil {

@@ -6,12 +6,11 @@ import type { api } from '../../wailsjs/go/models'
 import type { Data } from './types'
 import type { AgentEvent, AgentMode, AgentStep, AgentTurnEnd } from './agentTypes'
 import { isAgentMode, normalizeAgentEvent, normalizeStep, normalizeTurnEnd } from './agentTypes'
+import { agentTurn } from './topics'
 import { bindings, models, runtime } from './wails'
 
 export * from './agentTypes'
 
-// The topic of a turn's events (backend/events/topics.go once the agent package adds it there).
-const agentTurnTopic = (requestId: string): string => `agent:turn:${requestId}`
 
 type WailsWindow = Window & { go?: Record<string, unknown>; runtime?: Record<string, unknown> }
 
@@ -72,7 +71,7 @@ export const agent = {
 /** Subscribes to a turn's events (one or a batch per emission); each is checked, a bad one is dropped. */
 export function subscribeAgent(requestId: string, handler: (batch: AgentEvent[]) => void): () => void {
   if (typeof window === 'undefined' || !(window as WailsWindow).runtime) return () => {}
-  const off = runtime.EventsOn(agentTurnTopic(requestId), (p: unknown) => {
+  const off = runtime.EventsOn(agentTurn(requestId), (p: unknown) => {
     const batch = (Array.isArray(p) ? p : [p]).flatMap((e) => normalizeAgentEvent(e) ?? [])
     if (batch.length) handler(batch)
   })

@@ -11,6 +11,7 @@ import { fragmentFromStored } from '../../lib/fragment'
 import { fixPrompt, problemsOf } from '../../lib/problems'
 import { useProjects } from '../projects'
 import { useAgent } from '../agent/store'
+import { toast } from '../toast'
 import { persistDrafts } from './drafts'
 import { refreshNewest } from './paging'
 import { applyEvents, dropsModel, exchangeOf, newRun, settleRun } from './reducer'
@@ -107,8 +108,10 @@ export function actionsSlice(tools: StoreTools): ActionsSlice {
     // error, edits and checks until it is gone); Quick is the one-shot below.
     const mode = chatMode(tools, projectId)
     if (mode !== 'quick') {
-      await runAgentTurn(tools, projectId, { text, images, fromDraft, mode })
-      return
+      const end = await runAgentTurn(tools, projectId, { text, images, fromDraft, mode })
+      // The model could not use the tools: the same message goes the one-shot way.
+      if (end?.reason !== 'quick') return
+      if (end.notice) toast.info(end.notice)
     }
     const draftText = s.drafts[projectId] ?? ''
     if (fromDraft) {
