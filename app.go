@@ -222,7 +222,7 @@ func (a *App) wire(ctxf func() context.Context) {
 		Model: api.AgentModel{Client: a.llm.Client},
 		Files: &agent.WorkspaceFiles{Open: ws.Open, Replica: api.SandboxReplica{Manager: a.sandboxes}, Local: a.store},
 		Sandbox: &agent.E2BSandbox{Sandboxes: a.sandboxes, Consoles: a.terminals, RootDir: sandbox.DefaultRoot, Port: terminal.ServerPort,
-			HTTP: &http.Client{Timeout: 30 * time.Second}},
+			HTTP: a.e2bHTTP}, // the preview is an E2B host (TESSERA_E2B_CONNECT in tests)
 		Store: a.store, Versions: agent.WorkspaceVersions{Open: ws.Open}, Emitter: a.emit,
 		Policy: agentBackend.Policy, Logger: a.log.With("part", "agent"),
 	})
