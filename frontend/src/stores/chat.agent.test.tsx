@@ -125,6 +125,7 @@ describe('an agent turn in the chat', () => {
     call.resolve(result({ summary: 'I could not push.' }))
     await sent
     expect(useChat.getState().chats[P].run).toBeNull()
+    expect(useChat.getState().chats[P].files).toBeNull() // the Code tab reads the files the turn wrote
     const turn = await screen.findByTestId('agent-turn')
     expect(turn).toHaveAttribute('data-outcome', 'failed')
     expect(screen.getByTestId('agent-outcome')).toHaveTextContent('Failed')

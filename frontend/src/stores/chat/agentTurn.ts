@@ -79,7 +79,8 @@ export async function runAgentTurn(tools: StoreTools, projectId: string, input: 
           plan: input.plan ?? '',
         })
     useAgent.getState().settle(projectId, requestId, res)
-    patchChat(projectId, { run: null, pendingUser: null, canRedo: false })
+    // The turn changed the project's files outside any fragment: the Code tab reads them again.
+    patchChat(projectId, { run: null, pendingUser: null, canRedo: false, files: null })
     await tryRefresh(tools, projectId)
     return res
   } catch (e) {
