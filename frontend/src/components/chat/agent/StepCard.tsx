@@ -84,7 +84,7 @@ export function ApprovalCard({ approval, error, onAnswer }: { approval: AgentApp
           <Button size="sm" variant="outline" data-testid="approval-deny" disabled={!!sent} onClick={() => (setSent('deny'), onAnswer(approval, 'deny'))}>
             Deny
           </Button>
-          <Button size="sm" variant="ghost" data-testid="approval-always" disabled={!!sent} title={`Always allow ${approval.tool} without asking`} onClick={() => (setSent('always'), onAnswer(approval, 'always'))}>
+          <Button size="sm" variant="ghost" data-testid="approval-always" disabled={!!sent} title={`Always run ${approval.tool} without asking (dangerous commands such as git push still ask)`} onClick={() => (setSent('always'), onAnswer(approval, 'always'))}>
             Always
           </Button>
         </div>
