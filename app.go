@@ -9,6 +9,7 @@ import (
 
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 
+	"tessera/backend/agent"
 	"tessera/backend/api"
 	"tessera/backend/apperr"
 	"tessera/backend/chat"
@@ -61,6 +62,7 @@ type App struct {
 	vars      *env.Env
 	redact    *env.Redactor
 	logRedact *env.LogHandler
+	agent     *agent.Service
 	// workspaces holds each project's folder of files under git.
 	workspaces *workspace.Manager
 
@@ -148,6 +150,14 @@ func NewApp(getenv config.Getenv) (*App, error) {
 	}
 	cancel()
 	a.wire(ctxf)
+	// Agent turns a crash left running become interrupted (Continue offered).
+	recCtx, cancelRec := context.WithTimeout(a.rootCtx, 30*time.Second)
+	if n, err := a.agent.Recover(recCtx); err != nil {
+		a.log.Warn("could not mark unfinished agent turns", "err", err)
+	} else if n > 0 {
+		a.log.Info("unfinished agent turns marked interrupted", "count", n)
+	}
+	cancelRec()
 	return a, nil
 }
 
@@ -227,6 +237,17 @@ func (a *App) wire(ctxf func() context.Context) {
 	})
 	a.terminals = terminal.New(terminal.Config{Sandboxes: a.sandboxes, Emitter: a.emit, Logger: a.log.With("part", "terminal"),
 		TemplateOf: func(ctx context.Context, id string) string { p, _ := a.store.GetProject(ctx, id); return p.Template }})
+	agentPrefs := api.AgentSettingsStore{KV: a.store}
+	agentBackend := api.AgentBackend{Turns: a.store, Prefs: agentPrefs}
+	agentBackend.Service = agent.New(agent.Config{
+		Model: api.AgentModel{Client: a.llm.Client},
+		Files: agent.OwnerFiles{Owner: a.files},
+		Sandbox: &agent.E2BSandbox{Sandboxes: a.sandboxes, Consoles: a.terminals, RootDir: sandbox.DefaultRoot, Port: terminal.ServerPort,
+			HTTP: a.e2bHTTP}, // the preview is an E2B host (TESSERA_E2B_CONNECT in tests)
+		Store: a.store, Versions: agent.WorkspaceVersions{Open: a.files.Workspace}, Emitter: a.emit,
+		Policy: agentBackend.Policy, Logger: a.log.With("part", "agent"), Redactor: agentRedactor{a.redact},
+	})
+	a.agent = agentBackend.Service
 	catalog := api.NewCatalogService(ctxf, a.llm, a.store, a.keys, a.store, a.log)
 	about := buildInfo()
 	// Tests set TESSERA_UPDATE_FEED=off (or a local feed) so that no run of
@@ -263,6 +284,7 @@ func (a *App) wire(ctxf func() context.Context) {
 		api.NewTransferService(api.TransferConfig{Ctx: ctxf, Workspaces: ws, Store: a.store, Sandboxes: a.sandboxes,
 			Keys: a.keys, Dialogs: a.dialogs, Version: about.Version, Log: a.log.With("part", "transfer"), Redactor: a.redact}),
 		api.NewFilesService(ctxf, a.files, a.log),
+		api.NewAgentService(ctxf, agentBackend),
 		api.NewEnvService(ctxf, a.vars, a.sandboxes, a.terminals,
 			func(template string) bool { _, ok := terminal.StartCommand(template); return ok }),
 	}
@@ -493,4 +515,12 @@ func (a *App) durationEnv(name string) time.Duration {
 		return 0
 	}
 	return d
+}
+
+// agentRedactor gives the agent the projects' redactor (issue 30): secret
+// values leave tool results before the model sees them.
+type agentRedactor struct{ r *env.Redactor }
+
+func (a agentRedactor) Redact(_ context.Context, projectID, text string) string {
+	return a.r.Redact(projectID, text)
 }

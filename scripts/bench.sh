@@ -19,7 +19,7 @@ trap 'rm -rf "$WORK"' EXIT
 export XDG_DATA_HOME="$WORK/data" XDG_CACHE_HOME="$WORK/cache" E2E_WORK="$WORK"
 xvfb-run -a -s '-screen 0 1280x900x24' dbus-run-session -- bash -euo pipefail -c '
   echo -n test | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1
-  cd e2e && node bench.mjs' 2>&1 | grep -E '^\{'
+  cd e2e && node bench.mjs && node agent-bench.mjs' 2>&1 | grep -E '^\{'
 echo "== Start-up benchmark"
 bash scripts/startup-bench.sh "${STARTUP_RUNS:-5}"
 echo "== What the large dependencies add to the binary"

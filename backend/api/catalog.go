@@ -27,7 +27,10 @@ type Provider struct {
 	// HasKey is true when its key is in the keychain.
 	HasKey bool `json:"hasKey"`
 	// Usable is true when the picker may offer it (see llm.Offer).
-	Usable bool    `json:"usable"`
+	Usable bool `json:"usable"`
+	// Tools is true when the provider's models take native tool calls
+	// (the catalog's supports_tools): Agent is then a chat's default mode.
+	Tools  bool    `json:"tools,omitempty"`
 	Models []Model `json:"models"`
 	// DefaultModel is the provider's sensible default among Models.
 	DefaultModel string `json:"defaultModel"`
@@ -55,7 +58,7 @@ func toModels(ms []llm.Model) []Model {
 
 func toProvider(o llm.Offer) Provider {
 	p := Provider{ID: o.Provider.ID, Name: o.Provider.Name, NeedsKey: o.Provider.NeedsKey, Local: o.Provider.Local,
-		HasKey: o.HasKey, Usable: o.Usable, Models: toModels(o.Models), DefaultModel: o.DefaultModel}
+		HasKey: o.HasKey, Usable: o.Usable, Tools: o.Provider.SupportsTools, Models: toModels(o.Models), DefaultModel: o.DefaultModel}
 	if !o.FetchedAt.IsZero() {
 		p.ModelsFetchedAt = o.FetchedAt.UnixMilli()
 	}

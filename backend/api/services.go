@@ -10,5 +10,5 @@ package api
 // to the contract. app.go binds the same services, built, in wire.
 func ServiceTypes() []any {
 	return []any{&SystemService{}, &ProjectService{}, &SettingsService{}, &SandboxService{},
-		&ChatService{}, &CatalogService{}, &KeyCheckService{}, &AboutService{}, &UpdateService{}, &SearchService{}, &TerminalService{}, &VersionsService{}, &UploadService{}, &TransferService{}, &FilesService{}, &EnvService{}}
+		&ChatService{}, &CatalogService{}, &KeyCheckService{}, &AboutService{}, &UpdateService{}, &SearchService{}, &TerminalService{}, &VersionsService{}, &UploadService{}, &TransferService{}, &FilesService{}, &EnvService{}, &AgentService{}}
 }

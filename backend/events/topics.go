@@ -25,6 +25,9 @@ const (
 	terminalDataPrefix  = "terminal:data:"
 	terminalStatePrefix = "terminal:state:"
 	terminalExitPrefix  = "terminal:exit:"
+	// agentTurnPrefix + requestID carries one agent turn's events
+	// (agent.Event): steps, text, approvals, the end.
+	agentTurnPrefix = "agent:turn:"
 )
 
 // ChatDelta is the topic of one chat request's stream.
@@ -41,6 +44,9 @@ func TerminalState(id string) string { return terminalStatePrefix + id }
 
 // TerminalExit is the topic of a terminal's end.
 func TerminalExit(id string) string { return terminalExitPrefix + id }
+
+// AgentTurn is the topic of one agent turn's events.
+func AgentTurn(requestID string) string { return agentTurnPrefix + requestID }
 
 // TopicDef describes one topic for the page: a fixed name, or a prefix
 // followed by one parameter.
@@ -60,6 +66,7 @@ func Topics() []TopicDef {
 		{Name: "terminalData", Topic: terminalDataPrefix, Param: "terminalId", Doc: "A terminal's output: {start, data (base64)}, batched every ~16 ms."},
 		{Name: "terminalState", Topic: terminalStatePrefix, Param: "terminalId", Doc: "A terminal's TerminalInfo, pushed on every change."},
 		{Name: "terminalExit", Topic: terminalExitPrefix, Param: "terminalId", Doc: "A terminal's end: {code, message}."},
+		{Name: "agentTurn", Topic: agentTurnPrefix, Param: "requestId", Doc: "One agent turn's events (agent.Event): turn, text, reasoning, step, approval, resolved, todos, notice, done."},
 	}
 }
 

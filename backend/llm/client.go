@@ -16,6 +16,9 @@ const (
 	RoleSystem    = "system"
 	RoleUser      = "user"
 	RoleAssistant = "assistant"
+	// RoleTool carries a tool's result back to the model (ToolCallID
+	// names the call it answers).
+	RoleTool = "tool"
 )
 
 // Params are the model parameters the person can set; nil / 0 = the
@@ -42,6 +45,10 @@ type Message struct {
 	Role    string  `json:"role"`
 	Content string  `json:"content"`
 	Images  []Image `json:"images,omitempty"`
+	// ToolCalls are the calls an assistant message made (Converse);
+	// ToolCallID is the call a RoleTool message answers.
+	ToolCalls  []ToolCall `json:"toolCalls,omitempty"`
+	ToolCallID string     `json:"toolCallId,omitempty"`
 }
 
 // Request is one generation.
@@ -69,6 +76,12 @@ type Usage struct {
 	PromptTokens     int `json:"prompt_tokens"`
 	CompletionTokens int `json:"completion_tokens"`
 	TotalTokens      int `json:"total_tokens"`
+	// CachedTokens is the part of PromptTokens served from the
+	// provider's prompt cache; ReasoningTokens the part of
+	// CompletionTokens spent thinking. Zero when not reported; read from
+	// each provider's own fields (usage.go).
+	CachedTokens    int `json:"cached_tokens,omitempty"`
+	ReasoningTokens int `json:"reasoning_tokens,omitempty"`
 }
 
 // Client talks to LLM providers. It is safe for concurrent use: each call

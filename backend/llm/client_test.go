@@ -104,7 +104,7 @@ func TestStreamFragmentModes(t *testing.T) {
 					t.Errorf("stream options missing: %s", raw)
 				}
 			},
-			usage: Usage{11, 22, 33},
+			usage: Usage{PromptTokens: 11, CompletionTokens: 22, TotalTokens: 33},
 		},
 		{
 			name: "tool call", provider: "anthropic",

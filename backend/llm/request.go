@@ -167,7 +167,11 @@ func (c *Client) buildRequest(req Request, r resolved, o attemptOpts) (openai.Ch
 }
 
 func wireMessage(m Message) (openai.ChatCompletionMessage, error) {
-	om := openai.ChatCompletionMessage{Role: m.Role}
+	om := openai.ChatCompletionMessage{Role: m.Role, ToolCallID: m.ToolCallID}
+	for _, tc := range m.ToolCalls {
+		om.ToolCalls = append(om.ToolCalls, openai.ToolCall{ID: tc.ID, Type: openai.ToolTypeFunction,
+			Function: openai.FunctionCall{Name: tc.Name, Arguments: tc.Arguments}})
+	}
 	if len(m.Images) == 0 {
 		om.Content = m.Content
 		return om, nil

@@ -85,6 +85,17 @@ type Response struct {
 	ErrorChunk string
 	// Dialect shapes the streamed deltas (see the Dialect constants).
 	Dialect Dialect
+
+	// ToolCalls are native tool calls streamed after Text (tools.go),
+	// shaped by ToolDialect; OmitIDs sends them without ids, as some
+	// providers do. The finish reason defaults to "tool_calls".
+	ToolCalls   []ScriptedCall `json:"toolCalls,omitempty"`
+	ToolDialect ToolDialect    `json:"toolDialect,omitempty"`
+	OmitIDs     bool           `json:"omitIds,omitempty"`
+	// UsageRaw, when set, is sent verbatim as the usage object instead of
+	// Usage (a provider's own fields: prompt_tokens_details,
+	// prompt_cache_hit_tokens...).
+	UsageRaw json.RawMessage `json:"usageRaw,omitempty"`
 }
 
 // FragmentText is the JSON of a fragment as a model would write it.
@@ -330,7 +341,7 @@ type delta struct {
 }
 
 type toolCall struct {
-	Index    int    `json:"index"`
+	Index    *int   `json:"index,omitempty"`
 	ID       string `json:"id,omitempty"`
 	Type     string `json:"type,omitempty"`
 	Function struct {
@@ -351,7 +362,7 @@ type chunk struct {
 	Created int64    `json:"created"`
 	Model   string   `json:"model"`
 	Choices []choice `json:"choices"`
-	Usage   *Usage   `json:"usage,omitempty"`
+	Usage   any      `json:"usage,omitempty"`
 }
 
 func (h *Handler) stream(ctx context.Context, w http.ResponseWriter, resp Response) {
@@ -424,7 +435,7 @@ func (h *Handler) stream(ctx context.Context, w http.ResponseWriter, resp Respon
 		}
 		var d delta
 		if resp.ToolCall {
-			tc := toolCall{Index: 0}
+			tc := toolCall{Index: new(int)}
 			if i == 0 {
 				tc.ID, tc.Type, tc.Function.Name = "call_fake", "function", "write_fragment"
 			}
@@ -433,6 +444,11 @@ func (h *Handler) stream(ctx context.Context, w http.ResponseWriter, resp Respon
 		} else {
 			d = textDelta(resp.Dialect, piece)
 		}
+		if !wait() || !send(chunk{Choices: []choice{{Delta: d}}}) {
+			return
+		}
+	}
+	for _, d := range toolDeltas(resp) {
 		if !wait() || !send(chunk{Choices: []choice{{Delta: d}}}) {
 			return
 		}
@@ -455,14 +471,19 @@ func (h *Handler) stream(ctx context.Context, w http.ResponseWriter, resp Respon
 	finish := resp.FinishReason
 	if finish == "" {
 		finish = "stop"
-		if resp.ToolCall {
+		if resp.ToolCall || len(resp.ToolCalls) > 0 {
 			finish = "tool_calls"
 		}
 	}
 	if !send(chunk{Choices: []choice{{Delta: delta{}, FinishReason: &finish}}}) {
 		return
 	}
-	if resp.Usage != nil {
+	switch {
+	case len(resp.UsageRaw) > 0:
+		if !send(chunk{Choices: []choice{}, Usage: resp.UsageRaw}) {
+			return
+		}
+	case resp.Usage != nil:
 		if !send(chunk{Choices: []choice{}, Usage: resp.Usage}) {
 			return
 		}

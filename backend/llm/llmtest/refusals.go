@@ -95,10 +95,22 @@ func whole(w http.ResponseWriter, resp Response) {
 			finish = "tool_calls"
 		}
 	}
+	if len(resp.ToolCalls) > 0 {
+		if resp.Text == "" {
+			msg["content"] = nil
+		}
+		msg["tool_calls"] = wholeToolCalls(resp)
+		if resp.FinishReason == "" {
+			finish = "tool_calls"
+		}
+	}
 	out := map[string]any{"id": "chatcmpl-fake", "object": "chat.completion", "created": time.Now().Unix(), "model": "fake-model",
 		"choices": []map[string]any{{"index": 0, "message": msg, "finish_reason": finish}}}
 	if resp.Usage != nil {
 		out["usage"] = resp.Usage
+	}
+	if len(resp.UsageRaw) > 0 {
+		out["usage"] = resp.UsageRaw
 	}
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(out)

@@ -18,3 +18,6 @@ export const terminalState = (terminalId: string): string => `terminal:state:${t
 
 /** A terminal's end: {code, message}. */
 export const terminalExit = (terminalId: string): string => `terminal:exit:${terminalId}`
+
+/** One agent turn's events (agent.Event): turn, text, reasoning, step, approval, resolved, todos, notice, done. */
+export const agentTurn = (requestId: string): string => `agent:turn:${requestId}`

@@ -1,5 +1,342 @@
 export namespace api {
 	
+	export class AgentContinueRequest {
+	    requestId: string;
+	    turnId: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new AgentContinueRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.requestId = source["requestId"];
+	        this.turnId = source["turnId"];
+	    }
+	}
+	export class AgentModeRequest {
+	    projectId: string;
+	    providerId: string;
+	    modelId: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new AgentModeRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.projectId = source["projectId"];
+	        this.providerId = source["providerId"];
+	        this.modelId = source["modelId"];
+	    }
+	}
+	export class AgentSettings {
+	    stepLimit: number;
+	    spendCapUsd: number;
+	    timeLimitSeconds: number;
+	    autoApprove: boolean;
+	    tools: Record<string, string>;
+	    allow: Record<string, boolean>;
+	
+	    static createFrom(source: any = {}) {
+	        return new AgentSettings(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.stepLimit = source["stepLimit"];
+	        this.spendCapUsd = source["spendCapUsd"];
+	        this.timeLimitSeconds = source["timeLimitSeconds"];
+	        this.autoApprove = source["autoApprove"];
+	        this.tools = source["tools"];
+	        this.allow = source["allow"];
+	    }
+	}
+	export class AgentUsage {
+	    promptTokens: number;
+	    completionTokens: number;
+	    cachedTokens: number;
+	    reasoningTokens: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new AgentUsage(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.promptTokens = source["promptTokens"];
+	        this.completionTokens = source["completionTokens"];
+	        this.cachedTokens = source["cachedTokens"];
+	        this.reasoningTokens = source["reasoningTokens"];
+	    }
+	}
+	export class AgentToolResult {
+	    ok: boolean;
+	    exitCode?: number;
+	    output: string;
+	    truncatedFrom?: number;
+	    hint?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new AgentToolResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.ok = source["ok"];
+	        this.exitCode = source["exitCode"];
+	        this.output = source["output"];
+	        this.truncatedFrom = source["truncatedFrom"];
+	        this.hint = source["hint"];
+	    }
+	}
+	export class AgentStep {
+	    id: string;
+	    turnId: string;
+	    seq: number;
+	    tool: string;
+	    args: unknown;
+	    title: string;
+	    status: string;
+	    result?: AgentToolResult;
+	    approvalId?: string;
+	    usage: AgentUsage;
+	    costUsd: number;
+	    startedAt: string;
+	    endedAt?: string;
+	    durationMs: number;
+	    changed?: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new AgentStep(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.turnId = source["turnId"];
+	        this.seq = source["seq"];
+	        this.tool = source["tool"];
+	        this.args = source["args"];
+	        this.title = source["title"];
+	        this.status = source["status"];
+	        this.result = this.convertValues(source["result"], AgentToolResult);
+	        this.approvalId = source["approvalId"];
+	        this.usage = this.convertValues(source["usage"], AgentUsage);
+	        this.costUsd = source["costUsd"];
+	        this.startedAt = source["startedAt"];
+	        this.endedAt = source["endedAt"];
+	        this.durationMs = source["durationMs"];
+	        this.changed = source["changed"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class AgentTodo {
+	    text: string;
+	    done: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new AgentTodo(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.text = source["text"];
+	        this.done = source["done"];
+	    }
+	}
+	
+	export class AgentTurnResult {
+	    turnId: string;
+	    messageId: string;
+	    mode: string;
+	    status: string;
+	    reason: string;
+	    summary: string;
+	    notice?: string;
+	    canContinue: boolean;
+	    steps: number;
+	    usage: AgentUsage;
+	    costUsd: number;
+	    priced: boolean;
+	    versionId?: string;
+	    partial?: boolean;
+	    checked?: string[];
+	    todos?: AgentTodo[];
+	
+	    static createFrom(source: any = {}) {
+	        return new AgentTurnResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.turnId = source["turnId"];
+	        this.messageId = source["messageId"];
+	        this.mode = source["mode"];
+	        this.status = source["status"];
+	        this.reason = source["reason"];
+	        this.summary = source["summary"];
+	        this.notice = source["notice"];
+	        this.canContinue = source["canContinue"];
+	        this.steps = source["steps"];
+	        this.usage = this.convertValues(source["usage"], AgentUsage);
+	        this.costUsd = source["costUsd"];
+	        this.priced = source["priced"];
+	        this.versionId = source["versionId"];
+	        this.partial = source["partial"];
+	        this.checked = source["checked"];
+	        this.todos = this.convertValues(source["todos"], AgentTodo);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class AgentTurnLog {
+	    turn: AgentTurnResult;
+	    stepList: AgentStep[];
+	
+	    static createFrom(source: any = {}) {
+	        return new AgentTurnLog(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.turn = this.convertValues(source["turn"], AgentTurnResult);
+	        this.stepList = this.convertValues(source["stepList"], AgentStep);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Params {
+	    temperature?: number;
+	    topP?: number;
+	    maxTokens?: number;
+	    frequencyPenalty?: number;
+	    presencePenalty?: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Params(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.temperature = source["temperature"];
+	        this.topP = source["topP"];
+	        this.maxTokens = source["maxTokens"];
+	        this.frequencyPenalty = source["frequencyPenalty"];
+	        this.presencePenalty = source["presencePenalty"];
+	    }
+	}
+	export class AgentTurnRequest {
+	    requestId: string;
+	    projectId: string;
+	    text: string;
+	    mode: string;
+	    providerId: string;
+	    modelId: string;
+	    params: Params;
+	    plan: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new AgentTurnRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.requestId = source["requestId"];
+	        this.projectId = source["projectId"];
+	        this.text = source["text"];
+	        this.mode = source["mode"];
+	        this.providerId = source["providerId"];
+	        this.modelId = source["modelId"];
+	        this.params = this.convertValues(source["params"], Params);
+	        this.plan = source["plan"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	
+	export class AnswerRequest {
+	    approvalId: string;
+	    decision: string;
+	    tool: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new AnswerRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.approvalId = source["approvalId"];
+	        this.decision = source["decision"];
+	        this.tool = source["tool"];
+	    }
+	}
 	export class BranchRequest {
 	    projectId: string;
 	    versionId: string;
@@ -685,26 +1022,7 @@ export namespace api {
 	        this.multimodal = source["multimodal"];
 	    }
 	}
-	export class Params {
-	    temperature?: number;
-	    topP?: number;
-	    maxTokens?: number;
-	    frequencyPenalty?: number;
-	    presencePenalty?: number;
 	
-	    static createFrom(source: any = {}) {
-	        return new Params(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.temperature = source["temperature"];
-	        this.topP = source["topP"];
-	        this.maxTokens = source["maxTokens"];
-	        this.frequencyPenalty = source["frequencyPenalty"];
-	        this.presencePenalty = source["presencePenalty"];
-	    }
-	}
 	export class Paths {
 	    home: string;
 	    database: string;
@@ -729,6 +1047,7 @@ export namespace api {
 	    local: boolean;
 	    hasKey: boolean;
 	    usable: boolean;
+	    tools?: boolean;
 	    models: Model[];
 	    defaultModel: string;
 	    modelsFetchedAt: number;
@@ -745,6 +1064,7 @@ export namespace api {
 	        this.local = source["local"];
 	        this.hasKey = source["hasKey"];
 	        this.usable = source["usable"];
+	        this.tools = source["tools"];
 	        this.models = this.convertValues(source["models"], Model);
 	        this.defaultModel = source["defaultModel"];
 	        this.modelsFetchedAt = source["modelsFetchedAt"];
@@ -1344,6 +1664,20 @@ export namespace api {
 		    }
 		    return a;
 		}
+	}
+	export class SetAgentModeRequest {
+	    projectId: string;
+	    mode: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new SetAgentModeRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.projectId = source["projectId"];
+	        this.mode = source["mode"];
+	    }
 	}
 	export class SetEnvRequest {
 	    projectId: string;

@@ -6,6 +6,16 @@ import { useUI } from '../../stores/ui'
 import { noteTyping } from '../../stores/presence'
 import { Button } from '../ui/Button'
 import { ModelPicker, ParamsPanel, TemplatePicker } from './Pickers'
+import { ModePicker } from './agent/ModePicker'
+import { modeFor, useAgent } from '../../stores/agent/store'
+import type { AgentMode } from '../../api/agent'
+
+const PLACEHOLDER: Record<AgentMode, string> = {
+  agent: 'Describe your app; the agent builds and checks it step by step…',
+  ask: 'Ask about the project (nothing is changed)…',
+  plan: 'Describe what to build; you get a plan to edit first…',
+  quick: 'Describe your app…',
+}
 
 const MAX_IMAGE_BYTES = 10 * 1024 * 1024
 
@@ -28,7 +38,8 @@ export function isSendKey(e: Pick<KeyboardEvent, 'key' | 'shiftKey' | 'keyCode'>
   return true
 }
 
-export function ChatInput({ projectId, multimodal, canSend }: { projectId: string; multimodal: boolean; canSend: boolean }) {
+export function ChatInput({ projectId, multimodal, canSend, supportsTools = false }: { projectId: string; multimodal: boolean; canSend: boolean; supportsTools?: boolean }) {
+  const mode = useAgent((s) => modeFor(s.modes, projectId, supportsTools))
   const draft = useChat((s) => s.drafts[projectId] ?? '')
   const attachments = useChat((s) => s.attachments[projectId]) ?? []
   const running = useChat((s) => !!s.chats[projectId]?.run)
@@ -120,7 +131,7 @@ export function ChatInput({ projectId, multimodal, canSend }: { projectId: strin
           ref={input}
           data-testid="chat-input"
           aria-label="Message"
-          placeholder="Describe your app…"
+          placeholder={PLACEHOLDER[mode]}
           rows={2}
           value={draft}
           onChange={(e) => {
@@ -137,6 +148,7 @@ export function ChatInput({ projectId, multimodal, canSend }: { projectId: strin
           className="max-h-48 min-h-[2.5rem] w-full resize-none bg-transparent px-1 text-sm outline-none [field-sizing:content]"
         />
         <div className="flex items-center gap-1.5">
+          <ModePicker projectId={projectId} supportsTools={supportsTools} disabled={running} />
           <ModelPicker />
           <TemplatePicker projectId={projectId} />
           <ParamsPanel />

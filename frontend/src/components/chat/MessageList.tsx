@@ -1,4 +1,4 @@
-import { useCallback, useLayoutEffect, useRef, useState } from 'react'
+import { Fragment, useCallback, useLayoutEffect, useRef, useState } from 'react'
 import type { Message } from '../../api'
 import { errorMessage, runResultOf } from '../../api'
 import type { ProjectChat } from '../../stores/chat'
@@ -10,6 +10,8 @@ import { StageIndicator } from './StageIndicator'
 import { ConfirmDialog } from '../ui/Dialog'
 import { toast } from '../../stores/toast'
 import { useMessageJump } from '../search/useMessageJump'
+import { AgentAnswerTurn, AgentLiveTurn } from './agent/AgentTurnRow'
+import { useAgent } from '../../stores/agent/store'
 
 /** Rendered rows at first; more are added when scrolling up (windowing). */
 export const PAGE = 40
@@ -145,6 +147,12 @@ export function MessageList({ projectId, chat }: { projectId: string; chat: Proj
 
   // Keep the view where it was after adding rows above; otherwise follow the bottom.
   const partialText = run?.partial?.commentary
+  // A live agent turn grows by steps (and a step by its approval card): follow it too.
+  const agentGrowth = useAgent((s) => {
+    const t = run?.kind === 'agent' ? s.turns[projectId] : undefined
+    const lastStep = t?.steps[t.steps.length - 1]
+    return t ? `${t.steps.length}:${lastStep?.status ?? ''}:${t.text.length}` : ''
+  })
   const first = visible[0]?.id
   useLayoutEffect(() => {
     const el = scroller.current
@@ -156,7 +164,7 @@ export function MessageList({ projectId, chat }: { projectId: string; chat: Proj
       return
     }
     if (stick.current) el.scrollTop = el.scrollHeight
-  }, [visible.length, count, first, loadingOlder, hasMore, pendingUser, partialText, run?.stage, last?.id, last?.status, keepAnchor])
+  }, [visible.length, count, first, loadingOlder, hasMore, pendingUser, partialText, run?.stage, last?.id, last?.status, agentGrowth, keepAnchor])
 
   // A short newest page that does not fill the view cannot be scrolled: fetch older at once.
   useLayoutEffect(() => {
@@ -196,8 +204,8 @@ export function MessageList({ projectId, chat }: { projectId: string; chat: Proj
             </p>
           ) : null}
           {visible.map((m: Message) => (
+            <Fragment key={m.id}>
             <MessageRow
-              key={m.id}
               message={m}
               selected={selected === m.id}
               canRetry={!run && m === last && m.role === 'assistant'}
@@ -208,6 +216,8 @@ export function MessageList({ projectId, chat }: { projectId: string; chat: Proj
               onRemove={onRemove}
               onDelete={run ? undefined : setDeleting}
             />
+            {m.role === 'assistant' ? <AgentAnswerTurn projectId={projectId} messageId={m.id} latest={!run && m === last} /> : null}
+            </Fragment>
           ))}
           {pendingUser ? (
             <div data-testid="chat-message" data-role="user" data-status="sending" className="flex flex-col items-end gap-1">
@@ -225,7 +235,11 @@ export function MessageList({ projectId, chat }: { projectId: string; chat: Proj
               ) : null}
             </div>
           ) : null}
-          {run ? (
+          {run?.kind === 'agent' ? (
+            <div data-testid="chat-message" data-role="assistant" data-status="streaming" className="flex flex-col items-start gap-2">
+              <AgentLiveTurn projectId={projectId} />
+            </div>
+          ) : run ? (
             <div data-testid="chat-message" data-role="assistant" data-status="streaming" className="flex flex-col items-start gap-2">
               {liveFrag?.commentary ? <Markdown text={liveFrag.commentary} /> : null}
               {liveFrag && (liveFrag.title || liveFrag.files.length) ? (

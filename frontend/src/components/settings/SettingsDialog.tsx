@@ -7,6 +7,7 @@ import { CustomProviderSection } from './CustomProviderSection'
 import { ProviderModelsSection } from './ProviderModelsSection'
 import { buildExtensions, CUSTOM_ID, readCustomServer, type CustomServerForm } from '../../lib/customProviders'
 import { UpdatesSection } from './UpdatesSection'
+import { AgentSection } from './AgentSection'
 import { E2B_ACCOUNT, llmAccount, useSettings } from '../../stores/settings'
 import { useKeyChecks } from '../../stores/keycheck'
 import { useCatalog } from '../../stores/catalog'
@@ -439,6 +440,7 @@ export function SettingsDialog({
             error={errors.updateFeedURL}
             onChange={(v) => setForm({ ...form, ...v })}
           />
+          <AgentSection />
         </section>
 
         <div className="sticky bottom-0 -mx-5 flex flex-col gap-2 border-t border-border bg-card px-5 py-3" data-testid="settings-footer">

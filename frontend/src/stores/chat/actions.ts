@@ -10,10 +10,13 @@ import { useSettings } from '../settings'
 import { fragmentFromStored } from '../../lib/fragment'
 import { fixPrompt, problemsOf } from '../../lib/problems'
 import { useProjects } from '../projects'
+import { useAgent } from '../agent/store'
+import { toast } from '../toast'
 import { persistDrafts } from './drafts'
 import { refreshNewest } from './paging'
 import { applyEvents, dropsModel, exchangeOf, newRun, settleRun } from './reducer'
 import { userMessageSaved } from './saved'
+import { chatMode, runAgentTurn, stopAgentTurn } from './agentTurn'
 import type { ActionsSlice, Attachment, StoreTools } from './types'
 
 const NO_MODEL = 'Choose a model first (add an LLM key in Settings if none is listed).'
@@ -100,6 +103,15 @@ export function actionsSlice(tools: StoreTools): ActionsSlice {
     if (!model) {
       patchChat(projectId, { sendError: { code: 'invalid', message: NO_MODEL, action: 'resend' } })
       return
+    }
+    // Agent, Ask and Plan run as agent turns (a Fix too: the agent reads the
+    // error, edits and checks until it is gone); Quick is the one-shot below.
+    const mode = chatMode(tools, projectId)
+    if (mode !== 'quick') {
+      const end = await runAgentTurn(tools, projectId, { text, images, fromDraft, mode })
+      // The model could not use the tools: the same message goes the one-shot way.
+      if (end?.reason !== 'quick') return
+      if (end.notice) toast.info(end.notice)
     }
     const draftText = s.drafts[projectId] ?? ''
     if (fromDraft) {
@@ -197,12 +209,31 @@ export function actionsSlice(tools: StoreTools): ActionsSlice {
       if (ok) await tryRefresh(projectId)
     },
 
+    continueTurn: async (projectId, turnId, messageId) => {
+      if (get().chats[projectId]?.run) return
+      if (!get().model) {
+        patchChat(projectId, { sendError: { code: 'invalid', message: NO_MODEL, action: 'retry' } })
+        return
+      }
+      const mode = useAgent.getState().byMessage[messageId]?.mode ?? 'agent'
+      await runAgentTurn(tools, projectId, { text: '', images: [], fromDraft: false, mode: mode === 'quick' ? 'agent' : mode, continueFrom: { turnId, messageId } })
+    },
+
+    buildPlan: async (projectId, plan) => {
+      if (get().chats[projectId]?.run || !plan.trim()) return
+      if (!get().model) {
+        patchChat(projectId, { sendError: { code: 'invalid', message: NO_MODEL, action: 'resend' } })
+        return
+      }
+      await runAgentTurn(tools, projectId, { text: 'Build this plan.', images: [], fromDraft: false, mode: 'agent', plan })
+    },
+
     stop: async (projectId) => {
       const run = get().chats[projectId]?.run
       if (!run) return
       patchChat(projectId, (c) => ({ run: c.run ? { ...c.run, stopping: true } : null }))
       try {
-        await api.chat.stop(run.requestId)
+        await (run.kind === 'agent' ? stopAgentTurn(run.requestId) : api.chat.stop(run.requestId))
       } catch (e) {
         const err = toApiError(e)
         patchChat(projectId, (c) => ({

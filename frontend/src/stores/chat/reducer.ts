@@ -5,7 +5,7 @@ import type { ChatEvent, ExecResult, Message, RunResult, SendResult } from '../.
 import { runResultOf } from '../../api'
 import type { ProjectChat, RunState } from './types'
 
-export function newRun(requestId: string, kind: 'send' | 'retry'): RunState {
+export function newRun(requestId: string, kind: RunState['kind']): RunState {
   return {
     requestId,
     kind,

@@ -14,7 +14,8 @@ import type {
 /** What a request in flight has produced so far (from `chat:delta:<id>` batches). */
 export interface RunState {
   requestId: string
-  kind: 'send' | 'retry'
+  /** agent: an agent turn (its steps are in the agent store; stage stays null). */
+  kind: 'send' | 'retry' | 'agent'
   stage: Stage | null
   partial: PartialFragment | null
   reasoning: string
@@ -112,6 +113,10 @@ export interface ActionsSlice {
    */
   fix: (projectId: string, problem: Problem, opts?: { auto?: boolean }) => Promise<void>
   retry: (projectId: string) => Promise<void>
+  /** Goes on with a paused (or interrupted) agent turn, kept with the answer messageId. */
+  continueTurn: (projectId: string, turnId: string, messageId: string) => Promise<void>
+  /** "Build this plan": an Agent turn that builds the (edited) plan. */
+  buildPlan: (projectId: string, plan: string) => Promise<void>
   stop: (projectId: string) => Promise<void>
   /** Takes the last exchange out of the chat; its files go back to the version before it. */
   undo: (projectId: string) => Promise<UndoResult>

@@ -7,6 +7,20 @@
 //
 // Then point a custom provider at http://127.0.0.1:8089/v1.
 //
+// -script replies.json serves an agent turn: a JSON list of replies, each
+// served once, in order, before any fragment (then the fragments cycle, if
+// given). A reply has optional text, native tool calls and usage:
+//
+//	[{"toolCalls": [{"name": "write_file", "arguments": "{\"path\":\"app/page.tsx\",\"content\":\"...\"}"}]},
+//	 {"toolCalls": [{"name": "view_preview", "arguments": "{}"}, {"name": "read_console", "arguments": "{}"}]},
+//	 {"text": "Fixed the missing import; the page renders.", "usage": {"prompt_tokens": 900, "completion_tokens": 40, "total_tokens": 940}}]
+//
+// Several calls in one reply are parallel calls; each reply is one request
+// of the turn, so an 8-step turn is 8 replies (or fewer with parallel
+// calls) ending in a text-only reply. A reply with "toolDialect" ("whole",
+// "no-index", "reused-index") or "omitIds" streams the calls as those
+// providers do (llmtest/tools.go).
+//
 // -refuse-formats json_schema makes the model refuse that response_format
 // with a 400 (as many OpenAI-compatible servers do), -refuse-stream makes
 // it refuse streaming as OpenAI does for unverified organisations, and
@@ -35,7 +49,8 @@ import (
 
 func main() {
 	addr := flag.String("addr", "127.0.0.1:8089", "address to listen on")
-	file := flag.String("fragments", "", "JSON file with a list of fragments (required)")
+	file := flag.String("fragments", "", "JSON file with a list of fragments (this or -script is required)")
+	scriptFile := flag.String("script", "", "JSON file with a list of agent replies (text, toolCalls, usage), served once each in order")
 	chunk := flag.Int("chunk", 12, "bytes per streamed chunk")
 	pace := flag.Duration("pace", 5*time.Millisecond, "delay between chunks")
 	formats := flag.String("refuse-formats", "", "comma-separated response_format types to refuse (json_schema, json_object)")
@@ -51,36 +66,78 @@ func main() {
 	if *keys != "" {
 		keyList = strings.Split(*keys, ",")
 	}
-	if err := run(*addr, *file, *chunk, *pace, r, keyList); err != nil {
+	if err := run(*addr, *file, *scriptFile, *chunk, *pace, r, keyList); err != nil {
 		fmt.Fprintln(os.Stderr, "fakellm:", err)
 		os.Exit(1)
 	}
 }
 
-func run(addr, file string, chunk int, pace time.Duration, refusals llmtest.Refusals, keys []string) error {
-	if file == "" {
-		return errors.New("-fragments is required")
-	}
+// scriptedReply is one reply of a -script file.
+type scriptedReply struct {
+	Text        string                 `json:"text"`
+	ToolCalls   []llmtest.ScriptedCall `json:"toolCalls"`
+	ToolDialect llmtest.ToolDialect    `json:"toolDialect"`
+	OmitIDs     bool                   `json:"omitIds"`
+	Usage       *llmtest.Usage         `json:"usage"`
+}
+
+func readScript(file string, chunk int, pace time.Duration) ([]llmtest.Response, error) {
 	data, err := os.ReadFile(file)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	var frags []fragment.Fragment
-	if err := json.Unmarshal(data, &frags); err != nil {
-		return fmt.Errorf("%s: want a JSON list of fragments: %w", file, err)
+	var replies []scriptedReply
+	if err := json.Unmarshal(data, &replies); err != nil {
+		return nil, fmt.Errorf("%s: want a JSON list of replies: %w", file, err)
 	}
-	if len(frags) == 0 {
-		return fmt.Errorf("%s: no fragments", file)
+	out := make([]llmtest.Response, 0, len(replies))
+	for i, r := range replies {
+		if r.Text == "" && len(r.ToolCalls) == 0 {
+			return nil, fmt.Errorf("%s: reply %d has neither text nor toolCalls", file, i)
+		}
+		resp := llmtest.Response{Text: r.Text, ToolCalls: r.ToolCalls, ToolDialect: r.ToolDialect, OmitIDs: r.OmitIDs,
+			Usage: r.Usage, ChunkSize: chunk, Pace: pace}
+		if resp.Usage == nil {
+			resp.Usage = &llmtest.Usage{PromptTokens: 1000, CompletionTokens: 100, TotalTokens: 1100}
+		}
+		out = append(out, resp)
+	}
+	return out, nil
+}
+
+func run(addr, file, scriptFile string, chunk int, pace time.Duration, refusals llmtest.Refusals, keys []string) error {
+	if file == "" && scriptFile == "" {
+		return errors.New("-fragments or -script is required")
 	}
 	h := llmtest.NewHandler()
 	defer h.Close()
-	var script []llmtest.Response
-	for _, f := range frags {
-		r := llmtest.FragmentResponse(f, chunk)
-		r.Pace = pace
-		script = append(script, r)
+	frags := []fragment.Fragment{}
+	if file != "" {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			return err
+		}
+		if err := json.Unmarshal(data, &frags); err != nil {
+			return fmt.Errorf("%s: want a JSON list of fragments: %w", file, err)
+		}
+		if len(frags) == 0 {
+			return fmt.Errorf("%s: no fragments", file)
+		}
+		var script []llmtest.Response
+		for _, f := range frags {
+			r := llmtest.FragmentResponse(f, chunk)
+			r.Pace = pace
+			script = append(script, r)
+		}
+		h.SetCycle(script...)
 	}
-	h.SetCycle(script...)
+	if scriptFile != "" {
+		replies, err := readScript(scriptFile, chunk, pace)
+		if err != nil {
+			return err
+		}
+		h.Push(replies...)
+	}
 	h.SetRefusals(refusals)
 	h.SetKeys(keys...)
 	mux := http.NewServeMux()
@@ -95,7 +152,10 @@ func run(addr, file string, chunk int, pace time.Duration, refusals llmtest.Refu
 			Stream         bool   `json:"stream"`
 			ResponseFormat string `json:"response_format,omitempty"`
 			Tools          bool   `json:"tools,omitempty"`
-			MaxTokens      int    `json:"max_tokens,omitempty"`
+			// ToolResults are the tool results the request carried (agent
+			// turns), so a test can see what each step told the model.
+			ToolResults []string `json:"toolResults,omitempty"`
+			MaxTokens   int      `json:"max_tokens,omitempty"`
 			// Messages are the conversation sent (role and text), so a
 			// test can see what a turn told the model.
 			Messages []message `json:"messages"`
@@ -123,6 +183,9 @@ func run(addr, file string, chunk int, pace time.Duration, refusals llmtest.Refu
 			}
 			s.Messages = []message{}
 			for _, m := range c.Messages {
+				if m.Role == "tool" {
+					s.ToolResults = append(s.ToolResults, m.Content)
+				}
 				text := m.Content
 				for _, part := range m.MultiContent {
 					text += part.Text
@@ -149,7 +212,7 @@ func run(addr, file string, chunk int, pace time.Duration, refusals llmtest.Refu
 		defer cancel()
 		_ = srv.Shutdown(shutdown)
 	}()
-	log.Printf("fakellm: serving %d fragment(s) on http://%s/v1", len(frags), ln.Addr())
+	log.Printf("fakellm: serving %d fragment(s) and a script on http://%s/v1", len(frags), ln.Addr())
 	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}

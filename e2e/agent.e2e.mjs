@@ -1,0 +1,154 @@
+// Issue 25: agent mode in the real app. A scripted fake model (fakellm
+// -script) drives an 8-step agent turn that writes a web page, sees its
+// script fail, reads and fixes it, runs it again, looks at the preview and
+// finishes — each step a card on screen, the failed one marked failed. Then
+// a `git push` asks for approval and is denied (it never runs), and Stop
+// ends a turn whose command is still running. The commands run for real in
+// the fake E2B's sandbox folder.
+import fs from 'node:fs';
+import path from 'node:path';
+import { startApp, stopProcess, browser, closeBrowser, openPage, tid, assert, artifacts, startFakeE2B, startFakeLLM, appEnv, configure, createProject, send, pyFragment, waitFor } from './lib.mjs';
+
+const work = process.env.E2E_WORK || fs.mkdtempSync('/tmp/tessera-e2e-');
+
+const call = (name, args) => ({ toolCalls: [{ name, arguments: JSON.stringify(args) }], usage: { prompt_tokens: 1200, completion_tokens: 80, total_tokens: 1280 } });
+
+const indexHTML = '<!doctype html><html><body><h1>Greeting</h1><p id="out">…</p><script src="app.js"></script></body></html>';
+const buggy = "const msg = greet('world');\nif (typeof document !== 'undefined') document.getElementById('out').textContent = msg;\nelse console.log(msg);\n";
+
+// One reply per model request, in order, across the three turns.
+const script = [
+  // Turn 1: eight steps.
+  call('write_file', { path: 'public/index.html', content: indexHTML }),
+  call('write_file', { path: 'public/app.js', content: buggy }),
+  call('run_command', { command: 'node public/app.js' }),
+  call('read_file', { path: 'public/app.js' }),
+  call('edit_file', { path: 'public/app.js', edits: [{ search: "const msg = greet('world');", replace: "function greet(name) { return 'Hello, ' + name + '!'; }\nconst msg = greet('world');" }] }),
+  call('run_command', { command: 'node public/app.js' }),
+  call('view_preview', { path: '/' }),
+  call('finish', { summary: 'The greeting page is written; greet() was missing and is defined now.', checked: ['node public/app.js prints Hello, world!', 'the preview answers'] }),
+  // Turn 2: a push asks first; denied, the model gives up.
+  call('run_command', { command: 'git push origin main' }),
+  { text: 'I did not push: you declined it.', usage: { prompt_tokens: 900, completion_tokens: 12, total_tokens: 912 } },
+  // Turn 3: a long command, stopped.
+  call('run_command', { command: 'sleep 120' }),
+];
+
+const cards = (page) => page.$$eval('[data-testid="agent-turn"]:last-of-type [data-testid="agent-step"]', els => els.map(e => ({
+  index: e.dataset.index, tool: e.dataset.tool, status: e.dataset.status,
+  args: e.querySelector('[data-testid="agent-step-args"]')?.textContent ?? '',
+})));
+
+/** The newest agent turn's state, as the page shows it. */
+const lastTurn = (page) => page.evaluate(() => {
+  const all = document.querySelectorAll('[data-testid="agent-turn"]');
+  const t = all[all.length - 1];
+  return t ? { status: t.dataset.status, outcome: t.dataset.outcome, count: all.length, reason: t.querySelector('[data-testid="agent-stop-reason"]')?.textContent ?? '' } : null;
+});
+
+export const tests = {
+  async 'agent: an 8-step turn writes a web page, sees it fail, fixes it and finishes; git push is denied; Stop stops'() {
+    const home = path.join(work, 'agent-home');
+    const e2b = await startFakeE2B('agent', work);
+    const scriptFile = path.join(work, 'agent-script.json');
+    fs.writeFileSync(scriptFile, JSON.stringify(script));
+    const llm = await startFakeLLM('agent', work, [pyFragment('unused', 'print(1)')], { args: ['-script', scriptFile] });
+    let app;
+    let ctx;
+    try {
+      app = await startApp({ home, env: appEnv(e2b), name: 'app-agent' });
+      ctx = await browser([`--host-resolver-rules=MAP *.${e2b.domain} ${e2b.addr}`]);
+      const page = await openPage(ctx, app.url);
+      await configure(page, llm.url);
+      // The fake model takes native tool calls (as the catalog says of OpenAI and the others).
+      await page.evaluate(async () => {
+        const s = await window.go.api.SettingsService.Get();
+        const cp = typeof s.customProviders === 'string' ? JSON.parse(s.customProviders) : s.customProviders;
+        cp.providers[0].supports_tools = true;
+        s.customProviders = cp;
+        const r = await window.go.api.SettingsService.Save(s);
+        if (r.confirm) await window.go.api.SettingsService.ConfirmSave(r.confirm.token);
+      });
+      await page.reload();
+      await page.waitForFunction(() => window.go && window.go.api);
+      await createProject(page, 'Greeting');
+      await page.evaluate(async () => {
+        const id = await window.go.api.ProjectService.Current();
+        await window.go.api.ProjectService.Update({ id, template: 'nextjs-developer' });
+      });
+
+      // Agent is the chat's mode by default for a model that takes tools.
+      await page.waitForFunction(() => document.querySelector('[data-testid="mode-select"]')?.textContent?.includes('Agent'), null, { timeout: 20000 });
+
+      // Turn 1: eight cards stream in; the failed run is marked failed; the turn is Done.
+      await send(page, 'Build a greeting page');
+      await page.waitForSelector(tid('agent-step'), { timeout: 60000 });
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid="agent-step"]').length >= 3, null, { timeout: 60000 });
+      await page.waitForFunction(() => {
+        const t = document.querySelectorAll('[data-testid="agent-turn"]');
+        return t.length === 1 && t[0].dataset.status !== 'running';
+      }, null, { timeout: 120000 });
+      let turn = await lastTurn(page);
+      const steps = await cards(page);
+      await page.screenshot({ path: path.join(artifacts, 'e2e-agent-turn.png') });
+      assert(steps.length === 8, `8 step cards: ${JSON.stringify(steps)}`);
+      assert(steps.map(s => s.tool).join() === 'write_file,write_file,run_command,read_file,edit_file,run_command,view_preview,finish', `the tools in order: ${JSON.stringify(steps)}`);
+      assert(steps[2].status === 'failed', `the first run of the script failed and shows so: ${JSON.stringify(steps[2])}`);
+      assert(steps[5].status === 'ok', `the second run passed: ${JSON.stringify(steps[5])}`);
+      assert(steps[0].args.includes('public/index.html'), `a card names its arguments: ${steps[0].args}`);
+      assert(turn.status === 'done' && turn.outcome === 'done', `the turn finished: ${JSON.stringify(turn)}`);
+      // The failed step's output is the error the model saw.
+      await page.click('[data-testid="agent-step"][data-index="3"] button');
+      await page.waitForFunction(() => /greet is not defined/.test(document.querySelector('[data-testid="agent-step"][data-index="3"] [data-testid="agent-step-output"]')?.textContent ?? ''), null, { timeout: 5000 });
+      // The fixed file is in the project (the sandbox ran it).
+      const files = await page.evaluate(async () => window.go.api.ChatService.Files(await window.go.api.ProjectService.Current()));
+      const app1 = (files || []).find(f => f.path === 'public/app.js');
+      assert(app1 && app1.content.includes('function greet'), `the fix is in the project's files: ${JSON.stringify(files?.map(f => f.path))}`);
+
+      // Turn 2: git push asks, with the exact command; Deny, and it never runs.
+      await send(page, 'Push it to GitHub');
+      const card = await page.waitForSelector(`${tid('approval-card')}[data-state="pending"]`, { timeout: 60000 });
+      const command = await card.$eval(tid('approval-command'), el => el.textContent);
+      assert(command === 'git push origin main', `the card shows the exact command: ${command}`);
+      await page.click(tid('approval-deny'));
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid="agent-turn"]').length === 2 &&
+        [...document.querySelectorAll('[data-testid="agent-turn"]')].pop().dataset.status === 'done', null, { timeout: 60000 });
+      const denied = await cards(page);
+      assert(denied.length === 1 && denied[0].status === 'denied', `the push step is denied: ${JSON.stringify(denied)}`);
+      const state = await page.$eval(`[data-testid="agent-turn"]:last-of-type ${tid('approval-card')}`, el => el.dataset.state);
+      assert(state === 'denied', `the card says denied: ${state}`);
+      turn = await lastTurn(page);
+      assert(turn.outcome === 'failed', `a turn whose last step was denied is not shown as success: ${JSON.stringify(turn)}`);
+
+      // Turn 3: Stop while the command runs; the turn says it was stopped.
+      await send(page, 'Run the long job');
+      await page.waitForSelector('[data-testid="agent-step"][data-status="running"][data-tool="run_command"]', { timeout: 60000 });
+      const t0 = Date.now();
+      await page.click(tid('chat-stop'));
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid="agent-turn"]').length === 3 &&
+        [...document.querySelectorAll('[data-testid="agent-turn"]')].pop().dataset.status === 'stopped', null, { timeout: 20000 });
+      const stoppedIn = Date.now() - t0;
+      turn = await lastTurn(page);
+      assert(/stopped/i.test(turn.reason), `the stop reason is shown: ${JSON.stringify(turn)}`);
+      const last = await cards(page);
+      assert(last.length === 1 && last[0].status === 'canceled', `the running step was canceled: ${JSON.stringify(last)}`);
+      await page.screenshot({ path: path.join(artifacts, 'e2e-agent-stopped.png') });
+      console.log(`agent e2e: stop took ${stoppedIn} ms from click to a stopped turn on screen`);
+
+      // The mode is remembered per chat: choose Plan, reload, still Plan.
+      await page.click(tid('mode-select'));
+      await page.click('[role="option"]:has-text("Plan")');
+      await page.waitForFunction(() => document.querySelector('[data-testid="mode-select"]')?.textContent?.includes('Plan'));
+      await waitFor(async () => (await page.evaluate(async () => window.go.api.AgentService.Mode({ projectId: await window.go.api.ProjectService.Current(), providerId: 'custom', modelId: 'fake-model' }))) === 'plan', 'the mode saved', 10000);
+      await page.reload();
+      await page.waitForFunction(() => document.querySelector('[data-testid="mode-select"]')?.textContent?.includes('Plan'), null, { timeout: 20000 });
+      // After the reload the saved turns show their logs again (from the store).
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid="agent-turn"]').length === 3, null, { timeout: 20000 });
+    } finally {
+      if (ctx) await closeBrowser(ctx);
+      if (app) await stopProcess(app.proc);
+      await stopProcess(llm.proc);
+      await stopProcess(e2b.proc);
+    }
+  },
+};
