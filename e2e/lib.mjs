@@ -98,8 +98,10 @@ export async function startFakeE2B(name, work) {
   const proc = spawn(path.join(root, 'build/bin/fakee2b'), ['-key', 'e2b_test_key', '-addr-file', addrFile, ...python],
     { cwd: root, stdio: ['ignore', log, log] });
   proc.on('exit', c => { proc.exited = true; proc.code = c; });
-  for (let i = 0; i < 200 && !fs.existsSync(addrFile); i++) await new Promise(r => setTimeout(r, 50));
-  assert(fs.existsSync(addrFile), 'the fake E2B did not start');
+  // Waits for the state the fake reports (its address file, renamed into
+  // place whole) or its exit; the ceiling only ends a hung run.
+  for (let i = 0; i < 1200 && !fs.existsSync(addrFile) && !proc.exited; i++) await new Promise(r => setTimeout(r, 50));
+  assert(fs.existsSync(addrFile), proc.exited ? `the fake E2B exited (code ${proc.code}); see its log in build/artifacts` : 'the fake E2B did not start within a minute');
   const info = JSON.parse(fs.readFileSync(addrFile, 'utf8'));
   return { proc, ...info };
 }

@@ -135,7 +135,13 @@ func main() {
 	info := map[string]string{"addr": f.Addr(), "admin": ln.Addr().String(), "domain": f.Domain()}
 	b, _ := json.Marshal(info)
 	if *addrFile != "" {
-		if err := os.WriteFile(*addrFile, b, 0o600); err != nil {
+		// Written whole, then renamed: a test that sees the file reads
+		// all of it (it polls for the name, not the bytes).
+		tmp := *addrFile + ".tmp"
+		if err := os.WriteFile(tmp, b, 0o600); err != nil {
+			log.Fatal(err)
+		}
+		if err := os.Rename(tmp, *addrFile); err != nil {
 			log.Fatal(err)
 		}
 	}
