@@ -483,6 +483,9 @@ func (w *Workspace) commit(ctx context.Context, msg string, trailers []Trailer) 
 				err = w.keepWithheld()
 			}
 			if err == nil {
+				err = w.cleanIndex(w.eolRules())
+			}
+			if err == nil {
 				sig := w.signature()
 				h, err = wt.Commit(FormatMessage(msg, trailers), &git.CommitOptions{Author: sig, Committer: sig})
 			}
