@@ -1,12 +1,19 @@
 package workspace
 
 import (
+	"bytes"
+	"compress/zlib"
 	"context"
+	"encoding/binary"
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
+
+	"tessera/backend/apperr"
 )
 
 // TestImportRepoBringsTagsAndBareRepositories: tags (lightweight and
@@ -133,5 +140,45 @@ func TestEOLCRLFRepositoryMakesNoExtraVersion(t *testing.T) {
 	}
 	if got := tree(t, w)["notes.txt"]; got != "one\ntwo\nthree\n" {
 		t.Errorf("history holds %q, want LF", got)
+	}
+}
+
+// packWithBlob is a one-object pack whose blob header declares size (its
+// data is a few bytes: a pack bomb's header).
+func packWithBlob(size int64) []byte {
+	var b bytes.Buffer
+	b.WriteString("PACK")
+	binary.Write(&b, binary.BigEndian, uint32(2))
+	binary.Write(&b, binary.BigEndian, uint32(1))
+	c := byte(3<<4) | byte(size&0x0f) // type blob
+	size >>= 4
+	for size > 0 {
+		b.WriteByte(c | 0x80)
+		c = byte(size & 0x7f)
+		size >>= 7
+	}
+	b.WriteByte(c)
+	zw := zlib.NewWriter(&b)
+	zw.Write([]byte("x"))
+	zw.Close()
+	return b.Bytes()
+}
+
+// TestPackBombRefusedFromItsHeader: an object declaring 16 GiB is refused
+// before inflating, within a second and well under 64 MB, naming the limit.
+func TestPackBombRefusedFromItsHeader(t *testing.T) {
+	pack := packWithBlob(16 << 30)
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	start := time.Now()
+	err := CheckPack(context.Background(), bytes.NewReader(pack), DefaultImportLimits.MaxBytes, 4<<30)
+	took := time.Since(start)
+	runtime.ReadMemStats(&after)
+	if !apperr.Is(err, apperr.Invalid) || !strings.Contains(apperr.MessageOf(err), "at most 4 GiB") {
+		t.Fatalf("err = %v", err)
+	}
+	if took > time.Second || after.TotalAlloc-before.TotalAlloc > 64<<20 {
+		t.Errorf("refused in %s with %d MiB", took, (after.TotalAlloc-before.TotalAlloc)>>20)
 	}
 }

@@ -146,7 +146,14 @@ func (w *Workspace) withIndex(ctx context.Context, op func() error) error {
 	if err := w.st.holdIndex(ctx); err != nil {
 		return w.gitErr(err)
 	}
+	done := false
+	defer func() {
+		if !done { // op panicked: never leave the lock behind
+			w.st.release(false)
+		}
+	}()
 	err := op()
+	done = true
 	if rerr := w.st.release(true); err == nil && rerr != nil {
 		err = w.gitErr(rerr)
 	}
