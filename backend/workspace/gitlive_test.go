@@ -73,7 +73,7 @@ func TestRealGitBesideTessera(t *testing.T) {
 	ctx := context.Background()
 	w := open(t)
 	dir := w.Root()
-	mustCommit(t, w, []File{{Path: "stash.txt", Content: []byte("orig\n")}, {Path: "app.py", Content: []byte("print(1)\n")}}, "first")
+	first := mustCommit(t, w, []File{{Path: "stash.txt", Content: []byte("orig\n")}, {Path: "app.py", Content: []byte("print(1)\n")}}, "first")
 
 	const rounds = 24
 	var wg sync.WaitGroup
@@ -99,6 +99,14 @@ func TestRealGitBesideTessera(t *testing.T) {
 			case len(ch) == 0: // the person's `git add -A` committed it first
 			default:
 				tessera = append(tessera, ov.ID)
+			}
+			if i%7 == 6 { // back to the first version (a restore)
+				r, err := w.Restore(ctx, first.ID)
+				if err != nil && !errors.Is(err, ErrNoChanges) {
+					t.Errorf("restore %d: %v", i, err)
+				} else if err == nil {
+					tessera = append(tessera, r.ID)
+				}
 			}
 			if i%5 == 4 { // undo this turn (a restore)
 				u, err := w.RestoreBefore(ctx, v.ID)
