@@ -309,3 +309,43 @@ func BenchmarkRefreshPerOperation(b *testing.B) {
 		}
 	})
 }
+
+// TestEverythingWorksAfterGitGC: after the person's `git gc` (which packs
+// every loose object and deletes it), the open workspace reads its files,
+// diffs, restores, exports and pushes without a restart.
+func TestEverythingWorksAfterGitGC(t *testing.T) {
+	needGit(t)
+	ctx := context.Background()
+	w := threeVersions(t)
+	hist, err := w.History(ctx, 0) // read once before: go-git's pack index is cached
+	if err != nil || len(hist) != 3 {
+		t.Fatal(hist, err)
+	}
+	for _, args := range [][]string{{"gc", "-q"}, {"repack", "-a", "-d", "-q"}, {"pack-refs", "--all"}} {
+		if out, err := realGit(w.Root(), args...); err != nil {
+			t.Fatal(args, err, out)
+		}
+	}
+	if loose, _ := filepath.Glob(filepath.Join(w.Root(), ".git", "objects", "??", "*")); len(loose) != 0 {
+		t.Fatalf("gc left %d loose objects", len(loose))
+	}
+	if _, err := w.Files(ctx); err != nil {
+		t.Fatalf("files: %v", err)
+	}
+	if _, err := w.Diff(ctx, hist[0].ID); err != nil {
+		t.Fatalf("diff: %v", err)
+	}
+	if _, err := w.Restore(ctx, hist[2].ID); err != nil {
+		t.Fatalf("restore: %v", err)
+	}
+	var pack strings.Builder
+	if _, err := w.WritePack(ctx, &pack); err != nil {
+		t.Fatalf("export: %v", err)
+	}
+	if _, err := w.Push(ctx, PushTarget{URL: realBare(t)}); err != nil {
+		t.Fatalf("push: %v", err)
+	}
+	if out, err := realGit(w.Root(), "fsck", "--full"); err != nil {
+		t.Fatalf("fsck: %v\n%s", err, out)
+	}
+}
