@@ -13,44 +13,61 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/format/gitattributes"
 )
 
-// eolRules are the project's line-ending rules (nil when its top-level
-// .gitattributes asks for no conversion). Called with w.mu held.
-func (w *Workspace) eolRules() gitattributes.Matcher {
-	b, err := w.readInside(".gitattributes")
-	if err != nil || !bytes.Contains(b, []byte("crlf")) {
-		return nil // the fast, common case: no file, or nothing about CRLF
+// eolRule is how a project keeps line endings: its .gitattributes, and
+// core.autocrlf=true (git for Windows' default), under which every text
+// file is CRLF in the folder.
+type eolRule struct {
+	m        gitattributes.Matcher
+	autocrlf bool
+}
+
+// eolRules are the project's line-ending rules (nil when nothing asks for
+// a conversion). Called with w.mu held.
+func (w *Workspace) eolRules() *eolRule {
+	r := &eolRule{}
+	if cfg, err := w.repo.ConfigScoped(config.GlobalScope); err == nil && cfg.Raw != nil {
+		r.autocrlf = strings.EqualFold(cfg.Raw.Section("core").Option("autocrlf"), "true")
 	}
-	attrs, err := gitattributes.ReadAttributes(bytes.NewReader(b), nil, true)
-	if err != nil {
-		return nil
+	if b, err := w.readInside(".gitattributes"); err == nil && bytes.Contains(b, []byte("crlf")) || err == nil && bytes.Contains(b, []byte("text")) {
+		if attrs, err := gitattributes.ReadAttributes(bytes.NewReader(b), nil, true); err == nil {
+			r.m = gitattributes.NewMatcher(attrs)
+		}
 	}
-	return gitattributes.NewMatcher(attrs)
+	if r.m == nil && !r.autocrlf {
+		return nil // the fast, common case
+	}
+	return r
 }
 
 // wantsCRLF says whether git keeps rel with CRLF in the folder and LF in
-// history: eol=crlf (text not unset), or the old crlf attribute.
-func wantsCRLF(m gitattributes.Matcher, rel string) bool {
-	if m == nil {
+// history: eol=crlf (text not unset), the old crlf attribute, or
+// core.autocrlf=true for a file not marked otherwise.
+func wantsCRLF(r *eolRule, rel string) bool {
+	if r == nil {
 		return false
 	}
-	res, _ := m.Match(strings.Split(rel, "/"), []string{"text", "eol", "crlf", "binary"})
+	if r.m == nil {
+		return r.autocrlf
+	}
+	res, _ := r.m.Match(strings.Split(rel, "/"), []string{"text", "eol", "crlf", "binary"})
 	if a, ok := res["text"]; ok && a.IsUnset() {
 		return false
 	}
 	if a, ok := res["binary"]; ok && a.IsSet() {
 		return false
 	}
-	if a, ok := res["eol"]; ok && a.IsValueSet() && a.Value() == "crlf" {
-		return true
+	if a, ok := res["eol"]; ok && a.IsValueSet() {
+		return a.Value() == "crlf"
 	}
 	if a, ok := res["crlf"]; ok && a.IsSet() {
 		return true
 	}
-	return false
+	return r.autocrlf
 }
 
 // cleanEOL is git's clean conversion for a CRLF file: CRLF to LF. A file
@@ -65,7 +82,7 @@ func cleanEOL(b []byte) []byte {
 // cleanIndex re-stages, with LF, the files of the index that the rules
 // keep with CRLF in the folder (w.mu and index.lock held, after adding the
 // folder): their history stays LF, so a checkout by git is no change.
-func (w *Workspace) cleanIndex(m gitattributes.Matcher) error {
+func (w *Workspace) cleanIndex(m *eolRule) error {
 	if m == nil {
 		return nil
 	}

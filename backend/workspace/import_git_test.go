@@ -88,10 +88,18 @@ func TestImportRepoBringsTagsAndBareRepositories(t *testing.T) {
 // .gitattributes says eol=crlf, git's checkout writes CRLF while history
 // keeps LF; that is no change for Tessera, and its commits keep LF.
 func TestEOLCRLFRepositoryMakesNoExtraVersion(t *testing.T) {
+	for _, how := range []string{"gitattributes", "autocrlf"} {
+		t.Run(how, func(t *testing.T) { testCRLF(t, how) })
+	}
+}
+
+func testCRLF(t *testing.T, how string) {
 	needGit(t)
 	ctx := context.Background()
 	src := t.TempDir()
-	os.WriteFile(filepath.Join(src, ".gitattributes"), []byte("*.txt text eol=crlf\n"), 0o644)
+	if how == "gitattributes" {
+		os.WriteFile(filepath.Join(src, ".gitattributes"), []byte("*.txt text eol=crlf\n"), 0o644)
+	}
 	os.WriteFile(filepath.Join(src, "notes.txt"), []byte("one\ntwo\n"), 0o644)
 	os.WriteFile(filepath.Join(src, "app.py"), []byte("print(1)\n"), 0o644)
 	for _, args := range [][]string{{"init", "-q", "-b", "main"}, {"add", "-A"}, {"commit", "-q", "-m", "first"}} {
@@ -105,7 +113,12 @@ func TestEOLCRLFRepositoryMakesNoExtraVersion(t *testing.T) {
 	}
 	// The person's git checks the file out again: CRLF on disk.
 	os.Remove(filepath.Join(w.Root(), "notes.txt"))
-	if out, err := realGit(w.Root(), "checkout", "--", "notes.txt"); err != nil {
+	if how == "autocrlf" {
+		if out, err := realGit(w.Root(), "config", "core.autocrlf", "true"); err != nil {
+			t.Fatal(err, out)
+		}
+	}
+	if out, err := realGit(w.Root(), "-c", "core.autocrlf="+map[bool]string{true: "true", false: "false"}[how == "autocrlf"], "checkout", "--", "notes.txt"); err != nil {
 		t.Fatal(err, out)
 	}
 	if b, _ := os.ReadFile(filepath.Join(w.Root(), "notes.txt")); string(b) != "one\r\ntwo\r\n" {
@@ -128,7 +141,7 @@ func TestEOLCRLFRepositoryMakesNoExtraVersion(t *testing.T) {
 	if got := tree(t, w)["notes.txt"]; got != "one\ntwo\n" {
 		t.Errorf("history holds %q, want LF", got)
 	}
-	if out, _ := realGit(w.Root(), "status", "--porcelain"); strings.TrimSpace(out) != "" {
+	if out, _ := realGit(w.Root(), "-c", "core.autocrlf="+map[bool]string{true: "true", false: "false"}[how == "autocrlf"], "status", "--porcelain"); strings.TrimSpace(out) != "" {
 		ls, _ := realGit(w.Root(), "ls-files", "-s", "--debug", "notes.txt")
 		diff, _ := realGit(w.Root(), "diff", "--stat")
 		t.Errorf("git status shows changes: %q\n%s\n%s", out, ls, diff)
