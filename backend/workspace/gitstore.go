@@ -33,6 +33,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-git/go-billy/v5/osfs"
+	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/format/index"
 	"github.com/go-git/go-git/v5/plumbing/object"
@@ -311,4 +313,69 @@ func gitBusy(err error) error {
 		return apperr.Wrap(err, apperr.Conflict, fmt.Sprintf("Another git command is using the project's history (%s exists). Tessera waited %s; try again in a moment. If no git command is running in that folder, delete %s.", lh.path, lh.wait, lh.path))
 	}
 	return nil
+}
+
+// withGitLocks opens repo again over a gitStore (git's lock files, packs
+// re-read after gc).
+func withGitLocks(repo *git.Repository) (*git.Repository, *gitStore, error) {
+	fsst, ok := repo.Storer.(*filesystem.Storage)
+	if !ok {
+		return nil, nil, errors.New("workspace: the repository is not on disk")
+	}
+	wt, err := repo.Worktree()
+	if err != nil {
+		return nil, nil, err
+	}
+	st := newGitStore(fsst, fsst.Filesystem().Root())
+	// BoundOS, not go-billy's default chroot: that one rewrites an absolute
+	// link target relative to the folder, so a link would be versioned
+	// with a target it never had.
+	r, err := git.Open(st, osfs.New(wt.Filesystem.Root(), osfs.WithBoundOS()))
+	if err != nil {
+		return nil, nil, err
+	}
+	return r, st, nil
+}
+
+// withIndex runs op holding git's index.lock (re-entrant), so no git
+// command changes the index or takes the files while Tessera writes and
+// commits; the index op changed is written through the lock at the end.
+// Called with w.mu held.
+func (w *Workspace) withIndex(ctx context.Context, op func() error) error {
+	if w.st.held != nil {
+		return op()
+	}
+	if err := w.st.holdIndex(ctx); err != nil {
+		return w.gitErr(err)
+	}
+	done := false
+	defer func() {
+		if !done { // op panicked: never leave the lock behind
+			w.st.release(false)
+		}
+	}()
+	err := op()
+	done = true
+	if rerr := w.st.release(true); err == nil && rerr != nil {
+		err = w.gitErr(rerr)
+	}
+	return err
+}
+
+// again reports whether an operation that failed with err is worth
+// building again: git moved the branch (errRefMoved) or repacked the
+// objects it read (then the pack index is read again). Called with w.mu held.
+func (w *Workspace) again(err error, attempt int) bool {
+	if err == nil || attempt >= 8 {
+		return false
+	}
+	if errors.Is(err, errRefMoved) {
+		w.st.refresh()
+		return true
+	}
+	if errors.Is(err, plumbing.ErrObjectNotFound) || errors.Is(err, fs.ErrNotExist) {
+		w.st.reindex()
+		return true
+	}
+	return false
 }
