@@ -349,3 +349,36 @@ func TestEverythingWorksAfterGitGC(t *testing.T) {
 		t.Fatalf("fsck: %v\n%s", err, out)
 	}
 }
+
+// TestGitSeesTesserasIndexClean: after Tessera's turns, edits, outside
+// edits and restores, git's own status is clean and its index reads.
+func TestGitSeesTesserasIndexClean(t *testing.T) {
+	needGit(t)
+	ctx := context.Background()
+	w := open(t)
+	first := mustCommit(t, w, []File{{Path: "app.py", Content: []byte("1")}, {Path: "src/a.ts", Content: []byte("a")}}, "first")
+	clean := func(step string) {
+		t.Helper()
+		if out, err := realGit(w.Root(), "status", "--porcelain"); err != nil || strings.TrimSpace(out) != "" {
+			t.Errorf("after %s git status: %v %q", step, err, out)
+		}
+	}
+	clean("a commit")
+	if _, _, err := w.RecordTurn(ctx, []File{{Path: "src/b.ts", Content: []byte("b")}}, "turn", "m", "model"); err != nil {
+		t.Fatal(err)
+	}
+	clean("a turn")
+	os.WriteFile(filepath.Join(w.Root(), "app.py"), []byte("2"), 0o644)
+	if _, _, err := w.CommitOutside(ctx, "app.py"); err != nil {
+		t.Fatal(err)
+	}
+	clean("an outside edit")
+	if _, err := w.Restore(ctx, first.ID); err != nil {
+		t.Fatal(err)
+	}
+	clean("a restore")
+	if _, _, _, err := w.Rename(ctx, "src/a.ts", "lib/a.ts"); err != nil {
+		t.Fatal(err)
+	}
+	clean("a rename")
+}
