@@ -75,6 +75,11 @@ func TestRealGitBesideTessera(t *testing.T) {
 	dir := w.Root()
 	first := mustCommit(t, w, []File{{Path: "stash.txt", Content: []byte("orig\n")}, {Path: "app.py", Content: []byte("print(1)\n")}}, "first")
 
+	// As an IDE or a large repository sets it: index version 4 and git's
+	// untracked cache, both of which Tessera's index writes must keep readable.
+	if out, err := realGit(dir, "config", "feature.manyFiles", "true"); err != nil {
+		t.Fatal(err, out)
+	}
 	const rounds = 24
 	var wg sync.WaitGroup
 	var tessera []string // version ids Tessera made

@@ -107,6 +107,51 @@ func (g *gitStore) refresh() {
 	}
 }
 
+// EncodedObject reads an object; one git packed (gc, repack) since the
+// pack index was read is found after reading the index again: git writes
+// the new pack before it deletes the loose objects or old packs.
+func (g *gitStore) EncodedObject(t plumbing.ObjectType, h plumbing.Hash) (plumbing.EncodedObject, error) {
+	o, err := g.Storage.EncodedObject(t, h)
+	if g.moved(err) {
+		o, err = g.Storage.EncodedObject(t, h)
+	}
+	return o, err
+}
+
+// EncodedObjectSize is EncodedObject's rule for an object's size.
+func (g *gitStore) EncodedObjectSize(h plumbing.Hash) (int64, error) {
+	n, err := g.Storage.EncodedObjectSize(h)
+	if g.moved(err) {
+		n, err = g.Storage.EncodedObjectSize(h)
+	}
+	return n, err
+}
+
+// HasEncodedObject is EncodedObject's rule for whether an object is there.
+func (g *gitStore) HasEncodedObject(h plumbing.Hash) error {
+	err := g.Storage.HasEncodedObject(h)
+	if g.moved(err) {
+		err = g.Storage.HasEncodedObject(h)
+	}
+	return err
+}
+
+// moved reports an object read that failed because git moved objects
+// (not found, or a pack or loose file gone) and, if the packs on disk
+// changed, reads their index again: the read is worth one more try.
+func (g *gitStore) moved(err error) bool {
+	if !errors.Is(err, plumbing.ErrObjectNotFound) && !errors.Is(err, fs.ErrNotExist) {
+		return false
+	}
+	p := g.packList()
+	if p == g.packs {
+		return false
+	}
+	g.packs = p
+	g.Reindex()
+	return true
+}
+
 // reindex forgets the pack index unconditionally (an object went missing:
 // git may have packed it between refresh and the read).
 func (g *gitStore) reindex() {
