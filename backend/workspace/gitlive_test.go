@@ -73,8 +73,13 @@ func TestRealGitBesideTessera(t *testing.T) {
 	ctx := context.Background()
 	w := open(t)
 	dir := w.Root()
-	mustCommit(t, w, []File{{Path: "stash.txt", Content: []byte("orig\n")}, {Path: "app.py", Content: []byte("print(1)\n")}}, "first")
+	first := mustCommit(t, w, []File{{Path: "stash.txt", Content: []byte("orig\n")}, {Path: "app.py", Content: []byte("print(1)\n")}}, "first")
 
+	// As an IDE or a large repository sets it: index version 4 and git's
+	// untracked cache, both of which Tessera's index writes must keep readable.
+	if out, err := realGit(dir, "config", "feature.manyFiles", "true"); err != nil {
+		t.Fatal(err, out)
+	}
 	const rounds = 24
 	var wg sync.WaitGroup
 	var tessera []string // version ids Tessera made
@@ -99,6 +104,14 @@ func TestRealGitBesideTessera(t *testing.T) {
 			case len(ch) == 0: // the person's `git add -A` committed it first
 			default:
 				tessera = append(tessera, ov.ID)
+			}
+			if i%7 == 6 { // back to the first version (a restore)
+				r, err := w.Restore(ctx, first.ID)
+				if err != nil && !errors.Is(err, ErrNoChanges) {
+					t.Errorf("restore %d: %v", i, err)
+				} else if err == nil {
+					tessera = append(tessera, r.ID)
+				}
 			}
 			if i%5 == 4 { // undo this turn (a restore)
 				u, err := w.RestoreBefore(ctx, v.ID)
@@ -300,4 +313,77 @@ func BenchmarkRefreshPerOperation(b *testing.B) {
 			}
 		}
 	})
+}
+
+// TestEverythingWorksAfterGitGC: after the person's `git gc` (which packs
+// every loose object and deletes it), the open workspace reads its files,
+// diffs, restores, exports and pushes without a restart.
+func TestEverythingWorksAfterGitGC(t *testing.T) {
+	needGit(t)
+	ctx := context.Background()
+	w := threeVersions(t)
+	hist, err := w.History(ctx, 0) // read once before: go-git's pack index is cached
+	if err != nil || len(hist) != 3 {
+		t.Fatal(hist, err)
+	}
+	for _, args := range [][]string{{"gc", "-q"}, {"repack", "-a", "-d", "-q"}, {"pack-refs", "--all"}} {
+		if out, err := realGit(w.Root(), args...); err != nil {
+			t.Fatal(args, err, out)
+		}
+	}
+	if loose, _ := filepath.Glob(filepath.Join(w.Root(), ".git", "objects", "??", "*")); len(loose) != 0 {
+		t.Fatalf("gc left %d loose objects", len(loose))
+	}
+	if _, err := w.Files(ctx); err != nil {
+		t.Fatalf("files: %v", err)
+	}
+	if _, err := w.Diff(ctx, hist[0].ID); err != nil {
+		t.Fatalf("diff: %v", err)
+	}
+	if _, err := w.Restore(ctx, hist[2].ID); err != nil {
+		t.Fatalf("restore: %v", err)
+	}
+	var pack strings.Builder
+	if _, err := w.WritePack(ctx, &pack); err != nil {
+		t.Fatalf("export: %v", err)
+	}
+	if _, err := w.Push(ctx, PushTarget{URL: realBare(t)}); err != nil {
+		t.Fatalf("push: %v", err)
+	}
+	if out, err := realGit(w.Root(), "fsck", "--full"); err != nil {
+		t.Fatalf("fsck: %v\n%s", err, out)
+	}
+}
+
+// TestGitSeesTesserasIndexClean: after Tessera's turns, edits, outside
+// edits and restores, git's own status is clean and its index reads.
+func TestGitSeesTesserasIndexClean(t *testing.T) {
+	needGit(t)
+	ctx := context.Background()
+	w := open(t)
+	first := mustCommit(t, w, []File{{Path: "app.py", Content: []byte("1")}, {Path: "src/a.ts", Content: []byte("a")}}, "first")
+	clean := func(step string) {
+		t.Helper()
+		if out, err := realGit(w.Root(), "status", "--porcelain"); err != nil || strings.TrimSpace(out) != "" {
+			t.Errorf("after %s git status: %v %q", step, err, out)
+		}
+	}
+	clean("a commit")
+	if _, _, err := w.RecordTurn(ctx, []File{{Path: "src/b.ts", Content: []byte("b")}}, "turn", "m", "model"); err != nil {
+		t.Fatal(err)
+	}
+	clean("a turn")
+	os.WriteFile(filepath.Join(w.Root(), "app.py"), []byte("2"), 0o644)
+	if _, _, err := w.CommitOutside(ctx, "app.py"); err != nil {
+		t.Fatal(err)
+	}
+	clean("an outside edit")
+	if _, err := w.Restore(ctx, first.ID); err != nil {
+		t.Fatal(err)
+	}
+	clean("a restore")
+	if _, _, _, err := w.Rename(ctx, "src/a.ts", "lib/a.ts"); err != nil {
+		t.Fatal(err)
+	}
+	clean("a rename")
 }

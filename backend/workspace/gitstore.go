@@ -33,6 +33,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-git/go-billy/v5/osfs"
+	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/format/index"
 	"github.com/go-git/go-git/v5/plumbing/object"
@@ -103,6 +105,51 @@ func (g *gitStore) refresh() {
 		g.packs = p
 		g.Reindex()
 	}
+}
+
+// EncodedObject reads an object; one git packed (gc, repack) since the
+// pack index was read is found after reading the index again: git writes
+// the new pack before it deletes the loose objects or old packs.
+func (g *gitStore) EncodedObject(t plumbing.ObjectType, h plumbing.Hash) (plumbing.EncodedObject, error) {
+	o, err := g.Storage.EncodedObject(t, h)
+	if g.moved(err) {
+		o, err = g.Storage.EncodedObject(t, h)
+	}
+	return o, err
+}
+
+// EncodedObjectSize is EncodedObject's rule for an object's size.
+func (g *gitStore) EncodedObjectSize(h plumbing.Hash) (int64, error) {
+	n, err := g.Storage.EncodedObjectSize(h)
+	if g.moved(err) {
+		n, err = g.Storage.EncodedObjectSize(h)
+	}
+	return n, err
+}
+
+// HasEncodedObject is EncodedObject's rule for whether an object is there.
+func (g *gitStore) HasEncodedObject(h plumbing.Hash) error {
+	err := g.Storage.HasEncodedObject(h)
+	if g.moved(err) {
+		err = g.Storage.HasEncodedObject(h)
+	}
+	return err
+}
+
+// moved reports an object read that failed because git moved objects
+// (not found, or a pack or loose file gone) and, if the packs on disk
+// changed, reads their index again: the read is worth one more try.
+func (g *gitStore) moved(err error) bool {
+	if !errors.Is(err, plumbing.ErrObjectNotFound) && !errors.Is(err, fs.ErrNotExist) {
+		return false
+	}
+	p := g.packList()
+	if p == g.packs {
+		return false
+	}
+	g.packs = p
+	g.Reindex()
+	return true
 }
 
 // reindex forgets the pack index unconditionally (an object went missing:
@@ -311,4 +358,69 @@ func gitBusy(err error) error {
 		return apperr.Wrap(err, apperr.Conflict, fmt.Sprintf("Another git command is using the project's history (%s exists). Tessera waited %s; try again in a moment. If no git command is running in that folder, delete %s.", lh.path, lh.wait, lh.path))
 	}
 	return nil
+}
+
+// withGitLocks opens repo again over a gitStore (git's lock files, packs
+// re-read after gc).
+func withGitLocks(repo *git.Repository) (*git.Repository, *gitStore, error) {
+	fsst, ok := repo.Storer.(*filesystem.Storage)
+	if !ok {
+		return nil, nil, errors.New("workspace: the repository is not on disk")
+	}
+	wt, err := repo.Worktree()
+	if err != nil {
+		return nil, nil, err
+	}
+	st := newGitStore(fsst, fsst.Filesystem().Root())
+	// BoundOS, not go-billy's default chroot: that one rewrites an absolute
+	// link target relative to the folder, so a link would be versioned
+	// with a target it never had.
+	r, err := git.Open(st, osfs.New(wt.Filesystem.Root(), osfs.WithBoundOS()))
+	if err != nil {
+		return nil, nil, err
+	}
+	return r, st, nil
+}
+
+// withIndex runs op holding git's index.lock (re-entrant), so no git
+// command changes the index or takes the files while Tessera writes and
+// commits; the index op changed is written through the lock at the end.
+// Called with w.mu held.
+func (w *Workspace) withIndex(ctx context.Context, op func() error) error {
+	if w.st.held != nil {
+		return op()
+	}
+	if err := w.st.holdIndex(ctx); err != nil {
+		return w.gitErr(err)
+	}
+	done := false
+	defer func() {
+		if !done { // op panicked: never leave the lock behind
+			w.st.release(false)
+		}
+	}()
+	err := op()
+	done = true
+	if rerr := w.st.release(true); err == nil && rerr != nil {
+		err = w.gitErr(rerr)
+	}
+	return err
+}
+
+// again reports whether an operation that failed with err is worth
+// building again: git moved the branch (errRefMoved) or repacked the
+// objects it read (then the pack index is read again). Called with w.mu held.
+func (w *Workspace) again(err error, attempt int) bool {
+	if err == nil || attempt >= 8 {
+		return false
+	}
+	if errors.Is(err, errRefMoved) {
+		w.st.refresh()
+		return true
+	}
+	if errors.Is(err, plumbing.ErrObjectNotFound) || errors.Is(err, fs.ErrNotExist) {
+		w.st.reindex()
+		return true
+	}
+	return false
 }

@@ -13,7 +13,6 @@ import (
 	"context"
 	"errors"
 	"io/fs"
-	"os"
 	"path"
 	"path/filepath"
 	"sort"
@@ -237,6 +236,9 @@ func (w *Workspace) commitOutsideHeld(ctx context.Context, candidates []string) 
 			}
 		}
 		if err == nil {
+			err = w.cleanIndex(w.eolRules())
+		}
+		if err == nil {
 			sig := w.signature()
 			h, err = wt.Commit(FormatMessage(OutsideMessage, []Trailer{{TrailerKind, KindOutside}}), &git.CommitOptions{Author: sig, Committer: sig})
 		}
@@ -331,6 +333,7 @@ func (w *Workspace) expand(c string, head *object.Tree, m gitignore.Matcher, out
 // (added, changed, or deleted), ordered by path. Symbolic links and other
 // non-regular files are left out: Tessera writes only plain files.
 func (w *Workspace) diffDisk(head *object.Tree, paths map[string]bool) ([]Change, error) {
+	eol := w.eolRules()
 	sorted := make([]string, 0, len(paths))
 	for p := range paths {
 		sorted = append(sorted, p)
@@ -352,7 +355,6 @@ func (w *Workspace) diffDisk(head *object.Tree, paths map[string]bool) ([]Change
 				was, versioned = b, true
 			}
 		}
-		abs := filepath.Join(w.root, filepath.FromSlash(p))
 		fi, err := w.lstatInside(p) // a file under a linked folder is not in the project
 		switch {
 		case errors.Is(err, fs.ErrNotExist) || (err == nil && fi.IsDir()):
@@ -365,7 +367,7 @@ func (w *Workspace) diffDisk(head *object.Tree, paths map[string]bool) ([]Change
 		case !fi.Mode().IsRegular():
 			continue
 		}
-		now, err := os.ReadFile(abs)
+		now, err := w.readInside(p)
 		if errors.Is(err, fs.ErrNotExist) {
 			if versioned {
 				out = append(out, Change{Path: p, Deleted: true})
@@ -374,6 +376,9 @@ func (w *Workspace) diffDisk(head *object.Tree, paths map[string]bool) ([]Change
 		}
 		if err != nil {
 			return nil, apperr.Wrap(err, apperr.Internal, "Tessera could not read "+p+" in the project folder.")
+		}
+		if wantsCRLF(eol, p) {
+			now = cleanEOL(now) // git's clean: history keeps LF (eol.go)
 		}
 		if versioned && bytes.Equal(was, now) {
 			continue

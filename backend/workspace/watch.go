@@ -307,7 +307,11 @@ func (w *Watcher) ignored(folder, rel string, isDir bool) bool {
 	w.mu.Unlock()
 	if !ok {
 		ps := append([]gitignore.Pattern{}, alwaysIgnored...)
-		if b, err := os.ReadFile(filepath.Join(w.root, folder, ".gitignore")); err == nil {
+		gi := filepath.Join(w.root, folder, ".gitignore")
+		if fi, err := os.Lstat(gi); err != nil || !fi.Mode().IsRegular() {
+			gi = "" // a link is never followed (links.go)
+		}
+		if b, err := os.ReadFile(gi); gi != "" && err == nil {
 			for _, l := range strings.Split(string(b), "\n") {
 				if l = strings.TrimRight(l, "\r"); strings.TrimSpace(l) != "" && !strings.HasPrefix(l, "#") {
 					ps = append(ps, gitignore.ParsePattern(l, nil))
