@@ -252,8 +252,8 @@ func (c Change) restore(ctx context.Context, w *workspace.Workspace) (done, erro
 		return d, err
 	}
 	d.write = FromEntries(now)
-	keep := make(map[string]bool, len(now))
-	for _, f := range now {
+	keep := make(map[string]bool, len(d.write))
+	for _, f := range d.write {
 		keep[f.Path] = true
 	}
 	for _, f := range before {

@@ -298,10 +298,17 @@ func paths(files []store.File) []string {
 
 // FromEntries is the one conversion of a version's files (workspace) to
 // the index's rows (store).
+//
+// Links are left out: they live in the folder and its history only (a
+// link is never followed, so neither the index nor the sandbox gets its
+// target's text as if it were a file).
 func FromEntries(in []workspace.FileEntry) []store.File {
-	out := make([]store.File, len(in))
-	for i, f := range in {
-		out[i] = store.File{Path: f.Path, Content: string(f.Content)}
+	out := make([]store.File, 0, len(in))
+	for _, f := range in {
+		if f.Link {
+			continue
+		}
+		out = append(out, store.File{Path: f.Path, Content: string(f.Content)})
 	}
 	return out
 }
