@@ -15,6 +15,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"io/fs"
 	"time"
 
 	"tessera/backend/apperr"
@@ -113,7 +114,13 @@ func Write(ctx context.Context, out io.Writer, src Source) error {
 		if err := ctx.Err(); err != nil {
 			return apperr.Wrap(err, apperr.Canceled, "The export was stopped.")
 		}
-		fw, err := zw.CreateHeader(&zip.FileHeader{Name: FilesDir + f.Path, Method: zip.Deflate, Modified: m.ExportedAt})
+		h := &zip.FileHeader{Name: FilesDir + f.Path, Method: zip.Deflate, Modified: m.ExportedAt}
+		if f.Link {
+			// Stored as a link the way Info-ZIP does (mode bits, the
+			// target as the content): unzip makes a link, not a file.
+			h.SetMode(fs.ModeSymlink | 0o777)
+		}
+		fw, err := zw.CreateHeader(h)
 		if err == nil {
 			_, err = fw.Write(f.Content)
 		}

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -264,5 +265,41 @@ func TestReadFolder(t *testing.T) {
 		if _, _, err := ReadFolder(context.Background(), odd, DefaultLimits); !apperr.Is(err, apperr.Invalid) || !strings.Contains(apperr.MessageOf(err), "history folder .git") {
 			t.Errorf("a folder holding %q: %v", spelling, err)
 		}
+	}
+}
+
+// A link in the project (made in the folder by the person) is a link in the export's files/, never a plain file
+// holding its target's name.
+func TestExportKeepsALinkALink(t *testing.T) {
+	w := project(t)
+	if err := os.Symlink("app.py", filepath.Join(w.Root(), "link.py")); err != nil {
+		t.Fatal(err)
+	}
+	// Versioned with the folder's next commit (links are never read
+	// through, so an outside edit does not take them by itself).
+	if _, _, err := w.RecordEdit(context.Background(), []workspace.File{{Path: "notes.txt", Content: []byte("n")}}, "edited notes.txt"); err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zip.OpenReader(export(t, w))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	var seen bool
+	for _, f := range zr.File {
+		switch f.Name {
+		case FilesDir + "link.py":
+			seen = true
+			if f.Mode()&fs.ModeSymlink == 0 {
+				t.Errorf("link.py is stored with mode %v, want a symbolic link", f.Mode())
+			}
+		case FilesDir + "app.py":
+			if f.Mode()&fs.ModeSymlink != 0 {
+				t.Errorf("app.py is stored as a link")
+			}
+		}
+	}
+	if !seen {
+		t.Fatal("the link is missing from files/")
 	}
 }
