@@ -45,6 +45,7 @@ type run struct {
 	root      string
 	msgs      []llm.Message
 	topic     string
+	requestID string
 
 	seq, segSteps     int
 	segStart          time.Time
@@ -394,7 +395,7 @@ func (r *run) approve(ctx context.Context, st *Step, command string, v Verdict) 
 		Command: command, Cwd: r.root, Reasons: v.Reasons}
 	ch := make(chan Decision, 1)
 	r.s.mu.Lock()
-	r.s.approvals[a.ID] = ch
+	r.s.approvals[a.ID] = pending{requestID: r.requestID, answer: ch}
 	r.s.mu.Unlock()
 	defer func() {
 		r.s.mu.Lock()
@@ -406,6 +407,10 @@ func (r *run) approve(ctx context.Context, st *Step, command string, v Verdict) 
 	r.emit(Event{Type: EventApproval, Approval: a})
 	select {
 	case d := <-ch:
+		if ctx.Err() != nil { // Stop and an answer at once: Stop wins
+			r.emit(Event{Type: EventResolved, Approval: a, Text: "canceled"})
+			return ""
+		}
 		r.emit(Event{Type: EventResolved, Approval: a, Text: string(d)})
 		return d
 	case <-ctx.Done():

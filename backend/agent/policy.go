@@ -84,8 +84,9 @@ func (p Policy) ConsentFor(tool string) Consent {
 var allowList = map[string]bool{
 	"ls": true, "cat": true, "head": true, "tail": true, "wc": true, "grep": true, "rg": true, "find": true,
 	"echo": true, "printf": true, "pwd": true, "true": true, "false": true, "test": true, "[": true,
-	"sed": true, "awk": true, "sort": true, "uniq": true, "diff": true, "file": true, "stat": true, "du": true, "tree": true,
+	"sed": true, "awk": true, "tr": true, "cut": true, "basename": true, "dirname": true, "realpath": true, "nl": true, "column": true, "sort": true, "uniq": true, "diff": true, "file": true, "stat": true, "du": true, "tree": true,
 	"mkdir": true, "touch": true, "cp": true, "mv": true, "rm": true, "cd": true, "sleep": true, "date": true, "which": true,
+	"exit": true, "return": true, "shift": true, "wait": true, ":": true, "unset": true, "local": true, "read": true, "type": true,
 	"node": true, "npm": true, "npx": true, "yarn": true, "pnpm": true, "tsc": true, "eslint": true, "prettier": true,
 	"vitest": true, "jest": true, "next": true, "vite": true,
 	"python": true, "python3": true, "pytest": true, "pip": true, "pip3": true, "ruff": true, "mypy": true, "streamlit": true,

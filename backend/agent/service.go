@@ -92,8 +92,14 @@ type Service struct {
 	mu        sync.Mutex
 	running   map[string]context.CancelFunc // request id → cancel
 	stopped   map[string]time.Time          // Stop before Run registered
-	approvals map[string]chan Decision      // approval id → its answer
+	approvals map[string]pending            // approval id → who waits for it
 	projects  map[string]string             // project id → request id of its running turn
+}
+
+// pending is an approval a turn waits for.
+type pending struct {
+	requestID string
+	answer    chan Decision // buffered: Answer never blocks
 }
 
 // New returns a Service.
@@ -114,7 +120,7 @@ func New(cfg Config) *Service {
 		cfg.Policy = func(context.Context) Policy { return Policy{} }
 	}
 	return &Service{cfg: cfg, running: map[string]context.CancelFunc{}, stopped: map[string]time.Time{},
-		approvals: map[string]chan Decision{}, projects: map[string]string{}}
+		approvals: map[string]pending{}, projects: map[string]string{}}
 }
 
 // Run runs an agent turn (Agent, Ask or Plan) to its end or pause and
@@ -172,6 +178,13 @@ func (s *Service) Stop(requestID string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if cancel, ok := s.running[requestID]; ok {
+		// Its approvals stop waiting now: an answer that comes after
+		// Stop is refused, never taken for a yes.
+		for id, p := range s.approvals {
+			if p.requestID == requestID {
+				delete(s.approvals, id)
+			}
+		}
 		cancel()
 		return
 	}
@@ -191,13 +204,13 @@ func (s *Service) Answer(approvalID string, d Decision) error {
 		return apperr.Newf(apperr.Invalid, "%q is not an answer; approve or decline.", d)
 	}
 	s.mu.Lock()
-	ch, ok := s.approvals[approvalID]
+	p, ok := s.approvals[approvalID]
 	delete(s.approvals, approvalID)
 	s.mu.Unlock()
 	if !ok {
 		return apperr.New(apperr.NotFound, "That approval is not waiting any more (it was answered, or the turn stopped).")
 	}
-	ch <- d // buffered: never blocks
+	p.answer <- d
 	return nil
 }
 

@@ -29,7 +29,7 @@ type transcript struct {
 
 func (s *Service) newRun(t store.AgentTurn, p store.Project, mode Mode, limits Limits, requestID string) *run {
 	r := &run{s: s, turn: t, projectID: t.ProjectID, template: p.Template, mode: mode, provider: t.ProviderID, model: t.ModelID,
-		prompt: t.Prompt, limits: limits, topic: topic(requestID), read: map[string]string{}, editMisses: map[string]int{},
+		prompt: t.Prompt, limits: limits, topic: topic(requestID), requestID: requestID, read: map[string]string{}, editMisses: map[string]int{},
 		changed: map[string]bool{}, bg: map[uint32]*lockedBuffer{}}
 	r.policy = s.cfg.Policy(context.Background())
 	r.tools = offered(mode, r.policy)
