@@ -3,8 +3,13 @@ package agent
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"tessera/backend/llm/llmtest"
 	"tessera/backend/workspace"
@@ -387,4 +392,113 @@ func TestBadRequestsChangeNothing(t *testing.T) {
 	if msgs, _ := h.st.ListMessages(context.Background(), h.project.ID); len(msgs) != 0 {
 		t.Fatalf("%d messages saved", len(msgs))
 	}
+}
+
+type replaceRedactor map[string]string
+
+func (r replaceRedactor) Redact(_ context.Context, _ string, s string) string {
+	for secret, mask := range r {
+		s = strings.ReplaceAll(s, secret, mask)
+	}
+	return s
+}
+
+// Secret values are redacted from what the tools return, before the
+// model or the step log sees them.
+func TestSecretsRedactedFromToolOutput(t *testing.T) {
+	h := newHarness(t)
+	h.seed(map[string]string{".env": "OPENAI_API_KEY=sk-live-123\n"})
+	h.svc.cfg.Redactor = replaceRedactor{"sk-live-123": "[secret OPENAI_API_KEY]"}
+	h.srv.Push(
+		llmtest.Calls(llmtest.Call("read_file", `{"path":".env"}`)),
+		llmtest.Calls(llmtest.Call("run_command", `{"command":"echo key=sk-live-123"}`)),
+		llmtest.Reply("done"),
+	)
+	res := h.run(TurnRequest{})
+	for i := 1; i <= 2; i++ {
+		for _, r := range h.toolResults(i) {
+			if strings.Contains(r, "sk-live-123") || !strings.Contains(r, "[secret OPENAI_API_KEY]") {
+				t.Fatalf("request %d carried %q", i, r)
+			}
+		}
+	}
+	for _, st := range h.steps(res.TurnID) {
+		if st.Result != nil && strings.Contains(st.Result.Output, "sk-live-123") {
+			t.Fatalf("step log holds the secret: %q", st.Result.Output)
+		}
+	}
+}
+
+// The wall-clock cap pauses the turn with Continue.
+func TestWallClockCapPauses(t *testing.T) {
+	h := newHarness(t)
+	h.seed(map[string]string{"a.txt": "x\n"})
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	var mu sync.Mutex
+	h.svc.cfg.Now = func() time.Time { // each look at the clock is a minute later
+		mu.Lock()
+		defer mu.Unlock()
+		now = now.Add(time.Minute)
+		return now
+	}
+	var cycle []llmtest.Response
+	for i := 1; i <= 4; i++ {
+		cycle = append(cycle, llmtest.Calls(llmtest.Call("read_file", fmt.Sprintf(`{"path":"a.txt","start_line":%d}`, i))))
+	}
+	h.srv.SetCycle(cycle...)
+	res := h.run(TurnRequest{Limits: &Limits{MaxDuration: 10 * time.Minute}})
+	if res.Reason != StopTime || !res.CanContinue || res.Steps == 0 || res.Steps >= 30 {
+		t.Fatalf("result = %+v", res)
+	}
+}
+
+// Stop kills the background processes the turn started.
+func TestStopKillsBackgroundProcesses(t *testing.T) {
+	h := newHarness(t)
+	h.srv.Push(llmtest.Calls(llmtest.Call("run_command", `{"command":"sleep 300 & sleep 300; wait","background":true}`)),
+		llmtest.Response{Text: "waiting for the server", ChunkSize: 4, StallAfter: 1})
+	texts := h.waitFor(EventText)
+	go func() {
+		<-texts
+		h.svc.Stop("r1")
+	}()
+	res := h.run(TurnRequest{})
+	if res.Reason != StopCancelled {
+		t.Fatalf("result = %+v", res)
+	}
+	h.sb.mu.Lock()
+	var pid int
+	for p := range h.sb.bg {
+		pid = int(p)
+	}
+	h.sb.mu.Unlock()
+	if pid == 0 {
+		t.Fatal("no background process was started")
+	}
+	deadline := time.Now().Add(2 * time.Second)
+	for alive(-pid) {
+		if time.Now().After(deadline) {
+			t.Fatalf("process group %d still alive 2 s after Stop", pid)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// alive reports whether any process of the group still runs (zombies,
+// killed but not yet reaped, do not count), from /proc.
+func alive(pgid int) bool {
+	stats, _ := filepath.Glob("/proc/[0-9]*/stat")
+	for _, p := range stats {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			continue
+		}
+		// pid (comm) state ppid pgrp ...; comm may hold spaces.
+		rest := string(b[strings.LastIndexByte(string(b), ')')+1:])
+		f := strings.Fields(rest)
+		if len(f) > 2 && f[2] == strconv.Itoa(-pgid) && f[0] != "Z" {
+			return true
+		}
+	}
+	return false
 }

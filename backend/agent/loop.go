@@ -345,6 +345,9 @@ func (r *run) step(ctx context.Context, c llm.ToolCall, u llm.Usage, usd float64
 		}
 		st.Status = StepRunning
 		o = t.run(ctx, r, args)
+		// Secret values never reach the model or the step log, whatever
+		// the tool read (a .env file, a command's output).
+		o.res.Output, o.res.Hint = r.redact(o.res.Output), r.redact(o.res.Hint)
 		switch {
 		case o.invalid:
 			status = StepRefused
