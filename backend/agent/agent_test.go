@@ -201,10 +201,14 @@ func TestOneVersionPerTurnAndRestoreBeforeStep(t *testing.T) {
 		edit("a\n", "A\n"),
 		edit("b\n", "B\n"),
 		llmtest.Calls(llmtest.Call("write_file", `{"path":"new.js","content":"n\n"}`)),
+		llmtest.Calls(llmtest.Call("run_checks", `{}`)),
 		llmtest.Calls(llmtest.Call("finish", `{"summary":"capitalised"}`)),
 	)
+	h.svc.cfg.Checks = func(context.Context, string) []Check {
+		return []Check{{Name: "syntax", Command: "node --check app.js 2>/dev/null || true"}}
+	}
 	res := h.run(TurnRequest{Text: "capitalise the letters"})
-	if res.Reason != StopFinished || res.Summary != "capitalised" || res.VersionID == "" || res.Partial {
+	if res.Reason != StopFinished || res.Summary != "capitalised" || res.VersionID == "" || res.Partial || len(res.Checked) != 1 {
 		t.Fatalf("result = %+v", res)
 	}
 	after, _ := h.ws.History(context.Background(), 100)
@@ -501,4 +505,120 @@ func alive(pgid int) bool {
 		}
 	}
 	return false
+}
+
+// Plan mode reads, then its final text is the plan; "Build this plan"
+// is an Agent turn whose first request carries it.
+func TestPlanModeThenBuildThePlan(t *testing.T) {
+	h := newHarness(t)
+	h.seed(map[string]string{"app.py": "print(1)\n"})
+	plan := "1. Change app.py to print 2.\n2. Run it."
+	h.srv.Push(llmtest.Calls(llmtest.Call("read_file", `{"path":"app.py"}`)), llmtest.Reply(plan))
+	res := h.run(TurnRequest{Mode: ModePlan, Text: "print 2 instead"})
+	if res.Reason != StopFinished || res.Summary != plan || res.Mode != ModePlan || res.VersionID != "" {
+		t.Fatalf("plan turn = %+v", res)
+	}
+	for _, tl := range h.srv.Requests()[0].Chat().Tools {
+		if tl.Function.Name == "write_file" || tl.Function.Name == "run_command" {
+			t.Errorf("Plan offered %s", tl.Function.Name)
+		}
+	}
+	h.srv.Push(llmtest.Reply("built"))
+	res2 := h.run(TurnRequest{RequestID: "r2", Text: "", Plan: plan})
+	if res2.Mode != ModeAgent {
+		t.Fatalf("build turn mode %s", res2.Mode)
+	}
+	msgs := h.srv.Requests()[2].Chat().Messages
+	if last := msgs[len(msgs)-1].Content; !strings.Contains(last, plan) || !strings.Contains(last, "Build this plan") {
+		t.Fatalf("first request of the build: %q", last)
+	}
+}
+
+// Parallel calls of one reply run in order, each answered by its id.
+func TestParallelCallsAnsweredByID(t *testing.T) {
+	h := newHarness(t)
+	h.seed(map[string]string{"a.txt": "A\n", "b.txt": "B\n"})
+	h.srv.Push(llmtest.Calls(llmtest.ScriptedCall{ID: "x1", Name: "read_file", Arguments: `{"path":"a.txt"}`},
+		llmtest.ScriptedCall{ID: "x2", Name: "read_file", Arguments: `{"path":"b.txt"}`}), llmtest.Reply("read both"))
+	res := h.run(TurnRequest{})
+	if res.Steps != 2 || res.Reason != StopFinished {
+		t.Fatalf("result = %+v", res)
+	}
+	var ids []string
+	for _, m := range h.srv.Requests()[1].Chat().Messages {
+		if m.Role == "tool" {
+			ids = append(ids, m.ToolCallID)
+		}
+	}
+	if strings.Join(ids, ",") != "x1,x2" {
+		t.Fatalf("tool results answer %v", ids)
+	}
+	steps := h.steps(res.TurnID)
+	if steps[0].Usage.TotalTokens == 0 || steps[1].Usage.TotalTokens != 0 {
+		t.Fatalf("usage belongs to the batch's first step: %+v / %+v", steps[0].Usage, steps[1].Usage)
+	}
+}
+
+// Checks are refused while no file changed since they last ran; three
+// invalid calls in a row stop the turn.
+func TestChecksRefusedWithoutChangeAndMistakesLimit(t *testing.T) {
+	h := newHarness(t, func(h *harness) { h.policy = Policy{AutoApprove: true} })
+	h.svc.cfg.Checks = func(context.Context, string) []Check { return []Check{{Name: "test", Command: "true"}} }
+	h.srv.Push(
+		llmtest.Calls(llmtest.Call("run_checks", `{}`)),
+		llmtest.Calls(llmtest.Call("run_checks", `{"check":"test"}`)), // no change since: refused
+		llmtest.Calls(llmtest.Call("no_such_tool", `{}`)),
+		llmtest.Calls(llmtest.Call("read_file", `not json`)),
+	)
+	res := h.run(TurnRequest{})
+	steps := h.steps(res.TurnID)
+	if steps[0].Status != StepOK || steps[1].Status != StepRefused || !strings.Contains(steps[1].Result.Output, "no file changed") {
+		t.Fatalf("checks: %+v / %+v", steps[0].Result, steps[1].Result)
+	}
+	if res.Reason != StopMistakes || len(steps) != 4 || !res.CanContinue {
+		t.Fatalf("result = %+v, %d steps", res, len(steps))
+	}
+	if len(h.sb.commands()) != 1 {
+		t.Fatalf("commands = %q", h.sb.commands())
+	}
+}
+
+func TestModePerChat(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	if m, _ := h.svc.Mode(ctx, h.project.ID, "fake", "m"); m != ModeAgent {
+		t.Fatalf("default with tools = %s", m)
+	}
+	if m, _ := h.svc.Mode(ctx, h.project.ID, "faketext", "m"); m != ModeQuick {
+		t.Fatalf("default without tools = %s", m)
+	}
+	if err := h.svc.SetMode(ctx, h.project.ID, ModeAsk); err != nil {
+		t.Fatal(err)
+	}
+	if m, _ := h.svc.Mode(ctx, h.project.ID, "fake", "m"); m != ModeAsk {
+		t.Fatalf("stored = %s", m)
+	}
+	if err := h.svc.SetMode(ctx, h.project.ID, "yolo"); err == nil {
+		t.Fatal("accepted a bad mode")
+	}
+}
+
+// Done means checked: the first finish after changes without a check is
+// refused with a hint; the model checks, then finishes.
+func TestFinishRefusedUntilChecked(t *testing.T) {
+	h := newHarness(t)
+	h.svc.cfg.Checks = func(context.Context, string) []Check { return []Check{{Name: "test", Command: "true"}} }
+	h.srv.Push(
+		llmtest.Calls(llmtest.Call("write_file", `{"path":"a.txt","content":"x"}`)),
+		llmtest.Calls(llmtest.Call("finish", `{"summary":"wrote it"}`)),
+		llmtest.Calls(llmtest.Call("run_checks", `{}`)),
+		llmtest.Calls(llmtest.Call("finish", `{"summary":"wrote and checked it"}`)),
+	)
+	res := h.run(TurnRequest{})
+	if res.Reason != StopFinished || res.Summary != "wrote and checked it" || res.Checked[0] != "the test check passed" {
+		t.Fatalf("result = %+v", res)
+	}
+	if tr := h.toolResults(2); !strings.Contains(tr[len(tr)-1], "have not checked") {
+		t.Fatalf("the first finish got %q", tr[len(tr)-1])
+	}
 }

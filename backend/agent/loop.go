@@ -68,6 +68,7 @@ type run struct {
 	bgMu              sync.Mutex
 	bg                map[uint32]*lockedBuffer
 	lastCost          float64
+	finishRefused     bool
 }
 
 // ending is how the loop stopped.
