@@ -622,3 +622,22 @@ func TestFinishRefusedUntilChecked(t *testing.T) {
 		t.Fatalf("the first finish got %q", tr[len(tr)-1])
 	}
 }
+
+// The catalog says tools, the model refuses them (Ollama's "does not
+// support tools"): the turn goes on in the text protocol, and the next
+// turn starts there.
+func TestToolsRefusedFallsBackToTextProtocol(t *testing.T) {
+	h := newHarness(t)
+	h.srv.SetRefusals(llmtest.Refusals{Tools: true})
+	h.srv.Push(llmtest.Reply("<tool name=\"write_file\"><arg name=\"path\">a.txt</arg><arg name=\"content\">x</arg></tool>"), llmtest.Reply("wrote a.txt"))
+	res := h.run(TurnRequest{})
+	if res.Reason != StopFinished || !strings.Contains(res.Notice, "text protocol") {
+		t.Fatalf("result = %+v", res)
+	}
+	if c, _ := h.file("a.txt"); c != "x" {
+		t.Fatalf("a.txt = %q", c)
+	}
+	if m, _ := h.svc.Mode(context.Background(), h.project.ID, "fake", "m"); m != ModeQuick {
+		t.Fatalf("the default mode did not learn: %s", m)
+	}
+}

@@ -3,6 +3,7 @@ package agent
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -157,6 +158,16 @@ func (s *Service) loop(ctx context.Context, r *run) TurnResult {
 			break
 		}
 		rep, err := r.converse(ctx)
+		if err != nil && errors.Is(err, llm.ErrToolsRefused) && !r.textMode {
+			// The catalog said tools; the model says no: speak the text
+			// protocol from now on, and remember it for this model.
+			r.textMode = true
+			r.msgs[0].Content += textPrompt(r.tools)
+			r.s.learnNoTools(r.provider, r.model)
+			r.notice = "This model does not take native tool calls; Tessera switched to its text protocol."
+			r.emit(Event{Type: EventNotice, Text: r.notice})
+			continue
+		}
 		if err != nil {
 			if ctx.Err() != nil {
 				end = ending{reason: StopCancelled, summary: "Stopped."}

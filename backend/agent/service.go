@@ -94,6 +94,21 @@ type Service struct {
 	stopped   map[string]time.Time          // Stop before Run registered
 	approvals map[string]pending            // approval id → who waits for it
 	projects  map[string]string             // project id → request id of its running turn
+	noTools   map[string]bool               // provider/model that refused tools (learnt)
+}
+
+func (s *Service) learnNoTools(provider, model string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.noTools[provider+"/"+model] = true
+}
+
+// takesTools is the catalog's word, unless the model refused tools since.
+func (s *Service) takesTools(provider, model string) bool {
+	s.mu.Lock()
+	refused := s.noTools[provider+"/"+model]
+	s.mu.Unlock()
+	return !refused && s.cfg.Model.SupportsTools(provider, model)
 }
 
 // pending is an approval a turn waits for.
@@ -120,7 +135,7 @@ func New(cfg Config) *Service {
 		cfg.Policy = func(context.Context) Policy { return Policy{} }
 	}
 	return &Service{cfg: cfg, running: map[string]context.CancelFunc{}, stopped: map[string]time.Time{},
-		approvals: map[string]pending{}, projects: map[string]string{}}
+		approvals: map[string]pending{}, projects: map[string]string{}, noTools: map[string]bool{}}
 }
 
 // Run runs an agent turn (Agent, Ask or Plan) to its end or pause and
@@ -230,7 +245,7 @@ func (s *Service) Mode(ctx context.Context, projectID, providerID, modelID strin
 	if Mode(m).Valid() {
 		return Mode(m), nil
 	}
-	return DefaultMode(s.cfg.Model.SupportsTools(providerID, modelID)), nil
+	return DefaultMode(s.takesTools(providerID, modelID)), nil
 }
 
 // SetMode remembers the mode of a project's chat.

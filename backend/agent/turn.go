@@ -82,7 +82,7 @@ func (s *Service) start(ctx context.Context, req TurnRequest) (*run, error) {
 	}
 	r := s.newRun(t, p, mode, limitsOf(req.Limits), req.RequestID)
 	r.params = req.Params
-	r.textMode = !s.cfg.Model.SupportsTools(req.ProviderID, req.ModelID)
+	r.textMode = !s.takesTools(req.ProviderID, req.ModelID)
 	if s.cfg.Versions != nil {
 		r.since = s.cfg.Versions.Head(ctx, req.ProjectID)
 	}
