@@ -315,10 +315,24 @@ func (s *Service) Turn(ctx context.Context, turnID string) (TurnResult, error) {
 	if err != nil {
 		return TurnResult{}, err
 	}
+	return turnResult(t), nil
+}
+
+// TurnOfMessage returns the (newest) turn an assistant message holds;
+// NotFound for a Quick-mode answer.
+func (s *Service) TurnOfMessage(ctx context.Context, messageID string) (TurnResult, error) {
+	t, err := s.cfg.Store.TurnForMessage(ctx, messageID)
+	if err != nil {
+		return TurnResult{}, err
+	}
+	return turnResult(t), nil
+}
+
+func turnResult(t store.AgentTurn) TurnResult {
 	res := TurnResult{TurnID: t.ID, MessageID: t.MessageID, Mode: Mode(t.Mode), Status: t.Status, Reason: StopReason(t.Reason), Summary: t.Summary,
 		Notice: t.Notice, CanContinue: t.Status == TurnPaused, Steps: t.Steps, Usage: usageOf(t.Usage), CostUSD: t.CostUSD, Priced: t.CostUSD > 0, VersionID: t.VersionID}
 	_ = json.Unmarshal(t.Todos, &res.Todos)
-	return res, nil
+	return res
 }
 
 // EditedSinceError lists the files that were edited after the agent
