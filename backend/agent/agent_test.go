@@ -275,10 +275,16 @@ func TestTextProtocolForModelsWithoutTools(t *testing.T) {
 	h.srv.Push(
 		llmtest.Reply("I will create it.\n<tool name=\"write_file\">\n<arg name=\"path\">hello.py</arg>\n<arg name=\"content\">print('hi')\n</arg>\n</tool>"),
 		llmtest.Reply("Created hello.py."),
+		llmtest.Reply("Created hello.py; there is nothing to check it with here."),
 	)
 	res := h.run(TurnRequest{ProviderID: "faketext", ModelID: "m", Mode: ModeAgent})
-	if res.Reason != StopFinished || res.Summary != "Created hello.py." {
+	// A text reply after changes without a check gets one reminder.
+	if res.Reason != StopFinished || res.Summary != "Created hello.py; there is nothing to check it with here." || !strings.Contains(res.Notice, "without checking") {
 		t.Fatalf("result = %+v", res)
+	}
+	msgs := h.srv.Requests()[2].Chat().Messages
+	if !strings.Contains(msgs[len(msgs)-1].Content, "have not checked") {
+		t.Fatalf("no reminder: %q", msgs[len(msgs)-1].Content)
 	}
 	if c, _ := h.file("hello.py"); c != "print('hi')\n" {
 		t.Fatalf("hello.py = %q", c)
@@ -630,7 +636,7 @@ func TestFinishRefusedUntilChecked(t *testing.T) {
 func TestToolsRefusedFallsBackToTextProtocol(t *testing.T) {
 	h := newHarness(t)
 	h.srv.SetRefusals(llmtest.Refusals{Tools: true})
-	h.srv.Push(llmtest.Reply("<tool name=\"write_file\"><arg name=\"path\">a.txt</arg><arg name=\"content\">x</arg></tool>"), llmtest.Reply("wrote a.txt"))
+	h.srv.Push(llmtest.Reply("<tool name=\"write_file\"><arg name=\"path\">a.txt</arg><arg name=\"content\">x</arg></tool>"), llmtest.Reply("wrote a.txt"), llmtest.Reply("wrote a.txt"))
 	res := h.run(TurnRequest{})
 	if res.Reason != StopFinished || !strings.Contains(res.Notice, "text protocol") {
 		t.Fatalf("result = %+v", res)
@@ -652,9 +658,13 @@ func TestUndoAsksWhenEditedSince(t *testing.T) {
 	h.srv.Push(
 		llmtest.Calls(llmtest.Call("read_file", `{"path":"a.txt"}`)),
 		llmtest.Calls(llmtest.Call("write_file", `{"path":"a.txt","content":"agent\n"}`)),
+		llmtest.Calls(llmtest.Call("run_checks", `{}`)),
 		llmtest.Reply("done"),
 	)
 	res := h.run(TurnRequest{})
+	if res.Reason != StopFinished {
+		t.Fatalf("result = %+v", res)
+	}
 	if _, _, err := h.ws.RecordEdit(context.Background(), []workspace.File{{Path: "a.txt", Content: []byte("agent + person\n")}, {Path: "mine.txt", Content: []byte("mine\n")}}, "Edited by hand"); err != nil {
 		t.Fatal(err)
 	}

@@ -230,7 +230,7 @@ func (r *run) end(ctx context.Context, e ending) TurnResult {
 		status = TurnPaused
 	}
 	if e.notice != "" {
-		r.notice = e.notice
+		r.addNotice(e.notice)
 	}
 	r.checked = append(r.checked, e.checked...)
 	versionID, partial := "", false
