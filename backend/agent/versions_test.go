@@ -6,7 +6,10 @@ import (
 	"strings"
 	"testing"
 
+	"tessera/backend/apperr"
 	"tessera/backend/llm/llmtest"
+	"tessera/backend/sandbox"
+	"tessera/backend/store"
 	"tessera/backend/workspace"
 )
 
@@ -146,5 +149,31 @@ func TestUndoAsksWhenEditedSince(t *testing.T) {
 	}
 	if c, _ := h.file("mine.txt"); c != "mine\n" {
 		t.Fatalf("undo touched a file the turn did not change: %q", c)
+	}
+}
+
+type downReplica struct{}
+
+func (downReplica) Ensure(context.Context, string, string) (*sandbox.Handle, error) {
+	return nil, apperr.New(apperr.Unavailable, "The sandbox could not be started.")
+}
+func (downReplica) WriteFiles(context.Context, *sandbox.Handle, []store.File) error { return nil }
+func (downReplica) Remove(context.Context, *sandbox.Handle, []string) error         { return nil }
+
+// A write that reached the folder but not the sandbox is a change (kept
+// in the turn's version), with a hint, not a failure that lies.
+func TestWriteSavedWhenSandboxIsDown(t *testing.T) {
+	h := newHarness(t)
+	h.svc.cfg.Files.(*WorkspaceFiles).Replica = downReplica{}
+	h.svc.cfg.Checks = func(context.Context, string) []Check { return []Check{{Name: "t", Command: "true"}} }
+	h.srv.Push(llmtest.Calls(llmtest.Call("write_file", `{"path":"a.txt","content":"x"}`)),
+		llmtest.Calls(llmtest.Call("run_checks", `{}`)), llmtest.Reply("done"))
+	res := h.run(TurnRequest{})
+	st := h.steps(res.TurnID)[0]
+	if st.Status != StepOK || !strings.Contains(st.Result.Hint, "sandbox") || res.VersionID == "" {
+		t.Fatalf("step %+v, result %+v", st.Result, res)
+	}
+	if c, _ := h.file("a.txt"); c != "x" {
+		t.Fatalf("a.txt = %q", c)
 	}
 }
