@@ -344,7 +344,7 @@ func (r *run) step(ctx context.Context, c llm.ToolCall, u llm.Usage, usd float64
 		if v := r.policy.Judge(t.name, cmd, r.root); v.Ask {
 			shown := cmd
 			if shown == "" {
-				shown = t.name + " " + string(st.Args)
+				shown, _ = capOutput(t.name+" "+string(st.Args), MaxErrorChars)
 			}
 			switch r.approve(ctx, st, shown, v) {
 			case Approve:
