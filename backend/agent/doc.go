@@ -18,6 +18,7 @@
 //	svc.RestoreBefore(ctx, turnID, 2)              // files back to before step 2, byte for byte
 //	svc.Undo(ctx, turnID)                          // only the turn's files; Conflict (EditedSinceError) asks first
 //	svc.TurnOfMessage(ctx, messageID)              // the turn an assistant message holds
+//	svc.Transcript(ctx, turnID)                    // the conversation with the model, for replay and export
 //	svc.Mode(ctx, projectID, provider, model) / svc.SetMode(ctx, projectID, agent.ModeAsk)
 //
 // Run and Continue return a TurnResult whose Reason says why the turn

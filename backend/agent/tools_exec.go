@@ -136,6 +136,9 @@ func toolReadConsole(ctx context.Context, r *run, a map[string]any) outcome {
 	res.Output, _ = capOutput(strings.Join(kept, "\n"), MaxOutputChars)
 	if res.Output == "" {
 		res.Output = "(the console is empty)"
+		if filter == "" && !errorsOnly {
+			res.Hint = "If the dev server was just started, its output appears after the next step; read the console again then."
+		}
 	}
 	return outcome{res: res}
 }

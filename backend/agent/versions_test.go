@@ -177,3 +177,21 @@ func TestWriteSavedWhenSandboxIsDown(t *testing.T) {
 		t.Fatalf("a.txt = %q", c)
 	}
 }
+
+func TestTranscriptKeptForReplay(t *testing.T) {
+	h := newHarness(t)
+	h.seed(map[string]string{"a.txt": "x\n"})
+	h.srv.Push(llmtest.Calls(llmtest.Call("read_file", `{"path":"a.txt"}`)), llmtest.Reply("it holds x"))
+	res := h.run(TurnRequest{Text: "what is in a.txt?"})
+	msgs, err := h.svc.Transcript(context.Background(), res.TurnID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	roles := []string{}
+	for _, m := range msgs {
+		roles = append(roles, m.Role)
+	}
+	if strings.Join(roles, ",") != "system,user,assistant,tool,assistant" || msgs[1].Content != "what is in a.txt?" || msgs[2].ToolCalls[0].Name != "read_file" {
+		t.Fatalf("transcript roles %v", roles)
+	}
+}
