@@ -3,6 +3,7 @@ package agent
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -45,6 +46,7 @@ type run struct {
 	root      string
 	msgs      []llm.Message
 	topic     string
+	requestID string
 
 	seq, segSteps     int
 	segStart          time.Time
@@ -67,6 +69,7 @@ type run struct {
 	bgMu              sync.Mutex
 	bg                map[uint32]*lockedBuffer
 	lastCost          float64
+	finishRefused     bool
 }
 
 // ending is how the loop stopped.
@@ -155,6 +158,16 @@ func (s *Service) loop(ctx context.Context, r *run) TurnResult {
 			break
 		}
 		rep, err := r.converse(ctx)
+		if err != nil && errors.Is(err, llm.ErrToolsRefused) && !r.textMode {
+			// The catalog said tools; the model says no: speak the text
+			// protocol from now on, and remember it for this model.
+			r.textMode = true
+			r.msgs[0].Content += textPrompt(r.tools)
+			r.s.learnNoTools(r.provider, r.model)
+			r.addNotice("This model does not take native tool calls; Tessera switched to its text protocol.")
+			r.emit(Event{Type: EventNotice, Text: r.notice})
+			continue
+		}
 		if err != nil {
 			if ctx.Err() != nil {
 				end = ending{reason: StopCancelled, summary: "Stopped."}
@@ -179,6 +192,12 @@ func (s *Service) loop(ctx context.Context, r *run) TurnResult {
 		r.malformed = 0
 		if len(calls) == 0 {
 			r.msgs = append(r.msgs, llm.Message{Role: llm.RoleAssistant, Content: rep.Text})
+			if r.uncheckedOnce() {
+				// Done means checked, also for a model that ends with
+				// text instead of the finish tool.
+				r.msgs = append(r.msgs, llm.Message{Role: llm.RoleUser, Content: "You changed files but have not checked the result. " + r.howToCheck() + " Then finish."})
+				continue
+			}
 			end = ending{reason: StopFinished, summary: strings.TrimSpace(rep.Text)}
 			break
 		}
@@ -315,7 +334,7 @@ func (r *run) step(ctx context.Context, c llm.ToolCall, u llm.Usage, usd float64
 		}
 		if r.repeats == repeatNotice {
 			notice = fmt.Sprintf("This is the %d. identical %s call in a row; it gives the same result. Change your approach: the %d. identical call stops the turn.", repeatNotice, c.Name, repeatStop)
-			r.notice = "The agent repeated the same call three times; it was told to change course."
+			r.addNotice("The agent repeated the same call three times; it was told to change course.")
 			r.emit(Event{Type: EventNotice, Text: r.notice})
 		}
 		cmd := ""
@@ -325,7 +344,7 @@ func (r *run) step(ctx context.Context, c llm.ToolCall, u llm.Usage, usd float64
 		if v := r.policy.Judge(t.name, cmd, r.root); v.Ask {
 			shown := cmd
 			if shown == "" {
-				shown = t.name + " " + string(st.Args)
+				shown, _ = capOutput(t.name+" "+string(st.Args), MaxErrorChars)
 			}
 			switch r.approve(ctx, st, shown, v) {
 			case Approve:
@@ -344,6 +363,9 @@ func (r *run) step(ctx context.Context, c llm.ToolCall, u llm.Usage, usd float64
 		}
 		st.Status = StepRunning
 		o = t.run(ctx, r, args)
+		// Secret values never reach the model or the step log, whatever
+		// the tool read (a .env file, a command's output).
+		o.res.Output, o.res.Hint = r.redact(o.res.Output), r.redact(o.res.Hint)
 		switch {
 		case o.invalid:
 			status = StepRefused
@@ -394,7 +416,7 @@ func (r *run) approve(ctx context.Context, st *Step, command string, v Verdict) 
 		Command: command, Cwd: r.root, Reasons: v.Reasons}
 	ch := make(chan Decision, 1)
 	r.s.mu.Lock()
-	r.s.approvals[a.ID] = ch
+	r.s.approvals[a.ID] = pending{requestID: r.requestID, answer: ch}
 	r.s.mu.Unlock()
 	defer func() {
 		r.s.mu.Lock()
@@ -406,6 +428,10 @@ func (r *run) approve(ctx context.Context, st *Step, command string, v Verdict) 
 	r.emit(Event{Type: EventApproval, Approval: a})
 	select {
 	case d := <-ch:
+		if ctx.Err() != nil { // Stop and an answer at once: Stop wins
+			r.emit(Event{Type: EventResolved, Approval: a, Text: "canceled"})
+			return ""
+		}
 		r.emit(Event{Type: EventResolved, Approval: a, Text: string(d)})
 		return d
 	case <-ctx.Done():
@@ -457,3 +483,11 @@ func toolNames(ts []*tool) string {
 
 // topic of a request's events.
 func topic(requestID string) string { return events.AgentTurn(requestID) }
+
+// addNotice adds a sentence to the turn's notice (each said once).
+func (r *run) addNotice(s string) {
+	if s == "" || strings.Contains(r.notice, s) {
+		return
+	}
+	r.notice = strings.TrimSpace(r.notice + " " + s)
+}

@@ -21,13 +21,23 @@ type Model interface {
 	SupportsTools(providerID, modelID string) bool
 }
 
-// LLM adapts *llm.Client: a model takes tools when its provider does.
+// LLM adapts *llm.Client: a model takes tools when the catalog says so
+// for it, else when its provider does. Local servers (Ollama, LM Studio)
+// are tried with tools: many local models take them, and one that does
+// not answers "does not support tools" (llm.ErrToolsRefused), after which
+// the turn speaks the text protocol and the service remembers it.
 type LLM struct{ *llm.Client }
 
-// SupportsTools reports the catalog's supports_tools of the provider.
-func (l LLM) SupportsTools(providerID, _ string) bool {
+// SupportsTools reports whether to offer native tool calls.
+func (l LLM) SupportsTools(providerID, modelID string) bool {
 	p, ok := l.Catalog().Provider(providerID)
-	return ok && p.SupportsTools
+	if !ok {
+		return false
+	}
+	if m, ok := l.Catalog().Model(providerID, modelID); ok && m.SupportsTools != nil {
+		return *m.SupportsTools
+	}
+	return p.SupportsTools || p.Local
 }
 
 // Store is the database the agent uses (*store.Store).
@@ -92,8 +102,29 @@ type Service struct {
 	mu        sync.Mutex
 	running   map[string]context.CancelFunc // request id → cancel
 	stopped   map[string]time.Time          // Stop before Run registered
-	approvals map[string]chan Decision      // approval id → its answer
+	approvals map[string]pending            // approval id → who waits for it
 	projects  map[string]string             // project id → request id of its running turn
+	noTools   map[string]bool               // provider/model that refused tools (learnt)
+}
+
+func (s *Service) learnNoTools(provider, model string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.noTools[provider+"/"+model] = true
+}
+
+// takesTools is the catalog's word, unless the model refused tools since.
+func (s *Service) takesTools(provider, model string) bool {
+	s.mu.Lock()
+	refused := s.noTools[provider+"/"+model]
+	s.mu.Unlock()
+	return !refused && s.cfg.Model.SupportsTools(provider, model)
+}
+
+// pending is an approval a turn waits for.
+type pending struct {
+	requestID string
+	answer    chan Decision // buffered: Answer never blocks
 }
 
 // New returns a Service.
@@ -114,7 +145,7 @@ func New(cfg Config) *Service {
 		cfg.Policy = func(context.Context) Policy { return Policy{} }
 	}
 	return &Service{cfg: cfg, running: map[string]context.CancelFunc{}, stopped: map[string]time.Time{},
-		approvals: map[string]chan Decision{}, projects: map[string]string{}}
+		approvals: map[string]pending{}, projects: map[string]string{}, noTools: map[string]bool{}}
 }
 
 // Run runs an agent turn (Agent, Ask or Plan) to its end or pause and
@@ -172,6 +203,13 @@ func (s *Service) Stop(requestID string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if cancel, ok := s.running[requestID]; ok {
+		// Its approvals stop waiting now: an answer that comes after
+		// Stop is refused, never taken for a yes.
+		for id, p := range s.approvals {
+			if p.requestID == requestID {
+				delete(s.approvals, id)
+			}
+		}
 		cancel()
 		return
 	}
@@ -191,13 +229,13 @@ func (s *Service) Answer(approvalID string, d Decision) error {
 		return apperr.Newf(apperr.Invalid, "%q is not an answer; approve or decline.", d)
 	}
 	s.mu.Lock()
-	ch, ok := s.approvals[approvalID]
+	p, ok := s.approvals[approvalID]
 	delete(s.approvals, approvalID)
 	s.mu.Unlock()
 	if !ok {
 		return apperr.New(apperr.NotFound, "That approval is not waiting any more (it was answered, or the turn stopped).")
 	}
-	ch <- d // buffered: never blocks
+	p.answer <- d
 	return nil
 }
 
@@ -217,7 +255,7 @@ func (s *Service) Mode(ctx context.Context, projectID, providerID, modelID strin
 	if Mode(m).Valid() {
 		return Mode(m), nil
 	}
-	return DefaultMode(s.cfg.Model.SupportsTools(providerID, modelID)), nil
+	return DefaultMode(s.takesTools(providerID, modelID)), nil
 }
 
 // SetMode remembers the mode of a project's chat.
@@ -252,7 +290,7 @@ func validate(req TurnRequest) error {
 		if l.MaxSteps != 0 && (l.MaxSteps < 1 || l.MaxSteps > 200) {
 			return apperr.New(apperr.Invalid, "The step limit must be between 1 and 200.")
 		}
-		if l.MaxUSD < 0 || l.MaxDuration < 0 || l.MaxMistakes < 0 {
+		if l.MaxDuration < 0 || l.MaxMistakes < 0 {
 			return apperr.New(apperr.Invalid, "Limits cannot be negative.")
 		}
 	}
@@ -273,6 +311,9 @@ func limitsOf(l *Limits) Limits {
 	}
 	if out.MaxMistakes == 0 {
 		out.MaxMistakes = d.MaxMistakes
+	}
+	if out.MaxUSD == 0 {
+		out.MaxUSD = d.MaxUSD
 	}
 	return out
 }
