@@ -109,7 +109,10 @@ func (w *Workspace) SquashTurn(ctx context.Context, since, msg string, trailers 
 		if p.IsZero() {
 			// The turn made the first versions of the project: its
 			// version becomes the first one.
-			h, err := w.rootCommit(base.TreeHash, FormatMessage(msg, trailers))
+			h, err := w.writeCommit(base.TreeHash, FormatMessage(msg, trailers))
+			if err == nil {
+				err = w.rewind(cur.Hash, h)
+			}
 			if err != nil {
 				return Version{}, false, err
 			}
@@ -127,9 +130,12 @@ func (w *Workspace) SquashTurn(ctx context.Context, since, msg string, trailers 
 	}
 	if base.TreeHash == cur.TreeHash {
 		// The steps undid themselves: back to the version before them.
-		return Version{}, false, w.moveTo(base.Hash)
+		return Version{}, false, w.rewind(cur.Hash, base.Hash)
 	}
-	h, err := w.commitTree(cur.TreeHash, FormatMessage(msg, trailers), base.Hash)
+	h, err := w.writeCommit(cur.TreeHash, FormatMessage(msg, trailers), base.Hash)
+	if err == nil {
+		err = w.rewind(cur.Hash, h)
+	}
 	if err != nil {
 		return Version{}, false, err
 	}
@@ -150,9 +156,26 @@ func (w *Workspace) Head() string {
 	return c.Hash.String()
 }
 
-// moveTo points the branch and the index at h (the folder already holds
-// its files).
-func (w *Workspace) moveTo(h plumbing.Hash) error {
+// rewind moves the branch from the step commit it is at (from) back onto
+// h, which replaces the steps: the one move of a branch that does not go
+// forward, so it is made only while the branch still is at from (git's
+// own compare-and-swap of a ref). When the person committed meanwhile the
+// steps stay as they are (nothing of either side is lost) and the turn's
+// version is not made. Then the index follows h (the folder already
+// holds its files).
+func (w *Workspace) rewind(from, h plumbing.Hash) error {
+	head, err := w.repo.Storer.Reference(plumbing.HEAD)
+	if err != nil {
+		return w.gitErr(err)
+	}
+	name := plumbing.HEAD
+	if head.Type() == plumbing.SymbolicReference {
+		name = head.Target()
+	}
+	old := plumbing.NewHashReference(name, from)
+	if err := w.repo.Storer.CheckAndSetReference(plumbing.NewHashReference(name, h), old); err != nil {
+		return w.gitErr(err)
+	}
 	wt, err := w.repo.Worktree()
 	if err != nil {
 		return w.gitErr(err)
@@ -163,11 +186,11 @@ func (w *Workspace) moveTo(h plumbing.Hash) error {
 	return nil
 }
 
-// rootCommit writes a commit of tree without parents and moves the branch
-// to it.
-func (w *Workspace) rootCommit(tree plumbing.Hash, msg string) (plumbing.Hash, error) {
+// writeCommit stores a commit of tree with parents (none: a first
+// version) without moving any branch.
+func (w *Workspace) writeCommit(tree plumbing.Hash, msg string, parents ...plumbing.Hash) (plumbing.Hash, error) {
 	sig := w.signature()
-	c := &object.Commit{Author: *sig, Committer: *sig, Message: msg, TreeHash: tree}
+	c := &object.Commit{Author: *sig, Committer: *sig, Message: msg, TreeHash: tree, ParentHashes: parents}
 	obj := w.repo.Storer.NewEncodedObject()
 	if err := c.Encode(obj); err != nil {
 		return plumbing.ZeroHash, w.gitErr(err)
@@ -176,5 +199,5 @@ func (w *Workspace) rootCommit(tree plumbing.Hash, msg string) (plumbing.Hash, e
 	if err != nil {
 		return plumbing.ZeroHash, w.gitErr(err)
 	}
-	return h, w.moveTo(h)
+	return h, nil
 }
