@@ -98,9 +98,16 @@ export async function startFakeE2B(name, work) {
   const proc = spawn(path.join(root, 'build/bin/fakee2b'), ['-key', 'e2b_test_key', '-addr-file', addrFile, ...python],
     { cwd: root, stdio: ['ignore', log, log] });
   proc.on('exit', c => { proc.exited = true; proc.code = c; });
-  for (let i = 0; i < 200 && !fs.existsSync(addrFile); i++) await new Promise(r => setTimeout(r, 50));
-  assert(fs.existsSync(addrFile), 'the fake E2B did not start');
-  const info = JSON.parse(fs.readFileSync(addrFile, 'utf8'));
+  // Until the fake has written its whole address file (what it reports
+  // when it listens); the ceiling only ends a hung start on a busy machine.
+  const t0 = Date.now();
+  let info;
+  for (;;) {
+    if (proc.exited) throw new Error(`the fake E2B exited with ${proc.code}; see build/artifacts/${name}-fakee2b.log`);
+    try { info = JSON.parse(fs.readFileSync(addrFile, 'utf8')); break; } catch { /* not written yet */ }
+    if (Date.now() - t0 > 60000) throw new Error('the fake E2B did not start within 60 s');
+    await new Promise(r => setTimeout(r, 50));
+  }
   return { proc, ...info };
 }
 

@@ -135,7 +135,12 @@ func main() {
 	info := map[string]string{"addr": f.Addr(), "admin": ln.Addr().String(), "domain": f.Domain()}
 	b, _ := json.Marshal(info)
 	if *addrFile != "" {
-		if err := os.WriteFile(*addrFile, b, 0o600); err != nil {
+		// Whole or not at all (a reader polls for it): write, then rename.
+		tmp := *addrFile + ".tmp"
+		if err := os.WriteFile(tmp, b, 0o600); err != nil {
+			log.Fatal(err)
+		}
+		if err := os.Rename(tmp, *addrFile); err != nil {
 			log.Fatal(err)
 		}
 	}
