@@ -46,7 +46,12 @@ export async function stopProcess(p, signal = 'SIGINT', timeoutMs = 20000) {
   p.kill(signal);
   const t0 = Date.now();
   while (!p.exited && Date.now() - t0 < timeoutMs) await new Promise(r => setTimeout(r, 100));
-  if (!p.exited) { p.kill('SIGKILL'); await new Promise(r => setTimeout(r, 200)); }
+  if (!p.exited) {
+    // Until it is gone (its data folder's lock with it), not a fixed
+    // pause: the next app on that folder must find the lock free.
+    p.kill('SIGKILL');
+    await waitFor(() => p.exited, `${p.spawnfile} to end after SIGKILL`, 30000);
+  }
 }
 
 // startApp launches build/bin/tessera-dev with its own TESSERA_HOME.
