@@ -109,7 +109,11 @@ func Claim(ctx context.Context, home string) (*Lock, error) {
 			fmt.Sprintf("Tessera could not lock its data folder %s. Check that you may write there, or set TESSERA_HOME.", home))
 	}
 	if !ok {
-		return nil, askHolder(ctx, home)
+		// The holder may be ending as we ask: a lock that comes free
+		// while we wait for an answer is ours.
+		if r := askHolder(ctx, home, func() bool { got, _ := fl.TryLock(); return got }); r != nil {
+			return nil, r
+		}
 	}
 	l, err := serve(fl, home)
 	if err != nil {
@@ -213,13 +217,17 @@ func (l *Lock) Close() error {
 	return errors.Join(err, l.fl.Unlock())
 }
 
-// askHolder asks the process holding home's lock to show its window.
-func askHolder(ctx context.Context, home string) *Running {
+// askHolder asks the process holding home's lock to show its window; nil
+// when the lock came free meanwhile and relock took it.
+func askHolder(ctx context.Context, home string, relock func() bool) *Running {
 	ctx, cancel := context.WithTimeout(ctx, AnswerWait)
 	defer cancel()
 	r := &Running{Home: home}
 	var last info
 	for {
+		if relock() {
+			return nil
+		}
 		in, err := readInfo(filepath.Join(home, InfoName))
 		if err == nil {
 			r.PID = in.PID

@@ -127,6 +127,9 @@ func TestHungHolderIsNamed(t *testing.T) {
 	if err := h.cmd.Process.Signal(syscall.SIGSTOP); err != nil {
 		t.Fatal(err)
 	}
+	// kill(2) returns before every thread has stopped: wait for the state
+	// the system reports.
+	waitStopped(t, pid)
 	// Unanswered is the outcome here, so a short wait proves as much.
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
@@ -237,4 +240,20 @@ func listing(t *testing.T, dir string) string {
 		t.Fatal(err)
 	}
 	return b.String()
+}
+
+// waitStopped waits until the process is reported stopped (ps state T).
+func waitStopped(t *testing.T, pid int) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second) // only ends a hung run
+	for {
+		out, err := exec.Command("ps", "-o", "state=", "-p", fmt.Sprint(pid)).Output()
+		if err == nil && strings.HasPrefix(strings.TrimSpace(string(out)), "T") {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("process %d never stopped: %q %v", pid, out, err)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
