@@ -24,8 +24,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -83,6 +85,23 @@ func (r *Running) Error() string {
 }
 
 func (r *Running) Unwrap() error { return r.Err }
+
+// Tell says the sentence where the person will see it: on stderr, and,
+// when the open Tessera does not answer, as a desktop notification too
+// (notify-send, where it exists): a launch from a menu has no terminal.
+func (r *Running) Tell(ctx context.Context, stderr io.Writer) {
+	fmt.Fprintln(stderr, r.Error())
+	if r.Answered {
+		return
+	}
+	bin, err := exec.LookPath("notify-send")
+	if err != nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	_ = exec.CommandContext(ctx, bin, "--app-name=Tessera", "--urgency=critical", "Tessera is already open", r.Error()).Run()
+}
 
 // Lock is this process's claim on a data folder. Safe for concurrent use.
 type Lock struct {

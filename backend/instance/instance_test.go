@@ -257,3 +257,36 @@ func waitStopped(t *testing.T, pid int) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// A hung holder is also named in a desktop notification (a launch from a
+// menu has no terminal); an answered launch only says so on stderr.
+func TestTellNotifiesWhenNotAnswered(t *testing.T) {
+	bin := t.TempDir()
+	got := filepath.Join(bin, "notified")
+	script := "#!/bin/sh\nprintf '%s\\n' \"$@\" > '" + got + "'\n"
+	if err := os.WriteFile(filepath.Join(bin, "notify-send"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	for _, tc := range []struct {
+		r      Running
+		notify bool
+	}{
+		{Running{Home: "/data", Answered: true}, false},
+		{Running{Home: "/data", PID: 4242}, true},
+	} {
+		os.Remove(got)
+		var stderr strings.Builder
+		tc.r.Tell(context.Background(), &stderr)
+		if strings.TrimSpace(stderr.String()) != tc.r.Error() {
+			t.Errorf("stderr %q, want the sentence", stderr.String())
+		}
+		b, err := os.ReadFile(got)
+		if tc.notify != (err == nil) {
+			t.Fatalf("answered %v: notified %v (%v)", tc.r.Answered, err == nil, err)
+		}
+		if tc.notify && !strings.Contains(string(b), "process 4242") {
+			t.Errorf("the notification says %q", b)
+		}
+	}
+}
