@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"embed"
 	"errors"
 	"fmt"
@@ -25,7 +26,7 @@ func main() {
 	if running := (*instance.Running)(nil); errors.As(err, &running) {
 		// Another Tessera has this data folder: it was asked to show its
 		// window (exit 0), or it is hung and the sentence names it.
-		fmt.Fprintln(os.Stderr, running.Error())
+		running.Tell(context.Background(), os.Stderr)
 		if running.Answered {
 			os.Exit(0)
 		}

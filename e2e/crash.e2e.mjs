@@ -5,16 +5,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { startApp, stopProcess, browser, closeBrowser, openPage, tid, assert, artifacts, startFakeE2B, startFakeLLM,
-  appEnv, configure, createProject, send, pyFragment as py } from './lib.mjs';
+  appEnv, configure, createProject, send, pyFragment as py, waitFor } from './lib.mjs';
 
 const work = process.env.E2E_WORK || fs.mkdtempSync('/tmp/tessera-e2e-');
-const sleep = ms => new Promise(r => setTimeout(r, ms));
 
 
 async function kill9(app) {
   app.proc.kill('SIGKILL');
-  for (let i = 0; i < 100 && !app.proc.exited; i++) await sleep(50);
-  assert(app.proc.exited, 'the app did not die');
+  await waitFor(() => app.proc.exited, 'the app to die of SIGKILL', 30000);
 }
 
 async function history(page) {
@@ -46,7 +44,12 @@ export const tests = {
       await send(page, 'Write a long program');
       await page.waitForFunction(() => (document.querySelector('[data-testid="code-view"]')?.textContent ?? '').length > 800, null, { timeout: 30000 });
       const onScreen = (await page.textContent(tid('code-view'))).length;
-      await sleep(500); // what was on screen 400 ms ago is in the database
+      // Until the database holds what the screen showed (the answer is
+      // saved as it streams): a state the app reports, not a clock.
+      await waitFor(async () => {
+        const h = await history(page);
+        return h.length === 2 && h[1].code.length > onScreen / 2;
+      }, 'the streamed answer to be saved', 60000);
       await kill9(app);
       app = await startApp({ home, env: appEnv(e2b), name: 'app-crash' });
       page = await openPage(ctx, app.url);

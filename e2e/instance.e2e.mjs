@@ -4,7 +4,7 @@
 // first is stopped (hung), the second names the process that holds it.
 import fs from 'node:fs';
 import path from 'node:path';
-import { spawn } from 'node:child_process';
+import { spawn, execFileSync } from 'node:child_process';
 import { root, artifacts, startApp, stopProcess, assert, waitFor } from './lib.mjs';
 
 const work = process.env.E2E_WORK || fs.mkdtempSync('/tmp/tessera-e2e-');
@@ -53,6 +53,9 @@ export const tests = {
 
       // Stopped (as hung as a process can be): the next launch names it.
       first.proc.kill('SIGSTOP');
+      // kill(2) returns before every thread has stopped: until ps says so.
+      await waitFor(() => execFileSync('ps', ['-o', 'state=', '-p', String(first.proc.pid)], { encoding: 'utf8' }).trim().startsWith('T'),
+        'the first app to be stopped', 30000);
       const third = await launch(home, 'instance-third');
       first.proc.kill('SIGCONT');
       assert(third.code === 1, `launch beside a hung app exited ${third.code}`);

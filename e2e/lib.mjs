@@ -46,7 +46,12 @@ export async function stopProcess(p, signal = 'SIGINT', timeoutMs = 20000) {
   p.kill(signal);
   const t0 = Date.now();
   while (!p.exited && Date.now() - t0 < timeoutMs) await new Promise(r => setTimeout(r, 100));
-  if (!p.exited) { p.kill('SIGKILL'); await new Promise(r => setTimeout(r, 200)); }
+  if (!p.exited) {
+    // Until it is gone (its data folder's lock with it), not a fixed
+    // pause: the next app on that folder must find the lock free.
+    p.kill('SIGKILL');
+    await waitFor(() => p.exited, `${p.spawnfile} to end after SIGKILL`, 30000);
+  }
 }
 
 // startApp launches build/bin/tessera-dev with its own TESSERA_HOME.
@@ -98,11 +103,16 @@ export async function startFakeE2B(name, work) {
   const proc = spawn(path.join(root, 'build/bin/fakee2b'), ['-key', 'e2b_test_key', '-addr-file', addrFile, ...python],
     { cwd: root, stdio: ['ignore', log, log] });
   proc.on('exit', c => { proc.exited = true; proc.code = c; });
-  // Waits for the state the fake reports (its address file, renamed into
-  // place whole) or its exit; the ceiling only ends a hung run.
-  for (let i = 0; i < 1200 && !fs.existsSync(addrFile) && !proc.exited; i++) await new Promise(r => setTimeout(r, 50));
-  assert(fs.existsSync(addrFile), proc.exited ? `the fake E2B exited (code ${proc.code}); see its log in build/artifacts` : 'the fake E2B did not start within a minute');
-  const info = JSON.parse(fs.readFileSync(addrFile, 'utf8'));
+  // Until the fake has written its whole address file (what it reports
+  // when it listens); the ceiling only ends a hung start on a busy machine.
+  const t0 = Date.now();
+  let info;
+  for (;;) {
+    if (proc.exited) throw new Error(`the fake E2B exited with ${proc.code}; see build/artifacts/${name}-fakee2b.log`);
+    try { info = JSON.parse(fs.readFileSync(addrFile, 'utf8')); break; } catch { /* not written yet */ }
+    if (Date.now() - t0 > 60000) throw new Error('the fake E2B did not start within 60 s');
+    await new Promise(r => setTimeout(r, 50));
+  }
   return { proc, ...info };
 }
 

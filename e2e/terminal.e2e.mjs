@@ -13,7 +13,9 @@ const work = process.env.E2E_WORK || fs.mkdtempSync('/tmp/tessera-e2e-');
 // The text of the terminal's buffer (XtermView exposes its last lines).
 const bufferLines = page => page.$eval(`${tid('xterm')}[data-ready="true"]`, el => (el.dataset.text ?? '').split('\n'));
 
-async function waitForLine(page, pred, what, timeout = 20000) {
+// Polls the terminal's buffer (what the page shows) until a line matches;
+// the ceiling only ends a hung run, generous for a busy machine.
+async function waitForLine(page, pred, what, timeout = 90000) {
   const t0 = Date.now();
   for (;;) {
     const lines = await bufferLines(page).catch(() => []);

@@ -24,8 +24,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -84,6 +86,23 @@ func (r *Running) Error() string {
 
 func (r *Running) Unwrap() error { return r.Err }
 
+// Tell says the sentence where the person will see it: on stderr, and,
+// when the open Tessera does not answer, as a desktop notification too
+// (notify-send, where it exists): a launch from a menu has no terminal.
+func (r *Running) Tell(ctx context.Context, stderr io.Writer) {
+	fmt.Fprintln(stderr, r.Error())
+	if r.Answered {
+		return
+	}
+	bin, err := exec.LookPath("notify-send")
+	if err != nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	_ = exec.CommandContext(ctx, bin, "--app-name=Tessera", "--urgency=critical", "Tessera is already open", r.Error()).Run()
+}
+
 // Lock is this process's claim on a data folder. Safe for concurrent use.
 type Lock struct {
 	fl    *flock.Flock
@@ -109,7 +128,11 @@ func Claim(ctx context.Context, home string) (*Lock, error) {
 			fmt.Sprintf("Tessera could not lock its data folder %s. Check that you may write there, or set TESSERA_HOME.", home))
 	}
 	if !ok {
-		return nil, askHolder(ctx, home)
+		// The holder may be ending as we ask: a lock that comes free
+		// while we wait for an answer is ours.
+		if r := askHolder(ctx, home, func() bool { got, _ := fl.TryLock(); return got }); r != nil {
+			return nil, r
+		}
 	}
 	l, err := serve(fl, home)
 	if err != nil {
@@ -213,13 +236,17 @@ func (l *Lock) Close() error {
 	return errors.Join(err, l.fl.Unlock())
 }
 
-// askHolder asks the process holding home's lock to show its window.
-func askHolder(ctx context.Context, home string) *Running {
+// askHolder asks the process holding home's lock to show its window; nil
+// when the lock came free meanwhile and relock took it.
+func askHolder(ctx context.Context, home string, relock func() bool) *Running {
 	ctx, cancel := context.WithTimeout(ctx, AnswerWait)
 	defer cancel()
 	r := &Running{Home: home}
 	var last info
 	for {
+		if relock() {
+			return nil
+		}
 		in, err := readInfo(filepath.Join(home, InfoName))
 		if err == nil {
 			r.PID = in.PID

@@ -127,6 +127,9 @@ func TestHungHolderIsNamed(t *testing.T) {
 	if err := h.cmd.Process.Signal(syscall.SIGSTOP); err != nil {
 		t.Fatal(err)
 	}
+	// kill(2) returns before every thread has stopped: wait for the state
+	// the system reports.
+	waitStopped(t, pid)
 	// Unanswered is the outcome here, so a short wait proves as much.
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
@@ -237,4 +240,53 @@ func listing(t *testing.T, dir string) string {
 		t.Fatal(err)
 	}
 	return b.String()
+}
+
+// waitStopped waits until the process is reported stopped (ps state T).
+func waitStopped(t *testing.T, pid int) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second) // only ends a hung run
+	for {
+		out, err := exec.Command("ps", "-o", "state=", "-p", fmt.Sprint(pid)).Output()
+		if err == nil && strings.HasPrefix(strings.TrimSpace(string(out)), "T") {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("process %d never stopped: %q %v", pid, out, err)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// A hung holder is also named in a desktop notification (a launch from a
+// menu has no terminal); an answered launch only says so on stderr.
+func TestTellNotifiesWhenNotAnswered(t *testing.T) {
+	bin := t.TempDir()
+	got := filepath.Join(bin, "notified")
+	script := "#!/bin/sh\nprintf '%s\\n' \"$@\" > '" + got + "'\n"
+	if err := os.WriteFile(filepath.Join(bin, "notify-send"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	for _, tc := range []struct {
+		r      Running
+		notify bool
+	}{
+		{Running{Home: "/data", Answered: true}, false},
+		{Running{Home: "/data", PID: 4242}, true},
+	} {
+		os.Remove(got)
+		var stderr strings.Builder
+		tc.r.Tell(context.Background(), &stderr)
+		if strings.TrimSpace(stderr.String()) != tc.r.Error() {
+			t.Errorf("stderr %q, want the sentence", stderr.String())
+		}
+		b, err := os.ReadFile(got)
+		if tc.notify != (err == nil) {
+			t.Fatalf("answered %v: notified %v (%v)", tc.r.Answered, err == nil, err)
+		}
+		if tc.notify && !strings.Contains(string(b), "process 4242") {
+			t.Errorf("the notification says %q", b)
+		}
+	}
 }

@@ -29,7 +29,7 @@ before(async () => {
     try { execFileSync(py, ['-c', 'import matplotlib'], { stdio: 'ignore' }); args.push('-python', py); break; } catch {}
   }
   fake = spawn(bin, args, { stdio: ['ignore', 'ignore', fs.openSync(path.join(dir, 'fake.log'), 'a')] });
-  for (let i = 0; i < 200 && !fs.existsSync(addrFile); i++) await new Promise(r => setTimeout(r, 50));
+  for (let i = 0; i < 1200 && !fs.existsSync(addrFile); i++) await new Promise(r => setTimeout(r, 50));
   info = JSON.parse(fs.readFileSync(addrFile, 'utf8'));
   Object.assign(process.env, {
     E2B_API_KEY: KEY, E2B_DOMAIN: info.domain,

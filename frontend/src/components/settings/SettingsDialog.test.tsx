@@ -55,6 +55,17 @@ describe('Settings: write-only keys', () => {
     expect(screen.getByTestId('key-status-e2b')).toHaveTextContent('Not set')
   })
 
+  it('keeps a key being typed when the provider list reloads (every save reloads it)', async () => {
+    const user = userEvent.setup()
+    renderDialog()
+    await user.type(screen.getByTestId('key-input-e2b'), 'e2b_typed_while_it_reloads')
+    // What a save's catalog reload does: a new provider list arrives.
+    act(() => useCatalog.setState({ providers: [...useCatalog.getState().providers] }))
+    await waitFor(() => expect(m.settings.keyStatus).toHaveBeenCalledTimes(2))
+    expect(screen.getByTestId('key-input-e2b')).toHaveValue('e2b_typed_while_it_reloads')
+    expect(screen.getByTestId('settings-save')).toHaveTextContent('Save (1 key)')
+  })
+
   it('saves through SetKey, clears the field, shows Saved, and never puts the key in the DOM', async () => {
     const user = userEvent.setup()
     renderDialog()

@@ -104,8 +104,15 @@ export function SettingsDialog({
     setDrafts({})
     setErrors({})
     setMoreOpen(false)
+    // Only when the dialog opens, not on every settings change.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [open])
+  useEffect(() => {
+    if (!open) return
+    // When the providers arrive or change (every save reloads them), the
+    // key states are read again; what the person is typing stays (it was
+    // cleared here too, so a key typed while the list reloaded vanished).
     void loadKeys([E2B_ACCOUNT, ...keyProviders.map((p) => llmAccount(p.id)), llmAccount(CUSTOM_ID)])
-    // Only when the dialog opens (or providers arrive), not on every settings change.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [open, keyProviders])
 

@@ -41,7 +41,7 @@ export function UpdatesSection(props: {
         id="update-feed"
         data-testid="update-feed-input"
         value={props.feedURL}
-        placeholder={status?.feed && !props.feedURL ? status.feed : 'This build’s own feed'}
+        placeholder={status && !status.feed ? 'None in this build: name one to check' : status?.feed || 'This build’s own feed'}
         onChange={(e) => props.onChange({ updateCheck: props.enabled, updateFeedURL: e.target.value })}
         aria-invalid={props.error ? true : undefined}
         className="h-8 rounded-md border border-border bg-background px-2 font-mono text-xs aria-[invalid=true]:border-destructive"

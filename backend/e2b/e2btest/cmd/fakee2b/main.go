@@ -135,8 +135,7 @@ func main() {
 	info := map[string]string{"addr": f.Addr(), "admin": ln.Addr().String(), "domain": f.Domain()}
 	b, _ := json.Marshal(info)
 	if *addrFile != "" {
-		// Written whole, then renamed: a test that sees the file reads
-		// all of it (it polls for the name, not the bytes).
+		// Whole or not at all (a reader polls for it): write, then rename.
 		tmp := *addrFile + ".tmp"
 		if err := os.WriteFile(tmp, b, 0o600); err != nil {
 			log.Fatal(err)
