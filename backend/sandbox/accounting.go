@@ -60,10 +60,22 @@ func (e *entry) takeUsage(now time.Time) []usageChunk {
 	return out
 }
 
+// record writes running time to the store and to the entry's books.
 func (m *Manager) record(ctx context.Context, projectID string, chunks []usageChunk) {
 	for _, c := range chunks {
 		u := store.UsageDay{Seconds: c.secs, VCPUSeconds: c.secs * c.cpus, MemMiBSeconds: c.secs * c.memMB}
-		if err := m.cfg.Store.AddUsage(ctx, projectID, c.day, u); err != nil {
+		err := m.cfg.Store.AddUsage(ctx, projectID, c.day, u)
+		m.mu.Lock()
+		if e := m.entries[projectID]; e != nil {
+			if err != nil {
+				e.books.known = false // what the store holds is not known: read it again
+				e.books.gen++
+			} else {
+				e.books.add(c.day, u)
+			}
+		}
+		m.mu.Unlock()
+		if err != nil {
 			m.log.Warn("recording sandbox running time failed", "project", projectID, "seconds", c.secs, "err", err)
 		}
 	}

@@ -265,6 +265,7 @@ type entry struct {
 	env        map[string]string
 	envWritten string
 	cost       costState // cost.go
+	books      books     // books.go: running time read once, then kept
 	pub        pubState  // publish.go
 }
 

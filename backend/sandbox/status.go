@@ -85,12 +85,12 @@ func (m *Manager) status(ctx context.Context, e *entry) Status {
 		}
 	}
 	m.mu.Unlock()
-	today, total, err := m.cfg.Store.Usage(ctx, e.id, now)
+	f, err := m.usageBooks(ctx, e, now)
 	if err != nil {
 		m.log.Warn("reading sandbox usage failed", "project", e.id, "err", err)
 	}
-	s.RunningSecondsToday, s.RunningSecondsTotal = today+unflushed, total+unflushed
-	m.extra(ctx, e, &s, now)
+	s.RunningSecondsToday, s.RunningSecondsTotal = f.today(now)+unflushed, f.total+unflushed
+	m.extra(ctx, e, &s, now, f)
 	return s
 }
 
