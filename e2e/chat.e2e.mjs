@@ -6,7 +6,7 @@
 // and the page inside it cannot reach the app's bound methods.
 import fs from 'node:fs';
 import path from 'node:path';
-import { startApp, stopProcess, browser, closeBrowser, openPage, tid, assert, artifacts, startFakeE2B, startFakeLLM, admin, appEnv, configure, createProject, send, pyFragment as py } from './lib.mjs';
+import { startApp, stopProcess, browser, closeBrowser, openPage, tid, assert, artifacts, startFakeE2B, startFakeLLM, admin, appEnv, configure, createProject, send, pyFragment as py, staticPage, webScenario } from './lib.mjs';
 
 const work = process.env.E2E_WORK || fs.mkdtempSync('/tmp/tessera-e2e-');
 
@@ -125,26 +125,11 @@ export const tests = {
   },
 
   async 'web: preview iframe served from the sandbox, isolated from the app'() {
-    const home = path.join(work, 'web-home');
-    const e2b = await startFakeE2B('web', work);
     const page1 = '<!doctype html><html><body><h1 id="hello">Hello from the sandbox</h1>' +
       '<script>document.title = typeof window.go; try { window.parent.go; document.body.dataset.parent = "reachable" } catch (e) { document.body.dataset.parent = "blocked" }</script></body></html>';
-    const llm = await startFakeLLM('web', work, [{
-      commentary: 'A static page.', template: 'nextjs-developer', title: 'Hello page', description: 'hello',
-      additional_dependencies: [], has_additional_dependencies: false, install_dependencies_command: '',
-      port: 3000, file_path: 'public/index.html', code: page1,
-    }]);
-    let app;
-    let ctx;
+    const s = await webScenario({ name: 'web', work, home: path.join(work, 'web-home'), fragments: [staticPage(page1)] });
     try {
-      app = await startApp({ home, env: appEnv(e2b), name: 'app-web' });
-      // Chromium resolves the sandbox host names to the fake, as DNS would.
-      ctx = await browser([`--host-resolver-rules=MAP *.${e2b.domain} ${e2b.addr}`]);
-      const page = await openPage(ctx, app.url);
-      await configure(page, llm.url);
-      await createProject(page, 'Web');
-      await send(page, 'A hello page');
-      const frameEl = await page.waitForSelector(tid('preview-iframe'), { timeout: 60000 });
+      const { page, frameEl, e2b } = s;
       const src = await frameEl.getAttribute('src');
       assert(src.startsWith(`http://3000-`) && src.includes(e2b.domain), `preview URL ${src}`);
       const frame = await frameEl.contentFrame();
@@ -154,10 +139,7 @@ export const tests = {
       assert(inside.parent === 'blocked', `the iframe cannot reach the app window: ${JSON.stringify(inside)}`);
       await page.screenshot({ path: path.join(artifacts, 'e2e-chat-web.png') });
     } finally {
-      if (ctx) await closeBrowser(ctx);
-      if (app) await stopProcess(app.proc);
-      await stopProcess(llm.proc);
-      await stopProcess(e2b.proc);
+      await s.stop();
     }
   },
 };

@@ -4,7 +4,7 @@
 // monthly budget pauses the sandbox and refuses the next run, saying so.
 import fs from 'node:fs';
 import path from 'node:path';
-import { startApp, stopProcess, browser, closeBrowser, openPage, tid, assert, artifacts, startFakeE2B, startFakeLLM, admin, appEnv, configure, createProject, send, pyFragment as py, waitFor } from './lib.mjs';
+import { startApp, stopProcess, browser, closeBrowser, openPage, tid, assert, artifacts, startFakeE2B, startFakeLLM, admin, appEnv, configure, createProject, send, pyFragment as py, waitFor, staticPage, webScenario } from './lib.mjs';
 
 const work = process.env.E2E_WORK || fs.mkdtempSync('/tmp/tessera-e2e-');
 const IDLE = 12; // seconds: TESSERA_IDLE_PAUSE for these tests
@@ -56,22 +56,11 @@ export const tests = {
   },
 
   async 'publish keeps the sandbox running at the fake past the idle pause; unpublish lets it pause'() {
-    const home = path.join(work, 'publish-home');
-    const e2b = await startFakeE2B('publish', work);
-    const llm = await startFakeLLM('publish', work, [{
-      commentary: 'A static page.', template: 'nextjs-developer', title: 'Shared page', description: 'page',
-      additional_dependencies: [], has_additional_dependencies: false, install_dependencies_command: '',
-      port: 3000, file_path: 'public/index.html', code: '<!doctype html><h1 id="hi">Shared</h1>',
-    }]);
-    let app, ctx;
+    const s = await webScenario({ name: 'publish', work, home: path.join(work, 'publish-home'),
+      fragments: [staticPage('<!doctype html><h1 id="hi">Shared</h1>', { title: 'Shared page', description: 'page' })],
+      env: { TESSERA_IDLE_PAUSE: `${IDLE}s` }, project: 'Shared', prompt: 'A page to share' });
     try {
-      app = await startApp({ home, env: { ...appEnv(e2b), TESSERA_IDLE_PAUSE: `${IDLE}s` }, name: 'app-publish' });
-      ctx = await browser([`--host-resolver-rules=MAP *.${e2b.domain} ${e2b.addr}`]);
-      const page = await openPage(ctx, app.url);
-      await configure(page, llm.url);
-      await createProject(page, 'Shared');
-      await send(page, 'A page to share');
-      await page.waitForSelector(tid('preview-iframe'), { timeout: 60000 });
+      const { page, e2b } = s;
       await page.waitForSelector(`${tid('publish-bar')}[data-published="false"]`);
 
       await page.selectOption(tid('publish-hours'), '2');
@@ -105,10 +94,7 @@ export const tests = {
       const counts = await admin(e2b, 'counts');
       assert(counts.contractErrors === 0, `contract errors at the fake: ${counts.contractErrors}`);
     } finally {
-      if (ctx) await closeBrowser(ctx);
-      if (app) await stopProcess(app.proc);
-      await stopProcess(llm.proc);
-      await stopProcess(e2b.proc);
+      await s.stop();
     }
   },
 

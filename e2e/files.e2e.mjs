@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { startApp, stopProcess, browser, closeBrowser, openPage, tid, assert, artifacts, startFakeE2B, startFakeLLM, admin, appEnv, configure, createProject, send, pyFragment as py, waitFor } from './lib.mjs';
+import { startApp, stopProcess, browser, closeBrowser, openPage, tid, assert, artifacts, startFakeE2B, startFakeLLM, admin, appEnv, configure, createProject, send, pyFragment as py, waitFor, staticPage, webScenario } from './lib.mjs';
 
 const work = process.env.E2E_WORK || fs.mkdtempSync('/tmp/tessera-e2e-');
 
@@ -115,24 +115,12 @@ export const tests = {
   },
 
   async 'web: device sizes resize the preview; a page edited in the Files tab is what the preview serves'() {
-    const home = path.join(work, 'files-web-home');
-    const e2b = await startFakeE2B('files-web', work);
     const page1 = '<!doctype html><html><body><h1 id="hello">Hello from the model</h1></body></html>';
-    const llm = await startFakeLLM('files-web', work, [{
-      commentary: 'A static page.', template: 'nextjs-developer', title: 'Hello page', description: 'hello',
-      additional_dependencies: [], has_additional_dependencies: false, install_dependencies_command: '',
-      port: 3000, file_path: 'public/index.html', code: page1,
-    }]);
-    let app;
-    let ctx;
+    const s = await webScenario({ name: 'files-web', work, home: path.join(work, 'files-web-home'),
+      fragments: [staticPage(page1)], project: 'Web edit' });
     try {
-      app = await startApp({ home, env: appEnv(e2b), name: 'app-files-web' });
-      ctx = await browser([`--host-resolver-rules=MAP *.${e2b.domain} ${e2b.addr}`]);
-      const page = await openPage(ctx, app.url);
-      await configure(page, llm.url);
-      await createProject(page, 'Web edit');
-      await send(page, 'A hello page');
-      let frameEl = await page.waitForSelector(tid('preview-iframe'), { timeout: 60000 });
+      const { page } = s;
+      let { frameEl } = s;
       await (await frameEl.contentFrame()).waitForSelector('#hello', { timeout: 20000 });
 
       const width = () => page.$eval(tid('preview-iframe'), el => Math.round(el.getBoundingClientRect().width));
@@ -161,10 +149,7 @@ export const tests = {
       await frame.waitForFunction(() => document.querySelector('#hello')?.textContent === 'Edited by hand', null, { timeout: 20000 });
       await page.screenshot({ path: path.join(artifacts, 'e2e-files-web.png') });
     } finally {
-      if (ctx) await closeBrowser(ctx);
-      if (app) await stopProcess(app.proc);
-      await stopProcess(llm.proc);
-      await stopProcess(e2b.proc);
+      await s.stop();
     }
   },
 };

@@ -177,3 +177,42 @@ export async function send(page, text) {
   await page.click(tid('chat-send'));
 }
 
+
+// staticPage is a fragment serving one static HTML page from the sandbox
+// (the Next.js template's public folder, port 3000), as the fake LLM serves it.
+export const staticPage = (html, { title = 'Hello page', commentary = 'A static page.', description = 'hello' } = {}) => ({
+  commentary, template: 'nextjs-developer', title, description,
+  additional_dependencies: [], has_additional_dependencies: false, install_dependencies_command: '',
+  port: 3000, file_path: 'public/index.html', code: html,
+});
+
+// webScenario is the static web page scenario the specs share: the fake E2B
+// and LLM (serving fragments), the app, Chromium resolving the sandbox host
+// names to the fake (as DNS would), a project made and one prompt sent, up
+// to the preview's iframe. firstRun(page) runs on the first-run page, before
+// the app is configured. The result's stop() ends everything (call it in a
+// finally); a failure on the way stops what was started.
+export async function webScenario({ name, work, home, fragments, env = {}, project = 'Web', prompt = 'A hello page', firstRun }) {
+  const s = { async stop() {
+    if (s.ctx) await closeBrowser(s.ctx);
+    if (s.app) await stopProcess(s.app.proc);
+    if (s.llm) await stopProcess(s.llm.proc);
+    if (s.e2b) await stopProcess(s.e2b.proc);
+  } };
+  try {
+    s.e2b = await startFakeE2B(name, work);
+    s.llm = await startFakeLLM(name, work, fragments);
+    s.app = await startApp({ home, env: { ...appEnv(s.e2b), ...env }, name: `app-${name}` });
+    s.ctx = await browser([`--host-resolver-rules=MAP *.${s.e2b.domain} ${s.e2b.addr}`]);
+    s.page = await openPage(s.ctx, s.app.url);
+    if (firstRun) await firstRun(s.page);
+    await configure(s.page, s.llm.url);
+    await createProject(s.page, project);
+    await send(s.page, prompt);
+    s.frameEl = await s.page.waitForSelector(tid('preview-iframe'), { timeout: 60000 });
+    return s;
+  } catch (e) {
+    await s.stop();
+    throw e;
+  }
+}

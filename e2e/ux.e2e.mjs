@@ -6,38 +6,25 @@
 // the input past one fragment card.
 import fs from 'node:fs';
 import path from 'node:path';
-import { waitFor, startApp, stopProcess, browser, closeBrowser, openPage, tid, assert, artifacts, startFakeE2B, startFakeLLM, admin, appEnv, configure, createProject, send } from './lib.mjs';
+import { waitFor, startApp, stopProcess, browser, closeBrowser, openPage, tid, assert, artifacts, startFakeE2B, startFakeLLM, admin, appEnv, configure, createProject, send, staticPage, webScenario } from './lib.mjs';
 
 const work = process.env.E2E_WORK || fs.mkdtempSync('/tmp/tessera-e2e-');
 
 const html = n => `<!doctype html><html><body><h1 id="hello">Hello ${n}</h1></body></html>`;
-const webFragment = n => ({
-  commentary: `Page ${n}.`, template: 'nextjs-developer', title: `Page ${n}`, description: 'hello',
-  additional_dependencies: [], has_additional_dependencies: false, install_dependencies_command: '',
-  port: 3000, file_path: 'public/index.html', code: html(n),
-});
+const webFragment = n => staticPage(html(n), { commentary: `Page ${n}.`, title: `Page ${n}` });
 
 export const tests = {
   async 'web project: reopens on Preview, Restart asks and the preview follows, Paused — Resume, Undo asks and restores the version before, Redo, Clear keeps the files'() {
     const home = path.join(work, 'ux-home');
-    const e2b = await startFakeE2B('ux', work);
-    const llm = await startFakeLLM('ux', work, [webFragment(1), webFragment(2)]);
-    let app;
-    let ctx;
-    let page;
+    const s = await webScenario({ name: 'ux', work, home, fragments: [webFragment(1), webFragment(2)], project: 'Web UX',
+      firstRun: async page => {
+        // One "Create a project" on the first-run page.
+        await page.waitForSelector(tid('welcome-panel'));
+        const creates = await page.$$eval('button', bs => bs.filter(b => b.textContent.trim() === 'Create a project').length);
+        assert(creates === 1, `one "Create a project" button on Welcome, got ${creates}`);
+      } });
+    const { e2b, page } = s;
     try {
-      app = await startApp({ home, env: appEnv(e2b), name: 'app-ux' });
-      ctx = await browser([`--host-resolver-rules=MAP *.${e2b.domain} ${e2b.addr}`]);
-      page = await openPage(ctx, app.url);
-      // One "Create a project" on the first-run page.
-      await page.waitForSelector(tid('welcome-panel'));
-      const creates = await page.$$eval('button', bs => bs.filter(b => b.textContent.trim() === 'Create a project').length);
-      assert(creates === 1, `one "Create a project" button on Welcome, got ${creates}`);
-
-      await configure(page, llm.url);
-      await createProject(page, 'Web UX');
-      await send(page, 'A hello page');
-      await page.waitForSelector(tid('preview-iframe'), { timeout: 60000 });
       await send(page, 'Another page');
       await page.waitForFunction(() => document.querySelectorAll('[data-testid="fragment-card"]').length === 2, null, { timeout: 60000 });
       await page.waitForSelector(`${tid('sandbox-badge')}[data-state="running"]`, { timeout: 60000 });
@@ -110,10 +97,7 @@ export const tests = {
       await page?.screenshot({ path: path.join(artifacts, 'e2e-ux-failure.png') }).catch(() => {});
       throw e;
     } finally {
-      if (ctx) await closeBrowser(ctx);
-      if (app) await stopProcess(app.proc);
-      await stopProcess(llm.proc);
-      await stopProcess(e2b.proc);
+      await s.stop();
     }
   },
 

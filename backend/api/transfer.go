@@ -26,7 +26,9 @@ const adoptWait = 20 * time.Second
 
 // TransferStore is what export, import and push need from the database.
 type TransferStore interface {
-	WorkspaceStore
+	workspace.Index // an import's folder is adopted under the project's name
+	GetProject(ctx context.Context, id string) (store.Project, error)
+	DeleteProject(ctx context.Context, id string) error
 	ListMessages(ctx context.Context, projectID string) ([]store.Message, error)
 	ImportProject(ctx context.Context, in store.ImportedProject) (store.Project, bool, error)
 	GetRemote(ctx context.Context, projectID string) (store.Remote, error)

@@ -6,23 +6,11 @@ import (
 	"strings"
 
 	"tessera/backend/projectfiles"
-	"tessera/backend/store"
 	"tessera/backend/workspace"
 )
 
 // historyLimit caps the versions listed in the panel at once.
 const historyLimit = 500
-
-// WorkspaceStore is what the workspaces need from the database.
-type WorkspaceStore interface {
-	workspace.Index
-	GetProject(ctx context.Context, id string) (store.Project, error)
-	CreateProject(ctx context.Context, in store.NewProject) (store.Project, error)
-	DeleteProject(ctx context.Context, id string) error
-	PutFiles(ctx context.Context, projectID string, files []store.File) error
-	DeleteFile(ctx context.Context, projectID, path string) error
-	ListFiles(ctx context.Context, projectID string) ([]store.File, error)
-}
 
 // VersionsService lists, compares, restores and branches a project's
 // versions (restore and branch are the files owner's). Bound.

@@ -419,17 +419,14 @@ type Extra struct {
 }
 
 // extra fills s.Extra. Called by status.
-func (m *Manager) extra(ctx context.Context, e *entry, s *Status, now time.Time) {
+func (m *Manager) extra(ctx context.Context, e *entry, s *Status, now time.Time, f figures) {
 	p := m.prices(ctx)
-	if days, err := m.cfg.Store.UsageDays(ctx, e.id, monthStart(now), now); err == nil {
-		days = m.withBooks(e.id, monthStart(now), days)
-		today := now.Format("2006-01-02")
-		for _, d := range days {
-			c := p.usd(d.VCPUSeconds, d.MemMiBSeconds)
-			s.MonthUSD += c
-			if d.Day == today {
-				s.TodayUSD += c
-			}
+	today := now.Format("2006-01-02")
+	for _, d := range m.withBooks(e.id, monthStart(now), f.days) {
+		c := p.usd(d.VCPUSeconds, d.MemMiBSeconds)
+		s.MonthUSD += c
+		if d.Day == today {
+			s.TodayUSD += c
 		}
 	}
 	b, _ := m.budget(ctx, e)

@@ -98,6 +98,12 @@ func (m *Manager) writeBooks(ctx context.Context) bool {
 		err := m.cfg.Store.AddUsage(ctx, r.key.project, r.at, r.u)
 		switch {
 		case err == nil:
+			// In the store now: the entry's books (books.go) take it too.
+			m.mu.Lock()
+			if e := m.entries[r.key.project]; e != nil {
+				e.books.add(r.at, r.u)
+			}
+			m.mu.Unlock()
 		case store.IsConstraint(err):
 			m.log.Warn("sandbox running time of a project that is gone was not recorded", "project", r.key.project, "seconds", r.u.Seconds, "err", err)
 		default:

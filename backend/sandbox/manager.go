@@ -273,6 +273,7 @@ type entry struct {
 	// the create-time ones are then left as they are, not blanked.
 	envFailed bool
 	cost      costState // cost.go
+	books     books     // books.go: running time read once, then kept
 	pub       pubState  // publish.go
 }
 

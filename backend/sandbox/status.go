@@ -85,13 +85,15 @@ func (m *Manager) status(ctx context.Context, e *entry) Status {
 		}
 	}
 	m.mu.Unlock()
-	today, total, err := m.cfg.Store.Usage(ctx, e.id, now)
+	f, err := m.usageBooks(ctx, e, now)
 	if err != nil {
 		m.log.Warn("reading sandbox usage failed", "project", e.id, "err", err)
 	}
+	// What the store holds (the books), what a busy database has not
+	// taken yet (the ledger), and what no record has taken yet.
 	bookedToday, bookedTotal := m.booked(e.id, now)
-	s.RunningSecondsToday, s.RunningSecondsTotal = today+bookedToday+unflushed, total+bookedTotal+unflushed
-	m.extra(ctx, e, &s, now)
+	s.RunningSecondsToday, s.RunningSecondsTotal = f.today(now)+bookedToday+unflushed, f.total+bookedTotal+unflushed
+	m.extra(ctx, e, &s, now, f)
 	return s
 }
 

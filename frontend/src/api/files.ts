@@ -3,7 +3,7 @@
 // rejects with an ApiError carrying a sentence.
 import type { api } from '../../wailsjs/go/models'
 import type { Data } from './types'
-import { call } from './index'
+import { call } from './call'
 import { bindings } from './wails'
 
 /** One file or folder of the project (path relative to it, slash form); a symbolic link has link set (and where it points): it is shown, never opened. */

@@ -1,6 +1,5 @@
 // Typed wrappers over the Wails bindings. Every call resolves with the clean
 // types from ./types or rejects with an ApiError carrying a sentence.
-import { ApiError, BACKEND_MISSING, toApiError } from './errors'
 import type { api } from '../../wailsjs/go/models'
 import type {
   BuildInfo,
@@ -27,6 +26,7 @@ import type {
 } from './types'
 import { appQuit, chatDelta, sandboxStatus, terminalData, terminalExit, terminalState } from './topics'
 import { bindings, models, runtime } from './wails'
+import { call } from './call'
 
 export * from './types'
 export { ApiError, errorMessage, isCanceled, toApiError, BACKEND_MISSING } from './errors'
@@ -34,26 +34,11 @@ export { frameSandbox, previewIsolation, SAME_ORIGIN_TEMPLATES, type Isolation }
 
 type WailsWindow = Window & { go?: Record<string, unknown>; runtime?: Record<string, unknown> }
 
-function hasBackend(): boolean {
-  return typeof window !== 'undefined' && !!(window as WailsWindow).go
-}
-
 function hasRuntime(): boolean {
   return typeof window !== 'undefined' && !!(window as WailsWindow).runtime
 }
 
-/** Runs a bound call; a missing backend or any rejection becomes an ApiError. */
-/** Runs one bound call (for the src/api modules): the backend's sentence on failure. */
-export async function call<T>(fn: () => Promise<T>): Promise<Data<T>> {
-  if (!hasBackend()) throw new ApiError('unavailable', BACKEND_MISSING)
-  try {
-    // The generated classes' data, typed from the bindings themselves (a Go
-    // result type change reaches every caller): Wails delivers plain JSON.
-    return (await fn()) as Data<T>
-  } catch (e) {
-    throw toApiError(e)
-  }
-}
+export { call }
 
 /** Go's json.RawMessage may arrive as an object or, from older code paths, as text. */
 function parseJSONField<T>(v: unknown): T | null {

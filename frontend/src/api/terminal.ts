@@ -4,7 +4,8 @@
 // Snapshot.
 import type { api } from '../../wailsjs/go/models'
 import type { Data } from './types'
-import { call, subscribe, topics } from './index'
+import { call } from './call'
+import { subscribe, topics } from './index'
 import { bindings } from './wails'
 
 export type TerminalInfo = Data<api.TerminalInfo>

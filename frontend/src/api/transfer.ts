@@ -3,7 +3,7 @@
 // history to a git remote (its token kept in the OS keychain; the page only
 // ever learns whether one is saved). The Choose* calls open the native
 // dialog and resolve with "" when the person cancels.
-import { ApiError, BACKEND_MISSING, toApiError } from './errors'
+import { call } from './call'
 import type { api } from '../../wailsjs/go/models'
 import type { Data } from './types'
 import { bindings } from './wails'
@@ -15,17 +15,6 @@ export type ImportResult = Data<api.ImportResult>
 export type Remote = Data<api.RemoteDTO>
 export type SetRemoteRequest = Data<api.SetRemoteRequest>
 export type PushResult = Data<api.PushResultDTO>
-
-type WailsWindow = Window & { go?: Record<string, unknown> }
-
-async function call<T>(fn: () => Promise<T>): Promise<Data<T>> {
-  if (typeof window === 'undefined' || !(window as WailsWindow).go) throw new ApiError('unavailable', BACKEND_MISSING)
-  try {
-    return (await fn()) as Data<T>
-  } catch (e) {
-    throw toApiError(e)
-  }
-}
 
 export const transfer = {
   chooseExportPath: (projectId: string): Promise<string> => call(() => bindings.Transfer.ChooseExportPath(projectId)),

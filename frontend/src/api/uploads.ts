@@ -4,7 +4,7 @@
 // with an ApiError carrying a sentence.
 import type { api } from '../../wailsjs/go/models'
 import type { Data } from './types'
-import { call } from './index'
+import { call } from './call'
 import { bindings, models } from './wails'
 
 /** One uploaded file: path in the project (data/<name>), size, kind, what the model is told. */

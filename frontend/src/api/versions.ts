@@ -2,7 +2,7 @@
 // that changed files, per manual edit, per restore), their diffs, restore
 // and branch. Like index.ts, every call resolves with clean types or rejects
 // with an ApiError carrying a sentence.
-import { ApiError, BACKEND_MISSING, toApiError } from './errors'
+import { call } from './call'
 import type { api } from '../../wailsjs/go/models'
 import type { Data } from './types'
 import { bindings } from './wails'
@@ -28,18 +28,6 @@ export type BranchResult = Data<api.BranchResult>
 
 /** How many runtime restore points (sandbox snapshots) the project keeps; saving: one is being saved. */
 export type RestorePoints = Data<api.RestorePointsDTO>
-
-type WailsWindow = Window & { go?: Record<string, unknown> }
-
-/** Like index.ts's call: the binding's own result type, as plain data. */
-async function call<T>(fn: () => Promise<T>): Promise<Data<T>> {
-  if (typeof window === 'undefined' || !(window as WailsWindow).go) throw new ApiError('unavailable', BACKEND_MISSING)
-  try {
-    return (await fn()) as Data<T>
-  } catch (e) {
-    throw toApiError(e)
-  }
-}
 
 function cleanVersion(v: Version): Version {
   return { ...v, filesChanged: v.filesChanged ?? [], conflicts: v.conflicts ?? [], time: String(v.time ?? ''), restorePoint: !!v.restorePoint }
