@@ -54,6 +54,9 @@ type Redactor struct {
 	mu       sync.Mutex
 	projects map[string]*strings.Replacer // cached per project
 	global   []pair                       // the keys' forms; nil = not read
+	// gen counts invalidations: a matcher built from values read before
+	// an invalidation is used once but never cached.
+	gen uint64
 }
 
 type pair struct{ from, to string }
@@ -84,6 +87,7 @@ func NewRedactor(ctx func() context.Context, e *Env, keys KeySource) *Redactor {
 func (r *Redactor) Invalidate(projectID string) {
 	r.mu.Lock()
 	delete(r.projects, projectID)
+	r.gen++
 	r.mu.Unlock()
 }
 
@@ -92,6 +96,7 @@ func (r *Redactor) InvalidateKeys() {
 	r.mu.Lock()
 	r.projects = map[string]*strings.Replacer{}
 	r.global = nil
+	r.gen++
 	r.mu.Unlock()
 }
 
@@ -126,6 +131,7 @@ func (r *Redactor) RedactBytes(projectID string, b []byte) []byte {
 func (r *Redactor) replacer(projectID string) *strings.Replacer {
 	r.mu.Lock()
 	rep, ok := r.projects[projectID]
+	gen := r.gen
 	r.mu.Unlock()
 	if ok {
 		return rep
@@ -142,7 +148,9 @@ func (r *Redactor) replacer(projectID string) *strings.Replacer {
 	}
 	if cache {
 		r.mu.Lock()
-		r.projects[projectID] = rep
+		if r.gen == gen {
+			r.projects[projectID] = rep
+		}
 		r.mu.Unlock()
 	}
 	return rep
@@ -152,7 +160,7 @@ func (r *Redactor) replacer(projectID string) *strings.Replacer {
 // could not be read.
 func (r *Redactor) pairs(ctx context.Context, projectID string) (out []pair, cache bool) {
 	r.mu.Lock()
-	global := r.global
+	global, gen := r.global, r.gen
 	r.mu.Unlock()
 	if global == nil {
 		global = []pair{}
@@ -162,7 +170,9 @@ func (r *Redactor) pairs(ctx context.Context, projectID string) (out []pair, cac
 			}
 		}
 		r.mu.Lock()
-		r.global = global
+		if r.gen == gen {
+			r.global = global
+		}
 		r.mu.Unlock()
 	}
 	out = append(out, global...)

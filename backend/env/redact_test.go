@@ -122,3 +122,39 @@ func BenchmarkRedactorBuild(b *testing.B) {
 		r.Redact(p.ID, "x")
 	}
 }
+
+// A change while a matcher is being built is never lost: the matcher
+// built from the old values is not kept.
+func TestRedactChangeDuringBuild(t *testing.T) {
+	keyring.MockInit()
+	st, _ := newStore(t)
+	ctx := context.Background()
+	keys := &changingKeys{Store: secrets.New(secrets.OSBackend{}, time.Second)}
+	e := New(st, keys, nil)
+	p, _ := st.CreateProject(ctx, store.NewProject{Name: "p"})
+	e.Set(ctx, p.ID, Var{Name: "A", Value: "first-value", Secret: true})
+	r := NewRedactor(context.Background, e, nil)
+	// The build reads "first-value"; right after, the secret changes.
+	keys.onGet = func() { e.Set(ctx, p.ID, Var{Name: "A", Value: "second-value", Secret: true}) }
+	if got := r.Redact(p.ID, "first-value"); got != "[secret A]" {
+		t.Fatalf("first build: %q", got)
+	}
+	if got := r.Redact(p.ID, "second-value"); got != "[secret A]" {
+		t.Fatalf("the change during the build was lost: %q", got)
+	}
+}
+
+// changingKeys runs onGet once, after the first Get.
+type changingKeys struct {
+	*secrets.Store
+	onGet func()
+}
+
+func (k *changingKeys) Get(ctx context.Context, account string) (string, error) {
+	v, err := k.Store.Get(ctx, account)
+	if f := k.onGet; f != nil {
+		k.onGet = nil
+		f()
+	}
+	return v, err
+}
