@@ -43,7 +43,7 @@ func TestEnvChangeRestartsTheServerWithTheNewValues(t *testing.T) {
 	const tpl = "nextjs-developer"
 	const server = `while true; do echo "greeting=$GREETING token=${#API_TOKEN} raw=$API_TOKEN"; sleep 0.1; done`
 	terms := terminal.New(terminal.Config{Sandboxes: mgr, Emitter: events.NewRecorder(), Poll: 50 * time.Millisecond,
-		Redact: env.NewRedactor(bg, vars, nil),
+		Redact:       env.NewRedactor(bg, vars, nil),
 		StartCommand: func(t string) (string, bool) { return server, t == tpl },
 		ServerPort:   func(string) int { return 0 }})
 	t.Cleanup(terms.Shutdown)
