@@ -36,7 +36,12 @@ const MinRedactLen = 4
 
 // Redacter is what a caller needs: s with the project's secrets replaced.
 // projectID "" redacts only the E2B and LLM keys. Implemented by
-// *Redactor; a nil *Redactor returns s unchanged.
+// *Redactor; a nil *Redactor returns s unchanged. Safe for concurrent use
+// and cheap once built (one pass over s), so call it on every piece of
+// text that came from the sandbox before it goes to the model, to the
+// database or to the page: a tool's result in agent mode, a command's
+// output, a file read back. Declare the same one-method interface where
+// it is used rather than importing a concrete type.
 type Redacter interface {
 	Redact(projectID, s string) string
 }
