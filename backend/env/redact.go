@@ -31,8 +31,13 @@ import (
 	"time"
 )
 
-// MinRedactLen is the shortest value Redact replaces (bytes).
+// MinRedactLen is the shortest secret value Redact replaces (bytes).
 const MinRedactLen = 4
+
+// MinKeyRedactLen is the shortest app key (E2B, LLM) Redact replaces: real
+// API keys are far longer, while a local model's placeholder key
+// ("ollama", "none", "lm-studio") is a word the chat is full of.
+const MinKeyRedactLen = 12
 
 // Redacter is what a caller needs: s with the project's secrets replaced.
 // projectID "" redacts only the E2B and LLM keys. Implemented by
@@ -171,7 +176,9 @@ func (r *Redactor) pairs(ctx context.Context, projectID string) (out []pair, cac
 		global = []pair{}
 		if r.keys != nil {
 			for name, v := range r.keys(ctx) {
-				global = append(global, forms(name, v)...)
+				if len(v) >= MinKeyRedactLen {
+					global = append(global, forms(name, v)...)
+				}
 			}
 		}
 		r.mu.Lock()

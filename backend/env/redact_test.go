@@ -26,7 +26,7 @@ func TestRedactForms(t *testing.T) {
 	e.Set(ctx, p.ID, Var{Name: "SHORT", Value: "abc", Secret: true})
 	e.Set(ctx, p.ID, Var{Name: "PUBLIC_URL", Value: "https://example.org"})
 	r := NewRedactor(context.Background, e, func(context.Context) map[string]string {
-		return map[string]string{"E2B_API_KEY": "e2b_0123456789"}
+		return map[string]string{"E2B_API_KEY": "e2b_0123456789", "OLLAMA_API_KEY": "ollama"}
 	})
 	const mark = "[secret API_TOKEN]"
 	cases := []struct{ name, in, want string }{
@@ -39,6 +39,7 @@ func TestRedactForms(t *testing.T) {
 		{"app key", "E2B_API_KEY=e2b_0123456789", "E2B_API_KEY=[secret E2B_API_KEY]"},
 		{"plain variables stay", "https://example.org", "https://example.org"},
 		{"short values stay", "abc", "abc"},
+		{"a placeholder key stays", "pull the model with ollama", "pull the model with ollama"},
 		{"nothing to do", "hello", "hello"},
 	}
 	for _, c := range cases {
