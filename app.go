@@ -235,7 +235,7 @@ func (a *App) wire(ctxf func() context.Context) {
 		EnvNames: a.vars.Names,
 		Redactor: a.redact,
 	})
-	a.terminals = terminal.New(terminal.Config{Sandboxes: a.sandboxes, Emitter: a.emit, Logger: a.log.With("part", "terminal"),
+	a.terminals = terminal.New(terminal.Config{Sandboxes: a.sandboxes, Emitter: a.emit, Logger: a.log.With("part", "terminal"), Redact: a.redact,
 		TemplateOf: func(ctx context.Context, id string) string { p, _ := a.store.GetProject(ctx, id); return p.Template }})
 	agentPrefs := api.AgentSettingsStore{KV: a.store}
 	agentBackend := api.AgentBackend{Turns: a.store, Prefs: agentPrefs}

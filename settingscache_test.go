@@ -14,6 +14,7 @@ import (
 
 	"tessera/backend/config"
 	"tessera/backend/e2b"
+	"tessera/backend/env"
 	"tessera/backend/sandbox"
 	"tessera/backend/secrets"
 	"tessera/backend/store"
@@ -131,5 +132,43 @@ func TestE2BKeyAndSettingsReadOnceAndInvalidatedOnChange(t *testing.T) {
 	}
 	if _, err := a.e2b.Client(ctx); err == nil {
 		t.Fatal("a removed key still works")
+	}
+}
+
+// The redactor's marker for a provider's key.
+func TestKeyName(t *testing.T) {
+	for in, want := range map[string]string{"openai": "OPENAI_API_KEY", "x.ai": "X_AI_API_KEY", "my-llm2": "MY_LLM2_API_KEY"} {
+		if got := keyName(in); got != want {
+			t.Errorf("keyName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// The app's keys are redacted by the names they are shown as, and a key
+// changed through the watched keychain is redacted at once.
+func TestAppKeysAreRedactedAndFollowChanges(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "t.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	kr := &memKeyring{m: map[string]string{}}
+	a := &App{getenv: func(string) string { return "" }, keys: secrets.New(kr, time.Second), store: st, log: slog.New(slog.DiscardHandler)}
+	a.settings = newSettingsCache(st, a.log)
+	red := env.NewRedactor(context.Background, nil, a.appKeys)
+	watched := keyWatch{Store: a.keys, onE2B: func() {}, onAny: red.InvalidateKeys}
+	if err := watched.Set(ctx, secrets.AccountE2B, "e2b_first_key"); err != nil {
+		t.Fatal(err)
+	}
+	if err := watched.Set(ctx, secrets.LLMAccount("openai"), "sk-openai-key"); err != nil {
+		t.Fatal(err)
+	}
+	if got := red.Redact("", "e2b_first_key sk-openai-key"); got != "[secret E2B_API_KEY] [secret OPENAI_API_KEY]" {
+		t.Fatalf("Redact = %q", got)
+	}
+	watched.Set(ctx, secrets.AccountE2B, "e2b_second_key")
+	if got := red.Redact("", "e2b_second_key"); got != "[secret E2B_API_KEY]" {
+		t.Fatalf("after a change: %q", got)
 	}
 }

@@ -148,8 +148,8 @@ func (s *EnvService) result(ctx context.Context, projectID string, done env.Resu
 		if stale := s.sandboxes.StaleEnv(projectID); len(stale) > 0 {
 			// E2B keeps create-time values for every process; Tessera
 			// overrides them in each one it starts (sandbox/env.go).
-			r.Notes = append(r.Notes, "The sandbox was made with the earlier value of "+env.NameList(stale, 5)+
-				": every new command, cell and terminal, and the app's server, get the current value instead (a removed variable is empty). Programs started before keep the old one; reopen a terminal opened before.")
+			r.Notes = append(r.Notes, "The sandbox was made with earlier values of "+env.NameList(stale, 5)+
+				". New commands, cells, terminals and the app's server get the current ones (a removed variable is empty); programs started before keep the old ones, so reopen a terminal opened before.")
 		}
 	}
 	return r, nil

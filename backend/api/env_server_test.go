@@ -41,8 +41,9 @@ func TestEnvChangeRestartsTheServerWithTheNewValues(t *testing.T) {
 	})
 	t.Cleanup(mgr.Close)
 	const tpl = "nextjs-developer"
-	const server = `while true; do echo "greeting=$GREETING token=${#API_TOKEN}"; sleep 0.1; done`
+	const server = `while true; do echo "greeting=$GREETING token=${#API_TOKEN} raw=$API_TOKEN"; sleep 0.1; done`
 	terms := terminal.New(terminal.Config{Sandboxes: mgr, Emitter: events.NewRecorder(), Poll: 50 * time.Millisecond,
+		Redact:       env.NewRedactor(bg, vars, nil),
 		StartCommand: func(t string) (string, bool) { return server, t == tpl },
 		ServerPort:   func(string) int { return 0 }})
 	t.Cleanup(terms.Shutdown)
@@ -85,7 +86,11 @@ func TestEnvChangeRestartsTheServerWithTheNewValues(t *testing.T) {
 	if err != nil || r.Warning != "" {
 		t.Fatalf("Set = %+v, %v", r, err)
 	}
-	waitFor("greeting=third token=5")
+	waitFor("greeting=third token=5 raw=[secret API_TOKEN]")
+	// The console shows and keeps the secret redacted (issue 30).
+	if snap, _ := terms.Snapshot(info.ID); strings.Contains(string(snap.Data), "12345") {
+		t.Fatalf("the console holds the secret: %q", snap.Data)
+	}
 	for _, id := range fake.IDs() {
 		if dot := string(fake.Files(id)["/home/user/.env"]); dot != "" && !strings.Contains(dot, `GREETING='third'`) {
 			t.Fatalf(".env = %q", dot)

@@ -33,12 +33,13 @@ func TestRemovedOrChangedSecretIsUnreadableInTheSandbox(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mgr := sandbox.NewManager(sandbox.Config{
+	cfg := sandbox.Config{
 		Client:     func(context.Context) (sandbox.Control, error) { return sandbox.E2B{Client: client}, nil },
 		Store:      st,
 		ManualTick: true,
 		Env:        vars.Resolve,
-	})
+	}
+	mgr := sandbox.NewManager(cfg)
 	t.Cleanup(mgr.Close)
 	es := NewEnvService(bg, vars, mgr, nil, nil)
 	p, _ := st.CreateProject(ctx, store.NewProject{Name: "p", Template: "code-interpreter-v1"})
@@ -110,4 +111,23 @@ func TestRemovedOrChangedSecretIsUnreadableInTheSandbox(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("after pause and resume")
+
+	// Removed while paused, then Tessera quits and starts again: the new
+	// run still knows the name was the project's and overrides it.
+	if err := mgr.Pause(ctx, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := es.Delete(p.ID, "KEY"); err != nil {
+		t.Fatal(err)
+	}
+	mgr.Close()
+	mgr2 := sandbox.NewManager(cfg)
+	t.Cleanup(mgr2.Close)
+	h2, err := mgr2.Ensure(ctx, p.ID, "code-interpreter-v1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := shell(h2); !strings.Contains(got, "token=[] key=[]\n0") {
+		t.Fatalf("after a restart of Tessera: a command sees %q", got)
+	}
 }

@@ -161,7 +161,9 @@ func (s *Service) answer(ctx context.Context, t turn) (Result, error) {
 	saved = final
 	s.emitMessage(b, saved)
 	if run.StepError != nil {
-		b.add(Event{Type: EventError, Error: run.StepError})
+		e := *run.StepError
+		e.Message = s.redact(projectID, e.Message) // as stored (encodeRun)
+		b.add(Event{Type: EventError, Error: &e})
 	}
 	return Result{Assistant: &saved}, nil
 }

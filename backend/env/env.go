@@ -9,6 +9,7 @@ package env
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"strings"
 
@@ -127,6 +128,9 @@ func (e *Env) Set(ctx context.Context, projectID string, v Var) (Result, error) 
 		}
 		if err := e.setSecret(ctx, account, trimmed, old != nil && old.Secret); err != nil {
 			return Result{}, err
+		}
+		if trimmed != "" && len(trimmed) < MinRedactLen {
+			r.Notes = append(r.Notes, fmt.Sprintf("A secret shorter than %d characters is not hidden in what the sandbox prints (it would hide every such word).", MinRedactLen))
 		}
 		value = ""
 	} else if err := store.ValidateEnvValue(value); err != nil {

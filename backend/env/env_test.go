@@ -50,6 +50,7 @@ func TestSetDeleteResolveNames(t *testing.T) {
 		{"secret", Var{Name: "TOKEN", Value: "sk-abc", Secret: true}, "", ""},
 		{"secret trimmed is said", Var{Name: "PADDED", Value: "  sk-pad\n", Secret: true}, "", "removed"},
 		{"secret without value", Var{Name: "NONE", Secret: true}, apperr.Invalid, ""},
+		{"short secret said", Var{Name: "PIN", Value: "123", Secret: true}, "", "not hidden"},
 		{"blank secret", Var{Name: "NONE", Value: "   ", Secret: true}, apperr.Invalid, ""},
 		{"startup variable warned", Var{Name: "NODE_OPTIONS", Value: "--max-old-space-size=512"}, "", "every node command"},
 		{"loader variable warned", Var{Name: "LD_PRELOAD", Value: "/x.so"}, "", "LD_PRELOAD"},
@@ -73,10 +74,10 @@ func TestSetDeleteResolveNames(t *testing.T) {
 		})
 	}
 	got, err := e.Resolve(ctx, p.ID)
-	if err != nil || got["TOKEN"] != "sk-abc" || got["PADDED"] != "sk-pad" || got["API_URL"] != "https://api" || len(got) != 5 {
+	if err != nil || got["TOKEN"] != "sk-abc" || got["PADDED"] != "sk-pad" || got["API_URL"] != "https://api" || len(got) != 6 {
 		t.Fatalf("Resolve = %v, %v", got, err)
 	}
-	if n := strings.Join(e.Names(ctx, p.ID), ","); n != "API_URL,LD_PRELOAD,NODE_OPTIONS,PADDED,TOKEN" {
+	if n := strings.Join(e.Names(ctx, p.ID), ","); n != "API_URL,LD_PRELOAD,NODE_OPTIONS,PADDED,PIN,TOKEN" {
 		t.Fatalf("Names = %s", n)
 	}
 	// A secret made plain leaves the keychain; a deleted one too.

@@ -31,12 +31,22 @@ import (
 	"time"
 )
 
-// MinRedactLen is the shortest value Redact replaces (bytes).
+// MinRedactLen is the shortest secret value Redact replaces (bytes).
 const MinRedactLen = 4
+
+// MinKeyRedactLen is the shortest app key (E2B, LLM) Redact replaces: real
+// API keys are far longer, while a local model's placeholder key
+// ("ollama", "none", "lm-studio") is a word the chat is full of.
+const MinKeyRedactLen = 12
 
 // Redacter is what a caller needs: s with the project's secrets replaced.
 // projectID "" redacts only the E2B and LLM keys. Implemented by
-// *Redactor; a nil *Redactor returns s unchanged.
+// *Redactor; a nil *Redactor returns s unchanged. Safe for concurrent use
+// and cheap once built (one pass over s), so call it on every piece of
+// text that came from the sandbox before it goes to the model, to the
+// database or to the page: a tool's result in agent mode, a command's
+// output, a file read back. Declare the same one-method interface where
+// it is used rather than importing a concrete type.
 type Redacter interface {
 	Redact(projectID, s string) string
 }
@@ -54,6 +64,9 @@ type Redactor struct {
 	mu       sync.Mutex
 	projects map[string]*strings.Replacer // cached per project
 	global   []pair                       // the keys' forms; nil = not read
+	// gen counts invalidations: a matcher built from values read before
+	// an invalidation is used once but never cached.
+	gen uint64
 }
 
 type pair struct{ from, to string }
@@ -84,6 +97,7 @@ func NewRedactor(ctx func() context.Context, e *Env, keys KeySource) *Redactor {
 func (r *Redactor) Invalidate(projectID string) {
 	r.mu.Lock()
 	delete(r.projects, projectID)
+	r.gen++
 	r.mu.Unlock()
 }
 
@@ -92,6 +106,7 @@ func (r *Redactor) InvalidateKeys() {
 	r.mu.Lock()
 	r.projects = map[string]*strings.Replacer{}
 	r.global = nil
+	r.gen++
 	r.mu.Unlock()
 }
 
@@ -126,6 +141,7 @@ func (r *Redactor) RedactBytes(projectID string, b []byte) []byte {
 func (r *Redactor) replacer(projectID string) *strings.Replacer {
 	r.mu.Lock()
 	rep, ok := r.projects[projectID]
+	gen := r.gen
 	r.mu.Unlock()
 	if ok {
 		return rep
@@ -142,7 +158,9 @@ func (r *Redactor) replacer(projectID string) *strings.Replacer {
 	}
 	if cache {
 		r.mu.Lock()
-		r.projects[projectID] = rep
+		if r.gen == gen {
+			r.projects[projectID] = rep
+		}
 		r.mu.Unlock()
 	}
 	return rep
@@ -152,17 +170,21 @@ func (r *Redactor) replacer(projectID string) *strings.Replacer {
 // could not be read.
 func (r *Redactor) pairs(ctx context.Context, projectID string) (out []pair, cache bool) {
 	r.mu.Lock()
-	global := r.global
+	global, gen := r.global, r.gen
 	r.mu.Unlock()
 	if global == nil {
 		global = []pair{}
 		if r.keys != nil {
 			for name, v := range r.keys(ctx) {
-				global = append(global, forms(name, v)...)
+				if len(v) >= MinKeyRedactLen {
+					global = append(global, forms(name, v)...)
+				}
 			}
 		}
 		r.mu.Lock()
-		r.global = global
+		if r.gen == gen {
+			r.global = global
+		}
 		r.mu.Unlock()
 	}
 	out = append(out, global...)

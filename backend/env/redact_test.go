@@ -26,7 +26,7 @@ func TestRedactForms(t *testing.T) {
 	e.Set(ctx, p.ID, Var{Name: "SHORT", Value: "abc", Secret: true})
 	e.Set(ctx, p.ID, Var{Name: "PUBLIC_URL", Value: "https://example.org"})
 	r := NewRedactor(context.Background, e, func(context.Context) map[string]string {
-		return map[string]string{"E2B_API_KEY": "e2b_0123456789"}
+		return map[string]string{"E2B_API_KEY": "e2b_0123456789", "OLLAMA_API_KEY": "ollama"}
 	})
 	const mark = "[secret API_TOKEN]"
 	cases := []struct{ name, in, want string }{
@@ -39,6 +39,7 @@ func TestRedactForms(t *testing.T) {
 		{"app key", "E2B_API_KEY=e2b_0123456789", "E2B_API_KEY=[secret E2B_API_KEY]"},
 		{"plain variables stay", "https://example.org", "https://example.org"},
 		{"short values stay", "abc", "abc"},
+		{"a placeholder key stays", "pull the model with ollama", "pull the model with ollama"},
 		{"nothing to do", "hello", "hello"},
 	}
 	for _, c := range cases {
@@ -121,4 +122,40 @@ func BenchmarkRedactorBuild(b *testing.B) {
 		r.Invalidate(p.ID)
 		r.Redact(p.ID, "x")
 	}
+}
+
+// A change while a matcher is being built is never lost: the matcher
+// built from the old values is not kept.
+func TestRedactChangeDuringBuild(t *testing.T) {
+	keyring.MockInit()
+	st, _ := newStore(t)
+	ctx := context.Background()
+	keys := &changingKeys{Store: secrets.New(secrets.OSBackend{}, time.Second)}
+	e := New(st, keys, nil)
+	p, _ := st.CreateProject(ctx, store.NewProject{Name: "p"})
+	e.Set(ctx, p.ID, Var{Name: "A", Value: "first-value", Secret: true})
+	r := NewRedactor(context.Background, e, nil)
+	// The build reads "first-value"; right after, the secret changes.
+	keys.onGet = func() { e.Set(ctx, p.ID, Var{Name: "A", Value: "second-value", Secret: true}) }
+	if got := r.Redact(p.ID, "first-value"); got != "[secret A]" {
+		t.Fatalf("first build: %q", got)
+	}
+	if got := r.Redact(p.ID, "second-value"); got != "[secret A]" {
+		t.Fatalf("the change during the build was lost: %q", got)
+	}
+}
+
+// changingKeys runs onGet once, after the first Get.
+type changingKeys struct {
+	*secrets.Store
+	onGet func()
+}
+
+func (k *changingKeys) Get(ctx context.Context, account string) (string, error) {
+	v, err := k.Store.Get(ctx, account)
+	if f := k.onGet; f != nil {
+		k.onGet = nil
+		f()
+	}
+	return v, err
 }

@@ -310,7 +310,9 @@ func (m *Manager) Kill(ctx context.Context, projectID string) error {
 	m.set(e, func(e *entry) {
 		e.loaded = true
 		e.state, e.errMsg, e.warning, e.sandboxID, e.sb, e.template = StateNone, "", "", "", nil, ""
+		e.baked, e.bakedFor, e.ours = nil, "", nil
 	})
+	m.forgetOurs(ctx, projectID) // no sandbox left to override anything in
 	return nil
 }
 

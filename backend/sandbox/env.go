@@ -23,6 +23,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"path"
 	"sort"
 
@@ -69,7 +70,26 @@ func (m *Manager) loadEnv(ctx context.Context, e *entry) (env map[string]string,
 	}
 	m.mu.Lock()
 	e.env, e.envFailed = env, err != nil
+	loaded := e.ours != nil
 	m.mu.Unlock()
+	if !loaded {
+		m.loadOurs(ctx, e)
+	}
+	m.mu.Lock()
+	grew := false
+	for n := range env {
+		if !e.ours[n] {
+			e.ours[n], grew = true, true
+		}
+	}
+	ours := make([]string, 0, len(e.ours))
+	for n := range e.ours {
+		ours = append(ours, n)
+	}
+	m.mu.Unlock()
+	if grew {
+		m.saveOurs(ctx, e.id, ours)
+	}
 	return env, err != nil
 }
 
@@ -140,17 +160,19 @@ func (m *Manager) ApplyEnv(ctx context.Context, projectID string) (running bool,
 }
 
 // processEnv is what every new process gets: the project's variables, and
-// "" for each name the sandbox was created with that the project no
-// longer has, which hides the create-time value. When the variables could
-// not be read (failed), nothing is blanked: the sandbox keeps what it was
-// made with rather than lose every value to a locked keychain.
-func processEnv(vars, baked map[string]string, failed bool) map[string]string {
+// "" for each of the project's names (ours) the sandbox was created with
+// that the project no longer has, which hides the create-time value. A
+// name the project never had here (a template's own variable) is left
+// alone. When the variables could not be read (failed), nothing is
+// blanked: the sandbox keeps what it was made with rather than lose every
+// value to a locked keychain.
+func processEnv(vars, baked map[string]string, ours map[string]bool, failed bool) map[string]string {
 	out := cloneMap(vars)
 	if failed {
 		return out
 	}
 	for n := range baked {
-		if _, ok := vars[n]; !ok {
+		if _, ok := vars[n]; !ok && ours[n] {
 			if out == nil {
 				out = map[string]string{}
 			}
@@ -160,10 +182,61 @@ func processEnv(vars, baked map[string]string, failed bool) map[string]string {
 	return out
 }
 
-// readBaked learns, once per sandbox, which project-variable names it was
-// created with. Names envd sets itself (E2B_*) and the reserved ones are
-// not the project's, so they are never blanked. A failure leaves the set
-// as it was (tried again on the next connect).
+// oursKey keeps, across runs of Tessera, the names a project's variables
+// have had, so that one removed while Tessera was closed (or before a
+// restart) is still overridden in a sandbox made with it.
+func oursKey(projectID string) string { return "sandbox_env_names:" + projectID }
+
+// settingsStore is the optional part of the Store that keeps those names.
+type settingsStore interface {
+	GetSetting(ctx context.Context, key string) (string, bool, error)
+	SetSetting(ctx context.Context, key, value string) error
+}
+
+func (m *Manager) loadOurs(ctx context.Context, e *entry) {
+	names := []string{}
+	if ss, ok := m.cfg.Store.(settingsStore); ok {
+		if v, found, err := ss.GetSetting(ctx, oursKey(e.id)); err == nil && found {
+			_ = json.Unmarshal([]byte(v), &names)
+		}
+	}
+	m.mu.Lock()
+	if e.ours == nil {
+		e.ours = map[string]bool{}
+	}
+	for _, n := range names {
+		e.ours[n] = true
+	}
+	m.mu.Unlock()
+}
+
+func (m *Manager) saveOurs(ctx context.Context, projectID string, names []string) {
+	ss, ok := m.cfg.Store.(settingsStore)
+	if !ok {
+		return
+	}
+	sort.Strings(names)
+	b, _ := json.Marshal(names)
+	if err := ss.SetSetting(ctx, oursKey(projectID), string(b)); err != nil {
+		m.log.Warn("could not remember the project's variable names", "project", projectID, "err", err)
+	}
+}
+
+func (m *Manager) forgetOurs(ctx context.Context, projectID string) {
+	if ds, ok := m.cfg.Store.(interface {
+		DeleteSetting(ctx context.Context, key string) error
+	}); ok {
+		if err := ds.DeleteSetting(ctx, oursKey(projectID)); err != nil {
+			m.log.Warn("could not forget the project's variable names", "project", projectID, "err", err)
+		}
+	}
+}
+
+// readBaked learns, once per sandbox, which variables it was created with
+// (envd's GET /envs; for a sandbox made from a restore point also those of
+// the sandbox it was saved from). Names envd sets itself (E2B_*) and the
+// reserved ones are not a project's. A failure leaves the set as it was
+// (tried again on the next connect).
 func (m *Manager) readBaked(ctx context.Context, e *entry, c Control) {
 	m.mu.Lock()
 	sb, done := e.sb, e.bakedFor != "" && e.bakedFor == e.sandboxID
@@ -201,7 +274,7 @@ func (m *Manager) StaleEnv(projectID string) []string {
 	}
 	var out []string
 	for n, old := range e.baked {
-		if v, ok := e.env[n]; !ok || v != old {
+		if v, ok := e.env[n]; e.ours[n] && (!ok || v != old) {
 			out = append(out, n)
 		}
 	}

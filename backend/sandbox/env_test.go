@@ -274,11 +274,13 @@ func TestProcessEnvHidesRemovedCreateTimeValues(t *testing.T) {
 		{"changed wins", map[string]string{"A": "2"}, map[string]string{"A": "1"}, false, map[string]string{"A": "2"}},
 		{"removed is blank", map[string]string{"B": "x"}, map[string]string{"A": "1"}, false, map[string]string{"A": "", "B": "x"}},
 		{"all removed", nil, map[string]string{"A": "1"}, false, map[string]string{"A": ""}},
+		{"a template's own stays", nil, map[string]string{"TEMPLATE_VAR": "t"}, false, nil},
 		{"unreadable keeps the sandbox's", nil, map[string]string{"A": "1"}, true, nil},
 	}
+	ours := map[string]bool{"A": true, "B": true}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			got := processEnv(c.vars, c.baked, c.failed)
+			got := processEnv(c.vars, c.baked, ours, c.failed)
 			if len(got) != len(c.want) {
 				t.Fatalf("got %v, want %v", got, c.want)
 			}

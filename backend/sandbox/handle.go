@@ -79,7 +79,7 @@ func (m *Manager) handleOf(e *entry, resumed, rebuilt bool) *Handle {
 	sb := *e.sb
 	sb.Metadata = cloneMap(e.sb.Metadata)
 	return &Handle{ProjectID: e.id, SandboxID: e.sandboxID, Template: e.template,
-		Root: m.cfg.RootFor(e.template), Resumed: resumed, Rebuilt: rebuilt, Sandbox: &sb, ctl: e.ctl, env: processEnv(e.env, e.baked, e.envFailed)}
+		Root: m.cfg.RootFor(e.template), Resumed: resumed, Rebuilt: rebuilt, Sandbox: &sb, ctl: e.ctl, env: processEnv(e.env, e.baked, e.ours, e.envFailed)}
 }
 
 func cloneMap(in map[string]string) map[string]string {

@@ -264,11 +264,14 @@ type entry struct {
 	// this process).
 	env        map[string]string
 	envWritten string
-	// baked are the project-variable names the sandbox was created with
-	// (E2B gives them to every process envd starts); bakedFor the sandbox
-	// they were read from. See stale in env.go.
+	// baked are the variables the sandbox was created with (E2B gives
+	// them to every process envd starts), bakedFor the sandbox they were
+	// read from; ours the names this process has seen among the project's
+	// variables, the only ones ever overridden (a template's own are not).
+	// See processEnv in env.go.
 	baked    map[string]string
 	bakedFor string
+	ours     map[string]bool
 	// envFailed: the variables could not be read (a locked keychain);
 	// the create-time ones are then left as they are, not blanked.
 	envFailed bool

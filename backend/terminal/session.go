@@ -93,6 +93,10 @@ func (s *session) output(b []byte) {
 	if len(b) == 0 {
 		return
 	}
+	if r := s.m.cfg.Redact; r != nil {
+		// Before counting: offsets and the scrollback are of what is shown.
+		b = []byte(r.Redact(s.projectID, string(b)))
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {

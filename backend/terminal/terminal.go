@@ -72,6 +72,13 @@ type Config struct {
 	// Poll is how often a console that lost its server looks for it again
 	// once the sandbox runs (default 2 s).
 	Poll time.Duration
+	// Redact replaces the project's secret values in what a terminal or
+	// the console shows and keeps (*env.Redactor; optional). A value is
+	// matched within one chunk of output: a secret printed whole is, one
+	// echoed a key at a time is not.
+	Redact interface {
+		Redact(projectID, s string) string
+	}
 }
 
 // Info describes a session to the page.
