@@ -30,13 +30,17 @@ type Manager struct {
 	root string
 	opts []Option
 
-	mu   sync.Mutex // guards open and folder names being chosen or moved
+	mu   sync.Mutex // guards open, assigned and folder names being chosen or moved
 	open map[string]*Workspace
+	// assigned is the folder this manager gave each project that had
+	// none: two callers that read the project before either gave it one
+	// (two writers at once) get the same folder, not one each.
+	assigned map[string]string
 }
 
 // NewManager returns a manager for the workspaces under root.
 func NewManager(root string, opts ...Option) *Manager {
-	return &Manager{root: filepath.Clean(root), opts: opts, open: map[string]*Workspace{}}
+	return &Manager{root: filepath.Clean(root), opts: opts, open: map[string]*Workspace{}, assigned: map[string]string{}}
 }
 
 // Root is the folder holding every workspace.
@@ -91,6 +95,9 @@ func (m *Manager) ensureFolder(ctx context.Context, idx Index, p store.Project) 
 // assign picks a free folder name for the project, creates the folder
 // (reserving the name on disk) and records it. Called with m.mu held.
 func (m *Manager) assign(ctx context.Context, idx Index, projectID, name string) (string, error) {
+	if f, ok := m.assigned[projectID]; ok {
+		return f, nil
+	}
 	taken, err := m.takenNames(ctx, idx, projectID)
 	if err != nil {
 		return "", err
@@ -112,6 +119,7 @@ func (m *Manager) assign(ctx context.Context, idx Index, projectID, name string)
 		os.Remove(m.Path(folder))
 		return "", err
 	}
+	m.assigned[projectID] = folder
 	return folder, nil
 }
 
@@ -150,6 +158,9 @@ func (m *Manager) takenNames(ctx context.Context, idx Index, except string) (map
 func (m *Manager) Rename(ctx context.Context, idx Index, p store.Project, newName string) (string, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if p.Workspace != "" {
+		delete(m.assigned, p.ID) // the folder is recorded: the store knows it now
+	}
 	if p.Workspace == "" || !validFolder(p.Workspace) {
 		return m.assign(ctx, idx, p.ID, newName)
 	}
@@ -202,6 +213,7 @@ func (m *Manager) Rename(ctx context.Context, idx Index, p store.Project, newNam
 func (m *Manager) Trash(p store.Project) (string, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	delete(m.assigned, p.ID)
 	if p.Workspace == "" || !validFolder(p.Workspace) {
 		return "", nil
 	}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"unicode/utf8"
 
@@ -260,5 +261,45 @@ func TestStartupImportsTodaysDatabase(t *testing.T) {
 	}
 	if _, err := os.Stat(w.Root()); !os.IsNotExist(err) {
 		t.Fatalf("old folder still there: %v", err)
+	}
+}
+
+// Two writers that read a project before either gave it a folder (its
+// first two changes at once) get the same folder, not one each: the
+// second folder's history would lack the first's versions.
+func TestForGivesOneFolderToConcurrentFirstUses(t *testing.T) {
+	ctx := context.Background()
+	idx := newStore(t)
+	m := NewManager(filepath.Join(t.TempDir(), "Tessera"))
+	p, err := idx.CreateProject(ctx, store.NewProject{Name: "App"}) // no folder yet, as every caller read it
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan *Workspace, 8)
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w, err := m.For(ctx, idx, p)
+			if err != nil {
+				t.Error(err)
+			}
+			got <- w
+		}()
+	}
+	wg.Wait()
+	close(got)
+	var first *Workspace
+	for w := range got {
+		if first == nil {
+			first = w
+		} else if w != first {
+			t.Fatalf("two folders for one project: %s and %s", first.Root(), w.Root())
+		}
+	}
+	ents, _ := os.ReadDir(m.Root())
+	if len(ents) != 1 {
+		t.Fatalf("%d folders made, want 1", len(ents))
 	}
 }
