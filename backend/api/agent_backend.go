@@ -149,6 +149,11 @@ func (b AgentBackend) Turn(ctx context.Context, messageID string) (AgentTurnLog,
 	return out, nil
 }
 
+// RestoreBefore implements Agent.
+func (b AgentBackend) RestoreBefore(ctx context.Context, turnID string, seq int) error {
+	return b.Service.RestoreBefore(ctx, turnID, seq)
+}
+
 // Settings implements Agent.
 func (b AgentBackend) Settings(ctx context.Context) (AgentSettings, error) { return b.Prefs.Load(ctx) }
 

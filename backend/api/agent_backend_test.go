@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -33,7 +34,7 @@ func (e *agentEvents) Emit(_ string, payload any) {
 // newAgentBackend is AgentService over the real agent loop: the llm
 // client against the scripted fake model, a real SQLite file, a real
 // workspace under git (no sandbox: commands fail with a sentence).
-func newAgentBackend(t *testing.T) (*AgentService, *llmtest.Server, *store.Store, string, *agentEvents) {
+func newAgentBackend(t *testing.T) (*AgentService, *llmtest.Server, string, string, *agentEvents) {
 	t.Helper()
 	ctx := context.Background()
 	srv := llmtest.New(t)
@@ -46,7 +47,8 @@ func newAgentBackend(t *testing.T) (*AgentService, *llmtest.Server, *store.Store
 	if err != nil {
 		t.Fatal(err)
 	}
-	ws, err := workspace.Open(t.TempDir())
+	dir := t.TempDir()
+	ws, err := workspace.Open(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,11 +62,11 @@ func newAgentBackend(t *testing.T) (*AgentService, *llmtest.Server, *store.Store
 	b := AgentBackend{Turns: st, Prefs: AgentSettingsStore{KV: st}}
 	b.Service = agent.New(agent.Config{Model: AgentModel{Client: func() *llm.Client { return client }}, Files: &agent.WorkspaceFiles{Open: open},
 		Store: st, Versions: agent.WorkspaceVersions{Open: open}, Emitter: ev, Policy: b.Policy})
-	return NewAgentService(context.Background, b), srv, st, p.ID, ev
+	return NewAgentService(context.Background, b), srv, dir, p.ID, ev
 }
 
 func TestAgentServiceRunsPausesAtTheSettingsStepLimitAndContinues(t *testing.T) {
-	svc, srv, _, projectID, _ := newAgentBackend(t)
+	svc, srv, dir, projectID, _ := newAgentBackend(t)
 	if _, err := svc.SaveSettings(AgentSettings{StepLimit: 2, SpendCapUSD: 1, TimeLimitSeconds: 600}); err != nil {
 		t.Fatal(err)
 	}
@@ -104,6 +106,16 @@ func TestAgentServiceRunsPausesAtTheSettingsStepLimitAndContinues(t *testing.T) 
 	}
 	if log, err = svc.Turn(res.MessageID); err != nil || len(log.StepsList) != 3 || log.StepsList[2].Seq != 3 {
 		t.Fatalf("one log across Continue: %+v, %v", log, err)
+	}
+	// Back to before step 2: a.txt stays, b.txt and c.txt are gone.
+	if err := svc.RestoreBefore(RestoreBeforeRequest{TurnID: res.TurnID, Seq: 2}); err != nil {
+		t.Fatal(err)
+	}
+	for p, want := range map[string]bool{"a.txt": true, "b.txt": false, "c.txt": false} {
+		_, err := os.Stat(filepath.Join(dir, p))
+		if got := err == nil; got != want {
+			t.Errorf("after restoring to before step 2, %s exists = %v, want %v", p, got, want)
+		}
 	}
 	if _, err := svc.Turn("no-such-message"); err == nil {
 		t.Fatal("an answer that is not an agent turn has no log")

@@ -161,3 +161,10 @@ type AgentSettings struct {
 	Tools            map[string]string `json:"tools"`
 	Allow            map[string]bool   `json:"allow"`
 }
+
+// RestoreBeforeRequest puts the files a turn changed back to what they
+// were before its step Seq (that step and every later one undone).
+type RestoreBeforeRequest struct {
+	TurnID string `json:"turnId"`
+	Seq    int    `json:"seq"`
+}

@@ -43,6 +43,10 @@ func (r *recordingAgent) Turn(context.Context, string) (AgentTurnLog, error) {
 	r.note("turn")
 	return AgentTurnLog{}, nil
 }
+func (r *recordingAgent) RestoreBefore(_ context.Context, turn string, seq int) error {
+	r.note("restore " + turn)
+	return nil
+}
 func (r *recordingAgent) Settings(context.Context) (AgentSettings, error) {
 	r.note("settings")
 	return AgentSettings{}, nil
@@ -116,6 +120,8 @@ func TestAgentServiceRefusesBadInputAndChangesNothing(t *testing.T) {
 		{"answer yes", func(s *AgentService) error { return s.Answer(AnswerRequest{ApprovalID: "a1", Decision: "yes"}) }, "", ""},
 		{"answer without approval", func(s *AgentService) error { return s.Answer(AnswerRequest{Decision: DecisionDeny}) }, "", ""},
 		{"turn without message", func(s *AgentService) error { _, err := s.Turn(""); return err }, "", ""},
+		{"restore before step 2", func(s *AgentService) error { return s.RestoreBefore(RestoreBeforeRequest{TurnID: "t", Seq: 2}) }, "", "restore t"},
+		{"restore before step 0", func(s *AgentService) error { return s.RestoreBefore(RestoreBeforeRequest{TurnID: "t"}) }, "", ""},
 		{"save settings", func(s *AgentService) error { _, err := s.SaveSettings(okSettings); return err }, "", "save"},
 		{"step limit 0", func(s *AgentService) error {
 			_, err := s.SaveSettings(withS(func(x *AgentSettings) { x.StepLimit = 0 }))

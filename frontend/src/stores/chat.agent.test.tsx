@@ -30,6 +30,7 @@ vi.mock('../api/agent', async (importOriginal) => {
       stop: vi.fn(async () => undefined),
       answer: vi.fn(async () => undefined),
       turn: vi.fn(async () => null),
+      restoreBefore: vi.fn(async () => undefined),
       settings: vi.fn(),
       saveSettings: vi.fn(),
     },
@@ -194,6 +195,27 @@ describe('an agent turn in the chat', () => {
     fireEvent.click(screen.getByTestId('agent-build-plan'))
     await waitFor(() => expect(a.run).toHaveBeenCalledTimes(2))
     expect(a.run.mock.calls[1][0]).toMatchObject({ mode: 'agent', plan: '1. Add a list\n2. Add a form\n3. Store in localStorage' })
+  })
+
+  it('a settled step that changed files offers "Back to before this step", asked first', async () => {
+    const call = deferred<AgentTurnEnd>()
+    a.run.mockReturnValue(call.promise)
+    m.chat.history.mockResolvedValue({ messages: [msg('u1', 'user', 1, 'two files'), msg('a1', 'assistant', 2, 'Done.')], hasMore: false })
+    useChat.setState({ drafts: { [P]: 'two files' } })
+    render(<Chat />)
+    const sent = useChat.getState().send(P)
+    await waitFor(() => expect(a.run).toHaveBeenCalled())
+    emit([{ type: 'turn', turnId: 't1' }, { type: 'step', step: rawStep(1, 'ok', { changed: ['src/f1.ts'] }) }, { type: 'step', step: rawStep(2, 'ok', { changed: ['src/f2.ts'] }) }])
+    // Not while the turn runs.
+    expect(screen.queryByTestId('agent-step-restore')).toBeNull()
+    call.resolve(result({}))
+    await sent
+    const buttons = await screen.findAllByTestId('agent-step-restore')
+    expect(buttons).toHaveLength(2)
+    fireEvent.click(buttons[1])
+    expect(a.restoreBefore).not.toHaveBeenCalled()
+    fireEvent.click(screen.getByTestId('agent-step-restore-confirm'))
+    await waitFor(() => expect(a.restoreBefore).toHaveBeenCalledWith('t1', 2))
   })
 
   it('Fix becomes an agent turn in Agent mode', async () => {

@@ -1184,6 +1184,20 @@ export namespace api {
 	        this.to = source["to"];
 	    }
 	}
+	export class RestoreBeforeRequest {
+	    turnId: string;
+	    seq: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new RestoreBeforeRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.turnId = source["turnId"];
+	        this.seq = source["seq"];
+	    }
+	}
 	export class RestorePointsDTO {
 	    count: number;
 	    saving: boolean;

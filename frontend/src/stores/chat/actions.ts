@@ -16,7 +16,7 @@ import { persistDrafts } from './drafts'
 import { refreshNewest } from './paging'
 import { applyEvents, dropsModel, exchangeOf, newRun, settleRun } from './reducer'
 import { userMessageSaved } from './saved'
-import { chatMode, runAgentTurn, stopAgentTurn } from './agentTurn'
+import { chatMode, restoreAgentStep, runAgentTurn, stopAgentTurn } from './agentTurn'
 import type { ActionsSlice, Attachment, StoreTools } from './types'
 
 const NO_MODEL = 'Choose a model first (add an LLM key in Settings if none is listed).'
@@ -217,6 +217,17 @@ export function actionsSlice(tools: StoreTools): ActionsSlice {
       }
       const mode = useAgent.getState().byMessage[messageId]?.mode ?? 'agent'
       await runAgentTurn(tools, projectId, { text: '', images: [], fromDraft: false, mode: mode === 'quick' ? 'agent' : mode, continueFrom: { turnId, messageId } })
+    },
+
+    restoreBefore: async (projectId, turnId, seq) => {
+      try {
+        await restoreAgentStep(turnId, seq)
+        // The files changed: the Code tab and the explorer read them again.
+        patchChat(projectId, { files: null })
+        toast.success(`The files are back to what they were before step ${seq} (a new version; Versions has the one before).`)
+      } catch (e) {
+        toast.error(toApiError(e).message)
+      }
     },
 
     buildPlan: async (projectId, plan) => {

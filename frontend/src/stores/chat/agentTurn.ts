@@ -118,3 +118,8 @@ async function tryRefresh(tools: StoreTools, projectId: string) {
 export function stopAgentTurn(requestId: string): Promise<void> {
   return agentApi.agent.stop(requestId)
 }
+
+/** Puts the files an agent turn changed back to before its step seq. */
+export function restoreAgentStep(turnId: string, seq: number): Promise<void> {
+  return agentApi.agent.restoreBefore(turnId, seq)
+}

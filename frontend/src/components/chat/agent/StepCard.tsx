@@ -104,13 +104,18 @@ export const StepCard = memo(function StepCard({
   approval,
   answerError,
   onAnswer,
+  onRestore,
 }: {
   step: AgentStep
   approval: AgentApproval | null
   answerError?: string
   onAnswer?: (a: AgentApproval, d: ApprovalDecision) => void
+  /** Offered on a settled step that changed files: back to before it. */
+  onRestore?: (seq: number) => Promise<void>
 }) {
   const [open, setOpen] = useState(false)
+  const [confirming, setConfirming] = useState(false)
+  const [restoring, setRestoring] = useState(false)
   const failed = stepFailed(step.status)
   const exit = step.exitCode !== null && step.exitCode !== 0 ? `exit code ${step.exitCode}` : ''
   const cut = step.truncatedFrom ? `(output cut from ${step.truncatedFrom.toLocaleString('en')} characters)` : ''
@@ -155,6 +160,40 @@ export const StepCard = memo(function StepCard({
       {approval ? (
         <div className="px-2 pb-2">
           <ApprovalCard approval={approval} error={answerError} onAnswer={onAnswer} />
+        </div>
+      ) : null}
+      {onRestore && step.changed.length ? (
+        <div className="flex items-center gap-2 px-2 pb-1.5 text-muted-foreground">
+          <span className="min-w-0 flex-1 truncate font-mono" title={step.changed.join(', ')}>
+            changed {step.changed.join(', ')}
+          </span>
+          {confirming ? (
+            <>
+              <span>Put the files back to before step {step.index}?</span>
+              <Button
+                size="sm"
+                variant="outline"
+                data-testid="agent-step-restore-confirm"
+                disabled={restoring}
+                onClick={() => {
+                  setRestoring(true)
+                  void onRestore(step.index).finally(() => {
+                    setRestoring(false)
+                    setConfirming(false)
+                  })
+                }}
+              >
+                Restore
+              </Button>
+              <Button size="sm" variant="ghost" onClick={() => setConfirming(false)}>
+                Cancel
+              </Button>
+            </>
+          ) : (
+            <button type="button" data-testid="agent-step-restore" className="underline hover:text-foreground" onClick={() => setConfirming(true)}>
+              Back to before this step
+            </button>
+          )}
         </div>
       ) : null}
       {open && detail ? (
