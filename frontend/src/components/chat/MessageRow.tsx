@@ -120,7 +120,10 @@ export const MessageRow = memo(function MessageRow({
   onRetry,
   onRemove,
   onDelete,
+  agentTurn = false,
 }: {
+  /** An agent turn's answer: its step log shows the outcome, the stop reason and Continue, so the row adds no alert of its own. */
+  agentTurn?: boolean
   onRemove?: () => void
   /** Deletes this message (asks first); absent while a turn runs. */
   onDelete?: (message: Message) => void
@@ -164,7 +167,7 @@ export const MessageRow = memo(function MessageRow({
           onOpen={() => onOpen(message.id)}
         />
       ) : null}
-      {superseded && (message.status === 'error' || message.status === 'stopped' || message.status === 'interrupted') ? (
+      {agentTurn ? null : superseded && (message.status === 'error' || message.status === 'stopped' || message.status === 'interrupted') ? (
         <p data-testid="message-superseded" title={stepError?.message || undefined} className="mt-1 text-xs text-muted-foreground">
           {message.status === 'stopped'
             ? 'Stopped; the partial answer was kept.'
