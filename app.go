@@ -225,6 +225,9 @@ func (a *App) wire(ctxf func() context.Context) {
 			HTTP: a.e2bHTTP}, // the preview is an E2B host (TESSERA_E2B_CONNECT in tests)
 		Store: a.store, Versions: agent.WorkspaceVersions{Open: ws.Open}, Emitter: a.emit,
 		Policy: agentBackend.Policy, Logger: a.log.With("part", "agent"),
+		// Secret values never reach the model, the step log or the page
+		// (until the env package's redactor replaces this one).
+		Redactor: api.SecretRedactor{Store: a.store, Keys: a.keys},
 	})
 	a.agent = agentBackend.Service
 	catalog := api.NewCatalogService(ctxf, a.llm, a.store, a.keys, a.store, a.log)

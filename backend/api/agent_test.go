@@ -5,8 +5,13 @@ import (
 	"math"
 	"sync"
 	"testing"
+	"time"
+
+	"github.com/zalando/go-keyring"
 
 	"tessera/backend/apperr"
+	"tessera/backend/secrets"
+	"tessera/backend/store"
 )
 
 // recordingAgent records what reached the agent: the bound layer's only
@@ -214,4 +219,49 @@ func TestAgentSettingsStoreKeepsWhatPassedAndNothingElse(t *testing.T) {
 	if got, _ = st.Load(ctx); got.StepLimit != 30 {
 		t.Fatalf("an out-of-range file was trusted: %+v", got)
 	}
+}
+
+func TestSecretRedactorHidesEverySecretValueAndFailsClosed(t *testing.T) {
+	ctx := context.Background()
+	st := newStore(t)
+	p, err := st.CreateProject(ctx, store.NewProject{Name: "p"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyring.MockInit()
+	keys := secrets.New(secrets.OSBackend{}, time.Second)
+	for name, v := range map[string]struct {
+		val    string
+		secret bool
+	}{"API_KEY": {"sk-live-123456", true}, "API_KEY_LONG": {"sk-live-123456-extra", true}, "PORT": {"3000", false}, "PIN": {"42", true}} {
+		if _, err := st.PutEnv(ctx, p.ID, store.EnvVar{Name: name, Value: v.val, Secret: v.secret}); err != nil {
+			t.Fatal(err)
+		}
+		if v.secret {
+			if err := keys.Set(ctx, secrets.EnvAccount(p.ID, name), v.val); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	r := SecretRedactor{Store: st, Keys: keys}
+	cases := []struct{ in, want string }{
+		{"API_KEY=sk-live-123456\nPORT=3000", "API_KEY=[secret API_KEY]\nPORT=3000"},
+		{"token sk-live-123456-extra used", "token [secret API_KEY_LONG] used"},
+		{"pin 42 stays (too short to be a secret worth hiding)", "pin 42 stays (too short to be a secret worth hiding)"},
+		{"", ""},
+	}
+	for _, c := range cases {
+		if got := r.Redact(ctx, p.ID, c.in); got != c.want {
+			t.Errorf("Redact(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+	if got := (SecretRedactor{Store: failingEnv{st}, Keys: keys}).Redact(ctx, p.ID, "sk-live-123456"); got != Withheld {
+		t.Fatalf("secrets that cannot be read withhold the output: %q", got)
+	}
+}
+
+type failingEnv struct{ EnvStore }
+
+func (failingEnv) ListEnv(context.Context, string) ([]store.EnvVar, error) {
+	return nil, apperr.New(apperr.Internal, "disk gone")
 }
