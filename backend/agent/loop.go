@@ -3,6 +3,7 @@ package agent
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -45,6 +46,7 @@ type run struct {
 	root      string
 	msgs      []llm.Message
 	topic     string
+	requestID string
 
 	seq, segSteps     int
 	segStart          time.Time
@@ -67,6 +69,7 @@ type run struct {
 	bgMu              sync.Mutex
 	bg                map[uint32]*lockedBuffer
 	lastCost          float64
+	finishRefused     bool
 }
 
 // ending is how the loop stopped.
@@ -155,6 +158,16 @@ func (s *Service) loop(ctx context.Context, r *run) TurnResult {
 			break
 		}
 		rep, err := r.converse(ctx)
+		if err != nil && errors.Is(err, llm.ErrToolsRefused) && !r.textMode {
+			// The catalog said tools; the model says no: speak the text
+			// protocol from now on, and remember it for this model.
+			r.textMode = true
+			r.msgs[0].Content += textPrompt(r.tools)
+			r.s.learnNoTools(r.provider, r.model)
+			r.notice = "This model does not take native tool calls; Tessera switched to its text protocol."
+			r.emit(Event{Type: EventNotice, Text: r.notice})
+			continue
+		}
 		if err != nil {
 			if ctx.Err() != nil {
 				end = ending{reason: StopCancelled, summary: "Stopped."}
@@ -344,6 +357,9 @@ func (r *run) step(ctx context.Context, c llm.ToolCall, u llm.Usage, usd float64
 		}
 		st.Status = StepRunning
 		o = t.run(ctx, r, args)
+		// Secret values never reach the model or the step log, whatever
+		// the tool read (a .env file, a command's output).
+		o.res.Output, o.res.Hint = r.redact(o.res.Output), r.redact(o.res.Hint)
 		switch {
 		case o.invalid:
 			status = StepRefused
@@ -394,7 +410,7 @@ func (r *run) approve(ctx context.Context, st *Step, command string, v Verdict) 
 		Command: command, Cwd: r.root, Reasons: v.Reasons}
 	ch := make(chan Decision, 1)
 	r.s.mu.Lock()
-	r.s.approvals[a.ID] = ch
+	r.s.approvals[a.ID] = pending{requestID: r.requestID, answer: ch}
 	r.s.mu.Unlock()
 	defer func() {
 		r.s.mu.Lock()
@@ -406,6 +422,10 @@ func (r *run) approve(ctx context.Context, st *Step, command string, v Verdict) 
 	r.emit(Event{Type: EventApproval, Approval: a})
 	select {
 	case d := <-ch:
+		if ctx.Err() != nil { // Stop and an answer at once: Stop wins
+			r.emit(Event{Type: EventResolved, Approval: a, Text: "canceled"})
+			return ""
+		}
 		r.emit(Event{Type: EventResolved, Approval: a, Text: string(d)})
 		return d
 	case <-ctx.Done():

@@ -84,8 +84,9 @@ func (p Policy) ConsentFor(tool string) Consent {
 var allowList = map[string]bool{
 	"ls": true, "cat": true, "head": true, "tail": true, "wc": true, "grep": true, "rg": true, "find": true,
 	"echo": true, "printf": true, "pwd": true, "true": true, "false": true, "test": true, "[": true,
-	"sed": true, "awk": true, "sort": true, "uniq": true, "diff": true, "file": true, "stat": true, "du": true, "tree": true,
+	"sed": true, "awk": true, "tr": true, "cut": true, "basename": true, "dirname": true, "realpath": true, "nl": true, "column": true, "sort": true, "uniq": true, "diff": true, "file": true, "stat": true, "du": true, "tree": true,
 	"mkdir": true, "touch": true, "cp": true, "mv": true, "rm": true, "cd": true, "sleep": true, "date": true, "which": true,
+	"exit": true, "return": true, "shift": true, "wait": true, ":": true, "unset": true, "local": true, "read": true, "type": true,
 	"node": true, "npm": true, "npx": true, "yarn": true, "pnpm": true, "tsc": true, "eslint": true, "prettier": true,
 	"vitest": true, "jest": true, "next": true, "vite": true,
 	"python": true, "python3": true, "pytest": true, "pip": true, "pip3": true, "ruff": true, "mypy": true, "streamlit": true,
@@ -173,8 +174,22 @@ func Classify(command, root string, extra []string) (dangers []Danger, unknown [
 					add(DangerPipeToShell)
 				}
 			}
+		case *syntax.DeclClause:
+			// export / declare / typeset with no names, or -p / -x only,
+			// print the environment.
+			if v := x.Variant; v != nil && (v.Value == "export" || v.Value == "declare" || v.Value == "typeset") {
+				names := 0
+				for _, a := range x.Args {
+					if a.Name != nil || (a.Value != nil && !strings.HasPrefix(strings.Join(literalWords([]*syntax.Word{a.Value}), ""), "-")) {
+						names++
+					}
+				}
+				if names == 0 {
+					add(DangerPrintEnv)
+				}
+			}
 		case *syntax.CallExpr:
-			words := literalWords(x.Args)
+			words := unwrap(literalWords(x.Args))
 			if len(words) == 0 {
 				return true
 			}
@@ -183,10 +198,12 @@ func Classify(command, root string, extra []string) (dangers []Danger, unknown [
 			if (isShell(name) || name == "eval") && containsFetch(x) {
 				add(DangerPipeToShell)
 			}
-			for _, d := range commandDangers(name, words[1:], root) {
+			ds := commandDangers(name, words[1:], root)
+			for _, d := range ds {
 				add(d)
 			}
-			if !allowed(name) && !unknownSeen[name] && !isShell(name) {
+			// A program a danger rule judged is not also "unknown".
+			if len(ds) == 0 && !allowed(name) && !unknownSeen[name] && !isShell(name) {
 				unknownSeen[name] = true
 				unknown = append(unknown, name)
 			}
@@ -194,6 +211,37 @@ func Classify(command, root string, extra []string) (dangers []Danger, unknown [
 		return true
 	})
 	return dangers, unknown
+}
+
+// unwrap skips the wrappers that run another command (env FOO=1 cmd,
+// nice, nohup, time, timeout 10 cmd), so that command is judged. env
+// alone prints the environment and stays.
+func unwrap(words []string) []string {
+	for len(words) > 1 {
+		switch path.Base(words[0]) {
+		case "env", "nice", "nohup", "time", "command", "exec":
+			rest := words[1:]
+			for len(rest) > 0 && (strings.HasPrefix(rest[0], "-") || strings.Contains(rest[0], "=")) {
+				rest = rest[1:]
+			}
+			if len(rest) == 0 {
+				return words
+			}
+			words = rest
+		case "timeout":
+			rest := words[1:]
+			for len(rest) > 0 && strings.HasPrefix(rest[0], "-") {
+				rest = rest[1:]
+			}
+			if len(rest) < 2 {
+				return words
+			}
+			words = rest[1:]
+		default:
+			return words
+		}
+	}
+	return words
 }
 
 func commandDangers(name string, args []string, root string) []Danger {
@@ -228,15 +276,12 @@ func commandDangers(name string, args []string, root string) []Danger {
 				break
 			}
 		}
-	case "env", "printenv", "export", "declare", "set", "compgen":
-		if name == "env" && len(nonFlags(args)) > 0 && !strings.Contains(args[len(args)-1], "=") {
-			break // env FOO=1 cmd: runs cmd, does not print
-		}
-		if (name == "export" || name == "declare") && !hasAny(args, "-p", "-x") && len(args) > 0 {
-			break // export FOO=1
-		}
+	case "env", "printenv", "set", "compgen":
 		if name == "set" && len(args) > 0 {
 			break // set -e
+		}
+		if name == "env" && len(nonFlags(args)) > 0 && !strings.Contains(args[len(args)-1], "=") {
+			break // unwrap kept env: env FOO=1 with nothing after prints
 		}
 		out = append(out, DangerPrintEnv)
 	case "kill", "pkill", "killall", "fuser":

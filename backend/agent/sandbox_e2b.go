@@ -81,7 +81,7 @@ func (e *E2BSandbox) Background(ctx context.Context, projectID string, c Exec) (
 	errc := make(chan error, 1)
 	out := c.OnOutput
 	go func() {
-		_, err := procs.StartDetached(context.WithoutCancel(ctx), e2b.ProcessOptions{Cmd: "exec setsid /bin/bash -c " + shellQuote(c.Line), Cwd: h.Root}, "tessera-agent",
+		_, err := procs.StartDetached(context.WithoutCancel(ctx), e2b.ProcessOptions{Cmd: BackgroundLine(c.Line), Cwd: h.Root}, "tessera-agent",
 			e2b.StreamCallbacks{OnStart: func(pid uint32) { pidc <- pid }, OnData: func(stderr bool, b []byte) {
 				if out != nil {
 					stream := "stdout"
@@ -107,6 +107,10 @@ func (e *E2BSandbox) Background(ctx context.Context, projectID string, c Exec) (
 		return 0, apperr.Wrap(ctx.Err(), apperr.Canceled, "Stopped.")
 	}
 }
+
+// BackgroundLine is how a background command is started: in a session
+// of its own (setsid), so KillTree of its pid finds all it started.
+func BackgroundLine(line string) string { return "exec setsid /bin/bash -c " + shellQuote(line) }
 
 // Kill implements Sandbox.
 func (e *E2BSandbox) Kill(ctx context.Context, projectID string, pid uint32) error {

@@ -92,8 +92,29 @@ type Service struct {
 	mu        sync.Mutex
 	running   map[string]context.CancelFunc // request id → cancel
 	stopped   map[string]time.Time          // Stop before Run registered
-	approvals map[string]chan Decision      // approval id → its answer
+	approvals map[string]pending            // approval id → who waits for it
 	projects  map[string]string             // project id → request id of its running turn
+	noTools   map[string]bool               // provider/model that refused tools (learnt)
+}
+
+func (s *Service) learnNoTools(provider, model string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.noTools[provider+"/"+model] = true
+}
+
+// takesTools is the catalog's word, unless the model refused tools since.
+func (s *Service) takesTools(provider, model string) bool {
+	s.mu.Lock()
+	refused := s.noTools[provider+"/"+model]
+	s.mu.Unlock()
+	return !refused && s.cfg.Model.SupportsTools(provider, model)
+}
+
+// pending is an approval a turn waits for.
+type pending struct {
+	requestID string
+	answer    chan Decision // buffered: Answer never blocks
 }
 
 // New returns a Service.
@@ -114,7 +135,7 @@ func New(cfg Config) *Service {
 		cfg.Policy = func(context.Context) Policy { return Policy{} }
 	}
 	return &Service{cfg: cfg, running: map[string]context.CancelFunc{}, stopped: map[string]time.Time{},
-		approvals: map[string]chan Decision{}, projects: map[string]string{}}
+		approvals: map[string]pending{}, projects: map[string]string{}, noTools: map[string]bool{}}
 }
 
 // Run runs an agent turn (Agent, Ask or Plan) to its end or pause and
@@ -172,6 +193,13 @@ func (s *Service) Stop(requestID string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if cancel, ok := s.running[requestID]; ok {
+		// Its approvals stop waiting now: an answer that comes after
+		// Stop is refused, never taken for a yes.
+		for id, p := range s.approvals {
+			if p.requestID == requestID {
+				delete(s.approvals, id)
+			}
+		}
 		cancel()
 		return
 	}
@@ -191,13 +219,13 @@ func (s *Service) Answer(approvalID string, d Decision) error {
 		return apperr.Newf(apperr.Invalid, "%q is not an answer; approve or decline.", d)
 	}
 	s.mu.Lock()
-	ch, ok := s.approvals[approvalID]
+	p, ok := s.approvals[approvalID]
 	delete(s.approvals, approvalID)
 	s.mu.Unlock()
 	if !ok {
 		return apperr.New(apperr.NotFound, "That approval is not waiting any more (it was answered, or the turn stopped).")
 	}
-	ch <- d // buffered: never blocks
+	p.answer <- d
 	return nil
 }
 
@@ -217,7 +245,7 @@ func (s *Service) Mode(ctx context.Context, projectID, providerID, modelID strin
 	if Mode(m).Valid() {
 		return Mode(m), nil
 	}
-	return DefaultMode(s.cfg.Model.SupportsTools(providerID, modelID)), nil
+	return DefaultMode(s.takesTools(providerID, modelID)), nil
 }
 
 // SetMode remembers the mode of a project's chat.

@@ -69,7 +69,13 @@ func parseText(text string, ts []*tool) (*llm.ToolCall, error) {
 	_ = json.Unmarshal([]byte(t.schema), &schema)
 	args := map[string]any{}
 	for _, m := range argRe.FindAllStringSubmatch(rest[:end], -1) {
-		key, raw := m[1], strings.TrimPrefix(strings.TrimSuffix(m[2], "\n"), "\n")
+		// A value written as a block (a newline right after the tag)
+		// loses that newline and the one before </arg>; an inline value
+		// is kept exactly.
+		key, raw := m[1], m[2]
+		if strings.HasPrefix(raw, "\n") {
+			raw = strings.TrimSuffix(strings.TrimPrefix(raw, "\n"), "\n")
+		}
 		switch schema.Properties[key].Type {
 		case "integer", "number":
 			n, err := strconv.ParseFloat(strings.TrimSpace(raw), 64)

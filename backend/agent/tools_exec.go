@@ -73,6 +73,13 @@ func toolRunCommand(ctx context.Context, r *run, a map[string]any) outcome {
 	}
 	res.ExitCode = intp(code)
 	res.OK = code == 0
+	if res.OK && !webTemplate(r.template) && r.changedSinceCheck && strings.Contains(line, "python") {
+		r.checked = appendOnce(r.checked, "`"+clipLine(line, 80)+"` ran without an error")
+	}
+	if res.OK && strings.Contains(res.Output, "Traceback (most recent call last)") {
+		res.OK = false
+		res.Hint = "The command printed a traceback."
+	}
 	if res.Output == "" {
 		res.Output = fmt.Sprintf("(no output; exit code %d)", code)
 	}
@@ -318,12 +325,36 @@ func toolAsk(_ context.Context, _ *run, a map[string]any) outcome {
 	return outcome{res: ToolResult{OK: true, Output: "Asked; the turn ends here."}, question: q}
 }
 
-func toolFinish(_ context.Context, _ *run, a map[string]any) outcome {
+// Done means checked: a turn that changed files may finish only after
+// its result was seen working (the preview answered without console
+// errors, a check passed, a command ran cleanly). The first finish
+// without that is refused with a hint; a second one is accepted, and
+// the result says nothing was checked.
+func toolFinish(_ context.Context, r *run, a map[string]any) outcome {
 	s := strings.TrimSpace(str(a, "summary"))
 	if s == "" {
 		return invalid("Give a summary of what you did.")
 	}
+	if len(r.changed) > 0 && len(r.checked) == 0 && !r.mode.ReadOnly() {
+		if !r.finishRefused {
+			r.finishRefused = true
+			how := "run it (run_command) and make sure it ends without a traceback"
+			if webTemplate(r.template) {
+				how = "look at the preview (view_preview) and make sure it answers without console errors"
+			}
+			return failed("Not finished: you changed files but have not checked the result.", "First "+how+", then finish.")
+		}
+		r.notice = "The agent finished without checking its result."
+	}
 	return outcome{res: ToolResult{OK: true, Output: "Finished."}, finish: &finish{Summary: s, Checked: strs(a, "checked")}}
+}
+
+func webTemplate(t string) bool {
+	switch t {
+	case "nextjs-developer", "vue-developer", "streamlit-developer", "gradio-developer":
+		return true
+	}
+	return false
 }
 
 func appendOnce(ss []string, s string) []string {

@@ -29,7 +29,7 @@ type transcript struct {
 
 func (s *Service) newRun(t store.AgentTurn, p store.Project, mode Mode, limits Limits, requestID string) *run {
 	r := &run{s: s, turn: t, projectID: t.ProjectID, template: p.Template, mode: mode, provider: t.ProviderID, model: t.ModelID,
-		prompt: t.Prompt, limits: limits, topic: topic(requestID), read: map[string]string{}, editMisses: map[string]int{},
+		prompt: t.Prompt, limits: limits, topic: topic(requestID), requestID: requestID, read: map[string]string{}, editMisses: map[string]int{},
 		changed: map[string]bool{}, bg: map[uint32]*lockedBuffer{}}
 	r.policy = s.cfg.Policy(context.Background())
 	r.tools = offered(mode, r.policy)
@@ -82,7 +82,7 @@ func (s *Service) start(ctx context.Context, req TurnRequest) (*run, error) {
 	}
 	r := s.newRun(t, p, mode, limitsOf(req.Limits), req.RequestID)
 	r.params = req.Params
-	r.textMode = !s.cfg.Model.SupportsTools(req.ProviderID, req.ModelID)
+	r.textMode = !s.takesTools(req.ProviderID, req.ModelID)
 	if s.cfg.Versions != nil {
 		r.since = s.cfg.Versions.Head(ctx, req.ProjectID)
 	}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync/atomic"
 
 	gojson "github.com/goccy/go-json"
@@ -32,6 +33,21 @@ import (
 //   - some servers send the arguments as a JSON object, not a string.
 //
 // A call without an id gets "call_<n>", so the tool result can name it.
+
+// ErrToolsRefused matches (errors.Is) a Converse the provider refused
+// because the model takes no tools ("does not support tools"): the agent
+// then speaks the text protocol with it.
+var ErrToolsRefused = errors.New("the model does not take tool calls")
+
+// refusesTools: a 400 that names the tools.
+func refusesTools(f *apiFailure) bool {
+	if f.has(badKeyWords...) || f.has(contextWords...) || f.Status == 413 {
+		return false
+	}
+	p := strings.ToLower(f.Param)
+	return strings.HasPrefix(p, "tools") || strings.HasPrefix(p, "tool_choice") ||
+		f.has("does not support tools", "tool use", "tools are not supported", "function calling", "tool calling", "tool_choice", "tools")
+}
 
 // ToolDef is a function offered to the model; Parameters is its JSON schema.
 type ToolDef struct {
@@ -119,6 +135,10 @@ func (c *Client) Converse(ctx context.Context, req ConverseRequest, onText, onRe
 			if n := tokenCeiling(f); n > 0 && n < maxTokens {
 				o.maxTokens = n
 				continue
+			}
+			if len(req.Tools) > 0 && refusesTools(f) {
+				return rep, apperr.Wrap(errors.Join(ErrToolsRefused, f), apperr.Invalid,
+					fmt.Sprintf("%s does not take tool calls for %s: %s", r.p.Name, req.ModelID, providerDetail(f.Message)))
 			}
 		}
 		return rep, classify(f, call{provider: r.p, model: req.ModelID, baseURL: r.base, idle: c.idleTimeout})

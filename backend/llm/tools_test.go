@@ -3,6 +3,7 @@ package llm
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"reflect"
 	"strings"
 	"testing"
@@ -156,5 +157,19 @@ func TestConverseErrors(t *testing.T) {
 	cancel()
 	if _, err := c.Converse(ctx, toolReq("openai"), nil, nil); apperr.CodeOf(err) != apperr.Canceled {
 		t.Fatalf("canceled: err = %v", err)
+	}
+}
+
+// A model that refuses tools is told apart from other refusals.
+func TestConverseToolsRefused(t *testing.T) {
+	srv := llmtest.New(t)
+	srv.SetRefusals(llmtest.Refusals{Tools: true})
+	c := testClient(t, srv, keys{})
+	_, err := c.Converse(context.Background(), toolReq("ollama"), nil, nil)
+	if !errors.Is(err, ErrToolsRefused) || apperr.CodeOf(err) != apperr.Invalid || !strings.Contains(apperr.MessageOf(err), "does not take tool calls") {
+		t.Fatalf("err = %v", err)
+	}
+	if srv.RequestCount() != 1 {
+		t.Fatalf("%d requests", srv.RequestCount())
 	}
 }

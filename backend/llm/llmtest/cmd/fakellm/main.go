@@ -15,6 +15,10 @@
 //	 {"toolCalls": [{"name": "view_preview", "arguments": "{}"}, {"name": "read_console", "arguments": "{}"}]},
 //	 {"text": "Fixed the missing import; the page renders.", "usage": {"prompt_tokens": 900, "completion_tokens": 40, "total_tokens": 940}}]
 //
+// e2e/agent-turn.json is such a script: an 8-step turn that writes a
+// Next.js page, sees a console error, fixes it and finishes (the e2e
+// helper startFakeLLM passes extra flags: ..., '-script', file).
+//
 // Several calls in one reply are parallel calls; each reply is one request
 // of the turn, so an 8-step turn is 8 replies (or fewer with parallel
 // calls) ending in a text-only reply. A reply with "toolDialect" ("whole",

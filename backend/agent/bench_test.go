@@ -1,0 +1,106 @@
+package agent
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"sort"
+	"testing"
+	"time"
+
+	"tessera/backend/llm"
+	"tessera/backend/store"
+	"tessera/backend/workspace"
+)
+
+// instantModel answers at once: step i of a turn calls next(i), then the
+// turn ends with a text reply. With it a turn's wall time is Tessera's
+// own time (loop, guards, policy, the step log in SQLite, the transcript,
+// events, the tool's work on the folder), without the model's.
+type instantModel struct {
+	steps int
+	next  func(i int) llm.ToolCall
+	n     int
+}
+
+func (m *instantModel) SupportsTools(string, string) bool { return true }
+
+func (m *instantModel) Converse(_ context.Context, _ llm.ConverseRequest, _, _ func(string)) (llm.Reply, error) {
+	m.n++
+	u := llm.Usage{PromptTokens: 1000, CompletionTokens: 100, TotalTokens: 1100}
+	if m.n > m.steps {
+		return llm.Reply{Text: "done", Usage: u}, nil
+	}
+	c := m.next(m.n)
+	c.ID = fmt.Sprintf("call_%d", m.n)
+	return llm.Reply{ToolCalls: []llm.ToolCall{c}, Usage: u, Finish: "tool_calls"}, nil
+}
+
+// benchTurns runs b.N turns of `steps` steps and reports the median of
+// Tessera's time per step (issue 25: ≤ 20 ms).
+func benchTurns(b *testing.B, steps int, next func(i int) llm.ToolCall) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(b.TempDir(), "t.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	p, _ := st.CreateProject(ctx, store.NewProject{Name: "p", Template: "nextjs-developer"})
+	ws, err := workspace.Open(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	files := []workspace.File{}
+	for i := 0; i < 40; i++ {
+		files = append(files, workspace.File{Path: fmt.Sprintf("src/f%02d.ts", i), Content: []byte(fmt.Sprintf("export const v%d = %d\n// line\n// line\n", i, i))})
+	}
+	if _, _, err := ws.RecordEdit(ctx, files, "seed"); err != nil {
+		b.Fatal(err)
+	}
+	open := func(context.Context, string) (*workspace.Workspace, error) { return ws, nil }
+	per := make([]float64, 0, b.N)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		m := &instantModel{steps: steps, next: next}
+		svc := New(Config{Model: m, Files: &WorkspaceFiles{Open: open}, Store: st, Versions: WorkspaceVersions{Open: open}, Prices: Prices{}})
+		start := time.Now()
+		res, err := svc.Run(ctx, TurnRequest{RequestID: fmt.Sprint(i), ProjectID: p.ID, Text: "go", ProviderID: "fake", ModelID: "m",
+			Limits: &Limits{MaxSteps: steps + 1}})
+		if err != nil || res.Steps != steps {
+			b.Fatalf("turn: %+v %v", res, err)
+		}
+		per = append(per, float64(time.Since(start).Microseconds())/1000/float64(steps))
+		b.StopTimer()
+		log, _ := svc.Steps(ctx, res.TurnID)
+		for _, s := range log {
+			if s.Status != StepOK {
+				b.Fatalf("step %d %s: %s", s.Seq, s.Status, s.Result.Output)
+			}
+		}
+		b.StartTimer()
+	}
+	b.StopTimer()
+	sort.Float64s(per)
+	b.ReportMetric(per[len(per)/2], "ms/step-median")
+	b.ReportMetric(0, "ns/op")
+}
+
+func BenchmarkStepRead(b *testing.B) {
+	benchTurns(b, 20, func(i int) llm.ToolCall {
+		return llm.ToolCall{Name: "read_file", Arguments: fmt.Sprintf(`{"path":"src/f%02d.ts"}`, i%40)}
+	})
+}
+
+// Steps alternate read and write of a file (a commit per write: the
+// step's restore point), and the turn ends with its squash.
+func BenchmarkStepWrite(b *testing.B) {
+	n := 0
+	benchTurns(b, 20, func(i int) llm.ToolCall {
+		f := (i - 1) / 2 % 40
+		if i%2 == 1 {
+			return llm.ToolCall{Name: "read_file", Arguments: fmt.Sprintf(`{"path":"src/f%02d.ts"}`, f)}
+		}
+		n++
+		return llm.ToolCall{Name: "write_file", Arguments: fmt.Sprintf(`{"path":"src/f%02d.ts","content":"export const v = %d\n"}`, f, n)}
+	})
+}
