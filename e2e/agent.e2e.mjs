@@ -171,7 +171,9 @@ export const tests = {
       call('write_file', { path: 'notes/a.txt', content: 'one' }),
       call('write_file', { path: 'notes/b.txt', content: 'two' }),
       call('run_command', { command: 'sleep 120' }),
-      // After Continue.
+      // After Continue: one more note, a clean run checks the result (done means checked), then finish.
+      call('write_file', { path: 'notes/c.txt', content: 'three' }),
+      call('run_command', { command: 'python3 -c "print(open(\'notes/a.txt\').read() + open(\'notes/c.txt\').read())"' }),
       call('finish', { summary: 'Both notes are written.' }),
     ]));
     const llm = await startFakeLLM('agent-crash', work, [pyFragment('unused', 'print(1)')], { args: ['-script', scriptFile] });
@@ -205,7 +207,7 @@ export const tests = {
         return t && t.dataset.status === 'done';
       }, null, { timeout: 60000 });
       const after = await cards(page);
-      assert(after.length === 4 && after[3].tool === 'finish' && after[3].status === 'ok', `Continue goes on in the same log: ${JSON.stringify(after)}`);
+      assert(after.length === 6 && after[3].status === 'ok' && after[4].status === 'ok' && after[5].tool === 'finish' && after[5].status === 'ok', `Continue goes on in the same log: ${JSON.stringify(after)}`);
       const turns = await page.$$eval(tid('agent-turn'), els => els.length);
       assert(turns === 1, `one turn, one log: ${turns}`);
     } finally {
