@@ -3,12 +3,13 @@ import { beforeEach, describe, expect, it, vi } from 'vitest'
 import * as api from '../api'
 import * as agentApi from '../api/agent'
 import type { AgentEvent, AgentTurnEnd } from '../api/agent'
-import { normalizeAgentEvent } from '../api/agentTypes'
+import { normalizeAgentEvent, normalizeStep } from '../api/agentTypes'
 import type { Message, Provider } from '../api'
 import type { makeApiMock } from '../test/apiMock'
 import { emptyChat, useChat } from './chat'
 import { useCatalog } from './catalog'
 import { useAgent } from './agent/store'
+import { DEFAULT_SETTINGS, useSettings } from './settings'
 import { MessageList } from '../components/chat/MessageList'
 import { STEP_WINDOW } from '../components/chat/agent/AgentTurnView'
 
@@ -84,6 +85,7 @@ beforeEach(() => {
   useChat.setState({ chats: { [P]: { ...emptyChat(), loaded: true } }, drafts: {}, attachments: {}, model: { providerId: 'openai', modelId: 'gpt' }, templates: {}, params: {} })
   useCatalog.setState({ providers: [toolsProvider], templates: [], loaded: true })
   useAgent.setState({ modes: {}, turns: {}, byMessage: {}, planDrafts: {}, answerErrors: {}, stepsAsked: {} })
+  useSettings.setState({ settings: { ...DEFAULT_SETTINGS } })
 })
 
 describe('an agent turn in the chat', () => {
@@ -216,6 +218,30 @@ describe('an agent turn in the chat', () => {
     expect(a.restoreBefore).not.toHaveBeenCalled()
     fireEvent.click(screen.getByTestId('agent-step-restore-confirm'))
     await waitFor(() => expect(a.restoreBefore).toHaveBeenCalledWith('t1', 2))
+  })
+
+  it('auto-fix once: a turn that finished on a failed step is sent back once as an agent turn, never twice', async () => {
+    useSettings.setState({ settings: { ...DEFAULT_SETTINGS, autoFixOnce: true } })
+    const failing = (id: string) => async (req: { requestId: string }) => {
+      agentHandlers.get(req.requestId)?.([{ type: 'step', step: normalizeStep(rawStep(1, 'failed', { tool: 'run_command', title: '$ npm test', result: { ok: false, output: 'TypeError: x is undefined', exitCode: 1 } }))! }])
+      return result({ turnId: id })
+    }
+    a.run.mockImplementationOnce(failing('t1')).mockImplementationOnce(failing('t2'))
+    useChat.setState({ drafts: { [P]: 'make the tests pass' } })
+    await useChat.getState().send(P)
+    expect(a.run).toHaveBeenCalledTimes(2)
+    const fix = a.run.mock.calls[1][0]
+    expect(fix.mode).toBe('agent')
+    expect(fix.text).toContain('TypeError: x is undefined')
+    expect(fix.text).toContain('step 1 (run_command $ npm test) failed')
+  })
+
+  it('auto-fix leaves a stopped turn alone', async () => {
+    useSettings.setState({ settings: { ...DEFAULT_SETTINGS, autoFixOnce: true } })
+    a.run.mockResolvedValue(result({ status: 'stopped', reason: 'cancelled' }))
+    useChat.setState({ drafts: { [P]: 'go' } })
+    await useChat.getState().send(P)
+    expect(a.run).toHaveBeenCalledTimes(1)
   })
 
   it('Fix becomes an agent turn in Agent mode', async () => {

@@ -8,6 +8,8 @@ import { toApiError } from '../../api'
 import { newId } from '../../lib/utils'
 import { useCatalog } from '../catalog'
 import { modeFor, useAgent } from '../agent/store'
+import { outcomeOf, type AgentTurn } from '../agent/reducer'
+import type { Problem } from '../../lib/problems'
 import { persistDrafts } from './drafts'
 import { refreshNewest } from './paging'
 import { newRun } from './reducer'
@@ -122,4 +124,16 @@ export function stopAgentTurn(requestId: string): Promise<void> {
 /** Puts the files an agent turn changed back to before its step seq. */
 export function restoreAgentStep(turnId: string, seq: number): Promise<void> {
   return agentApi.agent.restoreBefore(turnId, seq)
+}
+
+/**
+ * The problem of a turn that finished on a failed step (what Auto-fix
+ * sends back), or null: a turn that was stopped, paused, or could not
+ * reach the model is not "fixed" by sending it again.
+ */
+export function agentFixProblem(t: AgentTurn | undefined): Problem | null {
+  if (!t || t.status !== 'done' || outcomeOf(t) !== 'failed') return null
+  const last = t.steps[t.steps.length - 1]
+  const detail = [last.output, last.exitCode ? `exit code ${last.exitCode}` : '', last.hint].filter(Boolean).join('\n')
+  return { id: `agent-${t.turnId}-${last.index}`, kind: 'step', title: `step ${last.index} (${last.tool} ${last.args}) failed`, detail }
 }
