@@ -2,6 +2,7 @@ package agent
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -639,5 +640,39 @@ func TestToolsRefusedFallsBackToTextProtocol(t *testing.T) {
 	}
 	if m, _ := h.svc.Mode(context.Background(), h.project.ID, "fake", "m"); m != ModeQuick {
 		t.Fatalf("the default mode did not learn: %s", m)
+	}
+}
+
+// Undo asks first when the person edited a file since the agent changed
+// it, and then reverts only the files the turn changed.
+func TestUndoAsksWhenEditedSince(t *testing.T) {
+	h := newHarness(t)
+	h.seed(map[string]string{"a.txt": "a\n", "mine.txt": "keep\n"})
+	h.svc.cfg.Checks = func(context.Context, string) []Check { return []Check{{Name: "t", Command: "true"}} }
+	h.srv.Push(
+		llmtest.Calls(llmtest.Call("read_file", `{"path":"a.txt"}`)),
+		llmtest.Calls(llmtest.Call("write_file", `{"path":"a.txt","content":"agent\n"}`)),
+		llmtest.Reply("done"),
+	)
+	res := h.run(TurnRequest{})
+	if _, _, err := h.ws.RecordEdit(context.Background(), []workspace.File{{Path: "a.txt", Content: []byte("agent + person\n")}, {Path: "mine.txt", Content: []byte("mine\n")}}, "Edited by hand"); err != nil {
+		t.Fatal(err)
+	}
+	err := h.svc.Undo(context.Background(), res.TurnID)
+	var es *EditedSinceError
+	if !errors.As(err, &es) || len(es.Paths) != 1 || es.Paths[0] != "a.txt" {
+		t.Fatalf("undo over an edit: %v", err)
+	}
+	if c, _ := h.file("a.txt"); c != "agent + person\n" {
+		t.Fatalf("a refused undo wrote: %q", c)
+	}
+	if err := h.svc.RestoreBeforeAnyway(context.Background(), res.TurnID, 1); err != nil {
+		t.Fatal(err)
+	}
+	if c, _ := h.file("a.txt"); c != "a\n" {
+		t.Fatalf("a.txt = %q", c)
+	}
+	if c, _ := h.file("mine.txt"); c != "mine\n" {
+		t.Fatalf("undo touched a file the turn did not change: %q", c)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"tessera/backend/llm"
+	"tessera/backend/llm/llmtest"
 	"tessera/backend/store"
 	"tessera/backend/workspace"
 )
@@ -103,4 +104,56 @@ func BenchmarkStepWrite(b *testing.B) {
 		n++
 		return llm.ToolCall{Name: "write_file", Arguments: fmt.Sprintf(`{"path":"src/f%02d.ts","content":"export const v = %d\n"}`, f, n)}
 	})
+}
+
+// timedModel measures the time spent in the model.
+type timedModel struct {
+	Model
+	spent time.Duration
+}
+
+func (m *timedModel) Converse(ctx context.Context, req llm.ConverseRequest, onText, onReasoning func(string)) (llm.Reply, error) {
+	start := time.Now()
+	defer func() { m.spent += time.Since(start) }()
+	return m.Model.Converse(ctx, req, onText, onReasoning)
+}
+
+// A 30-step scripted turn over the real client and the fake model's SSE
+// (paced: 20 chunks, 1 ms apart, per reply): wall time ÷ (model + tool
+// time) is the loop's overhead (issue 25: ≤ 1.05).
+func BenchmarkScriptedTurn30(b *testing.B) {
+	ratios := make([]float64, 0, b.N)
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		h := newHarness(b)
+		files := map[string]string{}
+		for f := 0; f < 10; f++ {
+			files[fmt.Sprintf("src/f%d.ts", f)] = "export const x = 1\n"
+		}
+		h.seed(files)
+		for s := 1; s <= 30; s++ {
+			r := llmtest.Calls(llmtest.Call("read_file", fmt.Sprintf(`{"path":"src/f%d.ts"}`, s%10)))
+			r.ChunkSize, r.Pace = 3, time.Millisecond
+			h.srv.Push(r)
+		}
+		h.srv.Push(llmtest.Reply("done"))
+		tm := &timedModel{Model: h.svc.cfg.Model}
+		h.svc.cfg.Model = tm
+		b.StartTimer()
+		start := time.Now()
+		res := h.run(TurnRequest{Limits: &Limits{MaxSteps: 31}})
+		wall := time.Since(start)
+		b.StopTimer()
+		if res.Steps != 30 || res.Reason != StopFinished {
+			b.Fatalf("turn = %+v", res)
+		}
+		var tools time.Duration
+		for _, st := range h.steps(res.TurnID) {
+			tools += st.EndedAt.Sub(st.StartedAt)
+		}
+		ratios = append(ratios, float64(wall)/float64(tm.spent+tools))
+		b.StartTimer()
+	}
+	sort.Float64s(ratios)
+	b.ReportMetric(ratios[len(ratios)/2], "wall/(model+tools)")
 }

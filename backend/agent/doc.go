@@ -8,7 +8,7 @@
 // # The Service (what the bound layer calls)
 //
 //	svc := agent.New(agent.Config{Model: agent.LLM{Client: llmClient}, Files: &agent.WorkspaceFiles{...},
-//	    Sandbox: agent.NewE2BSandbox(...), Store: st, Versions: agent.WorkspaceVersions{...}, Emitter: em})
+//	    Sandbox: &agent.E2BSandbox{...}, Store: st, Versions: agent.WorkspaceVersions{...}, Emitter: em})
 //	svc.Recover(ctx)                               // at start-up: running turns become interrupted
 //	res, err := svc.Run(ctx, agent.TurnRequest{...}) // blocks until the turn ends or pauses
 //	svc.Stop(requestID)                            // any time, even before Run registered
@@ -16,6 +16,8 @@
 //	res, err = svc.Continue(ctx, agent.ContinueRequest{RequestID: id2, TurnID: res.TurnID})
 //	steps, _ := svc.Steps(ctx, turnID)             // the stored step log
 //	svc.RestoreBefore(ctx, turnID, 2)              // files back to before step 2, byte for byte
+//	svc.Undo(ctx, turnID)                          // only the turn's files; Conflict (EditedSinceError) asks first
+//	svc.TurnOfMessage(ctx, messageID)              // the turn an assistant message holds
 //	svc.Mode(ctx, projectID, provider, model) / svc.SetMode(ctx, projectID, agent.ModeAsk)
 //
 // Run and Continue return a TurnResult whose Reason says why the turn

@@ -41,9 +41,11 @@ func Hash(content string) string {
 	return hex.EncodeToString(s[:])
 }
 
-// fileUndo is what a path held before a step changed it.
+// fileUndo is what a path held before a step changed it, and the hash of
+// what the step left ("" = deleted), to see later edits.
 type fileUndo struct {
 	Path    string `json:"path"`
 	Existed bool   `json:"existed"`
 	Content string `json:"content,omitempty"`
+	After   string `json:"after,omitempty"`
 }

@@ -26,7 +26,7 @@ import (
 // process group (localSandbox), standing in for the sandbox's shell.
 
 type harness struct {
-	t       *testing.T
+	t       testing.TB
 	srv     *llmtest.Server
 	st      *store.Store
 	ws      *workspace.Workspace
@@ -72,7 +72,7 @@ func (r *recorder) of(typ string) []Event {
 	return out
 }
 
-func newHarness(t *testing.T, opts ...func(*harness)) *harness {
+func newHarness(t testing.TB, opts ...func(*harness)) *harness {
 	t.Helper()
 	ctx := context.Background()
 	h := &harness{t: t, srv: llmtest.New(t), rec: &recorder{}}

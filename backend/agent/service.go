@@ -21,13 +21,23 @@ type Model interface {
 	SupportsTools(providerID, modelID string) bool
 }
 
-// LLM adapts *llm.Client: a model takes tools when its provider does.
+// LLM adapts *llm.Client: a model takes tools when the catalog says so
+// for it, else when its provider does. Local servers (Ollama, LM Studio)
+// are tried with tools: many local models take them, and one that does
+// not answers "does not support tools" (llm.ErrToolsRefused), after which
+// the turn speaks the text protocol and the service remembers it.
 type LLM struct{ *llm.Client }
 
-// SupportsTools reports the catalog's supports_tools of the provider.
-func (l LLM) SupportsTools(providerID, _ string) bool {
+// SupportsTools reports whether to offer native tool calls.
+func (l LLM) SupportsTools(providerID, modelID string) bool {
 	p, ok := l.Catalog().Provider(providerID)
-	return ok && p.SupportsTools
+	if !ok {
+		return false
+	}
+	if m, ok := l.Catalog().Model(providerID, modelID); ok && m.SupportsTools != nil {
+		return *m.SupportsTools
+	}
+	return p.SupportsTools || p.Local
 }
 
 // Store is the database the agent uses (*store.Store).

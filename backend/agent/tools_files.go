@@ -190,7 +190,11 @@ func (r *run) apply(ctx context.Context, p, content string, del bool, before str
 		r.noteRead(p, content)
 	}
 	r.fileChanged(p)
-	return outcome{undo: []fileUndo{{Path: p, Existed: existed, Content: before}}, changed: []string{p}}, nil
+	after := ""
+	if !del {
+		after = Hash(content)
+	}
+	return outcome{undo: []fileUndo{{Path: p, Existed: existed, Content: before, After: after}}, changed: []string{p}}, nil
 }
 
 func conflictResult(p string, err error) outcome {

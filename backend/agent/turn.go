@@ -3,6 +3,7 @@ package agent
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -314,17 +315,56 @@ func (s *Service) Turn(ctx context.Context, turnID string) (TurnResult, error) {
 	if err != nil {
 		return TurnResult{}, err
 	}
+	return turnResult(t), nil
+}
+
+// TurnOfMessage returns the (newest) turn an assistant message holds;
+// NotFound for a Quick-mode answer.
+func (s *Service) TurnOfMessage(ctx context.Context, messageID string) (TurnResult, error) {
+	t, err := s.cfg.Store.TurnForMessage(ctx, messageID)
+	if err != nil {
+		return TurnResult{}, err
+	}
+	return turnResult(t), nil
+}
+
+func turnResult(t store.AgentTurn) TurnResult {
 	res := TurnResult{TurnID: t.ID, MessageID: t.MessageID, Mode: Mode(t.Mode), Status: t.Status, Reason: StopReason(t.Reason), Summary: t.Summary,
 		Notice: t.Notice, CanContinue: t.Status == TurnPaused, Steps: t.Steps, Usage: usageOf(t.Usage), CostUSD: t.CostUSD, Priced: t.CostUSD > 0, VersionID: t.VersionID}
 	_ = json.Unmarshal(t.Todos, &res.Todos)
-	return res, nil
+	return res
+}
+
+// EditedSinceError lists the files that were edited after the agent
+// changed them (by the person, or a later turn): restoring over them
+// would lose that work, so the page asks first (RestoreBeforeAnyway).
+type EditedSinceError struct{ Paths []string }
+
+func (e *EditedSinceError) Error() string {
+	return "edited since the agent changed them: " + strings.Join(e.Paths, ", ")
 }
 
 // RestoreBefore puts the files a turn changed back to what they were
 // before its step seq (1-based), byte for byte, undoing that step and
-// every later one; the result is a new version. It refuses while the
-// project has a running turn.
+// every later one of the turn; the result is a new version. Only the
+// files the turn changed are touched. When one of them was edited since
+// the agent changed it, nothing is restored and the error is a Conflict
+// wrapping *EditedSinceError; RestoreBeforeAnyway restores regardless.
 func (s *Service) RestoreBefore(ctx context.Context, turnID string, seq int) error {
+	return s.restoreBefore(ctx, turnID, seq, false)
+}
+
+// RestoreBeforeAnyway is RestoreBefore after the person confirmed.
+func (s *Service) RestoreBeforeAnyway(ctx context.Context, turnID string, seq int) error {
+	return s.restoreBefore(ctx, turnID, seq, true)
+}
+
+// Undo reverts the files a turn changed (RestoreBefore its first step).
+func (s *Service) Undo(ctx context.Context, turnID string) error {
+	return s.restoreBefore(ctx, turnID, 1, false)
+}
+
+func (s *Service) restoreBefore(ctx context.Context, turnID string, seq int, force bool) error {
 	t, err := s.cfg.Store.GetTurn(ctx, turnID)
 	if err != nil {
 		return err
@@ -335,41 +375,101 @@ func (s *Service) RestoreBefore(ctx context.Context, turnID string, seq int) err
 	if busy {
 		return apperr.New(apperr.Conflict, "The agent is working in this project. Stop it before restoring.")
 	}
-	steps, err := s.cfg.Store.ListSteps(ctx, turnID)
+	rows, err := s.cfg.Store.ListSteps(ctx, turnID)
 	if err != nil {
 		return err
 	}
-	if seq < 1 || seq > len(steps) {
-		return apperr.Newf(apperr.Invalid, "This turn has steps 1 to %d; there is no step %d.", len(steps), seq)
+	if seq < 1 || seq > len(rows) {
+		return apperr.Newf(apperr.Invalid, "This turn has steps 1 to %d; there is no step %d.", len(rows), seq)
 	}
-	since := ""
-	if s.cfg.Versions != nil {
-		since = s.cfg.Versions.Head(ctx, t.ProjectID)
+	// A file is as the turn left it when it holds any state the turn's
+	// steps went through (before or after one: an earlier restore to a
+	// step boundary is Tessera's, not the person's); anything else is an
+	// edit made since. "" stands for "no file".
+	var undos [][]fileUndo // of the steps from seq on, in order
+	known := map[string]map[string]bool{}
+	note := func(p, h string) {
+		if known[p] == nil {
+			known[p] = map[string]bool{}
+		}
+		known[p][h] = true
 	}
-	changed := false
-	for i := len(steps) - 1; i >= 0; i-- {
-		st := steps[i]
-		if st.Seq < seq || len(st.Undo) == 0 {
+	for _, st := range rows {
+		if len(st.Undo) == 0 {
 			continue
 		}
 		var undo []fileUndo
 		if err := json.Unmarshal(st.Undo, &undo); err != nil {
 			return apperr.Wrap(err, apperr.Internal, "The record of a step is damaged; restore an earlier version from Versions instead.")
 		}
-		for j := len(undo) - 1; j >= 0; j-- {
-			u := undo[j]
+		for _, u := range undo {
+			before := ""
+			if u.Existed {
+				before = Hash(u.Content)
+			}
+			note(u.Path, before)
+			note(u.Path, u.After)
+		}
+		if st.Seq >= seq {
+			undos = append(undos, undo)
+		}
+	}
+	if len(undos) == 0 {
+		return apperr.Wrap(workspaceNoChanges, apperr.Invalid, "Those steps changed no file; there is nothing to restore.")
+	}
+	if !force {
+		var edited []string
+		for _, undo := range undos {
+			for _, u := range undo {
+				cur, err := s.cfg.Files.Read(ctx, t.ProjectID, u.Path)
+				h := ""
+				switch {
+				case apperr.Is(err, apperr.NotFound):
+				case err != nil:
+					return err
+				default:
+					h = Hash(cur)
+				}
+				if !known[u.Path][h] && !contains(edited, u.Path) {
+					edited = append(edited, u.Path)
+				}
+			}
+		}
+		if len(edited) > 0 {
+			sort.Strings(edited)
+			return apperr.Wrap(&EditedSinceError{Paths: edited}, apperr.Conflict,
+				fmt.Sprintf("%s changed after the agent's step; restoring would lose that edit. Restore anyway, or keep the files as they are.", strings.Join(edited, ", ")))
+		}
+	}
+	since := ""
+	if s.cfg.Versions != nil {
+		since = s.cfg.Versions.Head(ctx, t.ProjectID)
+	}
+	for i := len(undos) - 1; i >= 0; i-- {
+		for j := len(undos[i]) - 1; j >= 0; j-- {
+			u := undos[i][j]
 			c := Change{Path: u.Path, Content: u.Content, Delete: !u.Existed, Force: true}
 			if err := s.cfg.Files.Apply(ctx, t.ProjectID, c); err != nil && !(c.Delete && apperr.Is(err, apperr.NotFound)) {
 				return err
 			}
-			changed = true
 		}
 	}
-	if changed && s.cfg.Versions != nil {
+	if s.cfg.Versions != nil {
 		msg := fmt.Sprintf("Back to before step %d of: %s", seq, t.Prompt)
 		if _, _, err := s.cfg.Versions.RecordTurn(ctx, t.ProjectID, since, msg, t.MessageID, "restore", ""); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+var workspaceNoChanges = errors.New("no changes")
+
+func contains(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }

@@ -70,6 +70,9 @@ type Model struct {
 	// Mode overrides how structured output is requested for this model
 	// ("" = decided from the provider's capabilities).
 	Mode Mode `json:"mode,omitempty"`
+	// SupportsTools overrides the provider's supports_tools for this
+	// model (agent mode: native tool calls or the text protocol).
+	SupportsTools *bool `json:"supports_tools,omitempty"`
 }
 
 // Mode is how StreamFragment asks for structured output.

@@ -13,7 +13,11 @@ const (
 // EstimateTokens is a quick, tokenizer-free upper estimate of what a message
 // costs in the prompt.
 func EstimateTokens(m Message) int {
-	return tokensPerMessage + (len(m.Content)+charsPerToken-1)/charsPerToken + tokensPerImage*len(m.Images)
+	n := len(m.Content)
+	for _, c := range m.ToolCalls { // an agent's calls cost their arguments
+		n += len(c.Name) + len(c.Arguments)
+	}
+	return tokensPerMessage + (n+charsPerToken-1)/charsPerToken + tokensPerImage*len(m.Images)
 }
 
 // EstimateTotal is EstimateTokens summed over msgs.
