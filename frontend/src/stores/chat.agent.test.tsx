@@ -45,7 +45,7 @@ const m = api as unknown as ReturnType<typeof makeApiMock>
 const a = agentApi.agent as unknown as Record<keyof typeof agentApi.agent, ReturnType<typeof vi.fn>>
 
 const P = 'p1'
-const toolsProvider: Provider = { id: 'openai', name: 'OpenAI', needsKey: true, local: false, hasKey: true, usable: true, tools: true, models: [{ id: 'gpt', name: 'GPT', multimodal: false }], defaultModel: 'gpt', modelsFetchedAt: 0 }
+const toolsProvider: Provider = { id: 'openai', name: 'OpenAI', needsKey: true, local: false, hasKey: true, usable: true, tools: true, models: [{ id: 'gpt', name: 'GPT', multimodal: false, tools: true }], defaultModel: 'gpt', modelsFetchedAt: 0 }
 
 /** A step as backend/agent emits it (agent.Step JSON). */
 function rawStep(seq: number, status: string, extra: Record<string, unknown> = {}) {
@@ -253,7 +253,7 @@ describe('an agent turn in the chat', () => {
   })
 
   it('a model without tools runs Quick (the one-shot path) by default', async () => {
-    useCatalog.setState({ providers: [{ ...toolsProvider, tools: false }] })
+    useCatalog.setState({ providers: [{ ...toolsProvider, tools: false, models: [{ id: 'gpt', name: 'GPT', multimodal: false }] }] })
     useChat.setState({ drafts: { [P]: 'plot' } })
     await useChat.getState().send(P)
     expect(m.chat.send).toHaveBeenCalledTimes(1)

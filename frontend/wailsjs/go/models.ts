@@ -1002,6 +1002,7 @@ export namespace api {
 	    id: string;
 	    name: string;
 	    multimodal: boolean;
+	    tools?: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new Model(source);
@@ -1012,6 +1013,7 @@ export namespace api {
 	        this.id = source["id"];
 	        this.name = source["name"];
 	        this.multimodal = source["multimodal"];
+	        this.tools = source["tools"];
 	    }
 	}
 	

@@ -16,15 +16,18 @@ import { newRun } from './reducer'
 import { userMessageSaved } from './saved'
 import type { Attachment, StoreTools } from './types'
 
-/** Whether the chosen model's provider takes native tool calls (the catalog's word). */
-export function modelTakesTools(providerId: string | undefined): boolean {
+/** Whether the chosen model takes native tool calls (the catalog's word: the model's own, else its provider's). */
+export function modelTakesTools(providerId: string | undefined, modelId?: string): boolean {
   if (!providerId) return false
-  return !!useCatalog.getState().providers.find((p) => p.id === providerId)?.tools
+  const p = useCatalog.getState().providers.find((x) => x.id === providerId)
+  const m = p?.models.find((x) => x.id === modelId)
+  return m ? !!m.tools : !!p?.tools
 }
 
 /** The mode the project's next turn runs in. */
 export function chatMode(tools: StoreTools, projectId: string): AgentMode {
-  return modeFor(useAgent.getState().modes, projectId, modelTakesTools(tools.get().model?.providerId))
+  const model = tools.get().model
+  return modeFor(useAgent.getState().modes, projectId, modelTakesTools(model?.providerId, model?.modelId))
 }
 
 export interface AgentTurnInput {
