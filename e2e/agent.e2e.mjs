@@ -217,4 +217,56 @@ export const tests = {
       await stopProcess(e2b.proc);
     }
   },
+  async 'agent: Plan reads and writes a plan; the person edits it and "Build this plan" runs an Agent turn with it'() {
+    const home = path.join(work, 'agent-plan-home');
+    const e2b = await startFakeE2B('agent-plan', work);
+    const scriptFile = path.join(work, 'agent-plan-script.json');
+    const plan = '1. Write hello.py that prints a greeting.\n2. Run it.';
+    fs.writeFileSync(scriptFile, JSON.stringify([
+      // Plan turn: read-only, then the plan as its text.
+      call('list_files', {}),
+      { text: plan, usage: { prompt_tokens: 800, completion_tokens: 30, total_tokens: 830 } },
+      // The Agent turn that builds it.
+      call('write_file', { path: 'hello.py', content: 'print("Hello from the plan")\n' }),
+      call('run_command', { command: 'python3 hello.py' }),
+      call('finish', { summary: 'hello.py is written and runs.' }),
+    ]));
+    const llm = await startFakeLLM('agent-plan', work, [pyFragment('unused', 'print(1)')], { args: ['-script', scriptFile] });
+    let app;
+    let ctx;
+    try {
+      app = await startApp({ home, env: appEnv(e2b), name: 'app-agent-plan' });
+      ctx = await browser();
+      const page = await openPage(ctx, app.url);
+      await configure(page, llm.url);
+      await takesTools(page);
+      await createProject(page, 'Planned');
+      await page.waitForFunction(() => document.querySelector('[data-testid="mode-select"]')?.textContent?.includes('Agent'), null, { timeout: 20000 });
+      await page.click(tid('mode-select'));
+      await page.click('[role="option"]:has-text("Plan")');
+      await page.waitForFunction(() => document.querySelector('[data-testid="mode-select"]')?.textContent?.includes('Plan'));
+      await send(page, 'A greeting script');
+      const editor = await page.waitForSelector(tid('agent-plan-text'), { timeout: 60000 });
+      assert((await editor.inputValue()) === plan, `the plan is in its editor: ${await editor.inputValue()}`);
+      const planSteps = await cards(page);
+      assert(planSteps.length === 1 && planSteps[0].tool === 'list_files', `Plan only read: ${JSON.stringify(planSteps)}`);
+      await editor.fill(plan + '\n3. Say what it printed.');
+      await page.click(tid('agent-build-plan'));
+      await page.waitForFunction(() => {
+        const t = [...document.querySelectorAll('[data-testid="agent-turn"]')];
+        return t.length === 2 && t[1].dataset.status === 'done' && t[1].dataset.mode === 'agent';
+      }, null, { timeout: 60000 });
+      const built = await cards(page);
+      assert(built.map(s => `${s.tool}:${s.status}`).join() === 'write_file:ok,run_command:ok,finish:ok', `the plan was built: ${JSON.stringify(built)}`);
+      // The model was given the edited plan.
+      const reqs = await (await fetch(llm.debug)).json();
+      const sent = JSON.stringify(reqs);
+      assert(sent.includes('Say what it printed.'), 'the edited plan reached the model');
+    } finally {
+      if (ctx) await closeBrowser(ctx);
+      if (app) await stopProcess(app.proc);
+      await stopProcess(llm.proc);
+      await stopProcess(e2b.proc);
+    }
+  },
 };

@@ -218,6 +218,7 @@ export function MessageList({ projectId, chat }: { projectId: string; chat: Proj
               onRemove={onRemove}
               onDelete={run ? undefined : setDeleting}
               agentTurn={m.role === 'assistant' && !!agentTurns[m.id]}
+              planTurn={m.role === 'assistant' && agentTurns[m.id]?.mode === 'plan' && agentTurns[m.id]?.status === 'done'}
             />
             {m.role === 'assistant' ? <AgentAnswerTurn projectId={projectId} messageId={m.id} latest={!run && m === last} /> : null}
             </Fragment>

@@ -121,9 +121,12 @@ export const MessageRow = memo(function MessageRow({
   onRemove,
   onDelete,
   agentTurn = false,
+  planTurn = false,
 }: {
   /** An agent turn's answer: its step log shows the outcome, the stop reason and Continue, so the row adds no alert of its own. */
   agentTurn?: boolean
+  /** A Plan turn's answer: the plan shows in its editor below, not twice. */
+  planTurn?: boolean
   onRemove?: () => void
   /** Deletes this message (asks first); absent while a turn runs. */
   onDelete?: (message: Message) => void
@@ -155,7 +158,7 @@ export const MessageRow = memo(function MessageRow({
   const stepError = message.result?.stepError
   return (
     <div data-testid="chat-message" data-message-id={message.id} data-role="assistant" data-status={message.status} className="group flex flex-col items-start">
-      {text ? <LazyMarkdown text={text} /> : null}
+      {text && !planTurn ? <LazyMarkdown text={text} /> : null}
       {frag ? (
         <FragmentCard
           title={frag.title}
