@@ -18,7 +18,20 @@
 //	svc.RestoreBefore(ctx, turnID, 2)              // files back to before step 2, byte for byte
 //	svc.Undo(ctx, turnID)                          // only the turn's files; Conflict (EditedSinceError) asks first
 //	svc.TurnOfMessage(ctx, messageID)              // the turn an assistant message holds
+//	svc.Transcript(ctx, turnID)                    // the conversation with the model, for replay and export
 //	svc.Mode(ctx, projectID, provider, model) / svc.SetMode(ctx, projectID, agent.ModeAsk)
+//
+// Wiring (package api / app.go), with today's owners:
+//
+//	open := func(ctx context.Context, id string) (*workspace.Workspace, error) { return workspaces.open(ctx, id) }
+//	files := &agent.WorkspaceFiles{Open: open, Replica: api.SandboxReplica{Manager: sandboxes}, Local: st}
+//	sb := &agent.E2BSandbox{Sandboxes: sandboxes, Consoles: terminals, Port: terminal.ServerPort, HTTP: httpClient}
+//	svc := agent.New(agent.Config{Model: agent.LLM{Client: llmClient}, Files: files, Sandbox: sb, Store: st,
+//	    Versions: agent.WorkspaceVersions{Open: open}, Emitter: emitter, Redactor: env, Policy: settingsPolicy})
+//	svc.Recover(ctx) // in startup, after store.MarkInterrupted
+//
+// files_workspace.go is the one file to switch to the files owner's
+// Apply(ctx, project, Change) when it lands.
 //
 // Run and Continue return a TurnResult whose Reason says why the turn
 // ended (finished, question, step_limit, budget, time, loop, mistakes,

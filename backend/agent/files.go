@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 )
 
 // Files is the project's files as the agent sees them: the person's
@@ -21,6 +22,11 @@ type Files interface {
 	// The change reaches the folder, the local copy and the sandbox.
 	Apply(ctx context.Context, projectID string, c Change) error
 }
+
+// ErrNotReplicated matches (errors.Is) an Apply whose change is in the
+// project folder (the source of truth) but did not reach the sandbox: the
+// step changed the file, and the sandbox gets it when it is rebuilt.
+var ErrNotReplicated = errors.New("the change did not reach the sandbox")
 
 // Change is one file change of the agent.
 type Change struct {

@@ -9,6 +9,7 @@ package agent
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"sync"
@@ -111,7 +112,10 @@ func (w *WorkspaceFiles) Apply(ctx context.Context, projectID string, c Change) 
 	if err != nil || !changed {
 		return err
 	}
-	return w.replicate(ctx, projectID, c)
+	if err := w.replicate(ctx, projectID, c); err != nil {
+		return apperr.Wrap(errors.Join(ErrNotReplicated, err), apperr.CodeOf(err), apperr.MessageOf(err))
+	}
+	return nil
 }
 
 // replicate copies a change to project_files and the sandbox. The folder

@@ -164,7 +164,7 @@ func (s *Service) loop(ctx context.Context, r *run) TurnResult {
 			r.textMode = true
 			r.msgs[0].Content += textPrompt(r.tools)
 			r.s.learnNoTools(r.provider, r.model)
-			r.notice = "This model does not take native tool calls; Tessera switched to its text protocol."
+			r.addNotice("This model does not take native tool calls; Tessera switched to its text protocol.")
 			r.emit(Event{Type: EventNotice, Text: r.notice})
 			continue
 		}
@@ -192,6 +192,12 @@ func (s *Service) loop(ctx context.Context, r *run) TurnResult {
 		r.malformed = 0
 		if len(calls) == 0 {
 			r.msgs = append(r.msgs, llm.Message{Role: llm.RoleAssistant, Content: rep.Text})
+			if r.uncheckedOnce() {
+				// Done means checked, also for a model that ends with
+				// text instead of the finish tool.
+				r.msgs = append(r.msgs, llm.Message{Role: llm.RoleUser, Content: "You changed files but have not checked the result. " + r.howToCheck() + " Then finish."})
+				continue
+			}
 			end = ending{reason: StopFinished, summary: strings.TrimSpace(rep.Text)}
 			break
 		}
@@ -328,7 +334,7 @@ func (r *run) step(ctx context.Context, c llm.ToolCall, u llm.Usage, usd float64
 		}
 		if r.repeats == repeatNotice {
 			notice = fmt.Sprintf("This is the %d. identical %s call in a row; it gives the same result. Change your approach: the %d. identical call stops the turn.", repeatNotice, c.Name, repeatStop)
-			r.notice = "The agent repeated the same call three times; it was told to change course."
+			r.addNotice("The agent repeated the same call three times; it was told to change course.")
 			r.emit(Event{Type: EventNotice, Text: r.notice})
 		}
 		cmd := ""
@@ -338,7 +344,7 @@ func (r *run) step(ctx context.Context, c llm.ToolCall, u llm.Usage, usd float64
 		if v := r.policy.Judge(t.name, cmd, r.root); v.Ask {
 			shown := cmd
 			if shown == "" {
-				shown = t.name + " " + string(st.Args)
+				shown, _ = capOutput(t.name+" "+string(st.Args), MaxErrorChars)
 			}
 			switch r.approve(ctx, st, shown, v) {
 			case Approve:
@@ -477,3 +483,11 @@ func toolNames(ts []*tool) string {
 
 // topic of a request's events.
 func topic(requestID string) string { return events.AgentTurn(requestID) }
+
+// addNotice adds a sentence to the turn's notice (each said once).
+func (r *run) addNotice(s string) {
+	if s == "" || strings.Contains(r.notice, s) {
+		return
+	}
+	r.notice = strings.TrimSpace(r.notice + " " + s)
+}

@@ -19,6 +19,27 @@ type Sandboxes interface {
 	Ensure(ctx context.Context, projectID, template string) (*sandbox.Handle, error)
 	Install(ctx context.Context, h *sandbox.Handle, command string, onOutput func(stream string, b []byte)) error
 	Hold(projectID string) (release func())
+	Invalidate(projectID string)
+}
+
+// again runs op on the project's sandbox, and once more on a fresh one
+// when the sandbox is gone (E2B ended it earlier than expected: Ensure
+// then recreates it from the project's files, as a chat turn does). A
+// command that ran and failed is never run twice: only NotFound, which
+// means the sandbox itself was missing, is retried.
+func (e *E2BSandbox) again(ctx context.Context, projectID string, op func(h *sandbox.Handle) error) error {
+	for attempt := 0; ; attempt++ {
+		h, err := e.Sandboxes.Ensure(ctx, projectID, "")
+		if err != nil {
+			return err
+		}
+		err = op(h)
+		if attempt == 0 && apperr.Is(err, apperr.NotFound) && ctx.Err() == nil {
+			e.Sandboxes.Invalidate(projectID)
+			continue
+		}
+		return err
+	}
 }
 
 // Consoles is the dev-server console (*terminal.Manager).
@@ -52,18 +73,20 @@ func (e *E2BSandbox) Root() string {
 
 // Exec implements Sandbox.
 func (e *E2BSandbox) Exec(ctx context.Context, projectID string, c Exec) (int, error) {
-	h, err := e.Sandboxes.Ensure(ctx, projectID, "")
-	if err != nil {
-		return -1, err
-	}
 	release := e.Sandboxes.Hold(projectID)
 	defer release()
 	out := c.OnOutput
 	if out == nil {
 		out = func(string, []byte) {}
 	}
-	return h.Run(ctx, sandbox.Command{Line: c.Line, Timeout: c.Timeout,
-		OnStdout: func(b []byte) { out("stdout", b) }, OnStderr: func(b []byte) { out("stderr", b) }})
+	code := -1
+	err := e.again(ctx, projectID, func(h *sandbox.Handle) error {
+		var err error
+		code, err = h.Run(ctx, sandbox.Command{Line: c.Line, Timeout: c.Timeout,
+			OnStdout: func(b []byte) { out("stdout", b) }, OnStderr: func(b []byte) { out("stderr", b) }})
+		return err
+	})
+	return code, err
 }
 
 // Background implements Sandbox: the process is started detached (it
@@ -127,11 +150,7 @@ func (e *E2BSandbox) Kill(ctx context.Context, projectID string, pid uint32) err
 
 // Install implements Sandbox.
 func (e *E2BSandbox) Install(ctx context.Context, projectID, command string, onOutput func(stream string, b []byte)) error {
-	h, err := e.Sandboxes.Ensure(ctx, projectID, "")
-	if err != nil {
-		return err
-	}
-	return e.Sandboxes.Install(ctx, h, command, onOutput)
+	return e.again(ctx, projectID, func(h *sandbox.Handle) error { return e.Sandboxes.Install(ctx, h, command, onOutput) })
 }
 
 // Console implements Sandbox.

@@ -55,6 +55,19 @@ func TestE2BSandboxAgainstFakeE2B(t *testing.T) {
 	if err := sb.Kill(ctx, p.ID, pid); err != nil {
 		t.Fatal(err)
 	}
+	defer func() {
+		// The sandbox expires under the agent: the next command runs in
+		// a fresh one, rebuilt from the project's files.
+		h, _ := m.Ensure(ctx, p.ID, "")
+		fake.Expire(h.SandboxID)
+		code, err := sb.Exec(ctx, p.ID, Exec{Line: "exit 7"})
+		if err != nil || code != 7 {
+			t.Fatalf("after expiry: %d %v", code, err)
+		}
+		if h2, _ := m.Ensure(ctx, p.ID, ""); h2.SandboxID == h.SandboxID {
+			t.Fatal("still the expired sandbox")
+		}
+	}()
 	for i := 0; count() > 0; i++ { // the kill takes effect at once; reaping may lag
 		if i > 40 {
 			t.Fatalf("sleep %s still running after Kill", m2)

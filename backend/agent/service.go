@@ -290,7 +290,7 @@ func validate(req TurnRequest) error {
 		if l.MaxSteps != 0 && (l.MaxSteps < 1 || l.MaxSteps > 200) {
 			return apperr.New(apperr.Invalid, "The step limit must be between 1 and 200.")
 		}
-		if l.MaxUSD < 0 || l.MaxDuration < 0 || l.MaxMistakes < 0 {
+		if l.MaxDuration < 0 || l.MaxMistakes < 0 {
 			return apperr.New(apperr.Invalid, "Limits cannot be negative.")
 		}
 	}
@@ -311,6 +311,9 @@ func limitsOf(l *Limits) Limits {
 	}
 	if out.MaxMistakes == 0 {
 		out.MaxMistakes = d.MaxMistakes
+	}
+	if out.MaxUSD == 0 {
+		out.MaxUSD = d.MaxUSD
 	}
 	return out
 }

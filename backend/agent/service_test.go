@@ -29,3 +29,21 @@ func TestLLMSupportsTools(t *testing.T) {
 		}
 	}
 }
+
+func TestLimitsOf(t *testing.T) {
+	d := DefaultLimits()
+	tests := []struct {
+		name string
+		in   *Limits
+		want Limits
+	}{
+		{"none: defaults", nil, d},
+		{"steps only keeps the spend cap", &Limits{MaxSteps: 50}, Limits{MaxSteps: 50, MaxUSD: 1, MaxDuration: d.MaxDuration, MaxMistakes: 3}},
+		{"no cap is chosen with a negative amount", &Limits{MaxUSD: -1}, Limits{MaxSteps: 30, MaxUSD: -1, MaxDuration: d.MaxDuration, MaxMistakes: 3}},
+	}
+	for _, tt := range tests {
+		if got := limitsOf(tt.in); got != tt.want {
+			t.Errorf("%s: %+v, want %+v", tt.name, got, tt.want)
+		}
+	}
+}

@@ -136,6 +136,9 @@ func toolReadConsole(ctx context.Context, r *run, a map[string]any) outcome {
 	res.Output, _ = capOutput(strings.Join(kept, "\n"), MaxOutputChars)
 	if res.Output == "" {
 		res.Output = "(the console is empty)"
+		if filter == "" && !errorsOnly {
+			res.Hint = "If the dev server was just started, its output appears after the next step; read the console again then."
+		}
 	}
 	return outcome{res: res}
 }
@@ -335,18 +338,31 @@ func toolFinish(_ context.Context, r *run, a map[string]any) outcome {
 	if s == "" {
 		return invalid("Give a summary of what you did.")
 	}
-	if len(r.changed) > 0 && len(r.checked) == 0 && !r.mode.ReadOnly() {
-		if !r.finishRefused {
-			r.finishRefused = true
-			how := "run it (run_command) and make sure it ends without a traceback"
-			if webTemplate(r.template) {
-				how = "look at the preview (view_preview) and make sure it answers without console errors"
-			}
-			return failed("Not finished: you changed files but have not checked the result.", "First "+how+", then finish.")
-		}
-		r.notice = "The agent finished without checking its result."
+	if r.uncheckedOnce() {
+		return failed("Not finished: you changed files but have not checked the result.", r.howToCheck()+" Then finish.")
 	}
 	return outcome{res: ToolResult{OK: true, Output: "Finished."}, finish: &finish{Summary: s, Checked: strs(a, "checked")}}
+}
+
+// uncheckedOnce reports, once per turn, that the turn changed files and
+// checked nothing; the second time it lets the turn end and says so.
+func (r *run) uncheckedOnce() bool {
+	if len(r.changed) == 0 || len(r.checked) > 0 || r.mode.ReadOnly() {
+		return false
+	}
+	if r.finishRefused {
+		r.addNotice("The agent finished without checking its result.")
+		return false
+	}
+	r.finishRefused = true
+	return true
+}
+
+func (r *run) howToCheck() string {
+	if webTemplate(r.template) {
+		return "Look at the preview (view_preview) and make sure it answers without console errors, or run the checks (run_checks)."
+	}
+	return "Run it (run_command) and make sure it ends without a traceback, or run the checks (run_checks)."
 }
 
 func webTemplate(t string) bool {

@@ -2,6 +2,7 @@ package agent
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path"
 	"regexp"
@@ -181,8 +182,13 @@ func (r *run) apply(ctx context.Context, p, content string, del bool, before str
 	} else {
 		ch.Absent = true
 	}
+	warn := ""
 	if err := r.s.cfg.Files.Apply(ctx, r.projectID, ch); err != nil {
-		return outcome{}, err
+		if !errors.Is(err, ErrNotReplicated) {
+			return outcome{}, err
+		}
+		// The folder has it: the step changed the file.
+		warn = apperr.MessageOf(err)
 	}
 	if del {
 		r.forget(p)
@@ -194,7 +200,11 @@ func (r *run) apply(ctx context.Context, p, content string, del bool, before str
 	if !del {
 		after = Hash(content)
 	}
-	return outcome{undo: []fileUndo{{Path: p, Existed: existed, Content: before, After: after}}, changed: []string{p}}, nil
+	o := outcome{undo: []fileUndo{{Path: p, Existed: existed, Content: before, After: after}}, changed: []string{p}}
+	if warn != "" {
+		o.res.Hint = warn + " Commands run in the sandbox will not see this change until it is restarted."
+	}
+	return o, nil
 }
 
 func conflictResult(p string, err error) outcome {
@@ -236,7 +246,7 @@ func toolWriteFile(ctx context.Context, r *run, a map[string]any) outcome {
 	if existed {
 		verb = "Replaced"
 	}
-	o.res = ToolResult{OK: true, Output: fmt.Sprintf("%s %s (%d lines).", verb, p, strings.Count(content, "\n")+1)}
+	o.res.OK, o.res.Output = true, fmt.Sprintf("%s %s (%d lines).", verb, p, strings.Count(content, "\n")+1)
 	return o
 }
 
@@ -297,7 +307,7 @@ func toolEditFile(ctx context.Context, r *run, a map[string]any) outcome {
 		return conflictResult(p, err)
 	}
 	delete(r.editMisses, p)
-	o.res = ToolResult{OK: true, Output: "Edited " + p + ":\n" + strings.Join(report, "\n")}
+	o.res.OK, o.res.Output = true, "Edited "+p+":\n"+strings.Join(report, "\n")
 	return o
 }
 
@@ -328,7 +338,7 @@ func toolDelete(ctx context.Context, r *run, a map[string]any) outcome {
 	if err != nil {
 		return conflictResult(p, err)
 	}
-	o.res = ToolResult{OK: true, Output: "Deleted " + p + "."}
+	o.res.OK, o.res.Output = true, "Deleted "+p+"."
 	return o
 }
 

@@ -230,7 +230,7 @@ func (r *run) end(ctx context.Context, e ending) TurnResult {
 		status = TurnPaused
 	}
 	if e.notice != "" {
-		r.notice = e.notice
+		r.addNotice(e.notice)
 	}
 	r.checked = append(r.checked, e.checked...)
 	versionID, partial := "", false
@@ -307,6 +307,24 @@ func (s *Service) Steps(ctx context.Context, turnID string) ([]Step, error) {
 		out = append(out, step)
 	}
 	return out, nil
+}
+
+// Transcript returns the conversation a turn had with the model (system
+// prompt, the person's message, every call and result as the model read
+// them), for replay and export.
+func (s *Service) Transcript(ctx context.Context, turnID string) ([]llm.Message, error) {
+	t, err := s.cfg.Store.GetTurn(ctx, turnID)
+	if err != nil {
+		return nil, err
+	}
+	var tr transcript
+	if len(t.Transcript) == 0 {
+		return []llm.Message{}, nil
+	}
+	if err := json.Unmarshal(t.Transcript, &tr); err != nil {
+		return nil, apperr.Wrap(err, apperr.Internal, "This turn's transcript is damaged.")
+	}
+	return tr.Messages, nil
 }
 
 // Turn returns a stored turn as the page sees it.

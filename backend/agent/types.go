@@ -89,12 +89,14 @@ type Limits struct {
 	// MaxSteps is the number of tool calls (default 30; 5..200).
 	MaxSteps int `json:"maxSteps"`
 	// MaxUSD is the spend cap of the segment from priced provider usage
-	// (default 1; 0 = no cap). An unpriced model is not capped by spend.
+	// (0 = the default, $1; negative = no cap, which the person must
+	// choose). An unpriced model is not capped by spend: the result says
+	// Priced false, so the page shows the cost as unknown.
 	MaxUSD float64 `json:"maxUsd"`
 	// MaxDuration is the wall-clock cap (default 20 min).
 	MaxDuration time.Duration `json:"maxDurationNs"`
-	// MaxMistakes is how many failed or invalid calls in a row stop the
-	// turn (default 3 invalid calls; failed tool runs count half).
+	// MaxMistakes is how many invalid calls in a row (unknown tool, bad
+	// arguments, refused by the rules) stop the turn (default 3).
 	MaxMistakes int `json:"maxMistakes"`
 }
 

@@ -54,10 +54,32 @@ func (w *Workspace) ApplyStep(ctx context.Context, f File, check func(current []
 	if err != nil || !changed {
 		return false, err
 	}
-	if _, err := w.commit(ctx, msg, []Trailer{{TrailerKind, KindAgentStep}}); err != nil && !errors.Is(err, ErrNoChanges) {
-		return true, err
+	return true, w.commitPath(rel, f.Delete, msg)
+}
+
+// commitPath commits one path only: an agent step is one file, and
+// staging just it skips the walk of the whole folder (the step's own
+// time, issue 25), and leaves any edit the person made elsewhere to the
+// outside-edit watcher, which makes it their own version.
+func (w *Workspace) commitPath(rel string, deleted bool, msg string) error {
+	wt, err := w.repo.Worktree()
+	if err != nil {
+		return w.gitErr(err)
 	}
-	return true, nil
+	if deleted {
+		_, err = wt.Remove(rel)
+	} else {
+		err = wt.AddWithOptions(&git.AddOptions{Path: rel, SkipStatus: true})
+	}
+	if err != nil {
+		return w.gitErr(err)
+	}
+	sig := w.signature()
+	_, err = wt.Commit(FormatMessage(msg, []Trailer{{TrailerKind, KindAgentStep}}), &git.CommitOptions{Author: sig, Committer: sig})
+	if err != nil && !errors.Is(err, git.ErrEmptyCommit) {
+		return w.gitErr(err)
+	}
+	return nil
 }
 
 // SquashTurn replaces the agent-step commits at the tip of the history

@@ -3,6 +3,8 @@ package workspace
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"tessera/backend/apperr"
@@ -68,5 +70,32 @@ func TestAgentStepsSquashIntoOneVersion(t *testing.T) {
 	}
 	if errors.Is(err, ErrNoChanges) {
 		t.Fatal("unexpected")
+	}
+}
+
+// A step commits its own file only: an edit the person has on disk and
+// not yet committed is left for the outside-edit watcher.
+func TestAgentStepCommitsOnlyItsFile(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	w, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := w.RecordEdit(ctx, []File{{Path: "mine.txt", Content: []byte("1\n")}}, "start"); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "mine.txt"), []byte("my edit\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.ApplyStep(ctx, File{Path: "agent.txt", Content: []byte("a\n")}, nil, "step"); err != nil {
+		t.Fatal(err)
+	}
+	hist, _ := w.History(ctx, 5)
+	if got := hist[0].FilesChanged; len(got) != 1 || got[0] != "agent.txt" {
+		t.Fatalf("the step committed %v", got)
+	}
+	if _, ch, err := w.CommitOutside(ctx, "mine.txt"); err != nil || len(ch) != 1 {
+		t.Fatalf("the person's edit: %v %v", ch, err)
 	}
 }
