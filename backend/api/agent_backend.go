@@ -65,6 +65,10 @@ func (b AgentBackend) limits(ctx context.Context) (*agent.Limits, error) {
 	}
 	l := agent.DefaultLimits()
 	l.MaxSteps, l.MaxUSD = s.StepLimit, s.SpendCapUSD
+	if l.MaxUSD == 0 {
+		// The person chose no cap (agent.Limits reads 0 as its $1 default).
+		l.MaxUSD = -1
+	}
 	l.MaxDuration = time.Duration(s.TimeLimitSeconds) * time.Second
 	if l.MaxDuration == 0 {
 		l.MaxDuration = NoTimeLimit

@@ -52,6 +52,10 @@ func newAgentBackend(t *testing.T) (*AgentService, *llmtest.Server, string, stri
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A project with a first version (as every project that had a turn).
+	if _, _, err := ws.RecordEdit(ctx, []workspace.File{{Path: "README.md", Content: []byte("notes\n")}}, "first"); err != nil {
+		t.Fatal(err)
+	}
 	open := func(context.Context, string) (*workspace.Workspace, error) { return ws, nil }
 	cat, err := llm.NewCatalog([]byte(`{"providers":[{"id":"fake","name":"Fake","base_url":"` + srv.URL() + `","supports_tools":true,"stream_usage":true,"models":[{"id":"m"}]}]}`))
 	if err != nil {
@@ -78,6 +82,8 @@ func TestAgentServiceRunsPausesAtTheSettingsStepLimitAndContinues(t *testing.T) 
 		llmtest.Calls(llmtest.Call("write_file", `{"path":"b.txt","content":"two"}`)),
 		llmtest.Calls(llmtest.Call("write_file", `{"path":"c.txt","content":"three"}`)),
 		llmtest.Reply("All three files are written."),
+		// Nothing was checked: the agent reminds the model once (done means checked), and the second answer ends it.
+		llmtest.Reply("They are plain text files; there is nothing to run."),
 	)
 	res, err := svc.Run(AgentTurnRequest{RequestID: "r1", ProjectID: projectID, Text: "write three files", Mode: ModeAgent, ProviderID: "fake", ModelID: "m"})
 	if err != nil {

@@ -265,3 +265,29 @@ type failingEnv struct{ EnvStore }
 func (failingEnv) ListEnv(context.Context, string) ([]store.EnvVar, error) {
 	return nil, apperr.New(apperr.Internal, "disk gone")
 }
+
+func TestAgentLimitsFromTheSettings(t *testing.T) {
+	cases := []struct {
+		name     string
+		in       AgentSettings
+		steps    int
+		usd      float64
+		duration time.Duration
+	}{
+		{"the defaults", DefaultAgentSettings(), 30, 1, 20 * time.Minute},
+		{"no spend cap is no cap, not the $1 default", AgentSettings{StepLimit: 50, SpendCapUSD: 0, TimeLimitSeconds: 60}, 50, -1, time.Minute},
+		{"no time limit is a day", AgentSettings{StepLimit: 10, SpendCapUSD: 2.5}, 10, 2.5, NoTimeLimit},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			b := AgentBackend{Prefs: AgentSettingsStore{KV: newStore(t)}}
+			if err := b.Prefs.Save(context.Background(), c.in); err != nil {
+				t.Fatal(err)
+			}
+			l, err := b.limits(context.Background())
+			if err != nil || l.MaxSteps != c.steps || l.MaxUSD != c.usd || l.MaxDuration != c.duration {
+				t.Fatalf("limits = %+v, %v; want %d steps, $%v, %v", l, err, c.steps, c.usd, c.duration)
+			}
+		})
+	}
+}
