@@ -154,7 +154,10 @@ func (b AgentBackend) Turn(ctx context.Context, messageID string) (AgentTurnLog,
 }
 
 // RestoreBefore implements Agent.
-func (b AgentBackend) RestoreBefore(ctx context.Context, turnID string, seq int) error {
+func (b AgentBackend) RestoreBefore(ctx context.Context, turnID string, seq int, anyway bool) error {
+	if anyway {
+		return b.Service.RestoreBeforeAnyway(ctx, turnID, seq)
+	}
 	return b.Service.RestoreBefore(ctx, turnID, seq)
 }
 

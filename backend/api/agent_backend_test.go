@@ -4,10 +4,12 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
 	"tessera/backend/agent"
+	"tessera/backend/apperr"
 	"tessera/backend/llm"
 	"tessera/backend/llm/llmtest"
 	"tessera/backend/store"
@@ -34,7 +36,7 @@ func (e *agentEvents) Emit(_ string, payload any) {
 // newAgentBackend is AgentService over the real agent loop: the llm
 // client against the scripted fake model, a real SQLite file, a real
 // workspace under git (no sandbox: commands fail with a sentence).
-func newAgentBackend(t *testing.T) (*AgentService, *llmtest.Server, string, string, *agentEvents) {
+func newAgentBackend(t *testing.T) (*AgentService, *llmtest.Server, *workspace.Workspace, string, *agentEvents) {
 	t.Helper()
 	ctx := context.Background()
 	srv := llmtest.New(t)
@@ -66,11 +68,12 @@ func newAgentBackend(t *testing.T) (*AgentService, *llmtest.Server, string, stri
 	b := AgentBackend{Turns: st, Prefs: AgentSettingsStore{KV: st}}
 	b.Service = agent.New(agent.Config{Model: AgentModel{Client: func() *llm.Client { return client }}, Files: &agent.WorkspaceFiles{Open: open},
 		Store: st, Versions: agent.WorkspaceVersions{Open: open}, Emitter: ev, Policy: b.Policy})
-	return NewAgentService(context.Background, b), srv, dir, p.ID, ev
+	return NewAgentService(context.Background, b), srv, ws, p.ID, ev
 }
 
 func TestAgentServiceRunsPausesAtTheSettingsStepLimitAndContinues(t *testing.T) {
-	svc, srv, dir, projectID, _ := newAgentBackend(t)
+	svc, srv, ws, projectID, _ := newAgentBackend(t)
+	dir := ws.Root()
 	if _, err := svc.SaveSettings(AgentSettings{StepLimit: 2, SpendCapUSD: 1, TimeLimitSeconds: 600}); err != nil {
 		t.Fatal(err)
 	}
@@ -113,8 +116,15 @@ func TestAgentServiceRunsPausesAtTheSettingsStepLimitAndContinues(t *testing.T) 
 	if log, err = svc.Turn(res.MessageID); err != nil || len(log.StepsList) != 3 || log.StepsList[2].Seq != 3 {
 		t.Fatalf("one log across Continue: %+v, %v", log, err)
 	}
+	// The person edits c.txt: restoring asks first (a Conflict naming it), Anyway restores.
+	if _, _, err := ws.RecordEdit(context.Background(), []workspace.File{{Path: "c.txt", Content: []byte("mine")}}, "Edited by hand"); err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.RestoreBefore(RestoreBeforeRequest{TurnID: res.TurnID, Seq: 2}); !apperr.Is(err, apperr.Conflict) || !strings.Contains(apperr.MessageOf(err), "c.txt") {
+		t.Fatalf("restoring over the person's edit asks first: %v", err)
+	}
 	// Back to before step 2: a.txt stays, b.txt and c.txt are gone.
-	if err := svc.RestoreBefore(RestoreBeforeRequest{TurnID: res.TurnID, Seq: 2}); err != nil {
+	if err := svc.RestoreBefore(RestoreBeforeRequest{TurnID: res.TurnID, Seq: 2, Anyway: true}); err != nil {
 		t.Fatal(err)
 	}
 	for p, want := range map[string]bool{"a.txt": true, "b.txt": false, "c.txt": false} {

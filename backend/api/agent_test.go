@@ -48,7 +48,7 @@ func (r *recordingAgent) Turn(context.Context, string) (AgentTurnLog, error) {
 	r.note("turn")
 	return AgentTurnLog{}, nil
 }
-func (r *recordingAgent) RestoreBefore(_ context.Context, turn string, seq int) error {
+func (r *recordingAgent) RestoreBefore(_ context.Context, turn string, _ int, _ bool) error {
 	r.note("restore " + turn)
 	return nil
 }

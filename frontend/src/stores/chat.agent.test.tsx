@@ -216,8 +216,14 @@ describe('an agent turn in the chat', () => {
     expect(buttons).toHaveLength(2)
     fireEvent.click(buttons[1])
     expect(a.restoreBefore).not.toHaveBeenCalled()
+    // The person edited the file since: the backend refuses, the card says so and offers Restore anyway.
+    a.restoreBefore.mockRejectedValueOnce(new api.ApiError('conflict', 'You edited src/f2.ts since the agent changed it.'))
     fireEvent.click(screen.getByTestId('agent-step-restore-confirm'))
-    await waitFor(() => expect(a.restoreBefore).toHaveBeenCalledWith('t1', 2))
+    expect(await screen.findByTestId('agent-step-restore-conflict')).toHaveTextContent('You edited src/f2.ts')
+    expect(a.restoreBefore).toHaveBeenCalledWith('t1', 2, false)
+    fireEvent.click(screen.getByTestId('agent-step-restore-anyway'))
+    await waitFor(() => expect(a.restoreBefore).toHaveBeenCalledWith('t1', 2, true))
+    await waitFor(() => expect(screen.queryByTestId('agent-step-restore-conflict')).toBeNull())
   })
 
   it('auto-fix once: a turn that finished on a failed step is sent back once as an agent turn, never twice', async () => {

@@ -1189,6 +1189,7 @@ export namespace api {
 	export class RestoreBeforeRequest {
 	    turnId: string;
 	    seq: number;
+	    anyway: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new RestoreBeforeRequest(source);
@@ -1198,6 +1199,7 @@ export namespace api {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.turnId = source["turnId"];
 	        this.seq = source["seq"];
+	        this.anyway = source["anyway"];
 	    }
 	}
 	export class RestorePointsDTO {

@@ -224,14 +224,18 @@ export function actionsSlice(tools: StoreTools): ActionsSlice {
       await runAgentTurn(tools, projectId, { text: '', images: [], fromDraft: false, mode: mode === 'quick' ? 'agent' : mode, continueFrom: { turnId, messageId } })
     },
 
-    restoreBefore: async (projectId, turnId, seq) => {
+    restoreBefore: async (projectId, turnId, seq, anyway = false) => {
       try {
-        await restoreAgentStep(turnId, seq)
+        await restoreAgentStep(turnId, seq, anyway)
         // The files changed: the Code tab and the explorer read them again.
         patchChat(projectId, { files: null })
         toast.success(`The files are back to what they were before step ${seq} (a new version; Versions has the one before).`)
+        return null
       } catch (e) {
-        toast.error(toApiError(e).message)
+        const err = toApiError(e)
+        if (err.code === 'conflict' && !anyway) return err.message
+        toast.error(err.message)
+        return null
       }
     },
 

@@ -125,8 +125,8 @@ export function stopAgentTurn(requestId: string): Promise<void> {
 }
 
 /** Puts the files an agent turn changed back to before its step seq. */
-export function restoreAgentStep(turnId: string, seq: number): Promise<void> {
-  return agentApi.agent.restoreBefore(turnId, seq)
+export function restoreAgentStep(turnId: string, seq: number, anyway = false): Promise<void> {
+  return agentApi.agent.restoreBefore(turnId, seq, anyway)
 }
 
 /**

@@ -53,7 +53,7 @@ export function AgentAnswerTurn({ projectId, messageId, latest }: { projectId: s
       planDraft={latest ? a.planDraft : undefined}
       onPlanDraft={latest ? a.onPlanDraft : undefined}
       onBuildPlan={latest ? a.onBuildPlan : undefined}
-      onRestore={(seq) => a.restoreBefore(projectId, turn.turnId, seq)}
+      onRestore={(seq, anyway) => a.restoreBefore(projectId, turn.turnId, seq, anyway)}
     />
   )
 }

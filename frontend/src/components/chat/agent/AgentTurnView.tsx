@@ -43,7 +43,7 @@ export interface AgentTurnViewProps {
   onPlanDraft?: (text: string) => void
   onBuildPlan?: (plan: string) => void
   /** Back to before step seq (offered on settled turns). */
-  onRestore?: (seq: number) => Promise<void>
+  onRestore?: (seq: number, anyway?: boolean) => Promise<string | null>
   /** Show the model's text (a saved answer's row shows it already). */
   showText?: boolean
 }

@@ -110,12 +110,22 @@ export const StepCard = memo(function StepCard({
   approval: AgentApproval | null
   answerError?: string
   onAnswer?: (a: AgentApproval, d: ApprovalDecision) => void
-  /** Offered on a settled step that changed files: back to before it. */
-  onRestore?: (seq: number) => Promise<void>
+  /** Offered on a settled step that changed files: back to before it (resolves with a conflict's sentence). */
+  onRestore?: (seq: number, anyway?: boolean) => Promise<string | null>
 }) {
   const [open, setOpen] = useState(false)
   const [confirming, setConfirming] = useState(false)
   const [restoring, setRestoring] = useState(false)
+  const [conflict, setConflict] = useState<string | null>(null)
+  const restore = (anyway: boolean) => {
+    if (!onRestore) return
+    setRestoring(true)
+    void onRestore(step.index, anyway).then((c) => {
+      setRestoring(false)
+      setConflict(c)
+      if (!c) setConfirming(false)
+    })
+  }
   const failed = stepFailed(step.status)
   const exit = step.exitCode !== null && step.exitCode !== 0 ? `exit code ${step.exitCode}` : ''
   const cut = step.truncatedFrom ? `(output cut from ${step.truncatedFrom.toLocaleString('en')} characters)` : ''
@@ -169,23 +179,20 @@ export const StepCard = memo(function StepCard({
           </span>
           {confirming ? (
             <>
-              <span>Put the files back to before step {step.index}?</span>
+              <span role={conflict ? 'alert' : undefined} data-testid={conflict ? 'agent-step-restore-conflict' : undefined}>
+                {conflict ?? `Put the files back to before step ${step.index}?`}
+              </span>
+              <Button size="sm" variant="outline" data-testid={conflict ? 'agent-step-restore-anyway' : 'agent-step-restore-confirm'} disabled={restoring} onClick={() => restore(!!conflict)}>
+                {conflict ? 'Restore anyway' : 'Restore'}
+              </Button>
               <Button
                 size="sm"
-                variant="outline"
-                data-testid="agent-step-restore-confirm"
-                disabled={restoring}
+                variant="ghost"
                 onClick={() => {
-                  setRestoring(true)
-                  void onRestore(step.index).finally(() => {
-                    setRestoring(false)
-                    setConfirming(false)
-                  })
+                  setConfirming(false)
+                  setConflict(null)
                 }}
               >
-                Restore
-              </Button>
-              <Button size="sm" variant="ghost" onClick={() => setConfirming(false)}>
                 Cancel
               </Button>
             </>
