@@ -46,6 +46,28 @@ const lastTurn = (page) => page.evaluate(() => {
   return t ? { status: t.dataset.status, outcome: t.dataset.outcome, count: all.length, reason: t.querySelector('[data-testid="agent-stop-reason"]')?.textContent ?? '' } : null;
 });
 
+/** Marks the fake model's provider as taking native tool calls (as the catalog says of OpenAI and the others). */
+async function takesTools(page) {
+  await page.evaluate(async () => {
+    const s = await window.go.api.SettingsService.Get();
+    const cp = typeof s.customProviders === 'string' ? JSON.parse(s.customProviders) : s.customProviders;
+    cp.providers[0].supports_tools = true;
+    s.customProviders = cp;
+    const r = await window.go.api.SettingsService.Save(s);
+    if (r.confirm) await window.go.api.SettingsService.ConfirmSave(r.confirm.token);
+  });
+  await page.reload();
+  await page.waitForFunction(() => window.go && window.go.api);
+}
+
+const sleep = ms => new Promise(r => setTimeout(r, ms));
+
+async function kill9(app) {
+  app.proc.kill('SIGKILL');
+  for (let i = 0; i < 100 && !app.proc.exited; i++) await sleep(50);
+  assert(app.proc.exited, 'the app did not die');
+}
+
 export const tests = {
   async 'agent: an 8-step turn writes a web page, sees it fail, fixes it and finishes; git push is denied; Stop stops'() {
     const home = path.join(work, 'agent-home');
@@ -60,17 +82,7 @@ export const tests = {
       ctx = await browser([`--host-resolver-rules=MAP *.${e2b.domain} ${e2b.addr}`]);
       const page = await openPage(ctx, app.url);
       await configure(page, llm.url);
-      // The fake model takes native tool calls (as the catalog says of OpenAI and the others).
-      await page.evaluate(async () => {
-        const s = await window.go.api.SettingsService.Get();
-        const cp = typeof s.customProviders === 'string' ? JSON.parse(s.customProviders) : s.customProviders;
-        cp.providers[0].supports_tools = true;
-        s.customProviders = cp;
-        const r = await window.go.api.SettingsService.Save(s);
-        if (r.confirm) await window.go.api.SettingsService.ConfirmSave(r.confirm.token);
-      });
-      await page.reload();
-      await page.waitForFunction(() => window.go && window.go.api);
+      await takesTools(page);
       await createProject(page, 'Greeting');
       await page.evaluate(async () => {
         const id = await window.go.api.ProjectService.Current();
@@ -144,6 +156,112 @@ export const tests = {
       await page.waitForFunction(() => document.querySelector('[data-testid="mode-select"]')?.textContent?.includes('Plan'), null, { timeout: 20000 });
       // After the reload the saved turns show their logs again (from the store).
       await page.waitForFunction(() => document.querySelectorAll('[data-testid="agent-turn"]').length === 3, null, { timeout: 20000 });
+    } finally {
+      if (ctx) await closeBrowser(ctx);
+      if (app) await stopProcess(app.proc);
+      await stopProcess(llm.proc);
+      await stopProcess(e2b.proc);
+    }
+  },
+  async 'agent: kill -9 mid-turn keeps the finished steps; the turn shows interrupted and Continue finishes it'() {
+    const home = path.join(work, 'agent-crash-home');
+    const e2b = await startFakeE2B('agent-crash', work);
+    const scriptFile = path.join(work, 'agent-crash-script.json');
+    fs.writeFileSync(scriptFile, JSON.stringify([
+      call('write_file', { path: 'notes/a.txt', content: 'one' }),
+      call('write_file', { path: 'notes/b.txt', content: 'two' }),
+      call('run_command', { command: 'sleep 120' }),
+      // After Continue: one more note, a clean run checks the result (done means checked), then finish.
+      call('write_file', { path: 'notes/c.txt', content: 'three' }),
+      call('run_command', { command: 'python3 -c "print(open(\'notes/a.txt\').read() + open(\'notes/c.txt\').read())"' }),
+      call('finish', { summary: 'Both notes are written.' }),
+    ]));
+    const llm = await startFakeLLM('agent-crash', work, [pyFragment('unused', 'print(1)')], { args: ['-script', scriptFile] });
+    let app;
+    let ctx;
+    try {
+      app = await startApp({ home, env: appEnv(e2b), name: 'app-agent-crash' });
+      ctx = await browser();
+      let page = await openPage(ctx, app.url);
+      await configure(page, llm.url);
+      await takesTools(page);
+      await createProject(page, 'Notes');
+      await send(page, 'Write two notes, then wait');
+      await page.waitForSelector('[data-testid="agent-step"][data-index="3"][data-status="running"]', { timeout: 60000 });
+      await kill9(app);
+
+      app = await startApp({ home, env: appEnv(e2b), name: 'app-agent-crash' });
+      page = await openPage(ctx, app.url);
+      await page.waitForSelector(`${tid('agent-turn')}[data-status="interrupted"]`, { timeout: 30000 });
+      const steps = await cards(page);
+      assert(steps.length === 3 && steps[0].status === 'ok' && steps[1].status === 'ok', `the finished steps are kept: ${JSON.stringify(steps)}`);
+      assert(steps[2].status === 'canceled', `the step the crash cut is not shown as running or done: ${JSON.stringify(steps[2])}`);
+      const reason = await page.textContent(tid('agent-stop-reason'));
+      assert(/closed while the turn ran/.test(reason), `the stop reason says what happened: ${reason}`);
+      assert(!(await page.$(tid('chat-retry'))), 'no one-shot Retry beside the agent turn: Continue is the way on');
+      await page.screenshot({ path: path.join(artifacts, 'e2e-agent-interrupted.png') });
+
+      await page.click(tid('agent-continue'));
+      await page.waitForFunction(() => {
+        const t = [...document.querySelectorAll('[data-testid="agent-turn"]')].pop();
+        return t && t.dataset.status === 'done';
+      }, null, { timeout: 60000 });
+      const after = await cards(page);
+      assert(after.length === 6 && after[3].status === 'ok' && after[4].status === 'ok' && after[5].tool === 'finish' && after[5].status === 'ok', `Continue goes on in the same log: ${JSON.stringify(after)}`);
+      const turns = await page.$$eval(tid('agent-turn'), els => els.length);
+      assert(turns === 1, `one turn, one log: ${turns}`);
+    } finally {
+      if (ctx) await closeBrowser(ctx);
+      if (app) await stopProcess(app.proc);
+      await stopProcess(llm.proc);
+      await stopProcess(e2b.proc);
+    }
+  },
+  async 'agent: Plan reads and writes a plan; the person edits it and "Build this plan" runs an Agent turn with it'() {
+    const home = path.join(work, 'agent-plan-home');
+    const e2b = await startFakeE2B('agent-plan', work);
+    const scriptFile = path.join(work, 'agent-plan-script.json');
+    const plan = '1. Write hello.py that prints a greeting.\n2. Run it.';
+    fs.writeFileSync(scriptFile, JSON.stringify([
+      // Plan turn: read-only, then the plan as its text.
+      call('list_files', {}),
+      { text: plan, usage: { prompt_tokens: 800, completion_tokens: 30, total_tokens: 830 } },
+      // The Agent turn that builds it.
+      call('write_file', { path: 'hello.py', content: 'print("Hello from the plan")\n' }),
+      call('run_command', { command: 'python3 hello.py' }),
+      call('finish', { summary: 'hello.py is written and runs.' }),
+    ]));
+    const llm = await startFakeLLM('agent-plan', work, [pyFragment('unused', 'print(1)')], { args: ['-script', scriptFile] });
+    let app;
+    let ctx;
+    try {
+      app = await startApp({ home, env: appEnv(e2b), name: 'app-agent-plan' });
+      ctx = await browser();
+      const page = await openPage(ctx, app.url);
+      await configure(page, llm.url);
+      await takesTools(page);
+      await createProject(page, 'Planned');
+      await page.waitForFunction(() => document.querySelector('[data-testid="mode-select"]')?.textContent?.includes('Agent'), null, { timeout: 20000 });
+      await page.click(tid('mode-select'));
+      await page.click('[role="option"]:has-text("Plan")');
+      await page.waitForFunction(() => document.querySelector('[data-testid="mode-select"]')?.textContent?.includes('Plan'));
+      await send(page, 'A greeting script');
+      const editor = await page.waitForSelector(tid('agent-plan-text'), { timeout: 60000 });
+      assert((await editor.inputValue()) === plan, `the plan is in its editor: ${await editor.inputValue()}`);
+      const planSteps = await cards(page);
+      assert(planSteps.length === 1 && planSteps[0].tool === 'list_files', `Plan only read: ${JSON.stringify(planSteps)}`);
+      await editor.fill(plan + '\n3. Say what it printed.');
+      await page.click(tid('agent-build-plan'));
+      await page.waitForFunction(() => {
+        const t = [...document.querySelectorAll('[data-testid="agent-turn"]')];
+        return t.length === 2 && t[1].dataset.status === 'done' && t[1].dataset.mode === 'agent';
+      }, null, { timeout: 60000 });
+      const built = await cards(page);
+      assert(built.map(s => `${s.tool}:${s.status}`).join() === 'write_file:ok,run_command:ok,finish:ok', `the plan was built: ${JSON.stringify(built)}`);
+      // The model was given the edited plan.
+      const reqs = await (await fetch(llm.debug)).json();
+      const sent = JSON.stringify(reqs);
+      assert(sent.includes('Say what it printed.'), 'the edited plan reached the model');
     } finally {
       if (ctx) await closeBrowser(ctx);
       if (app) await stopProcess(app.proc);

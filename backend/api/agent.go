@@ -19,6 +19,7 @@ type Agent interface {
 	Stop(requestID string)
 	Answer(ctx context.Context, req AnswerRequest) error
 	Turn(ctx context.Context, messageID string) (AgentTurnLog, error)
+	RestoreBefore(ctx context.Context, turnID string, seq int, anyway bool) error
 	Settings(ctx context.Context) (AgentSettings, error)
 	SaveSettings(ctx context.Context, s AgentSettings) (AgentSettings, error)
 }
@@ -139,6 +140,20 @@ func (s *AgentService) Turn(messageID string) (AgentTurnLog, error) {
 		return AgentTurnLog{}, err
 	}
 	return s.agent.Turn(s.ctx(), messageID)
+}
+
+// RestoreBefore puts the files a turn changed back to what they were
+// before its step seq, byte for byte, as a new version (nothing is lost:
+// Versions has the one before). Refused while the agent works; a
+// Conflict when the person edited one of those files since, unless Anyway.
+func (s *AgentService) RestoreBefore(req RestoreBeforeRequest) error {
+	if err := needID(req.TurnID, "turn"); err != nil {
+		return err
+	}
+	if req.Seq < 1 {
+		return apperr.New(apperr.Invalid, "Choose a step of the turn to restore to before.")
+	}
+	return s.agent.RestoreBefore(s.ctx(), req.TurnID, req.Seq, req.Anyway)
 }
 
 // Settings returns the agent's limits and per-tool approvals.

@@ -65,6 +65,10 @@ func (b AgentBackend) limits(ctx context.Context) (*agent.Limits, error) {
 	}
 	l := agent.DefaultLimits()
 	l.MaxSteps, l.MaxUSD = s.StepLimit, s.SpendCapUSD
+	if l.MaxUSD == 0 {
+		// The person chose no cap (agent.Limits reads 0 as its $1 default).
+		l.MaxUSD = -1
+	}
 	l.MaxDuration = time.Duration(s.TimeLimitSeconds) * time.Second
 	if l.MaxDuration == 0 {
 		l.MaxDuration = NoTimeLimit
@@ -147,6 +151,14 @@ func (b AgentBackend) Turn(ctx context.Context, messageID string) (AgentTurnLog,
 		out.StepsList = append(out.StepsList, toStep(st))
 	}
 	return out, nil
+}
+
+// RestoreBefore implements Agent.
+func (b AgentBackend) RestoreBefore(ctx context.Context, turnID string, seq int, anyway bool) error {
+	if anyway {
+		return b.Service.RestoreBeforeAnyway(ctx, turnID, seq)
+	}
+	return b.Service.RestoreBefore(ctx, turnID, seq)
 }
 
 // Settings implements Agent.

@@ -2,11 +2,14 @@ package api
 
 import (
 	"context"
+	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
 	"tessera/backend/agent"
+	"tessera/backend/apperr"
 	"tessera/backend/llm"
 	"tessera/backend/llm/llmtest"
 	"tessera/backend/store"
@@ -33,7 +36,7 @@ func (e *agentEvents) Emit(_ string, payload any) {
 // newAgentBackend is AgentService over the real agent loop: the llm
 // client against the scripted fake model, a real SQLite file, a real
 // workspace under git (no sandbox: commands fail with a sentence).
-func newAgentBackend(t *testing.T) (*AgentService, *llmtest.Server, *store.Store, string, *agentEvents) {
+func newAgentBackend(t *testing.T) (*AgentService, *llmtest.Server, *workspace.Workspace, string, *agentEvents) {
 	t.Helper()
 	ctx := context.Background()
 	srv := llmtest.New(t)
@@ -46,8 +49,13 @@ func newAgentBackend(t *testing.T) (*AgentService, *llmtest.Server, *store.Store
 	if err != nil {
 		t.Fatal(err)
 	}
-	ws, err := workspace.Open(t.TempDir())
+	dir := t.TempDir()
+	ws, err := workspace.Open(dir)
 	if err != nil {
+		t.Fatal(err)
+	}
+	// A project with a first version (as every project that had a turn).
+	if _, _, err := ws.RecordEdit(ctx, []workspace.File{{Path: "README.md", Content: []byte("notes\n")}}, "first"); err != nil {
 		t.Fatal(err)
 	}
 	open := func(context.Context, string) (*workspace.Workspace, error) { return ws, nil }
@@ -60,11 +68,12 @@ func newAgentBackend(t *testing.T) (*AgentService, *llmtest.Server, *store.Store
 	b := AgentBackend{Turns: st, Prefs: AgentSettingsStore{KV: st}}
 	b.Service = agent.New(agent.Config{Model: AgentModel{Client: func() *llm.Client { return client }}, Files: &agent.WorkspaceFiles{Open: open},
 		Store: st, Versions: agent.WorkspaceVersions{Open: open}, Emitter: ev, Policy: b.Policy})
-	return NewAgentService(context.Background, b), srv, st, p.ID, ev
+	return NewAgentService(context.Background, b), srv, ws, p.ID, ev
 }
 
 func TestAgentServiceRunsPausesAtTheSettingsStepLimitAndContinues(t *testing.T) {
-	svc, srv, _, projectID, _ := newAgentBackend(t)
+	svc, srv, ws, projectID, _ := newAgentBackend(t)
+	dir := ws.Root()
 	if _, err := svc.SaveSettings(AgentSettings{StepLimit: 2, SpendCapUSD: 1, TimeLimitSeconds: 600}); err != nil {
 		t.Fatal(err)
 	}
@@ -76,6 +85,8 @@ func TestAgentServiceRunsPausesAtTheSettingsStepLimitAndContinues(t *testing.T) 
 		llmtest.Calls(llmtest.Call("write_file", `{"path":"b.txt","content":"two"}`)),
 		llmtest.Calls(llmtest.Call("write_file", `{"path":"c.txt","content":"three"}`)),
 		llmtest.Reply("All three files are written."),
+		// Nothing was checked: the agent reminds the model once (done means checked), and the second answer ends it.
+		llmtest.Reply("They are plain text files; there is nothing to run."),
 	)
 	res, err := svc.Run(AgentTurnRequest{RequestID: "r1", ProjectID: projectID, Text: "write three files", Mode: ModeAgent, ProviderID: "fake", ModelID: "m"})
 	if err != nil {
@@ -104,6 +115,23 @@ func TestAgentServiceRunsPausesAtTheSettingsStepLimitAndContinues(t *testing.T) 
 	}
 	if log, err = svc.Turn(res.MessageID); err != nil || len(log.StepsList) != 3 || log.StepsList[2].Seq != 3 {
 		t.Fatalf("one log across Continue: %+v, %v", log, err)
+	}
+	// The person edits c.txt: restoring asks first (a Conflict naming it), Anyway restores.
+	if _, _, err := ws.RecordEdit(context.Background(), []workspace.File{{Path: "c.txt", Content: []byte("mine")}}, "Edited by hand"); err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.RestoreBefore(RestoreBeforeRequest{TurnID: res.TurnID, Seq: 2}); !apperr.Is(err, apperr.Conflict) || !strings.Contains(apperr.MessageOf(err), "c.txt") {
+		t.Fatalf("restoring over the person's edit asks first: %v", err)
+	}
+	// Back to before step 2: a.txt stays, b.txt and c.txt are gone.
+	if err := svc.RestoreBefore(RestoreBeforeRequest{TurnID: res.TurnID, Seq: 2, Anyway: true}); err != nil {
+		t.Fatal(err)
+	}
+	for p, want := range map[string]bool{"a.txt": true, "b.txt": false, "c.txt": false} {
+		_, err := os.Stat(filepath.Join(dir, p))
+		if got := err == nil; got != want {
+			t.Errorf("after restoring to before step 2, %s exists = %v, want %v", p, got, want)
+		}
 	}
 	if _, err := svc.Turn("no-such-message"); err == nil {
 		t.Fatal("an answer that is not an agent turn has no log")

@@ -161,3 +161,13 @@ type AgentSettings struct {
 	Tools            map[string]string `json:"tools"`
 	Allow            map[string]bool   `json:"allow"`
 }
+
+// RestoreBeforeRequest puts the files a turn changed back to what they
+// were before its step Seq (that step and every later one undone).
+// Anyway restores even files the person edited since the turn (after
+// they confirmed the conflict the first try reported).
+type RestoreBeforeRequest struct {
+	TurnID string `json:"turnId"`
+	Seq    int    `json:"seq"`
+	Anyway bool   `json:"anyway"`
+}

@@ -5,6 +5,8 @@ import (
 	"math"
 	"sync"
 	"testing"
+	"time"
+
 
 	"tessera/backend/apperr"
 )
@@ -42,6 +44,10 @@ func (r *recordingAgent) Answer(_ context.Context, q AnswerRequest) error {
 func (r *recordingAgent) Turn(context.Context, string) (AgentTurnLog, error) {
 	r.note("turn")
 	return AgentTurnLog{}, nil
+}
+func (r *recordingAgent) RestoreBefore(_ context.Context, turn string, _ int, _ bool) error {
+	r.note("restore " + turn)
+	return nil
 }
 func (r *recordingAgent) Settings(context.Context) (AgentSettings, error) {
 	r.note("settings")
@@ -116,6 +122,8 @@ func TestAgentServiceRefusesBadInputAndChangesNothing(t *testing.T) {
 		{"answer yes", func(s *AgentService) error { return s.Answer(AnswerRequest{ApprovalID: "a1", Decision: "yes"}) }, "", ""},
 		{"answer without approval", func(s *AgentService) error { return s.Answer(AnswerRequest{Decision: DecisionDeny}) }, "", ""},
 		{"turn without message", func(s *AgentService) error { _, err := s.Turn(""); return err }, "", ""},
+		{"restore before step 2", func(s *AgentService) error { return s.RestoreBefore(RestoreBeforeRequest{TurnID: "t", Seq: 2}) }, "", "restore t"},
+		{"restore before step 0", func(s *AgentService) error { return s.RestoreBefore(RestoreBeforeRequest{TurnID: "t"}) }, "", ""},
 		{"save settings", func(s *AgentService) error { _, err := s.SaveSettings(okSettings); return err }, "", "save"},
 		{"step limit 0", func(s *AgentService) error {
 			_, err := s.SaveSettings(withS(func(x *AgentSettings) { x.StepLimit = 0 }))
@@ -207,5 +215,31 @@ func TestAgentSettingsStoreKeepsWhatPassedAndNothingElse(t *testing.T) {
 	}
 	if got, _ = st.Load(ctx); got.StepLimit != 30 {
 		t.Fatalf("an out-of-range file was trusted: %+v", got)
+	}
+}
+
+func TestAgentLimitsFromTheSettings(t *testing.T) {
+	cases := []struct {
+		name     string
+		in       AgentSettings
+		steps    int
+		usd      float64
+		duration time.Duration
+	}{
+		{"the defaults", DefaultAgentSettings(), 30, 1, 20 * time.Minute},
+		{"no spend cap is no cap, not the $1 default", AgentSettings{StepLimit: 50, SpendCapUSD: 0, TimeLimitSeconds: 60}, 50, -1, time.Minute},
+		{"no time limit is a day", AgentSettings{StepLimit: 10, SpendCapUSD: 2.5}, 10, 2.5, NoTimeLimit},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			b := AgentBackend{Prefs: AgentSettingsStore{KV: newStore(t)}}
+			if err := b.Prefs.Save(context.Background(), c.in); err != nil {
+				t.Fatal(err)
+			}
+			l, err := b.limits(context.Background())
+			if err != nil || l.MaxSteps != c.steps || l.MaxUSD != c.usd || l.MaxDuration != c.duration {
+				t.Fatalf("limits = %+v, %v; want %d steps, $%v, %v", l, err, c.steps, c.usd, c.duration)
+			}
+		})
 	}
 }

@@ -16,6 +16,9 @@ type Model struct {
 	ID         string `json:"id"`
 	Name       string `json:"name"`
 	Multimodal bool   `json:"multimodal"`
+	// Tools: the model takes native tool calls (its own setting, else its
+	// provider's); Agent is then a chat's default mode.
+	Tools bool `json:"tools,omitempty"`
 }
 
 // Provider is one LLM provider in the picker and in settings.
@@ -48,17 +51,21 @@ type Template struct {
 	Custom bool   `json:"custom"`
 }
 
-func toModels(ms []llm.Model) []Model {
+func toModels(ms []llm.Model, providerTools bool) []Model {
 	out := make([]Model, 0, len(ms))
 	for _, m := range ms {
-		out = append(out, Model{ID: m.ID, Name: m.Name, Multimodal: m.Multimodal})
+		tools := providerTools
+		if m.SupportsTools != nil {
+			tools = *m.SupportsTools
+		}
+		out = append(out, Model{ID: m.ID, Name: m.Name, Multimodal: m.Multimodal, Tools: tools})
 	}
 	return out
 }
 
 func toProvider(o llm.Offer) Provider {
 	p := Provider{ID: o.Provider.ID, Name: o.Provider.Name, NeedsKey: o.Provider.NeedsKey, Local: o.Provider.Local,
-		HasKey: o.HasKey, Usable: o.Usable, Tools: o.Provider.SupportsTools, Models: toModels(o.Models), DefaultModel: o.DefaultModel}
+		HasKey: o.HasKey, Usable: o.Usable, Tools: o.Provider.SupportsTools, Models: toModels(o.Models, o.Provider.SupportsTools), DefaultModel: o.DefaultModel}
 	if !o.FetchedAt.IsZero() {
 		p.ModelsFetchedAt = o.FetchedAt.UnixMilli()
 	}
@@ -127,7 +134,8 @@ func (s *CatalogService) RefreshModels(providerID string) ([]Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	return toModels(models), nil
+	p, _ := s.llm.Client().Catalog().Provider(providerID)
+	return toModels(models, p.SupportsTools), nil
 }
 
 // Templates lists the Fragments templates and the custom ones from settings.

@@ -115,14 +115,23 @@ func (r *Redactor) InvalidateKeys() {
 // (a locked keychain) the sandbox did not get them either; the project's
 // matcher is then not cached, so the next call tries again.
 func (r *Redactor) Redact(projectID, s string) string {
+	out, _ := r.RedactChecked(projectID, s)
+	return out
+}
+
+// RedactChecked is Redact that also says whether every secret value could
+// be read (false: a locked keychain; what was known is still replaced).
+// The agent's tool results use it to withhold what cannot be checked: a
+// sandbox made before the keychain locked still holds the values.
+func (r *Redactor) RedactChecked(projectID, s string) (string, bool) {
 	if r == nil || s == "" {
-		return s
+		return s, true
 	}
-	rep := r.replacer(projectID)
+	rep, complete := r.replacer(projectID)
 	if rep == nil {
-		return s
+		return s, complete
 	}
-	return rep.Replace(s)
+	return rep.Replace(s), complete
 }
 
 // RedactBytes is Redact for JSON or text held as bytes (a stored run
@@ -138,13 +147,13 @@ func (r *Redactor) RedactBytes(projectID string, b []byte) []byte {
 	return []byte(out)
 }
 
-func (r *Redactor) replacer(projectID string) *strings.Replacer {
+func (r *Redactor) replacer(projectID string) (*strings.Replacer, bool) {
 	r.mu.Lock()
 	rep, ok := r.projects[projectID]
 	gen := r.gen
 	r.mu.Unlock()
 	if ok {
-		return rep
+		return rep, true // only complete matchers are cached
 	}
 	base := context.Background()
 	if r.ctx != nil {
@@ -163,7 +172,7 @@ func (r *Redactor) replacer(projectID string) *strings.Replacer {
 		}
 		r.mu.Unlock()
 	}
-	return rep
+	return rep, cache
 }
 
 // pairs lists every form of every secret; cache is false when a value

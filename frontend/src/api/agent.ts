@@ -64,6 +64,8 @@ export const agent = {
       throw e
     }
   },
+  /** Puts the files the turn changed back to before its step seq (a new version). */
+  restoreBefore: (turnId: string, seq: number, anyway = false) => call(() => bindings.Agent.RestoreBefore({ turnId, seq, anyway })),
   settings: async (): Promise<AgentSettings> => cleanSettings(await call(() => bindings.Agent.Settings())),
   saveSettings: async (s: AgentSettings): Promise<AgentSettings> => cleanSettings(await call(() => bindings.Agent.SaveSettings(s))),
 }

@@ -3,12 +3,13 @@ import { beforeEach, describe, expect, it, vi } from 'vitest'
 import * as api from '../api'
 import * as agentApi from '../api/agent'
 import type { AgentEvent, AgentTurnEnd } from '../api/agent'
-import { normalizeAgentEvent } from '../api/agentTypes'
+import { normalizeAgentEvent, normalizeStep } from '../api/agentTypes'
 import type { Message, Provider } from '../api'
 import type { makeApiMock } from '../test/apiMock'
 import { emptyChat, useChat } from './chat'
 import { useCatalog } from './catalog'
 import { useAgent } from './agent/store'
+import { DEFAULT_SETTINGS, useSettings } from './settings'
 import { MessageList } from '../components/chat/MessageList'
 import { STEP_WINDOW } from '../components/chat/agent/AgentTurnView'
 
@@ -30,6 +31,7 @@ vi.mock('../api/agent', async (importOriginal) => {
       stop: vi.fn(async () => undefined),
       answer: vi.fn(async () => undefined),
       turn: vi.fn(async () => null),
+      restoreBefore: vi.fn(async () => undefined),
       settings: vi.fn(),
       saveSettings: vi.fn(),
     },
@@ -43,7 +45,7 @@ const m = api as unknown as ReturnType<typeof makeApiMock>
 const a = agentApi.agent as unknown as Record<keyof typeof agentApi.agent, ReturnType<typeof vi.fn>>
 
 const P = 'p1'
-const toolsProvider: Provider = { id: 'openai', name: 'OpenAI', needsKey: true, local: false, hasKey: true, usable: true, tools: true, models: [{ id: 'gpt', name: 'GPT', multimodal: false }], defaultModel: 'gpt', modelsFetchedAt: 0 }
+const toolsProvider: Provider = { id: 'openai', name: 'OpenAI', needsKey: true, local: false, hasKey: true, usable: true, tools: true, models: [{ id: 'gpt', name: 'GPT', multimodal: false, tools: true }], defaultModel: 'gpt', modelsFetchedAt: 0 }
 
 /** A step as backend/agent emits it (agent.Step JSON). */
 function rawStep(seq: number, status: string, extra: Record<string, unknown> = {}) {
@@ -83,6 +85,7 @@ beforeEach(() => {
   useChat.setState({ chats: { [P]: { ...emptyChat(), loaded: true } }, drafts: {}, attachments: {}, model: { providerId: 'openai', modelId: 'gpt' }, templates: {}, params: {} })
   useCatalog.setState({ providers: [toolsProvider], templates: [], loaded: true })
   useAgent.setState({ modes: {}, turns: {}, byMessage: {}, planDrafts: {}, answerErrors: {}, stepsAsked: {} })
+  useSettings.setState({ settings: { ...DEFAULT_SETTINGS } })
 })
 
 describe('an agent turn in the chat', () => {
@@ -196,6 +199,57 @@ describe('an agent turn in the chat', () => {
     expect(a.run.mock.calls[1][0]).toMatchObject({ mode: 'agent', plan: '1. Add a list\n2. Add a form\n3. Store in localStorage' })
   })
 
+  it('a settled step that changed files offers "Back to before this step", asked first', async () => {
+    const call = deferred<AgentTurnEnd>()
+    a.run.mockReturnValue(call.promise)
+    m.chat.history.mockResolvedValue({ messages: [msg('u1', 'user', 1, 'two files'), msg('a1', 'assistant', 2, 'Done.')], hasMore: false })
+    useChat.setState({ drafts: { [P]: 'two files' } })
+    render(<Chat />)
+    const sent = useChat.getState().send(P)
+    await waitFor(() => expect(a.run).toHaveBeenCalled())
+    emit([{ type: 'turn', turnId: 't1' }, { type: 'step', step: rawStep(1, 'ok', { changed: ['src/f1.ts'] }) }, { type: 'step', step: rawStep(2, 'ok', { changed: ['src/f2.ts'] }) }])
+    // Not while the turn runs.
+    expect(screen.queryByTestId('agent-step-restore')).toBeNull()
+    call.resolve(result({}))
+    await sent
+    const buttons = await screen.findAllByTestId('agent-step-restore')
+    expect(buttons).toHaveLength(2)
+    fireEvent.click(buttons[1])
+    expect(a.restoreBefore).not.toHaveBeenCalled()
+    // The person edited the file since: the backend refuses, the card says so and offers Restore anyway.
+    a.restoreBefore.mockRejectedValueOnce(new api.ApiError('conflict', 'You edited src/f2.ts since the agent changed it.'))
+    fireEvent.click(screen.getByTestId('agent-step-restore-confirm'))
+    expect(await screen.findByTestId('agent-step-restore-conflict')).toHaveTextContent('You edited src/f2.ts')
+    expect(a.restoreBefore).toHaveBeenCalledWith('t1', 2, false)
+    fireEvent.click(screen.getByTestId('agent-step-restore-anyway'))
+    await waitFor(() => expect(a.restoreBefore).toHaveBeenCalledWith('t1', 2, true))
+    await waitFor(() => expect(screen.queryByTestId('agent-step-restore-conflict')).toBeNull())
+  })
+
+  it('auto-fix once: a turn that finished on a failed step is sent back once as an agent turn, never twice', async () => {
+    useSettings.setState({ settings: { ...DEFAULT_SETTINGS, autoFixOnce: true } })
+    const failing = (id: string) => async (req: { requestId: string }) => {
+      agentHandlers.get(req.requestId)?.([{ type: 'step', step: normalizeStep(rawStep(1, 'failed', { tool: 'run_command', title: '$ npm test', result: { ok: false, output: 'TypeError: x is undefined', exitCode: 1 } }))! }])
+      return result({ turnId: id })
+    }
+    a.run.mockImplementationOnce(failing('t1')).mockImplementationOnce(failing('t2'))
+    useChat.setState({ drafts: { [P]: 'make the tests pass' } })
+    await useChat.getState().send(P)
+    expect(a.run).toHaveBeenCalledTimes(2)
+    const fix = a.run.mock.calls[1][0]
+    expect(fix.mode).toBe('agent')
+    expect(fix.text).toContain('TypeError: x is undefined')
+    expect(fix.text).toContain('step 1 (run_command $ npm test) failed')
+  })
+
+  it('auto-fix leaves a stopped turn alone', async () => {
+    useSettings.setState({ settings: { ...DEFAULT_SETTINGS, autoFixOnce: true } })
+    a.run.mockResolvedValue(result({ status: 'stopped', reason: 'cancelled' }))
+    useChat.setState({ drafts: { [P]: 'go' } })
+    await useChat.getState().send(P)
+    expect(a.run).toHaveBeenCalledTimes(1)
+  })
+
   it('Fix becomes an agent turn in Agent mode', async () => {
     a.run.mockResolvedValue(result({}))
     await useChat.getState().fix(P, { id: 'x', kind: 'traceback', title: 'KeyError', detail: 'Traceback…', file: 'script.py' })
@@ -205,7 +259,7 @@ describe('an agent turn in the chat', () => {
   })
 
   it('a model without tools runs Quick (the one-shot path) by default', async () => {
-    useCatalog.setState({ providers: [{ ...toolsProvider, tools: false }] })
+    useCatalog.setState({ providers: [{ ...toolsProvider, tools: false, models: [{ id: 'gpt', name: 'GPT', multimodal: false }] }] })
     useChat.setState({ drafts: { [P]: 'plot' } })
     await useChat.getState().send(P)
     expect(m.chat.send).toHaveBeenCalledTimes(1)

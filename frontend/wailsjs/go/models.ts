@@ -1010,6 +1010,7 @@ export namespace api {
 	    id: string;
 	    name: string;
 	    multimodal: boolean;
+	    tools?: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new Model(source);
@@ -1020,6 +1021,7 @@ export namespace api {
 	        this.id = source["id"];
 	        this.name = source["name"];
 	        this.multimodal = source["multimodal"];
+	        this.tools = source["tools"];
 	    }
 	}
 	
@@ -1192,6 +1194,22 @@ export namespace api {
 	        this.projectId = source["projectId"];
 	        this.from = source["from"];
 	        this.to = source["to"];
+	    }
+	}
+	export class RestoreBeforeRequest {
+	    turnId: string;
+	    seq: number;
+	    anyway: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new RestoreBeforeRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.turnId = source["turnId"];
+	        this.seq = source["seq"];
+	        this.anyway = source["anyway"];
 	    }
 	}
 	export class RestorePointsDTO {

@@ -147,7 +147,7 @@ export function ChatPanel({ projectId }: { projectId: string }) {
         </div>
       ) : null}
       <UploadList projectId={projectId} />
-      <ChatInput projectId={projectId} multimodal={!!chosen?.model.multimodal} canSend={!!chosen} supportsTools={!!chosen?.provider.tools} />
+      <ChatInput projectId={projectId} multimodal={!!chosen?.model.multimodal} canSend={!!chosen} supportsTools={!!chosen?.model.tools} />
       <ConfirmDialog
         open={clearOpen}
         onOpenChange={setClearOpen}

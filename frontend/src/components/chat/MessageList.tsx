@@ -147,6 +147,8 @@ export function MessageList({ projectId, chat }: { projectId: string; chat: Proj
 
   // Keep the view where it was after adding rows above; otherwise follow the bottom.
   const partialText = run?.partial?.commentary
+  // Answers kept with an agent turn: their step log carries the outcome.
+  const agentTurns = useAgent((s) => s.byMessage)
   // A live agent turn grows by steps (and a step by its approval card): follow it too.
   const agentGrowth = useAgent((s) => {
     const t = run?.kind === 'agent' ? s.turns[projectId] : undefined
@@ -215,6 +217,8 @@ export function MessageList({ projectId, chat }: { projectId: string; chat: Proj
               onRetry={onRetry}
               onRemove={onRemove}
               onDelete={run ? undefined : setDeleting}
+              agentTurn={m.role === 'assistant' && !!agentTurns[m.id]}
+              planTurn={m.role === 'assistant' && agentTurns[m.id]?.mode === 'plan' && agentTurns[m.id]?.status === 'done'}
             />
             {m.role === 'assistant' ? <AgentAnswerTurn projectId={projectId} messageId={m.id} latest={!run && m === last} /> : null}
             </Fragment>

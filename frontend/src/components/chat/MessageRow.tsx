@@ -120,7 +120,13 @@ export const MessageRow = memo(function MessageRow({
   onRetry,
   onRemove,
   onDelete,
+  agentTurn = false,
+  planTurn = false,
 }: {
+  /** An agent turn's answer: its step log shows the outcome, the stop reason and Continue, so the row adds no alert of its own. */
+  agentTurn?: boolean
+  /** A Plan turn's answer: the plan shows in its editor below, not twice. */
+  planTurn?: boolean
   onRemove?: () => void
   /** Deletes this message (asks first); absent while a turn runs. */
   onDelete?: (message: Message) => void
@@ -152,7 +158,7 @@ export const MessageRow = memo(function MessageRow({
   const stepError = message.result?.stepError
   return (
     <div data-testid="chat-message" data-message-id={message.id} data-role="assistant" data-status={message.status} className="group flex flex-col items-start">
-      {text ? <LazyMarkdown text={text} /> : null}
+      {text && !planTurn ? <LazyMarkdown text={text} /> : null}
       {frag ? (
         <FragmentCard
           title={frag.title}
@@ -164,7 +170,7 @@ export const MessageRow = memo(function MessageRow({
           onOpen={() => onOpen(message.id)}
         />
       ) : null}
-      {superseded && (message.status === 'error' || message.status === 'stopped' || message.status === 'interrupted') ? (
+      {agentTurn ? null : superseded && (message.status === 'error' || message.status === 'stopped' || message.status === 'interrupted') ? (
         <p data-testid="message-superseded" title={stepError?.message || undefined} className="mt-1 text-xs text-muted-foreground">
           {message.status === 'stopped'
             ? 'Stopped; the partial answer was kept.'

@@ -68,6 +68,17 @@ describe('applyAgentEvents', () => {
     expect(t.approvals.a1.state).toBe('expired')
   })
 
+  it('a step left running by a crash shows as stopped once the turn is over', () => {
+    const t = applyAgentEvents(newTurn('r', 'agent'), [
+      ev({ type: 'step', step: rawStep(1, 'ok') }),
+      ev({ type: 'step', step: rawStep(2, 'running') }),
+      done({ status: 'paused', reason: 'interrupted', canContinue: true }),
+    ])
+    expect(t.status).toBe('interrupted')
+    expect(t.steps.map((s) => s.status)).toEqual(['ok', 'canceled'])
+    expect(t.steps[1].hint).toMatch(/closed/)
+  })
+
   it('a late approval event does not reopen an answered card', () => {
     const approval = { id: 'a1', stepId: 's1', tool: 'run_command', command: 'git push', reasons: [] }
     const t = applyAgentEvents(newTurn('r', 'agent'), [ev({ type: 'approval', approval }), ev({ type: 'resolved', approval, text: 'approve' }), ev({ type: 'approval', approval })])

@@ -36,8 +36,13 @@ export function newTurn(requestId: string, mode: AgentMode): AgentTurn {
 
 /** The end of a turn (a done event or the bound call's result) applied to it. */
 export function endTurn(t: AgentTurn, end: AgentTurnEnd): AgentTurn {
+  // A step still "running" in a turn that is over never finished (Stop, a
+  // crash): it shows as stopped, never as working or done.
+  const steps = end.status === 'running' || t.steps.every((s) => stepSettled(s.status)) ? t.steps
+    : t.steps.map((s) => (stepSettled(s.status) ? s : { ...s, status: 'canceled' as const, hint: s.hint || (end.reason === 'interrupted' ? 'Tessera closed while this step ran.' : 'The turn ended before this step did.') }))
   return settleApprovals({
     ...t,
+    steps,
     turnId: end.turnId || t.turnId,
     messageId: end.messageId || t.messageId,
     mode: t.mode,

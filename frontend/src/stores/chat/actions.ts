@@ -16,7 +16,7 @@ import { persistDrafts } from './drafts'
 import { refreshNewest } from './paging'
 import { applyEvents, dropsModel, exchangeOf, newRun, settleRun } from './reducer'
 import { userMessageSaved } from './saved'
-import { chatMode, runAgentTurn, stopAgentTurn } from './agentTurn'
+import { agentFixProblem, chatMode, restoreAgentStep, runAgentTurn, stopAgentTurn } from './agentTurn'
 import type { ActionsSlice, Attachment, StoreTools } from './types'
 
 const NO_MODEL = 'Choose a model first (add an LLM key in Settings if none is listed).'
@@ -110,7 +110,12 @@ export function actionsSlice(tools: StoreTools): ActionsSlice {
     if (mode !== 'quick') {
       const end = await runAgentTurn(tools, projectId, { text, images, fromDraft, mode })
       // The model could not use the tools: the same message goes the one-shot way.
-      if (end?.reason !== 'quick') return
+      if (end?.reason !== 'quick') {
+        // Auto-fix once: a turn that finished on a failed step is sent back once, as an agent turn.
+        const failed = end && !auto && useSettings.getState().settings.autoFixOnce ? agentFixProblem(useAgent.getState().turns[projectId]) : null
+        if (failed) await submit(projectId, fixPrompt(failed), [], false, true)
+        return
+      }
       if (end.notice) toast.info(end.notice)
     }
     const draftText = s.drafts[projectId] ?? ''
@@ -217,6 +222,21 @@ export function actionsSlice(tools: StoreTools): ActionsSlice {
       }
       const mode = useAgent.getState().byMessage[messageId]?.mode ?? 'agent'
       await runAgentTurn(tools, projectId, { text: '', images: [], fromDraft: false, mode: mode === 'quick' ? 'agent' : mode, continueFrom: { turnId, messageId } })
+    },
+
+    restoreBefore: async (projectId, turnId, seq, anyway = false) => {
+      try {
+        await restoreAgentStep(turnId, seq, anyway)
+        // The files changed: the Code tab and the explorer read them again.
+        patchChat(projectId, { files: null })
+        toast.success(`The files are back to what they were before step ${seq} (a new version; Versions has the one before).`)
+        return null
+      } catch (e) {
+        const err = toApiError(e)
+        if (err.code === 'conflict' && !anyway) return err.message
+        toast.error(err.message)
+        return null
+      }
     },
 
     buildPlan: async (projectId, plan) => {

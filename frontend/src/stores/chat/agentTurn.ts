@@ -8,21 +8,26 @@ import { toApiError } from '../../api'
 import { newId } from '../../lib/utils'
 import { useCatalog } from '../catalog'
 import { modeFor, useAgent } from '../agent/store'
+import { outcomeOf, type AgentTurn } from '../agent/reducer'
+import type { Problem } from '../../lib/problems'
 import { persistDrafts } from './drafts'
 import { refreshNewest } from './paging'
 import { newRun } from './reducer'
 import { userMessageSaved } from './saved'
 import type { Attachment, StoreTools } from './types'
 
-/** Whether the chosen model's provider takes native tool calls (the catalog's word). */
-export function modelTakesTools(providerId: string | undefined): boolean {
+/** Whether the chosen model takes native tool calls (the catalog's word: the model's own, else its provider's). */
+export function modelTakesTools(providerId: string | undefined, modelId?: string): boolean {
   if (!providerId) return false
-  return !!useCatalog.getState().providers.find((p) => p.id === providerId)?.tools
+  const p = useCatalog.getState().providers.find((x) => x.id === providerId)
+  const m = p?.models.find((x) => x.id === modelId)
+  return m ? !!m.tools : !!p?.tools
 }
 
 /** The mode the project's next turn runs in. */
 export function chatMode(tools: StoreTools, projectId: string): AgentMode {
-  return modeFor(useAgent.getState().modes, projectId, modelTakesTools(tools.get().model?.providerId))
+  const model = tools.get().model
+  return modeFor(useAgent.getState().modes, projectId, modelTakesTools(model?.providerId, model?.modelId))
 }
 
 export interface AgentTurnInput {
@@ -117,4 +122,21 @@ async function tryRefresh(tools: StoreTools, projectId: string) {
 /** Stops the project's running agent turn (the backend kills what it started). */
 export function stopAgentTurn(requestId: string): Promise<void> {
   return agentApi.agent.stop(requestId)
+}
+
+/** Puts the files an agent turn changed back to before its step seq. */
+export function restoreAgentStep(turnId: string, seq: number, anyway = false): Promise<void> {
+  return agentApi.agent.restoreBefore(turnId, seq, anyway)
+}
+
+/**
+ * The problem of a turn that finished on a failed step (what Auto-fix
+ * sends back), or null: a turn that was stopped, paused, or could not
+ * reach the model is not "fixed" by sending it again.
+ */
+export function agentFixProblem(t: AgentTurn | undefined): Problem | null {
+  if (!t || t.status !== 'done' || outcomeOf(t) !== 'failed') return null
+  const last = t.steps[t.steps.length - 1]
+  const detail = [last.output, last.exitCode ? `exit code ${last.exitCode}` : '', last.hint].filter(Boolean).join('\n')
+  return { id: `agent-${t.turnId}-${last.index}`, kind: 'step', title: `step ${last.index} (${last.tool} ${last.args}) failed`, detail }
 }

@@ -115,6 +115,12 @@ export interface ActionsSlice {
   retry: (projectId: string) => Promise<void>
   /** Goes on with a paused (or interrupted) agent turn, kept with the answer messageId. */
   continueTurn: (projectId: string, turnId: string, messageId: string) => Promise<void>
+  /**
+   * Puts the files an agent turn changed back to before its step seq and
+   * says so in a toast. Resolves with the backend's sentence when the
+   * person edited one of them since (nothing changed: anyway restores).
+   */
+  restoreBefore: (projectId: string, turnId: string, seq: number, anyway?: boolean) => Promise<string | null>
   /** "Build this plan": an Agent turn that builds the (edited) plan. */
   buildPlan: (projectId: string, plan: string) => Promise<void>
   stop: (projectId: string) => Promise<void>

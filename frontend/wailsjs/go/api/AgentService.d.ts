@@ -8,6 +8,8 @@ export function Continue(arg1:api.AgentContinueRequest):Promise<api.AgentTurnRes
 
 export function Mode(arg1:api.AgentModeRequest):Promise<string>;
 
+export function RestoreBefore(arg1:api.RestoreBeforeRequest):Promise<void>;
+
 export function Run(arg1:api.AgentTurnRequest):Promise<api.AgentTurnResult>;
 
 export function SaveSettings(arg1:api.AgentSettings):Promise<api.AgentSettings>;

@@ -14,6 +14,10 @@ export function Mode(arg1) {
   return window['go']['api']['AgentService']['Mode'](arg1);
 }
 
+export function RestoreBefore(arg1) {
+  return window['go']['api']['AgentService']['RestoreBefore'](arg1);
+}
+
 export function Run(arg1) {
   return window['go']['api']['AgentService']['Run'](arg1);
 }

@@ -16,7 +16,8 @@ function useTurnActions(projectId: string) {
   const onAnswer = useCallback((a: AgentApproval, d: ApprovalDecision) => void answer(a.id, d, a.tool), [answer])
   const onPlanDraft = useCallback((t: string) => setPlanDraft(projectId, t), [projectId, setPlanDraft])
   const onBuildPlan = useCallback((plan: string) => void buildPlan(projectId, plan), [projectId, buildPlan])
-  return { answerErrors, onAnswer, planDraft, onPlanDraft, onBuildPlan, continueTurn, busy }
+  const restoreBefore = useChat((s) => s.restoreBefore)
+  return { answerErrors, onAnswer, planDraft, onPlanDraft, onBuildPlan, continueTurn, busy, restoreBefore }
 }
 
 /** The running agent turn of a project (the live row of the chat). */
@@ -52,6 +53,7 @@ export function AgentAnswerTurn({ projectId, messageId, latest }: { projectId: s
       planDraft={latest ? a.planDraft : undefined}
       onPlanDraft={latest ? a.onPlanDraft : undefined}
       onBuildPlan={latest ? a.onBuildPlan : undefined}
+      onRestore={(seq, anyway) => a.restoreBefore(projectId, turn.turnId, seq, anyway)}
     />
   )
 }

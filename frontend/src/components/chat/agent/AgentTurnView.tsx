@@ -42,6 +42,8 @@ export interface AgentTurnViewProps {
   planDraft?: string
   onPlanDraft?: (text: string) => void
   onBuildPlan?: (plan: string) => void
+  /** Back to before step seq (offered on settled turns). */
+  onRestore?: (seq: number, anyway?: boolean) => Promise<string | null>
   /** Show the model's text (a saved answer's row shows it already). */
   showText?: boolean
 }
@@ -52,7 +54,7 @@ export interface AgentTurnViewProps {
  * one card per step, the model's text, why it stopped with Continue, and
  * in Plan mode the plan to edit and build.
  */
-export function AgentTurnView({ turn, latest, busy, answerErrors, onAnswer, onContinue, planDraft, onPlanDraft, onBuildPlan, showText = true }: AgentTurnViewProps) {
+export function AgentTurnView({ turn, latest, busy, answerErrors, onAnswer, onContinue, planDraft, onPlanDraft, onBuildPlan, onRestore, showText = true }: AgentTurnViewProps) {
   const [shown, setShown] = useState(STEP_WINDOW)
   const outcome = outcomeOf(turn)
   const totals = totalsOf(turn.steps)
@@ -95,7 +97,7 @@ export function AgentTurnView({ turn, latest, busy, answerErrors, onAnswer, onCo
       {steps.length ? (
         <ol data-testid="agent-steps" className="flex flex-col gap-1">
           {steps.map((s) => (
-            <StepCard key={s.index} step={s} approval={approvalOf(turn, s)} answerError={s.approvalId ? answerErrors?.[s.approvalId] : undefined} onAnswer={onAnswer} />
+            <StepCard key={s.index} step={s} approval={approvalOf(turn, s)} answerError={s.approvalId ? answerErrors?.[s.approvalId] : undefined} onAnswer={onAnswer} onRestore={!busy && turn.status !== 'running' && turn.turnId ? onRestore : undefined} />
           ))}
         </ol>
       ) : null}

@@ -19,10 +19,13 @@ export function ModePicker({ projectId, supportsTools, disabled }: { projectId: 
   const modes = useAgent((s) => s.modes)
   const loadMode = useAgent((s) => s.loadMode)
   const setMode = useAgent((s) => s.setMode)
-  const loaded = projectId in modes
+  // Asked again when the model changes: a chat that never chose a mode
+  // follows the model (the backend knows which take tools, per model).
+  const providerId = model?.providerId
+  const modelId = model?.modelId
   useEffect(() => {
-    if (!loaded && model) void loadMode(projectId, model.providerId, model.modelId)
-  }, [projectId, model, loaded, loadMode])
+    if (providerId && modelId) void loadMode(projectId, providerId, modelId)
+  }, [projectId, providerId, modelId, loadMode])
   const mode = modeFor(modes, projectId, supportsTools)
   return (
     <SelectBox

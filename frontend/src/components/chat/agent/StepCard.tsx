@@ -104,13 +104,28 @@ export const StepCard = memo(function StepCard({
   approval,
   answerError,
   onAnswer,
+  onRestore,
 }: {
   step: AgentStep
   approval: AgentApproval | null
   answerError?: string
   onAnswer?: (a: AgentApproval, d: ApprovalDecision) => void
+  /** Offered on a settled step that changed files: back to before it (resolves with a conflict's sentence). */
+  onRestore?: (seq: number, anyway?: boolean) => Promise<string | null>
 }) {
   const [open, setOpen] = useState(false)
+  const [confirming, setConfirming] = useState(false)
+  const [restoring, setRestoring] = useState(false)
+  const [conflict, setConflict] = useState<string | null>(null)
+  const restore = (anyway: boolean) => {
+    if (!onRestore) return
+    setRestoring(true)
+    void onRestore(step.index, anyway).then((c) => {
+      setRestoring(false)
+      setConflict(c)
+      if (!c) setConfirming(false)
+    })
+  }
   const failed = stepFailed(step.status)
   const exit = step.exitCode !== null && step.exitCode !== 0 ? `exit code ${step.exitCode}` : ''
   const cut = step.truncatedFrom ? `(output cut from ${step.truncatedFrom.toLocaleString('en')} characters)` : ''
@@ -155,6 +170,37 @@ export const StepCard = memo(function StepCard({
       {approval ? (
         <div className="px-2 pb-2">
           <ApprovalCard approval={approval} error={answerError} onAnswer={onAnswer} />
+        </div>
+      ) : null}
+      {onRestore && step.changed.length ? (
+        <div className="flex items-center gap-2 px-2 pb-1.5 text-muted-foreground">
+          <span className="min-w-0 flex-1 truncate font-mono" title={step.changed.join(', ')}>
+            changed {step.changed.join(', ')}
+          </span>
+          {confirming ? (
+            <>
+              <span role={conflict ? 'alert' : undefined} data-testid={conflict ? 'agent-step-restore-conflict' : undefined}>
+                {conflict ?? `Put the files back to before step ${step.index}?`}
+              </span>
+              <Button size="sm" variant="outline" data-testid={conflict ? 'agent-step-restore-anyway' : 'agent-step-restore-confirm'} disabled={restoring} onClick={() => restore(!!conflict)}>
+                {conflict ? 'Restore anyway' : 'Restore'}
+              </Button>
+              <Button
+                size="sm"
+                variant="ghost"
+                onClick={() => {
+                  setConfirming(false)
+                  setConflict(null)
+                }}
+              >
+                Cancel
+              </Button>
+            </>
+          ) : (
+            <button type="button" data-testid="agent-step-restore" className="underline hover:text-foreground" onClick={() => setConfirming(true)}>
+              Back to before this step
+            </button>
+          )}
         </div>
       ) : null}
       {open && detail ? (
