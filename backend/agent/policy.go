@@ -2,6 +2,7 @@ package agent
 
 import (
 	"path"
+	"slices"
 	"strings"
 
 	"mvdan.cc/sh/v3/syntax"
@@ -119,8 +120,8 @@ func (p Policy) Judge(tool, command, root string) Verdict {
 	}
 	dangers, unknown := Classify(command, root, p.AllowCommands)
 	for _, d := range dangers {
-		if d != DangerUnparsable && p.Allow[d] {
-			continue
+		if d != DangerUnparsable && p.Allow[d] || slices.Contains(v.Dangers, d) {
+			continue // allowed, or said already (install_packages above)
 		}
 		v.Ask = true
 		v.Dangers = append(v.Dangers, d)

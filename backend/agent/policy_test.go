@@ -2,6 +2,7 @@ package agent
 
 import (
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -92,6 +93,11 @@ func TestJudge(t *testing.T) {
 			}
 			if v.Ask && len(v.Reasons) == 0 {
 				t.Error("asks without a reason")
+			}
+			for i, r := range v.Reasons {
+				if slices.Contains(v.Reasons[i+1:], r) {
+					t.Errorf("reason %q given twice: %v", r, v.Reasons)
+				}
 			}
 		})
 	}

@@ -137,6 +137,9 @@ func (s *Service) resume(ctx context.Context, t store.AgentTurn, req ContinueReq
 			r.changed[p] = true
 		}
 	}
+	// Whether a check ran after the last change is not kept: a check
+	// after Continue counts (the finish's "done means checked" needs one).
+	r.changedSinceCheck = len(r.changed) > 0
 	// What the agent read before the pause is read again: a file the
 	// person changed meanwhile must be read before it is edited.
 	for _, p := range tr.Read {
