@@ -97,6 +97,9 @@ type Config struct {
 	Logger    *slog.Logger
 	// PreviewWait bounds how long a web preview may take to answer.
 	PreviewWait time.Duration
+	// SlowStep is how long a sandbox step may take before the turn says
+	// what it waits for (default DefaultSlowStep).
+	SlowStep time.Duration
 	// Versions commits a turn's files in the project's folder (optional).
 	Versions Versions
 	// SandboxRoot is the project folder in the sandbox, for the prompt's
@@ -182,6 +185,9 @@ func New(cfg Config) *Service {
 	}
 	if cfg.PreviewWait == 0 {
 		cfg.PreviewWait = 3 * time.Minute
+	}
+	if cfg.SlowStep <= 0 {
+		cfg.SlowStep = DefaultSlowStep
 	}
 	return &Service{cfg: cfg, running: map[string]context.CancelFunc{}, early: map[string]time.Time{}, projects: map[string]string{}, cutAt: map[string]int{}, redo: map[string][]undone{}}
 }

@@ -277,7 +277,10 @@ func (s *Service) runOnce(ctx context.Context, b *batcher, projectID string, fra
 	h, ok := warm.handle(ctx, frag.Template)
 	if !ok {
 		var err error
-		if h, err = s.cfg.Sandboxes.Ensure(ctx, projectID, frag.Template); err != nil {
+		sctx, stop := s.watchStep(ctx, b, "the sandbox to start")
+		h, err = s.cfg.Sandboxes.Ensure(sctx, projectID, frag.Template)
+		stop()
+		if err != nil {
 			res.StepError = stepErr("sandbox", err)
 			return res
 		}
@@ -310,7 +313,10 @@ func (s *Service) runOnce(ctx context.Context, b *batcher, projectID string, fra
 	}
 
 	b.add(Event{Type: EventStage, Stage: StageWriting})
-	if err := s.cfg.Sandboxes.WriteFiles(ctx, h, frag.Files); err != nil {
+	wctx, stop := s.watchStep(ctx, b, "the sandbox to take the files")
+	err := s.cfg.Sandboxes.WriteFiles(wctx, h, frag.Files)
+	stop()
+	if err != nil {
 		res.StepError = stepErr("write", err)
 		return res
 	}

@@ -1025,6 +1025,7 @@ export namespace api {
 	    state: 'none' | 'starting' | 'resuming' | 'running' | 'pausing' | 'paused' | 'rebuilding' | 'error' | 'unreachable';
 	    error?: string;
 	    warning?: string;
+	    waiting?: string;
 	    sandboxId: string;
 	    template?: string;
 	    timeoutAt: string;
@@ -1049,6 +1050,7 @@ export namespace api {
 	        this.state = source["state"];
 	        this.error = source["error"];
 	        this.warning = source["warning"];
+	        this.waiting = source["waiting"];
 	        this.sandboxId = source["sandboxId"];
 	        this.template = source["template"];
 	        this.timeoutAt = source["timeoutAt"];
