@@ -114,7 +114,13 @@ func (s *Service) answer(ctx context.Context, t turn) (Result, error) {
 			status = store.MessageStopped
 		}
 		upd := store.MessageUpdate{Content: &last.Commentary, Status: &status}
-		if len(last.Files) > 0 || last.Title != "" {
+		if refusedForSize(genErr) {
+			// The answer passed a size limit while it streamed: its text is
+			// kept with the sentence, never the files that passed it (what
+			// keepPartial saved of them is replaced).
+			last.Files, last.Code = nil, ""
+			upd.Fragment = s.encode(am.ID, "fragment", partialFragment(last))
+		} else if len(last.Files) > 0 || last.Title != "" {
 			upd.Fragment = s.encode(am.ID, "fragment", partialFragment(last))
 		}
 		if status == store.MessageError {
@@ -200,7 +206,7 @@ func (s *Service) afterRun(ctx context.Context, projectID, version string, frag 
 func (s *Service) keepPartial(ctx context.Context, id string, p fragment.Partial) {
 	upd := store.MessageUpdate{Content: &p.Commentary}
 	if len(p.Files) > 0 || p.Title != "" {
-		upd.Fragment = s.encode(id, "fragment", partialFragment(p))
+		upd.Fragment = s.encode(id, "fragment", partialFragment(boundPartial(p)))
 	}
 	if err := s.cfg.Store.UpdateMessage(ctx, id, upd); err != nil {
 		s.cfg.Logger.Warn("could not keep the streaming answer", "message", id, "err", err)

@@ -7,8 +7,9 @@ import (
 )
 
 // MaxAnswerBytes bounds what a Parser accepts; a model stuck in a loop
-// should not exhaust memory.
-const MaxAnswerBytes = 64 << 20
+// should not exhaust memory. It leaves room for MaxFilesBytes of files as
+// JSON escapes them, and the prose around them.
+const MaxAnswerBytes = 24 << 20
 
 // Partial is a fragment while it streams: every field holds what has
 // arrived so far. Strings share memory with the parser's buffers (they are
@@ -59,6 +60,10 @@ type Setup struct {
 type Parser struct {
 	raw   rawText
 	final bool
+	// limit is the limit the answer passed (limits.go): once set, every
+	// Write returns it. filesDone counts the bytes of files that ended.
+	limit     error
+	filesDone int
 
 	st    pstate
 	stack []frame
@@ -146,7 +151,7 @@ func (p *Parser) Feed(chunk string) (out Partial, err error) {
 // whole run reaches its field with one copy from raw when something else
 // happens (flush). Everything else goes through the state machine.
 func (p *Parser) Write(chunk string) error {
-	if p.final || p.raw.Len()+len(chunk) > MaxAnswerBytes {
+	if p.final || p.limit != nil || p.raw.Len()+len(chunk) > MaxAnswerBytes {
 		return p.writeError()
 	}
 	if p.st == sString && p.esc == escNone && p.strDest != nil && p.hiSurr == 0 &&
@@ -157,6 +162,9 @@ func (p *Parser) Write(chunk string) error {
 		// the pending run stays within raw's current block.
 		p.raw.WriteString(chunk)
 		p.pending += len(chunk)
+		if p.destFile {
+			return p.checkLimits()
+		}
 		return nil
 	}
 	if p.st == sDone {
@@ -170,10 +178,10 @@ func (p *Parser) Write(chunk string) error {
 		if i := p.scanString(chunk, 0); i < len(chunk) {
 			p.scan(chunk[i:])
 		}
-		return nil
+		return p.checkLimits()
 	}
 	p.scan(chunk)
-	return nil
+	return p.checkLimits()
 }
 
 // flush delivers the pending run of plain string content, the last
@@ -191,11 +199,13 @@ func (p *Parser) flush() {
 // writeError is why Write refuses a chunk (kept out of line so that Write's
 // common path stays small).
 func (p *Parser) writeError() error {
-	if p.final {
+	switch {
+	case p.final:
 		return apperr.New(apperr.Internal, "The answer was already complete.")
+	case p.limit == nil:
+		p.limit = limitErr(LimitAnswer, "", MaxAnswerBytes)
 	}
-	return apperr.Newf(apperr.Invalid,
-		"The answer is larger than %d MB, which is more than a fragment can be. Try again, or ask for a smaller change.", MaxAnswerBytes>>20)
+	return p.limit
 }
 
 // plainLen is the length of s's prefix that is ordinary string content:

@@ -95,6 +95,7 @@ func (p *Parser) endString() {
 						p.f = fields{} // a new object replaces an abandoned one
 						p.filesVer++
 						p.pathsVer++
+						p.filesDone = 0
 					}
 					p.rootFields, p.anyFields = true, true
 				}
@@ -115,6 +116,9 @@ func (p *Parser) endString() {
 		case t.role == rRoot && t.key == kPort:
 			p.setPort(string(p.numBuf))
 		}
+	}
+	if p.destFile && !p.destPath && p.strDest != nil {
+		p.filesDone += p.strDest.Len()
 	}
 	p.strDest, p.destFile, p.destPath = nil, false, false
 	p.valueDone()
