@@ -100,6 +100,9 @@ type Config struct {
 	// SlowStep is how long a sandbox step may take before the turn says
 	// what it waits for (default DefaultSlowStep).
 	SlowStep time.Duration
+	// WriteWait bounds writing a turn's files to the sandbox, retries
+	// included (default DefaultWriteWait).
+	WriteWait time.Duration
 	// Versions commits a turn's files in the project's folder (optional).
 	Versions Versions
 	// SandboxRoot is the project folder in the sandbox, for the prompt's
@@ -188,6 +191,9 @@ func New(cfg Config) *Service {
 	}
 	if cfg.SlowStep <= 0 {
 		cfg.SlowStep = DefaultSlowStep
+	}
+	if cfg.WriteWait <= 0 {
+		cfg.WriteWait = DefaultWriteWait
 	}
 	return &Service{cfg: cfg, running: map[string]context.CancelFunc{}, early: map[string]time.Time{}, projects: map[string]string{}, cutAt: map[string]int{}, redo: map[string][]undone{}}
 }

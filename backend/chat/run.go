@@ -319,9 +319,11 @@ func (s *Service) runOnce(ctx context.Context, b *batcher, projectID string, fra
 	}
 
 	b.add(Event{Type: EventStage, Stage: StageWriting})
-	wctx, stop := s.watchStep(ctx, b, "the sandbox to take the files")
+	bctx, cancelWrite := context.WithTimeout(ctx, s.cfg.WriteWait)
+	wctx, stop := s.watchStep(bctx, b, "the sandbox to take the files")
 	err := s.cfg.Sandboxes.WriteFiles(wctx, h, frag.Files)
 	stop()
+	cancelWrite()
 	if err != nil {
 		res.StepError = stepErr("write", err)
 		return res

@@ -12,6 +12,11 @@ import (
 // what it is waiting for.
 const DefaultSlowStep = 5 * time.Second
 
+// DefaultWriteWait bounds the files step: the E2B client tries a hanging
+// write up to four times a minute each, which would hold the turn for
+// minutes.
+const DefaultWriteWait = 90 * time.Second
+
 // watchStep makes a sandbox step say what it waits for: a wait the E2B
 // client makes (a 429's Retry-After) is told at once, and a step still
 // running after cfg.SlowStep is told every SlowStep with how long it has

@@ -41,3 +41,31 @@ func TestSlowWriteSaysWhatItWaitsFor(t *testing.T) {
 		t.Fatalf("%+v", rr.StepError)
 	}
 }
+
+// A write that hangs is bounded: the turn fails with a sentence (the
+// files are kept in the project), not after minutes of retries.
+func TestHangingWriteIsBoundedWithASentence(t *testing.T) {
+	r := newRig(t)
+	r.chat.cfg.SlowStep = 50 * time.Millisecond
+	r.chat.cfg.WriteWait = 500 * time.Millisecond
+	r.llm.Push(llmtest.FragmentResponse(pyFragment("print(1)"), 7))
+	// The sandbox is made by the first turn; the second one's write hangs.
+	if _, err, _ := r.send("first"); err != nil {
+		t.Fatal(err)
+	}
+	r.fake.Latency(e2btest.EndpointFiles, 10*time.Second)
+	r.fake.Latency(e2btest.EndpointFilesystem, 10*time.Second)
+	r.llm.Push(llmtest.FragmentResponse(pyFragment("print(2)"), 7))
+	start := time.Now()
+	res, err, _ := r.send("second")
+	if err != nil || res.Assistant == nil {
+		t.Fatal(res, err)
+	}
+	rr := runResult(t, res.Assistant)
+	if rr.StepError == nil || rr.StepError.Step != "write" || !strings.Contains(rr.StepError.Message, "did not answer in time") {
+		t.Fatalf("step error %+v", rr.StepError)
+	}
+	if el := time.Since(start); el > 8*time.Second {
+		t.Fatalf("the hanging write held the turn for %v", el)
+	}
+}
