@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -307,10 +308,12 @@ func (s *Service) runOnce(ctx context.Context, b *batcher, projectID string, fra
 			}
 			b.add(Event{Type: EventLog, Text: string(p)})
 		}
-		started, err := warm.awaitInstall(ctx, frag.InstallDependenciesCommand, out)
+		ictx, stop := s.watchStep(ctx, b, "the install to finish")
+		started, err := warm.awaitInstall(ictx, frag.InstallDependenciesCommand, out)
 		if !started {
-			err = s.cfg.Sandboxes.Install(ctx, h, frag.InstallDependenciesCommand, out)
+			err = s.cfg.Sandboxes.Install(ictx, h, frag.InstallDependenciesCommand, out)
 		}
+		stop()
 		res.InstallLog = log.String()
 		if err != nil {
 			res.StepError = stepErr("install", err)
@@ -331,9 +334,11 @@ func (s *Service) runOnce(ctx context.Context, b *batcher, projectID string, fra
 
 	if res.Kind == "web" {
 		b.add(Event{Type: EventStage, Stage: StagePreview})
-		wctx, cancel := context.WithTimeout(ctx, s.cfg.PreviewWait)
+		pctx, cancel := context.WithTimeout(ctx, s.cfg.PreviewWait)
 		defer cancel()
+		wctx, stop := s.watchStep(pctx, b, fmt.Sprintf("the app in the sandbox to answer on port %d", port))
 		url, err := h.WaitPort(wctx, port)
+		stop()
 		if err != nil {
 			res.StepError = stepErr("preview", err)
 			return res
