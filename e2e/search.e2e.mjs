@@ -74,6 +74,19 @@ export const tests = {
       await page.waitForFunction(t => document.querySelector('[data-testid="search-dialog"]')?.dataset.answered === t &&
         !document.querySelector('[data-testid="search-dialog"] [role="alert"]') &&
         document.querySelectorAll('[data-testid="search-hit"]').length === 0, odd, { timeout: 5000 });
+      // Any bytes are a query (issue 31): a NUL inside a word is no database error.
+      const nul = 'peli\u0000can';
+      await page.fill(tid('search-input'), nul);
+      await page.waitForFunction(t => document.querySelector('[data-testid="search-dialog"]')?.dataset.answered === t &&
+        !document.querySelector('[data-testid="search-dialog"] [role="alert"]'), nul, { timeout: 5000 });
+      await page.keyboard.press('Escape');
+      await page.waitForSelector(tid('search-dialog'), { state: 'detached' });
+
+      // A name of emoji only is found, though the word index holds no emoji.
+      await createProject(page, '🦩🦩');
+      await searchFor(page, '🦩');
+      const group = await page.$eval(`${tid('search-hit')}[data-kind="project"]`, el => el.closest('[data-testid="search-group"]')?.getAttribute('aria-label'));
+      assert(group === '🦩🦩', `emoji search found ${JSON.stringify(group)}`);
     } finally {
       if (ctx) await closeBrowser(ctx);
       if (app) await stopProcess(app.proc);

@@ -141,6 +141,8 @@ type SandboxStatus struct {
 	State     string `json:"state" ts_type:"'none' | 'starting' | 'resuming' | 'running' | 'pausing' | 'paused' | 'rebuilding' | 'error' | 'unreachable'"`
 	Error     string `json:"error,omitempty"`
 	Warning   string `json:"warning,omitempty"`
+	// Waiting: what an operation on the sandbox waits for right now.
+	Waiting   string `json:"waiting,omitempty"`
 	SandboxID string `json:"sandboxId"`
 	Template  string `json:"template,omitempty"`
 	// TimeoutAt: when E2B pauses it on its own; zero time unless running.
@@ -162,7 +164,7 @@ type SandboxStatus struct {
 }
 
 func toSandboxStatus(s sandbox.Status) SandboxStatus {
-	return SandboxStatus{ProjectID: s.ProjectID, State: string(s.State), Error: s.Error, Warning: s.Warning,
+	return SandboxStatus{ProjectID: s.ProjectID, State: string(s.State), Error: s.Error, Warning: s.Warning, Waiting: s.Waiting,
 		SandboxID: s.SandboxID, Template: s.Template, TimeoutAt: stamp(s.TimeoutAt), IdlePauseAt: stamp(s.IdlePauseAt),
 		RunningSecondsToday: s.RunningSecondsToday, RunningSecondsTotal: s.RunningSecondsTotal,
 		TodayUSD: s.TodayUSD, MonthUSD: s.MonthUSD, BudgetUSD: s.BudgetUSD, BudgetNote: s.BudgetNote,

@@ -100,6 +100,12 @@ type Config struct {
 	// Files records a turn's files: a version of the project's folder and
 	// its index (package projectfiles; optional in tests).
 	Files Files
+	// SlowStep is how long a sandbox step may take before the turn says
+	// what it waits for (default DefaultSlowStep).
+	SlowStep time.Duration
+	// WriteWait bounds writing a turn's files to the sandbox, retries
+	// included (default DefaultWriteWait).
+	WriteWait time.Duration
 	// SandboxRoot is the project folder in the sandbox, for the prompt's
 	// paths of uploaded files (default sandbox.DefaultRoot).
 	SandboxRoot string
@@ -186,6 +192,12 @@ func New(cfg Config) *Service {
 	}
 	if cfg.PreviewWait == 0 {
 		cfg.PreviewWait = 3 * time.Minute
+	}
+	if cfg.SlowStep <= 0 {
+		cfg.SlowStep = DefaultSlowStep
+	}
+	if cfg.WriteWait <= 0 {
+		cfg.WriteWait = DefaultWriteWait
 	}
 	return &Service{cfg: cfg, running: map[string]context.CancelFunc{}, early: map[string]time.Time{}, projects: map[string]string{}, cutAt: map[string]int{}, redo: map[string][]undone{}}
 }

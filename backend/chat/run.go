@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -115,7 +116,13 @@ func (s *Service) answer(ctx context.Context, t turn) (Result, error) {
 			status = store.MessageStopped
 		}
 		upd := store.MessageUpdate{Content: &last.Commentary, Status: &status}
-		if len(last.Files) > 0 || last.Title != "" {
+		if refusedForSize(genErr) {
+			// The answer passed a size limit while it streamed: its text is
+			// kept with the sentence, never the files that passed it (what
+			// keepPartial saved of them is replaced).
+			last.Files, last.Code = nil, ""
+			upd.Fragment = s.encode(am.ID, "fragment", partialFragment(last))
+		} else if len(last.Files) > 0 || last.Title != "" {
 			upd.Fragment = s.encode(am.ID, "fragment", partialFragment(last))
 		}
 		if status == store.MessageError {
@@ -207,7 +214,7 @@ func (s *Service) afterRun(ctx context.Context, projectID, version string, frag 
 func (s *Service) keepPartial(ctx context.Context, id string, p fragment.Partial) {
 	upd := store.MessageUpdate{Content: &p.Commentary}
 	if len(p.Files) > 0 || p.Title != "" {
-		upd.Fragment = s.encode(id, "fragment", partialFragment(p))
+		upd.Fragment = s.encode(id, "fragment", partialFragment(boundPartial(p)))
 	}
 	if err := s.cfg.Store.UpdateMessage(ctx, id, upd); err != nil {
 		s.cfg.Logger.Warn("could not keep the streaming answer", "message", id, "err", err)
@@ -284,7 +291,10 @@ func (s *Service) runOnce(ctx context.Context, b *batcher, projectID string, fra
 	h, ok := warm.handle(ctx, frag.Template)
 	if !ok {
 		var err error
-		if h, err = s.cfg.Sandboxes.Ensure(ctx, projectID, frag.Template); err != nil {
+		sctx, stop := s.watchStep(ctx, b, "the sandbox to start")
+		h, err = s.cfg.Sandboxes.Ensure(sctx, projectID, frag.Template)
+		stop()
+		if err != nil {
 			res.StepError = stepErr("sandbox", err)
 			return res
 		}
@@ -305,10 +315,12 @@ func (s *Service) runOnce(ctx context.Context, b *batcher, projectID string, fra
 			}
 			b.add(Event{Type: EventLog, Text: s.redact(projectID, string(p))})
 		}
-		started, err := warm.awaitInstall(ctx, frag.InstallDependenciesCommand, out)
+		ictx, stop := s.watchStep(ctx, b, "the install to finish")
+		started, err := warm.awaitInstall(ictx, frag.InstallDependenciesCommand, out)
 		if !started {
-			err = s.cfg.Sandboxes.Install(ctx, h, frag.InstallDependenciesCommand, out)
+			err = s.cfg.Sandboxes.Install(ictx, h, frag.InstallDependenciesCommand, out)
 		}
+		stop()
 		res.InstallLog = log.String()
 		if err != nil {
 			res.StepError = stepErr("install", err)
@@ -317,16 +329,23 @@ func (s *Service) runOnce(ctx context.Context, b *batcher, projectID string, fra
 	}
 
 	b.add(Event{Type: EventStage, Stage: StageWriting})
-	if err := s.cfg.Sandboxes.WriteFiles(ctx, h, frag.Files); err != nil {
+	bctx, cancelWrite := context.WithTimeout(ctx, s.cfg.WriteWait)
+	wctx, stop := s.watchStep(bctx, b, "the sandbox to take the files")
+	err := s.cfg.Sandboxes.WriteFiles(wctx, h, frag.Files)
+	stop()
+	cancelWrite()
+	if err != nil {
 		res.StepError = stepErr("write", err)
 		return res
 	}
 
 	if res.Kind == "web" {
 		b.add(Event{Type: EventStage, Stage: StagePreview})
-		wctx, cancel := context.WithTimeout(ctx, s.cfg.PreviewWait)
+		pctx, cancel := context.WithTimeout(ctx, s.cfg.PreviewWait)
 		defer cancel()
+		wctx, stop := s.watchStep(pctx, b, fmt.Sprintf("the app in the sandbox to answer on port %d", port))
 		url, err := h.WaitPort(wctx, port)
+		stop()
 		if err != nil {
 			res.StepError = stepErr("preview", err)
 			return res

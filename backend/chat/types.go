@@ -134,6 +134,9 @@ const (
 	EventMessage   = "message"    // Message set: a saved message (assistant)
 	EventError     = "error"      // StepError set
 	EventDone      = "done"       // the request finished
+	// EventWait: Text says what a slow sandbox step waits for ("" when it
+	// no longer waits).
+	EventWait = "wait"
 )
 
 // Stages of a request, for progress.

@@ -59,19 +59,21 @@ func (c *Client) do(ctx context.Context, o op, mode retryMode, rc *resty.Client,
 			continue
 		}
 		st := resp.StatusCode()
-		if mode != idempotent || last || !retryableStatus(st) {
+		// A 429 means E2B did not act on the request, so even a call that
+		// must not run twice (create) is tried once more after the wait.
+		once429 := st == http.StatusTooManyRequests && mode == onlyUnsent && n == 1
+		if last || !once429 && (mode != idempotent || !retryableStatus(st)) {
 			return attempt{resp: resp, n: n}, nil
 		}
 		wait := backoff(p, n)
 		if st == http.StatusTooManyRequests {
-			ra := retryAfter(resp.Header(), time.Now())
-			if ra > p.MaxRetryAfter {
+			w, ok := rateWait(p, retryAfter(resp.Header(), time.Now()), n)
+			if !ok {
 				// The server wants a long pause: let the caller decide.
 				return attempt{resp: resp, n: n}, nil
 			}
-			if ra > 0 {
-				wait = ra
-			}
+			wait = w
+			tellWait(ctx, Wait{What: o.what, For: wait, Sentence: rateSentence(o, wait)})
 		}
 		c.log.Debug("e2b: retrying after status", "op", o.what, "attempt", n, "status", st, "wait", wait)
 		if err := sleep(ctx, wait); err != nil {

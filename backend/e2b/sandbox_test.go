@@ -319,8 +319,8 @@ func TestServerErrors(t *testing.T) {
 	create(t, c, e2b.CreateOptions{})
 	_, err = c.Create(ctx, e2b.CreateOptions{TemplateID: "code-interpreter-v1"})
 	wantCode(t, err, apperr.RateLimited) // concurrency limit
-	if n := f.Calls(e2btest.EndpointCreate); n != 4 {
-		t.Fatalf("create calls = %d, want 4 (no retries)", n)
+	if n := f.Calls(e2btest.EndpointCreate); n != 5 {
+		t.Fatalf("create calls = %d, want 5 (one more try only after the 429)", n)
 	}
 
 	bad := newClient(t, f, func(c *e2b.Config) { c.APIKey = "e2b_bad" })
@@ -363,18 +363,23 @@ func TestRetries(t *testing.T) {
 				t.Fatalf("timeout not retried: %v", err)
 			}
 
-			// Create is not.
+			// Create is not, except after a 429 (E2B did nothing): once.
 			before := f.Calls(e2btest.EndpointCreate)
 			f.FailNext(e2btest.EndpointCreate, k.kind)
 			_, err := c.Create(ctx, e2b.CreateOptions{TemplateID: "base"})
+			if k.kind == e2btest.Fault429 {
+				if err != nil {
+					t.Fatalf("create not tried again after a 429: %v", err)
+				}
+				if n := f.Calls(e2btest.EndpointCreate) - before; n != 2 {
+					t.Fatalf("create sent %d times, want 2", n)
+				}
+				return
+			}
 			if err == nil {
 				t.Fatal("create succeeded through a fault")
 			}
-			want := apperr.Unavailable
-			if k.kind == e2btest.Fault429 {
-				want = apperr.RateLimited
-			}
-			wantCode(t, err, want)
+			wantCode(t, err, apperr.Unavailable)
 			if n := f.Calls(e2btest.EndpointCreate) - before; n != 1 {
 				t.Fatalf("create sent %d times, want 1", n)
 			}
@@ -408,6 +413,36 @@ func TestRateLimitRetryAfter(t *testing.T) {
 	var ae *apperr.Error
 	if !errors.As(err, &ae) || ae.RetryAfter != 30*time.Second {
 		t.Fatalf("RetryAfter = %v", ae.RetryAfter)
+	}
+}
+
+// A 429 on create: the client waits the Retry-After, says so first, and
+// tries once more; a second 429 is returned with its sentence.
+func TestCreateWaitsOutA429AndSaysSo(t *testing.T) {
+	f := e2btest.New(t)
+	f.SetRetryAfter(1)
+	c := newClient(t, f)
+	var waits []e2b.Wait
+	ctx := e2b.WithWaits(context.Background(), func(w e2b.Wait) { waits = append(waits, w) })
+	f.FailNext(e2btest.EndpointCreate, e2btest.Fault429)
+	start := time.Now()
+	if _, err := c.Create(ctx, e2b.CreateOptions{TemplateID: "code-interpreter-v1"}); err != nil {
+		t.Fatal(err)
+	}
+	if len(waits) != 1 || waits[0].For != time.Second || waits[0].Sentence != "E2B is limiting requests; Tessera tries to create the sandbox again in a second." {
+		t.Fatalf("waits %+v", waits)
+	}
+	if el := time.Since(start); el < time.Second {
+		t.Fatalf("tried again after %v, before the Retry-After", el)
+	}
+	waits = nil
+	f.FailNth(e2btest.EndpointCreate, f.Calls(e2btest.EndpointCreate)+1, e2btest.Fault429)
+	f.FailNth(e2btest.EndpointCreate, f.Calls(e2btest.EndpointCreate)+2, e2btest.Fault429)
+	before := f.Calls(e2btest.EndpointCreate)
+	_, err := c.Create(ctx, e2b.CreateOptions{TemplateID: "code-interpreter-v1"})
+	wantCode(t, err, apperr.RateLimited)
+	if n := f.Calls(e2btest.EndpointCreate) - before; n != 2 || len(waits) != 1 {
+		t.Fatalf("create sent %d times with %d waits, want 2 and 1", n, len(waits))
 	}
 }
 

@@ -1,16 +1,15 @@
 package fragment
 
 import (
-	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"tessera/backend/apperr"
 )
 
 // MaxAnswerBytes bounds what a Parser accepts; a model stuck in a loop
-// should not exhaust memory.
-const MaxAnswerBytes = 64 << 20
+// should not exhaust memory. It leaves room for MaxFilesBytes of files as
+// JSON escapes them, and the prose around them.
+const MaxAnswerBytes = 24 << 20
 
 // Partial is a fragment while it streams: every field holds what has
 // arrived so far. Strings share memory with the parser's buffers (they are
@@ -61,6 +60,10 @@ type Setup struct {
 type Parser struct {
 	raw   rawText
 	final bool
+	// limit is the limit the answer passed (limits.go): once set, every
+	// Write returns it. filesDone counts the bytes of files that ended.
+	limit     error
+	filesDone int
 
 	st    pstate
 	stack []frame
@@ -110,121 +113,6 @@ type Parser struct {
 	slab []File
 }
 
-// fields is the fragment being assembled.
-type fields struct {
-	commentary, template, title, description, install, filePath, code textBuf
-	depsStr                                                           textBuf
-	deps                                                              []string
-	depsOpen                                                          *textBuf
-	hasDeps                                                           bool
-	port                                                              *int
-	portSeen                                                          bool
-	files                                                             []*fileAcc
-	codeSeen, filePathSeen                                            bool
-	last                                                              *textBuf // the content written last
-	done                                                              bool
-	complete                                                          uint32 // 1<<key for each root value that ended
-}
-
-func (f *fields) completed(k key) bool { return f.complete&(1<<k) != 0 }
-
-// setup is the Setup the fields settle so far.
-func (f *fields) setup() (s Setup) {
-	if f.completed(kTemplate) {
-		s.Template = f.template.String()
-	}
-	begun := f.codeSeen || f.filePathSeen || len(f.files) > 0
-	s.Done = begun || (f.completed(kHasDeps) && (!f.hasDeps || f.completed(kInstall)))
-	if s.Done && f.hasDeps && f.completed(kInstall) {
-		s.Install = strings.TrimSpace(f.install.String())
-	}
-	return s
-}
-
-type fileAcc struct {
-	path, altPath, content textBuf
-}
-
-type pstate uint8
-
-const (
-	sSeek pstate = iota
-	sValue
-	sKeyOrEnd    // after '{'
-	sKey         // after ',' in an object
-	sColon       // after a key
-	sObjNext     // after a value in an object
-	sValueOrEnd  // after '['
-	sArrNext     // after a value in an array
-	sString      // inside a string
-	sNumber      // inside a number
-	sLiteral     // inside true/false/null
-	sDone        // root object complete
-	sEndOfString // internal: string finished
-)
-
-type escState uint8
-
-const (
-	escNone escState = iota
-	escStart
-	escHex
-)
-
-type role uint8
-
-const (
-	rIgnore role = iota
-	rRoot
-	rDeps
-	rFiles
-	rFile
-)
-
-type key uint8
-
-const (
-	kUnknown key = iota
-	kCommentary
-	kTemplate
-	kTitle
-	kDescription
-	kDeps
-	kHasDeps
-	kInstall
-	kPort
-	kFilePath
-	kCode
-	kFiles
-	kPath
-	kAltPath
-	kContent
-)
-
-var rootKeys = map[string]key{
-	"commentary": kCommentary, "template": kTemplate, "title": kTitle, "description": kDescription,
-	"additional_dependencies": kDeps, "has_additional_dependencies": kHasDeps,
-	"install_dependencies_command": kInstall, "port": kPort, "file_path": kFilePath, "code": kCode,
-	"files": kFiles,
-}
-
-// fileKeys accepts the documented {path, content} and the shape of
-// Fragments' abandoned multi-file schema {file_name, file_path, file_content}.
-var fileKeys = map[string]key{
-	"path": kPath, "file_path": kPath, "filepath": kPath,
-	"file_name": kAltPath, "filename": kAltPath, "name": kAltPath,
-	"content": kContent, "file_content": kContent, "contents": kContent, "code": kContent,
-}
-
-type frame struct {
-	array bool
-	role  role
-	key   key // object frames: the key whose value comes next
-	file  *fileAcc
-}
-
-const maxDepth = 256
-
 // NewParser returns a parser ready for the first chunk.
 func NewParser() *Parser { return &Parser{} }
 
@@ -263,7 +151,7 @@ func (p *Parser) Feed(chunk string) (out Partial, err error) {
 // whole run reaches its field with one copy from raw when something else
 // happens (flush). Everything else goes through the state machine.
 func (p *Parser) Write(chunk string) error {
-	if p.final || p.raw.Len()+len(chunk) > MaxAnswerBytes {
+	if p.final || p.limit != nil || p.raw.Len()+len(chunk) > MaxAnswerBytes {
 		return p.writeError()
 	}
 	if p.st == sString && p.esc == escNone && p.strDest != nil && p.hiSurr == 0 &&
@@ -274,6 +162,9 @@ func (p *Parser) Write(chunk string) error {
 		// the pending run stays within raw's current block.
 		p.raw.WriteString(chunk)
 		p.pending += len(chunk)
+		if p.destFile {
+			return p.checkLimits()
+		}
 		return nil
 	}
 	if p.st == sDone {
@@ -287,10 +178,10 @@ func (p *Parser) Write(chunk string) error {
 		if i := p.scanString(chunk, 0); i < len(chunk) {
 			p.scan(chunk[i:])
 		}
-		return nil
+		return p.checkLimits()
 	}
 	p.scan(chunk)
-	return nil
+	return p.checkLimits()
 }
 
 // flush delivers the pending run of plain string content, the last
@@ -308,11 +199,13 @@ func (p *Parser) flush() {
 // writeError is why Write refuses a chunk (kept out of line so that Write's
 // common path stays small).
 func (p *Parser) writeError() error {
-	if p.final {
+	switch {
+	case p.final:
 		return apperr.New(apperr.Internal, "The answer was already complete.")
+	case p.limit == nil:
+		p.limit = limitErr(LimitAnswer, "", MaxAnswerBytes)
 	}
-	return apperr.Newf(apperr.Invalid,
-		"The answer is larger than %d MB, which is more than a fragment can be. Try again, or ask for a smaller change.", MaxAnswerBytes>>20)
+	return p.limit
 }
 
 // plainLen is the length of s's prefix that is ordinary string content:
@@ -451,533 +344,4 @@ func (p *Parser) build() (*Fragment, error) {
 		return nil, err
 	}
 	return fr, nil
-}
-
-// reset abandons the current candidate object (a syntax error): scanning
-// resumes at the next '{'. Accumulated fields stay visible until a new
-// object brings its own.
-func (p *Parser) reset() {
-	if p.rootFields {
-		p.brokeAt = p.raw.Len()
-	}
-	p.rootFields = false
-	p.st = sSeek
-	p.stack = p.stack[:0]
-	p.esc, p.hexN, p.hiSurr = escNone, 0, 0
-	p.strDest, p.destFile, p.destPath = nil, false, false
-}
-
-func (p *Parser) top() *frame { return &p.stack[len(p.stack)-1] }
-
-func (p *Parser) push(array bool) {
-	if len(p.stack) >= maxDepth {
-		p.reset()
-		return
-	}
-	r := rIgnore
-	var fa *fileAcc
-	if len(p.stack) == 0 {
-		r = rRoot
-		p.rootFields = false
-	} else {
-		t := p.top()
-		switch {
-		case t.role == rRoot && !t.array && array && t.key == kDeps:
-			r = rDeps
-		case t.role == rRoot && !t.array && array && (t.key == kFiles || t.key == kCode):
-			r = rFiles
-		case t.role == rFiles && t.array && !array:
-			r = rFile
-			fa = &fileAcc{}
-			p.f.files = append(p.f.files, fa)
-			p.filesVer++
-			p.pathsVer++
-		}
-		if r == rDeps {
-			p.f.deps = p.f.deps[:0]
-		}
-	}
-	p.stack = append(p.stack, frame{array: array, role: r, file: fa})
-	if array {
-		p.st = sValueOrEnd
-	} else {
-		p.st = sKeyOrEnd
-	}
-}
-
-// valueDone moves to the state that follows a value in the enclosing
-// container, or finishes the root object.
-func (p *Parser) valueDone() {
-	if len(p.stack) == 0 {
-		p.st = sSeek
-		return
-	}
-	if t := p.top(); t.role == rRoot && !t.array && t.key != kUnknown {
-		p.f.complete |= 1 << t.key
-	}
-	if p.top().array {
-		p.st = sArrNext
-	} else {
-		p.st = sObjNext
-	}
-}
-
-func (p *Parser) pop() {
-	fr := p.stack[len(p.stack)-1]
-	p.stack = p.stack[:len(p.stack)-1]
-	if len(p.stack) == 0 {
-		if fr.role == rRoot && p.rootFields {
-			p.st = sDone
-			p.f.done = true
-			return
-		}
-		p.st = sSeek // "{}" or an object without fragment keys: keep looking
-		return
-	}
-	p.valueDone()
-}
-
-// startString decides where a string's characters go.
-func (p *Parser) startString(isKey bool) {
-	p.st = sString
-	p.strKey = isKey
-	p.strDest, p.destFile, p.destPath = nil, false, false
-	p.esc, p.hexN, p.hiSurr = escNone, 0, 0
-	if isKey {
-		p.keyBuf = p.keyBuf[:0]
-		p.keyLong = false
-		return
-	}
-	if len(p.stack) == 0 {
-		return
-	}
-	t := p.top()
-	f := &p.f
-	var b *textBuf
-	switch t.role {
-	case rRoot:
-		switch t.key {
-		case kCommentary:
-			b = &f.commentary
-		case kTemplate:
-			b = &f.template
-		case kTitle:
-			b = &f.title
-		case kDescription:
-			b = &f.description
-		case kInstall:
-			b = &f.install
-		case kFilePath:
-			b = &f.filePath
-			f.filePathSeen = true
-			p.destFile, p.destPath = true, true
-		case kCode:
-			b = &f.code
-			f.codeSeen = true
-			f.last = b
-			p.destFile = true
-		case kDeps:
-			b = &f.depsStr
-		case kPort:
-			p.numBuf = p.numBuf[:0] // "port": "3000"
-		}
-	case rDeps:
-		b = &textBuf{}
-		f.depsOpen = b
-	case rFile:
-		switch t.key {
-		case kPath:
-			b = &t.file.path
-			p.destFile, p.destPath = true, true
-		case kAltPath:
-			b = &t.file.altPath
-			p.destFile, p.destPath = true, true
-		case kContent:
-			b = &t.file.content
-			f.last = b
-			p.destFile = true
-		}
-	}
-	if b != nil {
-		b.Reset() // a repeated key replaces the earlier value
-		p.touch()
-	}
-	p.strDest = b
-}
-
-// endString delivers a finished string.
-func (p *Parser) endString() {
-	if p.hiSurr != 0 {
-		p.writeRune(utf8.RuneError)
-		p.hiSurr = 0
-	}
-	if p.strKey {
-		k := kUnknown
-		t := p.top()
-		if !p.keyLong {
-			switch t.role {
-			case rRoot:
-				k = rootKeys[string(p.keyBuf)]
-				if k != kUnknown && !p.rootFields {
-					if p.anyFields {
-						p.f = fields{} // a new object replaces an abandoned one
-						p.filesVer++
-						p.pathsVer++
-					}
-					p.rootFields, p.anyFields = true, true
-				}
-			case rFile:
-				k = fileKeys[string(p.keyBuf)]
-			}
-		}
-		t.key = k
-		p.st = sColon
-		return
-	}
-	if len(p.stack) > 0 {
-		t := p.top()
-		switch {
-		case t.role == rDeps && p.f.depsOpen != nil:
-			p.f.deps = append(p.f.deps, p.f.depsOpen.String())
-			p.f.depsOpen = nil
-		case t.role == rRoot && t.key == kPort:
-			p.setPort(string(p.numBuf))
-		}
-	}
-	p.strDest, p.destFile, p.destPath = nil, false, false
-	p.valueDone()
-}
-
-func (p *Parser) setPort(s string) {
-	if p.top().role != rRoot || p.top().key != kPort {
-		return
-	}
-	if n, err := strconv.Atoi(strings.TrimSpace(s)); err == nil {
-		p.f.port = &n
-	} else if fl, err := strconv.ParseFloat(s, 64); err == nil && fl == float64(int(fl)) {
-		n := int(fl)
-		p.f.port = &n
-	} else {
-		p.f.port = nil
-	}
-}
-
-func (p *Parser) writeRune(r rune) {
-	if p.strKey {
-		p.keyBytes(string(r))
-		return
-	}
-	if p.strDest != nil {
-		p.strDest.WriteRune(r)
-		p.touch()
-	} else if p.top().role == rRoot && p.top().key == kPort && len(p.numBuf) < 32 {
-		p.numBuf = utf8.AppendRune(p.numBuf, r)
-	}
-}
-
-func (p *Parser) writeString(s string) {
-	if p.strKey {
-		p.keyBytes(s)
-		return
-	}
-	if p.strDest != nil {
-		p.strDest.WriteString(s)
-		p.touch()
-	} else if len(p.stack) > 0 && p.top().role == rRoot && p.top().key == kPort && len(p.numBuf)+len(s) <= 32 {
-		p.numBuf = append(p.numBuf, s...)
-	}
-}
-
-// touch records that the string being written belongs to a file.
-func (p *Parser) touch() {
-	if p.destFile {
-		p.filesVer++
-		if p.destPath {
-			p.pathsVer++
-		}
-	}
-}
-
-func (p *Parser) keyBytes(s string) {
-	if len(p.keyBuf)+len(s) > 64 {
-		p.keyLong = true
-		return
-	}
-	p.keyBuf = append(p.keyBuf, s...)
-}
-
-func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
-
-// scan is the state machine. Each iteration consumes at least one byte,
-// except the transitions that end a number (the terminating byte is looked
-// at again in the next state), so the loop is linear in len(s).
-func (p *Parser) scan(s string) {
-	i := 0
-	for i < len(s) {
-		c := s[i]
-		switch p.st {
-		case sDone:
-			return
-		case sSeek:
-			j := strings.IndexByte(s[i:], '{')
-			if j < 0 {
-				return
-			}
-			i += j + 1
-			p.push(false)
-			continue
-		case sString:
-			if p.esc == escNone {
-				i = p.scanString(s, i)
-				continue
-			}
-			i++
-			p.escape(c)
-			continue
-		case sNumber:
-			if (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E' {
-				if len(p.numBuf) < 32 {
-					p.numBuf = append(p.numBuf, c)
-				}
-				i++
-				continue
-			}
-			if len(p.stack) > 0 && p.top().role == rRoot && p.top().key == kPort {
-				p.setPort(string(p.numBuf))
-			}
-			p.valueDone()
-			continue // look at c again in the new state
-		case sLiteral:
-			i++
-			if c != p.lit[p.litPos] {
-				p.reset()
-				continue
-			}
-			p.litPos++
-			if p.litPos == len(p.lit) {
-				p.literalDone()
-			}
-			continue
-		}
-
-		i++
-		if isSpace(c) {
-			continue
-		}
-		switch p.st {
-		case sKeyOrEnd:
-			switch c {
-			case '"':
-				p.startString(true)
-			case '}':
-				p.pop()
-			default:
-				p.reset()
-			}
-		case sKey:
-			if c == '"' {
-				p.startString(true)
-			} else if c == '}' { // trailing comma, as models write
-				p.pop()
-			} else {
-				p.reset()
-			}
-		case sColon:
-			if c == ':' {
-				p.st = sValue
-			} else {
-				p.reset()
-			}
-		case sObjNext:
-			switch c {
-			case ',':
-				p.st = sKey
-			case '}':
-				p.pop()
-			default:
-				p.reset()
-			}
-		case sArrNext:
-			switch c {
-			case ',':
-				p.st = sValue
-			case ']':
-				p.pop()
-			default:
-				p.reset()
-			}
-		case sValueOrEnd:
-			if c == ']' {
-				p.pop()
-				continue
-			}
-			p.value(c)
-		case sValue:
-			p.value(c)
-		}
-	}
-}
-
-// scanString consumes string content from s[i:] until the closing quote
-// (handled), the end of s, or an escape it cannot finish here. Runs of
-// ordinary characters and the common two-byte escapes are written without
-// going back through the state machine: code is mostly such runs.
-func (p *Parser) scanString(s string, i int) int {
-	for i < len(s) {
-		j := i + plainLen(s[i:])
-		if j > i {
-			if p.hiSurr != 0 {
-				p.writeRune(utf8.RuneError)
-				p.hiSurr = 0
-			}
-			p.writeString(s[i:j])
-			i = j
-			if i == len(s) {
-				return i
-			}
-		}
-		if s[i] == '"' {
-			p.endString()
-			return i + 1
-		}
-		// s[i] == '\\'
-		if i+1 < len(s) && p.hiSurr == 0 {
-			if r := simpleEscape(s[i+1]); r != "" {
-				p.writeString(r)
-				i += 2
-				continue
-			}
-		}
-		p.esc = escStart
-		return i + 1
-	}
-	return i
-}
-
-func simpleEscape(c byte) string {
-	switch c {
-	case 'n':
-		return "\n"
-	case 't':
-		return "\t"
-	case '"':
-		return "\""
-	case '\\':
-		return "\\"
-	case '/':
-		return "/"
-	case 'r':
-		return "\r"
-	}
-	return ""
-}
-
-// value starts a value whose first byte is c.
-func (p *Parser) value(c byte) {
-	switch {
-	case c == '"':
-		p.startString(false)
-	case c == '{':
-		p.push(false)
-	case c == '[':
-		p.push(true)
-	case c == '-' || (c >= '0' && c <= '9'):
-		p.st = sNumber
-		p.numBuf = append(p.numBuf[:0], c)
-	case c == 't':
-		p.st, p.lit, p.litPos = sLiteral, "true", 1
-	case c == 'f':
-		p.st, p.lit, p.litPos = sLiteral, "false", 1
-	case c == 'n':
-		p.st, p.lit, p.litPos = sLiteral, "null", 1
-	case c == ']' && len(p.stack) > 0 && p.top().array: // trailing comma
-		p.pop()
-	default:
-		p.reset()
-	}
-}
-
-func (p *Parser) literalDone() {
-	if len(p.stack) > 0 {
-		t := p.top()
-		if t.role == rRoot {
-			switch t.key {
-			case kHasDeps:
-				p.f.hasDeps = p.lit == "true"
-			case kPort:
-				p.f.port = nil
-			}
-		}
-	}
-	p.valueDone()
-}
-
-// escape handles the byte after a backslash, or a \u hex digit.
-func (p *Parser) escape(c byte) {
-	if p.esc == escHex {
-		if !isHex(c) {
-			p.reset()
-			return
-		}
-		p.hex[p.hexN] = c
-		p.hexN++
-		if p.hexN < 4 {
-			return
-		}
-		p.esc, p.hexN = escNone, 0
-		v, _ := strconv.ParseUint(string(p.hex[:]), 16, 32)
-		r := rune(v)
-		switch {
-		case p.hiSurr != 0 && r >= 0xDC00 && r <= 0xDFFF:
-			p.writeRune(((p.hiSurr - 0xD800) << 10) + (r - 0xDC00) + 0x10000)
-			p.hiSurr = 0
-		case r >= 0xD800 && r <= 0xDBFF:
-			if p.hiSurr != 0 {
-				p.writeRune(utf8.RuneError)
-			}
-			p.hiSurr = r // wait for the low half, which may be in the next chunk
-		default:
-			if p.hiSurr != 0 {
-				p.writeRune(utf8.RuneError)
-				p.hiSurr = 0
-			}
-			if r >= 0xDC00 && r <= 0xDFFF {
-				r = utf8.RuneError
-			}
-			p.writeRune(r)
-		}
-		return
-	}
-	// escStart
-	if c == 'u' {
-		p.esc, p.hexN = escHex, 0
-		return
-	}
-	p.esc = escNone
-	if p.hiSurr != 0 {
-		p.writeRune(utf8.RuneError)
-		p.hiSurr = 0
-	}
-	switch c {
-	case '"', '\\', '/':
-		p.writeString(string([]byte{c}))
-	case 'n':
-		p.writeString("\n")
-	case 't':
-		p.writeString("\t")
-	case 'r':
-		p.writeString("\r")
-	case 'b':
-		p.writeString("\b")
-	case 'f':
-		p.writeString("\f")
-	default:
-		// Not JSON, but models write "\'" and "\$": keep the backslash and
-		// the character, which is what they meant.
-		p.writeString("\\" + string([]byte{c}))
-	}
-}
-
-func isHex(c byte) bool {
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
 }

@@ -50,6 +50,8 @@ func (m *Manager) Ensure(ctx context.Context, projectID, template string) (*Hand
 			return nil, apperr.Wrap(err, apperr.Canceled, "Tessera is closing; the sandbox was left as it is.")
 		}
 		defer e.op.unlock()
+		ctx, done := m.tellWaits(ctx, e)
+		defer done()
 		return m.ensureLocked(ctx, e, template, true)
 	})
 	select {

@@ -253,7 +253,8 @@ func TestFakeE2BFaults(t *testing.T) {
 		{"create reset", e2btest.EndpointCreate, 1, e2btest.FaultReset, false, "", 1},
 		{"create response lost: adopted", e2btest.EndpointCreate, 1, e2btest.FaultLostResponse, false, "", 1},
 		{"create timeout: retried", e2btest.EndpointCreate, 1, e2btest.FaultTimeout, false, "", 1},
-		{"create 429 (too many sandboxes): not retried", e2btest.EndpointCreate, 1, e2btest.Fault429, false, apperr.RateLimited, 0},
+		{"create 429 once: waited out and tried again", e2btest.EndpointCreate, 1, e2btest.Fault429, false, "", 1},
+		{"create 429 twice (too many sandboxes): tried once more only", e2btest.EndpointCreate, 2, e2btest.Fault429, false, apperr.RateLimited, 0},
 		{"create 5xx on every attempt", e2btest.EndpointCreate, 3, e2btest.Fault5xx, false, apperr.Unavailable, 0},
 		{"upload 5xx on every attempt", e2btest.EndpointFiles, 3, e2btest.Fault5xx, false, apperr.Unavailable, 1},
 	}

@@ -243,6 +243,7 @@ type entry struct {
 	state       State
 	errMsg      string
 	warning     string
+	waiting     string // what an operation waits for now (waits.go)
 	sandboxID   string
 	template    string       // what the sandbox was made from, when known
 	sb          *e2b.Sandbox // connection details, set by connect/create in this process

@@ -31,7 +31,11 @@ type Status struct {
 	Error string `json:"error,omitempty"`
 	// Warning is set when the sandbox runs but something is not quite right
 	// (for example a recorded install failed during a rebuild).
-	Warning   string `json:"warning,omitempty"`
+	Warning string `json:"warning,omitempty"`
+	// Waiting says what an operation on the sandbox waits for right now
+	// ("E2B is limiting requests; Tessera tries to create the sandbox
+	// again in 7 seconds.").
+	Waiting   string `json:"waiting,omitempty"`
 	SandboxID string `json:"sandboxId"`
 	Template  string `json:"template,omitempty"`
 	// TimeoutAt is when E2B pauses the sandbox on its own unless Tessera
@@ -61,7 +65,7 @@ func (m *Manager) status(ctx context.Context, e *entry) Status {
 	now := m.now()
 	idle := m.timeouts(ctx).IdlePause
 	m.mu.Lock()
-	s := Status{ProjectID: e.id, State: e.state, SandboxID: e.sandboxID, Template: e.template, Warning: e.warning}
+	s := Status{ProjectID: e.id, State: e.state, SandboxID: e.sandboxID, Template: e.template, Warning: e.warning, Waiting: e.waiting}
 	if e.state == StateError {
 		s.Error = e.errMsg
 	}

@@ -277,14 +277,9 @@ func (s *Store) page(ctx context.Context, projectID string, beforeSeq int64, lim
 	if limit <= 0 {
 		limit = 50
 	}
-	out, err := s.queryMessages(ctx, `SELECT `+messageCols+` FROM messages
-		WHERE project_id=? AND (?=0 OR seq<?) ORDER BY seq DESC LIMIT ?`, projectID, beforeSeq, beforeSeq, limit+1)
+	out, more, err := s.pageBySize(ctx, projectID, beforeSeq, limit)
 	if err != nil {
 		return nil, false, err
-	}
-	more := len(out) > limit
-	if more {
-		out = out[:limit]
 	}
 	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
 		out[i], out[j] = out[j], out[i]

@@ -187,6 +187,7 @@ export type ChatEventType =
   | 'message'
   | 'error'
   | 'done'
+  | 'wait'
 
 export interface ChatEvent {
   type: ChatEventType

@@ -1373,6 +1373,7 @@ export namespace api {
 	    state: 'none' | 'starting' | 'resuming' | 'running' | 'pausing' | 'paused' | 'rebuilding' | 'error' | 'unreachable';
 	    error?: string;
 	    warning?: string;
+	    waiting?: string;
 	    sandboxId: string;
 	    template?: string;
 	    timeoutAt: string;
@@ -1397,6 +1398,7 @@ export namespace api {
 	        this.state = source["state"];
 	        this.error = source["error"];
 	        this.warning = source["warning"];
+	        this.waiting = source["waiting"];
 	        this.sandboxId = source["sandboxId"];
 	        this.template = source["template"];
 	        this.timeoutAt = source["timeoutAt"];

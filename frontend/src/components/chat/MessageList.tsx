@@ -269,7 +269,7 @@ export function MessageList({ projectId, chat }: { projectId: string; chat: Proj
       {run && run.stage && !run.done ? (
         <div className="shrink-0 border-t border-border px-4 py-1.5">
           <div className="mx-auto max-w-3xl">
-            <StageIndicator projectId={projectId} stage={run.stage} installLog={run.installLog} stopping={run.stopping} />
+            <StageIndicator projectId={projectId} stage={run.stage} installLog={run.installLog} stopping={run.stopping} waiting={run.waiting} />
           </div>
         </div>
       ) : null}

@@ -12,6 +12,18 @@ const frag = (code: string) => ({ commentary: '', title: 'T', description: '', t
 const py: RunResult = { kind: 'python', template: 'code-interpreter-v1', stdout: ['1\n'], stderr: [], results: [] }
 
 describe('applyEvents', () => {
+  it('shows what a slow step waits for until it stops waiting or the stage moves on', () => {
+    let { run } = applyEvents(newRun('r', 'send'), [], [
+      { type: 'stage', stage: 'writing' },
+      { type: 'wait', text: 'Still waiting for the sandbox to take the files (5 seconds so far).' },
+    ])
+    expect(run.waiting).toBe('Still waiting for the sandbox to take the files (5 seconds so far).')
+    ;({ run } = applyEvents(run, [], [{ type: 'wait' }]))
+    expect(run.waiting).toBe('')
+    ;({ run } = applyEvents(run, [], [{ type: 'wait', text: 'x' }, { type: 'stage', stage: 'running' }]))
+    expect(run.waiting).toBe('')
+  })
+
   it('accumulates text across batches and keeps the last partial of a batch', () => {
     let { run, messages } = applyEvents(newRun('r', 'send'), [], [
       { type: 'reasoning', text: 'think ' },

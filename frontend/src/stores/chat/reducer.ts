@@ -13,6 +13,7 @@ export function newRun(requestId: string, kind: RunState['kind']): RunState {
     partial: null,
     reasoning: '',
     installLog: '',
+    waiting: '',
     stdout: [],
     stderr: [],
     results: [],
@@ -79,6 +80,10 @@ export function applyEvents(
     switch (ev.type) {
       case 'stage':
         if (ev.stage) patch.stage = ev.stage
+        patch.waiting = ''
+        break
+      case 'wait':
+        patch.waiting = ev.text ?? ''
         break
       case 'partial':
         if (ev.partial) patch.partial = ev.partial

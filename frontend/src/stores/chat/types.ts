@@ -20,6 +20,8 @@ export interface RunState {
   partial: PartialFragment | null
   reasoning: string
   installLog: string
+  /** What a slow sandbox step waits for ("" when it does not). */
+  waiting: string
   stdout: string[]
   stderr: string[]
   results: ExecResult[]
