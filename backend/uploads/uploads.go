@@ -18,6 +18,7 @@ import (
 	"unicode/utf8"
 
 	"tessera/backend/apperr"
+	"tessera/backend/names"
 	"tessera/backend/projectfiles"
 	"tessera/backend/store"
 	"tessera/backend/workspace"
@@ -39,6 +40,9 @@ const (
 	// MaxFiles is one upload at a time.
 	MaxFiles = 20
 	maxName  = 200
+	// maxNameBytes is what file systems take in one name (ext4, APFS,
+	// NTFS in UTF-16 units at most as long).
+	maxNameBytes = 255
 )
 
 // Store is the part of the database uploads use.
@@ -100,11 +104,19 @@ func CleanName(name string) (string, error) {
 	case base == "" || base == "." || base == ".." || base == "/":
 		return "", apperr.New(apperr.Invalid, "A file to upload has no name.")
 	case !utf8.ValidString(base) || strings.IndexFunc(base, unicode.IsControl) >= 0:
-		return "", apperr.Newf(apperr.Invalid, "The file name %q has characters Tessera cannot use. Rename the file and upload it again.", base)
-	case utf8.RuneCountInString(base) > maxName:
-		return "", apperr.Newf(apperr.Invalid, "The file name %q is too long (at most %d characters).", base, maxName)
+		return "", apperr.Newf(apperr.Invalid, "The file name %q has characters Tessera cannot use. Rename the file and upload it again.", names.Cut(base, 40))
 	}
-	return workspace.CleanPath(Dir + "/" + base)
+	// Counted in what a person sees, with no character that hides or
+	// reverses what follows (a "\u202Egnp.exe" would show as "exe.png").
+	what := fmt.Sprintf("The file name %q", names.Cut(base, 40))
+	clean, err := names.Check(base, what, maxName)
+	if err != nil {
+		return "", err
+	}
+	if len(clean) > maxNameBytes {
+		return "", apperr.Newf(apperr.Invalid, "%s is too long for the disk (at most %d bytes; this one has %d). Rename the file and upload it again.", what, maxNameBytes, len(clean))
+	}
+	return workspace.CleanPath(Dir + "/" + clean)
 }
 
 // Upload keeps files in the project and writes them into its sandbox.

@@ -79,6 +79,11 @@ func TestCleanName(t *testing.T) {
 		{"a\nb.txt", ""},
 		{".git", ""},
 		{strings.Repeat("a", 201), ""},
+		{"\u202Egnp.exe", ""}, // shows as "exe.png"
+		{"a\u200b.csv", ""},   // a hidden character
+		{strings.Repeat("👨‍👩‍👧‍👦", 20) + ".csv", ""},                                   // 24 characters, but 504 bytes: too long for the disk
+		{strings.Repeat("👍", 50) + ".csv", "data/" + strings.Repeat("👍", 50) + ".csv"}, // 54 characters, 204 bytes
+		{"Cafe\u0301.csv", "data/Caf\u00e9.csv"},                                       // one spelling (NFC)
 	}
 	for _, c := range cases {
 		got, err := CleanName(c.in)

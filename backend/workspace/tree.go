@@ -18,6 +18,7 @@ import (
 	"unicode/utf8"
 
 	"tessera/backend/apperr"
+	"tessera/backend/units"
 )
 
 // Limits of the explorer.
@@ -170,7 +171,7 @@ func (w *Workspace) ReadLimited(ctx context.Context, rel string, limit int64) ([
 	case fi.IsDir():
 		return nil, apperr.Newf(apperr.Invalid, "%s is a folder, not a file.", clean)
 	case fi.Size() > limit:
-		return nil, apperr.Newf(apperr.Invalid, "%s is %d MB, too large to open in the editor (at most %d MB). Open the project folder in your own editor.", clean, fi.Size()>>20, limit>>20)
+		return nil, apperr.Newf(apperr.Invalid, "%s is %s: too large to open in the editor. Open the project folder in your own editor.", clean, units.Over(fi.Size(), limit))
 	}
 	b, err := os.ReadFile(abs)
 	if err != nil {
@@ -205,7 +206,7 @@ func (w *Workspace) SaveFile(ctx context.Context, rel string, content []byte) (V
 		return Version{}, false, apperr.Newf(apperr.Invalid, "%s is a folder; a file cannot be saved in its place.", clean)
 	}
 	if len(content) > MaxEditBytes {
-		return Version{}, false, apperr.Newf(apperr.Invalid, "%s is too large to save from the editor (at most %d MB).", clean, MaxEditBytes>>20)
+		return Version{}, false, apperr.Newf(apperr.Invalid, "%s is %s: too large to save from the editor.", clean, units.Over(int64(len(content)), MaxEditBytes))
 	}
 	changed, err := w.write(ctx, []File{{Path: clean, Content: content}})
 	if err != nil || !changed {

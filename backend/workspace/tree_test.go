@@ -173,3 +173,35 @@ func TestIsText(t *testing.T) {
 		}
 	}
 }
+
+// The editor's size sentences state the size exactly against the limit:
+// one byte over 2 MB reads as over, never as "2 MB (at most 2 MB)".
+func TestEditorSizeSentencesAreExact(t *testing.T) {
+	ctx := context.Background()
+	w, err := Open(filepath.Join(t.TempDir(), "p"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	big := make([]byte, MaxEditBytes+1)
+	if err := os.WriteFile(filepath.Join(w.Root(), "big.txt"), big, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name string
+		call func() error
+	}{
+		{"open", func() error { _, err := w.ReadFile(ctx, "big.txt"); return err }},
+		{"save", func() error { _, _, err := w.SaveFile(ctx, "other.txt", big); return err }},
+	}
+	for _, tt := range cases {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.call()
+			if !apperr.Is(err, apperr.Invalid) {
+				t.Fatalf("err = %v, want invalid", err)
+			}
+			if msg := apperr.MessageOf(err); !strings.Contains(msg, "2 MB and 1 byte, over the 2 MB limit") {
+				t.Fatalf("sentence %q does not state the size exactly", msg)
+			}
+		})
+	}
+}
