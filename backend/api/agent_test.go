@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-
 	"tessera/backend/apperr"
 )
 
