@@ -9,7 +9,6 @@ package agent
 import (
 	"context"
 	"fmt"
-	"sort"
 
 	"tessera/backend/projectfiles"
 )
@@ -35,18 +34,7 @@ func (o OwnerFiles) List(ctx context.Context, projectID string) ([]string, error
 	if err != nil {
 		return nil, err
 	}
-	entries, _, err := ws.Tree(ctx)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]string, 0, len(entries))
-	for _, e := range entries {
-		if !e.Dir {
-			out = append(out, e.Path)
-		}
-	}
-	sort.Strings(out)
-	return out, nil
+	return listFiles(ctx, ws)
 }
 
 // Apply implements Files: one version per step ("Agent: write app.py"),

@@ -69,13 +69,19 @@ func (w *WorkspaceFiles) List(ctx context.Context, projectID string) ([]string, 
 	if err != nil {
 		return nil, err
 	}
+	return listFiles(ctx, ws)
+}
+
+// listFiles is a folder's file paths, sorted (links and folders left out
+// of the tree's entries).
+func listFiles(ctx context.Context, ws *workspace.Workspace) ([]string, error) {
 	entries, _, err := ws.Tree(ctx)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]string, 0, len(entries))
 	for _, e := range entries {
-		if !e.Dir {
+		if !e.Dir && !e.Link {
 			out = append(out, e.Path)
 		}
 	}

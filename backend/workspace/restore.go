@@ -169,15 +169,9 @@ func (w *Workspace) gitignoreOnly(c *object.Commit) (plumbing.Hash, error) {
 // commitTree writes a commit of tree on parent and moves the branch and
 // the index to it (a mixed reset: the folder was already written).
 func (w *Workspace) commitTree(tree plumbing.Hash, msg string, parent plumbing.Hash) (plumbing.Hash, error) {
-	sig := w.signature()
-	c := &object.Commit{Author: *sig, Committer: *sig, Message: msg, TreeHash: tree, ParentHashes: []plumbing.Hash{parent}}
-	obj := w.repo.Storer.NewEncodedObject()
-	if err := c.Encode(obj); err != nil {
-		return plumbing.ZeroHash, w.gitErr(err)
-	}
-	h, err := w.repo.Storer.SetEncodedObject(obj)
+	h, err := w.writeCommit(tree, msg, parent)
 	if err != nil {
-		return plumbing.ZeroHash, w.gitErr(err)
+		return plumbing.ZeroHash, err
 	}
 	wt, err := w.repo.Worktree()
 	if err != nil {
