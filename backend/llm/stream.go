@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"net/http"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -200,87 +198,16 @@ func (c *Client) attempt(ctx context.Context, r resolved, req Request, creq any,
 	if err != nil {
 		return nil, usage, apperr.Wrap(err, apperr.Internal, "Could not build the request.")
 	}
-	info := call{provider: r.p, model: req.ModelID, baseURL: r.base, idle: c.firstTimeout}
-
-	// The watchdog cancels the request when no byte arrived for too long.
-	// Activity is signalled from the transport, so SSE keep-alive
-	// comments count as life.
-	sctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	activity := make(chan struct{}, 1)
-	meta := &respMeta{activity: func() {
-		select {
-		case activity <- struct{}{}:
-		default:
-		}
-	}}
-	var started atomic.Bool
-	first := c.firstTimeout
-	if !stream {
-		// A whole answer sends nothing until it is complete.
-		first *= 2
-	}
-	go watchdog(sctx, cancel, activity, &started, first, c.idleTimeout)
-	sctx = withMeta(sctx, meta)
-
-	resp, err := c.do(sctx, http.MethodPost, r.base+"/chat/completions", r.key, body, stream)
-	if err != nil {
-		var f *apiFailure
-		if errors.As(err, &f) {
-			return nil, usage, f
-		}
-		return nil, usage, mapError(ctx, context.Cause(sctx), err, info)
-	}
-	defer resp.Body.Close()
-	info.idle = c.idleTimeout
-
 	acc := newAnswer(onPartial, onReasoning)
-	if !stream {
-		b, err := io.ReadAll(io.LimitReader(resp.Body, 32<<20))
-		if err != nil {
-			return nil, usage, mapError(ctx, context.Cause(sctx), err, info)
-		}
+	err = c.exchange(ctx, r, req.ModelID, body, stream, func(data []byte, whole bool) error {
 		var ch wireChunk
-		if err := gojson.Unmarshal(b, &ch); err != nil {
-			return nil, usage, apperr.Wrap(err, apperr.Unavailable, fmt.Sprintf("%s sent an answer Tessera could not read. Try again.", r.p.Name))
+		if err := gojson.Unmarshal(data, &ch); err != nil {
+			return unreadable(err, r.p.Name, whole)
 		}
-		if err := acc.add(&ch, true); err != nil {
-			return nil, acc.usage, err
-		}
-	} else {
-		sse := newSSEReader(resp.Body)
-		for {
-			data, err := sse.next()
-			if errors.Is(err, io.EOF) {
-				break
-			}
-			if err != nil {
-				return nil, acc.usage, mapError(ctx, context.Cause(sctx), err, info)
-			}
-			if ctx.Err() != nil {
-				return nil, acc.usage, apperr.Wrap(ctx.Err(), apperr.Canceled, "The answer was stopped.")
-			}
-			var ch wireChunk
-			if err := gojson.Unmarshal(data, &ch); err != nil {
-				return nil, acc.usage, apperr.Wrap(err, apperr.Unavailable,
-					fmt.Sprintf("%s sent a stream Tessera could not read. Try again.", r.p.Name))
-			}
-			err = acc.add(&ch, false)
-			if acc.started() && !started.Load() {
-				// From now on silence is a stall, not thinking. The bytes
-				// of this chunk were signalled before it was parsed, so
-				// signal again for the watchdog to switch to the idle
-				// timeout now.
-				started.Store(true)
-				meta.activity()
-			}
-			if err != nil {
-				return nil, acc.usage, err
-			}
-		}
-	}
-	if ctx.Err() != nil {
-		return nil, acc.usage, apperr.Wrap(ctx.Err(), apperr.Canceled, "The answer was stopped.")
+		return acc.add(&ch, whole)
+	}, acc.started)
+	if err != nil {
+		return nil, acc.usage, err
 	}
 	frag, err := acc.final()
 	if err != nil {

@@ -5,11 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"net/http"
 	"strconv"
 	"strings"
-	"sync/atomic"
 
 	gojson "github.com/goccy/go-json"
 	openai "github.com/sashabaranov/go-openai"
@@ -152,77 +149,16 @@ func (c *Client) converseOnce(ctx context.Context, r resolved, model string, cre
 	if err != nil {
 		return Reply{}, apperr.Wrap(err, apperr.Internal, "Could not build the request.")
 	}
-	info := call{provider: r.p, model: model, baseURL: r.base, idle: c.firstTimeout}
-	sctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	activity := make(chan struct{}, 1)
-	meta := &respMeta{activity: func() {
-		select {
-		case activity <- struct{}{}:
-		default:
-		}
-	}}
-	var started atomic.Bool
-	first := c.firstTimeout
-	if !stream {
-		first *= 2
-	}
-	go watchdog(sctx, cancel, activity, &started, first, c.idleTimeout)
-	sctx = withMeta(sctx, meta)
-
-	resp, err := c.do(sctx, http.MethodPost, r.base+"/chat/completions", r.key, body, stream)
-	if err != nil {
-		var f *apiFailure
-		if errors.As(err, &f) {
-			return Reply{}, f
-		}
-		return Reply{}, mapError(ctx, context.Cause(sctx), err, info)
-	}
-	defer resp.Body.Close()
-	info.idle = c.idleTimeout
-
 	acc := &toolAcc{onText: onText, onReasoning: onReasoning}
-	if !stream {
-		b, err := io.ReadAll(io.LimitReader(resp.Body, 32<<20))
-		if err != nil {
-			return Reply{}, mapError(ctx, context.Cause(sctx), err, info)
-		}
+	err = c.exchange(ctx, r, model, body, stream, func(data []byte, whole bool) error {
 		var ch toolChunk
-		if err := gojson.Unmarshal(b, &ch); err != nil {
-			return Reply{}, apperr.Wrap(err, apperr.Unavailable, fmt.Sprintf("%s sent an answer Tessera could not read. Try again.", r.p.Name))
+		if err := gojson.Unmarshal(data, &ch); err != nil {
+			return unreadable(err, r.p.Name, whole)
 		}
-		if err := acc.add(&ch, true); err != nil {
-			return acc.reply(), err
-		}
-	} else {
-		sse := newSSEReader(resp.Body)
-		for {
-			data, err := sse.next()
-			if errors.Is(err, io.EOF) {
-				break
-			}
-			if err != nil {
-				return acc.reply(), mapError(ctx, context.Cause(sctx), err, info)
-			}
-			if ctx.Err() != nil {
-				return acc.reply(), apperr.Wrap(ctx.Err(), apperr.Canceled, "The answer was stopped.")
-			}
-			var ch toolChunk
-			if err := gojson.Unmarshal(data, &ch); err != nil {
-				return acc.reply(), apperr.Wrap(err, apperr.Unavailable, fmt.Sprintf("%s sent a stream Tessera could not read. Try again.", r.p.Name))
-			}
-			err = acc.add(&ch, false)
-			if acc.any && !started.Load() {
-				started.Store(true)
-				meta.activity()
-			}
-			if err != nil {
-				return acc.reply(), err
-			}
-		}
-	}
-	if ctx.Err() != nil {
-		return acc.reply(), apperr.Wrap(ctx.Err(), apperr.Canceled, "The answer was stopped.")
+		return acc.add(&ch, whole)
+	}, func() bool { return acc.any })
+	if err != nil {
+		return acc.reply(), err
 	}
 	rep := acc.reply()
 	if acc.refusal != "" && rep.Text == "" && len(rep.ToolCalls) == 0 {
