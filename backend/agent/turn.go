@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"tessera/backend/apperr"
+	"tessera/backend/fragment"
 	"tessera/backend/llm"
 	"tessera/backend/store"
 )
@@ -94,6 +95,11 @@ func (s *Service) start(ctx context.Context, req TurnRequest) (*run, error) {
 		}
 	}
 	system := systemPrompt(mode, p.Template, orDefault(r.root, "/home/user"), paths, checks)
+	if text, err := s.cfg.Files.Read(ctx, req.ProjectID, fragment.RulesFile); err == nil {
+		rules, cut := fragment.RulesPrompt(text)
+		system += rules
+		r.addNotice(cut)
+	}
 	if r.textMode {
 		system += textPrompt(r.tools)
 	}

@@ -472,6 +472,15 @@ func (s *Service) prompt(ctx context.Context, t turn) (GenerateRequest, []fragme
 		ids = append(ids, tm.ID)
 	}
 	system := fragment.SystemPrompt(chosen, pf)
+	for _, f := range pf {
+		if f.Path == fragment.RulesFile {
+			rules, cut := fragment.RulesPrompt(f.Content)
+			system += rules
+			if cut != "" {
+				s.cfg.Logger.Warn("project rules cut for the prompt", "project", t.Project.ID, "detail", cut)
+			}
+		}
+	}
 	if s.cfg.EnvNames != nil {
 		system += fragment.EnvPrompt(s.cfg.EnvNames(ctx, t.Project.ID))
 	}
