@@ -8,7 +8,7 @@ import (
 
 func TestRulesPrompt(t *testing.T) {
 	long := strings.Repeat("- use tabs, never spaces\n", 600) // about 15 KB
-	wide := strings.Repeat("ü", MaxRulesBytes)                 // 2 bytes each: the limit falls inside one
+	wide := strings.Repeat("ü", MaxRulesBytes)                // 2 bytes each: the limit falls inside one
 	tests := []struct {
 		name             string
 		in               string
