@@ -65,8 +65,7 @@ export const useUploads = create<UploadsState>((set, get) => {
       return { byProject: { ...s.byProject, [projectId]: [...byPath.values()].sort((a, b) => a.path.localeCompare(b.path)) } }
     })
     const names = r.uploads.map((u) => u.path).join(', ')
-    toast.success(`Uploaded ${names}. Your next message tells the assistant about ${r.uploads.length === 1 ? 'it' : 'them'}.`)
-    if (r.warning) toast.error(r.warning)
+    toast.outcome(`Uploaded ${names}. Your next message tells the assistant about ${r.uploads.length === 1 ? 'it' : 'them'}.`, r.warning, 'error', 'upload')
     for (const fn of listeners) fn(projectId, r.uploads)
     return true
   }

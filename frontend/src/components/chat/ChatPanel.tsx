@@ -67,8 +67,9 @@ export function ChatPanel({ projectId }: { projectId: string }) {
   const afterUndoRedo = (r: UndoResult, done: string) => {
     const v = useVersions.getState()
     if (v.byProject[projectId]?.loaded) void v.load(projectId)
-    if (r.warning) toast.error(r.warning)
-    else toast.info(done)
+    // Undo and Redo are one action back and forth: the newer sentence replaces the older.
+    if (r.warning) toast.error(r.warning, 'undo-redo')
+    else toast.info(done, 'undo-redo')
   }
   const onRedo = async () => {
     try {

@@ -182,7 +182,7 @@ export function SettingsDialog({
         setErrors({ ...failed, [GENERAL]: 'The settings were saved, but not every key: see the fields marked in red.' })
         return
       }
-      toast.success('Settings saved.')
+      toast.success('Settings saved.', 'settings-save')
       // The page's Content-Security-Policy names the E2B domain: load it anew.
       if (saved.e2bDomain !== current.e2bDomain) window.location.reload()
     } finally {
