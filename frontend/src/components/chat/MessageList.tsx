@@ -5,6 +5,7 @@ import type { ProjectChat } from '../../stores/chat'
 import { useChat } from '../../stores/chat'
 import { useUI } from '../../stores/ui'
 import { fragmentFromPartial } from '../../lib/fragment'
+import type { Problem } from '../../lib/problems'
 import { FragmentCard, Markdown, MessageRow, filesWithCode } from './MessageRow'
 import { StageIndicator } from './StageIndicator'
 import { ConfirmDialog } from '../ui/Dialog'
@@ -55,6 +56,9 @@ export function MessageList({ projectId, chat }: { projectId: string; chat: Proj
     [projectId, select, setTab],
   )
   const onRetry = useCallback(() => void retry(projectId), [projectId, retry])
+  const fix = useChat((s) => s.fix)
+
+  const onFix = useCallback((p: Problem) => void fix(projectId, p), [projectId, fix])
   const askUndo = useUI((s) => s.askUndo)
   const deleteMessage = useChat((s) => s.deleteMessage)
   const [deleting, setDeleting] = useState<Message | null>(null)
@@ -195,7 +199,7 @@ export function MessageList({ projectId, chat }: { projectId: string; chat: Proj
               Beginning of the chat
             </p>
           ) : null}
-          {visible.map((m: Message) => (
+          {visible.map((m: Message, i: number) => (
             <MessageRow
               key={m.id}
               message={m}
@@ -207,6 +211,8 @@ export function MessageList({ projectId, chat }: { projectId: string; chat: Proj
               onRetry={onRetry}
               onRemove={onRemove}
               onDelete={run ? undefined : setDeleting}
+              onFix={!run && m === last ? onFix : undefined}
+              asked={m.role === 'assistant' ? (list[start + i - 1] ?? null) : undefined}
             />
           ))}
           {pendingUser ? (
@@ -282,3 +288,4 @@ export function MessageList({ projectId, chat }: { projectId: string; chat: Proj
     </div>
   )
 }
+
