@@ -276,7 +276,9 @@ func (u UndoVersions) UndoTurn(ctx context.Context, projectID string, messageIDs
 		return "", false, "", err
 	}
 	if _, err := w.RestoreBefore(ctx, turn); errors.Is(err, workspace.ErrNoChanges) {
-		return "", false, "", nil
+		// The answer had changed files, but they are already those of the
+		// version before it (a restore in between): current, not restored.
+		return vs[0].ID, false, "", nil
 	} else if err != nil {
 		return "", false, "", err
 	}

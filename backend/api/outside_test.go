@@ -32,6 +32,7 @@ type outsideRig struct {
 	llm  *llmtest.Server
 	mgr  *sandbox.Manager
 	ws   *Workspaces
+	vs   *VersionsService
 	out  *OutsideSync
 	chat *chat.Service
 	proj store.Project
@@ -64,7 +65,7 @@ func newOutsideRig(t *testing.T) *outsideRig {
 	ws := NewWorkspaces(wm, st)
 	rep := SandboxReplica{Manager: mgr}
 	vs := NewVersionsService(bg, ws, rep, quiet())
-	r := &outsideRig{t: t, st: st, fake: fake, llm: srv, mgr: mgr, ws: ws, root: root}
+	r := &outsideRig{t: t, st: st, fake: fake, llm: srv, mgr: mgr, ws: ws, vs: vs, root: root}
 	r.out = NewOutsideSync(ws, rep, quiet())
 	r.chat = chat.New(chat.Config{
 		Store:     st,
@@ -217,12 +218,12 @@ func TestUndoRestoresThePreviousVersionAndRedoBringsItBack(t *testing.T) {
 	msgs := func() []store.Message { m, _ := r.st.ListMessages(ctx, r.proj.ID); return m }
 	// Undo of "same again": the exchange goes, the files stay.
 	res, err := r.chat.Undo(ctx, r.proj.ID)
-	if err != nil || res.Restored || !res.CanRedo || len(msgs()) != 4 {
+	if err != nil || res.Restored || res.Files != chat.FilesUnchanged || !res.CanRedo || len(msgs()) != 4 {
 		t.Fatalf("undo same again: %+v %v (%d messages)", res, err, len(msgs()))
 	}
 	// Undo of "second": its files go back to "first" as a new version.
 	res, err = r.chat.Undo(ctx, r.proj.ID)
-	if err != nil || !res.Restored || res.Warning != "" || len(msgs()) != 2 {
+	if err != nil || !res.Restored || res.Files != chat.FilesRestored || res.Warning != "" || len(msgs()) != 2 {
 		t.Fatalf("undo second: %+v %v", res, err)
 	}
 	if got := r.sandboxFile("app.py"); got != "print(1)" {
@@ -256,6 +257,17 @@ func TestUndoRestoresThePreviousVersionAndRedoBringsItBack(t *testing.T) {
 	}
 	if h := r.history(); len(h) != 4 {
 		t.Fatalf("history %d versions, want 4 (every undo and redo is a version)", len(h))
+	}
+
+	// The answer had changed the files, but a restore in between already
+	// took them back: Undo says so instead of "it had not changed them".
+	r.send("third", fragment.File{Path: "app.py", Content: "print(3)"})
+	h = r.history()
+	if _, err := r.vs.Restore(r.proj.ID, h[1].ID); err != nil {
+		t.Fatal(err)
+	}
+	if res, err = r.chat.Undo(ctx, r.proj.ID); err != nil || res.Restored || res.Files != chat.FilesAlready {
+		t.Fatalf("undo after a restore: %+v %v", res, err)
 	}
 
 	// A new turn forgets what could be redone.
