@@ -1,4 +1,4 @@
-import { useCallback, useLayoutEffect, useRef, useState } from 'react'
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react'
 import type { Message } from '../../api'
 import { errorMessage, runResultOf } from '../../api'
 import type { ProjectChat } from '../../stores/chat'
@@ -6,6 +6,10 @@ import { useChat } from '../../stores/chat'
 import { useUI } from '../../stores/ui'
 import { fragmentFromPartial } from '../../lib/fragment'
 import type { Problem } from '../../lib/problems'
+import { fileLines, type FileLine } from '../../lib/fileStory'
+import { useVersions } from '../../stores/versions'
+import { formatVersionTime } from '../versions/VersionList'
+import { History } from 'lucide-react'
 import { FragmentCard, Markdown, MessageRow, filesWithCode } from './MessageRow'
 import { StageIndicator } from './StageIndicator'
 import { ConfirmDialog } from '../ui/Dialog'
@@ -57,7 +61,14 @@ export function MessageList({ projectId, chat }: { projectId: string; chat: Proj
   )
   const onRetry = useCallback(() => void retry(projectId), [projectId, retry])
   const fix = useChat((s) => s.fix)
-
+  // Restores and undos, as lines among the messages: the story above them may no longer hold.
+  const versions = useVersions((s) => s.byProject[projectId]?.versions)
+  const refreshHistory = useVersions((s) => s.refreshHistory)
+  const loaded = chat.loaded
+  useEffect(() => {
+    if (loaded) void refreshHistory(projectId)
+  }, [loaded, projectId, refreshHistory])
+  const lines = useMemo(() => fileLines(list, versions ?? []), [list, versions])
   const onFix = useCallback((p: Problem) => void fix(projectId, p), [projectId, fix])
   const askUndo = useUI((s) => s.askUndo)
   const deleteMessage = useChat((s) => s.deleteMessage)
@@ -199,7 +210,7 @@ export function MessageList({ projectId, chat }: { projectId: string; chat: Proj
               Beginning of the chat
             </p>
           ) : null}
-          {visible.map((m: Message, i: number) => (
+          {visible.map((m: Message, i: number) => [
             <MessageRow
               key={m.id}
               message={m}
@@ -213,8 +224,9 @@ export function MessageList({ projectId, chat }: { projectId: string; chat: Proj
               onDelete={run ? undefined : setDeleting}
               onFix={!run && m === last ? onFix : undefined}
               asked={m.role === 'assistant' ? (list[start + i - 1] ?? null) : undefined}
-            />
-          ))}
+            />,
+            ...lines.filter((l) => l.afterMessageId === m.id).map((l) => <FileStoryLine key={l.id} line={l} />),
+          ])}
           {pendingUser ? (
             <div data-testid="chat-message" data-role="user" data-status="sending" className="flex flex-col items-end gap-1">
               {pendingUser.images.length ? (
@@ -289,3 +301,14 @@ export function MessageList({ projectId, chat }: { projectId: string; chat: Proj
   )
 }
 
+/** A restore or undo among the messages: what the project's files are since then. */
+function FileStoryLine({ line }: { line: FileLine }) {
+  return (
+    <p data-testid="file-story" data-kind={line.kind} className="flex items-start gap-1.5 self-stretch border-y border-dashed border-border py-1.5 text-xs text-muted-foreground">
+      <History aria-hidden className="mt-0.5 h-3.5 w-3.5 shrink-0" />
+      <span>
+        <time dateTime={line.time}>{formatVersionTime(line.time)}</time> · {line.text}
+      </span>
+    </p>
+  )
+}
