@@ -26,6 +26,15 @@ export function followSandboxURL(url: string, storedSandboxId: string | undefine
   return u.toString().replace(/\/$/, url.endsWith('/') ? '/' : '')
 }
 
+/** The sandbox a preview URL names (<port>-<sandboxId>.<domain>), or null for any other address. */
+export function sandboxOfURL(url: string): string | null {
+  try {
+    return HOST.exec(new URL(url).hostname)?.[2] ?? null
+  } catch {
+    return null
+  }
+}
+
 export type Cover = null | { kind: 'paused' | 'busy' | 'none' | 'error'; text: string }
 
 /**

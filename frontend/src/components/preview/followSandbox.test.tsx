@@ -96,6 +96,15 @@ describe('the web preview follows the sandbox', () => {
     expect(screen.getByTestId('preview-cover')).toHaveAttribute('data-kind', 'paused')
   })
 
+  it("a project with no sandbox of its own (an import) never shows or loads another sandbox's address", () => {
+    useSandbox.setState({ byProject: { [P]: st({ state: 'none', sandboxId: '' }) } })
+    render(<PreviewPanel projectId={P} />)
+    expect(screen.queryByTestId('preview-url')).toBeNull()
+    expect(screen.queryByTestId('preview-iframe')).toBeNull()
+    expect(screen.getByTestId('preview-cover')).toHaveAttribute('data-kind', 'none')
+    expect(document.body.textContent).not.toContain('old1')
+  })
+
   it('while rebuilding the preview says so instead of showing a gateway error', () => {
     useSandbox.setState({ byProject: { [P]: st({ state: 'rebuilding' }) } })
     render(<PreviewPanel projectId={P} />)
