@@ -61,6 +61,12 @@ export function previewCover(state: SandboxState | undefined, error?: string): C
       return { kind: 'none', text: "No sandbox is running for this project. Start one to see the app again: it is built from the project's files." }
     case 'error':
       return { kind: 'error', text: error || 'The sandbox could not be reached.' }
+    case 'unreachable':
+      // Not the browser's wordless broken page: what happened and what to do.
+      return {
+        kind: 'error',
+        text: `${error || 'Tessera cannot reach the sandbox right now.'} The app's files are safe on this computer; Try again reconnects.`,
+      }
     default:
       return null
   }

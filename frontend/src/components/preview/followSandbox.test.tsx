@@ -57,6 +57,10 @@ describe('followSandboxURL', () => {
     expect(previewCover('paused')?.kind).toBe('paused')
     expect(previewCover('rebuilding')?.kind).toBe('busy')
     expect(previewCover('error', 'E2B is unreachable.')).toEqual({ kind: 'error', text: 'E2B is unreachable.' })
+    // A sandbox E2B stopped answering for: Tessera's sentence over the frame, never the browser's error page.
+    const c = previewCover('unreachable', 'Tessera could not reach the sandbox just now: E2B did not answer.')
+    expect(c?.kind).toBe('error')
+    expect(c?.text).toMatch(/^Tessera could not reach the sandbox just now: E2B did not answer\. .*Try again/)
   })
 })
 
