@@ -35,7 +35,7 @@ export function sandboxOfURL(url: string): string | null {
   }
 }
 
-export type Cover = null | { kind: 'paused' | 'busy' | 'none' | 'error'; text: string }
+export type Cover = null | { kind: 'paused' | 'busy' | 'none' | 'error' | 'unreachable'; text: string }
 
 /**
  * What covers a web preview while its sandbox cannot serve it: an iframe of a
@@ -64,8 +64,8 @@ export function previewCover(state: SandboxState | undefined, error?: string): C
     case 'unreachable':
       // Not the browser's wordless broken page: what happened and what to do.
       return {
-        kind: 'error',
-        text: `${error || 'Tessera cannot reach the sandbox right now.'} The app's files are safe on this computer; Try again reconnects.`,
+        kind: 'unreachable',
+        text: `${error || 'Tessera cannot reach the sandbox right now.'} The app's files are safe on this computer; the preview comes back when the sandbox answers.`,
       }
     default:
       return null

@@ -69,11 +69,12 @@ export function SandboxWebPreview({
             <Loader2 className="h-6 w-6 animate-spin text-muted-foreground" aria-hidden />
           ) : cover.kind === 'paused' ? (
             <Pause className="h-6 w-6 text-sky-500" aria-hidden />
-          ) : cover.kind === 'error' ? (
+          ) : cover.kind === 'error' || cover.kind === 'unreachable' ? (
             <AlertTriangle className="h-6 w-6 text-destructive" aria-hidden />
           ) : null}
           <p className="max-w-sm">{cover.text}</p>
-          {cover.kind !== 'busy' ? (
+          {/* Unreachable clears by itself when E2B answers (the badge's probe): no button that would do nothing. */}
+          {cover.kind !== 'busy' && cover.kind !== 'unreachable' ? (
             <Button variant="primary" size="sm" data-testid="preview-resume" disabled={busy} onClick={() => void resume(projectId)}>
               <Play className="h-3.5 w-3.5" /> {cover.kind === 'paused' ? 'Resume' : cover.kind === 'error' ? 'Try again' : 'Start the sandbox'}
             </Button>

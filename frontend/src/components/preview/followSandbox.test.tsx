@@ -59,8 +59,8 @@ describe('followSandboxURL', () => {
     expect(previewCover('error', 'E2B is unreachable.')).toEqual({ kind: 'error', text: 'E2B is unreachable.' })
     // A sandbox E2B stopped answering for: Tessera's sentence over the frame, never the browser's error page.
     const c = previewCover('unreachable', 'Tessera could not reach the sandbox just now: E2B did not answer.')
-    expect(c?.kind).toBe('error')
-    expect(c?.text).toMatch(/^Tessera could not reach the sandbox just now: E2B did not answer\. .*Try again/)
+    expect(c?.kind).toBe('unreachable')
+    expect(c?.text).toMatch(/^Tessera could not reach the sandbox just now: E2B did not answer\. .*comes back when the sandbox answers\.$/)
   })
 })
 
@@ -107,6 +107,14 @@ describe('the web preview follows the sandbox', () => {
     expect(screen.queryByTestId('preview-iframe')).toBeNull()
     expect(screen.getByTestId('preview-cover')).toHaveAttribute('data-kind', 'none')
     expect(document.body.textContent).not.toContain('old1')
+  })
+
+  it('a sandbox E2B stopped answering for is covered with the sentence, and no button that would do nothing', () => {
+    useSandbox.setState({ byProject: { [P]: st({ state: 'unreachable', sandboxId: 'old1', error: 'Tessera could not reach the sandbox just now: E2B did not answer.' }) } })
+    render(<PreviewPanel projectId={P} />)
+    expect(screen.getByTestId('preview-cover')).toHaveAttribute('data-kind', 'unreachable')
+    expect(screen.getByTestId('preview-cover')).toHaveTextContent('E2B did not answer.')
+    expect(screen.queryByTestId('preview-resume')).toBeNull()
   })
 
   it('while rebuilding the preview says so instead of showing a gateway error', () => {
