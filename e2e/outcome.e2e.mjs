@@ -34,6 +34,15 @@ export const tests = {
       const detail = await page.$eval(tid('turn-mark-detail'), e => e.textContent);
       assert(detail.includes('KeyError'), `Details shows the traceback: ${detail.slice(0, 120)}`);
       await page.screenshot({ path: path.join(artifacts, 'e2e-outcome-failed.png') });
+      // The preview header is not cut at 1280 px: the template and the tokens show whole (issue 29).
+      const cut = await page.evaluate(() => ['preview-template', 'usage-tokens'].map(id => {
+        const el = document.querySelector(`[data-testid="${id}"]`);
+        const meta = document.querySelector('[data-testid="preview-meta"]').getBoundingClientRect();
+        if (!el) return `${id} missing`;
+        const r = el.getBoundingClientRect();
+        return el.scrollWidth > el.clientWidth + 1 || r.right > meta.right + 1 || r.left < meta.left - 1 ? `${id} cut: ${el.textContent}` : '';
+      }).filter(Boolean));
+      assert(cut.length === 0, `the preview header shows the template and the tokens whole: ${cut.join('; ')}`);
 
       await page.click(tid('turn-fix'));
       await page.waitForSelector(`${tid('turn-mark')}[data-outcome="fixed"]`, { timeout: 60000 });
