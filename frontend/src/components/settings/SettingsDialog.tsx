@@ -164,6 +164,7 @@ export function SettingsDialog({
       }
       // Keys after the settings: a key typed for a new address goes there only once the address is saved.
       const failed: Record<string, string> = {}
+      const checks: Promise<void>[] = []
       for (const [account, value] of Object.entries(drafts)) {
         const v = value.trim()
         if (!v) continue
@@ -171,7 +172,7 @@ export function SettingsDialog({
         setDrafts((d) => ({ ...d, [account]: '' }))
         try {
           await useSettings.getState().setKey(account, v)
-          void useKeyChecks.getState().check(account) // before anything is spent on it
+          checks.push(useKeyChecks.getState().check(account)) // before anything is spent on it
         } catch (err) {
           setDrafts((d) => ({ ...d, [account]: d[account] || v })) // not saved: give it back
           failed[account] = toApiError(err).message
@@ -180,6 +181,14 @@ export function SettingsDialog({
       void loadCatalog() // keys, servers and templates change what the pickers offer
       if (Object.keys(failed).length > 0) {
         setErrors({ ...failed, [GENERAL]: 'The settings were saved, but not every key: see the fields marked in red.' })
+        return
+      }
+      // A key just saved that its provider refuses: one signal, the red
+      // refusal beside it, never a success notice beside it (issue 29).
+      await Promise.all(checks)
+      const results = useKeyChecks.getState().results
+      if (Object.keys(drafts).some((a) => drafts[a]?.trim() && results[a]?.state === 'failed')) {
+        setErrors({ [GENERAL]: 'The settings were saved, but a key was refused: see the field marked in red.' })
         return
       }
       toast.success('Settings saved.', 'settings-save')
