@@ -130,6 +130,9 @@ export const tests = {
       await page.click(tid('preview-device-tablet'));
       const tablet = await width();
       assert(tablet > 390 && tablet <= 820 && tablet < full, `tablet width ${tablet} (full ${full})`);
+      // In a panel narrower than a tablet the page still lays out at 820 px, shown smaller: not the same as Desktop (issue 29).
+      const inner = await (await (await page.$(tid('preview-iframe'))).contentFrame()).evaluate(() => innerWidth);
+      assert(inner === 820, `the tablet page lays out at 820 px, got ${inner}`);
       await page.click(tid('preview-device-desktop'));
       assert((await width()) === full, `desktop width ${await width()} want ${full}`);
 

@@ -85,7 +85,7 @@ export const tests = {
       await page.waitForFunction(() => document.querySelectorAll('[data-testid="chat-message"]').length === 4, null, { timeout: 10000 });
       await waitFor(() => onDisk().includes('Hello 2'), 'redo brings the answer\'s files back');
       // Clear empties the chat; the Code tab still shows the kept files.
-      await page.locator(tid('chat-clear')).dispatchEvent('click'); // under the Redo toast
+      await page.click(tid('chat-clear')); // no notice covers it (issue 29)
       await page.click(tid('confirm-clear'));
       await page.waitForFunction(() => document.querySelectorAll('[data-testid="chat-message"]').length === 0, null, { timeout: 10000 });
       await page.waitForSelector(tid('kept-files'), { timeout: 10000 });

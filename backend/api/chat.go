@@ -68,6 +68,9 @@ type UndoResult struct {
 	Restored bool   `json:"restored"`
 	Warning  string `json:"warning,omitempty"`
 	CanRedo  bool   `json:"canRedo"`
+	// Files: what Undo did to the files ("restored", "unchanged" or
+	// "already": they were back already); empty for Redo.
+	Files string `json:"files,omitempty"`
 }
 
 // Undo takes the last exchange out of the chat and restores the files of

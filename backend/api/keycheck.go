@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"regexp"
 	"strings"
 	"time"
 
@@ -66,7 +67,7 @@ func (s *KeyCheckService) CheckKey(account string) (KeyCheck, error) {
 			return KeyCheck{}, err
 		}
 		s.log.Info("key check failed", "account", account, "err", err)
-		return KeyCheck{Message: apperr.MessageOf(err), Code: string(apperr.CodeOf(err))}, nil
+		return KeyCheck{Message: inSettings(apperr.MessageOf(err)), Code: string(apperr.CodeOf(err))}, nil
 	}
 	return KeyCheck{OK: true, Message: msg}, nil
 }
@@ -99,4 +100,17 @@ func plural(n int, what string) string {
 		return fmt.Sprintf("%d %ses", n, what)
 	}
 	return fmt.Sprintf("%d %ss", n, what)
+}
+
+// sendToSettings is the sentence a refusal ends with elsewhere ("Check the
+// E2B key in Settings."); the check's result is shown in Settings, beside
+// the key, where it would send the person where they already are.
+var sendToSettings = regexp.MustCompile(`\s*(Check|Add) (the |your )?[^.]* in Settings\.$`)
+
+// inSettings says a refusal as it reads beside the key field.
+func inSettings(msg string) string {
+	if !sendToSettings.MatchString(msg) {
+		return msg
+	}
+	return sendToSettings.ReplaceAllString(msg, "") + " Paste the right key in this field and Save."
 }

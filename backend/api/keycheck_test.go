@@ -47,10 +47,10 @@ func TestKeyCheck(t *testing.T) {
 		msg    string
 	}{
 		{"llm key works", "llm:openai", mapKeys{"llm:openai": "sk-good"}, "", true, "Works: OpenAI lists 3 models."},
-		{"llm key refused", "llm:openai", mapKeys{"llm:openai": "sk-bad"}, "", false, "OpenAI did not accept the API key (Incorrect API key provided). Check the OpenAI key in Settings."},
-		{"llm key missing", "llm:xai", mapKeys{}, "", false, "There is no API key for xAI. Add it in Settings."},
+		{"llm key refused", "llm:openai", mapKeys{"llm:openai": "sk-bad"}, "", false, "OpenAI did not accept the API key (Incorrect API key provided). Paste the right key in this field and Save."},
+		{"llm key missing", "llm:xai", mapKeys{}, "", false, "There is no API key for xAI. Paste the right key in this field and Save."},
 		{"e2b key works", E2BCheckTarget, nil, "e2b-good", true, "Works: E2B answered (0 sandboxes on this account)."},
-		{"e2b key refused", E2BCheckTarget, nil, "e2b-bad", false, "key"},
+		{"e2b key refused", E2BCheckTarget, nil, "e2b-bad", false, "E2B did not accept the API key. Paste the right key in this field and Save."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -69,7 +69,8 @@ func TestKeyCheck(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got.OK != tt.ok || !strings.Contains(got.Message, tt.msg) {
+			// Shown in Settings: never "check the key in Settings" (issue 29).
+			if got.OK != tt.ok || !strings.Contains(got.Message, tt.msg) || strings.Contains(got.Message, "in Settings") {
 				t.Fatalf("got %+v, want ok=%v %q", got, tt.ok, tt.msg)
 			}
 			if !tt.ok && got.Code == "" {

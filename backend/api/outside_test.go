@@ -34,6 +34,7 @@ type outsideRig struct {
 	llm  *llmtest.Server
 	mgr  *sandbox.Manager
 	ws   *projectfiles.Owner
+	vs   *VersionsService
 	out  *projectfiles.Owner
 	chat *chat.Service
 	proj store.Project
@@ -65,7 +66,8 @@ func newOutsideRig(t *testing.T) *outsideRig {
 	wm := workspace.NewManager(root)
 	files := projectfiles.New(projectfiles.Config{Workspaces: wm, Store: st, Replica: projectfiles.SandboxReplica{Manager: mgr}})
 	ws := files
-	r := &outsideRig{t: t, st: st, fake: fake, llm: srv, mgr: mgr, ws: ws, root: root, out: files}
+	vs := NewVersionsService(bg, files, quiet())
+	r := &outsideRig{t: t, st: st, fake: fake, llm: srv, mgr: mgr, ws: ws, vs: vs, root: root, out: files}
 	r.chat = chat.New(chat.Config{
 		Store:     st,
 		Generator: chat.LLMGenerator{Client: func() *llm.Client { return lc }},
@@ -217,12 +219,12 @@ func TestUndoRestoresThePreviousVersionAndRedoBringsItBack(t *testing.T) {
 	msgs := func() []store.Message { m, _ := r.st.ListMessages(ctx, r.proj.ID); return m }
 	// Undo of "same again": the exchange goes, the files stay.
 	res, err := r.chat.Undo(ctx, r.proj.ID)
-	if err != nil || res.Restored || !res.CanRedo || len(msgs()) != 4 {
+	if err != nil || res.Restored || res.Files != chat.FilesUnchanged || !res.CanRedo || len(msgs()) != 4 {
 		t.Fatalf("undo same again: %+v %v (%d messages)", res, err, len(msgs()))
 	}
 	// Undo of "second": its files go back to "first" as a new version.
 	res, err = r.chat.Undo(ctx, r.proj.ID)
-	if err != nil || !res.Restored || res.Warning != "" || len(msgs()) != 2 {
+	if err != nil || !res.Restored || res.Files != chat.FilesRestored || res.Warning != "" || len(msgs()) != 2 {
 		t.Fatalf("undo second: %+v %v", res, err)
 	}
 	if got := r.sandboxFile("app.py"); got != "print(1)" {
@@ -256,6 +258,17 @@ func TestUndoRestoresThePreviousVersionAndRedoBringsItBack(t *testing.T) {
 	}
 	if h := r.history(); len(h) != 4 {
 		t.Fatalf("history %d versions, want 4 (every undo and redo is a version)", len(h))
+	}
+
+	// The answer had changed the files, but a restore in between already
+	// took them back: Undo says so instead of "it had not changed them".
+	r.send("third", fragment.File{Path: "app.py", Content: "print(3)"})
+	h = r.history()
+	if _, err := r.vs.Restore(r.proj.ID, h[1].ID); err != nil {
+		t.Fatal(err)
+	}
+	if res, err = r.chat.Undo(ctx, r.proj.ID); err != nil || res.Restored || res.Files != chat.FilesAlready {
+		t.Fatalf("undo after a restore: %+v %v", res, err)
 	}
 
 	// A new turn forgets what could be redone.

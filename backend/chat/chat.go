@@ -65,6 +65,9 @@ type Sandboxes interface {
 	Install(ctx context.Context, h *sandbox.Handle, command string, onOutput func(stream string, b []byte)) error
 	Hold(projectID string) (release func())
 	Invalidate(projectID string)
+	// Report tells the manager a request to the sandbox failed, so the
+	// badge says so at once (sandbox.Manager.Report).
+	Report(projectID string, err error)
 }
 
 // Store is the part of the database the chat uses.

@@ -11,6 +11,7 @@ import (
 	"tessera/backend/e2b/e2btest"
 	"tessera/backend/fragment"
 	"tessera/backend/llm/llmtest"
+	"tessera/backend/sandbox"
 	"tessera/backend/store"
 )
 
@@ -115,6 +116,19 @@ func TestStepFailureIsAnErrorTurn(t *testing.T) {
 			msgs, _ := r.store.ListMessages(context.Background(), r.proj.ID)
 			if last := msgs[len(msgs)-1]; last.Status != store.MessageError {
 				t.Fatal("stored as", last.Status)
+			}
+			// The badge follows at once (issue 29): a sandbox that stopped
+			// answering is not shown "Running" until the next probe.
+			st := r.mgr.Status(r.proj.ID)
+			switch c.step {
+			case "write", "run":
+				if st.State != sandbox.StateUnreachable || st.Error == "" {
+					t.Fatalf("after a %s E2B did not answer, the badge is %+v (step error %+v)", c.step, st, rr.StepError)
+				}
+			case "install":
+				if st.State != sandbox.StateRunning {
+					t.Fatalf("a failed install is the code's, not the sandbox's: badge %+v", st)
+				}
 			}
 		})
 	}

@@ -266,6 +266,11 @@ func (s *Service) run(ctx context.Context, b *batcher, projectID string, frag *f
 		s.cfg.Sandboxes.Invalidate(projectID)
 		res = s.runOnce(ctx, b, projectID, frag, templates, nil) // the warmed handle is of the lost sandbox
 	}
+	// A step that could not reach the sandbox: the badge says so now, not
+	// at the next probe (Ensure's own failures already set its state).
+	if e := res.StepError; e != nil && e.Step != "sandbox" && e.Code == string(apperr.Unavailable) && ctx.Err() == nil {
+		s.cfg.Sandboxes.Report(projectID, apperr.New(apperr.Unavailable, e.Message))
+	}
 	return res
 }
 

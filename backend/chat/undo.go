@@ -27,8 +27,9 @@ type Restorer interface {
 	// UndoTurn restores the version before the newest version made by one
 	// of the answers messageIDs. It returns the version that was current
 	// before (what Redo brings back) and whether anything was restored (no
-	// answer made a version, or the files were already so: false). warning
-	// says the sandbox could not take the files now.
+	// answer made a version: "", false; the files were already so: the
+	// current version, false). warning says the sandbox could not take the
+	// files now.
 	UndoTurn(ctx context.Context, projectID string, messageIDs []string) (current string, restored bool, warning string, err error)
 	// RestoreVersion restores a version (Redo). restored is false when the
 	// files were already those.
@@ -44,7 +45,20 @@ type UndoResult struct {
 	Warning string
 	// CanRedo says whether Redo has more to bring back.
 	CanRedo bool
+	// Files says what Undo did to the files, so the page's sentence is
+	// computed from it (issue 29): FilesRestored, FilesUnchanged (the
+	// exchange had changed no file) or FilesAlready (it had, but they were
+	// already back, e.g. restored in between); "" for Redo or without
+	// versions.
+	Files string
 }
+
+// What Undo did to the project's files (UndoResult.Files).
+const (
+	FilesRestored  = "restored"
+	FilesUnchanged = "unchanged"
+	FilesAlready   = "already"
+)
 
 // undone is one exchange Undo took away.
 type undone struct {
@@ -126,6 +140,14 @@ func (s *Service) Undo(ctx context.Context, projectID string) (UndoResult, error
 			u.version = cur
 		}
 		res.Restored, res.Warning = restored, warning
+		switch {
+		case restored:
+			res.Files = FilesRestored
+		case cur != "":
+			res.Files = FilesAlready
+		default:
+			res.Files = FilesUnchanged
+		}
 	}
 	if err := s.cfg.Store.DeleteMessagesFrom(ctx, projectID, from); err != nil {
 		return res, err

@@ -173,6 +173,7 @@ func (s *stubSandboxes) Install(ctx context.Context, _ *sandbox.Handle, command 
 func (s *stubSandboxes) WriteFiles(context.Context, *sandbox.Handle, []store.File) error { return nil }
 func (s *stubSandboxes) Hold(string) func()                                              { return func() {} }
 func (s *stubSandboxes) Invalidate(string)                                               {}
+func (s *stubSandboxes) Report(string, error)                                            {}
 
 func setupPartial(template, install string, done bool) fragment.Partial {
 	return fragment.Partial{Setup: fragment.Setup{Template: template, Install: install, Done: done}}

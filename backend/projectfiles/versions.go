@@ -77,7 +77,9 @@ func (o *Owner) UndoTurn(ctx context.Context, projectID string, messageIDs []str
 	}
 	res, err := o.Apply(ctx, projectID, UndoTo(turn))
 	if NoChanges(err) {
-		return "", false, "", nil
+		// The answer had changed files, but they are already those of the
+		// version before it (a restore in between): current, not restored.
+		return vs[0].ID, false, "", nil
 	} else if err != nil {
 		return "", false, "", err
 	}

@@ -196,7 +196,13 @@ func (m *Manager) ensureLocked(ctx context.Context, e *entry, template string, c
 	t := m.timeouts(ctx)
 	oldID := p.SandboxID
 	if oldID != "" {
+		// What Tessera tries, for the sentence if E2B does not answer: a
+		// sandbox it believed running is reconnected to, not resumed.
+		tried := "resume the project's sandbox"
 		m.set(e, func(e *entry) {
+			if e.state == StateRunning {
+				tried = "reconnect to the project's sandbox, which it believed running"
+			}
 			e.sandboxID = oldID
 			if e.state != StateRunning {
 				e.state = StateResuming
@@ -232,7 +238,7 @@ func (m *Manager) ensureLocked(ctx context.Context, e *entry, template string, c
 			m.log.Warn("the project's sandbox is gone; rebuilding from the local copy", "project", e.id, "sandbox", oldID, "err", err)
 		default:
 			// Keep the stored id: E2B may be down, the sandbox is not lost.
-			err = wrapOp(err, "resume the project's sandbox")
+			err = wrapOp(err, tried)
 			m.fail(e, err)
 			return nil, err
 		}

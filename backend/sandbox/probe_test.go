@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"tessera/backend/apperr"
 )
 
 // The badge says what is true: a running sandbox whose E2B stops answering
@@ -64,5 +66,43 @@ func TestProbeKeepsTheBadgeTrue(t *testing.T) {
 	}
 	if h3 := e.ensure(p.ID, ""); !h3.Rebuilt {
 		t.Fatalf("handle = %+v", h3)
+	}
+}
+
+// A failed request reported by a turn marks the badge at once; the probe
+// that follows at the next tick only confirms (here: E2B answers, so the
+// mark clears). Errors that say nothing about the sandbox change nothing.
+func TestReportMarksTheBadgeAtOnce(t *testing.T) {
+	e := newEnv(t, func(c *Config) { c.Timeout, c.IdlePause = time.Hour, time.Hour })
+	p := e.project("demo", "")
+	e.ensure(p.ID, "")
+	for _, tc := range []struct {
+		name string
+		err  error
+		want State
+	}{
+		{"a refused command", apperr.New(apperr.Invalid, "That command is not allowed."), StateRunning},
+		{"nil", nil, StateRunning},
+		{"no answer", apperr.New(apperr.Unavailable, "The sandbox did not answer."), StateUnreachable},
+	} {
+		e.m.Report(p.ID, tc.err)
+		if s := e.m.Status(p.ID); s.State != tc.want {
+			t.Fatalf("%s: status = %+v, want %s", tc.name, s, tc.want)
+		}
+	}
+	if s := e.m.Status(p.ID); !strings.Contains(s.Error, "could not reach the sandbox just now: The sandbox did not answer.") {
+		t.Fatalf("the badge's sentence: %q", s.Error)
+	}
+	before := e.fake.count("get")
+	e.clock.Advance(time.Second) // far less than ProbeEvery
+	e.m.Tick(e.ctx)
+	if n := e.fake.count("get") - before; n != 1 {
+		t.Fatalf("the report asked for a probe at the next tick: %d probes", n)
+	}
+	if s := e.m.Status(p.ID); s.State != StateRunning || s.Error != "" {
+		t.Fatalf("the probe found it running: %+v", s)
+	}
+	if !hasSeq(e.states(p.ID), []State{StateRunning, StateUnreachable, StateRunning}) {
+		t.Fatalf("events: %v", e.states(p.ID))
 	}
 }

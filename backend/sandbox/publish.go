@@ -87,8 +87,8 @@ func (m *Manager) Publish(ctx context.Context, projectID string, port int, d tim
 	// detail says the real end.
 	if sb, err := c.Get(ctx, id); err == nil && !sb.EndAt.IsZero() && sb.EndAt.Before(until) {
 		until = sb.EndAt
-		out.Note = fmt.Sprintf("E2B keeps a sandbox running for a limited time on your plan, so the link works until %s (%s from now), not for the whole %s.",
-			until.Local().Format("15:04"), until.Sub(now).Round(time.Minute), d)
+		out.Note = fmt.Sprintf("Your E2B plan keeps a sandbox for a limited time: the link works until %s, %s from now.",
+			until.Local().Format("15:04"), spoken(until.Sub(now)))
 	}
 	out.Until = until
 	if err := m.cfg.Store.SetPublish(ctx, projectID, store.Publish{SandboxID: id, Port: port, URL: out.URL, Until: until}); err != nil {
@@ -176,5 +176,19 @@ func (m *Manager) forgetPublish(projectID string) {
 	defer cancel()
 	if err := m.cfg.Store.ClearPublish(ctx, projectID); err != nil {
 		m.log.Warn("forgetting the published link failed", "project", projectID, "err", err)
+	}
+}
+
+// spoken says a duration as a person would: "50 min", "1 h", "2 h 05 min"
+// (never Go's "2h0m0s").
+func spoken(d time.Duration) string {
+	m := int(d.Round(time.Minute) / time.Minute)
+	switch h, r := m/60, m%60; {
+	case h == 0:
+		return fmt.Sprintf("%d min", max(m, 1))
+	case r == 0:
+		return fmt.Sprintf("%d h", h)
+	default:
+		return fmt.Sprintf("%d h %02d min", h, r)
 	}
 }

@@ -95,8 +95,24 @@ func TestPublishCappedByThePlan(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := e.clock.Now().Add(50 * time.Minute); !pub.Until.Equal(want) || pub.Note == "" {
+	if want := e.clock.Now().Add(50 * time.Minute); !pub.Until.Equal(want) || !strings.HasSuffix(pub.Note, ", 50 min from now.") {
 		t.Fatalf("published %+v, want until %v with a note", pub, want)
+	}
+}
+
+func TestSpoken(t *testing.T) {
+	for _, tc := range []struct {
+		d    time.Duration
+		want string
+	}{
+		{50 * time.Minute, "50 min"},
+		{20 * time.Second, "1 min"},
+		{2 * time.Hour, "2 h"},
+		{2*time.Hour + 5*time.Minute + 20*time.Second, "2 h 05 min"},
+	} {
+		if got := spoken(tc.d); got != tc.want {
+			t.Errorf("spoken(%v) = %q, want %q", tc.d, got, tc.want)
+		}
 	}
 }
 

@@ -2,8 +2,11 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 
@@ -55,6 +58,9 @@ func (s *Store) ImportProject(ctx context.Context, in ImportedProject) (p Projec
 		}
 	}
 	keptID = p.ID != "" && n == 0
+	if p.Name, err = importName(ctx, tx, p.Name); err != nil {
+		return Project{}, false, err
+	}
 	if _, perr := uuid.Parse(p.ID); perr != nil || !keptID {
 		p.ID, keptID = uuid.NewString(), false
 	}
@@ -97,4 +103,37 @@ func (s *Store) ImportProject(ctx context.Context, in ImportedProject) (p Projec
 		return Project{}, false, dbErr(err, "import the project")
 	}
 	return p, keptID, nil
+}
+
+// importSuffix names an import whose name is taken here (issue 29: two
+// identical rows on the home screen, one the original).
+const importSuffix = " (imported)"
+
+// importName is name when no project here has it (case aside), else
+// "name (imported)", then "name (imported 2)"…, within MaxNameLen.
+func importName(ctx context.Context, tx *sql.Tx, name string) (string, error) {
+	taken := func(n string) (bool, error) {
+		var c int
+		err := tx.QueryRowContext(ctx, `SELECT count(*) FROM projects WHERE lower(name)=lower(?)`, n).Scan(&c)
+		return c > 0, dbErr(err, "import the project")
+	}
+	r := []rune(name)
+	for i := 1; i < 100; i++ {
+		suffix := ""
+		switch {
+		case i == 2:
+			suffix = importSuffix
+		case i > 2:
+			suffix = fmt.Sprintf(" (imported %d)", i-1)
+		}
+		base := r
+		if max := MaxNameLen - utf8.RuneCountInString(suffix); len(base) > max {
+			base = base[:max]
+		}
+		n := strings.TrimSpace(string(base)) + suffix
+		if t, err := taken(n); err != nil || !t {
+			return n, err
+		}
+	}
+	return "", apperr.New(apperr.Conflict, "Too many projects here have this name already. Rename one, then import again.")
 }

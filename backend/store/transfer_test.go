@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -124,5 +125,24 @@ func TestInstallID(t *testing.T) {
 	}
 	if other, _ := openTest(t).InstallID(ctx); other == a {
 		t.Fatal("two databases share an id")
+	}
+}
+
+func TestImportNameTaken(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	long := strings.Repeat("n", MaxNameLen)
+	for _, tc := range []struct{ name, want string }{
+		{"Shop", "Shop"},
+		{"Shop", "Shop (imported)"},
+		{"shop", "shop (imported 2)"},
+		{"Other", "Other"},
+		{long, long},
+		{long, strings.Repeat("n", MaxNameLen-len(" (imported)")) + " (imported)"},
+	} {
+		p, _, err := s.ImportProject(ctx, ImportedProject{Project: Project{Name: tc.name}})
+		if err != nil || p.Name != tc.want {
+			t.Fatalf("import %q = %q %v, want %q", tc.name, p.Name, err, tc.want)
+		}
 	}
 }

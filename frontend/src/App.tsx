@@ -201,6 +201,7 @@ export default function App() {
         <main className="min-h-0 flex-1">
           <Workspace />
         </main>
+        <Toaster />
       </div>
       <OnceOpened open={createOpen}>
         <CreateProjectDialog open={createOpen} onOpenChange={setCreateOpen} />
@@ -217,7 +218,6 @@ export default function App() {
       <OnceOpened open={helpOpen}>
         <ShortcutsHelp />
       </OnceOpened>
-      <Toaster />
       <QuitOverlay />
     </TipProvider>
   )

@@ -26,7 +26,16 @@ export function followSandboxURL(url: string, storedSandboxId: string | undefine
   return u.toString().replace(/\/$/, url.endsWith('/') ? '/' : '')
 }
 
-export type Cover = null | { kind: 'paused' | 'busy' | 'none' | 'error'; text: string }
+/** The sandbox a preview URL names (<port>-<sandboxId>.<domain>), or null for any other address. */
+export function sandboxOfURL(url: string): string | null {
+  try {
+    return HOST.exec(new URL(url).hostname)?.[2] ?? null
+  } catch {
+    return null
+  }
+}
+
+export type Cover = null | { kind: 'paused' | 'busy' | 'none' | 'error' | 'unreachable'; text: string }
 
 /**
  * What covers a web preview while its sandbox cannot serve it: an iframe of a
@@ -52,6 +61,12 @@ export function previewCover(state: SandboxState | undefined, error?: string): C
       return { kind: 'none', text: "No sandbox is running for this project. Start one to see the app again: it is built from the project's files." }
     case 'error':
       return { kind: 'error', text: error || 'The sandbox could not be reached.' }
+    case 'unreachable':
+      // Not the browser's wordless broken page: what happened and what to do.
+      return {
+        kind: 'unreachable',
+        text: `${error || 'Tessera cannot reach the sandbox right now.'} The app's files are safe on this computer; the preview comes back when the sandbox answers.`,
+      }
     default:
       return null
   }

@@ -96,9 +96,12 @@ export function problemLabel(p: Problem): string {
   return LABEL[p.kind]
 }
 
+/** How a Fix's message begins (parseFixPrompt in outcome.ts reads it back). */
+export const FIX_PREFIX = 'Fix this problem. '
+
 /** The message a Fix sends: the problem, the file it is in, the error text. */
 export function fixPrompt(p: Problem): string {
-  const parts = [`Fix this problem. ${LABEL[p.kind]}: ${p.title}`]
+  const parts = [`${FIX_PREFIX}${LABEL[p.kind]}: ${p.title}`]
   if (p.file) parts.push(`File: ${p.file}`)
   if (p.detail) parts.push('Error output:\n```\n' + p.detail + '\n```')
   parts.push('Change the code so that it runs without this error, and keep everything else as it is.')

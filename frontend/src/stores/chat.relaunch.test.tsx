@@ -1,10 +1,11 @@
 import { act, render, screen, waitFor } from '@testing-library/react'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import * as api from '../api'
-import { normalizeMessage, runResultOf, type ChatEvent, type HistoryPage, type Message, type SendResult } from '../api'
+import { normalizeMessage, runResultOf, type ChatEvent, type HistoryPage, type Message, type SandboxStatus, type SendResult } from '../api'
 import { emptyChat, initialTab, useChat } from './chat'
 import { enableMarks } from '../lib/instrument'
 import { useCatalog } from './catalog'
+import { useSandbox } from './sandbox'
 import { chatHandlers, type makeApiMock } from '../test/apiMock'
 import { PreviewPanel } from '../components/preview/PreviewPanel'
 import { ChatPanel } from '../components/chat/ChatPanel'
@@ -84,11 +85,15 @@ describe('relaunch: the preview opens on the last output', () => {
         }),
       ])),
     )
+    // The project's sandbox, as its status topic reports it on relaunch
+    // (without one, another sandbox's address is never loaded).
+    useSandbox.setState({ byProject: { [P]: { projectId: P, state: 'running', sandboxId: 'sbx' } as SandboxStatus } })
     render(<PreviewPanel projectId={P} />)
     await act(async () => {
       await useChat.getState().load(P)
     })
     expect(screen.getByTestId('preview-iframe')).toHaveAttribute('src', 'https://3000-sbx.e2b.app')
+    useSandbox.setState({ byProject: {} })
   })
 
   it('stays on Code when the newest answer has no result or a failed step', async () => {

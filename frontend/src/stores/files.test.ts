@@ -56,6 +56,8 @@ describe('files store', () => {
     expect(await s().save(P, 'app.py')).toBe(true)
     expect(folder.saves).toEqual([{ path: 'app.py', content: 'print(2)\n' }])
     expect(filesOf(s(), P).files['app.py']).toMatchObject({ content: 'print(2)\n', draft: null, saving: false })
+    // Ctrl+S shows that it saved (the editor's "Saved at …").
+    expect(Date.parse(filesOf(s(), P).files['app.py'].savedAt ?? '')).not.toBeNaN()
     expect(s().savedNonce[P]).toBe(1)
     // Typing back the saved text is no draft; saving without a draft does nothing.
     s().edit(P, 'app.py', 'print(2)\n')

@@ -21,6 +21,8 @@ export interface OpenFile {
   error: string | null
   /** The file changed in the folder (a turn wrote it) while the person had unsaved text: saving replaces that change. */
   stale: boolean
+  /** When the person last saved it here (ISO), so Ctrl+S shows that it saved; absent before. */
+  savedAt?: string
 }
 
 export interface ProjectFiles {
@@ -248,7 +250,14 @@ export const useFiles = create<FilesState>((set, get) => {
       try {
         const r = await filesApi.save(projectId, path, text)
         // Typing during the save keeps the newer text as the draft.
-        patchFile(projectId, path, (cur) => ({ saving: false, stale: false, content: text, size: new Blob([text]).size, draft: cur.draft === text ? null : cur.draft }))
+        patchFile(projectId, path, (cur) => ({
+          saving: false,
+          stale: false,
+          content: text,
+          size: new Blob([text]).size,
+          draft: cur.draft === text ? null : cur.draft,
+          savedAt: new Date().toISOString(),
+        }))
         persist(true)
         reportChange(projectId, r)
         void get().loadTree(projectId)

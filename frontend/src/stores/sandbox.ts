@@ -27,6 +27,12 @@ interface SandboxStoreState {
   setBudget: (projectId: string, usd: number) => Promise<boolean>
   publish: (projectId: string, port: number, hours: number) => Promise<PublishResult | null>
   unpublish: (projectId: string) => Promise<void>
+  /**
+   * What E2B made of the last Publish when it differs from what was asked
+   * (a plan that ends the sandbox sooner): shown in the published bar,
+   * beside the link it is about, and gone with Unpublish.
+   */
+  publishNote: Record<string, string>
 }
 
 let unfollow: (() => void) | null = null
@@ -52,6 +58,7 @@ export const useSandbox = create<SandboxStoreState>((set, get) => {
   return {
     byProject: {},
     busy: {},
+    publishNote: {},
     following: null,
     follow: (projectId) => {
       if (get().following === projectId) return
@@ -106,7 +113,7 @@ export const useSandbox = create<SandboxStoreState>((set, get) => {
         const r = await api.sandbox.publish(projectId, port, hours)
         const st = await api.sandbox.status(projectId).catch(() => null)
         if (st) put({ ...st, projectId: st.projectId || projectId })
-        if (r?.note) toast.info(r.note)
+        set((s) => ({ publishNote: { ...s.publishNote, [projectId]: r?.note ?? '' } }))
         return r ?? null
       } catch (e) {
         toast.error(errorMessage(e))
@@ -118,6 +125,7 @@ export const useSandbox = create<SandboxStoreState>((set, get) => {
     unpublish: async (projectId) => {
       try {
         await api.sandbox.unpublish(projectId)
+        set((s) => ({ publishNote: { ...s.publishNote, [projectId]: '' } }))
         const st = await api.sandbox.status(projectId).catch(() => null)
         if (st) put({ ...st, projectId: st.projectId || projectId })
       } catch (e) {

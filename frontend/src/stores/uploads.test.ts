@@ -53,13 +53,15 @@ describe('uploads store', () => {
     expect(useUploads.getState().byProject.p1).toHaveLength(1)
   })
 
-  it('pick: a cancelled dialog uploads nothing and says nothing; a warning is shown', async () => {
+  it('pick: a cancelled dialog uploads nothing and says nothing; a warning is shown in the same notice', async () => {
     u.pick.mockResolvedValueOnce({ uploads: [] })
     expect(await useUploads.getState().pick('p1')).toBe(false)
     expect(useToasts.getState().toasts).toHaveLength(0)
     u.pick.mockResolvedValueOnce({ uploads: [up('data/big.parquet', 40 << 20)], warning: 'Not in the sandbox yet.' })
     expect(await useUploads.getState().pick('p1')).toBe(true)
-    expect(useToasts.getState().toasts.map((t) => t.kind)).toEqual(['success', 'error'])
+    const shown = useToasts.getState().toasts
+    expect(shown.map((t) => t.kind)).toEqual(['error'])
+    expect(shown[0].message).toMatch(/^Uploaded data\/big\.parquet\..* Not in the sandbox yet\.$/)
   })
 
   it('dropRefusal', () => {

@@ -43,6 +43,11 @@ interface UploadsState {
   uploadFiles: (projectId: string, files: File[]) => Promise<boolean>
   /** Opens the system's file dialog (files up to 50 MB); false when nothing was uploaded. */
   pick: (projectId: string) => Promise<boolean>
+  /**
+   * The system's file dialog is open (Pick has not returned): the button
+   * says "Choose files…", not "Uploading…", while nothing is chosen yet.
+   */
+  picking: Record<string, boolean>
   dismissError: (projectId: string) => void
 }
 
@@ -65,8 +70,7 @@ export const useUploads = create<UploadsState>((set, get) => {
       return { byProject: { ...s.byProject, [projectId]: [...byPath.values()].sort((a, b) => a.path.localeCompare(b.path)) } }
     })
     const names = r.uploads.map((u) => u.path).join(', ')
-    toast.success(`Uploaded ${names}. Your next message tells the assistant about ${r.uploads.length === 1 ? 'it' : 'them'}.`)
-    if (r.warning) toast.error(r.warning)
+    toast.outcome(`Uploaded ${names}. Your next message tells the assistant about ${r.uploads.length === 1 ? 'it' : 'them'}.`, r.warning, 'error', 'upload')
     for (const fn of listeners) fn(projectId, r.uploads)
     return true
   }
@@ -121,7 +125,16 @@ export const useUploads = create<UploadsState>((set, get) => {
         return uploadsApi.upload(projectId, payload)
       })
     },
-    pick: (projectId) => run(projectId, () => uploadsApi.pick(projectId)),
+    picking: {},
+    pick: async (projectId) => {
+      if (get().busy[projectId]) return false
+      set((s) => ({ picking: { ...s.picking, [projectId]: true } }))
+      try {
+        return await run(projectId, () => uploadsApi.pick(projectId))
+      } finally {
+        set((s) => ({ picking: { ...s.picking, [projectId]: false } }))
+      }
+    },
     dismissError: (projectId) => setFor('error', projectId, null),
   }
 })

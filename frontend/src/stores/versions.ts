@@ -44,6 +44,8 @@ interface VersionsState {
   restore: (projectId: string, versionId: string) => Promise<RestoreResult>
   branch: (projectId: string, versionId: string, name: string, withSandbox?: boolean) => Promise<BranchResult>
   loadPoints: (projectId: string) => Promise<void>
+  /** The history alone (for the chat's lines about restores and undos), without the panel's diff. */
+  refreshHistory: (projectId: string) => Promise<void>
 }
 
 /** How often the open panel asks again while a restore point is being saved. */
@@ -130,6 +132,14 @@ export const useVersions = create<VersionsState>((set, get) => {
         }
       } catch {
         // The count is a hint; the history shows regardless.
+      }
+    },
+
+    refreshHistory: async (projectId) => {
+      try {
+        patch(projectId, { versions: await api.history(projectId), loaded: true })
+      } catch {
+        // The chat's file lines are a hint: the Versions panel says what failed.
       }
     },
 

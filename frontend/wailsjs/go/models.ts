@@ -1847,6 +1847,7 @@ export namespace api {
 	    restored: boolean;
 	    warning?: string;
 	    canRedo: boolean;
+	    files?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new UndoResult(source);
@@ -1857,6 +1858,7 @@ export namespace api {
 	        this.restored = source["restored"];
 	        this.warning = source["warning"];
 	        this.canRedo = source["canRedo"];
+	        this.files = source["files"];
 	    }
 	}
 	export class UpdateProjectRequest {

@@ -14,6 +14,7 @@ import { UploadButton, UploadDropZone, UploadList } from './Uploads'
 import { VersionsButton, VersionsDialog } from '../versions/VersionsDialog'
 import { useVersions } from '../../stores/versions'
 import type { UndoResult } from '../../api'
+import { undoSentence } from '../../lib/fileStory'
 
 /**
  * Picks a usable model when none (or an unusable one, e.g. one that
@@ -67,8 +68,9 @@ export function ChatPanel({ projectId }: { projectId: string }) {
   const afterUndoRedo = (r: UndoResult, done: string) => {
     const v = useVersions.getState()
     if (v.byProject[projectId]?.loaded) void v.load(projectId)
-    if (r.warning) toast.error(r.warning)
-    else toast.info(done)
+    // Undo and Redo are one action back and forth: the newer sentence replaces the older.
+    if (r.warning) toast.error(r.warning, 'undo-redo')
+    else toast.info(done, 'undo-redo')
   }
   const onRedo = async () => {
     try {
@@ -176,7 +178,7 @@ export function ChatPanel({ projectId }: { projectId: string }) {
           try {
             const r = await undo(projectId)
             setUndoOpen(false)
-            afterUndoRedo(r, r.restored ? 'The last exchange was undone and the files are back to the version before it. Redo brings it back.' : 'The last exchange was removed; it had not changed the files. Redo brings it back.')
+            afterUndoRedo(r, undoSentence(r))
           } catch (e) {
             setUndoOpen(false)
             toast.error(errorMessage(e))

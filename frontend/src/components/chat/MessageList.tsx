@@ -1,10 +1,15 @@
-import { Fragment, useCallback, useLayoutEffect, useRef, useState } from 'react'
+import { Fragment, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react'
 import type { Message } from '../../api'
 import { errorMessage, runResultOf } from '../../api'
 import type { ProjectChat } from '../../stores/chat'
 import { useChat } from '../../stores/chat'
 import { useUI } from '../../stores/ui'
 import { fragmentFromPartial } from '../../lib/fragment'
+import type { Problem } from '../../lib/problems'
+import { fileLines, type FileLine } from '../../lib/fileStory'
+import { useVersions } from '../../stores/versions'
+import { formatVersionTime } from '../versions/VersionList'
+import { History } from 'lucide-react'
 import { FragmentCard, Markdown, MessageRow, filesWithCode } from './MessageRow'
 import { StageIndicator } from './StageIndicator'
 import { ConfirmDialog } from '../ui/Dialog'
@@ -57,6 +62,16 @@ export function MessageList({ projectId, chat }: { projectId: string; chat: Proj
     [projectId, select, setTab],
   )
   const onRetry = useCallback(() => void retry(projectId), [projectId, retry])
+  const fix = useChat((s) => s.fix)
+  // Restores and undos, as lines among the messages: the story above them may no longer hold.
+  const versions = useVersions((s) => s.byProject[projectId]?.versions)
+  const refreshHistory = useVersions((s) => s.refreshHistory)
+  const loaded = chat.loaded
+  useEffect(() => {
+    if (loaded) void refreshHistory(projectId)
+  }, [loaded, projectId, refreshHistory])
+  const lines = useMemo(() => fileLines(list, versions ?? []), [list, versions])
+  const onFix = useCallback((p: Problem) => void fix(projectId, p), [projectId, fix])
   const askUndo = useUI((s) => s.askUndo)
   const deleteMessage = useChat((s) => s.deleteMessage)
   const [deleting, setDeleting] = useState<Message | null>(null)
@@ -205,7 +220,7 @@ export function MessageList({ projectId, chat }: { projectId: string; chat: Proj
               Beginning of the chat
             </p>
           ) : null}
-          {visible.map((m: Message) => (
+          {visible.map((m: Message, i: number) => (
             <Fragment key={m.id}>
             <MessageRow
               message={m}
@@ -217,10 +232,13 @@ export function MessageList({ projectId, chat }: { projectId: string; chat: Proj
               onRetry={onRetry}
               onRemove={onRemove}
               onDelete={run ? undefined : setDeleting}
+              onFix={!run && m === last ? onFix : undefined}
+              asked={m.role === 'assistant' ? (list[start + i - 1] ?? null) : undefined}
               agentTurn={m.role === 'assistant' && !!agentTurns[m.id]}
               planTurn={m.role === 'assistant' && agentTurns[m.id]?.mode === 'plan' && agentTurns[m.id]?.status === 'done'}
             />
             {m.role === 'assistant' ? <AgentAnswerTurn projectId={projectId} messageId={m.id} latest={!run && m === last} /> : null}
+            {lines.filter((l) => l.afterMessageId === m.id).map((l) => <FileStoryLine key={l.id} line={l} />)}
             </Fragment>
           ))}
           {pendingUser ? (
@@ -298,5 +316,17 @@ export function MessageList({ projectId, chat }: { projectId: string; chat: Proj
         }}
       />
     </div>
+  )
+}
+
+/** A restore or undo among the messages: what the project's files are since then. */
+function FileStoryLine({ line }: { line: FileLine }) {
+  return (
+    <p data-testid="file-story" data-kind={line.kind} className="flex items-start gap-1.5 self-stretch border-y border-dashed border-border py-1.5 text-xs text-muted-foreground">
+      <History aria-hidden className="mt-0.5 h-3.5 w-3.5 shrink-0" />
+      <span>
+        <time dateTime={line.time}>{formatVersionTime(line.time)}</time> · {line.text}
+      </span>
+    </p>
   )
 }

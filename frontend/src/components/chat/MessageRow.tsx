@@ -1,5 +1,5 @@
-import { memo } from 'react'
-import { RotateCcw, Trash2 } from 'lucide-react'
+import { memo, useState } from 'react'
+import { RotateCcw, Trash2, Wand2, Wrench } from 'lucide-react'
 import type { ImageAttachment, Message } from '../../api'
 import { commentaryOf, fragmentFromStored } from '../../lib/fragment'
 import { LazyMarkdown } from './LazyMarkdown'
@@ -8,6 +8,9 @@ import { cn } from '../../lib/utils'
 import { useCatalog } from '../../stores/catalog'
 import { templateName } from '../../lib/templates'
 import { TemplateIcon } from '../ui/TemplateIcon'
+import { OutcomeMark } from './OutcomeMark'
+import { parseFixPrompt, turnOutcome } from '../../lib/outcome'
+import type { Problem } from '../../lib/problems'
 
 export const Markdown = memo(function Markdown({ text }: { text: string }) {
   return (
@@ -122,12 +125,18 @@ export const MessageRow = memo(function MessageRow({
   onDelete,
   agentTurn = false,
   planTurn = false,
+  onFix,
+  asked,
 }: {
   /** An agent turn's answer: its step log shows the outcome, the stop reason and Continue, so the row adds no alert of its own. */
   agentTurn?: boolean
   /** A Plan turn's answer: the plan shows in its editor below, not twice. */
   planTurn?: boolean
   onRemove?: () => void
+  /** Sends the turn's problem to the model (only on the newest answer, while nothing runs). */
+  onFix?: (problem: Problem) => void
+  /** The person's message this answers: a Fix that worked is said so on the answer. */
+  asked?: Message | null
   /** Deletes this message (asks first); absent while a turn runs. */
   onDelete?: (message: Message) => void
   message: Message
@@ -141,10 +150,14 @@ export const MessageRow = memo(function MessageRow({
 }) {
   if (message.role === 'user') {
     const images = message.attachments ?? []
+    // A Fix's message is a prompt for the model: the chat shows what it asks, not its code fences.
+    const fix = parseFixPrompt(message.content)
     return (
       <div data-testid="chat-message" data-message-id={message.id} data-role="user" data-status={message.status} className="group flex flex-col items-end gap-1">
         {images.length ? <AttachmentThumbs images={images} /> : null}
-        {message.content ? (
+        {fix ? (
+          <FixRequestBubble label={fix.label} title={fix.title} file={fix.file} detail={fix.detail} />
+        ) : message.content ? (
           <div className="max-w-[85%] rounded-2xl rounded-br-sm bg-muted px-3 py-2 text-sm whitespace-pre-wrap break-words">
             {message.content}
           </div>
@@ -156,6 +169,7 @@ export const MessageRow = memo(function MessageRow({
   const frag = fragmentFromStored(message.fragment)
   const text = commentaryOf(message)
   const stepError = message.result?.stepError
+  const outcome = turnOutcome(message, asked)
   return (
     <div data-testid="chat-message" data-message-id={message.id} data-role="assistant" data-status={message.status} className="group flex flex-col items-start">
       {text && !planTurn ? <LazyMarkdown text={text} /> : null}
@@ -178,38 +192,62 @@ export const MessageRow = memo(function MessageRow({
               ? 'Interrupted when Tessera closed; what arrived was kept.'
               : 'This answer failed; the chat went on after it.'}
         </p>
-      ) : message.status === 'error' || message.status === 'stopped' || message.status === 'interrupted' ? (
-        <div
-          data-testid="message-alert"
-          role={message.status === 'error' ? 'alert' : undefined}
-          className={cn(
-            'mt-2 flex flex-wrap items-center gap-2 rounded-md border px-3 py-2 text-sm',
-            message.status === 'error' ? 'border-destructive/60 text-destructive' : 'border-border text-muted-foreground',
-          )}
-        >
-          <span>
-            {message.status === 'stopped'
-              ? 'Stopped. The partial answer was kept.'
-              : message.status === 'interrupted'
-                ? 'Interrupted: Tessera closed before this answer finished. What arrived was kept.'
-                : stepError?.message || 'This answer failed.'}
-          </span>
-          {canRetry ? (
-            <Button size="sm" variant="outline" data-testid="chat-retry" onClick={onRetry}>
-              <RotateCcw className="h-3 w-3" /> Retry
-            </Button>
-          ) : null}
-          {canRetry && onRemove ? (
-            <Button size="sm" variant="ghost" data-testid="chat-remove-failed" onClick={onRemove}>
-              <Trash2 className="h-3 w-3" /> Remove
-            </Button>
-          ) : null}
-        </div>
+      ) : outcome ? (
+        <OutcomeMark
+          tone={outcome.tone}
+          line={outcome.line}
+          detail={outcome.detail}
+          // The failed or stopped turn keeps the test id its alert always had.
+          testId={message.status === 'done' ? 'turn-mark' : 'message-alert'}
+          actions={
+            <>
+              {outcome.problem && onFix && !superseded ? (
+                <Button size="sm" variant="outline" data-testid="turn-fix" onClick={() => onFix(outcome.problem!)}>
+                  <Wand2 className="h-3 w-3" /> Fix
+                </Button>
+              ) : null}
+              {canRetry && message.status !== 'done' ? (
+                <Button size="sm" variant="outline" data-testid="chat-retry" onClick={onRetry}>
+                  <RotateCcw className="h-3 w-3" /> Retry
+                </Button>
+              ) : null}
+              {canRetry && onRemove && message.status !== 'done' ? (
+                <Button size="sm" variant="ghost" data-testid="chat-remove-failed" onClick={onRemove}>
+                  <Trash2 className="h-3 w-3" /> Remove
+                </Button>
+              ) : null}
+            </>
+          }
+        />
       ) : null}
       {onDelete ? <DeleteButton label="Delete this answer" onClick={() => onDelete(message)} /> : null}
     </div>
   )
 })
+
+/** A Fix the person (or auto-fix) sent: the problem in one line, the error output one click away. */
+function FixRequestBubble({ label, title, file, detail }: { label: string; title: string; file?: string; detail: string }) {
+  const [open, setOpen] = useState(false)
+  return (
+    <div data-testid="fix-request" className="max-w-[85%] rounded-2xl rounded-br-sm bg-muted px-3 py-2 text-sm break-words">
+      <p className="flex items-start gap-1.5">
+        <Wrench aria-hidden className="mt-0.5 h-3.5 w-3.5 shrink-0" />
+        <span>
+          Fix: {label.toLowerCase()}: <span className="font-mono text-xs">{title}</span>
+          {file ? <span className="text-muted-foreground"> ({file})</span> : null}
+        </span>
+      </p>
+      {detail ? (
+        <>
+          <button type="button" aria-expanded={open} data-testid="fix-request-details" onClick={() => setOpen((o) => !o)} className="mt-1 text-xs underline">
+            {open ? 'Hide the error output' : 'Show the error output'}
+          </button>
+          {open ? <pre className="mt-1 max-h-60 overflow-auto rounded bg-background p-2 text-xs whitespace-pre-wrap">{detail}</pre> : null}
+        </>
+      ) : null}
+    </div>
+  )
+}
 
 /** Shown on hover or keyboard focus, so the chat stays quiet. */
 function DeleteButton({ label, onClick }: { label: string; onClick: () => void }) {

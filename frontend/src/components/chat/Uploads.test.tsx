@@ -13,7 +13,7 @@ const u = uploadsApi as unknown as { [K in keyof typeof uploadsApi]: ReturnType<
 
 beforeEach(() => {
   vi.clearAllMocks()
-  useUploads.setState({ byProject: {}, busy: {}, error: {} })
+  useUploads.setState({ byProject: {}, busy: {}, error: {}, picking: {} })
 })
 
 function dropFiles(el: Element, files: File[]) {
@@ -24,6 +24,17 @@ function dropFiles(el: Element, files: File[]) {
 }
 
 describe('uploads in the chat', () => {
+  it('says "Choose files…" while the file dialog is open, not "Uploading…"; back to Upload when it closes', async () => {
+    let close: (r: unknown) => void = () => {}
+    u.pick.mockReturnValue(new Promise((resolve) => (close = resolve)))
+    render(<UploadButton projectId="p1" />)
+    fireEvent.click(screen.getByTestId('chat-upload'))
+    await waitFor(() => expect(screen.getByTestId('chat-upload')).toHaveTextContent('Choose files…'))
+    expect(screen.getByTestId('chat-upload')).not.toHaveTextContent('Uploading')
+    close({ uploads: [] })
+    await waitFor(() => expect(screen.getByTestId('chat-upload')).toHaveTextContent(/^Upload$/))
+  })
+
   it('a drop onto the chat uploads the files and lists them', async () => {
     u.upload.mockResolvedValue({ uploads: [{ path: 'data/sales.csv', size: 2048, kind: 'csv', summary: 'CSV, 2 columns', createdAt: '' }] })
     render(

@@ -65,6 +65,7 @@ export function UploadButton({ projectId, disabled }: { projectId: string; disab
   const pick = useUploads((s) => s.pick)
   const uploadFiles = useUploads((s) => s.uploadFiles)
   const busy = useUploads((s) => !!s.busy[projectId])
+  const picking = useUploads((s) => !!s.picking[projectId])
   const input = useRef<HTMLInputElement>(null)
   return (
     <>
@@ -83,7 +84,7 @@ export function UploadButton({ projectId, disabled }: { projectId: string; disab
           }
         }}
       >
-        <UploadIcon className="h-3.5 w-3.5" /> {busy ? 'Uploading…' : 'Upload'}
+        <UploadIcon className="h-3.5 w-3.5" /> {picking ? 'Choose files…' : busy ? 'Uploading…' : 'Upload'}
       </Button>
       <input
         ref={input}

@@ -1,4 +1,4 @@
-import { render, screen, waitFor, within } from '@testing-library/react'
+import { act, render, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { EditorView } from '@codemirror/view'
@@ -136,6 +136,7 @@ describe('Explorer', () => {
     await user.click(row('app.py')!)
     await waitFor(() => expect(screen.getByTestId('editor-text')).toHaveTextContent('print(1)'))
     expect(screen.getByTestId('editor-save')).toBeDisabled()
+    expect(screen.queryByTestId('editor-saved')).toBeNull()
     useFiles.getState().edit(P, 'app.py', 'print(2)\n')
     await waitFor(() => expect(screen.getByTestId('editor-tab')).toHaveAttribute('data-dirty', 'true'))
     await user.click(screen.getByTestId('editor-tab-close'))
@@ -144,6 +145,11 @@ describe('Explorer', () => {
     await user.click(screen.getByTestId('editor-save'))
     await waitFor(() => expect(screen.getByTestId('editor-tab')).toHaveAttribute('data-dirty', 'false'))
     expect(folder.saves).toEqual([{ path: 'app.py', content: 'print(2)\n' }])
+    // A save shows that it saved, beside the button; typing again hides it.
+    expect(screen.getByTestId('editor-saved')).toHaveTextContent(/^Saved at /)
+    act(() => useFiles.getState().edit(P, 'app.py', 'print(3)\n'))
+    expect(screen.queryByTestId('editor-saved')).toBeNull()
+    act(() => useFiles.getState().edit(P, 'app.py', 'print(2)\n'))
     await user.click(screen.getByTestId('editor-tab-close'))
     expect(screen.queryByTestId('editor-tab')).toBeNull()
   })

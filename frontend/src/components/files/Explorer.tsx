@@ -107,6 +107,11 @@ export function Explorer({ projectId, stream }: { projectId: string; stream?: Fi
               >
                 <WrapText className="h-4 w-4" />
               </Button>
+              {!dirty && file?.savedAt ? (
+                <span role="status" data-testid="editor-saved" className="text-xs text-muted-foreground">
+                  Saved at {new Date(file.savedAt).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' })}
+                </span>
+              ) : null}
               <Button
                 size="icon"
                 variant="ghost"

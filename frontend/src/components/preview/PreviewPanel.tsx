@@ -163,16 +163,21 @@ export function PreviewPanel({ projectId }: { projectId: string }) {
             <SquareTerminal className="h-3.5 w-3.5" /> Terminal
           </Tabs.Trigger>
         </Tabs.List>
-        <div className="min-w-0 flex-1 truncate text-right text-xs text-muted-foreground">
-          {fragment?.title ? <span className="font-medium text-foreground">{fragment.title}</span> : null}
+        {/* Only the title gives way when the panel is narrow: the template and the tokens are never cut (issue 29: "· 2,8…"). */}
+        <div className="flex min-w-0 flex-1 items-center justify-end gap-1 text-xs whitespace-nowrap text-muted-foreground" data-testid="preview-meta">
+          {fragment?.title ? (
+            <span className="min-w-0 truncate font-medium text-foreground" title={fragment.title}>
+              {fragment.title}
+            </span>
+          ) : null}
           {fragment?.template ? (
-            <span data-testid="preview-template" title={fragment.template}>
-              {' '}· <TemplateIcon template={fragment.template} className="inline h-3.5 w-3.5 align-[-2px]" /> {templateName(fragment.template, templates)}
+            <span data-testid="preview-template" title={fragment.template} className="shrink-0">
+              · <TemplateIcon template={fragment.template} className="inline h-3.5 w-3.5 align-[-2px]" /> {templateName(fragment.template, templates)}
             </span>
           ) : null}
           {result?.usage?.totalTokens ? (
-            <span data-testid="usage-tokens" title={`${result.usage.promptTokens} prompt + ${result.usage.completionTokens} answer tokens`}>
-              {' '}· {result.usage.totalTokens.toLocaleString()} tokens
+            <span data-testid="usage-tokens" className="shrink-0" title={`${result.usage.promptTokens} prompt + ${result.usage.completionTokens} answer tokens`}>
+              · {result.usage.totalTokens.toLocaleString()} tokens
             </span>
           ) : null}
         </div>

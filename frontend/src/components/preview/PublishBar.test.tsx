@@ -5,6 +5,7 @@ import * as api from '../../api'
 import type { SandboxStatus } from '../../api'
 import { type makeApiMock } from '../../test/apiMock'
 import { useSandbox } from '../../stores/sandbox'
+import { useToasts } from '../../stores/toast'
 import { PublishBar, countdown, previewPort } from './PublishBar'
 
 vi.mock('../../api', async (importOriginal) => {
@@ -71,6 +72,27 @@ describe('PublishBar', () => {
     })
     expect(m.sandbox.unpublish).toHaveBeenCalledWith('a')
     expect(screen.getByTestId('publish-bar')).toHaveAttribute('data-published', 'false')
+  })
+
+  it("a plan's shorter lifetime is said once, beside the link, not as a notice; Unpublish clears it", async () => {
+    const until = new Date(Date.now() + 50 * 60_000).toISOString()
+    useToasts.setState({ toasts: [] })
+    const note = 'Your E2B plan keeps a sandbox for a limited time: the link works until 04:32, 50 min from now.'
+    m.sandbox.publish.mockResolvedValue({ url: URL_, until, note })
+    m.sandbox.status.mockResolvedValue(status({ publishedUntil: until, publishURL: URL_ }))
+    const user = userEvent.setup()
+    render(<PublishBar projectId="a" url={URL_} />)
+    await act(async () => {
+      await user.click(screen.getByTestId('publish-button'))
+    })
+    expect(screen.getByTestId('publish-note')).toHaveTextContent(note)
+    expect(useToasts.getState().toasts).toHaveLength(0)
+    m.sandbox.status.mockResolvedValue(status())
+    await act(async () => {
+      await user.click(screen.getByTestId('publish-stop'))
+    })
+    expect(screen.queryByTestId('publish-note')).toBeNull()
+    expect(useSandbox.getState().publishNote.a).toBe('')
   })
 
   it('an expired or paused link is not shown as published', () => {

@@ -40,6 +40,7 @@ export function PublishBar({ projectId, url }: { projectId: string; url: string 
   const busy = useSandbox((s) => !!s.busy[projectId])
   const publish = useSandbox((s) => s.publish)
   const unpublish = useSandbox((s) => s.unpublish)
+  const note = useSandbox((s) => s.publishNote[projectId] ?? '')
   const [hours, setHours] = useState(1)
   const [now, setNow] = useState(() => Date.now())
   const until = status?.state === 'running' && status.publishURL ? Date.parse(status.publishedUntil) : NaN
@@ -66,9 +67,14 @@ export function PublishBar({ projectId, url }: { projectId: string; url: string 
         >
           {status!.publishURL}
         </button>
-        <span className="ml-auto shrink-0" data-testid="publish-countdown" aria-live="off">
+        <span className="ml-auto shrink-0" data-testid="publish-countdown" aria-live="off" title={note || undefined}>
           {countdown(until - now)} left
         </span>
+        {note ? (
+          <span role="status" data-testid="publish-note" className="min-w-0 truncate text-amber-700 dark:text-amber-400" title={note}>
+            {note}
+          </span>
+        ) : null}
         <Button size="sm" variant="outline" data-testid="publish-stop" onClick={() => void unpublish(projectId)}>
           <X className="h-3.5 w-3.5" /> Unpublish
         </Button>

@@ -1,4 +1,4 @@
-import { useState } from 'react'
+import { useEffect, useState } from 'react'
 import { Check, Copy, ExternalLink, Monitor, RefreshCw, Smartphone, Tablet } from 'lucide-react'
 import { frameSandbox, openURL, previewIsolation } from '../../api'
 import { Button } from '../ui/Button'
@@ -29,6 +29,33 @@ function savedDevice(): Device {
  * what it may do). It is not shown at all when this window cannot keep
  * frames away from the app's bindings.
  */
+/** Room the box keeps around a device frame (its p-3 padding, both sides). */
+const FRAME_PAD = 24
+
+/**
+ * How much a device frame is scaled to fit the panel: a tablet's 820 px
+ * page in a 640 px panel is laid out at 820 px and shown smaller, instead
+ * of being squeezed to the panel (where it looked just like Desktop).
+ */
+export function fitScale(deviceWidth: number | undefined, boxWidth: number): number {
+  if (!deviceWidth || boxWidth <= 0) return 1
+  return Math.min(1, Math.max(0.1, (boxWidth - FRAME_PAD) / deviceWidth))
+}
+
+/** The box's width, followed as the panel is resized (0 until measured). */
+function useWidth(): [(el: HTMLDivElement | null) => void, number] {
+  const [width, setWidth] = useState(0)
+  const [el, setEl] = useState<HTMLDivElement | null>(null)
+  useEffect(() => {
+    if (!el || typeof ResizeObserver === 'undefined') return
+    const ro = new ResizeObserver(() => setWidth(el.clientWidth))
+    ro.observe(el)
+    setWidth(el.clientWidth)
+    return () => ro.disconnect()
+  }, [el])
+  return [setEl, width]
+}
+
 export function WebPreview({ url, template = '', reloadKey = 0 }: { url: string; template?: string; reloadKey?: number }) {
   const [key, setKey] = useState(0)
   const [device, setDeviceState] = useState<Device>(savedDevice)
@@ -41,6 +68,8 @@ export function WebPreview({ url, template = '', reloadKey = 0 }: { url: string;
     }
   }
   const size = DEVICES[device]
+  const [boxRef, boxWidth] = useWidth()
+  const scale = fitScale(size.width, boxWidth)
   const [copied, setCopied] = useState(false)
   const [isolation] = useState(previewIsolation)
   return (
@@ -94,17 +123,31 @@ export function WebPreview({ url, template = '', reloadKey = 0 }: { url: string;
           {isolation.reason}
         </p>
       ) : (
-      <div className={cn('flex min-h-0 flex-1', !!size.width && 'justify-center overflow-auto bg-muted/40 p-3')} data-testid="preview-frame-box" data-device={device}>
-        <iframe
-          key={`${key}#${reloadKey}`}
-          data-testid="preview-iframe"
-          title="App preview"
-          src={url}
-          sandbox={frameSandbox(url, template)}
-          referrerPolicy="no-referrer"
-          style={size.width ? { width: size.width, height: size.height, maxWidth: '100%', flexShrink: 0 } : undefined}
-          className={cn('border-0 bg-white', size.width ? 'rounded-md shadow-md ring-1 ring-border' : 'min-h-0 w-full flex-1')}
-        />
+      <div
+        ref={boxRef}
+        className={cn('relative flex min-h-0 flex-1', !!size.width && 'justify-center overflow-auto bg-muted/40 p-3')}
+        data-testid="preview-frame-box"
+        data-device={device}
+        data-scale={scale.toFixed(2)}
+      >
+        {size.width && scale < 1 ? (
+          <span data-testid="preview-scale" className="absolute right-2 top-1 rounded bg-background/80 px-1 text-[10px] text-muted-foreground">
+            {size.width} px shown at {Math.round(scale * 100)} %
+          </span>
+        ) : null}
+        {/* The frame keeps the device's width (the page lays out as on it) and is scaled to fit. */}
+        <div style={size.width ? { width: size.width * scale, height: (size.height ?? 0) * scale, flexShrink: 0 } : undefined} className={size.width ? '' : 'flex min-h-0 w-full flex-1'}>
+          <iframe
+            key={`${key}#${reloadKey}`}
+            data-testid="preview-iframe"
+            title="App preview"
+            src={url}
+            sandbox={frameSandbox(url, template)}
+            referrerPolicy="no-referrer"
+            style={size.width ? { width: size.width, height: size.height, transform: `scale(${scale})`, transformOrigin: 'top left' } : undefined}
+            className={cn('border-0 bg-white', size.width ? 'rounded-md shadow-md ring-1 ring-border' : 'min-h-0 w-full flex-1')}
+          />
+        </div>
       </div>
       )}
     </div>

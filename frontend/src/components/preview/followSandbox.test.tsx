@@ -57,6 +57,10 @@ describe('followSandboxURL', () => {
     expect(previewCover('paused')?.kind).toBe('paused')
     expect(previewCover('rebuilding')?.kind).toBe('busy')
     expect(previewCover('error', 'E2B is unreachable.')).toEqual({ kind: 'error', text: 'E2B is unreachable.' })
+    // A sandbox E2B stopped answering for: Tessera's sentence over the frame, never the browser's error page.
+    const c = previewCover('unreachable', 'Tessera could not reach the sandbox just now: E2B did not answer.')
+    expect(c?.kind).toBe('unreachable')
+    expect(c?.text).toMatch(/^Tessera could not reach the sandbox just now: E2B did not answer\. .*comes back when the sandbox answers\.$/)
   })
 })
 
@@ -94,6 +98,23 @@ describe('the web preview follows the sandbox', () => {
     expect(screen.getByTestId('preview-iframe')).toBe(frame)
     expect(frame).toHaveAttribute('src', 'https://3000-new2.e2b.app')
     expect(screen.getByTestId('preview-cover')).toHaveAttribute('data-kind', 'paused')
+  })
+
+  it("a project with no sandbox of its own (an import) never shows or loads another sandbox's address", () => {
+    useSandbox.setState({ byProject: { [P]: st({ state: 'none', sandboxId: '' }) } })
+    render(<PreviewPanel projectId={P} />)
+    expect(screen.queryByTestId('preview-url')).toBeNull()
+    expect(screen.queryByTestId('preview-iframe')).toBeNull()
+    expect(screen.getByTestId('preview-cover')).toHaveAttribute('data-kind', 'none')
+    expect(document.body.textContent).not.toContain('old1')
+  })
+
+  it('a sandbox E2B stopped answering for is covered with the sentence, and no button that would do nothing', () => {
+    useSandbox.setState({ byProject: { [P]: st({ state: 'unreachable', sandboxId: 'old1', error: 'Tessera could not reach the sandbox just now: E2B did not answer.' }) } })
+    render(<PreviewPanel projectId={P} />)
+    expect(screen.getByTestId('preview-cover')).toHaveAttribute('data-kind', 'unreachable')
+    expect(screen.getByTestId('preview-cover')).toHaveTextContent('E2B did not answer.')
+    expect(screen.queryByTestId('preview-resume')).toBeNull()
   })
 
   it('while rebuilding the preview says so instead of showing a gateway error', () => {

@@ -1,6 +1,7 @@
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { useCatalog } from '../../stores/catalog'
 import * as api from '../../api'
 import { ApiError, type Project } from '../../api'
 import type { makeApiMock } from '../../test/apiMock'
@@ -61,6 +62,7 @@ describe('home helpers', () => {
 
 describe('HomeScreen', () => {
   beforeEach(() => {
+    useCatalog.setState({ templates: [{ id: 'nextjs-developer', name: 'Next.js developer', file: 'pages/index.tsx', port: 3000, custom: false }] })
     vi.useFakeTimers({ toFake: ['Date'] })
     vi.setSystemTime(NOW)
   })
@@ -70,7 +72,9 @@ describe('HomeScreen', () => {
     render(<HomeScreen />)
     expect(names()).toEqual(['beta dashboard', 'Alpha', 'Gamma'])
     const row = screen.getAllByTestId('home-row')[1]
-    expect(within(row).getByTestId('home-template')).toHaveTextContent('nextjs-developer')
+    // The template by the name the picker gives it, not its raw id (issue 29).
+    expect(within(row).getByTestId('home-template')).toHaveTextContent('Next.js developer')
+    expect(within(row).getByTestId('home-template')).not.toHaveTextContent('nextjs-developer')
     expect(within(row).getByTestId('home-sandbox')).toHaveTextContent('Paused')
     expect(within(row).getByTestId('home-minutes')).toHaveTextContent('10 min')
     expect(within(row).getByTestId('home-activity')).toHaveTextContent('yesterday')

@@ -3,6 +3,8 @@ import { Copy, KeyRound, Pencil, Plus, Search, Trash2 } from 'lucide-react'
 import { errorMessage, type Project } from '../../api'
 import { useProjects } from '../../stores/projects'
 import { useUI } from '../../stores/ui'
+import { useCatalog } from '../../stores/catalog'
+import { templateName } from '../../lib/templates'
 import { toast } from '../../stores/toast'
 import { Button } from '../ui/Button'
 import { ConfirmDialog } from '../ui/Dialog'
@@ -200,6 +202,7 @@ interface RowActions {
 
 const Row = memo(function Row({ p, i, now, actions }: { p: Project; i: number; now: number; actions: RowActions }) {
   const notice = cleanupNotice(p, now)
+  const templates = useCatalog((s) => s.templates)
   return (
     <li data-testid="home-row" data-project-id={p.id} className="flex flex-wrap items-center gap-2 px-3 py-2">
       <button
@@ -215,7 +218,9 @@ const Row = memo(function Row({ p, i, now, actions }: { p: Project; i: number; n
           {p.name}
         </span>
         <span className="flex flex-wrap gap-x-3 text-xs text-muted-foreground">
-          <span data-testid="home-template">{p.template || 'Auto'}</span>
+          <span data-testid="home-template" title={p.template || undefined}>
+            {templateName(p.template, templates)}
+          </span>
           <span data-testid="home-activity" title={p.lastActivityAt}>
             {ago(p.lastActivityAt, now)}
           </span>

@@ -4,6 +4,7 @@ import { useEffect, useMemo, useRef } from 'react'
 import type { SearchHit } from '../../api'
 import { splitSnippet } from '../../lib/snippet'
 import { cn } from '../../lib/utils'
+import { keepForNotices, overlay } from '../ui/Dialog'
 import { flatHits, useSearch } from '../../stores/search'
 
 const KIND_LABEL: Record<SearchHit['kind'], string> = {
@@ -83,12 +84,14 @@ export function SearchDialog() {
   return (
     <RD.Root open={open} onOpenChange={setOpen}>
       <RD.Portal>
-        <RD.Overlay className="fixed inset-0 z-40 bg-black/50" />
+        <RD.Overlay className={overlay} />
         <RD.Content
           data-testid="search-dialog"
           data-answered={answered}
           className="fixed left-1/2 top-[12vh] z-50 flex max-h-[70vh] w-[min(92vw,40rem)] -translate-x-1/2 flex-col overflow-hidden rounded-lg border border-border bg-card text-foreground shadow-xl focus:outline-none"
           onKeyDown={onKeyDown}
+          onPointerDownOutside={keepForNotices}
+          onFocusOutside={keepForNotices}
           onOpenAutoFocus={(e) => {
             // The last query comes back selected: typing replaces it, Enter reopens its hit.
             e.preventDefault()

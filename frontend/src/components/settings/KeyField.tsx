@@ -67,9 +67,23 @@ export function KeyField({
         </label>
         <span
           data-testid={`key-status-${testId}`}
-          className={saved ? 'text-xs font-medium text-emerald-600 dark:text-emerald-400' : 'text-xs text-muted-foreground'}
+          className={
+            saved && checked?.state === 'failed'
+              ? 'text-xs font-medium text-destructive'
+              : saved
+                ? 'text-xs font-medium text-emerald-600 dark:text-emerald-400'
+                : 'text-xs text-muted-foreground'
+          }
         >
-          {value.trim() ? (saved ? 'Saved · will be replaced' : 'Not saved yet') : saved ? 'Saved' : 'Not set'}
+          {value.trim()
+            ? saved
+              ? 'Saved · will be replaced'
+              : 'Not saved yet'
+            : saved
+              ? checked?.state === 'failed'
+                ? 'Saved · refused'
+                : 'Saved'
+              : 'Not set'}
         </span>
       </div>
       <div className="flex gap-2">

@@ -188,6 +188,19 @@ describe('Settings: preferences', () => {
     await waitFor(() => expect(useToasts.getState().toasts).toContainEqual(expect.objectContaining({ kind: 'success', message: 'Settings saved.' })))
   })
 
+  it('a saved key that E2B refuses gets one signal: the red refusal, no success notice, no green Saved', async () => {
+    const user = userEvent.setup()
+    renderDialog()
+    m.keyCheck.check.mockResolvedValueOnce({ ok: false, message: 'E2B did not accept the API key. Paste the right key in this field and Save.' })
+    await user.type(screen.getByTestId('key-input-e2b'), 'e2b_wrong')
+    await user.click(screen.getByTestId('settings-save'))
+    expect(await screen.findByTestId('settings-error')).toHaveTextContent('a key was refused')
+    await waitFor(() => expect(screen.getByTestId('key-status-e2b')).toHaveTextContent('Saved · refused'))
+    expect(screen.getByTestId('key-status-e2b').className).toContain('text-destructive')
+    expect(useToasts.getState().toasts.some((t) => t.kind === 'success')).toBe(false)
+    expect(document.body.textContent).not.toContain('in Settings')
+  })
+
   it('shows configured providers first and the others collapsed', async () => {
     fakeKeychain.add('llm:openai')
     useCatalog.setState({

@@ -172,6 +172,7 @@ export function SettingsDialog({
       }
       // Keys after the settings: a key typed for a new address goes there only once the address is saved.
       const failed: Record<string, string> = {}
+      const checks: Promise<void>[] = []
       for (const [account, value] of Object.entries(drafts)) {
         const v = value.trim()
         if (!v) continue
@@ -179,7 +180,7 @@ export function SettingsDialog({
         setDrafts((d) => ({ ...d, [account]: '' }))
         try {
           await useSettings.getState().setKey(account, v)
-          void useKeyChecks.getState().check(account) // before anything is spent on it
+          checks.push(useKeyChecks.getState().check(account)) // before anything is spent on it
         } catch (err) {
           setDrafts((d) => ({ ...d, [account]: d[account] || v })) // not saved: give it back
           failed[account] = toApiError(err).message
@@ -190,7 +191,15 @@ export function SettingsDialog({
         setErrors({ ...failed, [GENERAL]: 'The settings were saved, but not every key: see the fields marked in red.' })
         return
       }
-      toast.success('Settings saved.')
+      // A key just saved that its provider refuses: one signal, the red
+      // refusal beside it, never a success notice beside it (issue 29).
+      await Promise.all(checks)
+      const results = useKeyChecks.getState().results
+      if (Object.keys(drafts).some((a) => drafts[a]?.trim() && results[a]?.state === 'failed')) {
+        setErrors({ [GENERAL]: 'The settings were saved, but a key was refused: see the field marked in red.' })
+        return
+      }
+      toast.success('Settings saved.', 'settings-save')
       // The page's Content-Security-Policy names the E2B domain: load it anew.
       if (saved.e2bDomain !== current.e2bDomain) window.location.reload()
     } finally {

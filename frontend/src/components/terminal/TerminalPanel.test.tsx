@@ -2,6 +2,7 @@ import { act, render, screen, waitFor } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import type { TerminalData, TerminalInfo } from '../../api/terminal'
+import type { SandboxStatus } from '../../api'
 
 // jsdom cannot lay out xterm.js: a fake with its surface (writes go into a
 // line buffer, typed keys come back through onData).
@@ -73,6 +74,7 @@ vi.mock('../../api/terminal', async (importOriginal) => {
 const { terminalApi } = await import('../../api/terminal')
 const { useTerminal } = await import('../../stores/terminal')
 const { TerminalPanel } = await import('./TerminalPanel')
+const { useSandbox } = await import('../../stores/sandbox')
 const api = vi.mocked(terminalApi)
 
 const info = (id: string, over: Partial<TerminalInfo> = {}): TerminalInfo => ({
@@ -84,6 +86,7 @@ beforeEach(() => {
   subs.clear()
   terms.length = 0
   useTerminal.setState({ sessions: {}, byProject: {}, shown: {}, busy: {} })
+  useSandbox.setState({ byProject: { p: { projectId: 'p', state: 'running' } as SandboxStatus } })
   api.snapshot.mockImplementation(async (id: string) => ({ ...(useTerminal.getState().sessions[id] ?? info(id)), data: btoa('$ '), end: 2 }))
 })
 
@@ -100,6 +103,18 @@ describe('TerminalPanel', () => {
     act(() => terms[0].type('ls\r'))
     expect(api.input).toHaveBeenCalledWith('a', 'ls\r')
     expect(screen.queryByTestId('terminal-server-tab')).toBeNull()
+  })
+
+  it('does not start a paused sandbox by itself: it asks, and the button says it starts the sandbox', async () => {
+    useSandbox.setState({ byProject: { p: { projectId: 'p', state: 'paused' } as SandboxStatus } })
+    api.open.mockResolvedValueOnce(info('a'))
+    render(<TerminalPanel projectId="p" web={false} />)
+    const ask = await screen.findByTestId('terminal-ask')
+    expect(ask).toHaveTextContent('Opening one starts the sandbox')
+    expect(api.open).not.toHaveBeenCalled()
+    expect(screen.getByTestId('terminal-new')).toHaveAccessibleName('New terminal (starts the sandbox)')
+    await userEvent.click(screen.getByTestId('terminal-start'))
+    await waitFor(() => expect(api.open).toHaveBeenCalledWith('p', 80, 24))
   })
 
   it('says when the sandbox is paused, and a second tab is its own terminal', async () => {

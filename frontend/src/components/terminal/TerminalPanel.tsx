@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'react'
+import { useSandbox } from '../../stores/sandbox'
 import { Plus, RotateCcw, Server, SquareTerminal, X } from 'lucide-react'
 import { useTerminal, type ProjectTerminals } from '../../stores/terminal'
 import type { TerminalInfo } from '../../api/terminal'
@@ -35,13 +36,16 @@ export function TerminalPanel({ projectId, web }: { projectId: string; web: bool
   const list = proj.ids.map((id) => sessions[id]).filter((s): s is TerminalInfo => !!s)
   const shells = list.filter((s) => s.kind === 'shell')
   const server = list.find((s) => s.kind === 'server')
-  // The first visit opens a shell (once: closing the last one leaves none).
+  // The first visit opens a shell (once: closing the last one leaves none),
+  // but only in a sandbox that already runs: a shell in a paused or absent
+  // one would start it (E2B bills it while it runs), so that is asked for.
+  const running = useSandbox((s) => s.byProject[projectId]?.state === 'running')
   const autoOpened = useRef<string | null>(null)
   useEffect(() => {
-    if (!proj.loaded || autoOpened.current === projectId) return
+    if (!proj.loaded || autoOpened.current === projectId || !running) return
     autoOpened.current = projectId
     if (proj.ids.length === 0) void open(projectId)
-  }, [proj.loaded, proj.ids.length, open, projectId])
+  }, [proj.loaded, proj.ids.length, open, projectId, running])
 
   const active = list.find((s) => s.id === proj.active) ?? list[0] ?? null
   const tabCls = (on: boolean) =>
@@ -71,7 +75,13 @@ export function TerminalPanel({ projectId, web }: { projectId: string; web: bool
             </button>
           </div>
         ))}
-        <Button size="sm" variant="ghost" aria-label="New terminal" data-testid="terminal-new" onClick={() => void open(projectId)}>
+        <Button
+          size="sm"
+          variant="ghost"
+          aria-label={running ? 'New terminal' : 'New terminal (starts the sandbox)'}
+          data-testid="terminal-new"
+          onClick={() => void open(projectId)}
+        >
           <Plus className="h-3.5 w-3.5" />
         </Button>
         {web ? (
@@ -102,7 +112,16 @@ export function TerminalPanel({ projectId, web }: { projectId: string; web: bool
         {active ? (
           <XtermView key={active.id} id={active.id} readOnly={active.kind === 'server'} />
         ) : (
-          <p className="p-4 text-sm text-muted-foreground">{proj.loaded ? 'Opening a terminal…' : 'Loading…'}</p>
+          proj.loaded && !running && proj.ids.length === 0 ? (
+            <div className="flex flex-col items-start gap-2 p-4 text-sm text-muted-foreground" data-testid="terminal-ask">
+              <p>A terminal runs in the project's sandbox, which is not running now. Opening one starts the sandbox (E2B bills it while it runs).</p>
+              <Button size="sm" variant="outline" data-testid="terminal-start" onClick={() => void open(projectId)}>
+                <SquareTerminal className="h-3.5 w-3.5" /> Start the sandbox and open a terminal
+              </Button>
+            </div>
+          ) : (
+            <p className="p-4 text-sm text-muted-foreground">{proj.loaded ? 'Opening a terminal…' : 'Loading…'}</p>
+          )
         )}
       </div>
     </div>

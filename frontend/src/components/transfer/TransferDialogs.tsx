@@ -126,8 +126,7 @@ function ImportDialog() {
       let msg = parts.join(', ') + '.'
       if (r.sandbox === 'adopted') msg += ' Its sandbox was found at E2B and continues here.'
       if (r.skipped > 0) msg += ` ${r.skipped} ignored files or folders (such as node_modules) were left out.`
-      toast.success(msg)
-      if (r.warning) toast.info(r.warning)
+      toast.outcome(msg, r.warning, 'info')
     } catch (err) {
       setError(errorMessage(err))
     }

@@ -4,10 +4,18 @@ import { X } from 'lucide-react'
 import type { ReactNode } from 'react'
 import { Button } from './Button'
 import { cn } from '../../lib/utils'
+import { inNotices } from './Toaster'
 
-const overlay = 'fixed inset-0 z-40 bg-black/50'
+/** Dismissing a notice is not a click outside the dialog. */
+export function keepForNotices(e: { target: EventTarget | null; preventDefault: () => void }) {
+  if (inNotices(e.target)) e.preventDefault()
+}
+
+// Dialogs live above the notice strip (--notices-h, set by the Toaster): a
+// notice never covers a dialog's buttons, and a dialog never hides a notice.
+export const overlay = 'fixed inset-x-0 top-0 bottom-[var(--notices-h,0px)] z-40 bg-black/50'
 const content =
-  'fixed left-1/2 top-1/2 z-50 max-h-[90vh] w-[min(92vw,32rem)] -translate-x-1/2 -translate-y-1/2 overflow-y-auto rounded-lg border border-border bg-card p-5 text-foreground shadow-xl focus:outline-none'
+  'fixed left-1/2 top-[calc((100vh_-_var(--notices-h,0px))/2)] z-50 max-h-[calc(90vh_-_var(--notices-h,0px))] w-[min(92vw,32rem)] -translate-x-1/2 -translate-y-1/2 overflow-y-auto rounded-lg border border-border bg-card p-5 text-foreground shadow-xl focus:outline-none'
 
 export function Dialog(props: {
   open: boolean
@@ -22,7 +30,12 @@ export function Dialog(props: {
     <RD.Root open={props.open} onOpenChange={props.onOpenChange}>
       <RD.Portal>
         <RD.Overlay className={overlay} />
-        <RD.Content className={cn(content, props.className)} aria-describedby={props.description ? undefined : undefined}>
+        <RD.Content
+          className={cn(content, props.className)}
+          onPointerDownOutside={keepForNotices}
+          onFocusOutside={keepForNotices}
+          aria-describedby={props.description ? undefined : undefined}
+        >
           <div className="mb-3 flex items-start justify-between gap-4">
             <div className="min-w-0">
               <RD.Title className="text-base font-semibold [overflow-wrap:anywhere]">{props.title}</RD.Title>

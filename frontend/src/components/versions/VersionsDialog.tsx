@@ -100,8 +100,7 @@ function BranchDialog({ projectId, version, onClose }: { projectId: string; vers
     try {
       const r = await branch(projectId, version.id, name, canCopy && withSandbox)
       onClose()
-      toast.success(`“${cutName(r.project.name)}” was made from that version and is now open.`)
-      if (r.warning) toast.info(r.warning)
+      toast.outcome(`“${cutName(r.project.name)}” was made from that version and is now open.`, r.warning, 'info')
     } catch (err) {
       setError(errorMessage(err))
     }
@@ -265,11 +264,13 @@ export function VersionsDialog({ projectId }: { projectId: string }) {
           try {
             const r = await restore(projectId, confirm.id)
             setConfirm(null)
-            toast.success(
+            toast.outcome(
               `Restored the version of ${formatVersionTime(confirm.time)}. It is a new version, so nothing was lost.` +
                 (r.runtime ? ' The sandbox came back from its restore point, with its installed packages and data.' : ''),
+              r.warning,
+              'info',
+              'restore',
             )
-            if (r.warning) toast.info(r.warning)
           } catch (e) {
             setRestoreError(errorMessage(e))
           }
