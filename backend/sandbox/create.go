@@ -242,6 +242,8 @@ func (m *Manager) Restart(ctx context.Context, projectID string) error {
 		return apperr.Wrap(err, apperr.Canceled, "The restart was stopped before it began.")
 	}
 	defer e.op.unlock()
+	octx, done := m.tellWaits(octx, e) // a 429's wait shows on the badge
+	defer done()
 	p, err := m.cfg.Store.GetProject(octx, projectID)
 	if err != nil {
 		return err

@@ -56,6 +56,8 @@ func (m *Manager) Pause(ctx context.Context, projectID string) error {
 		return apperr.Wrap(err, apperr.Canceled, "The pause was stopped before it began.")
 	}
 	defer e.op.unlock()
+	ctx, done := m.tellWaits(ctx, e) // a 429's wait shows on the badge
+	defer done()
 	return m.pauseLocked(ctx, e, false)
 }
 

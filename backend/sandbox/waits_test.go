@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -29,6 +30,31 @@ func TestEnsureShowsTheWaitAfterA429(t *testing.T) {
 		t.Fatalf("status never said it waited: %q", waits)
 	}
 	if st := e.m.Status(p.ID); st.Waiting != "" || st.State != StateRunning {
+		t.Fatalf("after the wait: %+v", st)
+	}
+}
+
+// The page's Pause meets a 429 too: the badge says what it waits for, and
+// the sandbox is paused on the next try.
+func TestPauseShowsTheWaitAfterA429(t *testing.T) {
+	e := newFEnv(t)
+	e.fake.SetRetryAfter(1)
+	p := e.project("busy E2B")
+	e.ensure(p.ID)
+	e.fake.FailNext(e2btest.EndpointPause, e2btest.Fault429)
+	if err := e.m.Pause(context.Background(), p.ID); err != nil {
+		t.Fatal(err)
+	}
+	var waits []string
+	for _, ev := range e.rec.Topic(events.SandboxStatus(p.ID)) {
+		if s := ev.(Status); s.Waiting != "" {
+			waits = append(waits, s.Waiting)
+		}
+	}
+	if len(waits) == 0 || !strings.Contains(waits[0], "E2B is limiting requests") {
+		t.Fatalf("status never said it waited: %q", waits)
+	}
+	if st := e.m.Status(p.ID); st.Waiting != "" || st.State != StatePaused {
 		t.Fatalf("after the wait: %+v", st)
 	}
 }
