@@ -5,7 +5,9 @@
 // empty project per template (its rules file only). Creating a project
 // from a starter is package projects' (its files become the project's first
 // version through the files owner); this package only says what a starter
-// is and hands out its files.
+// is and hands out its files. A starter uses only the packages its
+// template's sandbox has installed, so it needs no install step and starts
+// offline from the template's own image.
 package starters
 
 import (
@@ -34,9 +36,6 @@ type Starter struct {
 	Stack    string `json:"stack"`
 	Shows    string `json:"shows"`
 	Template string `json:"template"`
-	// Install are commands run once in a new sandbox before the start
-	// (none when the template has every package the starter uses).
-	Install []string `json:"install,omitempty"`
 	// Start is how the template serves the project ("" for a notebook,
 	// whose entry file runs as a cell).
 	Start string `json:"start,omitempty"`
@@ -104,9 +103,6 @@ func Load() (*Catalog, error) {
 func (c *Catalog) List() []Starter {
 	out := make([]Starter, len(c.list))
 	copy(out, c.list)
-	for i := range out {
-		out[i].Install = append([]string(nil), out[i].Install...)
-	}
 	return out
 }
 
@@ -115,7 +111,6 @@ func (c *Catalog) Get(id string) (Starter, error) {
 	id = strings.TrimSpace(id)
 	for _, s := range c.list {
 		if s.ID == id {
-			s.Install = append([]string(nil), s.Install...)
 			return s, nil
 		}
 	}
