@@ -59,7 +59,7 @@ export function CreateProjectDialog({ open, onOpenChange }: { open: boolean; onO
   }
 
   return (
-    <Dialog open={open} onOpenChange={onOpenChange} title="New project" description="A project keeps its chat, its files and one sandbox.">
+    <Dialog open={open} onOpenChange={onOpenChange} className="w-[min(92vw,44rem)]" title="New project" description="A project keeps its chat, its files and one sandbox.">
       <form onSubmit={submit} noValidate className="flex flex-col gap-4">
         <div className="flex flex-col gap-1">
           <label htmlFor="project-name" className="text-sm font-medium">
@@ -106,12 +106,12 @@ export function CreateProjectDialog({ open, onOpenChange }: { open: boolean; onO
         </div>
         <fieldset className="flex flex-col gap-1">
           <legend className="text-sm font-medium">Start from</legend>
-          <div role="radiogroup" aria-label="Start from" data-testid="starter-gallery" className="grid max-h-64 grid-cols-2 gap-2 overflow-y-auto pr-1">
+          <div role="radiogroup" aria-label="Start from" data-testid="starter-gallery" className="grid max-h-72 grid-cols-2 sm:grid-cols-3 gap-2 overflow-y-auto pr-1">
             {[{ id: '', name: 'Blank project', stack: 'Any template', shows: 'No files yet: the first message makes them.', template: '', empty: true }, ...starters].map((s) => (
               <label
                 key={s.id || 'blank'}
                 data-testid={`starter-${s.id || 'blank'}`}
-                className={`flex cursor-pointer flex-col gap-1 rounded-md border p-2 text-xs ${starter === s.id ? 'border-primary ring-1 ring-primary' : 'border-border'}`}
+                className={`relative flex cursor-pointer flex-col focus-within:outline-2 focus-within:outline-ring gap-1 rounded-md border p-2 text-xs ${starter === s.id ? 'border-primary ring-1 ring-primary' : 'border-border'}`}
               >
                 <input type="radio" name="starter" value={s.id} checked={starter === s.id} onChange={() => setStarter(s.id)} className="sr-only" />
                 <StarterPicture template={s.template} empty={s.empty} />
