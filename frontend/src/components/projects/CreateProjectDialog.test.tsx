@@ -133,4 +133,17 @@ describe('CreateProjectDialog', () => {
     await user.click(screen.getByTestId('project-create-submit'))
     await waitFor(() => expect(m.projects.create).toHaveBeenCalledWith({ name: 'X', description: '', template: '' }))
   })
+
+  it('names the project after the starter when the name is empty, never over the person\'s name', async () => {
+    m.projects.starters.mockResolvedValue(gallery)
+    const { user } = setup()
+    await user.click(await screen.findByTestId('starter-streamlit-dashboard'))
+    expect(screen.getByTestId('project-name-input')).toHaveValue('Streamlit sales dashboard')
+    await user.click(screen.getByTestId('starter-empty-gradio-developer'))
+    expect(screen.getByTestId('project-name-input')).toHaveValue('Empty Gradio developer project')
+    await user.clear(screen.getByTestId('project-name-input'))
+    await user.type(screen.getByTestId('project-name-input'), 'Mine')
+    await user.click(screen.getByTestId('starter-streamlit-dashboard'))
+    expect(screen.getByTestId('project-name-input')).toHaveValue('Mine')
+  })
 })

@@ -39,6 +39,14 @@ export function CreateProjectDialog({ open, onOpenChange }: { open: boolean; onO
 
   const chosen = starters.find((s) => s.id === starter)
 
+  // A starter names an empty Name field after itself (the person's own name stays).
+  const choose = (id: string) => {
+    const next = starters.find((s) => s.id === id)
+    const prev = starters.find((s) => s.id === starter)
+    if (next && (!name.trim() || name === prev?.name)) setName(next.name)
+    setStarter(id)
+  }
+
   const nameError = touched ? validateProjectName(name) : null
   const descError = validateDescription(description)
 
@@ -113,7 +121,7 @@ export function CreateProjectDialog({ open, onOpenChange }: { open: boolean; onO
                 data-testid={`starter-${s.id || 'blank'}`}
                 className={`relative flex cursor-pointer flex-col focus-within:outline-2 focus-within:outline-ring gap-1 rounded-md border p-2 text-xs ${starter === s.id ? 'border-primary ring-1 ring-primary' : 'border-border'}`}
               >
-                <input type="radio" name="starter" value={s.id} checked={starter === s.id} onChange={() => setStarter(s.id)} className="sr-only" />
+                <input type="radio" name="starter" value={s.id} checked={starter === s.id} onChange={() => choose(s.id)} className="sr-only" />
                 <StarterPicture template={s.template} empty={s.empty} />
                 <span className="font-medium text-sm">{s.name}</span>
                 <span className="text-muted-foreground">{s.stack}</span>
