@@ -21,6 +21,7 @@ import (
 
 	"tessera/backend/apperr"
 	"tessera/backend/fragment"
+	"tessera/backend/terminal"
 )
 
 //go:embed catalog
@@ -36,9 +37,10 @@ type Starter struct {
 	Stack    string `json:"stack"`
 	Shows    string `json:"shows"`
 	Template string `json:"template"`
-	// Start is how the template serves the project ("" for a notebook,
-	// whose entry file runs as a cell).
-	Start string `json:"start,omitempty"`
+	// Start is how the template serves the project (its own start
+	// command, terminal.StartCommand; "" for a notebook, whose entry file
+	// runs as a cell).
+	Start string `json:"-"`
 	// Entry is the template's entry file (fragment.Template.File).
 	Entry string `json:"entry"`
 	// Empty: only the rules file.
@@ -79,18 +81,20 @@ func Load() (*Catalog, error) {
 		}
 		seen[s.ID] = true
 		list[i].Entry = t.File
+		list[i].Start, _ = terminal.StartCommand(t.ID)
 		if _, err := fs.Stat(catalog, path.Join("catalog", s.ID, t.File)); err != nil {
 			return nil, apperr.Newf(apperr.Internal, "The built-in starter %s has no %s, its template's entry file.", s.ID, t.File)
 		}
 		if _, err := fs.Stat(catalog, path.Join("catalog", s.ID, fragment.RulesFile)); err != nil {
 			return nil, apperr.Newf(apperr.Internal, "The built-in starter %s has no %s.", s.ID, fragment.RulesFile)
 		}
-		if t.Port != 0 && s.Start == "" {
+		if t.Port != 0 && list[i].Start == "" {
 			return nil, apperr.Newf(apperr.Internal, "The built-in starter %s has no start command.", s.ID)
 		}
 	}
 	for _, t := range fragment.Templates() {
-		list = append(list, Starter{
+		start, _ := terminal.StartCommand(t.ID)
+		list = append(list, Starter{Start: start,
 			ID: emptyPrefix + t.ID, Name: "Empty " + t.Name + " project", Stack: strings.Join(t.Libraries, ", "),
 			Shows: "Nothing yet: the template's own start page, ready for the first message.", Template: t.ID,
 			Entry: t.File, Empty: true,

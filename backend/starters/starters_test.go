@@ -50,6 +50,9 @@ func TestEveryStarterHasValidFilesForItsTemplate(t *testing.T) {
 			if len(byPath[fragment.RulesFile]) == 0 || len(byPath[fragment.RulesFile]) > fragment.MaxRulesBytes {
 				t.Errorf("%s is %d bytes, want a short rules file", fragment.RulesFile, len(byPath[fragment.RulesFile]))
 			}
+			if (tmpl.Port != 0) != (s.Start != "") {
+				t.Errorf("start command %q for a template on port %d", s.Start, tmpl.Port)
+			}
 			if s.Empty {
 				if len(files) != 1 {
 					t.Errorf("an empty starter has %d files, want the rules file only", len(files))
@@ -58,9 +61,6 @@ func TestEveryStarterHasValidFilesForItsTemplate(t *testing.T) {
 			}
 			if _, ok := byPath[tmpl.File]; !ok {
 				t.Errorf("no %s, the entry file of %s", tmpl.File, tmpl.ID)
-			}
-			if tmpl.Port != 0 && s.Start == "" {
-				t.Errorf("a served template needs a start command")
 			}
 			dir := t.TempDir()
 			for p, b := range byPath {

@@ -90,6 +90,7 @@ describe('CreateProjectDialog', () => {
     const { user, onOpenChange } = setup()
     expect(await screen.findByText('Streamlit sales dashboard')).toBeInTheDocument()
     expect(screen.getAllByTestId('starter-picture')).toHaveLength(3) // blank + two
+    expect(screen.getByText('Starts with streamlit run app.py')).toBeInTheDocument()
     await user.type(screen.getByTestId('project-name-input'), 'Sales')
     await user.click(screen.getByTestId('starter-streamlit-dashboard'))
     expect(screen.getByTestId('starter-template')).toHaveTextContent('streamlit-developer')

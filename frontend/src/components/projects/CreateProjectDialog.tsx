@@ -126,6 +126,7 @@ export function CreateProjectDialog({ open, onOpenChange }: { open: boolean; onO
                 <span className="font-medium text-sm">{s.name}</span>
                 <span className="text-muted-foreground">{s.stack}</span>
                 <span>{s.shows}</span>
+                {'start' in s && s.start ? <span className="font-mono text-[10px] text-muted-foreground">Starts with {s.start}</span> : null}
               </label>
             ))}
           </div>
