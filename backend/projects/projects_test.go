@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -195,5 +196,21 @@ func TestLifecycle(t *testing.T) {
 	}
 	if _, err := New(Config{Store: st}).Duplicate(ctx, d.ID); !apperr.Is(err, apperr.Unavailable) {
 		t.Fatalf("duplicate unwired: %v", err)
+	}
+}
+
+func TestCreateFromUndoesAProjectWhoseFilesFail(t *testing.T) {
+	ctx := context.Background()
+	l, st, _, root := newLife(t)
+	// The projects' root is a file: no folder can be made for the starter.
+	if err := os.WriteFile(root, []byte("not a folder"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := l.CreateFrom(ctx, store.NewProject{Name: "Dash"}, "streamlit-dashboard")
+	if err == nil || !strings.HasSuffix(apperr.MessageOf(err), "The project was not created.") {
+		t.Fatalf("err %v (%q), want a sentence that nothing was made", err, apperr.MessageOf(err))
+	}
+	if ps, err := st.ListProjects(ctx); err != nil || len(ps) != 0 {
+		t.Fatalf("projects left: %+v %v", ps, err)
 	}
 }
