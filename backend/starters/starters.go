@@ -21,7 +21,6 @@ import (
 
 	"tessera/backend/apperr"
 	"tessera/backend/fragment"
-	"tessera/backend/terminal"
 )
 
 //go:embed catalog
@@ -38,7 +37,7 @@ type Starter struct {
 	Shows    string `json:"shows"`
 	Template string `json:"template"`
 	// Start is how the template serves the project (its own start
-	// command, terminal.StartCommand; "" for a notebook, whose entry file
+	// command, fragment.StartCommand; "" for a notebook, whose entry file
 	// runs as a cell).
 	Start string `json:"-"`
 	// Entry is the template's entry file (fragment.Template.File).
@@ -81,7 +80,7 @@ func Load() (*Catalog, error) {
 		}
 		seen[s.ID] = true
 		list[i].Entry = t.File
-		list[i].Start, _ = terminal.StartCommand(t.ID)
+		list[i].Start, _ = fragment.StartCommand(t.ID)
 		if _, err := fs.Stat(catalog, path.Join("catalog", s.ID, t.File)); err != nil {
 			return nil, apperr.Newf(apperr.Internal, "The built-in starter %s has no %s, its template's entry file.", s.ID, t.File)
 		}
@@ -93,7 +92,7 @@ func Load() (*Catalog, error) {
 		}
 	}
 	for _, t := range fragment.Templates() {
-		start, _ := terminal.StartCommand(t.ID)
+		start, _ := fragment.StartCommand(t.ID)
 		list = append(list, Starter{Start: start,
 			ID: emptyPrefix + t.ID, Name: "Empty " + t.Name + " project", Stack: strings.Join(t.Libraries, ", "),
 			Shows: "Nothing yet: the template's own start page, ready for the first message.", Template: t.ID,
