@@ -24,6 +24,7 @@ import (
 	"tessera/backend/projectfiles"
 	"tessera/backend/sandbox"
 	"tessera/backend/secrets"
+	"tessera/backend/starters"
 	"tessera/backend/store"
 	"tessera/backend/terminal"
 	"tessera/backend/update"
@@ -264,9 +265,15 @@ func (a *App) wire(ctxf func() context.Context) {
 		Log:   a.log.With("part", "update"),
 		Feed:  about.ReleaseFeed, // "" (no channel) unless set at build time
 	})
+	gallery, err := starters.Load()
+	if err != nil {
+		// A bug of this build; projects are still made without a starter.
+		a.log.Error("the built-in starters are not offered", "err", err)
+		gallery = nil
+	}
 	a.bound = []any{
 		api.NewSystemService(nil, a.paths, a.getenv("E2B_DOMAIN")),
-		api.NewProjectService(ctxf, a.store, a.sandboxes, a.log, api.WithWorkspaces(ws), api.WithTerminals(a.terminals),
+		api.NewProjectService(ctxf, a.store, a.sandboxes, a.log, api.WithWorkspaces(ws), api.WithTerminals(a.terminals), api.WithStarters(gallery),
 			api.WithRemoteTokens(a.keys, a.log), api.WithHome(a.store, a.vars, a.cleanupAfter),
 			api.WithSnapshotCleanup(a.points, a.log.With("part", "sandbox"))),
 		api.NewSettingsService(ctxf, a.store, keyWatch{Store: a.keys, onE2B: a.e2b.Invalidate, onAny: a.redact.InvalidateKeys}, a.paths, a.log, a.settingsSaved),

@@ -8,6 +8,7 @@ import (
 	"tessera/backend/apperr"
 	"tessera/backend/projectfiles"
 	"tessera/backend/projects"
+	"tessera/backend/starters"
 	"tessera/backend/store"
 )
 
@@ -44,6 +45,7 @@ type ProjectService struct {
 	log       *slog.Logger
 	ws        *projectfiles.Owner // nil: projects have no folders (tests)
 	terminals ProjectTerminals
+	starters  *starters.Catalog // nil: no gallery
 	// life creates, renames, deletes and duplicates (package projects),
 	// built from the options.
 	life *projects.Lifecycle
@@ -76,13 +78,19 @@ func WithWorkspaces(ws *projectfiles.Owner) ProjectOption {
 	return func(s *ProjectService) { s.ws = ws }
 }
 
+// WithStarters offers the built-in starters: Starters lists them and
+// Create makes a project from one.
+func WithStarters(c *starters.Catalog) ProjectOption {
+	return func(s *ProjectService) { s.starters = c }
+}
+
 // NewProjectService builds the service; ctx returns the app's root context.
 func NewProjectService(ctx func() context.Context, s ProjectStore, sb SandboxLifecycle, log *slog.Logger, opts ...ProjectOption) *ProjectService {
 	ps := &ProjectService{ctx: ctx, store: s, sandboxes: sb, log: log}
 	for _, o := range opts {
 		o(ps)
 	}
-	cfg := projects.Config{Store: s, Files: ps.ws, Logger: log}
+	cfg := projects.Config{Store: s, Files: ps.ws, Starters: ps.starters, Logger: log}
 	if sb != nil {
 		cfg.Sandboxes = sb
 	}
@@ -107,6 +115,21 @@ type CreateProjectRequest struct {
 	Name        string `json:"name"`
 	Description string `json:"description"`
 	Template    string `json:"template"` // "" = Auto
+	// Starter, when set, is the id of the starter (Starters) whose files
+	// become the project's first version; its template is the project's.
+	Starter string `json:"starter,omitempty"`
+}
+
+// Starter is one entry of the new-project gallery.
+type Starter struct {
+	ID       string `json:"id"`
+	Name     string `json:"name"`
+	Stack    string `json:"stack"`
+	Shows    string `json:"shows"`
+	Template string `json:"template"`
+	Start    string `json:"start"`
+	Entry    string `json:"entry"`
+	Empty    bool   `json:"empty"`
 }
 
 // UpdateProjectRequest renames or edits a project.
@@ -123,12 +146,34 @@ func (s *ProjectService) List() ([]Project, error) {
 	return s.dtos(s.ctx(), ps), err
 }
 
-// Create makes a project and selects it.
+// Starters lists the new-project gallery (empty when it is not offered).
+func (s *ProjectService) Starters() []Starter {
+	if s.starters == nil {
+		return []Starter{}
+	}
+	list := s.starters.List()
+	out := make([]Starter, len(list))
+	for i, st := range list {
+		out[i] = Starter{ID: st.ID, Name: st.Name, Stack: st.Stack, Shows: st.Shows, Template: st.Template,
+			Start: st.Start, Entry: st.Entry, Empty: st.Empty}
+	}
+	return out
+}
+
+// Create makes a project (from a starter when req.Starter is set) and
+// selects it.
 func (s *ProjectService) Create(req CreateProjectRequest) (Project, error) {
 	if err := validTemplate(req.Template); err != nil {
 		return Project{}, err
 	}
-	p, err := s.life.Create(s.ctx(), store.NewProject{Name: req.Name, Description: req.Description, Template: req.Template})
+	in := store.NewProject{Name: req.Name, Description: req.Description, Template: req.Template}
+	var p store.Project
+	var err error
+	if req.Starter != "" {
+		p, err = s.life.CreateFrom(s.ctx(), in, req.Starter)
+	} else {
+		p, err = s.life.Create(s.ctx(), in)
+	}
 	if err != nil {
 		return Project{}, err
 	}

@@ -111,3 +111,21 @@ func WithCustom(customIDs []string) []Template {
 	}
 	return out
 }
+
+// StartCommand is the command E2B's web templates start their server with
+// (the templates' start commands, see shared/reference/fragments.md); ok
+// is false for a template without a server. A "-dev" suffix (Fragments'
+// development builds) starts the same way.
+func StartCommand(template string) (string, bool) {
+	switch strings.TrimSuffix(strings.TrimSpace(template), "-dev") {
+	case "nextjs-developer":
+		return "npx next --turbo", true
+	case "vue-developer":
+		return "npm run dev", true
+	case "streamlit-developer":
+		return "streamlit run app.py", true
+	case "gradio-developer":
+		return "gradio app.py", true
+	}
+	return "", false
+}

@@ -13,6 +13,7 @@ import (
 
 	"tessera/backend/apperr"
 	"tessera/backend/projectfiles"
+	"tessera/backend/starters"
 	"tessera/backend/store"
 	"tessera/backend/workspace"
 )
@@ -62,7 +63,10 @@ type Config struct {
 	Sandboxes Sandboxes
 	Terminals Terminals
 	Secrets   Secrets
-	Logger    *slog.Logger
+	// Starters is the gallery CreateFrom takes a new project's first
+	// files from (nil: no starters).
+	Starters *starters.Catalog
+	Logger   *slog.Logger
 }
 
 // Lifecycle creates, renames, deletes and duplicates projects. Safe for
@@ -97,6 +101,38 @@ func (l *Lifecycle) Create(ctx context.Context, in store.NewProject) (store.Proj
 		return store.Project{}, err
 	}
 	l.cfg.Logger.Info("project created", "project", p.ID)
+	return l.withFolder(ctx, p), nil
+}
+
+// CreateFrom makes a project from a starter: the starter's template, its
+// folder, and the starter's files as its first version (through the files
+// owner, so the index has them and a sandbox is built with them). An
+// unknown starter is refused before anything is made; files that cannot
+// be written undo the project (no half-made project is left behind).
+func (l *Lifecycle) CreateFrom(ctx context.Context, in store.NewProject, starterID string) (store.Project, error) {
+	if l.cfg.Starters == nil || l.cfg.Files == nil {
+		return store.Project{}, apperr.New(apperr.Unavailable, "Starters are not available in this build of Tessera.")
+	}
+	s, files, err := l.cfg.Starters.Files(starterID)
+	if err != nil {
+		return store.Project{}, err
+	}
+	in.Template = s.Template
+	p, err := l.cfg.Store.CreateProject(ctx, in)
+	if err != nil {
+		return store.Project{}, err
+	}
+	writes := make([]projectfiles.Write, len(files))
+	for i, f := range files {
+		writes[i] = projectfiles.Write{Path: f.Path, Content: f.Content, IfMatch: projectfiles.Absent}
+	}
+	if _, err := l.cfg.Files.Apply(ctx, p.ID, projectfiles.Edit("Started from the starter "+s.Name, writes...)); err != nil {
+		if derr := l.Delete(context.WithoutCancel(ctx), p.ID); derr != nil {
+			l.cfg.Logger.Warn("a project whose starter files failed is not removed", "project", p.ID, "err", derr)
+		}
+		return store.Project{}, apperr.Wrap(err, apperr.CodeOf(err), apperr.MessageOf(err)+" The project was not created.")
+	}
+	l.cfg.Logger.Info("project created from a starter", "project", p.ID, "starter", s.ID)
 	return l.withFolder(ctx, p), nil
 }
 

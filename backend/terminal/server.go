@@ -10,6 +10,7 @@ import (
 
 	"tessera/backend/apperr"
 	"tessera/backend/e2b"
+	"tessera/backend/fragment"
 	"tessera/backend/sandbox"
 )
 
@@ -17,21 +18,9 @@ import (
 const serverTag = "tessera-server"
 
 // StartCommand is the command E2B's web templates start their server
-// with (the templates' start commands, see shared/reference/fragments.md);
-// ok is false for a template without a server.
-func StartCommand(template string) (string, bool) {
-	switch strings.TrimSuffix(strings.TrimSpace(template), "-dev") {
-	case "nextjs-developer":
-		return "npx next --turbo", true
-	case "vue-developer":
-		return "npm run dev", true
-	case "streamlit-developer":
-		return "streamlit run app.py", true
-	case "gradio-developer":
-		return "gradio app.py", true
-	}
-	return "", false
-}
+// with (package fragment owns the templates' start commands); ok is false
+// for a template without a server.
+func StartCommand(template string) (string, bool) { return fragment.StartCommand(template) }
 
 // ServerPort is the port a built-in web template's server listens on.
 func ServerPort(template string) int {

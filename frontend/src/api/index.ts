@@ -118,6 +118,8 @@ export const projects = {
   duplicate: (id: string) => call(() => bindings.Projects.Duplicate(id)),
   /** Postpones the cleanup of the project's idle sandbox. */
   keepSandbox: (id: string) => call(() => bindings.Projects.KeepSandbox(id)),
+  /** The new-project gallery: starters shipped with Tessera (works offline). */
+  starters: async () => (await call(() => bindings.Projects.Starters())) ?? [],
 }
 
 /** A project's variables and secrets (a secret's value never comes back). */

@@ -31,6 +31,8 @@ export type StartupStatus = Data<api.StartupStatus>
 export type Project = Data<api.Project>
 export type CreateProjectRequest = Data<api.CreateProjectRequest>
 export type UpdateProjectRequest = Data<api.UpdateProjectRequest>
+/** One entry of the new-project gallery (shipped with Tessera). */
+export type Starter = Data<api.Starter>
 /** One variable of a project's environment (a secret's value is always ""). */
 export type EnvVar = Data<api.EnvVar>
 export type SetEnvRequest = Data<api.SetEnvRequest>

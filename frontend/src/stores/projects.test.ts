@@ -16,7 +16,7 @@ function proj(id: string, name: string, at = '2026-01-01T00:00:00Z'): Project {
 
 beforeEach(() => {
   vi.clearAllMocks()
-  useProjects.setState({ projects: [], currentId: null, loaded: false, loading: false, error: null })
+  useProjects.setState({ projects: [], currentId: null, loaded: false, loading: false, error: null, starters: [], startersError: null })
 })
 
 describe('projects store', () => {
@@ -50,6 +50,25 @@ describe('projects store', () => {
     expect(m.projects.create).toHaveBeenCalledWith({ name: 'New one', description: 'd', template: '' })
     expect(useProjects.getState().projects.map((p) => p.id)).toEqual(['n', 'a'])
     expect(useProjects.getState().currentId).toBe('n')
+  })
+
+  it('creates from a starter: the starter id goes with the request', async () => {
+    m.projects.create.mockResolvedValue(proj('n', 'Dash'))
+    await useProjects.getState().create({ name: ' Dash ', description: '', template: 'streamlit-developer', starter: 'streamlit-dashboard' })
+    expect(m.projects.create).toHaveBeenCalledWith({ name: 'Dash', description: '', template: 'streamlit-developer', starter: 'streamlit-dashboard' })
+  })
+
+  it('loads the gallery once, and again after a failure', async () => {
+    const one = { id: 'gradio-demo', name: 'Gradio text tools', stack: 'Gradio', shows: 'A demo.', template: 'gradio-developer', start: 'python app.py', entry: 'app.py', empty: false }
+    m.projects.starters.mockRejectedValueOnce(new ApiError('unavailable', 'Starters are not available in this build of Tessera.'))
+    await useProjects.getState().loadStarters()
+    expect(useProjects.getState().startersError).toBe('Starters are not available in this build of Tessera.')
+    m.projects.starters.mockResolvedValue([one])
+    await useProjects.getState().loadStarters()
+    await useProjects.getState().loadStarters()
+    expect(m.projects.starters).toHaveBeenCalledTimes(2)
+    expect(useProjects.getState().starters).toEqual([one])
+    expect(useProjects.getState().startersError).toBeNull()
   })
 
   it('rejects with the backend sentence when create fails', async () => {

@@ -1,6 +1,6 @@
 import { create } from 'zustand'
 import * as api from '../api'
-import type { Project } from '../api'
+import type { Project, Starter } from '../api'
 import { errorMessage } from '../api'
 import { nameLength } from '../lib/names'
 
@@ -29,7 +29,12 @@ interface ProjectsState {
   loading: boolean
   error: string | null
   load: () => Promise<void>
-  create: (input: { name: string; description: string; template: string }) => Promise<Project>
+  /** The new-project gallery; loaded once, on first open of the dialog. */
+  starters: Starter[]
+  startersError: string | null
+  loadStarters: () => Promise<void>
+  /** With `starter`, the starter's files become the project's first version (its template wins). */
+  create: (input: { name: string; description: string; template: string; starter?: string }) => Promise<Project>
   rename: (id: string, name: string) => Promise<Project>
   remove: (id: string) => Promise<void>
   select: (id: string) => Promise<void>
@@ -52,6 +57,17 @@ export const useProjects = create<ProjectsState>((set, get) => ({
   loaded: false,
   loading: false,
   error: null,
+  starters: [],
+  startersError: null,
+
+  loadStarters: async () => {
+    if (get().starters.length > 0) return
+    try {
+      set({ starters: await api.projects.starters(), startersError: null })
+    } catch (e) {
+      set({ startersError: errorMessage(e) })
+    }
+  },
 
   load: async () => {
     set({ loading: true, error: null })
@@ -68,8 +84,9 @@ export const useProjects = create<ProjectsState>((set, get) => ({
     }
   },
 
-  create: async ({ name, description, template }) => {
-    const p = await api.projects.create({ name: name.trim(), description: description.trim(), template })
+  create: async ({ name, description, template, starter }) => {
+    const req = { name: name.trim(), description: description.trim(), template }
+    const p = await api.projects.create(starter ? { ...req, starter } : req)
     // Create also selects it on the backend.
     set((s) => ({ projects: [p, ...s.projects.filter((x) => x.id !== p.id)], currentId: p.id }))
     return p

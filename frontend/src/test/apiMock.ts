@@ -1,6 +1,6 @@
 // A hand-made fake of src/api for store and component tests (never wailsjs).
 import { vi } from 'vitest'
-import type { BuildInfo, EnvResult, EnvVar, SearchGroup, ChatEvent, FileEntry, HistoryPage, KeyCheck, Model, Project, Provider, SandboxStatus, SandboxCostReport, SandboxMetric, PublishResult, SaveResult, SendResult, Settings, Template, Paths, StartupStatus, UpdateStatus, UndoResult } from '../api'
+import type { BuildInfo, EnvResult, EnvVar, SearchGroup, ChatEvent, FileEntry, HistoryPage, KeyCheck, Model, Project, Provider, SandboxStatus, SandboxCostReport, SandboxMetric, PublishResult, SaveResult, SendResult, Settings, Template, Paths, StartupStatus, UpdateStatus, UndoResult, Starter } from '../api'
 
 export const chatHandlers = new Map<string, (batch: ChatEvent[]) => void>()
 
@@ -20,6 +20,7 @@ export function makeApiMock(actual: Record<string, unknown>) {
       current: vi.fn(async (): Promise<string> => ''),
       duplicate: vi.fn(async (_id: string): Promise<Project> => { throw new Error('not mocked') }),
       keepSandbox: vi.fn(async (_id: string): Promise<Project> => { throw new Error('not mocked') }),
+      starters: vi.fn(async (): Promise<Starter[]> => []),
     },
     env: {
       list: vi.fn(async (_projectId: string): Promise<EnvVar[]> => []),

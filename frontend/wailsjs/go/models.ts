@@ -519,6 +519,7 @@ export namespace api {
 	    name: string;
 	    description: string;
 	    template: string;
+	    starter?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new CreateProjectRequest(source);
@@ -529,6 +530,7 @@ export namespace api {
 	        this.name = source["name"];
 	        this.description = source["description"];
 	        this.template = source["template"];
+	        this.starter = source["starter"];
 	    }
 	}
 	export class DeleteFileRequest {
@@ -1736,6 +1738,32 @@ export namespace api {
 	    }
 	}
 	
+	export class Starter {
+	    id: string;
+	    name: string;
+	    stack: string;
+	    shows: string;
+	    template: string;
+	    start: string;
+	    entry: string;
+	    empty: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new Starter(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.name = source["name"];
+	        this.stack = source["stack"];
+	        this.shows = source["shows"];
+	        this.template = source["template"];
+	        this.start = source["start"];
+	        this.entry = source["entry"];
+	        this.empty = source["empty"];
+	    }
+	}
 	export class StartupStatus {
 	    ok: boolean;
 	    error?: ErrorDTO;

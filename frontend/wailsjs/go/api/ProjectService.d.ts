@@ -16,4 +16,6 @@ export function List():Promise<Array<api.Project>>;
 
 export function Select(arg1:string):Promise<api.Project>;
 
+export function Starters():Promise<Array<api.Starter>>;
+
 export function Update(arg1:api.UpdateProjectRequest):Promise<api.Project>;

@@ -30,6 +30,10 @@ export function Select(arg1) {
   return window['go']['api']['ProjectService']['Select'](arg1);
 }
 
+export function Starters() {
+  return window['go']['api']['ProjectService']['Starters']();
+}
+
 export function Update(arg1) {
   return window['go']['api']['ProjectService']['Update'](arg1);
 }
