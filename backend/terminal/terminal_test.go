@@ -231,8 +231,13 @@ func TestCloseKillsTheShell(t *testing.T) {
 		must(t, err)
 		return strings.Contains(out.String(), "sleep 4242")
 	}
-	if !sleeping() {
-		t.Fatal("the background job did not start")
+	// The shell echoes before its forked child has become `sleep` (fork,
+	// then exec): wait for the state, the ceiling only ends a hung run.
+	for start := time.Now(); !sleeping(); {
+		if time.Since(start) > 30*time.Second {
+			t.Fatal("the background job did not start")
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 	must(t, r.m.Close(ctx, a.ID))
 	if _, err := r.m.Snapshot(a.ID); apperr.CodeOf(err) != apperr.NotFound {
