@@ -6,7 +6,7 @@ The production build has no web inspector and no test bridge, so the walk
 AT-SPI, on the session's accessibility bus. An element counts when it is
 SHOWING with a non-empty box on the screen.
 
-  atspi.py find [--pid PID] [--role ROLE] [--text] [--timeout S] NAME_REGEX...
+  atspi.py find [--pid PID] [--role ROLE] [--value REGEX] [--text] [--timeout S] NAME_REGEX...
       waits until an element whose accessible name matches one of the
       regexes (case-insensitive) is shown; prints {"name","role","x","y",
       "w","h"} (screen coordinates) and exits 0, or prints what was shown
@@ -93,10 +93,26 @@ def text_of(acc):
         return ''
 
 
-def find(patterns, role=None, text=False, pid=None):
+def child_texts(acc):
+    """The names and texts of an element's children (a picker's value)."""
+    out = []
+    try:
+        for i in range(min(acc.get_child_count(), 20)):
+            c = acc.get_child_at_index(i)
+            if c is not None:
+                out += [c.get_name() or '', text_of(c)]
+    except Exception:
+        pass
+    return out
+
+
+def find(patterns, role=None, text=False, pid=None, value=None):
     rx = [re.compile(p, re.I) for p in patterns]
+    vx = re.compile(value, re.I) if value else None
     for acc, r, name, box in walk(pid):
         if role and r != role:
+            continue
+        if vx and not (vx.search(text_of(acc)) or any(vx.search(c) for c in child_texts(acc))):
             continue
         if any(p.search(name) for p in rx) or (text and any(p.search(text_of(acc)) for p in rx)):
             return {'name': name, 'role': r, 'x': box.x, 'y': box.y, 'w': box.width, 'h': box.height}
@@ -116,11 +132,13 @@ def main(argv):
     if argv[0] == 'dump':
         dump(sys.stdout)
         return 0
-    role, timeout, patterns, text, pid = None, 30.0, [], False, None
+    role, timeout, patterns, text, pid, value = None, 30.0, [], False, None, None
     args = iter(argv[1:])
     for a in args:
         if a == '--role':
             role = next(args)
+        elif a == '--value':
+            value = next(args)
         elif a == '--pid':
             pid = int(next(args))
         elif a == '--text':
@@ -134,7 +152,7 @@ def main(argv):
         return 2
     deadline = time.monotonic() + timeout
     while True:
-        hit = find(patterns, role, text, pid)
+        hit = find(patterns, role, text, pid, value)
         if hit:
             print(json.dumps(hit))
             return 0

@@ -30,8 +30,9 @@ let appPid = 0; // the production app's: only its window is read
 // shown waits until the window shows an element whose accessible name
 // matches one of the patterns (opts.role: of that role; opts.text: an
 // element's text counts too) and returns its screen box.
-async function shown(what, patterns, { role, text = false, timeout = 30 } = {}) {
-  const args = [atspi, 'find', '--pid', String(appPid), '--timeout', String(timeout), ...(role ? ['--role', role] : []), ...(text ? ['--text'] : []), ...patterns];
+async function shown(what, patterns, { role, text = false, value, timeout = 30 } = {}) {
+  const args = [atspi, 'find', '--pid', String(appPid), '--timeout', String(timeout), ...(role ? ['--role', role] : []), ...(text ? ['--text'] : []),
+    ...(value ? ['--value', value] : []), ...patterns];
   try {
     const { stdout } = await run('/usr/bin/python3', args, { encoding: 'utf8', maxBuffer: 1 << 24 });
     return JSON.parse(stdout);
@@ -69,6 +70,7 @@ export const tests = {
       ctx = await browser();
       const page = await openPage(ctx, dev.url);
       await configure(page, `http://127.0.0.1:${llmPort}/v1`);
+      await takesTools(page);
       await closeBrowser(ctx); ctx = null;
       await stopProcess(dev.proc); dev = null;
       llm = await startFakeLLM('walk', work, [
@@ -105,6 +107,9 @@ export const tests = {
         shown('the chat composer', ['^Message$']));
       shot('new-project', 'A new project: empty chat');
 
+      // Quick answers first: the model takes tools, so the chat starts in Agent.
+      await chooseMode('Quick');
+
       // A Python answer and its result.
       click(composer);
       x('type', '--delay', '10', 'Sum the numbers below ten');
@@ -137,6 +142,19 @@ export const tests = {
       shot('settings', 'Settings dialog');
       x('key', 'Escape');
 
+      // An agent turn and its step log: the fake model is now a script.
+      await stopProcess(llm.proc);
+      llm = await startFakeLLM('walk-agent', work, [pyFragment('unused', 'print(1)')], { port: llmPort, pace: '1ms', chunk: 64, args: ['-script', agentScript()] });
+      await chooseMode('Agent');
+      click(await shown('the chat composer', ['^Message$']));
+      x('type', '--delay', '10', 'Make the page say hello');
+      x('key', 'Return');
+      await shown('the finished agent turn', ['The walk page says hello now'], { text: true, timeout: 60 });
+      await shown('the step log', ['write_file.*public/hello\\.html.*Done'], { role: 'push button' });
+      await shown('the step log', ['run_command.*ls public.*Done'], { role: 'push button' });
+      await shown('the step log', ['finish.*Done'], { role: 'push button' });
+      shot('agent-steps', "An agent turn's step log");
+
       // The dark theme, on the project.
       click(await shown('the theme switch', ['^Switch to dark theme$'], { role: 'push button' }));
       await shown('the dark theme', ['^Switch to light theme$'], { role: 'push button' });
@@ -163,6 +181,41 @@ export const tests = {
     console.log(`  walk: ${shots.length} shots in build/artifacts/walk (index.html)`);
   },
 };
+
+// chooseMode picks the chat's mode in the composer, as a person does.
+async function chooseMode(label) {
+  click(await shown('the Mode picker', ['^Mode$'], { role: 'combo box' }));
+  click(await shown(`the ${label} mode in the list`, [`^${label}$`]));
+  await shown(`the ${label} mode chosen`, ['^Mode$'], { role: 'combo box', value: `^${label}$` });
+}
+
+// agentScript writes the fake model's replies for one agent turn: write the
+// page, run a command, look at the preview (a turn that changed files must
+// check its result before it may finish), finish.
+function agentScript() {
+  const call = (name, args) => ({ toolCalls: [{ name, arguments: JSON.stringify(args) }], usage: { prompt_tokens: 900, completion_tokens: 60, total_tokens: 960 } });
+  const file = path.join(work, 'walk-agent-script.json');
+  fs.writeFileSync(file, JSON.stringify([
+    call('write_file', { path: 'public/hello.html', content: '<!doctype html><html><body><h1>Hello from the agent</h1></body></html>' }),
+    call('run_command', { command: 'ls public' }),
+    call('view_preview', { path: '/hello.html' }),
+    call('finish', { summary: 'The walk page says hello now.', checked: ['ls public lists hello.html', 'the preview shows it'] }),
+  ]));
+  return file;
+}
+
+// takesTools marks the fake model's provider as taking native tool calls
+// (as agent.e2e.mjs does), so the chat offers Agent with real tools.
+async function takesTools(page) {
+  await page.evaluate(async () => {
+    const s = await window.go.api.SettingsService.Get();
+    const cp = typeof s.customProviders === 'string' ? JSON.parse(s.customProviders) : s.customProviders;
+    cp.providers[0].supports_tools = true;
+    s.customProviders = cp;
+    const r = await window.go.api.SettingsService.Save(s);
+    if (r.confirm) await window.go.api.SettingsService.ConfirmSave(r.confirm.token);
+  });
+}
 
 // writeIndex lists the shots taken (all of them, or those before a failure).
 function writeIndex(shots) {
