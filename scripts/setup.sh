@@ -8,6 +8,7 @@ WAILS_VERSION=v2.16.0   # must equal go.mod's github.com/wailsapp/wails/v2
 APT_PACKAGES=(
   build-essential pkg-config libgtk-3-dev libwebkit2gtk-4.1-dev   # build (cgo, GTK, WebKitGTK 4.1)
   xvfb xauth xdotool imagemagick                                  # headless window and screenshots
+  at-spi2-core python3-gi gir1.2-atspi-2.0                        # the walk reads the real window's accessibility tree (e2e/atspi.py)
   dbus-x11 gnome-keyring libsecret-tools                          # a real keychain for tests
   chromium                                                        # end-to-end tests
   python3 python3-matplotlib curl ca-certificates git            # the fake E2B runs Python cells (charts); tools
