@@ -287,7 +287,7 @@ func (a *App) wire(ctxf func() context.Context) {
 		api.NewSearchService(ctxf, a.store),
 		api.NewTerminalService(ctxf, a.terminals),
 		api.NewUploadService(ctxf, uploads.New(uploads.Config{Store: a.store, Files: a.files,
-			Logger: a.log.With("part", "uploads")}), a.dialogs.OpenFiles),
+			Logger: a.log.With("part", "uploads")}), a.dialogs.OpenFiles, api.WithUploadEvents(a.emit)),
 		api.NewTransferService(api.TransferConfig{Ctx: ctxf, Workspaces: ws, Store: a.store, Sandboxes: a.sandboxes,
 			Keys: a.keys, Dialogs: a.dialogs, Version: about.Version, Log: a.log.With("part", "transfer"), Redactor: a.redact}),
 		api.NewFilesService(ctxf, a.files, a.log),

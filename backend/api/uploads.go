@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 
 	"tessera/backend/apperr"
+	"tessera/backend/events"
 	"tessera/backend/store"
 	"tessera/backend/uploads"
 )
@@ -26,11 +27,32 @@ type UploadService struct {
 	ctx  func() context.Context
 	up   Uploader
 	pick PickFiles
+	emit events.Emitter // nil: no "files chosen" event (tests)
 }
 
 // NewUploadService builds the service; pick may be nil (no dialog).
-func NewUploadService(ctx func() context.Context, up Uploader, pick PickFiles) *UploadService {
-	return &UploadService{ctx: ctx, up: up, pick: pick}
+func NewUploadService(ctx func() context.Context, up Uploader, pick PickFiles, opts ...UploadOption) *UploadService {
+	s := &UploadService{ctx: ctx, up: up, pick: pick}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
+}
+
+// UploadOption configures NewUploadService.
+type UploadOption func(*UploadService)
+
+// WithUploadEvents tells the page when the file dialog closed with files
+// chosen (events.UploadsChosen), so that "Choose files…" becomes
+// "Uploading…" while they are copied. (An option, not a method: every
+// exported method of a bound service is callable from the page.)
+func WithUploadEvents(emit events.Emitter) UploadOption {
+	return func(s *UploadService) { s.emit = emit }
+}
+
+// UploadsChosen is the payload of events.UploadsChosen.
+type UploadsChosen struct {
+	Count int `json:"count"`
 }
 
 // UploadFile is one file the page read (a drop, a file input): its name
@@ -105,6 +127,9 @@ func (s *UploadService) Pick(projectID string) (UploadResult, error) {
 	}
 	if len(paths) == 0 {
 		return UploadResult{Uploads: []UploadDTO{}}, nil
+	}
+	if s.emit != nil {
+		s.emit.Emit(events.UploadsChosen(projectID), UploadsChosen{Count: len(paths)})
 	}
 	r, err := s.up.UploadPaths(ctx, projectID, paths)
 	return UploadResult{Uploads: toUploads(r.Uploads), Warning: r.Warning}, err

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"tessera/backend/apperr"
+	"tessera/backend/events"
 	"tessera/backend/projectfiles"
 	"tessera/backend/store"
 	"tessera/backend/uploads"
@@ -33,7 +34,8 @@ func TestUploadService(t *testing.T) {
 	var pickErr error
 	var pickPaths []string
 	up := uploads.New(uploads.Config{Store: st, Files: projectfiles.New(projectfiles.Config{Workspaces: workspace.NewManager(t.TempDir()), Store: st})})
-	svc := NewUploadService(bg, up, func(context.Context) ([]string, error) { return pickPaths, pickErr })
+	rec := events.NewRecorder()
+	svc := NewUploadService(bg, up, func(context.Context) ([]string, error) { return pickPaths, pickErr }, WithUploadEvents(rec))
 	enc := base64.StdEncoding.EncodeToString
 
 	res, err := svc.Upload(UploadRequest{ProjectID: p.ID, Files: []UploadFile{{Name: "a.csv", Data: enc([]byte("x,y\n1,2\n"))}}})
@@ -62,9 +64,16 @@ func TestUploadService(t *testing.T) {
 	if _, err := svc.Pick(p.ID); !apperr.Is(err, apperr.Internal) {
 		t.Fatal(err)
 	}
+	// Neither a cancelled nor a failed dialog says files were chosen.
+	if got := rec.Topic(events.UploadsChosen(p.ID)); len(got) != 0 {
+		t.Fatalf("chosen said before any file was chosen: %v", got)
+	}
 	pickErr, pickPaths = nil, []string{picked}
 	if res, err := svc.Pick(p.ID); err != nil || len(res.Uploads) != 1 || res.Uploads[0].Path != "data/big.txt" {
 		t.Fatalf("%+v %v", res, err)
+	}
+	if got := rec.Topic(events.UploadsChosen(p.ID)); len(got) != 1 || got[0].(UploadsChosen).Count != 1 {
+		t.Fatalf("chosen events %v, want one with count 1", got)
 	}
 	if _, err := NewUploadService(bg, up, nil).Pick(p.ID); !apperr.Is(err, apperr.Unavailable) {
 		t.Fatal(err)

@@ -28,7 +28,14 @@ const (
 	// agentTurnPrefix + requestID carries one agent turn's events
 	// (agent.Event): steps, text, approvals, the end.
 	agentTurnPrefix = "agent:turn:"
+	// uploadsChosenPrefix + projectID: the system's file dialog closed
+	// with files chosen; their copy into the project starts.
+	uploadsChosenPrefix = "uploads:chosen:"
 )
+
+// UploadsChosen is the topic of a project's Upload dialog closing with
+// files chosen (its payload: how many).
+func UploadsChosen(projectID string) string { return uploadsChosenPrefix + projectID }
 
 // ChatDelta is the topic of one chat request's stream.
 func ChatDelta(requestID string) string { return chatDeltaPrefix + requestID }
@@ -66,6 +73,7 @@ func Topics() []TopicDef {
 		{Name: "terminalData", Topic: terminalDataPrefix, Param: "terminalId", Doc: "A terminal's output: {start, data (base64)}, batched every ~16 ms."},
 		{Name: "terminalState", Topic: terminalStatePrefix, Param: "terminalId", Doc: "A terminal's TerminalInfo, pushed on every change."},
 		{Name: "terminalExit", Topic: terminalExitPrefix, Param: "terminalId", Doc: "A terminal's end: {code, message}."},
+		{Name: "uploadsChosen", Topic: uploadsChosenPrefix, Param: "projectId", Doc: "The Upload dialog closed with files chosen: {count}; their upload starts."},
 		{Name: "agentTurn", Topic: agentTurnPrefix, Param: "requestId", Doc: "One agent turn's events (agent.Event): turn, text, reasoning, step, approval, resolved, todos, notice, done."},
 	}
 }

@@ -19,5 +19,8 @@ export const terminalState = (terminalId: string): string => `terminal:state:${t
 /** A terminal's end: {code, message}. */
 export const terminalExit = (terminalId: string): string => `terminal:exit:${terminalId}`
 
+/** The Upload dialog closed with files chosen: {count}; their upload starts. */
+export const uploadsChosen = (projectId: string): string => `uploads:chosen:${projectId}`
+
 /** One agent turn's events (agent.Event): turn, text, reasoning, step, approval, resolved, todos, notice, done. */
 export const agentTurn = (requestId: string): string => `agent:turn:${requestId}`

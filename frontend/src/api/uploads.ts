@@ -5,7 +5,8 @@
 import type { api } from '../../wailsjs/go/models'
 import type { Data } from './types'
 import { call } from './call'
-import { bindings, models } from './wails'
+import { uploadsChosen } from './topics'
+import { bindings, models, runtime } from './wails'
 
 /** One uploaded file: path in the project (data/<name>), size, kind, what the model is told. */
 export type Upload = Data<api.UploadDTO>
@@ -32,4 +33,13 @@ export const uploadsApi = {
   /** Opens the system's file dialog; a cancelled dialog uploads nothing. */
   pick: async (projectId: string): Promise<UploadResult> => clean(await call(() => bindings.Upload.Pick(projectId))),
   list: async (projectId: string): Promise<Upload[]> => (await call(() => bindings.Upload.List(projectId))) ?? [],
+  /** Calls handler when the project's file dialog closed with files chosen (their upload starts). */
+  onChosen: (projectId: string, handler: (count: number) => void): (() => void) => {
+    if (typeof window === 'undefined' || !(window as Window & { runtime?: unknown }).runtime) return () => {}
+    const off = runtime.EventsOn(uploadsChosen(projectId), (p: unknown) => {
+      const n = (p as { count?: unknown } | null)?.count
+      handler(typeof n === 'number' ? n : 0)
+    })
+    return typeof off === 'function' ? off : () => {}
+  },
 }

@@ -1,12 +1,12 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { ApiError } from '../api'
-import { uploadsApi, type Upload } from '../api/uploads'
+import { uploadsApi, type Upload, type UploadResult } from '../api/uploads'
 import { dropRefusal, onUploaded, useUploads } from './uploads'
 import { useToasts } from './toast'
 
 vi.mock('../api/uploads', async (importOriginal) => ({
   ...(await importOriginal<typeof import('../api/uploads')>()),
-  uploadsApi: { upload: vi.fn(), pick: vi.fn(), list: vi.fn() },
+  uploadsApi: { upload: vi.fn(), pick: vi.fn(), list: vi.fn(), onChosen: vi.fn(() => () => {}) },
 }))
 const u = uploadsApi as unknown as { [K in keyof typeof uploadsApi]: ReturnType<typeof vi.fn> }
 
@@ -62,6 +62,28 @@ describe('uploads store', () => {
     const shown = useToasts.getState().toasts
     expect(shown.map((t) => t.kind)).toEqual(['error'])
     expect(shown[0].message).toMatch(/^Uploaded data\/big\.parquet\..* Not in the sandbox yet\.$/)
+  })
+
+  it('pick: "Choose files…" while the dialog is open, "Uploading…" once files are chosen', async () => {
+    let chosen: ((n: number) => void) | undefined
+    const off = vi.fn()
+    u.onChosen.mockImplementationOnce((_p: string, h: (n: number) => void) => {
+      chosen = h
+      return off
+    })
+    let finish: (r: UploadResult) => void = () => {}
+    u.pick.mockReturnValueOnce(new Promise<UploadResult>((r) => (finish = r)))
+    const done = useUploads.getState().pick('p1')
+    await Promise.resolve()
+    expect(useUploads.getState().picking.p1).toBe(true)
+    expect(useUploads.getState().busy.p1).toBe(true)
+    chosen?.(2) // the dialog closed with two files; their copy runs
+    expect(useUploads.getState().picking.p1).toBe(false)
+    expect(useUploads.getState().busy.p1).toBe(true)
+    finish({ uploads: [up('data/a.csv'), up('data/b.csv')] })
+    expect(await done).toBe(true)
+    expect(off).toHaveBeenCalled()
+    expect(useUploads.getState().busy.p1).toBe(false)
   })
 
   it('dropRefusal', () => {

@@ -129,9 +129,13 @@ export const useUploads = create<UploadsState>((set, get) => {
     pick: async (projectId) => {
       if (get().busy[projectId]) return false
       set((s) => ({ picking: { ...s.picking, [projectId]: true } }))
+      // "Choose files…" while the dialog is open; "Uploading…" once the
+      // backend says files were chosen and their copy began.
+      const off = uploadsApi.onChosen(projectId, () => set((s) => ({ picking: { ...s.picking, [projectId]: false } })))
       try {
         return await run(projectId, () => uploadsApi.pick(projectId))
       } finally {
+        off()
         set((s) => ({ picking: { ...s.picking, [projectId]: false } }))
       }
     },

@@ -7,7 +7,7 @@ import { ApiError } from '../../api'
 
 vi.mock('../../api/uploads', async (importOriginal) => ({
   ...(await importOriginal<typeof import('../../api/uploads')>()),
-  uploadsApi: { upload: vi.fn(), pick: vi.fn(), list: vi.fn(async () => []) },
+  uploadsApi: { upload: vi.fn(), pick: vi.fn(), list: vi.fn(async () => []), onChosen: vi.fn(() => () => {}) },
 }))
 const u = uploadsApi as unknown as { [K in keyof typeof uploadsApi]: ReturnType<typeof vi.fn> }
 
