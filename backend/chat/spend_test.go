@@ -30,6 +30,8 @@ func TestOneShotUsageShapesReachTheStore(t *testing.T) {
 		{"ollama", `{"prompt_eval_count":42,"eval_count":8}`, 42, 0, 8, 0, false, false},
 		{"none", "", -1, 0, -1, 0, true, false},
 		{"negative", `{"prompt_tokens":-7,"completion_tokens":10,"total_tokens":3}`, 0, 0, 0, 0, false, true},
+		{"only a negative count", `{"prompt_tokens":-5}`, 0, 0, 0, 0, false, true},
+		{"absurd", `{"prompt_tokens":20000000000,"completion_tokens":1}`, 0, 0, 0, 0, false, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := newRig(t)
