@@ -47,7 +47,8 @@ describe('modelSpendText', () => {
   it.each([
     ['no calls', report({ calls: 0, usd: 0 }), '$0.00 (no model calls yet)'],
     ['all priced', report(), '$1.50'],
-    ['with a budget', report({ budgetUSD: 10 }), '$1.50 of $10.00'],
+    ['with a budget', report({ budgetUSD: 10 }), '$1.50 · budget $10.00'],
+    ['unpriced with a budget', report({ unpriced: 3, usd: 0, budgetUSD: 5 }), 'price unknown (+ 3 calls at a price unknown) · budget $5.00'],
     ['some unpriced', report({ unpriced: 1 }), '$1.50 (+ 1 call at a price unknown)'],
     ['all unpriced: not $0', report({ unpriced: 3, usd: 0 }), 'price unknown (+ 3 calls at a price unknown)'],
     ['estimated', report({ estimated: 2 }), '$1.50 (+ 2 estimated)'],
@@ -58,7 +59,7 @@ describe('model spend in the sandbox popover', () => {
   it("shows this month's model spend beside the sandbox's, and the budget's warning", async () => {
     m.sandbox.modelSpend.mockResolvedValue(report({ usd: 8.5, budgetUSD: 10, level: 'warn', note: 'This project has spent $8.50 of its monthly model budget of $10.00 (85 %).' }))
     await openPopover()
-    expect(await screen.findByTestId('model-spend-month')).toHaveTextContent('$8.50 of $10.00')
+    expect(await screen.findByTestId('model-spend-month')).toHaveTextContent('$8.50 · budget $10.00')
     expect(screen.getByTestId('sandbox-cost-month')).toHaveTextContent('$1.50')
     expect(screen.getByTestId('model-spend-note')).toHaveTextContent('monthly model budget')
     expect(screen.getByTestId('model-spend-note')).toHaveAttribute('role', 'status')

@@ -16,8 +16,8 @@ export function modelSpendText(r: ModelSpendReport): string {
   if (r.estimated > 0) parts.push(`${r.estimated} estimated`)
   const priced = r.calls - r.unpriced
   const head = priced > 0 ? formatUSD(r.usd) : 'price unknown'
-  const budget = r.budgetUSD > 0 ? ` of ${formatUSD(r.budgetUSD)}` : ''
-  return parts.length ? `${head}${budget} (+ ${parts.join(', ')})` : `${head}${budget}`
+  const budget = r.budgetUSD > 0 ? ` · budget ${formatUSD(r.budgetUSD)}` : ''
+  return `${head}${parts.length ? ` (+ ${parts.join(', ')})` : ''}${budget}`
 }
 
 /** The model's spend this month and its budget, beside the sandbox's. */
