@@ -48,9 +48,9 @@ describe('modelSpendText', () => {
     ['no calls', report({ calls: 0, usd: 0 }), '$0.00 (no model calls yet)'],
     ['all priced', report(), '$1.50'],
     ['with a budget', report({ budgetUSD: 10 }), '$1.50 · budget $10.00'],
-    ['unpriced with a budget', report({ unpriced: 3, usd: 0, budgetUSD: 5 }), 'price unknown (+ 3 calls at a price unknown) · budget $5.00'],
+    ['unpriced with a budget', report({ unpriced: 3, usd: 0, budgetUSD: 5 }), 'price unknown (3 calls of a model not in the price table) · budget $5.00'],
     ['some unpriced', report({ unpriced: 1 }), '$1.50 (+ 1 call at a price unknown)'],
-    ['all unpriced: not $0', report({ unpriced: 3, usd: 0 }), 'price unknown (+ 3 calls at a price unknown)'],
+    ['all unpriced: not $0', report({ unpriced: 3, usd: 0 }), 'price unknown (3 calls of a model not in the price table)'],
     ['estimated', report({ estimated: 2 }), '$1.50 (+ 2 estimated)'],
   ])('%s', (_name, r, want) => expect(modelSpendText(r)).toBe(want))
 })

@@ -11,13 +11,16 @@ import { formatUSD } from './SandboxCost'
  */
 export function modelSpendText(r: ModelSpendReport): string {
   if (r.calls === 0) return '$0.00 (no model calls yet)'
-  const parts: string[] = []
-  if (r.unpriced > 0) parts.push(`${r.unpriced} ${r.unpriced === 1 ? 'call' : 'calls'} at a price unknown`)
-  if (r.estimated > 0) parts.push(`${r.estimated} estimated`)
+  const calls = (n: number) => `${n} ${n === 1 ? 'call' : 'calls'}`
   const priced = r.calls - r.unpriced
+  const parts: string[] = []
+  if (priced === 0) parts.push(`${calls(r.calls)} of a model not in the price table`)
+  else if (r.unpriced > 0) parts.push(`${calls(r.unpriced)} at a price unknown`)
+  if (r.estimated > 0) parts.push(`${r.estimated} estimated`)
   const head = priced > 0 ? formatUSD(r.usd) : 'price unknown'
   const budget = r.budgetUSD > 0 ? ` · budget ${formatUSD(r.budgetUSD)}` : ''
-  return `${head}${parts.length ? ` (+ ${parts.join(', ')})` : ''}${budget}`
+  const plus = priced > 0 ? '+ ' : ''
+  return `${head}${parts.length ? ` (${plus}${parts.join(', ')})` : ''}${budget}`
 }
 
 /** The model's spend this month and its budget, beside the sandbox's. */
