@@ -29,6 +29,14 @@ interface SandboxStoreState {
   modelSpend: Record<string, ModelSpendReport>
   /** Saves the monthly model budget (dollars; 0 = none); false when refused (the toast says why). */
   setModelBudget: (projectId: string, usd: number) => Promise<boolean>
+  /**
+   * After a turn: reloads the model spend and says once per month and
+   * level when it reached 80 % of the model budget (the refusal at 100 %
+   * is the next turn's own error).
+   */
+  checkModelBudget: (projectId: string) => Promise<void>
+  /** "<month>:<level>" last said per project. */
+  modelWarned: Record<string, string>
   publish: (projectId: string, port: number, hours: number) => Promise<PublishResult | null>
   unpublish: (projectId: string) => Promise<void>
   /**
@@ -101,6 +109,16 @@ export const useSandbox = create<SandboxStoreState>((set, get) => {
         metrics: { ...s.metrics, [projectId]: metrics },
         modelSpend: spend ? { ...s.modelSpend, [projectId]: spend } : s.modelSpend,
       }))
+    },
+    modelWarned: {},
+    checkModelBudget: async (projectId) => {
+      const spend = await api.sandbox.modelSpend(projectId).catch(() => null)
+      if (!spend) return
+      set((s) => ({ modelSpend: { ...s.modelSpend, [projectId]: spend } }))
+      const said = `${spend.month}:${spend.level}`
+      if (!spend.level || !spend.note || get().modelWarned[projectId] === said) return
+      set((s) => ({ modelWarned: { ...s.modelWarned, [projectId]: said } }))
+      toast.info(spend.note, `model-budget-${projectId}`)
     },
     setModelBudget: async (projectId, usd) => {
       try {

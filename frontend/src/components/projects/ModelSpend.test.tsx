@@ -8,6 +8,7 @@ import { useSandbox } from '../../stores/sandbox'
 import { SandboxBadge } from './SandboxBadge'
 import { modelSpendText } from './ModelSpend'
 import { TipProvider } from '../ui/Tip'
+import { useToasts } from '../../stores/toast'
 
 vi.mock('../../api', async (importOriginal) => {
   const { makeApiMock } = await import('../../test/apiMock')
@@ -88,5 +89,29 @@ describe('model spend in the sandbox popover', () => {
     expect(screen.queryByTestId('model-budget-error')).toBeNull()
     // The sandbox's budget is another one: untouched.
     expect(m.sandbox.setBudget).not.toHaveBeenCalled()
+  })
+})
+
+describe('checkModelBudget after a turn', () => {
+  it('says the 80 % warning once per month and level, and nothing under it', async () => {
+    const toasts = () => useToasts.getState().toasts.filter((t) => t.message.includes('model budget'))
+    useToasts.setState({ toasts: [] })
+    useSandbox.setState({ modelWarned: {} })
+    m.sandbox.modelSpend.mockResolvedValue(report({ usd: 5, budgetUSD: 10 }))
+    await useSandbox.getState().checkModelBudget('a')
+    expect(toasts()).toHaveLength(0)
+    const warn = report({ usd: 8, budgetUSD: 10, level: 'warn', note: 'This project has spent $8.00 of its monthly model budget of $10.00 (80 %).' })
+    m.sandbox.modelSpend.mockResolvedValue(warn)
+    await useSandbox.getState().checkModelBudget('a')
+    await useSandbox.getState().checkModelBudget('a')
+    expect(toasts()).toHaveLength(1)
+    useToasts.setState({ toasts: [] })
+    await useSandbox.getState().checkModelBudget('a')
+    expect(toasts()).toHaveLength(0)
+    // A new month warns again.
+    m.sandbox.modelSpend.mockResolvedValue({ ...warn, month: '2027-01' })
+    await useSandbox.getState().checkModelBudget('a')
+    expect(toasts()).toHaveLength(1)
+    expect(useSandbox.getState().modelSpend.a.month).toBe('2027-01')
   })
 })
