@@ -24,6 +24,7 @@ import (
 	"tessera/backend/projectfiles"
 	"tessera/backend/sandbox"
 	"tessera/backend/secrets"
+	"tessera/backend/spend"
 	"tessera/backend/starters"
 	"tessera/backend/store"
 	"tessera/backend/terminal"
@@ -216,6 +217,9 @@ func (a *App) wire(ctxf func() context.Context) {
 		Replica: projectfiles.SandboxReplica{Manager: a.sandboxes}, Points: a.points, Logger: a.log.With("part", "files")})
 	ws := a.files
 	versions := api.NewVersionsService(ctxf, ws, a.log, api.WithRestorePoints(a.points))
+	// One recorder for both paths: every model call's usage and price,
+	// and the monthly model budget that refuses the next turn.
+	spendRec := &spend.Recorder{Store: a.store, Logger: a.log.With("part", "spend")}
 	a.chat = chat.New(chat.Config{
 		Files:     a.files,
 		Outside:   a.files,
@@ -235,6 +239,7 @@ func (a *App) wire(ctxf func() context.Context) {
 		Logger:   a.log.With("part", "chat"),
 		EnvNames: a.vars.Names,
 		Redactor: a.redact,
+		Spend:    spendRec,
 	})
 	a.terminals = terminal.New(terminal.Config{Sandboxes: a.sandboxes, Emitter: a.emit, Logger: a.log.With("part", "terminal"), Redact: a.redact,
 		TemplateOf: func(ctx context.Context, id string) string { p, _ := a.store.GetProject(ctx, id); return p.Template }})
@@ -247,6 +252,7 @@ func (a *App) wire(ctxf func() context.Context) {
 			HTTP: a.e2bHTTP}, // the preview is an E2B host (TESSERA_E2B_CONNECT in tests)
 		Store: a.store, Versions: agent.WorkspaceVersions{Open: a.files.Workspace}, Emitter: a.emit,
 		Policy: agentBackend.Policy, Logger: a.log.With("part", "agent"), Redactor: agentRedactor{a.redact},
+		Spend: spendRec,
 	})
 	a.agent = agentBackend.Service
 	catalog := api.NewCatalogService(ctxf, a.llm, a.store, a.keys, a.store, a.log)
@@ -277,7 +283,7 @@ func (a *App) wire(ctxf func() context.Context) {
 			api.WithRemoteTokens(a.keys, a.log), api.WithHome(a.store, a.vars, a.cleanupAfter),
 			api.WithSnapshotCleanup(a.points, a.log.With("part", "sandbox"))),
 		api.NewSettingsService(ctxf, a.store, keyWatch{Store: a.keys, onE2B: a.e2b.Invalidate, onAny: a.redact.InvalidateKeys}, a.paths, a.log, a.settingsSaved),
-		api.NewSandboxService(ctxf, a.sandboxes),
+		api.NewSandboxService(ctxf, a.sandboxes, api.WithModelSpend(spendRec)),
 		api.NewChatService(ctxf, a.chat),
 		catalog,
 		api.NewKeyCheckService(ctxf, catalog, a.sandboxes.CheckAccount, a.log),

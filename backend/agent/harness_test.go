@@ -16,6 +16,7 @@ import (
 	"tessera/backend/apperr"
 	"tessera/backend/llm"
 	"tessera/backend/llm/llmtest"
+	"tessera/backend/spend"
 	"tessera/backend/store"
 	"tessera/backend/workspace"
 )
@@ -36,6 +37,8 @@ type harness struct {
 	rec     *recorder
 	prices  Prices
 	policy  Policy
+	// spend, when set, records model calls and checks the model budget.
+	spend *spend.Recorder
 	// expectApprovals: the test answers approvals itself.
 	expectApprovals bool
 }
@@ -115,9 +118,14 @@ func newHarness(t testing.TB, opts ...func(*harness)) *harness {
 	if prices == nil {
 		prices = Prices{}
 	}
-	h.svc = New(Config{Model: LLM{Client: client}, Files: &WorkspaceFiles{Open: open}, Sandbox: h.sb, Store: h.st,
+	cfg := Config{Model: LLM{Client: client}, Files: &WorkspaceFiles{Open: open}, Sandbox: h.sb, Store: h.st,
 		Versions: WorkspaceVersions{Open: open}, Emitter: h.rec, Prices: prices,
-		Policy: func(context.Context) Policy { return h.policy }})
+		Policy: func(context.Context) Policy { return h.policy }}
+	if h.spend != nil {
+		h.spend.Store, h.spend.Prices = h.st, prices
+		cfg.Spend = h.spend
+	}
+	h.svc = New(cfg)
 	return h
 }
 

@@ -260,6 +260,7 @@ func (r *run) converse(ctx context.Context) (llm.Reply, error) {
 	rep, err := r.s.cfg.Model.Converse(ctx, req, r.onText, func(t string) { r.emit(Event{Type: EventReasoning, Text: t}) })
 	r.flushText()
 	r.usage = r.usage.Add(rep.Usage)
+	r.recordSpend(context.WithoutCancel(ctx), rep)
 	r.lastCost = 0
 	if usd, ok := r.s.cfg.Prices.Price(r.provider, r.model, rep.Usage); ok {
 		r.priced = true

@@ -86,6 +86,10 @@ type Config struct {
 	Redactor Redactor
 	// Prices prices usage for the spend cap (nil = DefaultPrices()).
 	Prices Pricer
+	// Spend records every model call's usage and price and refuses a
+	// turn once the project's model budget is reached (optional;
+	// spend.Recorder).
+	Spend Spend
 	// Policy is the person's approval settings, read at each turn.
 	Policy func(ctx context.Context) Policy
 	// Checks overrides a project's checks (nil or empty = the template's).
@@ -158,6 +162,9 @@ func (s *Service) Run(ctx context.Context, req TurnRequest) (TurnResult, error) 
 	if err := validate(req); err != nil {
 		return TurnResult{}, err
 	}
+	if err := s.allowSpend(ctx, req.ProjectID); err != nil {
+		return TurnResult{}, err
+	}
 	ctx, release, err := s.register(ctx, req.RequestID, req.ProjectID)
 	if err != nil {
 		return TurnResult{}, err
@@ -182,6 +189,9 @@ func (s *Service) Continue(ctx context.Context, req ContinueRequest) (TurnResult
 	}
 	if t.Status != TurnPaused && !StopReason(t.Reason).CanContinue() {
 		return TurnResult{}, apperr.Newf(apperr.Conflict, "This turn %s; it cannot be continued. Send a new message instead.", endedSentence(t.Status, StopReason(t.Reason)))
+	}
+	if err := s.allowSpend(ctx, t.ProjectID); err != nil {
+		return TurnResult{}, err
 	}
 	ctx, release, err := s.register(ctx, req.RequestID, t.ProjectID)
 	if err != nil {

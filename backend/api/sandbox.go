@@ -19,13 +19,24 @@ type SandboxControl interface {
 // SandboxService exposes a project's sandbox to the page. Bound. Status
 // updates are pushed on "sandbox:status:<projectID>".
 type SandboxService struct {
-	ctx func() context.Context
-	sb  SandboxControl
+	ctx   func() context.Context
+	sb    SandboxControl
+	spend ModelSpend // nil: the model's spend is not shown
 }
 
+// SandboxOption configures a SandboxService.
+type SandboxOption func(*SandboxService)
+
+// WithModelSpend shows the model's spend and budget beside the sandbox's.
+func WithModelSpend(m ModelSpend) SandboxOption { return func(s *SandboxService) { s.spend = m } }
+
 // NewSandboxService builds the service.
-func NewSandboxService(ctx func() context.Context, sb SandboxControl) *SandboxService {
-	return &SandboxService{ctx: ctx, sb: sb}
+func NewSandboxService(ctx func() context.Context, sb SandboxControl, opts ...SandboxOption) *SandboxService {
+	s := &SandboxService{ctx: ctx, sb: sb}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
 }
 
 // Status returns the project's sandbox status now.

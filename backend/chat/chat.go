@@ -18,6 +18,7 @@ import (
 	"tessera/backend/fragment"
 	"tessera/backend/projectfiles"
 	"tessera/backend/sandbox"
+	"tessera/backend/spend"
 	"tessera/backend/store"
 	"tessera/backend/uploads"
 )
@@ -126,6 +127,15 @@ type Config struct {
 	// Redactor takes the project's secret values out of what the chat
 	// sends to the model, stores and shows (optional; see redact.go).
 	Redactor Redacter
+	// Spend records each answer's usage and price and refuses a turn
+	// once the project's model budget is reached (optional; spend.Recorder).
+	Spend Spend
+}
+
+// Spend is what the chat needs of the spend package.
+type Spend interface {
+	Allow(ctx context.Context, projectID string) error
+	Record(ctx context.Context, c spend.Call) (store.ModelCall, error)
 }
 
 // RestorePoints is told about turns that changed the sandbox's
@@ -314,6 +324,9 @@ func (s *Service) Send(ctx context.Context, req SendRequest) (Result, error) {
 		return Result{}, err
 	}
 	defer done()
+	if err := s.allowSpend(ctx, req.ProjectID); err != nil {
+		return Result{}, err
+	}
 	// A Fix pastes a traceback that may hold a secret: redacted before it
 	// is stored, committed as the version's message or sent.
 	req.Text = s.redact(req.ProjectID, req.Text)
@@ -356,6 +369,9 @@ func (s *Service) Retry(ctx context.Context, req RetryRequest) (Result, error) {
 		return Result{}, err
 	}
 	defer done()
+	if err := s.allowSpend(ctx, req.ProjectID); err != nil {
+		return Result{}, err
+	}
 	user, err := s.cfg.Store.LastUserMessage(ctx, req.ProjectID)
 	if apperr.Is(err, apperr.NotFound) {
 		return Result{}, apperr.New(apperr.Invalid, "There is nothing to retry yet.")

@@ -60,7 +60,8 @@ func (g LLMGenerator) Generate(ctx context.Context, req GenerateRequest, onParti
 	if errors.Is(err, llm.ErrModelGone) && g.Models != nil {
 		err = g.modelGone(context.WithoutCancel(ctx), req.ProviderID, req.ModelID, err)
 	}
-	return frag, Usage{PromptTokens: usage.PromptTokens, CompletionTokens: usage.CompletionTokens, TotalTokens: usage.TotalTokens}, err
+	return frag, Usage{PromptTokens: usage.PromptTokens, CompletionTokens: usage.CompletionTokens, TotalTokens: usage.TotalTokens,
+		CachedTokens: usage.CachedTokens, ReasoningTokens: usage.ReasoningTokens}, err
 }
 
 // modelGone marks the model as gone and names the provider's current

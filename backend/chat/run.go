@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"tessera/backend/apperr"
 	"tessera/backend/e2b"
@@ -82,6 +83,7 @@ func (s *Service) answer(ctx context.Context, t turn) (Result, error) {
 	defer warm.close()
 	var last fragment.Partial
 	var kept time.Time
+	var reasoning int
 	frag, usage, genErr := s.cfg.Generator.Generate(ctx, gen,
 		func(p fragment.Partial) {
 			last = p
@@ -92,7 +94,17 @@ func (s *Service) answer(ctx context.Context, t turn) (Result, error) {
 				s.keepPartial(saveCtx, am.ID, p)
 			}
 		},
-		func(r string) { b.add(Event{Type: EventReasoning, Text: r}) })
+		func(r string) {
+			reasoning += utf8.RuneCountInString(r)
+			b.add(Event{Type: EventReasoning, Text: r})
+		})
+	// Every call is counted, a failed or stopped one too (the provider
+	// bills what it streamed).
+	replied := partialChars(last) + reasoning
+	if frag != nil {
+		replied = partialChars(fragment.Partial{Commentary: frag.Commentary, Title: frag.Title, Description: frag.Description, Files: frag.Files}) + reasoning
+	}
+	s.recordSpend(saveCtx, t, am.ID, gen, usage, replied)
 
 	var cut *llm.OutputLimitError
 	s.mu.Lock()

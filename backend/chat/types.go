@@ -100,6 +100,10 @@ type Usage struct {
 	PromptTokens     int `json:"promptTokens"`
 	CompletionTokens int `json:"completionTokens"`
 	TotalTokens      int `json:"totalTokens"`
+	// CachedTokens is the part of the prompt served from the provider's
+	// cache, ReasoningTokens the part of the completion spent thinking.
+	CachedTokens    int `json:"cachedTokens,omitempty"`
+	ReasoningTokens int `json:"reasoningTokens,omitempty"`
 }
 
 // RunResult is what running a fragment produced; stored with the assistant

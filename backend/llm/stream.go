@@ -248,7 +248,7 @@ func (a *answer) add(ch *wireChunk, whole bool) error {
 		f.Finish = "error"
 		return f
 	}
-	if ch.Usage != nil && (ch.Usage.TotalTokens > 0 || ch.Usage.PromptTokens > 0 || ch.Usage.CompletionTokens > 0) {
+	if ch.Usage != nil && !ch.Usage.IsZero() { // a negative count too: spend refuses it with a sentence
 		a.usage = *ch.Usage
 		if a.usage.TotalTokens == 0 {
 			a.usage.TotalTokens = a.usage.PromptTokens + a.usage.CompletionTokens

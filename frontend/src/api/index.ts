@@ -187,6 +187,10 @@ export const sandbox = {
   metrics: async (projectId: string) => (await call(() => bindings.Sandbox.Metrics(projectId))) ?? [],
   /** Monthly budget in US dollars; 0 removes it. */
   setBudget: (projectId: string, usd: number) => call(() => bindings.Sandbox.SetBudget(projectId, usd)),
+  /** The model's spend this month (priced calls; unpriced and estimated ones counted apart) and its budget. */
+  modelSpend: (projectId: string) => call(() => bindings.Sandbox.ModelSpend(projectId)),
+  /** Monthly model budget in US dollars; 0 removes it. */
+  setModelBudget: (projectId: string, usd: number) => call(() => bindings.Sandbox.SetModelBudget(projectId, usd)),
   publish: (projectId: string, port: number, hours: number) => call(() => bindings.Sandbox.Publish(projectId, port, hours)),
   unpublish: (projectId: string) => call(() => bindings.Sandbox.Unpublish(projectId)),
   /** The window is hidden or minimised (true) or shown (false): the backend pauses sandboxes a minute after. */

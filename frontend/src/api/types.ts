@@ -64,6 +64,8 @@ export type SandboxState = SandboxStatus['state']
 /** A project's sandbox cost per day (SandboxService.Cost). */
 export type SandboxCostReport = Data<api.SandboxCostReport>
 export type CostDay = Data<api.CostDay>
+/** A project's model spend this month with its budget (SandboxService.ModelSpend). */
+export type ModelSpendReport = Data<api.ModelSpendReport>
 /** One E2B CPU/memory sample. */
 export type SandboxMetric = Data<api.SandboxMetric>
 export type PublishResult = Data<api.PublishResult>

@@ -1,6 +1,6 @@
 import { create } from 'zustand'
 import * as api from '../api'
-import type { PublishResult, SandboxCostReport, SandboxMetric, SandboxStatus } from '../api'
+import type { ModelSpendReport, PublishResult, SandboxCostReport, SandboxMetric, SandboxStatus } from '../api'
 import { errorMessage } from '../api'
 import { toast } from './toast'
 import { useProjects } from './projects'
@@ -25,6 +25,18 @@ interface SandboxStoreState {
   loadCost: (projectId: string) => Promise<void>
   /** Saves the monthly budget (dollars; 0 = none); false when refused (the toast says why). */
   setBudget: (projectId: string, usd: number) => Promise<boolean>
+  /** The model's spend this month beside the sandbox's, loaded with the cost. */
+  modelSpend: Record<string, ModelSpendReport>
+  /** Saves the monthly model budget (dollars; 0 = none); false when refused (the toast says why). */
+  setModelBudget: (projectId: string, usd: number) => Promise<boolean>
+  /**
+   * After a turn: reloads the model spend and says once per month and
+   * level when it reached 80 % of the model budget (the refusal at 100 %
+   * is the next turn's own error).
+   */
+  checkModelBudget: (projectId: string) => Promise<void>
+  /** "<month>:<level>" last said per project. */
+  modelWarned: Record<string, string>
   publish: (projectId: string, port: number, hours: number) => Promise<PublishResult | null>
   unpublish: (projectId: string) => Promise<void>
   /**
@@ -85,15 +97,40 @@ export const useSandbox = create<SandboxStoreState>((set, get) => {
     restart: action('restart'),
     cost: {},
     metrics: {},
+    modelSpend: {},
     loadCost: async (projectId) => {
-      const [cost, metrics] = await Promise.all([
+      const [cost, metrics, spend] = await Promise.all([
         api.sandbox.cost(projectId).catch(() => null),
         api.sandbox.metrics(projectId).catch(() => [] as SandboxMetric[]),
+        api.sandbox.modelSpend(projectId).catch(() => null),
       ])
       set((s) => ({
         cost: cost ? { ...s.cost, [projectId]: cost } : s.cost,
         metrics: { ...s.metrics, [projectId]: metrics },
+        modelSpend: spend ? { ...s.modelSpend, [projectId]: spend } : s.modelSpend,
       }))
+    },
+    modelWarned: {},
+    checkModelBudget: async (projectId) => {
+      const spend = await api.sandbox.modelSpend(projectId).catch(() => null)
+      if (!spend) return
+      set((s) => ({ modelSpend: { ...s.modelSpend, [projectId]: spend } }))
+      const said = `${spend.month}:${spend.level}`
+      if (!spend.level || !spend.note || get().modelWarned[projectId] === said) return
+      set((s) => ({ modelWarned: { ...s.modelWarned, [projectId]: said } }))
+      toast.info(spend.note, `model-budget-${projectId}`)
+    },
+    setModelBudget: async (projectId, usd) => {
+      try {
+        await api.sandbox.setModelBudget(projectId, usd)
+      } catch (e) {
+        toast.error(errorMessage(e))
+        return false
+      }
+      const spend = await api.sandbox.modelSpend(projectId).catch(() => null)
+      if (spend) set((s) => ({ modelSpend: { ...s.modelSpend, [projectId]: spend } }))
+      toast.success(usd > 0 ? `Monthly model budget set to $${usd.toFixed(2)}.` : 'The monthly model budget was removed.')
+      return true
     },
     setBudget: async (projectId, usd) => {
       try {

@@ -1,6 +1,6 @@
 // A hand-made fake of src/api for store and component tests (never wailsjs).
 import { vi } from 'vitest'
-import type { BuildInfo, EnvResult, EnvVar, SearchGroup, ChatEvent, FileEntry, HistoryPage, KeyCheck, Model, Project, Provider, SandboxStatus, SandboxCostReport, SandboxMetric, PublishResult, SaveResult, SendResult, Settings, Template, Paths, StartupStatus, UpdateStatus, UndoResult, Starter } from '../api'
+import type { BuildInfo, EnvResult, EnvVar, SearchGroup, ChatEvent, FileEntry, HistoryPage, KeyCheck, Model, Project, Provider, SandboxStatus, SandboxCostReport, ModelSpendReport, SandboxMetric, PublishResult, SaveResult, SendResult, Settings, Template, Paths, StartupStatus, UpdateStatus, UndoResult, Starter } from '../api'
 
 export const chatHandlers = new Map<string, (batch: ChatEvent[]) => void>()
 
@@ -64,6 +64,8 @@ export function makeApiMock(actual: Record<string, unknown>) {
       cost: vi.fn(async (projectId: string): Promise<SandboxCostReport> => ({ projectId, vcpuPerSecond: 0.000014, gibPerSecond: 0.0000045, cpuCount: 2, memoryMB: 512, resourcesKnown: false, days: [], today: { day: '', runningSeconds: 0, vcpuSeconds: 0, memMiBSeconds: 0, usd: 0 }, month: { day: '', runningSeconds: 0, vcpuSeconds: 0, memMiBSeconds: 0, usd: 0 }, budgetUSD: 0 })),
       metrics: vi.fn(async (_projectId: string): Promise<SandboxMetric[]> => []),
       setBudget: vi.fn(async (_projectId: string, _usd: number) => undefined),
+      modelSpend: vi.fn(async (projectId: string): Promise<ModelSpendReport> => ({ projectId, month: '2026-12', calls: 0, usd: 0, unpriced: 0, estimated: 0, unknown: 0, promptTokens: 0, cachedTokens: 0, outputTokens: 0, budgetUSD: 0, level: '', note: '', priceDate: '2026-11-01' })),
+      setModelBudget: vi.fn(async (_projectId: string, _usd: number) => undefined),
       publish: vi.fn(async (_projectId: string, _port: number, _hours: number): Promise<PublishResult> => ({ url: '', until: '' })),
       unpublish: vi.fn(async (_projectId: string) => undefined),
       setWindowHidden: vi.fn(async (_hidden: boolean) => undefined),

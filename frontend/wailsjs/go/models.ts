@@ -1026,6 +1026,44 @@ export namespace api {
 	        this.tools = source["tools"];
 	    }
 	}
+	export class ModelSpendReport {
+	    projectId: string;
+	    month: string;
+	    calls: number;
+	    usd: number;
+	    unpriced: number;
+	    estimated: number;
+	    unknown: number;
+	    promptTokens: number;
+	    cachedTokens: number;
+	    outputTokens: number;
+	    budgetUSD: number;
+	    level: string;
+	    note: string;
+	    priceDate: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ModelSpendReport(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.projectId = source["projectId"];
+	        this.month = source["month"];
+	        this.calls = source["calls"];
+	        this.usd = source["usd"];
+	        this.unpriced = source["unpriced"];
+	        this.estimated = source["estimated"];
+	        this.unknown = source["unknown"];
+	        this.promptTokens = source["promptTokens"];
+	        this.cachedTokens = source["cachedTokens"];
+	        this.outputTokens = source["outputTokens"];
+	        this.budgetUSD = source["budgetUSD"];
+	        this.level = source["level"];
+	        this.note = source["note"];
+	        this.priceDate = source["priceDate"];
+	    }
+	}
 	
 	export class Paths {
 	    home: string;

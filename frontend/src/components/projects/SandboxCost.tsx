@@ -4,6 +4,7 @@ import { useSandbox } from '../../stores/sandbox'
 import { Button } from '../ui/Button'
 import { Sparkline } from '../ui/Sparkline'
 import { formatMinutes } from '../../lib/utils'
+import { ModelSpend } from './ModelSpend'
 
 /** Dollars: cents once it is worth it, else four decimals (E2B bills fractions of a cent). */
 export function formatUSD(v: number): string {
@@ -119,6 +120,7 @@ export function SandboxCost({ projectId, status }: { projectId: string; status?:
       <p className="mt-1 text-muted-foreground">
         An estimate from E2B's per-second prices (Settings). When the budget is reached Tessera pauses the sandbox until you raise it.
       </p>
+      <ModelSpend projectId={projectId} />
     </div>
   )
 }

@@ -11,6 +11,7 @@ import { fragmentFromStored } from '../../lib/fragment'
 import { fixPrompt, problemsOf } from '../../lib/problems'
 import { useProjects } from '../projects'
 import { useAgent } from '../agent/store'
+import { useSandbox } from '../sandbox'
 import { toast } from '../toast'
 import { persistDrafts } from './drafts'
 import { refreshNewest } from './paging'
@@ -70,6 +71,7 @@ export function actionsSlice(tools: StoreTools): ActionsSlice {
       patchChat(projectId, (c) => settleRun(c, res))
       // A new turn: what Undo took can no longer be redone.
       patchChat(projectId, { canRedo: false })
+      void useSandbox.getState().checkModelBudget(projectId)
       return res
     } catch (e) {
       markStreamDone(requestId)
@@ -109,6 +111,7 @@ export function actionsSlice(tools: StoreTools): ActionsSlice {
     const mode = chatMode(tools, projectId)
     if (mode !== 'quick') {
       const end = await runAgentTurn(tools, projectId, { text, images, fromDraft, mode })
+      void useSandbox.getState().checkModelBudget(projectId)
       // The model could not use the tools: the same message goes the one-shot way.
       if (end?.reason !== 'quick') {
         // Auto-fix once: a turn that finished on a failed step is sent back once, as an agent turn.

@@ -6,6 +6,8 @@ export function Cost(arg1:string):Promise<api.SandboxCostReport>;
 
 export function Metrics(arg1:string):Promise<Array<api.SandboxMetric>>;
 
+export function ModelSpend(arg1:string):Promise<api.ModelSpendReport>;
+
 export function Pause(arg1:string):Promise<void>;
 
 export function Publish(arg1:string,arg2:number,arg3:number):Promise<api.PublishResult>;
@@ -15,6 +17,8 @@ export function Restart(arg1:string):Promise<void>;
 export function Resume(arg1:string):Promise<void>;
 
 export function SetBudget(arg1:string,arg2:number):Promise<void>;
+
+export function SetModelBudget(arg1:string,arg2:number):Promise<void>;
 
 export function SetWindowHidden(arg1:boolean):Promise<void>;
 

@@ -10,6 +10,10 @@ export function Metrics(arg1) {
   return window['go']['api']['SandboxService']['Metrics'](arg1);
 }
 
+export function ModelSpend(arg1) {
+  return window['go']['api']['SandboxService']['ModelSpend'](arg1);
+}
+
 export function Pause(arg1) {
   return window['go']['api']['SandboxService']['Pause'](arg1);
 }
@@ -28,6 +32,10 @@ export function Resume(arg1) {
 
 export function SetBudget(arg1, arg2) {
   return window['go']['api']['SandboxService']['SetBudget'](arg1, arg2);
+}
+
+export function SetModelBudget(arg1, arg2) {
+  return window['go']['api']['SandboxService']['SetModelBudget'](arg1, arg2);
 }
 
 export function SetWindowHidden(arg1) {
