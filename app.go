@@ -215,10 +215,25 @@ func (a *App) wire(ctxf func() context.Context) {
 		Replica: projectfiles.SandboxReplica{Manager: a.sandboxes}, Points: a.points, Logger: a.log.With("part", "files")})
 	ws := a.files
 	versions := api.NewVersionsService(ctxf, ws, a.log, api.WithRestorePoints(a.points))
+	a.terminals = terminal.New(terminal.Config{Sandboxes: a.sandboxes, Emitter: a.emit, Logger: a.log.With("part", "terminal"), Redact: a.redact,
+		TemplateOf: func(ctx context.Context, id string) string { p, _ := a.store.GetProject(ctx, id); return p.Template }})
+	agentPrefs := api.AgentSettingsStore{KV: a.store}
+	agentBackend := api.AgentBackend{Turns: a.store, Prefs: agentPrefs}
+	agentBackend.Service = agent.New(agent.Config{
+		Model: api.AgentModel{Client: a.llm.Client},
+		Files: agent.OwnerFiles{Owner: a.files},
+		Sandbox: &agent.E2BSandbox{Sandboxes: a.sandboxes, Consoles: a.terminals, RootDir: sandbox.DefaultRoot, Port: terminal.ServerPort,
+			HTTP: a.e2bHTTP}, // the preview is an E2B host (TESSERA_E2B_CONNECT in tests)
+		Store: a.store, Versions: agent.WorkspaceVersions{Open: a.files.Workspace}, Emitter: a.emit,
+		Policy: agentBackend.Policy, Logger: a.log.With("part", "agent"), Redactor: agentRedactor{a.redact},
+	})
+	a.agent = agentBackend.Service
 	a.chat = chat.New(chat.Config{
-		Files:     a.files,
-		Outside:   a.files,
-		Restorer:  a.files,
+		Files:    a.files,
+		Outside:  a.files,
+		Restorer: a.files,
+		// Undo of an agent turn: only the files it changed go back.
+		AgentUndo: agentBackend,
 		Store:     a.store,
 		Generator: chat.LLMGenerator{Client: a.llm.Client, Models: a.store},
 		Sandboxes: a.sandboxes,
@@ -235,19 +250,6 @@ func (a *App) wire(ctxf func() context.Context) {
 		EnvNames: a.vars.Names,
 		Redactor: a.redact,
 	})
-	a.terminals = terminal.New(terminal.Config{Sandboxes: a.sandboxes, Emitter: a.emit, Logger: a.log.With("part", "terminal"), Redact: a.redact,
-		TemplateOf: func(ctx context.Context, id string) string { p, _ := a.store.GetProject(ctx, id); return p.Template }})
-	agentPrefs := api.AgentSettingsStore{KV: a.store}
-	agentBackend := api.AgentBackend{Turns: a.store, Prefs: agentPrefs}
-	agentBackend.Service = agent.New(agent.Config{
-		Model: api.AgentModel{Client: a.llm.Client},
-		Files: agent.OwnerFiles{Owner: a.files},
-		Sandbox: &agent.E2BSandbox{Sandboxes: a.sandboxes, Consoles: a.terminals, RootDir: sandbox.DefaultRoot, Port: terminal.ServerPort,
-			HTTP: a.e2bHTTP}, // the preview is an E2B host (TESSERA_E2B_CONNECT in tests)
-		Store: a.store, Versions: agent.WorkspaceVersions{Open: a.files.Workspace}, Emitter: a.emit,
-		Policy: agentBackend.Policy, Logger: a.log.With("part", "agent"), Redactor: agentRedactor{a.redact},
-	})
-	a.agent = agentBackend.Service
 	catalog := api.NewCatalogService(ctxf, a.llm, a.store, a.keys, a.store, a.log)
 	about := buildInfo()
 	// Tests set TESSERA_UPDATE_FEED=off (or a local feed) so that no run of
