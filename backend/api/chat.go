@@ -72,6 +72,9 @@ type UndoResult struct {
 	// Files: what Undo did to the files ("restored", "unchanged" or
 	// "already": they were back already); empty for Redo.
 	Files string `json:"files,omitempty"`
+	// Agent: the exchange was an agent turn, and only the files that turn
+	// changed went back.
+	Agent bool `json:"agent,omitempty"`
 }
 
 // Undo takes the last exchange out of the chat and restores the files of

@@ -66,6 +66,9 @@ type UndoResult struct {
 	// already back, e.g. restored in between); "" for Redo or without
 	// versions.
 	Files string
+	// Agent is true when the exchange was an agent turn: only the files
+	// that turn changed were undone.
+	Agent bool
 }
 
 // What Undo did to the project's files (UndoResult.Files).
@@ -165,6 +168,7 @@ func (s *Service) undo(ctx context.Context, projectID string, anyway bool) (Undo
 			return UndoResult{}, err
 		}
 		if handled = ok; handled {
+			res.Agent = true
 			if restored {
 				u.version = cur
 			}

@@ -200,7 +200,7 @@ func TestUndoOfAnAgentTurn(t *testing.T) {
 				}
 				u, err = r.chat.UndoAnyway(ctx, r.proj.ID)
 			}
-			if err != nil || u.Files != tc.wantFiles || u.Restored != (tc.wantFiles == FilesRestored) || !u.CanRedo {
+			if err != nil || u.Files != tc.wantFiles || u.Restored != (tc.wantFiles == FilesRestored) || !u.CanRedo || u.Agent != tc.agent {
 				t.Fatalf("undo = %+v, %v", u, err)
 			}
 			if len(rest.undone) != tc.wantRestorer {
