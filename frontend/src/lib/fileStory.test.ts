@@ -44,6 +44,11 @@ describe('fileLines', () => {
     const many = fileLines(messages, [{ ...v, filesChanged: ['a', 'b', 'c', 'd', 'e'] }])
     expect(many[0].text).toContain('(a, b, c and 2 more)')
   })
+  it('an undo in the same second as the first message (git keeps whole seconds) is still a line', () => {
+    const first = { ...msg('u1', '04:00', 'user'), createdAt: '2026-12-08T04:00:00.700Z' }
+    const lines = fileLines([first, { ...msg('a1', '04:00'), createdAt: '2026-12-08T04:00:00.800Z' }], [ver('v1', '04:00', 'undo', 'Undid: x')])
+    expect(lines.map((l) => [l.id, l.afterMessageId])).toEqual([['v1', 'a1']])
+  })
   it('nothing older than the loaded messages, nothing without messages', () => {
     expect(fileLines(messages, [ver('v0', '03:00', 'restore', 'Restored x')])).toEqual([])
     expect(fileLines([], [ver('v0', '05:00', 'restore', 'Restored x')])).toEqual([])

@@ -42,7 +42,10 @@ function subject(v: Version): string {
  */
 export function fileLines(messages: Message[], versions: Version[]): FileLine[] {
   if (messages.length === 0) return []
-  const start = Date.parse(messages[0].createdAt)
+  // A version's time is git's, in whole seconds: messages are compared at
+  // the same grain, or an undo in the second of the first message is lost.
+  const sec = (m: Message) => Math.floor(Date.parse(m.createdAt) / 1000) * 1000
+  const start = sec(messages[0])
   const out: FileLine[] = []
   for (const v of [...versions].reverse()) {
     if (!STORY_KINDS.has(v.kind)) continue
@@ -50,7 +53,7 @@ export function fileLines(messages: Message[], versions: Version[]): FileLine[] 
     if (Number.isNaN(t) || t < start) continue
     let after: Message | undefined
     for (const m of messages) {
-      if (Date.parse(m.createdAt) <= t) after = m
+      if (sec(m) <= t) after = m
       else break
     }
     if (!after) continue
