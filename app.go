@@ -220,10 +220,26 @@ func (a *App) wire(ctxf func() context.Context) {
 	// One recorder for both paths: every model call's usage and price,
 	// and the monthly model budget that refuses the next turn.
 	spendRec := &spend.Recorder{Store: a.store, Logger: a.log.With("part", "spend")}
+	a.terminals = terminal.New(terminal.Config{Sandboxes: a.sandboxes, Emitter: a.emit, Logger: a.log.With("part", "terminal"), Redact: a.redact,
+		TemplateOf: func(ctx context.Context, id string) string { p, _ := a.store.GetProject(ctx, id); return p.Template }})
+	agentPrefs := api.AgentSettingsStore{KV: a.store}
+	agentBackend := api.AgentBackend{Turns: a.store, Prefs: agentPrefs}
+	agentBackend.Service = agent.New(agent.Config{
+		Model: api.AgentModel{Client: a.llm.Client},
+		Files: agent.OwnerFiles{Owner: a.files},
+		Sandbox: &agent.E2BSandbox{Sandboxes: a.sandboxes, Consoles: a.terminals, RootDir: sandbox.DefaultRoot, Port: terminal.ServerPort,
+			HTTP: a.e2bHTTP}, // the preview is an E2B host (TESSERA_E2B_CONNECT in tests)
+		Store: a.store, Versions: agent.WorkspaceVersions{Open: a.files.Workspace}, Emitter: a.emit,
+		Policy: agentBackend.Policy, Logger: a.log.With("part", "agent"), Redactor: env.ToolOutput{R: a.redact},
+		Spend: spendRec,
+	})
+	a.agent = agentBackend.Service
 	a.chat = chat.New(chat.Config{
-		Files:     a.files,
-		Outside:   a.files,
-		Restorer:  a.files,
+		Files:    a.files,
+		Outside:  a.files,
+		Restorer: a.files,
+		// Undo of an agent turn: only the files it changed go back.
+		AgentUndo: agentBackend,
 		Store:     a.store,
 		Generator: chat.LLMGenerator{Client: a.llm.Client, Models: a.store},
 		Sandboxes: a.sandboxes,
@@ -241,20 +257,6 @@ func (a *App) wire(ctxf func() context.Context) {
 		Redactor: a.redact,
 		Spend:    spendRec,
 	})
-	a.terminals = terminal.New(terminal.Config{Sandboxes: a.sandboxes, Emitter: a.emit, Logger: a.log.With("part", "terminal"), Redact: a.redact,
-		TemplateOf: func(ctx context.Context, id string) string { p, _ := a.store.GetProject(ctx, id); return p.Template }})
-	agentPrefs := api.AgentSettingsStore{KV: a.store}
-	agentBackend := api.AgentBackend{Turns: a.store, Prefs: agentPrefs}
-	agentBackend.Service = agent.New(agent.Config{
-		Model: api.AgentModel{Client: a.llm.Client},
-		Files: agent.OwnerFiles{Owner: a.files},
-		Sandbox: &agent.E2BSandbox{Sandboxes: a.sandboxes, Consoles: a.terminals, RootDir: sandbox.DefaultRoot, Port: terminal.ServerPort,
-			HTTP: a.e2bHTTP}, // the preview is an E2B host (TESSERA_E2B_CONNECT in tests)
-		Store: a.store, Versions: agent.WorkspaceVersions{Open: a.files.Workspace}, Emitter: a.emit,
-		Policy: agentBackend.Policy, Logger: a.log.With("part", "agent"), Redactor: agentRedactor{a.redact},
-		Spend: spendRec,
-	})
-	a.agent = agentBackend.Service
 	catalog := api.NewCatalogService(ctxf, a.llm, a.store, a.keys, a.store, a.log)
 	about := buildInfo()
 	// Tests set TESSERA_UPDATE_FEED=off (or a local feed) so that no run of
@@ -528,12 +530,4 @@ func (a *App) durationEnv(name string) time.Duration {
 		return 0
 	}
 	return d
-}
-
-// agentRedactor gives the agent the projects' redactor (issue 30): secret
-// values leave tool results before the model sees them.
-type agentRedactor struct{ r *env.Redactor }
-
-func (a agentRedactor) Redact(_ context.Context, projectID, text string) string {
-	return a.r.Redact(projectID, text)
 }

@@ -262,6 +262,32 @@ export const tests = {
       const reqs = await (await fetch(llm.debug)).json();
       const sent = JSON.stringify(reqs);
       assert(sent.includes('Say what it printed.'), 'the edited plan reached the model');
+
+      // Undo of the agent turn (issue 25, item 7): only the files it changed go back, and it asks
+      // first when the person edited one of them since; a file it never touched stays.
+      const pid = await page.evaluate(() => window.go.api.ProjectService.Current());
+      await page.evaluate(async (id) => {
+        await window.go.api.FilesService.Save({ projectId: id, path: 'hello.py', content: 'print("Hello, edited by me")\n' });
+        await window.go.api.FilesService.Create({ projectId: id, path: 'mine.txt' });
+        await window.go.api.FilesService.Save({ projectId: id, path: 'mine.txt', content: 'mine\n' });
+      }, pid);
+      await page.click(tid('chat-undo'));
+      await page.click(tid('confirm-undo'));
+      await page.waitForSelector(tid('confirm-undo-anyway'), { timeout: 20000 });
+      const asked = await page.evaluate(() => document.body.textContent);
+      assert(/hello\.py changed after the agent's step/.test(asked), 'the dialog names the file the person edited');
+      const kept = await page.evaluate(async (id) => window.go.api.ChatService.Files(id), pid);
+      assert(kept.find(f => f.path === 'hello.py')?.content.includes('edited by me'), 'nothing was undone before the person chose');
+      await page.click(tid('confirm-undo-anyway'));
+      await waitFor(async () => !(await page.evaluate(async (id) => window.go.api.ChatService.Files(id), pid)).some(f => f.path === 'hello.py'), 'hello.py, written by the turn, is gone', 20000);
+      const after = await page.evaluate(async (id) => window.go.api.ChatService.Files(id), pid);
+      assert(after.find(f => f.path === 'mine.txt')?.content === 'mine\n', `a file the turn never touched stays: ${JSON.stringify(after.map(f => f.path))}`);
+      await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="file-story"]')].some(e =>
+        /Undid the agent's turn: Build this plan\. The files that turn changed \(hello\.py\) are back/.test(e.textContent)), null, { timeout: 20000 });
+      await page.screenshot({ path: path.join(artifacts, 'e2e-agent-undo.png') });
+      // Redo brings the turn back with the files as they were when Undo was pressed (the person's edit too).
+      await page.click(tid('chat-redo'));
+      await waitFor(async () => (await page.evaluate(async (id) => window.go.api.ChatService.Files(id), pid)).find(f => f.path === 'hello.py')?.content.includes('edited by me'), 'Redo brought hello.py back as it was', 20000);
     } finally {
       if (ctx) await closeBrowser(ctx);
       if (app) await stopProcess(app.proc);

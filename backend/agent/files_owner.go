@@ -52,6 +52,6 @@ func (o OwnerFiles) Apply(ctx context.Context, projectID string, c Change) error
 	if c.Delete {
 		verb = "delete"
 	}
-	_, err := o.Owner.Apply(ctx, projectID, projectfiles.Edit(fmt.Sprintf("Agent: %s %s", verb, c.Path), w))
+	_, err := o.Owner.Apply(ctx, projectID, projectfiles.AgentStep(fmt.Sprintf("Agent: %s %s", verb, c.Path), w))
 	return err
 }

@@ -59,3 +59,44 @@ func TestOwnerFilesEditFailsAfterASaveInBetween(t *testing.T) {
 		t.Fatalf("after delete: %v", err)
 	}
 }
+
+// Through the files owner (the real app's path), a turn's steps are agent
+// steps: RecordTurn folds them into one version (they were "edit"
+// versions before, which no squash folded: a turn in the app had no
+// version of its own, and its Undo none either).
+func TestOwnerFilesTurnIsOneVersion(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "t.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	owner := projectfiles.New(projectfiles.Config{Workspaces: workspace.NewManager(filepath.Join(t.TempDir(), "Tessera")), Store: st})
+	p, err := st.CreateProject(ctx, store.NewProject{Name: "App"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := owner.Apply(ctx, p.ID, projectfiles.Save(projectfiles.Write{Path: "mine.txt", Content: []byte("mine\n")})); err != nil {
+		t.Fatal(err)
+	}
+	ws, err := owner.Workspace(ctx, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := WorkspaceVersions{Open: owner.Workspace}
+	since := v.Head(ctx, p.ID)
+	f := OwnerFiles{Owner: owner}
+	for _, c := range []Change{{Path: "a.txt", Content: "one\n", Absent: true}, {Path: "b.txt", Content: "two\n", Absent: true}} {
+		if err := f.Apply(ctx, p.ID, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	id, changed, err := v.RecordTurn(ctx, p.ID, since, "two files", "m1", "x/y", "")
+	if err != nil || !changed {
+		t.Fatalf("record turn: %v %v", changed, err)
+	}
+	vs, _ := ws.History(ctx, 3)
+	if vs[0].ID != id || vs[0].Message != "two files" || vs[1].ID != since {
+		t.Fatalf("the turn's steps are not one version: %q, %q", vs[0].Message, vs[1].Message)
+	}
+}

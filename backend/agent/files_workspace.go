@@ -169,7 +169,11 @@ func (v WorkspaceVersions) RecordTurn(ctx context.Context, projectID, since, pro
 	if err != nil {
 		return "", false, err
 	}
-	tr := []workspace.Trailer{{Key: workspace.TrailerMessage, Value: messageID}, {Key: workspace.TrailerModel, Value: model}, {Key: workspace.TrailerKind, Value: "agent"}}
+	kind := "agent"
+	if model == ModelUndo {
+		kind = "undo" // the chat's line about the files reads it
+	}
+	tr := []workspace.Trailer{{Key: workspace.TrailerMessage, Value: messageID}, {Key: workspace.TrailerModel, Value: model}, {Key: workspace.TrailerKind, Value: kind}}
 	if partial != "" {
 		tr = append(tr, workspace.Trailer{Key: "Tessera-Partial", Value: partial})
 	}

@@ -378,36 +378,74 @@ func (e *EditedSinceError) Error() string {
 // the agent changed it, nothing is restored and the error is a Conflict
 // wrapping *EditedSinceError; RestoreBeforeAnyway restores regardless.
 func (s *Service) RestoreBefore(ctx context.Context, turnID string, seq int) error {
-	return s.restoreBefore(ctx, turnID, seq, false)
+	_, err := s.restoreBefore(ctx, turnID, seq, false, false)
+	return err
 }
 
 // RestoreBeforeAnyway is RestoreBefore after the person confirmed.
 func (s *Service) RestoreBeforeAnyway(ctx context.Context, turnID string, seq int) error {
-	return s.restoreBefore(ctx, turnID, seq, true)
+	_, err := s.restoreBefore(ctx, turnID, seq, true, false)
+	return err
 }
 
 // Undo reverts the files a turn changed (RestoreBefore its first step).
 func (s *Service) Undo(ctx context.Context, turnID string) error {
-	return s.restoreBefore(ctx, turnID, 1, false)
+	_, err := s.UndoTurn(ctx, turnID, false)
+	return err
 }
 
-func (s *Service) restoreBefore(ctx context.Context, turnID string, seq int, force bool) error {
+// Undone is what UndoTurn did: Before is the version that was current
+// before it (what a Redo brings back), Restored whether any file changed
+// (false: they were already as before the turn), Paths the files the turn
+// had changed.
+type Undone struct {
+	Before   string
+	Restored bool
+	Paths    []string
+}
+
+// UndoTurn is the chat's Undo of an agent turn: only the files the turn
+// changed go back to what they were before its first step; the rest of
+// the folder stays as it is. Its version is kind "undo" (ModelUndo), so
+// the chat's line about the files reads it. A file edited since is a
+// Conflict wrapping *EditedSinceError (nothing restored) unless anyway; a
+// turn that changed no file is Invalid (IsNoChanges).
+func (s *Service) UndoTurn(ctx context.Context, turnID string, anyway bool) (Undone, error) {
+	return s.restoreBefore(ctx, turnID, 1, anyway, true)
+}
+
+// IsNoChanges reports the error of a restore whose steps changed no file.
+func IsNoChanges(err error) bool { return errors.Is(err, workspaceNoChanges) }
+
+// The model trailer of Tessera's own versions of a turn's files: a
+// restore to before a step, and the chat's Undo of the turn.
+const (
+	ModelRestore = "restore"
+	ModelUndo    = "undo"
+)
+
+// AnywayField marks the Conflict of an edited-since restore (the page
+// offers "Restore anyway", which sets the request's anyway).
+const AnywayField = "anyway"
+
+func (s *Service) restoreBefore(ctx context.Context, turnID string, seq int, force, undo bool) (Undone, error) {
+	var done Undone
 	t, err := s.cfg.Store.GetTurn(ctx, turnID)
 	if err != nil {
-		return err
+		return done, err
 	}
 	s.mu.Lock()
 	_, busy := s.projects[t.ProjectID]
 	s.mu.Unlock()
 	if busy {
-		return apperr.New(apperr.Conflict, "The agent is working in this project. Stop it before restoring.")
+		return done, apperr.New(apperr.Conflict, "The agent is working in this project. Stop it before restoring.")
 	}
 	rows, err := s.cfg.Store.ListSteps(ctx, turnID)
 	if err != nil {
-		return err
+		return done, err
 	}
 	if seq < 1 || seq > len(rows) {
-		return apperr.Newf(apperr.Invalid, "This turn has steps 1 to %d; there is no step %d.", len(rows), seq)
+		return done, apperr.Newf(apperr.Invalid, "This turn has steps 1 to %d; there is no step %d.", len(rows), seq)
 	}
 	// A file is as the turn left it when it holds any state the turn's
 	// steps went through (before or after one: an earlier restore to a
@@ -427,7 +465,7 @@ func (s *Service) restoreBefore(ctx context.Context, turnID string, seq int, for
 		}
 		var undo []fileUndo
 		if err := json.Unmarshal(st.Undo, &undo); err != nil {
-			return apperr.Wrap(err, apperr.Internal, "The record of a step is damaged; restore an earlier version from Versions instead.")
+			return done, apperr.Wrap(err, apperr.Internal, "The record of a step is damaged; restore an earlier version from Versions instead.")
 		}
 		for _, u := range undo {
 			before := ""
@@ -442,7 +480,7 @@ func (s *Service) restoreBefore(ctx context.Context, turnID string, seq int, for
 		}
 	}
 	if len(undos) == 0 {
-		return apperr.Wrap(workspaceNoChanges, apperr.Invalid, "Those steps changed no file; there is nothing to restore.")
+		return done, apperr.Wrap(workspaceNoChanges, apperr.Invalid, "Those steps changed no file; there is nothing to restore.")
 	}
 	if !force {
 		var edited []string
@@ -453,7 +491,7 @@ func (s *Service) restoreBefore(ctx context.Context, turnID string, seq int, for
 				switch {
 				case apperr.Is(err, apperr.NotFound):
 				case err != nil:
-					return err
+					return done, err
 				default:
 					h = Hash(cur)
 				}
@@ -464,30 +502,42 @@ func (s *Service) restoreBefore(ctx context.Context, turnID string, seq int, for
 		}
 		if len(edited) > 0 {
 			sort.Strings(edited)
-			return apperr.Wrap(&EditedSinceError{Paths: edited}, apperr.Conflict,
-				fmt.Sprintf("%s changed after the agent's step; restoring would lose that edit. Restore anyway, or keep the files as they are.", strings.Join(edited, ", ")))
+			return done, &apperr.Error{Code: apperr.Conflict, Field: AnywayField, Err: &EditedSinceError{Paths: edited},
+				Message: fmt.Sprintf("%s changed after the agent's step; restoring would lose that edit. Restore anyway, or keep the files as they are.", strings.Join(edited, ", "))}
 		}
 	}
-	since := ""
+	for _, undo := range undos {
+		for _, u := range undo {
+			if !contains(done.Paths, u.Path) {
+				done.Paths = append(done.Paths, u.Path)
+			}
+		}
+	}
+	sort.Strings(done.Paths)
 	if s.cfg.Versions != nil {
-		since = s.cfg.Versions.Head(ctx, t.ProjectID)
+		done.Before = s.cfg.Versions.Head(ctx, t.ProjectID)
 	}
 	for i := len(undos) - 1; i >= 0; i-- {
 		for j := len(undos[i]) - 1; j >= 0; j-- {
 			u := undos[i][j]
 			c := Change{Path: u.Path, Content: u.Content, Delete: !u.Existed, Force: true}
 			if err := s.cfg.Files.Apply(ctx, t.ProjectID, c); err != nil && !(c.Delete && apperr.Is(err, apperr.NotFound)) {
-				return err
+				return done, err
 			}
 		}
 	}
 	if s.cfg.Versions != nil {
-		msg := fmt.Sprintf("Back to before step %d of: %s", seq, t.Prompt)
-		if _, _, err := s.cfg.Versions.RecordTurn(ctx, t.ProjectID, since, msg, t.MessageID, "restore", ""); err != nil {
-			return err
+		msg, model := fmt.Sprintf("Back to before step %d of: %s", seq, t.Prompt), ModelRestore
+		if undo {
+			msg, model = "Undid the agent's turn: "+t.Prompt, ModelUndo
 		}
+		_, changed, err := s.cfg.Versions.RecordTurn(ctx, t.ProjectID, done.Before, msg, t.MessageID, model, "")
+		if err != nil {
+			return done, err
+		}
+		done.Restored = changed
 	}
-	return nil
+	return done, nil
 }
 
 var workspaceNoChanges = errors.New("no changes")

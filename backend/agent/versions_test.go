@@ -152,6 +152,61 @@ func TestUndoAsksWhenEditedSince(t *testing.T) {
 	}
 }
 
+// The chat's Undo of an agent turn: only the turn's files go back, as a
+// version of kind "undo"; the conflict names the anyway choice; a second
+// Undo finds the files already back and changes nothing.
+func TestUndoTurnRevertsOnlyItsFiles(t *testing.T) {
+	ctx := context.Background()
+	h := newHarness(t)
+	h.seed(map[string]string{"a.txt": "a\n", "mine.txt": "keep\n"})
+	h.svc.cfg.Checks = func(context.Context, string) []Check { return []Check{{Name: "t", Command: "true"}} }
+	h.srv.Push(
+		llmtest.Calls(llmtest.Call("read_file", `{"path":"a.txt"}`)),
+		llmtest.Calls(llmtest.Call("write_file", `{"path":"a.txt","content":"agent\n"}`)),
+		llmtest.Calls(llmtest.Call("write_file", `{"path":"b.txt","content":"new\n"}`)),
+		llmtest.Calls(llmtest.Call("run_checks", `{}`)),
+		llmtest.Reply("done"),
+	)
+	res := h.run(TurnRequest{Text: "two files"})
+	if res.Reason != StopFinished {
+		t.Fatalf("result = %+v", res)
+	}
+	if _, _, err := h.ws.RecordEdit(ctx, []workspace.File{{Path: "a.txt", Content: []byte("agent + person\n")}, {Path: "mine.txt", Content: []byte("mine\n")}}, "Edited by hand"); err != nil {
+		t.Fatal(err)
+	}
+	head := h.ws.Head()
+	_, err := h.svc.UndoTurn(ctx, res.TurnID, false)
+	if !apperr.Is(err, apperr.Conflict) || apperr.FieldOf(err) != AnywayField || !strings.Contains(apperr.MessageOf(err), "a.txt changed after") {
+		t.Fatalf("undo over an edit: %v (field %q)", err, apperr.FieldOf(err))
+	}
+	if h.ws.Head() != head {
+		t.Fatal("a refused undo made a version")
+	}
+	u, err := h.svc.UndoTurn(ctx, res.TurnID, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !u.Restored || u.Before != head || strings.Join(u.Paths, ",") != "a.txt,b.txt" {
+		t.Fatalf("undone = %+v (head was %s)", u, head)
+	}
+	for path, want := range map[string]string{"a.txt": "a\n", "mine.txt": "mine\n"} {
+		if c, _ := h.file(path); c != want {
+			t.Errorf("%s = %q, want %q", path, c, want)
+		}
+	}
+	if _, ok := h.file("b.txt"); ok {
+		t.Error("b.txt, written by the turn, survived its undo")
+	}
+	vs, _ := h.ws.History(ctx, 1)
+	if vs[0].Trailers[workspace.TrailerKind] != "undo" || vs[0].Message != "Undid the agent's turn: two files" || vs[0].Trailers[workspace.TrailerMessage] != res.MessageID {
+		t.Fatalf("undo version = %q %v", vs[0].Message, vs[0].Trailers)
+	}
+	again, err := h.svc.UndoTurn(ctx, res.TurnID, false)
+	if err != nil || again.Restored {
+		t.Fatalf("second undo = %+v, %v", again, err)
+	}
+}
+
 type downReplica struct{}
 
 func (downReplica) Ensure(context.Context, string, string) (*sandbox.Handle, error) {

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"tessera/backend/agent"
+	"tessera/backend/apperr"
 	"tessera/backend/llm"
 	"tessera/backend/store"
 )
@@ -159,6 +160,35 @@ func (b AgentBackend) RestoreBefore(ctx context.Context, turnID string, seq int,
 		return b.Service.RestoreBeforeAnyway(ctx, turnID, seq)
 	}
 	return b.Service.RestoreBefore(ctx, turnID, seq)
+}
+
+// UndoAgentTurn implements chat.AgentUndoer: the chat's Undo of an
+// exchange whose answers are agent turns reverts only the files those
+// turns changed, newest turn first. current is the version before the
+// first revert (what Redo brings back).
+func (b AgentBackend) UndoAgentTurn(ctx context.Context, projectID string, messageIDs []string, anyway bool) (handled bool, current string, restored bool, err error) {
+	for i := len(messageIDs) - 1; i >= 0; i-- {
+		t, err := b.Turns.TurnForMessage(ctx, messageIDs[i])
+		if apperr.Is(err, apperr.NotFound) {
+			continue // a one-shot answer
+		} else if err != nil {
+			return handled, current, restored, err
+		}
+		if t.ProjectID != projectID {
+			continue
+		}
+		u, err := b.Service.UndoTurn(ctx, t.ID, anyway)
+		if agent.IsNoChanges(err) {
+			continue // the turn changed no file
+		} else if err != nil {
+			return handled, current, restored, err
+		}
+		if !handled {
+			current = u.Before
+		}
+		handled, restored = true, restored || u.Restored
+	}
+	return handled, current, restored, nil
 }
 
 // Settings implements Agent.

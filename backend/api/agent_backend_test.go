@@ -189,3 +189,43 @@ func TestAgentServiceAlwaysAllowsTheToolFromThenOnButNeverADanger(t *testing.T) 
 	}
 	<-done
 }
+
+// The chat's Undo of an agent answer goes to the agent: only the turn's
+// files go back; an edit since is a Conflict on "anyway" that changes
+// nothing; a one-shot answer is not the agent's (issue 25, item 7).
+func TestAgentBackendUndoesOnlyTheTurnsFiles(t *testing.T) {
+	ctx := context.Background()
+	svc, srv, ws, projectID, _ := newAgentBackend(t)
+	b := svc.agent.(AgentBackend)
+	srv.Push(
+		llmtest.Calls(llmtest.Call("write_file", `{"path":"a.txt","content":"one"}`)),
+		llmtest.Calls(llmtest.Call("write_file", `{"path":"b.txt","content":"two"}`)),
+		llmtest.Reply("Both files are written."),
+		llmtest.Reply("They are plain text files; there is nothing to run."),
+	)
+	res, err := svc.Run(AgentTurnRequest{RequestID: "r1", ProjectID: projectID, Text: "write two files", Mode: ModeAgent, ProviderID: "fake", ModelID: "m"})
+	if err != nil || res.Status != "done" {
+		t.Fatalf("run = %+v, %v", res, err)
+	}
+	if handled, _, _, err := b.UndoAgentTurn(ctx, projectID, []string{"not-an-agent-answer"}, false); handled || err != nil {
+		t.Fatalf("a one-shot answer: handled %v, %v", handled, err)
+	}
+	if _, _, err := ws.RecordEdit(ctx, []workspace.File{{Path: "b.txt", Content: []byte("mine")}, {Path: "README.md", Content: []byte("my notes\n")}}, "Edited by hand"); err != nil {
+		t.Fatal(err)
+	}
+	head := ws.Head()
+	handled, _, _, err := b.UndoAgentTurn(ctx, projectID, []string{res.MessageID}, false)
+	if handled || !apperr.Is(err, apperr.Conflict) || apperr.FieldOf(err) != agent.AnywayField || ws.Head() != head {
+		t.Fatalf("undo over the person's edit: handled %v, %v", handled, err)
+	}
+	handled, current, restored, err := b.UndoAgentTurn(ctx, projectID, []string{res.MessageID}, true)
+	if err != nil || !handled || !restored || current != head {
+		t.Fatalf("undo anyway: handled %v current %q (head %q) restored %v, %v", handled, current, head, restored, err)
+	}
+	for p, want := range map[string]string{"a.txt": "", "b.txt": "", "README.md": "my notes\n"} {
+		got, err := os.ReadFile(filepath.Join(ws.Root(), p))
+		if want == "" && err == nil || want != "" && string(got) != want {
+			t.Errorf("after undo, %s = %q (%v), want %q", p, got, err, want)
+		}
+	}
+}

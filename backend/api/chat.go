@@ -13,6 +13,7 @@ type Chat interface {
 	Retry(ctx context.Context, req chat.RetryRequest) (chat.Result, error)
 	Stop(requestID string)
 	Undo(ctx context.Context, projectID string) (chat.UndoResult, error)
+	UndoAnyway(ctx context.Context, projectID string) (chat.UndoResult, error)
 	Redo(ctx context.Context, projectID string) (chat.UndoResult, error)
 	CanRedo(projectID string) bool
 	Clear(ctx context.Context, projectID string) error
@@ -71,12 +72,23 @@ type UndoResult struct {
 	// Files: what Undo did to the files ("restored", "unchanged" or
 	// "already": they were back already); empty for Redo.
 	Files string `json:"files,omitempty"`
+	// Agent: the exchange was an agent turn, and only the files that turn
+	// changed went back.
+	Agent bool `json:"agent,omitempty"`
 }
 
 // Undo takes the last exchange out of the chat and restores the files of
 // the version before its answer (a new version: nothing is lost).
 func (s *ChatService) Undo(projectID string) (UndoResult, error) {
 	r, err := s.chat.Undo(s.ctx(), projectID)
+	return UndoResult(r), err
+}
+
+// UndoAnyway is Undo after the person chose "Restore anyway": Undo of an
+// agent turn refused (a Conflict on field "anyway") because they edited
+// one of its files since.
+func (s *ChatService) UndoAnyway(projectID string) (UndoResult, error) {
+	r, err := s.chat.UndoAnyway(s.ctx(), projectID)
 	return UndoResult(r), err
 }
 

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"tessera/backend/agent"
 	"tessera/backend/apperr"
 	"tessera/backend/archive"
 	"tessera/backend/env"
@@ -30,6 +31,9 @@ type TransferStore interface {
 	GetProject(ctx context.Context, id string) (store.Project, error)
 	DeleteProject(ctx context.Context, id string) error
 	ListMessages(ctx context.Context, projectID string) ([]store.Message, error)
+	// The agent turns an export keeps with their answers.
+	TurnForMessage(ctx context.Context, messageID string) (store.AgentTurn, error)
+	ListSteps(ctx context.Context, turnID string) ([]store.AgentStep, error)
 	ImportProject(ctx context.Context, in store.ImportedProject) (store.Project, bool, error)
 	GetRemote(ctx context.Context, projectID string) (store.Remote, error)
 	SetRemote(ctx context.Context, r store.Remote) error
@@ -195,6 +199,10 @@ func (s *TransferService) Export(req ExportRequest) (ExportResult, error) {
 	if err != nil {
 		return ExportResult{}, err
 	}
+	turns, err := s.agentTurns(ctx, p.ID, msgs)
+	if err != nil {
+		return ExportResult{}, err
+	}
 	msgs = redactMessages(s.redact, p.ID, msgs)
 	tmp, err := os.CreateTemp(filepath.Dir(dst), ".tessera-export-*")
 	if err != nil {
@@ -203,7 +211,7 @@ func (s *TransferService) Export(req ExportRequest) (ExportResult, error) {
 	defer os.Remove(tmp.Name()) // a no-op once renamed
 	m := archive.Manifest{AppVersion: s.version, ExportedAt: time.Now().UTC(), Project: archive.ProjectInfo{
 		ID: p.ID, Name: p.Name, Description: p.Description, Template: p.Template, CreatedAt: p.CreatedAt, SandboxID: p.SandboxID}}
-	werr := archive.Write(ctx, tmp, archive.Source{Manifest: m, Workspace: w, Messages: msgs})
+	werr := archive.Write(ctx, tmp, archive.Source{Manifest: m, Workspace: w, Messages: msgs, Agent: turns})
 	cerr := tmp.Close()
 	if werr == nil && cerr != nil {
 		werr = apperr.Wrap(cerr, apperr.Internal, "Tessera could not finish the export file. Check the disk has space.")
@@ -268,6 +276,50 @@ func (s *TransferService) Import(path string) (ImportResult, error) {
 		return ImportResult{}, err
 	}
 	return res, nil
+}
+
+// agentTurns reads the step log of each agent answer of msgs, with the
+// project's secret values redacted from the arguments and outputs (a
+// step's output may print one the model never saw).
+func (s *TransferService) agentTurns(ctx context.Context, projectID string, msgs []store.Message) (map[string]archive.AgentTurn, error) {
+	out := map[string]archive.AgentTurn{}
+	redact := func(v string) string {
+		if s.redact == nil {
+			return v
+		}
+		return s.redact.Redact(projectID, v)
+	}
+	for _, m := range msgs {
+		if m.Role != "assistant" {
+			continue
+		}
+		t, err := s.st.TurnForMessage(ctx, m.ID)
+		if apperr.Is(err, apperr.NotFound) {
+			continue // a one-shot answer
+		} else if err != nil {
+			return nil, err
+		}
+		rows, err := s.st.ListSteps(ctx, t.ID)
+		if err != nil {
+			return nil, err
+		}
+		turn := archive.AgentTurn{Mode: t.Mode, Status: t.Status, Reason: t.Reason, Steps: make([]archive.AgentStep, 0, len(rows))}
+		for _, st := range rows {
+			args := st.Title
+			if args == "" || args == st.Tool {
+				args = st.Args
+			}
+			step := archive.AgentStep{Seq: st.Seq, Tool: st.Tool, Args: redact(args), Status: st.Status}
+			var res agent.ToolResult
+			if len(st.Result) > 0 && json.Unmarshal(st.Result, &res) == nil {
+				step.ExitCode, step.Output = res.ExitCode, redact(res.Output)
+			}
+			_ = json.Unmarshal(st.Changed, &step.Changed)
+			turn.Steps = append(turn.Steps, step)
+		}
+		out[m.ID] = turn
+	}
+	return out, nil
 }
 
 // redactMessages replaces the project's secret values in what an export

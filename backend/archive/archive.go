@@ -14,8 +14,10 @@ import (
 	"archive/zip"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"io/fs"
+	"strings"
 	"time"
 
 	"tessera/backend/apperr"
@@ -69,6 +71,68 @@ type Message struct {
 	Status      string             `json:"status"`
 	CreatedAt   time.Time          `json:"createdAt"`
 	Attachments []store.Attachment `json:"attachments,omitempty"`
+	// Agent is what the agent did in the turn this answer is kept with
+	// (absent for a one-shot answer).
+	Agent *AgentTurn `json:"agent,omitempty"`
+}
+
+// AgentTurn is an agent turn's step log as an export keeps it: enough to
+// see what the agent did, not to replay it byte for byte (outputs are
+// capped; the files themselves are in the history).
+type AgentTurn struct {
+	Mode   string      `json:"mode"`
+	Status string      `json:"status"`
+	Reason string      `json:"reason,omitempty"`
+	Steps  []AgentStep `json:"steps"`
+}
+
+// AgentStep is one step: the tool, its short arguments (the step card's
+// title), how it ended and its output, capped.
+type AgentStep struct {
+	Seq      int      `json:"seq"`
+	Tool     string   `json:"tool"`
+	Args     string   `json:"args"`
+	Status   string   `json:"status"`
+	ExitCode *int     `json:"exitCode,omitempty"`
+	Output   string   `json:"output,omitempty"`
+	Changed  []string `json:"changed,omitempty"`
+}
+
+// Caps of what an export keeps of a step (characters).
+const (
+	MaxStepArgs   = 200
+	MaxStepOutput = 4000
+)
+
+// capped keeps s whole when it fits in max characters, else its head and
+// tail with a sentence between saying how much was cut.
+func capped(s string, max int) string {
+	r := []rune(s)
+	if len(r) <= max {
+		return s
+	}
+	head, tail := max*3/4, max/4
+	return fmt.Sprintf("%s\n[… %d characters cut in the export …]\n%s", string(r[:head]), len(r)-head-tail, string(r[len(r)-tail:]))
+}
+
+// clip keeps the first max characters of one line.
+func clip(s string, max int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > max {
+		return string(r[:max-1]) + "…"
+	}
+	return s
+}
+
+// trimmed is t with its arguments and outputs capped.
+func (t AgentTurn) trimmed() *AgentTurn {
+	out := t
+	out.Steps = make([]AgentStep, len(t.Steps))
+	for i, st := range t.Steps {
+		st.Args, st.Output = clip(st.Args, MaxStepArgs), capped(st.Output, MaxStepOutput)
+		out.Steps[i] = st
+	}
+	return &out
 }
 
 // Chat is chat.json.
@@ -86,6 +150,9 @@ type Source struct {
 		Files(ctx context.Context) ([]workspace.FileEntry, error)
 	}
 	Messages []store.Message
+	// Agent holds the agent turns by the id of the answer each is kept
+	// with (its secrets already redacted by the caller).
+	Agent map[string]AgentTurn
 }
 
 // Write writes src as a zip to out. Nothing is left half-made on error by
@@ -129,16 +196,21 @@ func Write(ctx context.Context, out io.Writer, src Source) error {
 		}
 	}
 	chat := Chat{ProjectID: m.Project.ID, Messages: make([]Message, len(src.Messages))}
+	turns := map[string]*AgentTurn{}
 	for i, msg := range src.Messages {
 		chat.Messages[i] = Message{ID: msg.ID, Role: msg.Role, Content: msg.Content, Fragment: msg.Fragment, Result: msg.Result,
 			Status: msg.Status, CreatedAt: msg.CreatedAt, Attachments: msg.Attachments}
+		if t, ok := src.Agent[msg.ID]; ok {
+			turns[msg.ID] = t.trimmed()
+			chat.Messages[i].Agent = turns[msg.ID]
+		}
 	}
 	if err := writeJSON(zw, ChatJSONName, chat, m.ExportedAt, false); err != nil {
 		return err
 	}
 	mw, err := zw.CreateHeader(&zip.FileHeader{Name: ChatMDName, Method: zip.Deflate, Modified: m.ExportedAt})
 	if err == nil {
-		_, err = io.WriteString(mw, Markdown(m, src.Messages))
+		_, err = io.WriteString(mw, markdown(m, src.Messages, turns))
 	}
 	if err != nil {
 		return writeErr(err)

@@ -303,3 +303,78 @@ func TestExportKeepsALinkALink(t *testing.T) {
 		t.Fatal("the link is missing from files/")
 	}
 }
+
+// An agent answer carries its steps into chat.json and chat.md: tool,
+// short arguments, status, exit code and the output, capped head and tail.
+func TestExportKeepsAgentSteps(t *testing.T) {
+	w := project(t)
+	one := 1
+	long := strings.Repeat("a", MaxStepOutput) + strings.Repeat("z", MaxStepOutput)
+	turn := AgentTurn{Mode: "agent", Status: "done", Reason: "finished", Steps: []AgentStep{
+		{Seq: 1, Tool: "write_file", Args: "src/App.tsx", Status: "ok", Output: "Wrote src/App.tsx.", Changed: []string{"src/App.tsx"}},
+		{Seq: 2, Tool: "run_command", Args: "$ npm test " + strings.Repeat("--flag ", 100), Status: "failed", ExitCode: &one, Output: long},
+	}}
+	p := filepath.Join(t.TempDir(), "out.zip")
+	f, err := os.Create(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := Manifest{Project: ProjectInfo{ID: "p1", Name: "Demo"}}
+	if err := Write(context.Background(), f, Source{Manifest: m, Workspace: w, Messages: messages(), Agent: map[string]AgentTurn{"a1": turn}}); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	zr, err := zip.OpenReader(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	read := func(name string) string {
+		for _, zf := range zr.File {
+			if zf.Name == name {
+				rc, _ := zf.Open()
+				b, _ := io.ReadAll(rc)
+				rc.Close()
+				return string(b)
+			}
+		}
+		t.Fatalf("no %s", name)
+		return ""
+	}
+	var chat Chat
+	if err := json.Unmarshal([]byte(read(ChatJSONName)), &chat); err != nil {
+		t.Fatal(err)
+	}
+	if chat.Messages[0].Agent != nil {
+		t.Fatalf("the person's message has agent steps: %+v", chat.Messages[0].Agent)
+	}
+	got := chat.Messages[1].Agent
+	if got == nil || len(got.Steps) != 2 || got.Status != "done" {
+		t.Fatalf("agent = %+v", got)
+	}
+	s1, s2 := got.Steps[0], got.Steps[1]
+	if s1.Tool != "write_file" || s1.Args != "src/App.tsx" || s1.Output != "Wrote src/App.tsx." || !reflect.DeepEqual(s1.Changed, []string{"src/App.tsx"}) {
+		t.Errorf("step 1 = %+v", s1)
+	}
+	if s2.ExitCode == nil || *s2.ExitCode != 1 || s2.Status != "failed" {
+		t.Errorf("step 2 = %+v", s2)
+	}
+	if n := len([]rune(s2.Args)); n > MaxStepArgs {
+		t.Errorf("args kept %d characters", n)
+	}
+	if len(s2.Output) > MaxStepOutput+100 || !strings.HasPrefix(s2.Output, "aaa") || !strings.HasSuffix(s2.Output, "zzz") || !strings.Contains(s2.Output, "characters cut") {
+		t.Errorf("output not capped head and tail: %d characters", len(s2.Output))
+	}
+	md := read(ChatMDName)
+	for _, want := range []string{"**Agent steps** (agent mode, done: finished)", "1. `write_file` src/App.tsx — ok", "2. `run_command` $ npm test", "— failed (exit code 1)", "   Wrote src/App.tsx.", "characters cut"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("chat.md lacks %q", want)
+		}
+	}
+	// The round trip still reads the messages (the steps are for reading).
+	a, err := Open(context.Background(), p, DefaultLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Close()
+}

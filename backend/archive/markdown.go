@@ -22,7 +22,10 @@ type fragmentView struct {
 
 // Markdown renders the chat for a person to read: each message under a
 // heading with who and when, the code an answer wrote in fenced blocks.
-func Markdown(m Manifest, msgs []store.Message) string {
+func Markdown(m Manifest, msgs []store.Message) string { return markdown(m, msgs, nil) }
+
+// markdown is Markdown with each agent answer's steps (turns by message id).
+func markdown(m Manifest, msgs []store.Message, turns map[string]*AgentTurn) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# %s\n\n", m.Project.Name)
 	if m.Project.Description != "" {
@@ -44,6 +47,9 @@ func Markdown(m Manifest, msgs []store.Message) string {
 		if msg.Status != "" && msg.Status != store.MessageDone {
 			fmt.Fprintf(&b, "\n_(%s)_\n", msg.Status)
 		}
+		if t := turns[msg.ID]; t != nil {
+			writeSteps(&b, t)
+		}
 		var f fragmentView
 		if len(msg.Fragment) == 0 || json.Unmarshal(msg.Fragment, &f) != nil {
 			continue
@@ -56,6 +62,34 @@ func Markdown(m Manifest, msgs []store.Message) string {
 		}
 	}
 	return b.String()
+}
+
+// writeSteps lists what an agent turn did: one line per step, its output
+// (capped already) in a fenced block under it.
+func writeSteps(b *strings.Builder, t *AgentTurn) {
+	fmt.Fprintf(b, "\n**Agent steps** (%s mode, %s", t.Mode, t.Status)
+	if t.Reason != "" && t.Reason != t.Status {
+		fmt.Fprintf(b, ": %s", t.Reason)
+	}
+	b.WriteString(")\n\n")
+	for _, st := range t.Steps {
+		fmt.Fprintf(b, "%d. `%s` %s — %s", st.Seq, st.Tool, st.Args, st.Status)
+		if st.ExitCode != nil {
+			fmt.Fprintf(b, " (exit code %d)", *st.ExitCode)
+		}
+		b.WriteString("\n")
+		if out := strings.TrimRight(st.Output, "\n"); out != "" {
+			fence := "```"
+			for strings.Contains(out, fence) {
+				fence += "`"
+			}
+			fmt.Fprintf(b, "\n   %s\n%s\n   %s\n\n", fence, indent(out, "   "), fence)
+		}
+	}
+}
+
+func indent(s, pre string) string {
+	return pre + strings.ReplaceAll(s, "\n", "\n"+pre)
 }
 
 // writeCode writes a fenced block longer than any run of backticks in the

@@ -121,6 +121,9 @@ type Config struct {
 	// Restorer restores versions for Undo and Redo (optional; without
 	// it Undo only drops the exchange, as before workspaces).
 	Restorer Restorer
+	// AgentUndo undoes an agent turn's own files (optional; without it an
+	// agent answer is undone by its version like any other).
+	AgentUndo AgentUndoer
 	// EnvNames gives the names of the project's variables, which the
 	// prompt lists (optional; values never reach the model).
 	EnvNames func(ctx context.Context, projectID string) []string

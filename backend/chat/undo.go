@@ -36,6 +36,21 @@ type Restorer interface {
 	RestoreVersion(ctx context.Context, projectID, versionID string) (restored bool, warning string, err error)
 }
 
+// AgentUndoer undoes an agent turn for Undo (package api over
+// backend/agent): only the files the turn changed go back to what they
+// were before it; the person's other files, and edits of theirs made
+// since to files the turn did not touch, stay.
+type AgentUndoer interface {
+	// UndoAgentTurn undoes the agent turn kept with one of the answers
+	// messageIDs. handled is false when none of them is an agent turn that
+	// changed files (the Restorer undoes the exchange then). current is
+	// the version before the undo (what Redo brings back); restored is
+	// false when the files were already back. When the person edited one
+	// of the turn's files since, it fails with a Conflict naming
+	// agent.AnywayField and changes nothing, unless anyway.
+	UndoAgentTurn(ctx context.Context, projectID string, messageIDs []string, anyway bool) (handled bool, current string, restored bool, err error)
+}
+
 // UndoResult says what Undo or Redo did.
 type UndoResult struct {
 	// Restored is true when the project's files changed.
@@ -51,6 +66,9 @@ type UndoResult struct {
 	// already back, e.g. restored in between); "" for Redo or without
 	// versions.
 	Files string
+	// Agent is true when the exchange was an agent turn: only the files
+	// that turn changed were undone.
+	Agent bool
 }
 
 // What Undo did to the project's files (UndoResult.Files).
@@ -101,8 +119,20 @@ func (s *Service) CanRedo(projectID string) bool {
 	return len(s.redo[projectID]) > 0
 }
 
-// Undo takes the last exchange back and restores the files from before it.
+// Undo takes the last exchange back and restores the files from before it
+// (for an agent turn, only the files it changed; a Conflict, changing
+// nothing, when the person edited one of them since).
 func (s *Service) Undo(ctx context.Context, projectID string) (UndoResult, error) {
+	return s.undo(ctx, projectID, false)
+}
+
+// UndoAnyway is Undo after the person confirmed that an agent turn's files
+// go back over the edits they made since.
+func (s *Service) UndoAnyway(ctx context.Context, projectID string) (UndoResult, error) {
+	return s.undo(ctx, projectID, true)
+}
+
+func (s *Service) undo(ctx context.Context, projectID string, anyway bool) (UndoResult, error) {
 	release, err := s.hold(projectID)
 	if err != nil {
 		return UndoResult{}, err
@@ -125,13 +155,30 @@ func (s *Service) Undo(ctx context.Context, projectID string) (UndoResult, error
 	}
 	var res UndoResult
 	u := undone{messages: msgs}
-	if s.cfg.Restorer != nil {
-		var answers []string
-		for _, m := range msgs {
-			if m.Role == "assistant" {
-				answers = append(answers, m.ID)
+	var answers []string
+	for _, m := range msgs {
+		if m.Role == "assistant" {
+			answers = append(answers, m.ID)
+		}
+	}
+	handled := false
+	if s.cfg.AgentUndo != nil {
+		ok, cur, restored, err := s.cfg.AgentUndo.UndoAgentTurn(ctx, projectID, answers, anyway)
+		if err != nil {
+			return UndoResult{}, err
+		}
+		if handled = ok; handled {
+			res.Agent = true
+			if restored {
+				u.version = cur
+			}
+			res.Restored, res.Files = restored, FilesRestored
+			if !restored {
+				res.Files = FilesAlready
 			}
 		}
+	}
+	if s.cfg.Restorer != nil && !handled {
 		cur, restored, warning, err := s.cfg.Restorer.UndoTurn(ctx, projectID, answers)
 		if err != nil {
 			return UndoResult{}, err

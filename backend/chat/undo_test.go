@@ -136,3 +136,88 @@ func TestUndoHoldsTheProject(t *testing.T) {
 		t.Fatalf("undo of an empty chat: %v", err)
 	}
 }
+
+// fakeAgentUndo answers for the answers it knows as agent turns.
+type fakeAgentUndo struct {
+	agentAnswers map[string]bool
+	edited       bool // the person edited one of the turn's files since
+	already      bool // the files are back already
+	calls        []bool
+}
+
+func (f *fakeAgentUndo) UndoAgentTurn(_ context.Context, _ string, ids []string, anyway bool) (bool, string, bool, error) {
+	f.calls = append(f.calls, anyway)
+	for _, id := range ids {
+		if !f.agentAnswers[id] {
+			continue
+		}
+		if f.edited && !anyway {
+			return false, "", false, apperr.New(apperr.Conflict, "app.js changed after the agent's step.").InField("anyway")
+		}
+		return true, "vA", !f.already, nil
+	}
+	return false, "", false, nil
+}
+
+// Undo of an agent answer is the agent's (only its files); an edit since
+// refuses it, changing nothing, until UndoAnyway; a one-shot answer still
+// goes to the Restorer.
+func TestUndoOfAnAgentTurn(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name             string
+		agent, edited    bool
+		already          bool
+		wantFiles        string
+		wantRestorer     int
+		wantRedoRestores string
+	}{
+		{name: "one-shot answer", wantFiles: FilesRestored, wantRestorer: 1, wantRedoRestores: "[v1]"},
+		{name: "agent turn", agent: true, wantFiles: FilesRestored, wantRedoRestores: "[vA]"},
+		{name: "agent turn already back", agent: true, already: true, wantFiles: FilesAlready, wantRedoRestores: "[]"},
+		{name: "agent turn edited since", agent: true, edited: true, wantFiles: FilesRestored, wantRedoRestores: "[vA]"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := newRig(t)
+			rest := &fakeRestorer{}
+			au := &fakeAgentUndo{agentAnswers: map[string]bool{}, edited: tc.edited, already: tc.already}
+			r.chat.cfg.Restorer, r.chat.cfg.AgentUndo = rest, au
+			r.llm.Push(llmtest.FragmentResponse(pyFragment("print(1)"), 50))
+			res, err, _ := r.send("go")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.agent {
+				au.agentAnswers[res.Assistant.ID] = true
+			}
+			u, err := r.chat.Undo(ctx, r.proj.ID)
+			if tc.edited {
+				if !apperr.Is(err, apperr.Conflict) || apperr.FieldOf(err) != "anyway" {
+					t.Fatalf("undo over an edit: %+v %v", u, err)
+				}
+				if msgs, _ := r.store.ListMessages(ctx, r.proj.ID); len(msgs) != 2 || r.chat.CanRedo(r.proj.ID) {
+					t.Fatalf("a refused undo changed the chat: %d messages", len(msgs))
+				}
+				u, err = r.chat.UndoAnyway(ctx, r.proj.ID)
+			}
+			if err != nil || u.Files != tc.wantFiles || u.Restored != (tc.wantFiles == FilesRestored) || !u.CanRedo || u.Agent != tc.agent {
+				t.Fatalf("undo = %+v, %v", u, err)
+			}
+			if len(rest.undone) != tc.wantRestorer {
+				t.Errorf("the restorer undid %d exchanges, want %d", len(rest.undone), tc.wantRestorer)
+			}
+			if tc.edited && fmt.Sprint(au.calls) != "[false true]" {
+				t.Errorf("agent undo calls (anyway) = %v", au.calls)
+			}
+			if msgs, _ := r.store.ListMessages(ctx, r.proj.ID); len(msgs) != 0 {
+				t.Fatalf("%d messages after undo", len(msgs))
+			}
+			if _, err := r.chat.Redo(ctx, r.proj.ID); err != nil {
+				t.Fatal(err)
+			}
+			if got := fmt.Sprint(append([]string{}, rest.restored...)); got != tc.wantRedoRestores {
+				t.Errorf("redo restored %s, want %s", got, tc.wantRedoRestores)
+			}
+		})
+	}
+}

@@ -67,6 +67,7 @@ type Change struct {
 	model   string // turn
 	version string // restore, undo
 	paths   []string
+	step    bool // edit: an agent step's version (AgentStep)
 }
 
 // Save is the editor's save of one file ("edited <path>").
@@ -76,6 +77,15 @@ func Save(w Write) Change { return Change{op: opSave, Writes: []Write{w}} }
 // edits, with IfMatch preconditions).
 func Edit(msg string, writes ...Write) Change {
 	return Change{op: opEdit, message: msg, Writes: writes}
+}
+
+// AgentStep is one step of an agent turn: an Edit whose version is an
+// agent step, folded into the turn's one version when the turn ends
+// (workspace.SquashTurn).
+func AgentStep(msg string, writes ...Write) Change {
+	c := Edit(msg, writes...)
+	c.step = true
+	return c
 }
 
 // Create makes an empty file, or a folder when dir (no version).
@@ -166,7 +176,11 @@ func (c Change) commit(ctx context.Context, w *workspace.Workspace, log func(msg
 		files := toFolder(c.Writes)
 		switch c.op {
 		case opEdit:
-			d.version, d.changed, err = w.RecordEdit(ctx, files, c.message)
+			record := w.RecordEdit
+			if c.step {
+				record = w.RecordAgentStep
+			}
+			d.version, d.changed, err = record(ctx, files, c.message)
 		case opUpload:
 			d.version, d.changed, err = w.RecordUpload(ctx, files, c.message)
 		default:

@@ -346,20 +346,36 @@ func (w *Workspace) RecordEdit(ctx context.Context, files []File, msg string) (v
 	// does for checkout: no git command takes the files in between.
 	err = w.withIndex(ctx, func() error {
 		var err error
-		v, changed, err = w.recordEdit(ctx, files, msg)
+		v, changed, err = w.recordEdit(ctx, files, msg, "edit")
 		return err
 	})
 	return v, changed, err
 }
 
-func (w *Workspace) recordEdit(ctx context.Context, files []File, msg string) (Version, bool, error) {
+// RecordAgentStep is RecordEdit for one step of an agent turn through the
+// files owner: its commit is an agent step, which the turn's SquashTurn
+// folds into the turn's one version.
+func (w *Workspace) RecordAgentStep(ctx context.Context, files []File, msg string) (v Version, changed bool, err error) {
+	if err := w.lock(); err != nil {
+		return Version{}, false, err
+	}
+	defer w.mu.Unlock()
+	err = w.withIndex(ctx, func() error {
+		var err error
+		v, changed, err = w.recordEdit(ctx, files, msg, KindAgentStep)
+		return err
+	})
+	return v, changed, err
+}
+
+func (w *Workspace) recordEdit(ctx context.Context, files []File, msg, kind string) (Version, bool, error) {
 	if _, err := w.write(ctx, files); err != nil {
 		return Version{}, false, err
 	}
 	if strings.TrimSpace(msg) == "" {
 		msg = "Edited by hand"
 	}
-	v, err := w.commit(ctx, msg, []Trailer{{TrailerKind, "edit"}})
+	v, err := w.commit(ctx, msg, []Trailer{{TrailerKind, kind}})
 	if errors.Is(err, ErrNoChanges) {
 		return Version{}, false, nil
 	}

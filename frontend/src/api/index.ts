@@ -219,6 +219,11 @@ export const chat = {
   stop: (requestId: string) => call(() => bindings.Chat.Stop(requestId)),
   /** Takes the last exchange out and restores the files of the version before it. */
   undo: (projectId: string): Promise<UndoResult> => call(() => bindings.Chat.Undo(projectId)),
+  /**
+   * Undo after the person chose "Restore anyway": an agent turn's Undo was
+   * refused (conflict, field "anyway") because they edited one of its files since.
+   */
+  undoAnyway: (projectId: string): Promise<UndoResult> => call(() => bindings.Chat.UndoAnyway(projectId)),
   /** Puts back what the last Undo took, with its files. */
   redo: (projectId: string): Promise<UndoResult> => call(() => bindings.Chat.Redo(projectId)),
   canRedo: (projectId: string): Promise<boolean> => call(() => bindings.Chat.CanRedo(projectId)),

@@ -68,6 +68,36 @@ describe('Undo asks first', () => {
     await waitFor(() => expect(screen.queryByTestId('chat-redo')).toBeNull())
   })
 
+  it.each([
+    ['Restore anyway undoes over the edit', true],
+    ['Keep my edits leaves everything as it is', false],
+  ])("an agent turn edited since asks again: %s", async (_name, anyway) => {
+    m.chat.history.mockResolvedValue({ messages: msgs, hasMore: false })
+    const edited = "src/App.tsx changed after the agent's step; restoring would lose that edit. Restore anyway, or keep the files as they are."
+    m.chat.undo.mockRejectedValueOnce(new api.ApiError('conflict', edited, { field: 'anyway', fromBackend: true }))
+    render(<TipProvider><ChatPanel projectId={P} /></TipProvider>)
+    await userEvent.click(screen.getByTestId('chat-undo'))
+    await userEvent.click(screen.getByTestId('confirm-undo'))
+    // The dialog stays and says which file, with the two ways out; nothing was undone.
+    expect(await screen.findByText('You edited files of this agent turn since')).toBeInTheDocument()
+    expect(screen.getByText(/src\/App.tsx changed after the agent's step/)).toBeInTheDocument()
+    expect(useChat.getState().chats[P].messages).toHaveLength(2)
+    if (anyway) {
+      await userEvent.click(screen.getByTestId('confirm-undo-anyway'))
+      await waitFor(() => expect(m.chat.undoAnyway).toHaveBeenCalledWith(P))
+      await waitFor(() => expect(useToasts.getState().toasts.at(-1)?.message).toMatch(/agent's turn was undone: the files it changed are back/))
+    } else {
+      await userEvent.click(screen.getByTestId('undo-keep'))
+      await waitFor(() => expect(useToasts.getState().toasts.at(-1)?.message).toMatch(/Nothing was undone/))
+      expect(m.chat.undoAnyway).not.toHaveBeenCalled()
+      expect(m.chat.undo).toHaveBeenCalledTimes(1)
+      // Asked again later, the dialog is the plain one.
+      await userEvent.click(screen.getByTestId('chat-undo'))
+      expect(screen.getByText('Undo the last exchange?')).toBeInTheDocument()
+      await userEvent.click(screen.getByText('Cancel'))
+    }
+  })
+
   it('Clear promises what the page then shows', async () => {
     render(<TipProvider><ChatPanel projectId={P} /></TipProvider>)
     await userEvent.click(screen.getByTestId('chat-clear'))

@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest'
 import * as api from '../api'
 import { ApiError, type HistoryPage, type Message } from '../api'
 import { useChat } from './chat'
+import { editedSince } from '../lib/fileStory'
 import { chatHandlers, type makeApiMock } from '../test/apiMock'
 
 vi.mock('../api', async (importOriginal) => {
@@ -36,7 +37,7 @@ function backend(exchanges: number) {
     list = [...list, ...back]
     return { restored: true, canRedo: redo.length > 0 }
   })
-  return { list: () => list, add: (...ms: Message[]) => (list = [...list, ...ms]) }
+  return { list: () => list, add: (...ms: Message[]) => (list = [...list, ...ms]), drop: (n: number) => (list = list.slice(0, list.length - n)) }
 }
 
 const chat = () => useChat.getState().chats[P]
@@ -119,6 +120,28 @@ describe('chat store: undo and redo', () => {
     })
     expect(m.chat.canRedo).toHaveBeenCalledWith(P)
     expect(chat().canRedo).toBe(true)
+  })
+
+  it("an agent turn's undo refused over the person's edit changes nothing; anyway undoes it", async () => {
+    const db = backend(2)
+    await useChat.getState().load(P)
+    m.chat.undo.mockRejectedValueOnce(new ApiError('conflict', "src/App.tsx changed after the agent's step; restoring would lose that edit.", { field: 'anyway', fromBackend: true }))
+    const refused = await useChat.getState().undo(P).catch((e: unknown) => e)
+    expect(editedSince(refused)).toMatch(/src\/App.tsx changed/)
+    expect(seqs()).toEqual([1, 2, 3, 4])
+    expect(chat().canRedo).toBe(false)
+    expect(m.chat.undoAnyway).not.toHaveBeenCalled()
+
+    m.chat.undoAnyway.mockImplementationOnce(async () => {
+      db.drop(2)
+      return { restored: true, canRedo: true, files: 'restored', agent: true }
+    })
+    const r = await useChat.getState().undo(P, true)
+    expect(m.chat.undoAnyway).toHaveBeenCalledWith(P)
+    expect(r).toMatchObject({ agent: true, files: 'restored' })
+    expect(seqs()).toEqual([1, 2])
+    expect(chat().canRedo).toBe(true)
+    expect(chat().files).toBeNull()
   })
 
   it('loadCanRedo takes the backend answer when a project opens', async () => {

@@ -78,6 +78,7 @@ export function makeApiMock(actual: Record<string, unknown>) {
       retry: vi.fn(async (_req: { requestId: string }): Promise<SendResult> => ({ userSaved: false })),
       stop: vi.fn(async (_requestId: string): Promise<void> => undefined),
       undo: vi.fn(async (_projectId: string): Promise<UndoResult> => ({ restored: false, canRedo: true })),
+      undoAnyway: vi.fn(async (_projectId: string): Promise<UndoResult> => ({ restored: true, canRedo: true, agent: true, files: 'restored' })),
       redo: vi.fn(async (_projectId: string): Promise<UndoResult> => ({ restored: false, canRedo: false })),
       canRedo: vi.fn(async (_projectId: string): Promise<boolean> => false),
       clear: vi.fn(async () => undefined),

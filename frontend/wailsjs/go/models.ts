@@ -1914,6 +1914,7 @@ export namespace api {
 	    warning?: string;
 	    canRedo: boolean;
 	    files?: string;
+	    agent?: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new UndoResult(source);
@@ -1925,6 +1926,7 @@ export namespace api {
 	        this.warning = source["warning"];
 	        this.canRedo = source["canRedo"];
 	        this.files = source["files"];
+	        this.agent = source["agent"];
 	    }
 	}
 	export class UpdateProjectRequest {

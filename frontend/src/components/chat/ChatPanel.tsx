@@ -14,7 +14,7 @@ import { UploadButton, UploadDropZone, UploadList } from './Uploads'
 import { VersionsButton, VersionsDialog } from '../versions/VersionsDialog'
 import { useVersions } from '../../stores/versions'
 import type { UndoResult } from '../../api'
-import { undoSentence } from '../../lib/fileStory'
+import { editedSince, undoSentence } from '../../lib/fileStory'
 
 /**
  * Picks a usable model when none (or an unusable one, e.g. one that
@@ -56,7 +56,12 @@ export function ChatPanel({ projectId }: { projectId: string }) {
   const [clearOpen, setClearOpen] = useState(false)
   const undoOpen = useUI((s) => s.undoFor === projectId)
   const askUndo = useUI((s) => s.askUndo)
-  const setUndoOpen = (o: boolean) => askUndo(o ? projectId : null)
+  /** Undo of an agent turn was refused over the person's edit: the backend's sentence (the dialog asks again). */
+  const [undoEdited, setUndoEdited] = useState<string | null>(null)
+  const setUndoOpen = (o: boolean) => {
+    askUndo(o ? projectId : null)
+    if (!o) setUndoEdited(null)
+  }
   useDefaultModel()
 
   useEffect(() => {
@@ -169,17 +174,32 @@ export function ChatPanel({ projectId }: { projectId: string }) {
       />
       <ConfirmDialog
         open={undoOpen}
-        onOpenChange={setUndoOpen}
-        title="Undo the last exchange?"
-        description="Your last message and its answer leave the chat, and the project's files go back to the version before that answer (as a new version: nothing is lost). Redo brings both back."
-        confirmLabel="Undo"
-        confirmTestId="confirm-undo"
+        onOpenChange={(o) => {
+          // "Keep my edits": nothing was undone, and the toast says so.
+          if (!o && undoEdited) toast.info('Nothing was undone: the exchange, your edits and the agent’s files stay as they are.', 'undo-redo')
+          setUndoOpen(o)
+        }}
+        title={undoEdited ? 'You edited files of this agent turn since' : 'Undo the last exchange?'}
+        description={
+          undoEdited
+            ? `${undoEdited} Undoing puts the agent's files back to what they were before its turn, and your edits to them are lost (Versions keeps them).`
+            : "Your last message and its answer leave the chat, and the project's files go back to the version before that answer (as a new version: nothing is lost). For an agent turn, only the files it changed go back, and Tessera asks first if you edited one since. Redo brings both back."
+        }
+        confirmLabel={undoEdited ? 'Restore anyway' : 'Undo'}
+        confirmTestId={undoEdited ? 'confirm-undo-anyway' : 'confirm-undo'}
+        cancelLabel={undoEdited ? 'Keep my edits' : undefined}
+        cancelTestId={undoEdited ? 'undo-keep' : undefined}
         onConfirm={async () => {
           try {
-            const r = await undo(projectId)
+            const r = await undo(projectId, !!undoEdited)
             setUndoOpen(false)
             afterUndoRedo(r, undoSentence(r))
           } catch (e) {
+            const edited = undoEdited ? null : editedSince(e)
+            if (edited) {
+              setUndoEdited(edited)
+              return
+            }
             setUndoOpen(false)
             toast.error(errorMessage(e))
           }

@@ -70,6 +70,8 @@ export function ConfirmDialog(props: {
   error?: string | null
   confirmTestId?: string
   cancelTestId?: string
+  /** The cancel button's words when "Cancel" would not say what it keeps. */
+  cancelLabel?: string
   children?: ReactNode
 }) {
   return (
@@ -88,7 +90,7 @@ export function ConfirmDialog(props: {
           <div className="mt-5 flex justify-end gap-2">
             <AD.Cancel asChild>
               <Button variant="outline" data-testid={props.cancelTestId}>
-                Cancel
+                {props.cancelLabel ?? 'Cancel'}
               </Button>
             </AD.Cancel>
             <Button

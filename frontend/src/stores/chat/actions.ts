@@ -268,8 +268,8 @@ export function actionsSlice(tools: StoreTools): ActionsSlice {
 
     // Undo and Redo change the files as well as the list: the preview
     // follows the latest answer again and the Code tab reloads the files.
-    undo: async (projectId) => {
-      const r = await api.chat.undo(projectId)
+    undo: async (projectId, anyway = false) => {
+      const r = await (anyway ? api.chat.undoAnyway(projectId) : api.chat.undo(projectId))
       patchChat(projectId, { canRedo: r.canRedo })
       await refreshNewest(tools, projectId)
       patchChat(projectId, { selected: null, sendError: null, files: null })

@@ -126,8 +126,12 @@ export interface ActionsSlice {
   /** "Build this plan": an Agent turn that builds the (edited) plan. */
   buildPlan: (projectId: string, plan: string) => Promise<void>
   stop: (projectId: string) => Promise<void>
-  /** Takes the last exchange out of the chat; its files go back to the version before it. */
-  undo: (projectId: string) => Promise<UndoResult>
+  /**
+   * Takes the last exchange out with its files (an agent turn: only the files it
+   * changed). Rejects, changing nothing, when the person edited one of them since
+   * (editedSince says so); anyway restores over those edits.
+   */
+  undo: (projectId: string, anyway?: boolean) => Promise<UndoResult>
   /** Puts back what the last Undo took: the messages and their files. */
   redo: (projectId: string) => Promise<UndoResult>
   /** Asks the backend whether Redo has something (when a project opens). */

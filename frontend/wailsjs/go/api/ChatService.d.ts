@@ -21,3 +21,5 @@ export function Send(arg1:api.SendRequest):Promise<api.SendResult>;
 export function Stop(arg1:string):Promise<void>;
 
 export function Undo(arg1:string):Promise<api.UndoResult>;
+
+export function UndoAnyway(arg1:string):Promise<api.UndoResult>;

@@ -41,3 +41,7 @@ export function Stop(arg1) {
 export function Undo(arg1) {
   return window['go']['api']['ChatService']['Undo'](arg1);
 }
+
+export function UndoAnyway(arg1) {
+  return window['go']['api']['ChatService']['UndoAnyway'](arg1);
+}
