@@ -7,7 +7,7 @@
 //
 // # The Service (what the bound layer calls)
 //
-//	svc := agent.New(agent.Config{Model: agent.LLM{Client: llmClient}, Files: agent.OwnerFiles{Owner: files},
+//	svc := agent.New(agent.Config{Model: agent.LLM{Client: llmClient}, Files: &agent.WorkspaceFiles{...},
 //	    Sandbox: &agent.E2BSandbox{...}, Store: st, Versions: agent.WorkspaceVersions{...}, Emitter: em})
 //	svc.Recover(ctx)                               // at start-up: running turns become interrupted
 //	res, err := svc.Run(ctx, agent.TurnRequest{...}) // blocks until the turn ends or pauses
@@ -23,10 +23,11 @@
 //
 // Wiring (package api / app.go), with today's owners:
 //
-//	files := agent.OwnerFiles{Owner: owner} // owner: the one owner of project files (projectfiles.Owner)
+//	open := func(ctx context.Context, id string) (*workspace.Workspace, error) { return workspaces.open(ctx, id) }
+//	files := &agent.WorkspaceFiles{Open: open, Replica: api.SandboxReplica{Manager: sandboxes}, Local: st}
 //	sb := &agent.E2BSandbox{Sandboxes: sandboxes, Consoles: terminals, Port: terminal.ServerPort, HTTP: httpClient}
 //	svc := agent.New(agent.Config{Model: agent.LLM{Client: llmClient}, Files: files, Sandbox: sb, Store: st,
-//	    Versions: agent.WorkspaceVersions{Open: owner.Workspace}, Emitter: emitter, Redactor: env.ToolOutput{R: redactor}, Policy: settingsPolicy})
+//	    Versions: agent.WorkspaceVersions{Open: open}, Emitter: emitter, Redactor: env, Policy: settingsPolicy})
 //	svc.Recover(ctx) // in startup, after store.MarkInterrupted
 //
 // files_workspace.go is the one file to switch to the files owner's
